@@ -1,0 +1,228 @@
+// The demo content of the reference server: enough tools, resources and prompts for every
+// client to have something to list and call, including the failure and progress cases.
+
+export interface ToolCallContext {
+  /** Sends `notifications/progress` when the caller asked for progress. */
+  progress(progress: number, total: number, message: string): void;
+  signal: AbortSignal;
+}
+
+export interface ToolResult {
+  content: Array<Record<string, unknown>>;
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+}
+
+interface ToolDefinition {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
+  call(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult>;
+}
+
+/** Raised for arguments that don't fit a tool's schema: JSON-RPC -32602. */
+export class InvalidParamsError extends Error {}
+/** Raised by resources/read for an unknown URI: MCP -32002. */
+export class ResourceNotFoundError extends Error {}
+
+const text = (value: string): ToolResult => ({ content: [{ type: 'text', text: value }] });
+
+function requireString(args: Record<string, unknown>, name: string): string {
+  const value = args[name];
+  if (typeof value !== 'string') throw new InvalidParamsError(`Argument "${name}" must be a string`);
+  return value;
+}
+
+function requireNumber(args: Record<string, unknown>, name: string): number {
+  const value = args[name];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidParamsError(`Argument "${name}" must be a number`);
+  return value;
+}
+
+/** reference/002's "Best Person Looker-upper", the tool Claude.ai first called there. */
+const BEST_PEOPLE = ['Ada Lovelace', 'Alan Turing', 'Barbara Liskov', 'Donald Knuth', 'Edsger Dijkstra', 'Grace Hopper', 'Katherine Johnson', 'Margaret Hamilton', 'Radia Perlman', 'Tim Berners-Lee'];
+
+export const TOOLS: ToolDefinition[] = [
+  {
+    name: 'echo',
+    title: 'Echo',
+    description: 'Returns the message it is given.',
+    inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+    annotations: { readOnlyHint: true },
+    call: async (args) => text(requireString(args, 'message')),
+  },
+  {
+    name: 'add',
+    title: 'Add two numbers',
+    description: 'Adds a and b and returns the sum, as text and as structured content.',
+    inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+    outputSchema: { type: 'object', properties: { sum: { type: 'number' } }, required: ['sum'] },
+    annotations: { readOnlyHint: true },
+    call: async (args) => {
+      const sum = requireNumber(args, 'a') + requireNumber(args, 'b');
+      return { ...text(String(sum)), structuredContent: { sum } };
+    },
+  },
+  {
+    name: 'best_person',
+    title: 'Best Person Looker-upper',
+    description: 'Helps the agent identify who the best person is (the demo tool of reference/002).',
+    inputSchema: { type: 'object', properties: { startsWith: { type: 'string' } }, required: ['startsWith'] },
+    annotations: { readOnlyHint: true },
+    call: async (args) => {
+      const prefix = requireString(args, 'startsWith').toLowerCase();
+      const match = BEST_PEOPLE.find((name) => name.toLowerCase().startsWith(prefix));
+      return text(match ? `The best person is ${match}.` : `Nobody whose name starts with "${prefix}" is on the list; everyone is great anyway.`);
+    },
+  },
+  {
+    name: 'slow_count',
+    title: 'Slow count',
+    description: 'Counts to `steps`, waiting `delayMs` between steps and sending a progress notification at each (when a progressToken is given). Cancellable.',
+    inputSchema: {
+      type: 'object',
+      properties: { steps: { type: 'integer', minimum: 1, maximum: 100, default: 5 }, delayMs: { type: 'integer', minimum: 0, maximum: 10000, default: 200 } },
+    },
+    call: async (args, ctx) => {
+      const steps = Math.min(100, Math.max(1, Math.floor(Number(args.steps ?? 5))));
+      const delayMs = Math.min(10_000, Math.max(0, Math.floor(Number(args.delayMs ?? 200))));
+      for (let step = 1; step <= steps; step++) {
+        await abortableDelay(delayMs, ctx.signal);
+        ctx.progress(step, steps, `Step ${step} of ${steps}`);
+      }
+      return text(`Counted to ${steps}.`);
+    },
+  },
+  {
+    name: 'fail',
+    title: 'Always fails',
+    description: 'Returns a tool error (isError: true), as a tool whose upstream API failed would.',
+    inputSchema: { type: 'object', properties: { reason: { type: 'string' } } },
+    call: async (args) => ({ ...text(`The tool failed: ${typeof args.reason === 'string' ? args.reason : 'no reason given'}`), isError: true }),
+  },
+];
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function toolDescriptions(): Array<Omit<ToolDefinition, 'call'>> {
+  return TOOLS.map(({ call: _call, ...definition }) => definition);
+}
+
+export function findTool(name: string): ToolDefinition | undefined {
+  return TOOLS.find((tool) => tool.name === name);
+}
+
+// A 1x1 PNG: the binary resource, returned as base64 `blob`.
+const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+export const RESOURCES = [
+  {
+    uri: 'inspector://docs/handshake',
+    name: 'handshake',
+    title: 'The MCP handshake, in order',
+    description: 'A text resource: the steps a remote client takes to connect.',
+    mimeType: 'text/markdown',
+    read: () => ({
+      text: [
+        '# The remote MCP handshake',
+        '1. POST /mcp initialize without a token → 401 with WWW-Authenticate: Bearer resource_metadata="…"',
+        '2. GET the Protected Resource Metadata (RFC 9728), then the Authorization Server Metadata (RFC 8414)',
+        '3. POST /register (RFC 7591) or a Client ID Metadata Document',
+        '4. Browser → /authorize with PKCE S256 and resource (RFC 8707) → consent → redirect with code',
+        '5. POST /token → access and refresh tokens',
+        '6. initialize with Authorization: Bearer → Mcp-Session-Id; notifications/initialized → 202',
+        '7. tools/list, tools/call …',
+      ].join('\n'),
+    }),
+  },
+  {
+    uri: 'inspector://images/pixel.png',
+    name: 'pixel',
+    title: 'A one-pixel PNG',
+    description: 'A binary resource, returned as base64.',
+    mimeType: 'image/png',
+    read: () => ({ blob: PIXEL_PNG }),
+  },
+];
+
+export const RESOURCE_TEMPLATES = [
+  {
+    uriTemplate: 'inspector://people/{name}',
+    name: 'person',
+    title: 'A person from the best-person list',
+    description: 'Reads one person by name.',
+    mimeType: 'text/plain',
+  },
+];
+
+export function readResource(uri: string): Array<Record<string, unknown>> {
+  const fixed = RESOURCES.find((resource) => resource.uri === uri);
+  if (fixed) return [{ uri, mimeType: fixed.mimeType, ...fixed.read() }];
+  const person = /^inspector:\/\/people\/(.+)$/.exec(uri);
+  if (person) {
+    const name = decodeURIComponent(person[1]!);
+    const found = BEST_PEOPLE.find((p) => p.toLowerCase() === name.toLowerCase());
+    if (found) return [{ uri, mimeType: 'text/plain', text: `${found} is on the best-person list.` }];
+  }
+  throw new ResourceNotFoundError(`Resource not found: ${uri}`);
+}
+
+export function resourceDescriptions() {
+  return RESOURCES.map(({ read: _read, ...description }) => description);
+}
+
+export const PROMPTS = [
+  {
+    name: 'explain_step',
+    title: 'Explain a handshake step',
+    description: 'Asks the model to explain one step of the MCP + OAuth handshake.',
+    arguments: [
+      { name: 'step', description: 'e.g. "dynamic client registration" or "Mcp-Session-Id"', required: true },
+      { name: 'audience', description: 'Who the explanation is for (default: a backend developer)', required: false },
+    ],
+  },
+];
+
+export function getPrompt(name: string, args: Record<string, string>) {
+  if (name !== 'explain_step') throw new InvalidParamsError(`Unknown prompt: ${name}`);
+  if (!args.step) throw new InvalidParamsError('Missing required argument "step"');
+  const audience = args.audience || 'a backend developer';
+  return {
+    description: `Explain "${args.step}" to ${audience}`,
+    messages: [
+      {
+        role: 'user',
+        content: { type: 'text', text: `Explain the "${args.step}" step of the remote MCP handshake to ${audience}: what the client sends, what the server must answer, and the usual mistakes.` },
+      },
+    ],
+  };
+}
+
+/** completion/complete: argument values for the prompt and the resource template. */
+export function complete(ref: { type?: string; name?: string; uri?: string }, argument: { name?: string; value?: string }) {
+  const value = (argument.value ?? '').toLowerCase();
+  let candidates: string[] = [];
+  if (ref.type === 'ref/prompt' && ref.name === 'explain_step' && argument.name === 'step') {
+    candidates = ['discovery', 'dynamic client registration', 'authorization', 'token exchange', 'initialize', 'Mcp-Session-Id', 'notifications/initialized', 'tools/list'];
+  } else if (ref.type === 'ref/resource' && argument.name === 'name') {
+    candidates = BEST_PEOPLE;
+  }
+  const values = candidates.filter((c) => c.toLowerCase().startsWith(value));
+  return { completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 } };
+}

@@ -1,0 +1,197 @@
+import type { BehaviorProfile } from '../../../../shared/profile';
+import {
+  ALL_PROTOCOL_VERSIONS,
+  JsonRpcErrorCode,
+  LATEST_SESSION_ERA_VERSION,
+  SESSION_ERA_VERSIONS,
+  STATELESS_ERA_VERSIONS,
+  type ProtocolEra,
+  type ProtocolVersion,
+} from '../../../../shared/protocol';
+import {
+  InvalidParamsError,
+  PROMPTS,
+  RESOURCE_TEMPLATES,
+  ResourceNotFoundError,
+  complete,
+  findTool,
+  getPrompt,
+  readResource,
+  resourceDescriptions,
+  toolDescriptions,
+} from './content';
+import { McpError, type JsonRpcNotification, type JsonRpcRequest } from './jsonrpc';
+import { LOGGING_LEVELS, type LoggingLevel, type McpSession } from './sessions';
+
+export const SERVER_INFO = { name: 'mcp-handshake-inspector-reference', title: 'MCP Handshake Inspector reference server', version: '0.1.0' };
+
+/** `_meta` keys of the stateless era (2026-07-28), spelled as the schema spells them. */
+export const META = {
+  protocolVersion: 'io.modelcontextprotocol/protocolVersion',
+  clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
+  clientInfo: 'io.modelcontextprotocol/clientInfo',
+  logLevel: 'io.modelcontextprotocol/logLevel',
+  serverInfo: 'io.modelcontextprotocol/serverInfo',
+} as const;
+
+/** Error codes introduced by 2026-07-28 (answered with HTTP 400). */
+export const StatelessErrorCode = {
+  HeaderMismatch: -32020,
+  MissingRequiredClientCapability: -32021,
+  UnsupportedProtocolVersion: -32022,
+} as const;
+
+const SERVER_CAPABILITIES = {
+  tools: { listChanged: false },
+  resources: { subscribe: false, listChanged: false },
+  prompts: { listChanged: false },
+  completions: {},
+};
+
+const INSTRUCTIONS =
+  'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError).';
+
+/** Everything a method handler may use besides its params. */
+export interface DispatchContext {
+  era: ProtocolEra;
+  protocolVersion: ProtocolVersion;
+  profile: BehaviorProfile;
+  /** The session-era session; absent in the stateless era and when session ids are omitted. */
+  session?: McpSession;
+  /** Sends a notification related to this request (progress, log messages). */
+  notify(notification: JsonRpcNotification): void;
+  signal: AbortSignal;
+  /** The log level asked for: logging/setLevel (session era) or `_meta` (stateless era). */
+  logLevel?: LoggingLevel;
+}
+
+/** Version negotiation of `initialize` (2025-06-18 lifecycle §Version Negotiation). */
+export function negotiateVersion(profile: BehaviorProfile, requested: unknown): ProtocolVersion {
+  if (profile.protocolVersion !== 'negotiate') return profile.protocolVersion;
+  return (SESSION_ERA_VERSIONS as readonly unknown[]).includes(requested) ? (requested as ProtocolVersion) : LATEST_SESSION_ERA_VERSION;
+}
+
+export function isSupportedVersion(version: string): version is ProtocolVersion {
+  return (ALL_PROTOCOL_VERSIONS as readonly string[]).includes(version);
+}
+
+type Handler = (params: Record<string, unknown>, ctx: DispatchContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** Methods of both eras. Era-specific ones are added below. */
+const COMMON_METHODS: Record<string, Handler> = {
+  'tools/list': () => ({ tools: toolDescriptions() }),
+  'tools/call': async (params, ctx) => {
+    const name = params.name;
+    if (typeof name !== 'string') throw new InvalidParamsError('tools/call needs a tool "name"');
+    const tool = findTool(name);
+    if (!tool) throw new InvalidParamsError(`Tool ${name} not found`);
+    const args = (params.arguments ?? {}) as Record<string, unknown>;
+    if (typeof args !== 'object' || args === null) throw new InvalidParamsError('"arguments" must be an object');
+    const progressToken = (params._meta as Record<string, unknown> | undefined)?.progressToken;
+    log(ctx, 'info', { tool: name, message: `tools/call ${name}` });
+    return (await tool.call(args, {
+      signal: ctx.signal,
+      progress: (progress, total, message) => {
+        if (progressToken === undefined) return;
+        ctx.notify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress, total, message } });
+      },
+    })) as unknown as Record<string, unknown>;
+  },
+  'resources/list': () => ({ resources: resourceDescriptions() }),
+  'resources/templates/list': () => ({ resourceTemplates: RESOURCE_TEMPLATES }),
+  'resources/read': (params) => {
+    if (typeof params.uri !== 'string') throw new InvalidParamsError('resources/read needs a "uri"');
+    return { contents: readResource(params.uri) };
+  },
+  'prompts/list': () => ({ prompts: PROMPTS }),
+  'prompts/get': (params) => {
+    if (typeof params.name !== 'string') throw new InvalidParamsError('prompts/get needs a prompt "name"');
+    return getPrompt(params.name, (params.arguments ?? {}) as Record<string, string>);
+  },
+  'completion/complete': (params) =>
+    complete((params.ref ?? {}) as Record<string, string>, (params.argument ?? {}) as Record<string, string>),
+};
+
+const SESSION_ERA_METHODS: Record<string, Handler> = {
+  ...COMMON_METHODS,
+  initialize: (params, ctx) => {
+    const session = ctx.session;
+    if (session) {
+      session.clientInfo = params.clientInfo as McpSession['clientInfo'];
+      session.clientCapabilities = params.capabilities as Record<string, unknown>;
+    }
+    return {
+      protocolVersion: ctx.protocolVersion,
+      capabilities: { ...SERVER_CAPABILITIES, logging: {} },
+      serverInfo: SERVER_INFO,
+      instructions: INSTRUCTIONS,
+    };
+  },
+  ping: () => ({}),
+  'logging/setLevel': (params, ctx) => {
+    const level = params.level as LoggingLevel;
+    if (!LOGGING_LEVELS.includes(level)) throw new InvalidParamsError(`Unknown logging level "${String(params.level)}"`);
+    if (ctx.session) ctx.session.logLevel = level;
+    return {};
+  },
+};
+
+/** Cache hints of 2026-07-28 (SEP-2549): the demo content can change with a profile switch, so never cache. */
+const CACHE_HINTS = { ttlMs: 0, cacheScope: 'private' } as const;
+const CACHEABLE = new Set(['tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'resources/read', 'server/discover']);
+
+const STATELESS_ERA_METHODS: Record<string, Handler> = {
+  ...COMMON_METHODS,
+  'server/discover': () => ({
+    supportedVersions: [...STATELESS_ERA_VERSIONS],
+    capabilities: SERVER_CAPABILITIES,
+    instructions: INSTRUCTIONS,
+  }),
+};
+
+/** Whether `method` exists in `era`; unknown methods get -32601 (HTTP 404 in the stateless era). */
+export function hasMethod(era: ProtocolEra, method: string): boolean {
+  return method in (era === 'session' ? SESSION_ERA_METHODS : STATELESS_ERA_METHODS);
+}
+
+/**
+ * Runs one JSON-RPC request and returns its result, or throws McpError. Handler failures are
+ * mapped to the error codes of the era (resource-not-found is -32002 before 2026-07-28, -32602 after).
+ */
+export async function dispatch(request: JsonRpcRequest, ctx: DispatchContext): Promise<Record<string, unknown>> {
+  const methods = ctx.era === 'session' ? SESSION_ERA_METHODS : STATELESS_ERA_METHODS;
+  const handler = methods[request.method];
+  if (!handler) {
+    throw new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${request.method}`, undefined, ctx.era === 'stateless' ? 404 : 200);
+  }
+  let result: Record<string, unknown>;
+  try {
+    result = await handler(request.params ?? {}, ctx);
+  } catch (err) {
+    throw toMcpError(err, ctx.era);
+  }
+  if (ctx.era === 'stateless') {
+    result = {
+      ...result,
+      resultType: 'complete',
+      ...(CACHEABLE.has(request.method) ? CACHE_HINTS : {}),
+      _meta: { ...(result._meta as object | undefined), [META.serverInfo]: SERVER_INFO },
+    };
+  }
+  return result;
+}
+
+function toMcpError(err: unknown, era: ProtocolEra): McpError {
+  if (err instanceof McpError) return err;
+  if (err instanceof InvalidParamsError) return new McpError(JsonRpcErrorCode.InvalidParams, err.message);
+  if (err instanceof ResourceNotFoundError) {
+    return new McpError(era === 'stateless' ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, err.message);
+  }
+  return new McpError(JsonRpcErrorCode.InternalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
+}
+
+/** Sends `notifications/message` when the client asked for this level or a lower one. */
+function log(ctx: DispatchContext, level: LoggingLevel, data: unknown): void {
+  if (!ctx.logLevel || LOGGING_LEVELS.indexOf(level) < LOGGING_LEVELS.indexOf(ctx.logLevel)) return;
+  ctx.notify({ jsonrpc: '2.0', method: 'notifications/message', params: { level, logger: 'reference-server', data } });
+}

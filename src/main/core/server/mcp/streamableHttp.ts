@@ -1,0 +1,356 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BehaviorProfile } from '../../../../shared/profile';
+import { JsonRpcErrorCode, McpHeader, STATELESS_ERA_VERSIONS, type ProtocolEra, type ProtocolVersion } from '../../../../shared/protocol';
+import { BodyTooLargeError, firstHeader, mediaType, readBody, sendEmpty, sendJson } from '../http';
+import {
+  dispatch,
+  hasMethod,
+  isSupportedVersion,
+  META,
+  negotiateVersion,
+  StatelessErrorCode,
+} from './dispatcher';
+import {
+  errorResponse,
+  isNotification,
+  isRequest,
+  McpError,
+  parseJsonRpcBody,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+} from './jsonrpc';
+import type { LoggingLevel, McpSession, SessionStore } from './sessions';
+import { SseStream } from './sse';
+
+/** What the HTTP router hands the MCP endpoint for one request. */
+export interface McpHttpContext {
+  profile: BehaviorProfile;
+  /** Called once the JSON-RPC body is known; answers 401 itself and returns false when refused. */
+  authorize(messages: JsonRpcMessage[]): Promise<boolean>;
+}
+
+/** The protocol version assumed when a session-era request carries no header (2025-06-18 transports §Protocol Version Header). */
+const DEFAULT_HEADER_VERSION: ProtocolVersion = '2025-03-26';
+
+/** Sends a JSON-RPC error as the whole HTTP response. */
+export function sendRpcError(res: ServerResponse, status: number, error: McpError, id: JsonRpcResponse['id'] = null, headers: Record<string, string> = {}): void {
+  sendJson(res, status, errorResponse(id, error.toJson()), headers);
+}
+
+/**
+ * Streamable HTTP at /mcp, both eras on one endpoint: a request whose `_meta` names a
+ * protocol version is served statelessly (2026-07-28); anything else follows the session
+ * era (initialize, Mcp-Session-Id, GET stream, DELETE).
+ */
+export class StreamableHttpEndpoint {
+  constructor(private readonly sessions: SessionStore) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, ctx: McpHttpContext): Promise<void> {
+    switch (req.method) {
+      case 'POST':
+        return this.post(req, res, ctx);
+      case 'GET':
+        return this.openStream(req, res, ctx);
+      case 'DELETE':
+        return this.endSession(req, res, ctx.profile);
+      default:
+        return sendRpcError(res, 405, new McpError(JsonRpcErrorCode.ServerError, `Method ${req.method} not allowed`), null, { Allow: 'GET, POST, DELETE' });
+    }
+  }
+
+  // ---- POST -----------------------------------------------------------------------------------
+
+  private async post(req: IncomingMessage, res: ServerResponse, ctx: McpHttpContext): Promise<void> {
+    const { profile } = ctx;
+    const contentType = mediaType(req.headers['content-type']);
+    if (contentType !== 'application/json') {
+      req.resume();
+      return sendRpcError(res, 415, new McpError(JsonRpcErrorCode.ServerError, `Unsupported Media Type: Content-Type must be application/json, got "${contentType || 'none'}"`));
+    }
+    const acceptProblem = checkAccept(firstHeader(req, 'accept'), profile);
+    if (acceptProblem) {
+      req.resume();
+      return sendRpcError(res, 406, new McpError(JsonRpcErrorCode.ServerError, `Not Acceptable: ${acceptProblem}`));
+    }
+    let parsed: { messages: JsonRpcMessage[]; batch: boolean };
+    try {
+      parsed = parseJsonRpcBody(await readBody(req, profile.maxBodyBytes));
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        return sendRpcError(res, 413, new McpError(JsonRpcErrorCode.InvalidRequest, `Payload Too Large: ${err.message}`), null, { Connection: 'close' });
+      }
+      if (err instanceof McpError) return sendRpcError(res, err.httpStatus, err);
+      throw err;
+    }
+    if (!(await ctx.authorize(parsed.messages))) return;
+
+    const era = classifyEra(req, parsed.messages, profile);
+    if (era instanceof McpError) return sendRpcError(res, era.httpStatus, era, idOf(parsed.messages[0]));
+    if (era === 'stateless') return this.postStateless(req, res, parsed, profile);
+    return this.postSessionEra(req, res, parsed, profile);
+  }
+
+  private async postSessionEra(req: IncomingMessage, res: ServerResponse, parsed: { messages: JsonRpcMessage[]; batch: boolean }, profile: BehaviorProfile): Promise<void> {
+    const { messages } = parsed;
+    const initialize = messages.find((m) => isRequest(m) && m.method === 'initialize') as JsonRpcRequest | undefined;
+    let session: McpSession | undefined;
+    let protocolVersion: ProtocolVersion;
+    const headers: Record<string, string> = {};
+
+    if (initialize) {
+      if (messages.length > 1) {
+        return sendRpcError(res, 400, new McpError(JsonRpcErrorCode.InvalidRequest, 'Invalid Request: initialize must be the only message in its POST'), initialize.id);
+      }
+      protocolVersion = negotiateVersion(profile, initialize.params?.protocolVersion);
+      if (profile.sessionId === 'issue') {
+        session = this.sessions.create('streamable-http', protocolVersion);
+        headers['Mcp-Session-Id'] = session.id;
+      }
+    } else {
+      const found = this.requireSession(req, res, profile);
+      if (found === null) return;
+      session = found;
+      const headerVersion = firstHeader(req, McpHeader.ProtocolVersion);
+      if (headerVersion !== undefined && !isSupportedVersion(headerVersion)) {
+        return sendRpcError(res, 400, new McpError(JsonRpcErrorCode.ServerError, `Bad Request: unsupported MCP-Protocol-Version "${headerVersion}"`));
+      }
+      protocolVersion = session?.protocolVersion ?? (headerVersion as ProtocolVersion | undefined) ?? DEFAULT_HEADER_VERSION;
+    }
+
+    for (const message of messages) if (isNotification(message)) this.onNotification(message, session);
+    const requests = messages.filter(isRequest);
+    if (requests.length === 0) return sendEmpty(res, profile.notificationStatus, headers);
+
+    const toGetStream: Notify = (n) => session?.stream?.send(n);
+    await respond(req, res, parsed.batch, requests, profile, headers, toGetStream, (request, notify) =>
+      runRequest(request, {
+        era: 'session',
+        protocolVersion,
+        profile,
+        session,
+        logLevel: session?.logLevel,
+        notify,
+      }),
+    );
+  }
+
+  private async postStateless(req: IncomingMessage, res: ServerResponse, parsed: { messages: JsonRpcMessage[]; batch: boolean }, profile: BehaviorProfile): Promise<void> {
+    const message = parsed.messages[0]!;
+    if (parsed.batch) {
+      return sendRpcError(res, 400, new McpError(JsonRpcErrorCode.InvalidRequest, 'Invalid Request: 2026-07-28 carries one message per POST, batches are not allowed'));
+    }
+    if (isNotification(message)) return sendEmpty(res, profile.notificationStatus);
+    if (!isRequest(message)) {
+      return sendRpcError(res, 400, new McpError(JsonRpcErrorCode.InvalidRequest, 'Invalid Request: clients send no JSON-RPC responses in 2026-07-28'));
+    }
+    const problem = statelessRequestProblem(req, message);
+    if (problem) return sendRpcError(res, problem.httpStatus, problem, message.id);
+    if (!hasMethod('stateless', message.method)) {
+      return sendRpcError(res, 404, new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${message.method}`), message.id);
+    }
+    const meta = message.params!._meta as Record<string, unknown>;
+    const noStream: Notify = () => undefined; // 2026-07-28 has no GET stream to carry them
+    await respond(req, res, false, [message], profile, {}, noStream, (request, notify) =>
+      runRequest(request, {
+        era: 'stateless',
+        protocolVersion: meta[META.protocolVersion] as ProtocolVersion,
+        profile,
+        logLevel: meta[META.logLevel] as LoggingLevel | undefined,
+        notify,
+      }),
+    );
+  }
+
+  /** Looks up the session named by Mcp-Session-Id: 400 when missing, 404 when unknown. null = answered. */
+  private requireSession(req: IncomingMessage, res: ServerResponse, profile: BehaviorProfile): McpSession | undefined | null {
+    if (profile.sessionId === 'omit') return undefined;
+    const id = firstHeader(req, McpHeader.SessionId);
+    if (!id) {
+      sendRpcError(res, 400, new McpError(JsonRpcErrorCode.ServerError, 'Bad Request: Mcp-Session-Id header is required'));
+      return null;
+    }
+    const session = this.sessions.get(id);
+    if (!session || session.transport !== 'streamable-http') {
+      sendRpcError(res, 404, new McpError(-32001, 'Session not found: it expired or was ended; send initialize again'));
+      return null;
+    }
+    return session;
+  }
+
+  private onNotification(notification: JsonRpcNotification, session: McpSession | undefined): void {
+    if (!session) return;
+    if (notification.method === 'notifications/initialized') session.initialized = true;
+    if (notification.method === 'notifications/cancelled') {
+      const requestId = notification.params?.requestId as string | number | undefined;
+      if (requestId !== undefined) session.inFlight.get(requestId)?.abort(new Error(String(notification.params?.reason ?? 'cancelled')));
+    }
+  }
+
+  // ---- GET: the server→client stream ----------------------------------------------------------
+
+  private openStream(req: IncomingMessage, res: ServerResponse, ctx: McpHttpContext): void {
+    const { profile } = ctx;
+    if (profile.era === 'stateless') return refuseGet(res, 405);
+    if (profile.getStream !== 'sse') return refuseGet(res, profile.getStream);
+    const accept = firstHeader(req, 'accept') ?? '';
+    if (!/text\/event-stream|\*\/\*/.test(accept)) {
+      return sendRpcError(res, 406, new McpError(JsonRpcErrorCode.ServerError, 'Not Acceptable: GET needs Accept: text/event-stream'));
+    }
+    const session = this.requireSession(req, res, profile);
+    if (session === null) return;
+    if (session?.stream && !session.stream.closed) {
+      return sendRpcError(res, 409, new McpError(JsonRpcErrorCode.ServerError, 'Conflict: this session already has a GET stream open'));
+    }
+    const stream = new SseStream(res, profile.pingIntervalMs);
+    if (session) session.stream = stream;
+  }
+
+  // ---- DELETE: end the session ----------------------------------------------------------------
+
+  private endSession(req: IncomingMessage, res: ServerResponse, profile: BehaviorProfile): void {
+    if (profile.era === 'stateless' || profile.sessionId === 'omit') {
+      return sendRpcError(res, 405, new McpError(JsonRpcErrorCode.ServerError, 'Method Not Allowed: this server keeps no sessions'), null, { Allow: 'POST' });
+    }
+    const session = this.requireSession(req, res, profile);
+    if (!session) return;
+    this.sessions.delete(session.id);
+    sendEmpty(res, 200);
+  }
+}
+
+/** Decides the era of a POST (2026-07-28 versioning §Dual-era servers): the body decides, headers only cross-check. */
+function classifyEra(req: IncomingMessage, messages: JsonRpcMessage[], profile: BehaviorProfile): ProtocolEra | McpError {
+  const first = messages[0]!;
+  const meta = 'params' in first ? (first.params?._meta as Record<string, unknown> | undefined) : undefined;
+  const claimsModern = !!meta && META.protocolVersion in meta;
+  const headerVersion = firstHeader(req, McpHeader.ProtocolVersion);
+  const headerModern = !!headerVersion && (STATELESS_ERA_VERSIONS as readonly string[]).includes(headerVersion);
+
+  if (profile.era === 'session') return 'session'; // a session-only server knows nothing of `_meta` envelopes
+  if (profile.era === 'stateless' && !claimsModern) {
+    if (isRequest(first) || !headerModern) {
+      return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, 'Unsupported protocol version: this server speaks only 2026-07-28 (no initialize handshake)', { supported: [...STATELESS_ERA_VERSIONS], ...(isRequest(first) && first.method === 'initialize' ? { requested: first.params?.protocolVersion } : {}) }, 400);
+    }
+    return 'stateless';
+  }
+  if (claimsModern) return 'stateless';
+  if (isRequest(first) && first.method === 'initialize') {
+    return headerModern
+      ? new McpError(StatelessErrorCode.HeaderMismatch, 'Header mismatch: initialize (the legacy handshake) was sent with a 2026-07-28 MCP-Protocol-Version header', undefined, 400)
+      : 'session';
+  }
+  if (headerModern && isNotification(first)) return 'stateless';
+  if (headerModern) {
+    return new McpError(JsonRpcErrorCode.InvalidParams, `Invalid _meta envelope: MCP-Protocol-Version is ${headerVersion} but params._meta has no "${META.protocolVersion}"`, undefined, 400);
+  }
+  return 'session';
+}
+
+/** Checks a 2026-07-28 request's `_meta` envelope and its required headers against its body. */
+function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest): McpError | undefined {
+  const meta = request.params?._meta as Record<string, unknown>;
+  const version = meta[META.protocolVersion];
+  if (typeof version !== 'string' || !(STATELESS_ERA_VERSIONS as readonly string[]).includes(version)) {
+    return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${String(version)}`, { supported: [...STATELESS_ERA_VERSIONS], requested: version }, 400);
+  }
+  const capabilities = meta[META.clientCapabilities];
+  if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) {
+    return new McpError(JsonRpcErrorCode.InvalidParams, `Invalid _meta envelope for protocol revision ${version}: ${META.clientCapabilities}: missing`, undefined, 400);
+  }
+  const mismatch = (header: string, expected: string): McpError | undefined => {
+    const raw = firstHeader(req, header);
+    if (raw === undefined) return new McpError(StatelessErrorCode.HeaderMismatch, `Header mismatch: the required ${header} header is absent`, { header, expected }, 400);
+    const value = decodeHeaderValue(raw);
+    if (value !== expected) {
+      return new McpError(StatelessErrorCode.HeaderMismatch, `Header mismatch: ${header} header value '${value}' does not match body value '${expected}'`, { header, value, expected }, 400);
+    }
+    return undefined;
+  };
+  const nameSource = NAME_HEADER_SOURCE[request.method];
+  return (
+    mismatch('MCP-Protocol-Version', version) ??
+    mismatch('Mcp-Method', request.method) ??
+    (nameSource ? mismatch('Mcp-Name', String(request.params?.[nameSource] ?? '')) : undefined)
+  );
+}
+
+/** Which body field `Mcp-Name` mirrors (2026-07-28 transports §Standard request headers). */
+const NAME_HEADER_SOURCE: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
+
+/** Values outside visible ASCII travel as `=?base64?…?=` (SEP-2243). */
+function decodeHeaderValue(value: string): string {
+  const encoded = /^=\?base64\?(.*)\?=$/.exec(value);
+  return encoded ? Buffer.from(encoded[1]!, 'base64').toString('utf8') : value;
+}
+
+/** Checks `Accept` on POST. Lenient (default) accepts what real clients send; strict needs both types. */
+function checkAccept(accept: string | undefined, profile: BehaviorProfile): string | undefined {
+  const value = (accept ?? '').toLowerCase();
+  const json = value.includes('application/json');
+  const sse = value.includes('text/event-stream');
+  if (profile.acceptCheck === 'strict') {
+    return json && sse ? undefined : 'Accept must list both application/json and text/event-stream';
+  }
+  if (!accept || json || sse || value.includes('*/*') || value.includes('application/*')) return undefined;
+  return `Accept "${accept}" allows neither application/json nor text/event-stream`;
+}
+
+function refuseGet(res: ServerResponse, status: 405 | 501 | 404): void {
+  const reasons = {
+    405: 'Method Not Allowed: this server does not offer a GET stream (POST only)',
+    501: 'Not Implemented: GET streams are not implemented',
+    404: 'Not Found',
+  };
+  sendRpcError(res, status, new McpError(JsonRpcErrorCode.ServerError, reasons[status]), null, status === 405 ? { Allow: 'POST, DELETE' } : {});
+}
+
+function idOf(message: JsonRpcMessage | undefined): JsonRpcResponse['id'] {
+  return message && 'id' in message ? (message.id as JsonRpcResponse['id']) : null;
+}
+
+type Notify = (notification: JsonRpcNotification) => void;
+
+/** Runs one request, turning McpError into a JSON-RPC error response; registers it for cancellation. */
+export async function runRequest(request: JsonRpcRequest, ctx: Omit<Parameters<typeof dispatch>[1], 'signal'>): Promise<JsonRpcResponse> {
+  const controller = new AbortController();
+  ctx.session?.inFlight.set(request.id, controller);
+  try {
+    const result = await dispatch(request, { ...ctx, signal: controller.signal });
+    return { jsonrpc: '2.0', id: request.id, result };
+  } catch (err) {
+    const error = err instanceof McpError ? err : new McpError(JsonRpcErrorCode.InternalError, String(err));
+    return errorResponse(request.id, error.toJson());
+  } finally {
+    ctx.session?.inFlight.delete(request.id);
+  }
+}
+
+/**
+ * Answers the requests of one POST as one JSON body or as an SSE stream (profile.postResponse,
+ * when the client accepts it). On a stream, related notifications (progress, log messages)
+ * precede the response; with JSON they go to the session's GET stream if one is open.
+ */
+async function respond(
+  req: IncomingMessage,
+  res: ServerResponse,
+  batch: boolean,
+  requests: JsonRpcRequest[],
+  profile: BehaviorProfile,
+  headers: Record<string, string>,
+  notifyElsewhere: Notify,
+  run: (request: JsonRpcRequest, notify: Notify) => Promise<JsonRpcResponse>,
+): Promise<void> {
+  const accept = firstHeader(req, 'accept') ?? '';
+  const useSse = profile.postResponse === 'sse' && /text\/event-stream|\*\/\*/.test(accept);
+  if (useSse) {
+    const stream = new SseStream(res, profile.pingIntervalMs, headers);
+    await Promise.all(requests.map(async (request) => stream.send(await run(request, (n) => stream.send(n)))));
+    stream.close();
+    return;
+  }
+  const responses = await Promise.all(requests.map((request) => run(request, notifyElsewhere)));
+  if (res.destroyed) return;
+  sendJson(res, 200, batch ? responses : responses[0], headers);
+}

@@ -1,0 +1,375 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BehaviorProfile } from '../../../../shared/profile';
+import { escapeHtml, renderTemplate } from '../../resources';
+import { firstHeader, mediaType, readBody, redirect, sendHtml, sendJson } from '../http';
+import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH, type ServerUrls } from '../urls';
+import { AccessTokens } from './accessTokens';
+import { OAuthError, sendOAuthError } from './errors';
+import {
+  clientInformationResponse,
+  fetchClientIdMetadataDocument,
+  isClientIdMetadataUrl,
+  redirectUriMatches,
+  registerClient,
+} from './registration';
+import {
+  DEMO_SUBJECT,
+  OAuthState,
+  randomToken,
+  type AuthorizationCode,
+  type Grant,
+  type PendingAuthorization,
+  type RegisteredClient,
+} from './state';
+
+/** What every OAuth handler needs to know about the request it serves. */
+export interface OAuthRequestContext {
+  profile: BehaviorProfile;
+  urls: ServerUrls;
+  url: URL;
+}
+
+const PENDING_AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
+/** Registration and token bodies are small; refuse anything larger than this early. */
+const OAUTH_BODY_LIMIT = 64 * 1024;
+
+/** S256 code challenge (RFC 7636 §4.2). */
+export function s256(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The reference OAuth 2.1 authorization server: DCR, CIMD, the authorization endpoint with its
+ * consent page, the token endpoint (code + refresh with rotation), JWKS and userinfo.
+ */
+export class AuthorizationServer {
+  private constructor(
+    readonly state: OAuthState,
+    readonly tokens: AccessTokens,
+  ) {}
+
+  static async create(): Promise<AuthorizationServer> {
+    const state = new OAuthState();
+    return new AuthorizationServer(state, await AccessTokens.create(state));
+  }
+
+  /** Our protected resources: a `resource` parameter must name one of them (RFC 8707). */
+  private resources(urls: ServerUrls): string[] {
+    return [urls.resource(MCP_ENDPOINT_PATH), urls.resource(LEGACY_SSE_PATH)];
+  }
+
+  // ---- RFC 7591 dynamic client registration -------------------------------------------------
+
+  async register(req: IncomingMessage, res: ServerResponse, ctx: OAuthRequestContext): Promise<void> {
+    if (!ctx.profile.dynamicClientRegistration) {
+      // Registration is off: answer as RFC 6749 JSON so a client can tell why, never an HTML 404.
+      throw new OAuthError('invalid_request', 'Dynamic client registration is disabled on this server', 404);
+    }
+    if (mediaType(req.headers['content-type']) !== 'application/json') {
+      throw new OAuthError('invalid_client_metadata', 'The registration request must be application/json');
+    }
+    const body = await readJsonBody(req);
+    const client = registerClient(body);
+    this.state.clients.set(client.client_id, client);
+    sendJson(res, 201, clientInformationResponse(client), { 'Cache-Control': 'no-store' });
+  }
+
+  /** Finds a client by id, resolving URL client ids through their metadata document. */
+  private async findClient(clientId: string, profile: BehaviorProfile): Promise<RegisteredClient | undefined> {
+    const known = this.state.clients.get(clientId);
+    if (known) return known;
+    if (!isClientIdMetadataUrl(clientId)) return undefined;
+    const client = await fetchClientIdMetadataDocument(clientId, profile.clientIdMetadataDocuments);
+    this.state.clients.set(clientId, client);
+    return client;
+  }
+
+  // ---- RFC 6749 §4.1.1 authorization endpoint -----------------------------------------------
+
+  async authorize(req: IncomingMessage, res: ServerResponse, ctx: OAuthRequestContext): Promise<void> {
+    if (req.method === 'POST') return this.decide(req, res, ctx);
+    const params = ctx.url.searchParams;
+    const clientId = params.get('client_id');
+    const redirectUri = params.get('redirect_uri');
+    // Until client and redirect URI are trusted, errors are shown here, never redirected
+    // (RFC 6749 §4.1.2.1): redirecting to an unverified URI would make us an open redirector.
+    if (!clientId) return this.errorPage(res, 'The request has no client_id.');
+    let client: RegisteredClient | undefined;
+    try {
+      client = await this.findClient(clientId, ctx.profile);
+    } catch (err) {
+      return this.errorPage(res, err instanceof OAuthError ? err.description : String(err));
+    }
+    if (!client) return this.errorPage(res, `Unknown client_id "${clientId}". Register it first (POST /register).`);
+    const chosenRedirect = redirectUri ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined);
+    if (!chosenRedirect) return this.errorPage(res, 'The request has no redirect_uri and the client registered several.');
+    if (!client.redirect_uris.some((registered) => redirectUriMatches(registered, chosenRedirect))) {
+      return this.errorPage(res, `The redirect_uri "${chosenRedirect}" is not one the client registered (${client.redirect_uris.join(', ')}).`);
+    }
+
+    const state = params.get('state') ?? undefined;
+    const fail = (code: string, description: string) =>
+      redirect(res, callbackUrl(chosenRedirect, { error: code, error_description: description, state, iss: ctx.urls.issuer }));
+
+    if (params.get('response_type') !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported');
+    const codeChallenge = params.get('code_challenge');
+    if (!codeChallenge) return fail('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256');
+    if (params.get('code_challenge_method') !== 'S256') {
+      return fail('invalid_request', 'code_challenge_method must be S256 (plain is not allowed in OAuth 2.1)');
+    }
+    if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(codeChallenge)) return fail('invalid_request', 'code_challenge is not a base64url S256 value');
+    const resource = params.get('resource') ?? ctx.urls.resource(MCP_ENDPOINT_PATH);
+    if (!this.resources(ctx.urls).includes(resource)) {
+      return fail('invalid_target', `Unknown resource "${resource}"; this server protects ${this.resources(ctx.urls).join(' and ')}`);
+    }
+
+    const pending: PendingAuthorization = {
+      id: randomToken(18),
+      clientId: client.client_id,
+      clientName: client.client_name ?? client.client_id,
+      redirectUri: chosenRedirect,
+      codeChallenge,
+      scope: params.get('scope') ?? client.scope ?? ctx.profile.scopes.join(' '),
+      resource,
+      state,
+      expiresAt: Date.now() + PENDING_AUTHORIZATION_TTL_MS,
+    };
+    if (ctx.profile.consent === 'auto') return this.approve(res, pending, ctx);
+
+    this.state.pending.set(pending.id, pending);
+    sendHtml(
+      res,
+      200,
+      renderTemplate('consent.html', {
+        clientName: pending.clientName,
+        clientId: client.client_id,
+        clientSource: client.source === 'cimd' ? 'client metadata document' : 'dynamically registered',
+        redirectUri: pending.redirectUri,
+        scopes: pending.scope || '(none)',
+        resource: pending.resource,
+        transaction: pending.id,
+        action: `${ctx.urls.origin}${ctx.url.pathname}`,
+      }),
+    );
+  }
+
+  /** The consent form's POST: Approve issues a code, Deny returns access_denied. */
+  private async decide(req: IncomingMessage, res: ServerResponse, ctx: OAuthRequestContext): Promise<void> {
+    const form = new URLSearchParams((await readBody(req, OAUTH_BODY_LIMIT)).toString('utf8'));
+    const pending = this.state.pending.get(form.get('transaction') ?? '');
+    if (!pending || pending.expiresAt < Date.now()) {
+      return this.errorPage(res, 'This consent screen expired or was already answered. Start the connection again from your client.');
+    }
+    this.state.pending.delete(pending.id);
+    if (form.get('decision') !== 'approve') {
+      return redirect(
+        res,
+        callbackUrl(pending.redirectUri, { error: 'access_denied', error_description: 'The user denied the request', state: pending.state, iss: ctx.urls.issuer }),
+      );
+    }
+    return this.approve(res, pending, ctx);
+  }
+
+  private approve(res: ServerResponse, pending: PendingAuthorization, ctx: OAuthRequestContext): void {
+    const code = randomToken();
+    this.state.codes.set(code, {
+      clientId: pending.clientId,
+      scope: pending.scope,
+      resource: pending.resource,
+      subject: DEMO_SUBJECT,
+      redirectUri: pending.redirectUri,
+      codeChallenge: pending.codeChallenge,
+      expiresAt: Date.now() + ctx.profile.authorizationCodeLifetimeSeconds * 1000,
+      used: false,
+      issuedRefreshTokens: [],
+    });
+    redirect(res, callbackUrl(pending.redirectUri, { code, state: pending.state, iss: ctx.urls.issuer }));
+  }
+
+  private errorPage(res: ServerResponse, message: string): void {
+    sendHtml(
+      res,
+      400,
+      `<!doctype html><meta charset="utf-8"><title>Authorization error</title><body style="font-family:system-ui;max-width:560px;margin:48px auto"><h1>Authorization request rejected</h1><p>${escapeHtml(message)}</p><p>This page is shown instead of redirecting because the client or redirect URI could not be trusted (RFC 6749 §4.1.2.1).</p></body>`,
+    );
+  }
+
+  // ---- RFC 6749 §3.2 token endpoint ---------------------------------------------------------
+
+  async token(req: IncomingMessage, res: ServerResponse, ctx: OAuthRequestContext): Promise<void> {
+    if (req.method !== 'POST') throw new OAuthError('invalid_request', 'The token endpoint accepts POST only', 405);
+    if (mediaType(req.headers['content-type']) !== 'application/x-www-form-urlencoded') {
+      throw new OAuthError('invalid_request', 'The token request must be application/x-www-form-urlencoded');
+    }
+    const form = new URLSearchParams((await readBody(req, OAUTH_BODY_LIMIT)).toString('utf8'));
+    const client = await this.authenticateClient(req, form, ctx.profile);
+    switch (form.get('grant_type')) {
+      case 'authorization_code':
+        return this.exchangeCode(res, form, client, ctx);
+      case 'refresh_token':
+        return this.refresh(res, form, client, ctx);
+      case null:
+        throw new OAuthError('invalid_request', 'grant_type is missing');
+      default:
+        throw new OAuthError('unsupported_grant_type', `grant_type "${form.get('grant_type')}" is not supported`);
+    }
+  }
+
+  /** RFC 6749 §2.3: client_secret_basic, client_secret_post, or a public client (none). */
+  private async authenticateClient(req: IncomingMessage, form: URLSearchParams, profile: BehaviorProfile): Promise<RegisteredClient> {
+    const authorization = firstHeader(req, 'authorization');
+    let clientId = form.get('client_id');
+    let secret = form.get('client_secret');
+    let method: RegisteredClient['token_endpoint_auth_method'] = secret ? 'client_secret_post' : 'none';
+    if (authorization?.toLowerCase().startsWith('basic ')) {
+      const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      clientId = decodeURIComponent(decoded.slice(0, colon));
+      secret = decodeURIComponent(decoded.slice(colon + 1));
+      method = 'client_secret_basic';
+    }
+    const basicChallenge = method === 'client_secret_basic' ? { 'WWW-Authenticate': 'Basic realm="token"' } : undefined;
+    if (!clientId) throw new OAuthError('invalid_client', 'No client authentication: send client_id (public clients) or client credentials');
+    const client = await this.findClient(clientId, profile).catch(() => undefined);
+    if (!client) throw new OAuthError('invalid_client', `Unknown client "${clientId}"`, undefined, basicChallenge);
+    if (client.client_secret) {
+      if (!secret || !safeEqual(secret, client.client_secret)) {
+        throw new OAuthError('invalid_client', 'Client authentication failed: wrong or missing client_secret', undefined, basicChallenge);
+      }
+    } else if (method !== 'none') {
+      throw new OAuthError('invalid_client', 'This client registered as public (token_endpoint_auth_method "none") and has no secret');
+    }
+    return client;
+  }
+
+  private async exchangeCode(res: ServerResponse, form: URLSearchParams, client: RegisteredClient, ctx: OAuthRequestContext): Promise<void> {
+    const codeValue = form.get('code');
+    const verifier = form.get('code_verifier');
+    const redirectUri = form.get('redirect_uri');
+    if (!codeValue) throw new OAuthError('invalid_request', 'code is missing');
+    if (!verifier) throw new OAuthError('invalid_request', 'code_verifier is missing (PKCE is required)');
+    const code = this.state.codes.get(codeValue);
+    if (!code) throw new OAuthError('invalid_grant', 'Unknown authorization code');
+    if (code.used) {
+      // RFC 6749 §4.1.2: a replayed code revokes everything issued from it.
+      this.revokeIssuedFrom(code);
+      throw new OAuthError('invalid_grant', 'The authorization code was already used; tokens issued from it are revoked');
+    }
+    code.used = true;
+    if (code.expiresAt < Date.now()) throw new OAuthError('invalid_grant', 'The authorization code expired');
+    if (code.clientId !== client.client_id) throw new OAuthError('invalid_grant', 'The authorization code was issued to another client');
+    if (redirectUri !== code.redirectUri) {
+      throw new OAuthError('invalid_grant', 'redirect_uri does not match the one used in the authorization request');
+    }
+    if (!safeEqual(s256(verifier), code.codeChallenge)) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
+    const resource = form.get('resource');
+    if (resource && resource !== code.resource) throw new OAuthError('invalid_target', `resource must be ${code.resource}, as in the authorization request`);
+    const family = randomToken(12);
+    const body = await this.issueTokens(code, family, client, ctx);
+    code.issuedRefreshTokens.push(body.refresh_token as string);
+    sendTokenResponse(res, body);
+  }
+
+  private async refresh(res: ServerResponse, form: URLSearchParams, client: RegisteredClient, ctx: OAuthRequestContext): Promise<void> {
+    const value = form.get('refresh_token');
+    if (!value) throw new OAuthError('invalid_request', 'refresh_token is missing');
+    const record = this.state.refreshTokens.get(value);
+    if (!record || this.state.revokedFamilies.has(record.family)) throw new OAuthError('invalid_grant', 'Unknown or revoked refresh token');
+    if (record.clientId !== client.client_id) throw new OAuthError('invalid_grant', 'The refresh token was issued to another client');
+    if (record.rotated) {
+      // Refresh-token rotation (OAuth 2.1 §4.3.1): a rotated token coming back means it leaked.
+      this.state.revokedFamilies.add(record.family);
+      throw new OAuthError('invalid_grant', 'Refresh token reuse detected: the whole token family is revoked');
+    }
+    if (record.expiresAt < Date.now()) throw new OAuthError('invalid_grant', 'The refresh token expired');
+    const requestedScope = form.get('scope');
+    let scope = record.scope;
+    if (requestedScope) {
+      const granted = new Set(record.scope.split(' '));
+      const extra = requestedScope.split(' ').filter((s) => !granted.has(s));
+      if (extra.length) throw new OAuthError('invalid_scope', `A refresh cannot add scopes: ${extra.join(' ')}`);
+      scope = requestedScope;
+    }
+    record.rotated = true;
+    sendTokenResponse(res, await this.issueTokens({ ...record, scope }, record.family, client, ctx));
+  }
+
+  private async issueTokens(grant: Grant, family: string, client: RegisteredClient, ctx: OAuthRequestContext): Promise<Record<string, unknown>> {
+    const { profile, urls } = ctx;
+    const accessToken = await this.tokens.issue(grant, profile.accessTokenFormat, profile.accessTokenLifetimeSeconds, urls.issuer);
+    const body: Record<string, unknown> = {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: profile.accessTokenLifetimeSeconds,
+      scope: grant.scope,
+    };
+    if (client.grant_types.includes('refresh_token')) {
+      const refreshToken = randomToken();
+      this.state.refreshTokens.set(refreshToken, {
+        ...grant,
+        family,
+        rotated: false,
+        expiresAt: Date.now() + profile.refreshTokenLifetimeSeconds * 1000,
+      });
+      body.refresh_token = refreshToken;
+    }
+    return body;
+  }
+
+  private revokeIssuedFrom(code: AuthorizationCode): void {
+    for (const token of code.issuedRefreshTokens) {
+      const record = this.state.refreshTokens.get(token);
+      if (record) this.state.revokedFamilies.add(record.family);
+    }
+  }
+
+  // ---- JWKS and userinfo -------------------------------------------------------------------
+
+  jwks(res: ServerResponse): void {
+    sendJson(res, 200, this.tokens.jwks, { 'Cache-Control': 'public, max-age=300' });
+  }
+
+  async userinfo(req: IncomingMessage, res: ServerResponse, ctx: OAuthRequestContext): Promise<void> {
+    const authorization = firstHeader(req, 'authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) {
+      return sendOAuthError(res, new OAuthError('invalid_token', 'Send the access token as Authorization: Bearer'), {
+        'WWW-Authenticate': 'Bearer realm="userinfo"',
+      });
+    }
+    try {
+      const verified = await this.tokens.verify(match[1]!, ctx.urls.issuer);
+      sendJson(res, 200, { sub: verified.subject, name: 'Demo User', preferred_username: 'demo', email: 'demo@example.invalid' });
+    } catch (err) {
+      const error = err instanceof OAuthError ? err : new OAuthError('invalid_token', String(err));
+      sendOAuthError(res, error, { 'WWW-Authenticate': `Bearer realm="userinfo", error="invalid_token"` });
+    }
+  }
+}
+
+/** Adds query parameters to a redirect URI, keeping the query it already has. */
+function callbackUrl(redirectUri: string, params: Record<string, string | undefined>): string {
+  const url = new URL(redirectUri);
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
+  return url.toString();
+}
+
+function sendTokenResponse(res: ServerResponse, body: Record<string, unknown>): void {
+  sendJson(res, 200, body, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const raw = (await readBody(req, OAUTH_BODY_LIMIT)).toString('utf8');
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new OAuthError('invalid_client_metadata', 'The request body is not valid JSON');
+  }
+}

@@ -1,0 +1,193 @@
+import type { ClientIdMetadataMode } from '../../../../shared/profile';
+import { OAuthError } from './errors';
+import { randomToken, type RegisteredClient, type TokenEndpointAuthMethod } from './state';
+
+// Dynamic Client Registration (RFC 7591) and Client ID Metadata Documents (MCP 2025-11-25).
+
+const AUTH_METHODS: TokenEndpointAuthMethod[] = ['none', 'client_secret_post', 'client_secret_basic'];
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname);
+}
+
+/**
+ * Accepts the redirect URIs real clients register: https callbacks (claude.ai, chatgpt.com),
+ * loopback http on any port (Claude Code, VS Code, mcp-remote: RFC 8252 §7.3), and private-use
+ * schemes (`cursor://…`, `vscode://…`: RFC 8252 §7.1). Rejects plain http to other hosts and
+ * fragments (RFC 6749 §3.1.2).
+ */
+export function redirectUriProblem(uri: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(uri);
+  } catch {
+    return `"${uri}" is not an absolute URI`;
+  }
+  if (parsed.hash) return `"${uri}" has a fragment, which RFC 6749 §3.1.2 forbids`;
+  const scheme = parsed.protocol.slice(0, -1);
+  if (scheme === 'https') return undefined;
+  if (scheme === 'http') return isLoopbackHost(parsed.hostname) ? undefined : `"${uri}" uses http on a non-loopback host`;
+  if (['javascript', 'data', 'file', 'vbscript'].includes(scheme)) return `"${uri}" uses the forbidden scheme ${scheme}:`;
+  return undefined; // private-use scheme of a native app
+}
+
+/**
+ * RFC 8252 §7.3: for loopback redirects the port is chosen at run time, so it is ignored when
+ * comparing. Everything else must match the registered URI exactly.
+ */
+export function redirectUriMatches(registered: string, requested: string): boolean {
+  if (registered === requested) return true;
+  try {
+    const a = new URL(registered);
+    const b = new URL(requested);
+    return (
+      a.protocol === 'http:' &&
+      b.protocol === 'http:' &&
+      isLoopbackHost(a.hostname) &&
+      a.hostname === b.hostname &&
+      a.pathname === b.pathname &&
+      a.search === b.search
+    );
+  } catch {
+    return false;
+  }
+}
+
+function stringArray(value: unknown, field: string, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new OAuthError('invalid_client_metadata', `${field} must be an array of strings`);
+  }
+  return value as string[];
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new OAuthError('invalid_client_metadata', `${field} must be a string`);
+  return value;
+}
+
+/** Validates RFC 7591 client metadata into a client record (without id or secret). */
+export function parseClientMetadata(body: unknown): Omit<RegisteredClient, 'client_id' | 'client_id_issued_at' | 'source'> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new OAuthError('invalid_client_metadata', 'The registration request must be a JSON object');
+  }
+  const metadata = body as Record<string, unknown>;
+  const redirectUris = stringArray(metadata.redirect_uris, 'redirect_uris', []);
+  if (redirectUris.length === 0) throw new OAuthError('invalid_redirect_uri', 'redirect_uris must name at least one URI');
+  for (const uri of redirectUris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) throw new OAuthError('invalid_redirect_uri', problem);
+  }
+  const authMethod = (metadata.token_endpoint_auth_method ?? 'client_secret_basic') as TokenEndpointAuthMethod;
+  if (!AUTH_METHODS.includes(authMethod)) {
+    throw new OAuthError('invalid_client_metadata', `token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
+  }
+  const grantTypes = stringArray(metadata.grant_types, 'grant_types', ['authorization_code']);
+  const unsupportedGrant = grantTypes.find((g) => g !== 'authorization_code' && g !== 'refresh_token');
+  if (unsupportedGrant) throw new OAuthError('invalid_client_metadata', `grant type ${unsupportedGrant} is not supported`);
+  const responseTypes = stringArray(metadata.response_types, 'response_types', ['code']);
+  if (responseTypes.some((r) => r !== 'code')) throw new OAuthError('invalid_client_metadata', 'only the "code" response type is supported');
+  const known = new Set(['redirect_uris', 'token_endpoint_auth_method', 'grant_types', 'response_types', 'client_name', 'client_uri', 'logo_uri', 'scope', 'client_id', 'client_secret']);
+  const extra = Object.fromEntries(Object.entries(metadata).filter(([k]) => !known.has(k)));
+  return {
+    redirect_uris: redirectUris,
+    token_endpoint_auth_method: authMethod,
+    grant_types: grantTypes,
+    response_types: responseTypes,
+    client_name: optionalString(metadata.client_name, 'client_name'),
+    client_uri: optionalString(metadata.client_uri, 'client_uri'),
+    logo_uri: optionalString(metadata.logo_uri, 'logo_uri'),
+    scope: optionalString(metadata.scope, 'scope'),
+    extra,
+  };
+}
+
+/** RFC 7591 §3.1: register a client, issuing a secret to confidential ones. */
+export function registerClient(body: unknown): RegisteredClient {
+  const metadata = parseClientMetadata(body);
+  const confidential = metadata.token_endpoint_auth_method !== 'none';
+  return {
+    ...metadata,
+    client_id: `mcp-client-${randomToken(12)}`,
+    client_id_issued_at: Math.floor(Date.now() / 1000),
+    ...(confidential ? { client_secret: randomToken(), client_secret_expires_at: 0 } : {}),
+    source: 'dcr',
+  };
+}
+
+/** RFC 7591 §3.2.1 client information response. */
+export function clientInformationResponse(client: RegisteredClient): Record<string, unknown> {
+  const { source: _source, extra, ...fields } = client;
+  return Object.fromEntries(Object.entries({ ...extra, ...fields }).filter(([, v]) => v !== undefined));
+}
+
+export function isClientIdMetadataUrl(clientId: string): boolean {
+  return /^https?:\/\//i.test(clientId);
+}
+
+const CIMD_TIMEOUT_MS = 5_000;
+const CIMD_MAX_BYTES = 64 * 1024;
+
+/**
+ * Resolves a URL `client_id` by fetching its metadata document (draft-ietf-oauth-client-id-
+ * metadata-document): https only (loopback http when the profile allows it for tests), a
+ * timeout and a size cap, and the document's `client_id` must equal the URL.
+ */
+export async function fetchClientIdMetadataDocument(clientId: string, mode: ClientIdMetadataMode): Promise<RegisteredClient> {
+  if (mode === 'off') throw new OAuthError('invalid_client', 'URL client_ids are not accepted: Client ID Metadata Documents are off');
+  const url = new URL(clientId);
+  const loopbackAllowed = mode === 'on-allow-loopback' && url.protocol === 'http:' && isLoopbackHost(url.hostname);
+  if (url.protocol !== 'https:' && !loopbackAllowed) {
+    throw new OAuthError('invalid_client', `The client metadata document ${clientId} must be served over https`);
+  }
+  if (url.pathname === '/' || url.hash) {
+    throw new OAuthError('invalid_client', 'A client_id URL must have a path and no fragment');
+  }
+  let text: string;
+  try {
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(CIMD_TIMEOUT_MS),
+      headers: { Accept: 'application/json' },
+      redirect: 'error',
+    });
+    if (!response.ok) throw new Error(`it answered HTTP ${response.status}`);
+    text = await readCapped(response, CIMD_MAX_BYTES);
+  } catch (err) {
+    throw new OAuthError('invalid_client', `Could not fetch the client metadata document ${clientId}: ${(err as Error).message}`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new OAuthError('invalid_client', `The client metadata document ${clientId} is not JSON`);
+  }
+  if (typeof document !== 'object' || document === null || (document as Record<string, unknown>).client_id !== clientId) {
+    throw new OAuthError('invalid_client', `The client metadata document's client_id does not equal its URL ${clientId}`);
+  }
+  // A public document defaults to (and may only use) "none": shared secrets make no sense in it.
+  const metadata = parseClientMetadata({ token_endpoint_auth_method: 'none', ...(document as object) });
+  if (metadata.token_endpoint_auth_method !== 'none') {
+    throw new OAuthError('invalid_client', 'Client metadata documents must use token_endpoint_auth_method "none"');
+  }
+  return { ...metadata, client_id: clientId, client_id_issued_at: Math.floor(Date.now() / 1000), source: 'cimd' };
+}
+
+async function readCapped(response: Response, limit: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      throw new Error(`it is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+
+// In-memory state of the reference authorization server. It lives as long as the process:
+// a restart forgets registrations and grants, just as a fresh deployment of a real AS would.
+
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
+
+export interface RegisteredClient {
+  client_id: string;
+  client_secret?: string;
+  client_id_issued_at: number;
+  client_secret_expires_at?: number;
+  redirect_uris: string[];
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  grant_types: string[];
+  response_types: string[];
+  client_name?: string;
+  client_uri?: string;
+  logo_uri?: string;
+  scope?: string;
+  /** How we learned about the client: dynamic registration or its metadata document. */
+  source: 'dcr' | 'cimd';
+  /** The rest of the client's metadata, echoed back as RFC 7591 asks. */
+  extra: Record<string, unknown>;
+}
+
+/** What an authorization code or refresh token grants. */
+export interface Grant {
+  clientId: string;
+  scope: string;
+  resource: string;
+  subject: string;
+}
+
+export interface AuthorizationCode extends Grant {
+  redirectUri: string;
+  codeChallenge: string;
+  expiresAt: number;
+  used: boolean;
+  /** Tokens issued from this code, revoked if the code is replayed (RFC 6749 §4.1.2). */
+  issuedRefreshTokens: string[];
+}
+
+export interface RefreshTokenRecord extends Grant {
+  expiresAt: number;
+  /** All refresh tokens descending from one code share a family; reuse revokes it. */
+  family: string;
+  rotated: boolean;
+}
+
+/** A consent screen waiting for the user's Approve or Deny. */
+export interface PendingAuthorization extends Omit<Grant, 'subject'> {
+  id: string;
+  redirectUri: string;
+  codeChallenge: string;
+  state?: string;
+  clientName: string;
+  expiresAt: number;
+}
+
+export const DEMO_SUBJECT = 'demo-user';
+
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export class OAuthState {
+  readonly clients = new Map<string, RegisteredClient>();
+  readonly codes = new Map<string, AuthorizationCode>();
+  readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  readonly revokedFamilies = new Set<string>();
+  readonly pending = new Map<string, PendingAuthorization>();
+  /** Opaque access tokens (and their grant) by value. */
+  readonly opaqueAccessTokens = new Map<string, Grant & { expiresAt: number }>();
+}

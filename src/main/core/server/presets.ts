@@ -1,0 +1,102 @@
+import type { BehaviorPreset } from '../../../shared/profile';
+
+// Named behaviour profiles: one click to a known server behaviour. Each patch applies on top
+// of the spec-correct profile (profile.ts) and says where the behaviour was observed.
+
+export const PRESETS: readonly BehaviorPreset[] = [
+  {
+    id: 'spec',
+    title: 'Spec-correct (default)',
+    description:
+      'What every client should connect to: token on every request including initialize, 401 with resource_metadata and scope, metadata at root and path-suffixed, DCR and CIMD, 202 for notifications, an SSE GET stream, both protocol eras.',
+    profile: {},
+  },
+  {
+    id: 'spec-2025-06-18',
+    title: 'Spec 2025-06-18',
+    description:
+      'A server of the 2025-06-18 revision: answers protocol 2025-06-18, RFC 8414 metadata only, DCR but no Client ID Metadata Documents, no scope in the challenge, session era only.',
+    profile: { era: 'session', protocolVersion: '2025-06-18', authServerMetadata: 'rfc8414', clientIdMetadataDocuments: 'off', challengeScope: false },
+  },
+  {
+    id: 'spec-2025-11-25',
+    title: 'Spec 2025-11-25',
+    description: 'A server of the 2025-11-25 revision: answers 2025-11-25, advertises Client ID Metadata Documents and DCR, scope in the challenge, session era only.',
+    profile: { era: 'session', protocolVersion: '2025-11-25' },
+  },
+  {
+    id: 'spec-2026-07-28',
+    title: 'Spec 2026-07-28 (stateless only)',
+    description:
+      'A modern-only server: no initialize and no sessions; every request carries _meta with protocolVersion and clientCapabilities, Mcp-Method / Mcp-Name headers are checked, GET and DELETE get 405.',
+    profile: { era: 'stateless', getStream: 405 },
+  },
+  {
+    id: 'claude-ai',
+    title: 'What Claude.ai needs',
+    description:
+      'The behaviour Claude.ai connectors were seen to work with (reference/000-002, research/clients.md §3.1): Mcp-Session-Id issued, 202 for notifications, 405 with Allow for GET /mcp, metadata at both locations, DCR and CIMD with "none", pings every 15 s.',
+    profile: { getStream: 405, sessionId: 'issue', notificationStatus: 202, pingIntervalMs: 15_000 },
+  },
+  {
+    id: 'reference-001-before-fixes',
+    title: 'reference/001 before the fixes',
+    description:
+      'The four pitfalls of reference/001: notifications answered 204 (pitfall 2), GET answered 501 so Claude ends the session with DELETE (pitfall 3), and an encrypted token without kid checked against the JWKS only (pitfall 4), so the token check on initialize (pitfall 1) disconnects Claude right after OAuth.',
+    profile: {
+      tokenRequired: 'all',
+      notificationStatus: 204,
+      getStream: 501,
+      accessTokenFormat: 'jwe-like',
+      tokenValidation: 'jwks-only',
+      protectedResourceMetadata: 'root',
+      protocolVersion: '2025-06-18',
+      accessTokenLifetimeSeconds: 86_400,
+    },
+  },
+  {
+    id: 'reference-001-after-fixes',
+    title: 'reference/001 after the fixes',
+    description:
+      'reference/001\'s working server: no token check on initialize and notifications/initialized (session only), 202, 405 for GET, encrypted tokens validated through /userinfo (~227 ms in the original).',
+    profile: {
+      tokenRequired: 'all-but-handshake',
+      notificationStatus: 202,
+      getStream: 405,
+      accessTokenFormat: 'jwe-like',
+      tokenValidation: 'by-format',
+      protectedResourceMetadata: 'root',
+      protocolVersion: '2025-06-18',
+      accessTokenLifetimeSeconds: 86_400,
+    },
+  },
+  {
+    id: 'reference-002-no-session',
+    title: 'reference/002: no session id',
+    description:
+      'reference/002\'s server before it issued Mcp-Session-Id: "If you don\'t provide one, it won\'t go on to request tools". Opaque tokens, metadata at the root only, protocol 2025-03-26.',
+    profile: {
+      sessionId: 'omit',
+      accessTokenFormat: 'opaque',
+      protectedResourceMetadata: 'root',
+      authServerMetadataLocation: 'root',
+      authServerMetadata: 'rfc8414',
+      protocolVersion: '2025-03-26',
+      accessTokenLifetimeSeconds: 6000,
+    },
+  },
+  {
+    id: 'no-auth',
+    title: 'No authorization',
+    description: 'An authless server, like the simple servers behind reference/000\'s gateway: no token needed, no OAuth metadata.',
+    profile: { tokenRequired: 'none', protectedResourceMetadata: 'none', authServerMetadata: 'none' },
+  },
+];
+
+export class UnknownPresetError extends Error {}
+
+export function presetById(id: string): BehaviorPreset {
+  const preset = PRESETS.find((p) => p.id === id);
+  if (!preset) throw new UnknownPresetError(`Unknown profile preset "${id}". Known presets: ${PRESETS.map((p) => p.id).join(', ')}`);
+  return preset;
+}

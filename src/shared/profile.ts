@@ -1,0 +1,101 @@
+import type { ProtocolEra, ProtocolVersion } from './protocol';
+
+// The reference server's wire behaviour as data. Every field a developer can flip in the
+// UI lives here; handlers read the profile, they never hard-code an alternative.
+// The default values (see core/server/profile.ts) are the specification-correct ones.
+
+/** HTTP status for a POST that carries only notifications or responses (spec: 202). */
+export type NotificationStatus = 202 | 204 | 200;
+
+/** What `GET /mcp` does: open the server→client SSE stream, or refuse with a status. */
+export type GetStreamBehavior = 'sse' | 405 | 501 | 404;
+
+/** Whether `initialize` issues an `Mcp-Session-Id` (and later requests must carry it). */
+export type SessionIdMode = 'issue' | 'omit';
+
+/**
+ * Which MCP requests need a bearer token.
+ * - `all`: every request, `initialize` included (spec).
+ * - `all-but-handshake`: `initialize`, `notifications/initialized` and the GET/DELETE of the
+ *   session pass without a token; everything else needs one (the working server of reference/001).
+ * - `none`: no authorization at all.
+ */
+export type TokenRequirement = 'all' | 'all-but-handshake' | 'none';
+
+/** Where a well-known metadata document is served relative to the MCP endpoint path. */
+export type MetadataLocation = 'both' | 'root' | 'path-suffixed' | 'none';
+
+/** Which authorization-server metadata documents exist. */
+export type AuthServerMetadataFlavor = 'both' | 'rfc8414' | 'openid' | 'none';
+
+/**
+ * Access-token format.
+ * - `jwt`: ES256-signed JWT with `kid`, verifiable against `/jwks.json`.
+ * - `opaque`: random string, looked up server-side.
+ * - `jwe-like`: encrypted JWT without `kid` (as Auth0 issued in reference/001); the resource
+ *   server cannot verify it locally and validates it through `/userinfo`.
+ */
+export type AccessTokenFormat = 'jwt' | 'opaque' | 'jwe-like';
+
+/**
+ * How the resource server validates bearer tokens.
+ * - `by-format`: JWTs against our JWKS, encrypted tokens through `/userinfo`, opaque by lookup.
+ * - `jwks-only`: JWKS verification only, so a token without `kid` is rejected (reference/001
+ *   pitfall 4: "Token key ID (kid): None" followed by an error).
+ */
+export type TokenValidation = 'by-format' | 'jwks-only';
+
+/** How a POST carrying requests is answered: one JSON body, or an SSE stream per request. */
+export type PostResponseMode = 'json' | 'sse';
+
+/** How `Accept` on POST is checked: lenient accepts `*\/*` or either type; strict needs both. */
+export type AcceptCheck = 'lenient' | 'strict';
+
+/** Client ID Metadata Documents (2025-11-25): a URL `client_id` resolved by fetching it. */
+export type ClientIdMetadataMode = 'off' | 'on' | 'on-allow-loopback';
+
+export interface BehaviorProfile {
+  /** Pin the protocol era, or pick it per request from what the client sends. */
+  era: 'auto' | ProtocolEra;
+  /** `negotiate` answers as the spec says; a fixed version is answered whatever the client asked. */
+  protocolVersion: 'negotiate' | ProtocolVersion;
+  notificationStatus: NotificationStatus;
+  getStream: GetStreamBehavior;
+  sessionId: SessionIdMode;
+  postResponse: PostResponseMode;
+  acceptCheck: AcceptCheck;
+  tokenRequired: TokenRequirement;
+  /** Include `resource_metadata="…"` in the 401's `WWW-Authenticate`. */
+  challengeResourceMetadata: boolean;
+  /** Include `scope="…"` in the 401's `WWW-Authenticate`. */
+  challengeScope: boolean;
+  protectedResourceMetadata: MetadataLocation;
+  authServerMetadataLocation: MetadataLocation;
+  authServerMetadata: AuthServerMetadataFlavor;
+  dynamicClientRegistration: boolean;
+  clientIdMetadataDocuments: ClientIdMetadataMode;
+  accessTokenFormat: AccessTokenFormat;
+  tokenValidation: TokenValidation;
+  accessTokenLifetimeSeconds: number;
+  refreshTokenLifetimeSeconds: number;
+  authorizationCodeLifetimeSeconds: number;
+  /** Scopes advertised and granted when a client asks for none. */
+  scopes: string[];
+  /** Interval of `: ping` comments on open SSE streams; 0 turns pings off. */
+  pingIntervalMs: number;
+  consent: 'manual' | 'auto';
+  /** Delay added before every response of the reference server. */
+  latencyMs: number;
+  /** Largest accepted request body; larger ones get 413. */
+  maxBodyBytes: number;
+}
+
+export type BehaviorProfilePatch = Partial<BehaviorProfile>;
+
+export interface BehaviorPreset {
+  id: string;
+  title: string;
+  /** What this preset reproduces and where the behaviour was observed. */
+  description: string;
+  profile: BehaviorProfilePatch;
+}
