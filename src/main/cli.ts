@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, Inspector, PortInUseError } from './core/inspector';
 import { PRESETS, UnknownPresetError } from './core/server/presets';
@@ -126,8 +128,12 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-// Run when executed directly (tsx src/main/cli.ts, node out/main/cli.js, the bin).
-const invokedPath = process.argv[1] ?? '';
-if (/cli\.(ts|js|mjs)$/.test(invokedPath) || invokedPath.endsWith('mcp-handshake-inspector')) {
-  void main(process.argv.slice(2));
+// Run when executed directly (tsx src/main/cli.ts, node out/main/cli.js); the bin calls main().
+function invokedDirectly(): boolean {
+  try {
+    return !!process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
 }
+if (invokedDirectly()) void main(process.argv.slice(2));

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// `serve` as users run it: a real process, real port, real signals.
+
+interface Served {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function runCli(args: string[]): Served {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Resolves with the port once serve says it is listening (or rejects when it exits first). */
+function listeningPort(served: Served): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = /Listening on 127\.0\.0\.1:(\d+)/.exec(served.stdout());
+      if (match) resolve(Number(match[1]));
+    };
+    served.child.stdout!.on('data', check);
+    void served.exited.then((code) => reject(new Error(`serve exited with ${code}: ${served.stderr()}`)));
+  });
+}
+
+describe('CLI serve', () => {
+  const children: ChildProcess[] = [];
+  let blocker: Server | undefined;
+  afterEach(() => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    blocker?.close();
+    blocker = undefined;
+  });
+
+  it('starts the reference server, prints what listens where, and stops cleanly on Ctrl-C', async () => {
+    const served = runCli(['serve', '--port', '0', '--consent', 'auto']);
+    children.push(served.child);
+    const port = await listeningPort(served);
+    expect(served.stdout()).toContain(`MCP endpoint (Streamable HTTP):  http://127.0.0.1:${port}/mcp`);
+    expect(served.stdout()).toContain('consent: auto');
+    const response = await fetch(`http://127.0.0.1:${port}/mcp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
+    });
+    expect(response.status).toBe(401);
+    served.child.kill('SIGINT');
+    expect(await served.exited).toBe(0);
+    expect(served.stdout()).toContain('SIGINT received, shutting down');
+  });
+
+  it('names the metadata after --public-url and applies --profile', async () => {
+    const served = runCli(['serve', '--port', '0', '--public-url', 'https://demo.example.com/ignored-path', '--profile', 'no-auth']);
+    children.push(served.child);
+    const port = await listeningPort(served);
+    expect(served.stdout()).toContain('https://demo.example.com/mcp');
+    const prm = await fetch(`http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`);
+    expect(prm.status).toBe(404); // no-auth serves no OAuth metadata
+    const initialize = await fetch(`http://127.0.0.1:${port}/mcp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18' } }),
+    });
+    expect(initialize.status).toBe(200);
+  });
+
+  it('exits non-zero naming the port and the flag when the port is in use', async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const served = runCli(['serve', '--port', String(port)]);
+    children.push(served.child);
+    expect(await served.exited).toBe(1);
+    expect(served.stderr()).toContain(`Port ${port} is already in use`);
+    expect(served.stderr()).toContain('--port');
+  });
+
+  it.each([
+    [['serve', '--consent', 'sometimes'], '--consent must be "manual" or "auto"'],
+    [['serve', '--profile', 'nope'], 'Unknown profile preset "nope". Known presets: spec,'],
+    [['serve', '--port', 'eighty'], '--port must be a whole number'],
+    [['serve', '--public-url', 'not a url'], '--public-url must be an absolute http(s) URL'],
+    [['serve', '--bogus'], "Unknown option '--bogus'"],
+    [['frobnicate'], 'Unknown command "frobnicate"'],
+  ])('rejects %j with a clear message', async (args, message) => {
+    const served = runCli(args);
+    children.push(served.child);
+    expect(await served.exited).toBe(1);
+    expect(served.stderr()).toContain(message);
+  });
+});
