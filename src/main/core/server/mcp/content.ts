@@ -1,3 +1,5 @@
+import type { CallToolResult, Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+
 // The demo content of the reference server: enough tools, resources and prompts for every
 // client to have something to list and call, including the failure and progress cases.
 
@@ -7,19 +9,10 @@ export interface ToolCallContext {
   signal: AbortSignal;
 }
 
-export interface ToolResult {
-  content: Array<Record<string, unknown>>;
-  structuredContent?: Record<string, unknown>;
-  isError?: boolean;
-}
+// The SDK's protocol types check the demo content against the MCP schema at compile time.
+export type ToolResult = CallToolResult;
 
-interface ToolDefinition {
-  name: string;
-  title: string;
-  description: string;
-  inputSchema: Record<string, unknown>;
-  outputSchema?: Record<string, unknown>;
-  annotations?: Record<string, unknown>;
+interface ToolDefinition extends Tool {
   call(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult>;
 }
 
@@ -120,7 +113,7 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export function toolDescriptions(): Array<Omit<ToolDefinition, 'call'>> {
+export function toolDescriptions(): Tool[] {
   return TOOLS.map(({ call: _call, ...definition }) => definition);
 }
 
@@ -131,7 +124,7 @@ export function findTool(name: string): ToolDefinition | undefined {
 // A 1x1 PNG: the binary resource, returned as base64 `blob`.
 const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
-export const RESOURCES = [
+export const RESOURCES: Array<Resource & { read(): { text: string } | { blob: string } }> = [
   {
     uri: 'inspector://docs/handshake',
     name: 'handshake',
@@ -161,7 +154,7 @@ export const RESOURCES = [
   },
 ];
 
-export const RESOURCE_TEMPLATES = [
+export const RESOURCE_TEMPLATES: ResourceTemplate[] = [
   {
     uriTemplate: 'inspector://people/{name}',
     name: 'person',
@@ -187,7 +180,7 @@ export function resourceDescriptions() {
   return RESOURCES.map(({ read: _read, ...description }) => description);
 }
 
-export const PROMPTS = [
+export const PROMPTS: Prompt[] = [
   {
     name: 'explain_step',
     title: 'Explain a handshake step',
