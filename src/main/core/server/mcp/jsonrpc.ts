@@ -79,7 +79,8 @@ function messageProblem(value: unknown): string | undefined {
 export function parseJsonRpcBody(body: Buffer): { messages: JsonRpcMessage[]; batch: boolean } {
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    // JSON on the wire is UTF-8 (RFC 8259 §8.1): invalid bytes are a parse error, not U+FFFD.
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch (err) {
     throw new McpError(JsonRpcErrorCode.ParseError, `Parse error: ${(err as Error).message}`, undefined, 400);
   }

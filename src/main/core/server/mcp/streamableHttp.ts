@@ -192,8 +192,10 @@ export class StreamableHttpEndpoint {
 
   private openStream(req: IncomingMessage, res: ServerResponse, ctx: McpHttpContext): void {
     const { profile } = ctx;
-    if (profile.era === 'stateless') return refuseGet(res, 405);
-    if (profile.getStream !== 'sse') return refuseGet(res, profile.getStream);
+    // Allow names only what this endpoint accepts: DELETE is 405 too without sessions.
+    const allow = profile.era === 'stateless' || profile.sessionId === 'omit' ? 'POST' : 'POST, DELETE';
+    if (profile.era === 'stateless') return refuseGet(res, 405, allow);
+    if (profile.getStream !== 'sse') return refuseGet(res, profile.getStream, allow);
     const accept = firstHeader(req, 'accept') ?? '';
     if (!/text\/event-stream|\*\/\*/.test(accept)) {
       return sendRpcError(res, 406, new McpError(JsonRpcErrorCode.ServerError, 'Not Acceptable: GET needs Accept: text/event-stream'));
@@ -223,8 +225,9 @@ export class StreamableHttpEndpoint {
 /** Decides the era of a POST (2026-07-28 versioning §Dual-era servers): the body decides, headers only cross-check. */
 function classifyEra(req: IncomingMessage, messages: JsonRpcMessage[], profile: BehaviorProfile): ProtocolEra | McpError {
   const first = messages[0]!;
-  const meta = 'params' in first ? (first.params?._meta as Record<string, unknown> | undefined) : undefined;
-  const claimsModern = !!meta && META.protocolVersion in meta;
+  const meta = 'params' in first ? first.params?._meta : undefined;
+  // Only an object `_meta` can carry the envelope (`in` on a string or number would throw).
+  const claimsModern = typeof meta === 'object' && meta !== null && !Array.isArray(meta) && META.protocolVersion in meta;
   const headerVersion = firstHeader(req, McpHeader.ProtocolVersion);
   const headerModern = !!headerVersion && (STATELESS_ERA_VERSIONS as readonly string[]).includes(headerVersion);
 
@@ -297,13 +300,13 @@ function checkAccept(accept: string | undefined, profile: BehaviorProfile): stri
   return `Accept "${accept}" allows neither application/json nor text/event-stream`;
 }
 
-function refuseGet(res: ServerResponse, status: 405 | 501 | 404): void {
+function refuseGet(res: ServerResponse, status: 405 | 501 | 404, allow: string): void {
   const reasons = {
     405: 'Method Not Allowed: this server does not offer a GET stream (POST only)',
     501: 'Not Implemented: GET streams are not implemented',
     404: 'Not Found',
   };
-  sendRpcError(res, status, new McpError(JsonRpcErrorCode.ServerError, reasons[status]), null, status === 405 ? { Allow: 'POST, DELETE' } : {});
+  sendRpcError(res, status, new McpError(JsonRpcErrorCode.ServerError, reasons[status]), null, status === 405 ? { Allow: allow } : {});
 }
 
 function idOf(message: JsonRpcMessage | undefined): JsonRpcResponse['id'] {
