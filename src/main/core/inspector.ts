@@ -1,11 +1,21 @@
 import type { AddressInfo } from 'node:net';
+import type { Rule } from '../../shared/rules';
+import { FrontDoor } from './proxy/frontDoor';
+import { Recorder } from './recorder/recorder';
 import { ReferenceServer, type ReferenceServerOptions } from './server';
-import { MCP_ENDPOINT_PATH, LEGACY_SSE_PATH } from './server/urls';
+import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH } from './server/urls';
 
 export interface InspectorOptions extends ReferenceServerOptions {
   /** Port of the front door (default 7420); 0 picks a free one. */
   port?: number;
   host?: string;
+  /** The developer's own server; the built-in reference server when absent. */
+  upstream?: string;
+  /** Swap the upstream's origin for the client's in metadata (default on). */
+  rewriteOrigins?: boolean;
+  /** Send the upstream its own Host (for servers with DNS-rebinding protection). */
+  rewriteHost?: boolean;
+  rules?: Rule[];
 }
 
 export const DEFAULT_PORT = 7420;
@@ -13,11 +23,14 @@ export const DEFAULT_PORT = 7420;
 export interface ListeningInfo {
   host: string;
   port: number;
-  /** The MCP endpoint a client connects to. */
+  /** The MCP endpoint a client connects to (through the front door). */
   mcpUrl: string;
   legacySseUrl: string;
   /** The origin clients are told about in metadata (public URL when configured). */
   publicOrigin: string;
+  /** Where the front door forwards to. */
+  upstream: string;
+  upstreamIsBuiltIn: boolean;
 }
 
 /** Raised when the chosen port is taken, with the flag that changes it. */
@@ -28,16 +41,22 @@ export class PortInUseError extends Error {
 }
 
 /**
- * The one object the Electron main process, the CLI and the tests construct. It owns the parts
- * of the core (today the reference server; the proxy, recorder and tunnel plug in here).
+ * The one object the Electron main process, the CLI and the tests construct. Clients talk to
+ * the front door (proxy + recorder); behind it is the built-in reference server on a private
+ * loopback port, or the developer's own server.
  */
 export class Inspector {
+  readonly recorder = new Recorder();
+  rules: Rule[];
+  private frontDoor?: FrontDoor;
   private listening?: ListeningInfo;
 
   private constructor(
     readonly server: ReferenceServer,
     private readonly options: InspectorOptions,
-  ) {}
+  ) {
+    this.rules = options.rules ?? [];
+  }
 
   static async create(options: InspectorOptions = {}): Promise<Inspector> {
     return new Inspector(await ReferenceServer.create(options), options);
@@ -45,11 +64,21 @@ export class Inspector {
 
   async start(): Promise<ListeningInfo> {
     const host = this.options.host ?? '127.0.0.1';
+    const builtIn = !this.options.upstream;
+    const upstream = builtIn ? `http://127.0.0.1:${(await this.server.listen(0, '127.0.0.1')).port}` : this.options.upstream!;
+    this.frontDoor = new FrontDoor(this.recorder, {
+      upstream,
+      rewriteOrigins: this.options.rewriteOrigins,
+      rewriteHost: this.options.rewriteHost,
+      rules: () => this.rules,
+      publicUrl: () => this.server.publicUrl,
+    });
     const requested = this.options.port ?? DEFAULT_PORT;
     let address: AddressInfo;
     try {
-      address = await this.server.listen(requested, host);
+      address = await this.frontDoor.listen(requested, host);
     } catch (err) {
+      await this.server.close();
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(requested);
       throw err;
     }
@@ -61,6 +90,8 @@ export class Inspector {
       mcpUrl: `${origin}${MCP_ENDPOINT_PATH}`,
       legacySseUrl: `${origin}${LEGACY_SSE_PATH}`,
       publicOrigin: origin,
+      upstream,
+      upstreamIsBuiltIn: builtIn,
     };
     return this.listening;
   }
@@ -70,6 +101,7 @@ export class Inspector {
   }
 
   async stop(): Promise<void> {
+    await this.frontDoor?.close();
     await this.server.close();
     this.listening = undefined;
   }

@@ -79,7 +79,7 @@ export class StreamableHttpEndpoint {
       parsed = parseJsonRpcBody(await readBody(req, profile.maxBodyBytes));
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
-        return sendRpcError(res, 413, new McpError(JsonRpcErrorCode.InvalidRequest, `Payload Too Large: ${err.message}`), null, { Connection: 'close' });
+        return sendRpcError(res, 413, new McpError(JsonRpcErrorCode.InvalidRequest, `Payload Too Large: ${err.message}`));
       }
       if (err instanceof McpError) return sendRpcError(res, err.httpStatus, err);
       throw err;

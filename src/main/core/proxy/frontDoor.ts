@@ -1,0 +1,509 @@
+import { createServer, Agent as HttpAgent, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { PassThrough, Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import httpProxy from 'http-proxy';
+import type { ExchangeErrorKind, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
+import type { Rule, Step } from '../../../shared/rules';
+import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
+import type { ExchangeRecording, Recorder } from '../recorder/recorder';
+import { SseParser } from '../recorder/sseParser';
+import { clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
+import { explainStep, needsResponse, REQUEST_STEPS, ruleMatches, type MatchInput } from './rules';
+
+export interface FrontDoorOptions {
+  /** Where requests go: the built-in reference server or the developer's own server. */
+  upstream: string;
+  /** Swap the upstream origin for the client's in URL headers and JSON bodies (default on). */
+  rewriteOrigins?: boolean;
+  /** Send the upstream's own Host instead of the client's (for DNS-rebinding protection). */
+  rewriteHost?: boolean;
+  /** Body bytes kept per exchange in memory (default 1 MiB). */
+  bodyCap?: number;
+  /** Idle time allowed before the upstream answers (default 120 s); streams have none. */
+  upstreamTimeoutMs?: number;
+  /** The rules in force, read per request so edits apply at once. */
+  rules?: () => Rule[];
+  /** The public origin (a tunnel), when known: what the upstream's origin is rewritten to. */
+  publicUrl?: () => string | undefined;
+}
+
+/** Request bodies up to this size are read before forwarding, so rules can see them. */
+const REQUEST_BUFFER_LIMIT = 1024 * 1024;
+/** JSON responses up to this size are buffered for origin rewriting; larger ones stream as-is. */
+const REWRITE_LIMIT = 4 * 1024 * 1024;
+
+const decompress: Record<string, (b: Buffer) => Promise<Buffer>> = {
+  gzip: promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
+};
+
+/** Per-request state shared between the request handler and http-proxy's events. */
+interface ProxyContext {
+  recording: ExchangeRecording;
+  match: MatchInput;
+  rules: Rule[];
+  proxyReq?: ClientRequest;
+  origins: OriginPair;
+  /** For a request body still streaming: stop forwarding it (the upstream already answered). */
+  detachRequestBody?: () => void;
+}
+
+/**
+ * The front door: every request passes here, is recorded, may be changed by rules, and goes
+ * on to the upstream. Streams stay streams: SSE and chunked bodies are forwarded chunk by
+ * chunk while a tee feeds the recorder.
+ */
+export class FrontDoor {
+  private readonly proxy: httpProxy;
+  private readonly contexts = new WeakMap<IncomingMessage, ProxyContext>();
+  private readonly upstream: URL;
+  private server?: Server;
+  private readonly agent: HttpAgent;
+  /** How the upstream names itself in its responses, once seen (e.g. http://localhost:3951). */
+  private upstreamSelfOrigin?: string;
+
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly options: FrontDoorOptions,
+  ) {
+    this.upstream = new URL(options.upstream);
+    this.agent = this.upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 256 }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
+    this.proxy = httpProxy.createProxyServer({
+      selfHandleResponse: true,
+      agent: this.agent,
+      proxyTimeout: options.upstreamTimeoutMs ?? 120_000,
+      secure: true,
+    });
+    this.proxy.on('proxyReq', (proxyReq, req) => {
+      const ctx = this.contexts.get(req);
+      if (ctx) ctx.proxyReq = proxyReq;
+    });
+    this.proxy.on('proxyRes', (proxyRes, req, res) => {
+      const ctx = this.contexts.get(req);
+      if (ctx) void this.onUpstreamResponse(proxyRes, res, ctx).catch((err) => this.failed(res, ctx, 'proxy-error', (err as Error).message));
+    });
+  }
+
+  private publicOrigin(): string | undefined {
+    const url = this.options.publicUrl?.();
+    return url ? new URL(url).origin : undefined;
+  }
+
+  get upstreamUrl(): string {
+    return this.upstream.toString();
+  }
+
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.forward(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendProxyError(res, 500, 'proxy_error', `The inspector's proxy failed: ${(err as Error).message}`);
+      else res.destroy();
+    });
+  };
+
+  async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
+    const server = createServer(this.handle);
+    server.requestTimeout = 0; // long-lived SSE must not be cut
+    server.headersTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    return server.address() as AddressInfo;
+  }
+
+  async close(): Promise<void> {
+    this.proxy.close();
+    this.agent.destroy();
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const recording = this.recorder.start({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      httpVersion: req.httpVersion,
+      headers: { ...req.headers },
+      address: req.socket.remoteAddress,
+    });
+    const requestBody = await readRequestBody(req);
+    if (requestBody.complete) recording.requestComplete(requestBody.prefix.length ? bodyRecord(requestBody.prefix) : undefined);
+
+    const path = (req.url ?? '/').split('?')[0]!;
+    const match: MatchInput = { method: req.method ?? 'GET', path, headers: req.headers, classification: recording.exchange.classification };
+    const rules = (this.options.rules?.() ?? []).filter((rule) => ruleMatches(rule, match) || needsResponse(rule));
+    const ctx: ProxyContext = { recording, match, rules, origins: { upstream: upstreamOrigins(this.upstream), client: this.publicOrigin() ?? clientOrigin(req) } };
+
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        ctx.proxyReq?.destroy();
+        recording.fail('client-aborted', 'The client closed the connection before the response finished');
+      }
+    });
+
+    // Request-side steps of rules that match without the upstream's answer.
+    for (const rule of rules.filter((r) => !needsResponse(r))) {
+      for (const step of rule.steps.filter((s) => REQUEST_STEPS.has(s.type))) {
+        recording.ruleApplied({ ruleId: rule.id, explanation: `${rule.description}: ${explainStep(step)}` });
+        if (step.type === 'delay') await sleep(step.ms);
+        else return this.finalStep(step, req, res, recording);
+      }
+    }
+
+    let forwardedBody = requestBody.prefix;
+    if ((this.options.rewriteOrigins ?? true) && this.upstreamSelfOrigin) {
+      // The other direction: a `resource` the client built from our origin must name the
+      // upstream's, once we have seen the upstream name itself that way.
+      const toUpstream: OriginPair = { upstream: [ctx.origins.client], client: this.upstreamSelfOrigin };
+      const rewritten = rewriteRequest(req, forwardedBody, requestBody.complete, toUpstream);
+      if (rewritten.changed) {
+        recording.ruleApplied({ ruleId: 'origin-rewrite', explanation: `Rewrote ${ctx.origins.client} to the upstream's ${this.upstreamSelfOrigin} in the request` });
+        forwardedBody = rewritten.body;
+      }
+    }
+    let body: Readable;
+    if (requestBody.complete) body = Readable.from(forwardedBody.length ? [forwardedBody] : []);
+    else {
+      const streaming = continueStream(req, requestBody.prefix, recording);
+      body = streaming.stream;
+      ctx.detachRequestBody = () => {
+        if (req.readableEnded) return;
+        streaming.detach();
+        // The upstream connection is mid-body now: never hand it back to the keep-alive pool.
+        ctx.proxyReq?.destroy();
+      };
+    }
+    this.contexts.set(req, ctx);
+    this.proxy.web(
+      req,
+      res,
+      {
+        target: this.upstream.toString(),
+        buffer: body,
+        changeOrigin: this.options.rewriteHost ?? false,
+        headers: forwardedHeaders(req),
+      },
+      (err) => this.upstreamError(err as NodeJS.ErrnoException, res, ctx),
+    );
+  }
+
+  /** Executes a final step of a request-side rule: answer, close, reset or never answer. */
+  private finalStep(step: Step, req: IncomingMessage, res: ServerResponse, recording: ExchangeRecording): void {
+    switch (step.type) {
+      case 'reply': {
+        const headers = { 'content-type': 'application/json', ...lowerKeys(step.headers ?? {}) };
+        const body = Buffer.from(step.body ?? '');
+        recording.responseStarted({ status: step.status, headers });
+        res.writeHead(step.status, { ...headers, 'content-length': body.length });
+        res.end(body);
+        recording.complete(body.length ? bodyRecord(body) : undefined);
+        return;
+      }
+      case 'close':
+        recording.fail('proxy-error', 'A rule closed the connection without an answer');
+        req.socket.end();
+        return;
+      case 'reset':
+        recording.fail('proxy-error', 'A rule reset the connection');
+        req.socket.resetAndDestroy();
+        return;
+      case 'timeout':
+        return; // the client gives up; res 'close' records it
+      default:
+        throw new Error(`step ${step.type} is not final`);
+    }
+  }
+
+  private async onUpstreamResponse(proxyRes: IncomingMessage, res: ServerResponse, ctx: ProxyContext): Promise<void> {
+    const { recording } = ctx;
+    const upstream: ResponseRecord = { status: proxyRes.statusCode ?? 502, statusMessage: proxyRes.statusMessage, headers: { ...proxyRes.headers } };
+    const responseMatch: MatchInput = { ...ctx.match, classification: recording.exchange.classification, status: upstream.status };
+    const responseRules = ctx.rules.filter((rule) => ruleMatches(rule, responseMatch));
+
+    let status = upstream.status;
+    const headers: HttpHeaders = { ...proxyRes.headers };
+    let replacement: Buffer | undefined;
+    const rewrite = this.options.rewriteOrigins ?? true;
+    if (rewrite) {
+      for (const name of URL_HEADERS) this.noticeSelfOrigin(headers[name], ctx.origins);
+      for (const name of URL_HEADERS) {
+        const value = headers[name];
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.map((v) => rewriteOrigin(v, ctx.origins)) : rewriteOrigin(value, ctx.origins);
+      }
+    }
+    for (const rule of responseRules) {
+      for (const step of rule.steps) {
+        if (REQUEST_STEPS.has(step.type) && step.type !== 'delay') continue;
+        recording.ruleApplied({ ruleId: rule.id, explanation: `${rule.description}: ${explainStep(step)}` });
+        if (step.type === 'delay') await sleep(step.ms);
+        else if (step.type === 'set-status') status = step.status;
+        else if (step.type === 'set-headers') {
+          for (const [name, value] of Object.entries(step.set ?? {})) headers[name.toLowerCase()] = value;
+          for (const name of step.remove ?? []) delete headers[name.toLowerCase()];
+        } else if (step.type === 'replace-body') {
+          replacement = Buffer.from(step.body);
+          if (step.contentType) headers['content-type'] = step.contentType;
+        }
+      }
+    }
+
+    const contentType = String(headers['content-type'] ?? '').toLowerCase();
+    const isStream = contentType.includes('text/event-stream');
+    const rewriteBody = rewrite && !isStream && contentType.includes('json') && Number(headers['content-length'] ?? 0) <= REWRITE_LIMIT;
+    if (replacement || rewriteBody) {
+      return this.respondBuffered(proxyRes, res, ctx, upstream, status, headers, replacement);
+    }
+
+    const changed = status !== upstream.status || !sameHeaders(headers, upstream.headers);
+    recording.responseStarted({ status, statusMessage: status === upstream.status ? upstream.statusMessage : undefined, headers }, changed ? upstream : undefined);
+    res.writeHead(status, status === upstream.status ? upstream.statusMessage : undefined, headers as OutgoingHttpHeaders);
+    if (isStream) {
+      res.flushHeaders(); // the client's stream-open must not wait for the first event
+      ctx.proxyReq?.setTimeout(0); // an idle stream is not a slow upstream
+      res.socket?.setTimeout(0);
+    }
+    const capture = new BodyCapture(this.options.bodyCap ?? DEFAULT_BODY_CAP);
+    const parser = isStream ? new SseParser((item) => recording.sseEvent(item)) : undefined;
+    proxyRes.on('data', (chunk: Buffer) => {
+      recording.firstByte();
+      res.write(chunk);
+      capture.push(chunk);
+      parser?.push(chunk);
+    });
+    proxyRes.on('end', () => {
+      parser?.end();
+      res.end();
+      ctx.detachRequestBody?.();
+      recording.complete(capture.toRecord());
+    });
+    proxyRes.on('aborted', () => this.failed(res, ctx, 'upstream-reset', 'The upstream closed the connection in the middle of the response', capture));
+    proxyRes.on('error', (err) => this.failed(res, ctx, 'upstream-reset', `The upstream response failed: ${err.message}`, capture));
+  }
+
+  private noticeSelfOrigin(text: string | string[] | undefined, pair: OriginPair): void {
+    if (text === undefined) return;
+    const joined = Array.isArray(text) ? text.join(' ') : text;
+    const named = pair.upstream.find((origin) => origin !== pair.client && joined.includes(origin));
+    if (named) this.upstreamSelfOrigin = named;
+  }
+
+  /** Reads the whole upstream body, rewrites or replaces it, then answers with a fresh length. */
+  private async respondBuffered(
+    proxyRes: IncomingMessage,
+    res: ServerResponse,
+    ctx: ProxyContext,
+    upstream: ResponseRecord,
+    status: number,
+    headers: HttpHeaders,
+    replacement: Buffer | undefined,
+  ): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of proxyRes) chunks.push(chunk as Buffer);
+    ctx.recording.firstByte();
+    let raw: Buffer = Buffer.concat(chunks);
+    const upstreamBody = raw.length ? bodyRecord(raw) : undefined;
+    let body = replacement;
+    if (!body) {
+      const encoding = String(headers['content-encoding'] ?? '').toLowerCase();
+      if (encoding && decompress[encoding]) {
+        raw = await decompress[encoding]!(raw);
+        delete headers['content-encoding'];
+      }
+      const text = raw.toString('utf8');
+      this.noticeSelfOrigin(text, ctx.origins);
+      body = Buffer.from(rewriteOrigin(text, ctx.origins));
+    } else delete headers['content-encoding'];
+    headers['content-length'] = String(body.length);
+    delete headers['transfer-encoding'];
+    const bodyChanged = !body.equals(Buffer.concat(chunks));
+    const changed = bodyChanged || status !== upstream.status || !sameHeaders(headers, upstream.headers);
+    const visible: ResponseRecord = { status, headers };
+    ctx.recording.responseStarted(visible, changed ? { ...upstream } : undefined);
+    res.writeHead(status, headers as OutgoingHttpHeaders);
+    res.end(body);
+    ctx.detachRequestBody?.();
+    ctx.recording.complete(body.length ? bodyRecord(body) : undefined, changed ? upstreamBody : undefined);
+  }
+
+  private upstreamError(err: NodeJS.ErrnoException, res: ServerResponse, ctx: ProxyContext): void {
+    const target = this.upstream.origin;
+    const { kind, status, message } = describeUpstreamError(err, target);
+    if (res.headersSent || res.destroyed) {
+      this.failed(res, ctx, kind, message);
+      return;
+    }
+    const body = sendProxyError(res, status, kind.replace(/-/g, '_'), message);
+    ctx.recording.responseStarted({ status, headers: { 'content-type': 'application/json' } });
+    ctx.recording.fail(kind, message, bodyRecord(body));
+  }
+
+  private failed(res: ServerResponse, ctx: ProxyContext, kind: ExchangeErrorKind, message: string, capture?: BodyCapture): void {
+    ctx.recording.fail(kind, message, capture?.toRecord());
+    if (!res.writableEnded) res.destroy();
+  }
+}
+
+/** Maps a socket error talking to the upstream to what the user should read. */
+export function describeUpstreamError(err: NodeJS.ErrnoException, target: string): { kind: ExchangeErrorKind; status: number; message: string } {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return { kind: 'upstream-refused', status: 502, message: `The upstream ${target} refused the connection (ECONNREFUSED). Is the server running on that port?` };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { kind: 'upstream-refused', status: 502, message: `The upstream host of ${target} could not be resolved (${err.code}).` };
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { kind: 'upstream-reset', status: 502, message: `The upstream ${target} reset the connection (${err.code}) before answering.` };
+    case 'ETIMEDOUT':
+    case 'ESOCKETTIMEDOUT':
+      return { kind: 'upstream-timeout', status: 504, message: `The upstream ${target} did not answer in time.` };
+    default:
+      if (err.code?.startsWith('HPE_')) return { kind: 'upstream-malformed', status: 502, message: `The upstream ${target} sent malformed HTTP (${err.code}: ${err.message}).` };
+      return { kind: 'proxy-error', status: 502, message: `Forwarding to ${target} failed: ${err.message}` };
+  }
+}
+
+function sendProxyError(res: ServerResponse, status: number, error: string, message: string): Buffer {
+  const body = Buffer.from(JSON.stringify({ error, message, from: 'mcp-handshake-inspector proxy' }));
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
+  res.end(body);
+  return body;
+}
+
+/** X-Forwarded-* so the upstream can build public URLs; a tunnel's values are kept. */
+function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+  const existingFor = req.headers['x-forwarded-for'];
+  const address = req.socket.remoteAddress ?? '';
+  return {
+    'x-forwarded-host': String(req.headers['x-forwarded-host'] ?? req.headers.host ?? ''),
+    'x-forwarded-proto': String(req.headers['x-forwarded-proto'] ?? 'http'),
+    'x-forwarded-for': existingFor ? `${existingFor}, ${address}` : address,
+  };
+}
+
+interface RequestBodyPrefix {
+  prefix: Buffer;
+  complete: boolean;
+}
+
+/** Reads up to REQUEST_BUFFER_LIMIT bytes; a longer body is left to stream on. */
+function readRequestBody(req: IncomingMessage): Promise<RequestBodyPrefix> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > REQUEST_BUFFER_LIMIT) {
+        cleanup();
+        req.pause();
+        resolve({ prefix: Buffer.concat(chunks), complete: false });
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve({ prefix: Buffer.concat(chunks), complete: true });
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+/**
+ * Streams a large request on: the prefix already read, then the rest, teed into the recorder.
+ * `detach` stops forwarding when the upstream answered early (e.g. 413) but keeps reading the
+ * client's body, so the recording ends and the connection stays usable.
+ */
+function continueStream(req: IncomingMessage, prefix: Buffer, recording: ExchangeRecording): { stream: Readable; detach: () => void } {
+  const capture = new BodyCapture();
+  capture.push(prefix);
+  const out = new PassThrough();
+  out.write(prefix);
+  req.on('data', (chunk: Buffer) => capture.push(chunk));
+  req.on('end', () => recording.requestComplete(capture.toRecord()));
+  req.pipe(out);
+  req.resume();
+  const detach = () => {
+    if (req.readableEnded) return;
+    req.unpipe(out);
+    out.end();
+    req.resume();
+  };
+  return { stream: out, detach };
+}
+
+/**
+ * Rewrites the client's origin to the upstream's in the query string and in a form body
+ * (`resource` at /authorize and /token). Changes req.url in place; returns the body to send.
+ */
+function rewriteRequest(req: IncomingMessage, body: Buffer, bodyComplete: boolean, pair: OriginPair): { changed: boolean; body: Buffer } {
+  let changed = false;
+  const url = req.url ?? '/';
+  const queryStart = url.indexOf('?');
+  if (queryStart !== -1) {
+    const query = rewriteParams(url.slice(queryStart + 1), pair);
+    if (query !== undefined) {
+      req.url = `${url.slice(0, queryStart)}?${query}`;
+      changed = true;
+    }
+  }
+  const contentType = String(req.headers['content-type'] ?? '');
+  if (bodyComplete && contentType.startsWith('application/x-www-form-urlencoded')) {
+    const form = rewriteParams(body.toString('utf8'), pair);
+    if (form !== undefined) {
+      body = Buffer.from(form);
+      req.headers['content-length'] = String(body.length);
+      changed = true;
+    }
+  }
+  return { changed, body };
+}
+
+/** Rewrites URL-encoded parameter values; undefined when nothing changed. */
+function rewriteParams(encoded: string, pair: OriginPair): string | undefined {
+  const params = new URLSearchParams(encoded);
+  let changed = false;
+  for (const [key, value] of [...params]) {
+    const rewritten = rewriteOrigin(value, pair);
+    if (rewritten !== value) {
+      params.set(key, rewritten);
+      changed = true;
+    }
+  }
+  return changed ? params.toString() : undefined;
+}
+
+function sameHeaders(a: HttpHeaders, b: HttpHeaders): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) if (String(a[key]) !== String(b[key])) return false;
+  return true;
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,99 @@
+import type { Classification, HttpHeaders } from '../../../shared/exchange';
+import type { Matcher, Rule, Step } from '../../../shared/rules';
+
+// The rules engine: which rules apply to an exchange, and what their steps mean. Matching is
+// pure; executing steps is the front door's job (frontDoor.ts).
+
+export interface MatchInput {
+  method: string;
+  path: string;
+  headers: HttpHeaders;
+  classification: Classification;
+  /** The upstream's status, once known (response-side matching). */
+  status?: number;
+}
+
+const FINAL_STEPS = new Set<Step['type']>(['reply', 'close', 'reset', 'timeout']);
+/** Steps that act before the request goes upstream. */
+export const REQUEST_STEPS = new Set<Step['type']>(['delay', 'reply', 'close', 'reset', 'timeout']);
+
+export function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  const pattern = escaped.replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${pattern}$`);
+}
+
+function headerValue(headers: HttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+export function matches(matcher: Matcher, input: MatchInput): boolean {
+  switch (matcher.type) {
+    case 'method':
+      return matcher.methods.some((m) => m.toUpperCase() === input.method.toUpperCase());
+    case 'path':
+      return globToRegExp(matcher.glob).test(input.path);
+    case 'phase':
+      return matcher.phases.includes(input.classification.phase);
+    case 'jsonrpc-method':
+      return (input.classification.jsonRpc?.methods ?? []).some((m) => matcher.methods.includes(m));
+    case 'header': {
+      const value = headerValue(input.headers, matcher.name);
+      return value !== undefined && (matcher.value === undefined || value.toLowerCase() === matcher.value.toLowerCase());
+    }
+    case 'status':
+      return input.status !== undefined && matcher.statuses.includes(input.status);
+  }
+}
+
+/** Whether a rule's matchers can only be judged once the upstream answered. */
+export function needsResponse(rule: Rule): boolean {
+  return rule.match.some((m) => m.type === 'status');
+}
+
+export function ruleMatches(rule: Rule, input: MatchInput): boolean {
+  return rule.enabled && rule.match.every((m) => matches(m, input));
+}
+
+/** Checks a rule is well-formed: a final step may only come last, statuses are HTTP statuses. */
+export function validateRule(rule: Rule): string[] {
+  const problems: string[] = [];
+  if (!rule.id) problems.push('a rule needs an id');
+  rule.steps.forEach((step, i) => {
+    if (FINAL_STEPS.has(step.type) && i !== rule.steps.length - 1) problems.push(`step ${i + 1} (${step.type}) ends the exchange, so it must be the last step`);
+    if ((step.type === 'reply' || step.type === 'set-status') && !(step.status >= 100 && step.status <= 599)) problems.push(`step ${i + 1}: ${step.status} is not an HTTP status`);
+    if (step.type === 'delay' && !(step.ms >= 0)) problems.push(`step ${i + 1}: delay must be a non-negative number of ms`);
+  });
+  if (needsResponse(rule) && rule.steps.some((s) => REQUEST_STEPS.has(s.type) && s.type !== 'delay')) {
+    problems.push('a rule that matches on the upstream status can only change the response');
+  }
+  return problems;
+}
+
+/** A sentence for the timeline and the rules editor. */
+export function explainStep(step: Step): string {
+  switch (step.type) {
+    case 'delay':
+      return `wait ${step.ms} ms`;
+    case 'reply':
+      return `answer ${step.status} without contacting the upstream`;
+    case 'close':
+      return 'close the connection without an answer';
+    case 'reset':
+      return 'reset the connection';
+    case 'timeout':
+      return 'never answer';
+    case 'set-status':
+      return `change the status to ${step.status}`;
+    case 'set-headers': {
+      const parts = [
+        ...Object.entries(step.set ?? {}).map(([k, v]) => `set ${k}: ${v}`),
+        ...(step.remove ?? []).map((k) => `remove ${k}`),
+      ];
+      return parts.join(', ') || 'leave the headers';
+    }
+    case 'replace-body':
+      return 'replace the body';
+  }
+}

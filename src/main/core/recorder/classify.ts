@@ -1,0 +1,143 @@
+import type { Classification, DiscoveryKind, HttpHeaders, JsonRpcSummary } from '../../../shared/exchange';
+
+// Classifies an exchange into its handshake phase from what is on the wire. Pure functions:
+// the recorder calls them once the request body is known and again with the response.
+
+const header = (headers: HttpHeaders, name: string): string | undefined => {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+const WELL_KNOWN: Array<[RegExp, DiscoveryKind, string]> = [
+  [/^\/\.well-known\/oauth-protected-resource$/, 'protected-resource-root', 'Protected Resource Metadata (root)'],
+  [/^\/\.well-known\/oauth-protected-resource\/.+/, 'protected-resource-suffixed', 'Protected Resource Metadata (path-suffixed)'],
+  [/^\/\.well-known\/oauth-authorization-server$/, 'authorization-server-root', 'AS metadata, RFC 8414 (root)'],
+  [/^\/\.well-known\/oauth-authorization-server\/.+/, 'authorization-server-suffixed', 'AS metadata, RFC 8414 (path-suffixed)'],
+  [/^\/\.well-known\/openid-configuration$/, 'openid-configuration-root', 'OpenID configuration (root)'],
+  [/^\/\.well-known\/openid-configuration\/.+/, 'openid-configuration-suffixed', 'OpenID configuration (path-suffixed)'],
+  [/^\/.+\/\.well-known\/openid-configuration$/, 'openid-configuration-appended', 'OpenID configuration (path-appended)'],
+  [/\/jwks(\.json)?$|^\/\.well-known\/jwks\.json$/, 'jwks', 'JWKS'],
+];
+
+function discoveryKind(path: string): [DiscoveryKind, string] | undefined {
+  for (const [pattern, kind, label] of WELL_KNOWN) if (pattern.test(path)) return [kind, label];
+  if (path.startsWith('/.well-known/')) return ['other-well-known', `well-known ${path.slice(13)}`];
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Summarises a parsed JSON-RPC body (single message or batch); undefined when it is not JSON-RPC. */
+export function summarizeJsonRpc(value: unknown): JsonRpcSummary | undefined {
+  const messages = Array.isArray(value) ? value : [value];
+  if (messages.length === 0 || !messages.every((m) => isObject(m) && m.jsonrpc === '2.0')) return undefined;
+  const summary: JsonRpcSummary = { kind: 'request', methods: [], ids: [] };
+  let requests = 0;
+  let notifications = 0;
+  let results = 0;
+  let errors = 0;
+  for (const m of messages as Array<Record<string, unknown>>) {
+    const id = m.id as string | number | undefined;
+    if (typeof m.method === 'string') {
+      summary.methods.push(m.method);
+      const params = isObject(m.params) ? m.params : {};
+      if (id !== undefined) {
+        requests++;
+        summary.ids.push(id);
+      } else notifications++;
+      if (m.method === 'initialize') {
+        if (typeof params.protocolVersion === 'string') summary.protocolVersion = params.protocolVersion;
+        if (isObject(params.clientInfo)) summary.clientInfo = params.clientInfo as JsonRpcSummary['clientInfo'];
+      }
+      const meta = isObject(params._meta) ? params._meta : undefined;
+      if (meta && typeof meta['io.modelcontextprotocol/protocolVersion'] === 'string') {
+        summary.protocolVersion = meta['io.modelcontextprotocol/protocolVersion'] as string;
+        const info = meta['io.modelcontextprotocol/clientInfo'];
+        if (isObject(info)) summary.clientInfo = info as JsonRpcSummary['clientInfo'];
+      }
+      const target = m.method === 'resources/read' ? params.uri : m.method === 'tools/call' || m.method === 'prompts/get' ? params.name : undefined;
+      if (typeof target === 'string') summary.target = target;
+    } else if ('error' in m) {
+      errors++;
+      if (id !== undefined && id !== null) summary.ids.push(id);
+      const error = isObject(m.error) ? m.error : {};
+      (summary.errors ??= []).push({ id: (id ?? null) as string | number | null, code: Number(error.code), message: String(error.message ?? '') });
+    } else if ('result' in m) {
+      results++;
+      if (id !== undefined) summary.ids.push(id);
+    }
+  }
+  if (messages.length > 1) summary.kind = 'batch';
+  else if (requests) summary.kind = 'request';
+  else if (notifications) summary.kind = 'notification';
+  else if (errors) summary.kind = 'error';
+  else if (results) summary.kind = 'response';
+  return summary;
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function jsonRpcLabel(summary: JsonRpcSummary): string {
+  if (summary.kind === 'batch') return `batch: ${summary.methods.join(', ') || `${summary.ids.length} responses`}`;
+  if (summary.kind === 'response' || summary.kind === 'error') return `${summary.kind} to ${summary.ids.join(', ')}`;
+  const method = summary.methods[0] ?? '?';
+  return summary.target ? `${method} ${summary.target}` : method;
+}
+
+/** Classifies a request from its method, URL, headers and (text) body. */
+export function classifyRequest(method: string, url: string, headers: HttpHeaders, bodyText?: string): Classification {
+  const path = url.split('?')[0]!.replace(/\/+$/, '') || '/';
+  const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+  const contentType = (header(headers, 'content-type') ?? '').toLowerCase();
+  const accept = (header(headers, 'accept') ?? '').toLowerCase();
+
+  const discovery = discoveryKind(path);
+  if (discovery && (method === 'GET' || method === 'HEAD')) return { phase: 'discovery', label: discovery[1], discovery: discovery[0] };
+  if (/\/userinfo$/.test(path)) return { phase: 'other', label: 'userinfo', discovery: 'userinfo' };
+
+  if (method === 'POST' && contentType.includes('application/x-www-form-urlencoded')) {
+    const form = new URLSearchParams(bodyText ?? '');
+    const grantType = form.get('grant_type');
+    if (grantType) return { phase: 'token', label: `token: ${grantType}`, grantType };
+    if (/\/authorize$/.test(path)) return { phase: 'authorization', label: 'authorize: consent decision' };
+  }
+  if (method === 'GET' && (/\/authorize$/.test(path) || (query.has('response_type') && query.has('client_id')))) {
+    return { phase: 'authorization', label: 'authorize' };
+  }
+
+  const body = contentType.includes('json') ? parseJson(bodyText) : undefined;
+  if (method === 'POST' && body !== undefined) {
+    const jsonRpc = summarizeJsonRpc(body);
+    if (jsonRpc) return { phase: 'jsonrpc', label: jsonRpcLabel(jsonRpc), jsonRpc };
+    if (isObject(body) && ('redirect_uris' in body || /\/register$/.test(path))) return { phase: 'registration', label: 'dynamic client registration' };
+  }
+  if (method === 'POST' && /\/register$/.test(path)) return { phase: 'registration', label: 'dynamic client registration' };
+
+  if (method === 'GET' && /\/sse$/.test(path)) return { phase: 'sse-stream', label: 'legacy SSE stream', stream: 'legacy-sse' };
+  if (method === 'GET' && accept.includes('text/event-stream')) return { phase: 'sse-stream', label: 'GET stream', stream: 'get-stream' };
+  if (method === 'DELETE') return { phase: 'session-end', label: 'end session (DELETE)' };
+  if (method === 'HEAD') return { phase: 'other', label: `probe (HEAD ${path})` };
+  return { phase: 'other', label: `${method} ${path}` };
+}
+
+/** Adds what the response says: a POST answered as an SSE stream, the JSON-RPC that came back. */
+export function classifyResponse(classification: Classification, status: number, headers: HttpHeaders, bodyText?: string): Classification {
+  const contentType = (header(headers, 'content-type') ?? '').toLowerCase();
+  const next = { ...classification };
+  if (contentType.includes('text/event-stream') && classification.phase === 'jsonrpc') next.stream = 'post-response';
+  if (contentType.includes('json') && bodyText) {
+    const summary = summarizeJsonRpc(parseJson(bodyText));
+    if (summary) next.jsonRpcResponse = summary;
+  }
+  if (status === 401 && classification.phase === 'jsonrpc') next.label = `${classification.label} (unauthorised)`;
+  return next;
+}

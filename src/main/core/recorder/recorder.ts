@@ -1,0 +1,178 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type {
+  AppliedRule,
+  Exchange,
+  ExchangeErrorKind,
+  ExchangeEvent,
+  RequestRecord,
+  ResponseRecord,
+  SseEvent,
+} from '../../../shared/exchange';
+import { bodyText } from './body';
+import { classifyRequest, classifyResponse } from './classify';
+import { recognizeClient } from './clients';
+import type { ParsedSse } from './sseParser';
+
+/** How many SSE events one exchange keeps in memory; later ones are still emitted and stored. */
+const MAX_SSE_EVENTS_IN_MEMORY = 2000;
+/** How many exchanges the live recorder keeps in memory; the capture store has them all. */
+const DEFAULT_MAX_EXCHANGES = 5000;
+
+/**
+ * One live exchange: the proxy reports its lifecycle here, the recorder turns it into the
+ * append-only event stream (`exchange:start`, `exchange:update`, `exchange:end`).
+ */
+export class ExchangeRecording {
+  private readonly t0 = performance.now();
+  private ended = false;
+  private requestDone = false;
+  /** A response can finish before the request body does (an early 413); the end waits for both. */
+  private endWhenRequestDone = false;
+
+  constructor(
+    readonly exchange: Exchange,
+    private readonly emit: (event: ExchangeEvent) => void,
+  ) {}
+
+  private elapsed(): number {
+    return Math.round((performance.now() - this.t0) * 1000) / 1000;
+  }
+
+  /** The request body is complete: classify with it. */
+  requestComplete(body: RequestRecord['body']): void {
+    const { exchange } = this;
+    this.requestDone = true;
+    exchange.request.body = body;
+    exchange.timings.requestEnd = this.elapsed();
+    exchange.classification = classifyRequest(exchange.request.method, exchange.request.url, exchange.request.headers, bodyText(body));
+    const clientInfo = exchange.classification.jsonRpc?.clientInfo;
+    if (clientInfo) exchange.client = recognizeClient(exchange.client.userAgent, clientInfo, exchange.client.address);
+    this.emit({ type: 'exchange:update', id: exchange.id, patch: { request: exchange.request, classification: exchange.classification, timings: exchange.timings, client: exchange.client } });
+    if (this.endWhenRequestDone) this.finish();
+  }
+
+  /** Response headers are known (before any body byte). `upstream` is the original when a rule changed it. */
+  responseStarted(response: ResponseRecord, upstream?: ResponseRecord): void {
+    const { exchange } = this;
+    exchange.response = response;
+    if (upstream) exchange.upstreamResponse = upstream;
+    exchange.timings.upstreamHeaders = this.elapsed();
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (contentType.includes('text/event-stream')) exchange.state = 'streaming';
+    exchange.classification = classifyResponse(exchange.classification, response.status, response.headers);
+    this.emit({ type: 'exchange:update', id: exchange.id, patch: { response, upstreamResponse: exchange.upstreamResponse, state: exchange.state, classification: exchange.classification, timings: exchange.timings } });
+  }
+
+  firstByte(): void {
+    if (this.exchange.timings.firstByte === undefined) this.exchange.timings.firstByte = this.elapsed();
+  }
+
+  sseEvent(parsed: ParsedSse): void {
+    const { exchange } = this;
+    const event: SseEvent = { index: exchange.sseEvents.length, at: this.elapsed(), ...parsed };
+    if (exchange.sseEvents.length < MAX_SSE_EVENTS_IN_MEMORY) exchange.sseEvents.push(event);
+    this.emit({ type: 'exchange:update', id: exchange.id, sseEvent: event });
+  }
+
+  ruleApplied(rule: AppliedRule): void {
+    this.exchange.appliedRules.push(rule);
+  }
+
+  /** The response finished. `body` is the client-visible body record. */
+  complete(body: ResponseRecord['body'], upstreamBody?: ResponseRecord['body']): void {
+    if (this.ended) return;
+    const { exchange } = this;
+    if (exchange.response) {
+      exchange.response.body = body;
+      exchange.classification = classifyResponse(exchange.classification, exchange.response.status, exchange.response.headers, bodyText(body));
+    }
+    if (exchange.upstreamResponse && upstreamBody) exchange.upstreamResponse.body = upstreamBody;
+    exchange.state = 'complete';
+    if (this.requestDone) this.finish();
+    else this.endWhenRequestDone = true;
+  }
+
+  /** The exchange ended badly: client gone, upstream refused/reset/timed out. */
+  fail(kind: ExchangeErrorKind, message: string, body?: ResponseRecord['body']): void {
+    if (this.ended) return;
+    const { exchange } = this;
+    if (exchange.response && body) exchange.response.body = body;
+    exchange.error = { kind, message };
+    exchange.state = kind === 'client-aborted' ? 'aborted' : 'failed';
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.exchange.timings.end = this.elapsed();
+    this.emit({ type: 'exchange:end', exchange: this.exchange });
+  }
+}
+
+export interface StartExchange {
+  method: string;
+  url: string;
+  httpVersion: string;
+  headers: RequestRecord['headers'];
+  address?: string;
+  simulated?: boolean;
+  replayOf?: string;
+}
+
+/** Records exchanges and publishes the inspector's one event stream. */
+export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
+  private readonly exchanges = new Map<string, Exchange>();
+
+  constructor(private readonly maxExchanges = DEFAULT_MAX_EXCHANGES) {
+    super();
+  }
+
+  start(init: StartExchange): ExchangeRecording {
+    const userAgent = typeof init.headers['user-agent'] === 'string' ? init.headers['user-agent'] : undefined;
+    const exchange: Exchange = {
+      id: randomUUID(),
+      startedAt: Date.now(),
+      timings: {},
+      state: 'pending',
+      client: recognizeClient(userAgent, undefined, init.address),
+      request: { method: init.method, url: init.url, httpVersion: init.httpVersion, headers: init.headers },
+      sseEvents: [],
+      classification: classifyRequest(init.method, init.url, init.headers),
+      appliedRules: [],
+      ...(init.simulated ? { simulated: true } : {}),
+      ...(init.replayOf ? { replayOf: init.replayOf } : {}),
+    };
+    this.exchanges.set(exchange.id, exchange);
+    if (this.exchanges.size > this.maxExchanges) {
+      const oldest = this.exchanges.keys().next().value as string;
+      this.exchanges.delete(oldest);
+    }
+    const recording = new ExchangeRecording(exchange, (event) => this.publish(event));
+    this.publish({ type: 'exchange:start', exchange });
+    return recording;
+  }
+
+  get(id: string): Exchange | undefined {
+    return this.exchanges.get(id);
+  }
+
+  list(): Exchange[] {
+    return [...this.exchanges.values()];
+  }
+
+  clear(): void {
+    this.exchanges.clear();
+  }
+
+  private publish(event: ExchangeEvent): void {
+    // A failing subscriber must never break recording or the proxy.
+    try {
+      this.emit('event', event);
+    } catch (err) {
+      process.emitWarning(`An exchange event subscriber failed: ${(err as Error).message}`);
+    }
+  }
+}

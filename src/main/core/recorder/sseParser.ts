@@ -1,0 +1,103 @@
+import { StringDecoder } from 'node:string_decoder';
+
+// An incremental parser for text/event-stream (WHATWG HTML §9.2.6), fed raw chunks as they
+// pass the proxy. It never holds more than the current unfinished line and event.
+
+export interface ParsedSse {
+  kind: 'event' | 'comment';
+  event?: string;
+  id?: string;
+  data?: string;
+  retry?: number;
+  comment?: string;
+}
+
+export class SseParser {
+  private readonly decoder = new StringDecoder('utf8');
+  private buffer = '';
+  private data: string[] = [];
+  private event: string | undefined;
+  private id: string | undefined;
+  private retry: number | undefined;
+  private hasFields = false;
+  private sawCR = false;
+
+  constructor(private readonly onItem: (item: ParsedSse) => void) {}
+
+  push(chunk: Buffer | string): void {
+    let text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    // A CRLF split across chunks: the LF belongs to the CR already handled.
+    if (this.sawCR && text.startsWith('\n')) text = text.slice(1);
+    this.sawCR = false;
+    this.buffer += text;
+    let start = 0;
+    for (let i = 0; i < this.buffer.length; i++) {
+      const c = this.buffer.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      this.line(this.buffer.slice(start, i));
+      if (c === 13) {
+        if (i + 1 < this.buffer.length) {
+          if (this.buffer.charCodeAt(i + 1) === 10) i++;
+        } else {
+          this.sawCR = true;
+        }
+      }
+      start = i + 1;
+    }
+    this.buffer = this.buffer.slice(start);
+  }
+
+  /** The stream ended: an unterminated event is discarded, as a browser's EventSource does. */
+  end(): void {
+    this.buffer = '';
+    this.reset();
+  }
+
+  private line(line: string): void {
+    if (line === '') {
+      if (this.hasFields) {
+        this.onItem({
+          kind: 'event',
+          event: this.event,
+          id: this.id,
+          data: this.data.join('\n'),
+          ...(this.retry !== undefined ? { retry: this.retry } : {}),
+        });
+      }
+      this.reset();
+      return;
+    }
+    if (line.startsWith(':')) {
+      this.onItem({ kind: 'comment', comment: line.slice(1).replace(/^ /, '') });
+      return;
+    }
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    switch (field) {
+      case 'data':
+        this.data.push(value);
+        break;
+      case 'event':
+        this.event = value;
+        break;
+      case 'id':
+        if (!value.includes('\0')) this.id = value;
+        break;
+      case 'retry':
+        if (/^\d+$/.test(value)) this.retry = Number(value);
+        break;
+      default:
+        return; // unknown fields are ignored
+    }
+    this.hasFields = true;
+  }
+
+  private reset(): void {
+    this.data = [];
+    this.event = undefined;
+    this.id = undefined;
+    this.retry = undefined;
+    this.hasFields = false;
+  }
+}

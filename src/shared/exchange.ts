@@ -1,0 +1,175 @@
+// One HTTP exchange as the inspector records it, and the events that build it up.
+// Plain data: it crosses IPC and the capture files unchanged.
+
+/** The handshake phase an exchange belongs to. */
+export type Phase =
+  | 'discovery'
+  | 'registration'
+  | 'authorization'
+  | 'token'
+  | 'jsonrpc'
+  | 'sse-stream'
+  | 'session-end'
+  | 'other';
+
+/** Which well-known document a discovery request asked for. */
+export type DiscoveryKind =
+  | 'protected-resource-root'
+  | 'protected-resource-suffixed'
+  | 'authorization-server-root'
+  | 'authorization-server-suffixed'
+  | 'openid-configuration-root'
+  | 'openid-configuration-suffixed'
+  | 'openid-configuration-appended'
+  | 'jwks'
+  | 'userinfo'
+  | 'other-well-known';
+
+export type SseStreamKind = 'get-stream' | 'post-response' | 'legacy-sse';
+
+/** What a JSON-RPC body carried, pulled out for the timeline and for correlation. */
+export interface JsonRpcSummary {
+  kind: 'request' | 'notification' | 'response' | 'error' | 'batch';
+  /** Methods of the requests and notifications, in order. */
+  methods: string[];
+  /** Ids of the requests (on a request) or of the responses (on a response). */
+  ids: Array<string | number>;
+  /** From `initialize` params, or the 2026-07-28 `_meta` envelope. */
+  protocolVersion?: string;
+  clientInfo?: { name?: string; version?: string };
+  /** tools/call tool name, prompts/get name, resources/read uri. */
+  target?: string;
+  errors?: Array<{ id: string | number | null; code: number; message: string }>;
+}
+
+export interface Classification {
+  phase: Phase;
+  /** A short label for the timeline: "PRM (path-suffixed)", "token: refresh_token", "tools/list". */
+  label: string;
+  discovery?: DiscoveryKind;
+  grantType?: string;
+  /** The JSON-RPC the client sent (request side). */
+  jsonRpc?: JsonRpcSummary;
+  /** The JSON-RPC that came back in the response body (JSON or SSE). */
+  jsonRpcResponse?: JsonRpcSummary;
+  stream?: SseStreamKind;
+}
+
+/** Client families recognised from User-Agent and `clientInfo` (research/clients.md §3). */
+export type ClientFamily =
+  | 'claude-ai-discovery'
+  | 'claude-user'
+  | 'claude-code'
+  | 'chatgpt'
+  | 'vscode'
+  | 'cursor'
+  | 'mcp-remote'
+  | 'mcp-inspector'
+  | 'mcp-sdk'
+  | 'browser'
+  | 'inspector-simulator'
+  | 'unknown';
+
+export interface ClientIdentity {
+  address?: string;
+  userAgent?: string;
+  family: ClientFamily;
+  /** A human label: "Claude.ai (discovery, python-httpx)", "Claude Code 2.1.204". */
+  label: string;
+}
+
+/** A body as recorded: text when it is UTF-8, base64 otherwise; capped in memory. */
+export interface BodyRecord {
+  /** Bytes on the wire. */
+  size: number;
+  encoding: 'utf8' | 'base64';
+  /** The kept part of the body (all of it unless truncated). */
+  data: string;
+  truncated: boolean;
+}
+
+export interface HttpHeaders {
+  [name: string]: string | string[] | undefined;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** Path and query as the client sent them. */
+  url: string;
+  httpVersion: string;
+  headers: HttpHeaders;
+  body?: BodyRecord;
+}
+
+export interface ResponseRecord {
+  status: number;
+  statusMessage?: string;
+  headers: HttpHeaders;
+  body?: BodyRecord;
+}
+
+/** One parsed server-sent event (or comment: pings are usually comments). */
+export interface SseEvent {
+  index: number;
+  /** Milliseconds since the exchange started. */
+  at: number;
+  kind: 'event' | 'comment';
+  event?: string;
+  id?: string;
+  data?: string;
+  retry?: number;
+  comment?: string;
+}
+
+export type ExchangeState = 'pending' | 'streaming' | 'complete' | 'aborted' | 'failed';
+
+export type ExchangeErrorKind =
+  | 'upstream-refused'
+  | 'upstream-reset'
+  | 'upstream-timeout'
+  | 'upstream-malformed'
+  | 'client-aborted'
+  | 'proxy-error';
+
+/** Monotonic timings in milliseconds since `startedAt`. */
+export interface ExchangeTimings {
+  requestEnd?: number;
+  upstreamHeaders?: number;
+  firstByte?: number;
+  end?: number;
+}
+
+export interface AppliedRule {
+  ruleId: string;
+  explanation: string;
+}
+
+export interface Exchange {
+  id: string;
+  /** Wall-clock start, ms since the epoch. */
+  startedAt: number;
+  timings: ExchangeTimings;
+  state: ExchangeState;
+  client: ClientIdentity;
+  request: RequestRecord;
+  /** What the client saw. */
+  response?: ResponseRecord;
+  /** The upstream's own response, kept when a rule changed what the client saw. */
+  upstreamResponse?: ResponseRecord;
+  sseEvents: SseEvent[];
+  classification: Classification;
+  /** Groups exchanges of one client connection (session id, client id, token, User-Agent). */
+  connectionId?: string;
+  appliedRules: AppliedRule[];
+  error?: { kind: ExchangeErrorKind; message: string };
+  /** Sent by the built-in simulator rather than a real client. */
+  simulated?: boolean;
+  /** The exchange this one replays. */
+  replayOf?: string;
+}
+
+/** The one event stream the store, UI, lint and CLI subscribe to. */
+export type ExchangeEvent =
+  | { type: 'exchange:start'; exchange: Exchange }
+  | { type: 'exchange:update'; id: string; sseEvent?: SseEvent; patch?: Partial<Exchange> }
+  | { type: 'exchange:end'; exchange: Exchange };

@@ -1,0 +1,42 @@
+import type { Phase } from './exchange';
+
+// Rules as plain, serialisable data (executed in core/proxy/rules). A rule is matchers, all
+// of which must hold, plus steps run in order. The last step decides what reaches the client.
+
+export type Matcher =
+  | { type: 'method'; methods: string[] }
+  /** `*` matches within one path segment, `**` across segments. */
+  | { type: 'path'; glob: string }
+  | { type: 'phase'; phases: Phase[] }
+  | { type: 'jsonrpc-method'; methods: string[] }
+  /** Header present (and, with `value`, equal to it, case-insensitively). */
+  | { type: 'header'; name: string; value?: string }
+  /** The upstream's status (response steps only). */
+  | { type: 'status'; statuses: number[] };
+
+export type Step =
+  /** Wait before going on (before upstream for request steps, before answering for response steps). */
+  | { type: 'delay'; ms: number }
+  /** Answer without contacting the upstream. Final. */
+  | { type: 'reply'; status: number; headers?: Record<string, string>; body?: string }
+  /** End the response gracefully without an answer (TCP FIN). Final. */
+  | { type: 'close' }
+  /** Reset the connection (TCP RST). Final. */
+  | { type: 'reset' }
+  /** Never answer (until the client gives up). Final. */
+  | { type: 'timeout' }
+  /** Replace the upstream's status. */
+  | { type: 'set-status'; status: number }
+  /** Set and remove response headers. */
+  | { type: 'set-headers'; set?: Record<string, string>; remove?: string[] }
+  /** Replace the response body. */
+  | { type: 'replace-body'; body: string; contentType?: string };
+
+export interface Rule {
+  id: string;
+  /** One sentence a user reads in the timeline: why this exchange was changed. */
+  description: string;
+  enabled: boolean;
+  match: Matcher[];
+  steps: Step[];
+}
