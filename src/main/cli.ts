@@ -1,9 +1,11 @@
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, Inspector, PortInUseError } from './core/inspector';
 import { PRESETS, UnknownPresetError } from './core/server/presets';
 import { InvalidProfileError } from './core/server/profile';
+import { InvalidRulesError, parseRules } from './core/proxy/rules';
+import type { Rule } from '../shared/rules';
 
 // Headless entry: `serve` starts the inspector without Electron. Flags are a public contract:
 // users' scripts call them, so add new ones rather than renaming these.
@@ -19,6 +21,10 @@ serve options:
   --public-url <url>    Public origin clients use (e.g. a tunnel URL); issuer and resource URLs follow it
   --profile <preset>    Behaviour preset (default spec): ${PRESETS.map((p) => p.id).join(', ')}
   --consent <mode>      manual (consent page, default) or auto (approve at once, for tests and demos)
+  --upstream <url>      Proxy to your own MCP server instead of the built-in reference server
+  --rules <file>        JSON file with rules that change exchanges on the way (see README)
+  --no-rewrite-origins  Leave the upstream's own origin in its metadata and headers
+  --rewrite-host        Send the upstream its own Host (servers with DNS-rebinding protection)
   -h, --help            Show this help
 `;
 
@@ -43,6 +49,34 @@ function parsePublicUrl(value: string | undefined): string | undefined {
   return url.origin;
 }
 
+function parseUpstream(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--upstream must be an absolute http(s) URL such as http://127.0.0.1:8001, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--upstream must use http or https, got "${url.protocol}"`);
+  return url.toString();
+}
+
+function readRulesFile(path: string): Rule[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`Cannot read the rules file ${path}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`The rules file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseRules(json);
+}
+
 async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -52,6 +86,10 @@ async function serve(argv: string[]): Promise<void> {
       'public-url': { type: 'string' },
       profile: { type: 'string' },
       consent: { type: 'string' },
+      upstream: { type: 'string' },
+      rules: { type: 'string' },
+      'no-rewrite-origins': { type: 'boolean' },
+      'rewrite-host': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -69,20 +107,36 @@ async function serve(argv: string[]): Promise<void> {
     publicUrl: parsePublicUrl(values['public-url']),
     preset: values.profile,
     profile: consent ? { consent } : undefined,
+    upstream: parseUpstream(values.upstream),
+    rules: values.rules ? readRulesFile(values.rules) : undefined,
+    rewriteOrigins: !values['no-rewrite-origins'],
+    rewriteHost: values['rewrite-host'] ?? false,
   });
   const info = await inspector.start();
   const profile = values.profile ?? 'spec';
-  process.stdout.write(
-    [
-      `MCP Handshake Inspector reference server (profile: ${profile}, consent: ${inspector.server.profile.consent})`,
-      `  MCP endpoint (Streamable HTTP):  ${info.mcpUrl}`,
-      `  Legacy HTTP+SSE endpoint:        ${info.legacySseUrl}`,
-      `  Protected resource metadata:     ${info.publicOrigin}/.well-known/oauth-protected-resource/mcp`,
-      `  Authorization server metadata:   ${info.publicOrigin}/.well-known/oauth-authorization-server`,
-      `Listening on ${info.host}:${info.port}. Press Ctrl-C to stop.`,
-      '',
-    ].join('\n'),
-  );
+  const lines = info.upstreamIsBuiltIn
+    ? [
+        `MCP Handshake Inspector: built-in reference server (profile: ${profile}, consent: ${inspector.server.profile.consent})`,
+        `  MCP endpoint (Streamable HTTP):  ${info.mcpUrl}`,
+        `  Legacy HTTP+SSE endpoint:        ${info.legacySseUrl}`,
+        `  Protected resource metadata:     ${info.publicOrigin}/.well-known/oauth-protected-resource/mcp`,
+        `  Authorization server metadata:   ${info.publicOrigin}/.well-known/oauth-authorization-server`,
+      ]
+    : [
+        `MCP Handshake Inspector: proxying to ${info.upstream}`,
+        `  Point your client at:            ${info.publicOrigin}/<your MCP path> (e.g. ${info.mcpUrl})`,
+        `  Origin rewriting:                ${values['no-rewrite-origins'] ? 'off' : 'on'}${values['rewrite-host'] ? ', Host rewritten to the upstream' : ''}`,
+      ];
+  if (inspector.rules.length) lines.push(`  Rules:                           ${inspector.rules.length} from ${values.rules}`);
+  lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. Press Ctrl-C to stop.`, '');
+  process.stdout.write(lines.join('\n'));
+  inspector.recorder.on('event', (event) => {
+    if (event.type !== 'exchange:end') return;
+    const e = event.exchange;
+    const status = e.response ? String(e.response.status) : e.state;
+    const changed = e.upstreamResponse && e.upstreamResponse.status !== e.response?.status ? ` (was ${e.upstreamResponse.status})` : '';
+    process.stdout.write(`${new Date(e.startedAt).toISOString().slice(11, 23)}  ${e.request.method.padEnd(6)} ${status}${changed}  ${e.classification.label}  [${e.client.label}]${e.error ? `  ${e.error.message}` : ''}\n`);
+  });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -117,7 +171,7 @@ export async function main(argv: string[]): Promise<void> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (err) {
-    const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError;
+    const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError;
     const message = (err as Error)?.message ?? String(err);
     if (known || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       process.stderr.write(`Error: ${message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);

@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startReferenceServer } from '../helpers/server';
 
 // `serve` as users run it: a real process, real port, real signals.
 
@@ -35,9 +39,11 @@ function listeningPort(served: Served): Promise<number> {
 
 describe('CLI serve', () => {
   const children: ChildProcess[] = [];
+  const cleanups: Array<() => Promise<unknown>> = [];
   let blocker: Server | undefined;
-  afterEach(() => {
+  afterEach(async () => {
     for (const child of children.splice(0)) child.kill('SIGKILL');
+    for (const cleanup of cleanups.splice(0)) await cleanup();
     blocker?.close();
     blocker = undefined;
   });
@@ -85,7 +91,37 @@ describe('CLI serve', () => {
     expect(served.stderr()).toContain('--port');
   });
 
+  it('proxies to --upstream with --rules applied, and prints each exchange as it ends', async () => {
+    const upstream = await startReferenceServer({ profile: { tokenRequired: 'none' } });
+    cleanups.push(upstream.close);
+    const dir = await mkdtemp(join(tmpdir(), 'mcp-inspector-cli-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const rulesFile = join(dir, 'rules.json');
+    await writeFile(rulesFile, JSON.stringify([{ id: 'get-501', description: 'GET /mcp answered 501', match: [{ type: 'method', methods: ['GET'] }, { type: 'path', glob: '/mcp' }], steps: [{ type: 'reply', status: 501, body: '{}' }] }]));
+    const served = runCli(['serve', '--port', '0', '--upstream', upstream.origin, '--rules', rulesFile]);
+    children.push(served.child);
+    const port = await listeningPort(served);
+    expect(served.stdout()).toContain(`proxying to ${upstream.origin}/`);
+    expect(served.stdout()).toContain(`1 from ${rulesFile}`);
+    const init = await fetch(`http://127.0.0.1:${port}/mcp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
+    });
+    expect(init.status).toBe(200);
+    const get = await fetch(`http://127.0.0.1:${port}/mcp`, { headers: { accept: 'text/event-stream', 'mcp-session-id': init.headers.get('mcp-session-id')! } });
+    expect(get.status).toBe(501);
+    await new Promise<void>((resolve) => {
+      const check = () => /GET\s+501\s+GET stream/.test(served.stdout()) && resolve();
+      served.child.stdout!.on('data', check);
+      check();
+    });
+    expect(served.stdout()).toMatch(/POST\s+200\s+initialize/);
+  });
+
   it.each([
+    [['serve', '--upstream', 'ftp://example.com'], '--upstream must use http or https'],
+    [['serve', '--rules', '/nonexistent/rules.json'], 'Cannot read the rules file /nonexistent/rules.json'],
     [['serve', '--consent', 'sometimes'], '--consent must be "manual" or "auto"'],
     [['serve', '--profile', 'nope'], 'Unknown profile preset "nope". Known presets: spec,'],
     [['serve', '--port', 'eighty'], '--port must be a whole number'],
@@ -97,5 +133,17 @@ describe('CLI serve', () => {
     children.push(served.child);
     expect(await served.exited).toBe(1);
     expect(served.stderr()).toContain(message);
+  });
+});
+
+describe('CLI rules file validation', () => {
+  it('names the bad rule and field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mcp-inspector-cli-'));
+    const rulesFile = join(dir, 'rules.json');
+    await writeFile(rulesFile, JSON.stringify([{ id: 'x', steps: [{ type: 'reply', status: 200 }, { type: 'set-status', status: 204 }] }]));
+    const served = runCli(['serve', '--port', '0', '--rules', rulesFile]);
+    expect(await served.exited).toBe(1);
+    expect(served.stderr()).toContain('rules[0] (x): step 1 (reply) ends the exchange, so it must be the last step');
+    await rm(dir, { recursive: true, force: true });
   });
 });

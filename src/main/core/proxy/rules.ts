@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Classification, HttpHeaders } from '../../../shared/exchange';
 import type { Matcher, Rule, Step } from '../../../shared/rules';
 
@@ -96,4 +97,50 @@ export function explainStep(step: Step): string {
     case 'replace-body':
       return 'replace the body';
   }
+}
+
+const matcherSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('method'), methods: z.array(z.string()).min(1) }),
+  z.object({ type: z.literal('path'), glob: z.string().min(1) }),
+  z.object({ type: z.literal('phase'), phases: z.array(z.enum(['discovery', 'registration', 'authorization', 'token', 'jsonrpc', 'sse-stream', 'session-end', 'other'])).min(1) }),
+  z.object({ type: z.literal('jsonrpc-method'), methods: z.array(z.string()).min(1) }),
+  z.object({ type: z.literal('header'), name: z.string().min(1), value: z.string().optional() }),
+  z.object({ type: z.literal('status'), statuses: z.array(z.number().int()).min(1) }),
+]);
+
+const stepSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('delay'), ms: z.number().nonnegative() }),
+  z.object({ type: z.literal('reply'), status: z.number().int(), headers: z.record(z.string(), z.string()).optional(), body: z.string().optional() }),
+  z.object({ type: z.literal('close') }),
+  z.object({ type: z.literal('reset') }),
+  z.object({ type: z.literal('timeout') }),
+  z.object({ type: z.literal('set-status'), status: z.number().int() }),
+  z.object({ type: z.literal('set-headers'), set: z.record(z.string(), z.string()).optional(), remove: z.array(z.string()).optional() }),
+  z.object({ type: z.literal('replace-body'), body: z.string(), contentType: z.string().optional() }),
+]);
+
+const ruleSchema = z.object({
+  id: z.string().min(1),
+  description: z.string().default(''),
+  enabled: z.boolean().default(true),
+  match: z.array(matcherSchema).default([]),
+  steps: z.array(stepSchema).min(1),
+});
+
+export class InvalidRulesError extends Error {}
+
+/** Parses rules from JSON (a rules file, the control API), naming every problem with its place. */
+export function parseRules(value: unknown): Rule[] {
+  const parsed = z.array(ruleSchema).safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `rules[${i.path.join('.')}]: ${i.message}`);
+    throw new InvalidRulesError(`Invalid rules: ${problems.join('; ')}`);
+  }
+  const rules = parsed.data as Rule[];
+  const problems = rules.flatMap((rule, i) => validateRule(rule).map((p) => `rules[${i}] (${rule.id}): ${p}`));
+  const ids = rules.map((r) => r.id);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) problems.push(`rule id "${duplicate}" is used twice`);
+  if (problems.length) throw new InvalidRulesError(`Invalid rules: ${problems.join('; ')}`);
+  return rules;
 }
