@@ -3,16 +3,22 @@ import type { Phase } from './exchange';
 // Rules as plain, serialisable data (executed in core/proxy/rules). A rule is matchers, all
 // of which must hold, plus steps run in order. The last step decides what reaches the client.
 
-export type Matcher =
+export type Matcher = (
   | { type: 'method'; methods: string[] }
   /** `*` matches within one path segment, `**` across segments. */
   | { type: 'path'; glob: string }
   | { type: 'phase'; phases: Phase[] }
   | { type: 'jsonrpc-method'; methods: string[] }
-  /** Header present (and, with `value`, equal to it, case-insensitively). */
-  | { type: 'header'; name: string; value?: string }
+  /** What the JSON-RPC body carries: only notifications, a request, … */
+  | { type: 'jsonrpc-kind'; kinds: Array<'request' | 'notification' | 'response' | 'error' | 'batch'> }
+  /** Header present (and, with `contains`, containing that text, case-insensitively). */
+  | { type: 'header'; name: string; contains?: string }
   /** The upstream's status (response steps only). */
-  | { type: 'status'; statuses: number[] };
+  | { type: 'status'; statuses: number[] }
+) & {
+  /** Match when the condition does NOT hold. */
+  negate?: boolean;
+};
 
 export type Step =
   /** Wait before going on (before upstream for request steps, before answering for response steps). */
@@ -30,7 +36,13 @@ export type Step =
   /** Set and remove response headers. */
   | { type: 'set-headers'; set?: Record<string, string>; remove?: string[] }
   /** Replace the response body. */
-  | { type: 'replace-body'; body: string; contentType?: string };
+  | { type: 'replace-body'; body: string; contentType?: string }
+  /** SSE: drop the Nth event (0-based, comments not counted) of the response stream. */
+  | { type: 'sse-drop-event'; index: number }
+  /** SSE: hold the Nth event back for `ms`. */
+  | { type: 'sse-delay-event'; index: number; ms: number }
+  /** SSE: end the stream after `count` events. */
+  | { type: 'sse-close-after'; count: number };
 
 export interface Rule {
   id: string;
@@ -39,4 +51,6 @@ export interface Rule {
   enabled: boolean;
   match: Matcher[];
   steps: Step[];
+  /** Apply to at most this many exchanges (a burst of 503s), then let the rest pass. */
+  limit?: number;
 }

@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import type { BehaviorProfile } from '../../shared/profile';
 import type { Rule } from '../../shared/rules';
+import type { ToggleSelection } from '../../shared/toggles';
+import { toggleOption } from './proxy/toggles';
 import { FrontDoor } from './proxy/frontDoor';
 import { Recorder } from './recorder/recorder';
 import { ReferenceServer, type ReferenceServerOptions } from './server';
@@ -47,7 +50,13 @@ export class PortInUseError extends Error {
  */
 export class Inspector {
   readonly recorder = new Recorder();
+  /** The user's own rules (rules file, rules editor). */
   rules: Rule[];
+  /** The option chosen for each toggle that is not at its default. */
+  readonly toggles: ToggleSelection = {};
+  private readonly toggleRules = new Map<string, Rule[]>();
+  /** Profile values a toggle replaced, restored when it goes back to its default. */
+  private readonly toggleRestore = new Map<string, Partial<BehaviorProfile>>();
   private frontDoor?: FrontDoor;
   private listening?: ListeningInfo;
 
@@ -70,7 +79,7 @@ export class Inspector {
       upstream,
       rewriteOrigins: this.options.rewriteOrigins,
       rewriteHost: this.options.rewriteHost,
-      rules: () => this.rules,
+      rules: () => [...[...this.toggleRules.values()].flat(), ...this.rules],
       publicUrl: () => this.server.publicUrl,
     });
     const requested = this.options.port ?? DEFAULT_PORT;
@@ -94,6 +103,32 @@ export class Inspector {
       upstreamIsBuiltIn: builtIn,
     };
     return this.listening;
+  }
+
+  /**
+   * Flips a toggle. With the built-in reference server, an option that is a profile field
+   * changes the server itself (the wire shows the server's own answer); otherwise its rules
+   * change exchanges in the front door.
+   */
+  setToggle(toggleId: string, optionId: string): void {
+    const { option } = toggleOption(toggleId, optionId);
+    const restore = this.toggleRestore.get(toggleId);
+    if (restore) {
+      this.server.updateProfile(restore);
+      this.toggleRestore.delete(toggleId);
+    }
+    this.toggleRules.delete(toggleId);
+    delete this.toggles[toggleId];
+    if (option.id === 'off') return;
+    this.toggles[toggleId] = option.id;
+    const builtIn = !this.options.upstream;
+    if (builtIn && option.profile) {
+      const current = this.server.profile;
+      this.toggleRestore.set(toggleId, Object.fromEntries(Object.keys(option.profile).map((k) => [k, current[k as keyof BehaviorProfile]])));
+      this.server.updateProfile(option.profile);
+    } else {
+      this.toggleRules.set(toggleId, option.rules);
+    }
   }
 
   get info(): ListeningInfo | undefined {

@@ -9,7 +9,7 @@ import type { ExchangeErrorKind, HttpHeaders, ResponseRecord } from '../../../sh
 import type { Rule, Step } from '../../../shared/rules';
 import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
-import { SseParser } from '../recorder/sseParser';
+import { SseParser, type ParsedSse } from '../recorder/sseParser';
 import { clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
 import { explainStep, needsResponse, REQUEST_STEPS, ruleMatches, type MatchInput } from './rules';
 
@@ -63,6 +63,8 @@ export class FrontDoor {
   private readonly upstream: URL;
   private server?: Server;
   private readonly agent: HttpAgent;
+  /** How many exchanges each rule changed, for rules with a `limit`. */
+  private readonly ruleUses = new Map<string, number>();
   /** How the upstream names itself in its responses, once seen (e.g. http://localhost:3951). */
   private upstreamSelfOrigin?: string;
 
@@ -144,7 +146,9 @@ export class FrontDoor {
 
     const path = (req.url ?? '/').split('?')[0]!;
     const match: MatchInput = { method: req.method ?? 'GET', path, headers: req.headers, classification: recording.exchange.classification };
-    const rules = (this.options.rules?.() ?? []).filter((rule) => ruleMatches(rule, match) || needsResponse(rule));
+    const rules = (this.options.rules?.() ?? []).filter(
+      (rule) => (ruleMatches(rule, match) || needsResponse(rule)) && (rule.limit === undefined || (this.ruleUses.get(rule.id) ?? 0) < rule.limit),
+    );
     const ctx: ProxyContext = { recording, match, rules, origins: { upstream: upstreamOrigins(this.upstream), client: this.publicOrigin() ?? clientOrigin(req) } };
 
     res.on('close', () => {
@@ -157,7 +161,7 @@ export class FrontDoor {
     // Request-side steps of rules that match without the upstream's answer.
     for (const rule of rules.filter((r) => !needsResponse(r))) {
       for (const step of rule.steps.filter((s) => REQUEST_STEPS.has(s.type))) {
-        recording.ruleApplied({ ruleId: rule.id, explanation: `${rule.description}: ${explainStep(step)}` });
+        this.applied(rule, step, recording);
         if (step.type === 'delay') await sleep(step.ms);
         else return this.finalStep(step, req, res, recording);
       }
@@ -244,11 +248,16 @@ export class FrontDoor {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.map((v) => rewriteOrigin(v, ctx.origins)) : rewriteOrigin(value, ctx.origins);
       }
     }
+    const sse: SseTransform = { drop: new Set(), delays: new Map() };
     for (const rule of responseRules) {
       for (const step of rule.steps) {
-        if (REQUEST_STEPS.has(step.type) && step.type !== 'delay') continue;
-        recording.ruleApplied({ ruleId: rule.id, explanation: `${rule.description}: ${explainStep(step)}` });
+        // A delay of a rule judged before the upstream was already waited for.
+        if (REQUEST_STEPS.has(step.type) && (step.type !== 'delay' || !needsResponse(rule))) continue;
+        this.applied(rule, step, recording);
         if (step.type === 'delay') await sleep(step.ms);
+        else if (step.type === 'sse-drop-event') sse.drop.add(step.index);
+        else if (step.type === 'sse-delay-event') sse.delays.set(step.index, step.ms);
+        else if (step.type === 'sse-close-after') sse.closeAfter = step.count;
         else if (step.type === 'set-status') status = step.status;
         else if (step.type === 'set-headers') {
           for (const [name, value] of Object.entries(step.set ?? {})) headers[name.toLowerCase()] = value;
@@ -276,21 +285,48 @@ export class FrontDoor {
       res.socket?.setTimeout(0);
     }
     const capture = new BodyCapture(this.options.bodyCap ?? DEFAULT_BODY_CAP);
-    const parser = isStream ? new SseParser((item) => recording.sseEvent(item)) : undefined;
+    const transforming = isStream && (sse.drop.size > 0 || sse.delays.size > 0 || sse.closeAfter !== undefined);
+    // Without SSE transforms the raw bytes are forwarded as they come; with them, parsed
+    // events are re-serialised one by one, in order, each delayed or dropped as asked.
+    let closedByRule = false;
+    const writer = transforming
+      ? new SseEventWriter(res, sse, () => {
+          closedByRule = true; // an end state the rule asked for, not an upstream failure
+          proxyRes.destroy();
+          ctx.detachRequestBody?.();
+          recording.complete(capture.toRecord());
+        })
+      : undefined;
+    const parser = isStream
+      ? new SseParser((item) => {
+          recording.sseEvent(item);
+          writer?.write(item);
+        })
+      : undefined;
     proxyRes.on('data', (chunk: Buffer) => {
       recording.firstByte();
-      res.write(chunk);
+      if (!writer) res.write(chunk);
       capture.push(chunk);
       parser?.push(chunk);
     });
     proxyRes.on('end', () => {
       parser?.end();
-      res.end();
-      ctx.detachRequestBody?.();
-      recording.complete(capture.toRecord());
+      const done = () => {
+        res.end();
+        ctx.detachRequestBody?.();
+        recording.complete(capture.toRecord());
+      };
+      if (writer) void writer.drained().then(done);
+      else done();
     });
-    proxyRes.on('aborted', () => this.failed(res, ctx, 'upstream-reset', 'The upstream closed the connection in the middle of the response', capture));
-    proxyRes.on('error', (err) => this.failed(res, ctx, 'upstream-reset', `The upstream response failed: ${err.message}`, capture));
+    proxyRes.on('aborted', () => closedByRule || this.failed(res, ctx, 'upstream-reset', 'The upstream closed the connection in the middle of the response', capture));
+    proxyRes.on('error', (err) => closedByRule || this.failed(res, ctx, 'upstream-reset', `The upstream response failed: ${err.message}`, capture));
+  }
+
+  /** Records that a rule's step acted on this exchange (and counts the rule's first step). */
+  private applied(rule: Rule, step: Step, recording: ExchangeRecording): void {
+    if (!recording.exchange.appliedRules.some((r) => r.ruleId === rule.id)) this.ruleUses.set(rule.id, (this.ruleUses.get(rule.id) ?? 0) + 1);
+    recording.ruleApplied({ ruleId: rule.id, explanation: `${rule.description}: ${explainStep(step)}` });
   }
 
   private noticeSelfOrigin(text: string | string[] | undefined, pair: OriginPair): void {
@@ -354,6 +390,56 @@ export class FrontDoor {
     ctx.recording.fail(kind, message, capture?.toRecord());
     if (!res.writableEnded) res.destroy();
   }
+}
+
+interface SseTransform {
+  drop: Set<number>;
+  delays: Map<number, number>;
+  closeAfter?: number;
+}
+
+/** Writes parsed SSE items to the client in order, applying drop / delay / close-after. */
+class SseEventWriter {
+  private chain: Promise<void> = Promise.resolve();
+  private eventIndex = 0;
+  private sent = 0;
+  private closed = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly transform: SseTransform,
+    private readonly stopUpstream: () => void,
+  ) {}
+
+  write(item: ParsedSse): void {
+    const index = item.kind === 'event' ? this.eventIndex++ : -1;
+    if (index >= 0 && this.transform.drop.has(index)) return;
+    const delay = index >= 0 ? this.transform.delays.get(index) : undefined;
+    this.chain = this.chain.then(async () => {
+      if (delay) await sleep(delay);
+      if (this.closed) return;
+      this.res.write(serializeSse(item));
+      if (index >= 0 && ++this.sent === this.transform.closeAfter) {
+        this.closed = true;
+        this.res.end();
+        this.stopUpstream();
+      }
+    });
+  }
+
+  drained(): Promise<void> {
+    return this.chain;
+  }
+}
+
+export function serializeSse(item: ParsedSse): string {
+  if (item.kind === 'comment') return `: ${item.comment ?? ''}\n\n`;
+  let frame = '';
+  if (item.id !== undefined) frame += `id: ${item.id}\n`;
+  if (item.event !== undefined) frame += `event: ${item.event}\n`;
+  if (item.retry !== undefined) frame += `retry: ${item.retry}\n`;
+  for (const line of (item.data ?? '').split('\n')) frame += `data: ${line}\n`;
+  return `${frame}\n`;
 }
 
 /** Maps a socket error talking to the upstream to what the user should read. */

@@ -30,6 +30,10 @@ function headerValue(headers: HttpHeaders, name: string): string | undefined {
 }
 
 export function matches(matcher: Matcher, input: MatchInput): boolean {
+  return holds(matcher, input) !== (matcher.negate ?? false);
+}
+
+function holds(matcher: Matcher, input: MatchInput): boolean {
   switch (matcher.type) {
     case 'method':
       return matcher.methods.some((m) => m.toUpperCase() === input.method.toUpperCase());
@@ -39,9 +43,11 @@ export function matches(matcher: Matcher, input: MatchInput): boolean {
       return matcher.phases.includes(input.classification.phase);
     case 'jsonrpc-method':
       return (input.classification.jsonRpc?.methods ?? []).some((m) => matcher.methods.includes(m));
+    case 'jsonrpc-kind':
+      return input.classification.jsonRpc !== undefined && matcher.kinds.includes(input.classification.jsonRpc.kind);
     case 'header': {
       const value = headerValue(input.headers, matcher.name);
-      return value !== undefined && (matcher.value === undefined || value.toLowerCase() === matcher.value.toLowerCase());
+      return value !== undefined && (matcher.contains === undefined || value.toLowerCase().includes(matcher.contains.toLowerCase()));
     }
     case 'status':
       return input.status !== undefined && matcher.statuses.includes(input.status);
@@ -96,16 +102,24 @@ export function explainStep(step: Step): string {
     }
     case 'replace-body':
       return 'replace the body';
+    case 'sse-drop-event':
+      return `drop SSE event #${step.index}`;
+    case 'sse-delay-event':
+      return `hold SSE event #${step.index} back ${step.ms} ms`;
+    case 'sse-close-after':
+      return `close the stream after ${step.count} events`;
   }
 }
 
+const negate = { negate: z.boolean().optional() };
 const matcherSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('method'), methods: z.array(z.string()).min(1) }),
-  z.object({ type: z.literal('path'), glob: z.string().min(1) }),
-  z.object({ type: z.literal('phase'), phases: z.array(z.enum(['discovery', 'registration', 'authorization', 'token', 'jsonrpc', 'sse-stream', 'session-end', 'other'])).min(1) }),
-  z.object({ type: z.literal('jsonrpc-method'), methods: z.array(z.string()).min(1) }),
-  z.object({ type: z.literal('header'), name: z.string().min(1), value: z.string().optional() }),
-  z.object({ type: z.literal('status'), statuses: z.array(z.number().int()).min(1) }),
+  z.object({ type: z.literal('method'), methods: z.array(z.string()).min(1), ...negate }),
+  z.object({ type: z.literal('path'), glob: z.string().min(1), ...negate }),
+  z.object({ type: z.literal('phase'), phases: z.array(z.enum(['discovery', 'registration', 'authorization', 'token', 'jsonrpc', 'sse-stream', 'session-end', 'other'])).min(1), ...negate }),
+  z.object({ type: z.literal('jsonrpc-method'), methods: z.array(z.string()).min(1), ...negate }),
+  z.object({ type: z.literal('jsonrpc-kind'), kinds: z.array(z.enum(['request', 'notification', 'response', 'error', 'batch'])).min(1), ...negate }),
+  z.object({ type: z.literal('header'), name: z.string().min(1), contains: z.string().optional(), ...negate }),
+  z.object({ type: z.literal('status'), statuses: z.array(z.number().int()).min(1), ...negate }),
 ]);
 
 const stepSchema = z.discriminatedUnion('type', [
@@ -117,6 +131,9 @@ const stepSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set-status'), status: z.number().int() }),
   z.object({ type: z.literal('set-headers'), set: z.record(z.string(), z.string()).optional(), remove: z.array(z.string()).optional() }),
   z.object({ type: z.literal('replace-body'), body: z.string(), contentType: z.string().optional() }),
+  z.object({ type: z.literal('sse-drop-event'), index: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('sse-delay-event'), index: z.number().int().nonnegative(), ms: z.number().nonnegative() }),
+  z.object({ type: z.literal('sse-close-after'), count: z.number().int().nonnegative() }),
 ]);
 
 const ruleSchema = z.object({
@@ -125,6 +142,7 @@ const ruleSchema = z.object({
   enabled: z.boolean().default(true),
   match: z.array(matcherSchema).default([]),
   steps: z.array(stepSchema).min(1),
+  limit: z.number().int().positive().optional(),
 });
 
 export class InvalidRulesError extends Error {}

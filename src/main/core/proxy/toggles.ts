@@ -1,0 +1,217 @@
+import type { Matcher, Rule, Step } from '../../../shared/rules';
+import type { Toggle, ToggleOption } from '../../../shared/toggles';
+
+// The toggle catalogue (issue 3): each a short "what real clients do" text from
+// FIELD-NOTES.md / research/clients.md, built from rules; profile fields where the reference
+// server can do the same natively.
+
+const rule = (id: string, description: string, match: Matcher[], steps: Step[], limit?: number): Rule => ({ id, description, enabled: true, match, steps, ...(limit ? { limit } : {}) });
+const passThrough = (label = 'As the server answers'): ToggleOption => ({ id: 'off', label, rules: [] });
+
+const NOTIFICATIONS_ONLY: Matcher[] = [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'jsonrpc-kind', kinds: ['notification'] }];
+const GET_STREAM: Matcher[] = [{ type: 'method', methods: ['GET'] }, { type: 'phase', phases: ['sse-stream'] }, { type: 'path', glob: '/sse', negate: true }];
+const OAUTH_ERRORS: Matcher[] = [{ type: 'phase', phases: ['registration', 'token'] }, { type: 'status', statuses: [400, 401, 403, 404] }];
+const JSON_BODY = (message: string) => JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message } });
+
+const notificationStatus = (status: 204 | 200): ToggleOption => ({
+  id: String(status),
+  label: `${status} instead of 202`,
+  rules: [rule(`notifications-${status}`, `Notifications answered ${status}`, [...NOTIFICATIONS_ONLY, { type: 'status', statuses: [202] }], [{ type: 'set-status', status }])],
+  profile: { notificationStatus: status },
+});
+
+const getStream = (status: 405 | 501 | 404): ToggleOption => ({
+  id: String(status),
+  label: `GET /mcp → ${status}`,
+  rules: [
+    rule(`get-${status}`, `GET stream answered ${status}`, GET_STREAM, [
+      { type: 'reply', status, headers: status === 405 ? { Allow: 'POST, DELETE' } : {}, body: JSON_BODY(status === 405 ? 'Method Not Allowed' : status === 501 ? 'Not Implemented' : 'Not Found') },
+    ]),
+  ],
+  profile: { getStream: status },
+});
+
+export const TOGGLES: readonly Toggle[] = [
+  {
+    id: 'notification-status',
+    title: 'Status for notifications',
+    group: 'transport',
+    explanation:
+      'The spec answers notifications and responses with 202 and no body. Claude.ai expects 202: 204 caused warnings and retries (reference/001 pitfall 2), and 200 broke it (ruby-sdk #158).',
+    options: [passThrough('202 (spec)'), notificationStatus(204), notificationStatus(200)],
+  },
+  {
+    id: 'get-stream',
+    title: 'GET /mcp (server→client stream)',
+    group: 'transport',
+    explanation:
+      'GET opens an SSE stream or answers 405 with Allow ("POST only, fine"). Claude.ai ended the session with DELETE after a 501 (reference/001 pitfall 3); the TypeScript SDK reports other statuses as errors; VS Code silently loses notifications.',
+    options: [passThrough('Open the stream'), getStream(405), getStream(501), getStream(404)],
+  },
+  {
+    id: 'session-id',
+    title: 'Mcp-Session-Id on initialize',
+    group: 'session',
+    explanation:
+      'The spec lets a server issue a session id. The 2025 Claude.ai client required it: "If you don\'t provide one, it won\'t go on to request tools" (reference/002); 2026 Claude.ai and ChatGPT work without.',
+    options: [
+      passThrough('Issue it'),
+      {
+        id: 'omit',
+        label: 'Drop it',
+        rules: [rule('drop-session-id', 'Mcp-Session-Id dropped', [{ type: 'jsonrpc-method', methods: ['initialize'] }], [{ type: 'set-headers', remove: ['Mcp-Session-Id'] }])],
+        profile: { sessionId: 'omit' },
+      },
+    ],
+  },
+  {
+    id: 'initialize-401',
+    title: '401 on initialize',
+    group: 'authorization',
+    explanation:
+      'A 401 with WWW-Authenticate: Bearer resource_metadata="…" is what starts OAuth. Without resource_metadata Claude.ai treats the server as authless and VS Code guesses defaults; a 200 on an unauthenticated initialize means "no auth" to Claude.ai (research/clients.md §5 #1).',
+    options: [
+      passThrough(),
+      {
+        id: 'without-resource-metadata',
+        label: '401 without resource_metadata',
+        rules: [rule('401-bare', '401 without resource_metadata', [{ type: 'jsonrpc-method', methods: ['initialize'] }, { type: 'header', name: 'authorization', negate: true }], [{ type: 'reply', status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: '{"error":"invalid_token","error_description":"Missing access token"}' }])],
+        profile: { tokenRequired: 'all', challengeResourceMetadata: false },
+      },
+    ],
+  },
+  {
+    id: 'hide-metadata',
+    title: 'Protected Resource Metadata location',
+    group: 'discovery',
+    explanation:
+      'Clients look for RFC 9728 metadata at the path-suffixed URL (/.well-known/oauth-protected-resource/mcp) and at the root. Serving only one of them breaks some clients: ChatGPT reads the root, Cursor, Claude.ai and MCP Inspector try the path first (research/clients.md §5 #3).',
+    options: [
+      passThrough('Both, as the server serves them'),
+      {
+        id: 'hide-suffixed',
+        label: 'Hide the path-suffixed document',
+        rules: [rule('hide-prm-suffixed', 'Path-suffixed PRM hidden', [{ type: 'path', glob: '/.well-known/oauth-protected-resource/**' }], [{ type: 'reply', status: 404, body: '{"error":"not_found"}' }])],
+        profile: { protectedResourceMetadata: 'root' },
+      },
+      {
+        id: 'hide-root',
+        label: 'Hide the root document',
+        rules: [rule('hide-prm-root', 'Root PRM hidden', [{ type: 'path', glob: '/.well-known/oauth-protected-resource' }], [{ type: 'reply', status: 404, body: '{"error":"not_found"}' }])],
+        profile: { protectedResourceMetadata: 'path-suffixed' },
+      },
+    ],
+  },
+  {
+    id: 'oauth-error-body',
+    title: 'OAuth error bodies',
+    group: 'registration',
+    explanation:
+      'OAuth endpoints must answer errors as RFC 6749 JSON ({"error": …}). Claude Code turned a FastAPI {"detail":"Not Found"} into "Invalid OAuth error response … expected string at path error" (reference/003).',
+    options: [
+      passThrough('RFC 6749 JSON'),
+      {
+        id: 'framework-404',
+        label: 'Framework 404 body',
+        rules: [rule('framework-404', 'OAuth error turned into a framework 404', OAUTH_ERRORS, [{ type: 'set-status', status: 404 }, { type: 'replace-body', body: '{"detail":"Not Found"}', contentType: 'application/json' }])],
+      },
+    ],
+  },
+  {
+    id: 'strict-accept',
+    title: 'Strict Accept check',
+    group: 'transport',
+    explanation:
+      'Clients send Accept: */*, a single type, or both (research/clients.md §3.1, §3.2). Servers that demand both answer 406, which broke the Anthropic MCP proxy sending only text/event-stream (python-sdk #2349).',
+    options: [
+      passThrough('Lenient'),
+      {
+        id: 'strict',
+        label: '406 unless Accept lists both types',
+        rules: [
+          rule('strict-accept-json', 'Accept without application/json refused', [{ type: 'method', methods: ['POST'] }, { type: 'phase', phases: ['jsonrpc'] }, { type: 'header', name: 'accept', contains: 'application/json', negate: true }], [{ type: 'reply', status: 406, body: JSON_BODY('Not Acceptable: Accept must list application/json and text/event-stream') }]),
+          rule('strict-accept-sse', 'Accept without text/event-stream refused', [{ type: 'method', methods: ['POST'] }, { type: 'phase', phases: ['jsonrpc'] }, { type: 'header', name: 'accept', contains: 'text/event-stream', negate: true }], [{ type: 'reply', status: 406, body: JSON_BODY('Not Acceptable: Accept must list application/json and text/event-stream') }]),
+        ],
+        profile: { acceptCheck: 'strict' },
+      },
+    ],
+  },
+  {
+    id: 'require-protocol-version',
+    title: 'Missing MCP-Protocol-Version',
+    group: 'transport',
+    explanation:
+      'A missing header means 2025-03-26 (spec). Claude.ai often omitted it in 2026; servers answering 400 lost it (research/clients.md §3.1, §5).',
+    options: [
+      passThrough('Assume 2025-03-26 (spec)'),
+      {
+        id: '400',
+        label: '400 when it is missing',
+        rules: [rule('require-protocol-version', 'Missing MCP-Protocol-Version refused', [{ type: 'method', methods: ['POST'] }, { type: 'phase', phases: ['jsonrpc'] }, { type: 'jsonrpc-method', methods: ['initialize'], negate: true }, { type: 'header', name: 'mcp-protocol-version', negate: true }], [{ type: 'reply', status: 400, body: JSON_BODY('Bad Request: MCP-Protocol-Version header is required') }])],
+      },
+    ],
+  },
+  {
+    id: 'expired-session',
+    title: 'Expired session status',
+    group: 'session',
+    explanation: 'An unknown session must get 404, which tells clients to initialize again. A 400 instead left clients stuck (research/clients.md §5).',
+    options: [
+      passThrough('404 (spec)'),
+      { id: '400', label: '400 instead of 404', rules: [rule('expired-session-400', 'Expired session answered 400', [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'header', name: 'mcp-session-id' }, { type: 'status', statuses: [404] }], [{ type: 'set-status', status: 400 }])] },
+    ],
+  },
+  {
+    id: 'invalid-client-status',
+    title: 'invalid_client status',
+    group: 'token',
+    explanation: 'A 401 invalid_client from the token endpoint makes Claude.ai register again; a 400 does not, so a deleted client stays broken (research/clients.md §3.1, fastmcp #1762).',
+    options: [
+      passThrough('401 (RFC 6749)'),
+      { id: '400', label: '400 instead of 401', rules: [rule('invalid-client-400', 'invalid_client answered 400', [{ type: 'phase', phases: ['token'] }, { type: 'status', statuses: [401] }], [{ type: 'set-status', status: 400 }])] },
+    ],
+  },
+  {
+    id: 'slow-token',
+    title: 'Slow token endpoint',
+    group: 'token',
+    explanation: "Claude.ai gives discovery, registration and the token exchange about 10 s; slower answers fail the connection (FIELD-NOTES.md, research/tunnels.md).",
+    options: [
+      passThrough('As fast as the server'),
+      { id: '12s', label: '12 s (past the budget)', rules: [rule('slow-token', 'Token endpoint slowed down', [{ type: 'phase', phases: ['token'] }], [{ type: 'delay', ms: 12_000 }])] },
+    ],
+  },
+  {
+    id: '5xx-burst',
+    title: '5xx burst',
+    group: 'faults',
+    explanation: 'A flaky upstream: the next three MCP requests get 503. Shows which clients retry and which give up.',
+    options: [
+      passThrough('No errors'),
+      { id: '3x503', label: 'Next 3 requests → 503', rules: [rule('503-burst', '503 burst', [{ type: 'phase', phases: ['jsonrpc'] }], [{ type: 'reply', status: 503, headers: { 'Retry-After': '1' }, body: JSON_BODY('Service Unavailable') }], 3)] },
+    ],
+  },
+  {
+    id: 'sse-transform',
+    title: 'SSE stream faults',
+    group: 'streaming',
+    explanation:
+      'Tunnels and reverse proxies buffer or cut long-lived SSE (research/tunnels.md §4). Drop, delay or cut events to see how a client copes with a lost response or a stream that ends early.',
+    options: [
+      passThrough('Forward every event'),
+      { id: 'drop-first', label: 'Drop the first event', rules: [rule('sse-drop-0', 'First SSE event dropped', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-drop-event', index: 0 }])] },
+      { id: 'delay-first', label: 'Delay the first event 5 s', rules: [rule('sse-delay-0', 'First SSE event delayed', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-delay-event', index: 0, ms: 5000 }])] },
+      { id: 'close-after-1', label: 'Close after one event', rules: [rule('sse-close-1', 'SSE stream closed after one event', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-close-after', count: 1 }])] },
+    ],
+  },
+];
+
+export class UnknownToggleError extends Error {}
+
+export function toggleOption(toggleId: string, optionId: string): { toggle: Toggle; option: ToggleOption } {
+  const toggle = TOGGLES.find((t) => t.id === toggleId);
+  if (!toggle) throw new UnknownToggleError(`Unknown toggle "${toggleId}". Known toggles: ${TOGGLES.map((t) => t.id).join(', ')}`);
+  const option = toggle.options.find((o) => o.id === optionId);
+  if (!option) throw new UnknownToggleError(`Toggle "${toggleId}" has no option "${optionId}". Options: ${toggle.options.map((o) => o.id).join(', ')}`);
+  return { toggle, option };
+}

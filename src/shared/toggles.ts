@@ -1,0 +1,29 @@
+import type { BehaviorProfilePatch } from './profile';
+import type { Rule } from './rules';
+
+// A toggle is a named choice a developer flips in one click. Each option is data: the rules
+// that produce it in front of any upstream, and (where one exists) the reference server's
+// profile fields that produce the same wire behaviour natively.
+
+export interface ToggleOption {
+  id: string;
+  label: string;
+  /** Rules that produce this option in front of any upstream (none for the pass-through option). */
+  rules: Rule[];
+  /** The reference-server profile fields for the same behaviour, when the upstream is built in. */
+  profile?: BehaviorProfilePatch;
+}
+
+export interface Toggle {
+  id: string;
+  title: string;
+  /** The handshake phase the toggle belongs to, for grouping in the UI. */
+  group: 'discovery' | 'registration' | 'authorization' | 'token' | 'transport' | 'session' | 'streaming' | 'faults';
+  /** What real clients do with this, and where that was observed. */
+  explanation: string;
+  /** The first option is the default: the behaviour without the toggle. */
+  options: ToggleOption[];
+}
+
+/** Which option of each toggle is selected. */
+export type ToggleSelection = Record<string, string>;
