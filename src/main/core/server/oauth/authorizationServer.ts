@@ -229,10 +229,13 @@ export class AuthorizationServer {
     let secret = form.get('client_secret');
     let method: RegisteredClient['token_endpoint_auth_method'] = secret ? 'client_secret_post' : 'none';
     if (authorization?.toLowerCase().startsWith('basic ')) {
-      const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      clientId = decodeURIComponent(decoded.slice(0, colon));
-      secret = decodeURIComponent(decoded.slice(colon + 1));
+      const credentials = parseBasicCredentials(authorization.slice(6));
+      if (!credentials) {
+        throw new OAuthError('invalid_client', 'The Basic credentials are not base64("client_id:client_secret") with URL-encoded parts', undefined, {
+          'WWW-Authenticate': 'Basic realm="token"',
+        });
+      }
+      [clientId, secret] = credentials;
       method = 'client_secret_basic';
     }
     const basicChallenge = method === 'client_secret_basic' ? { 'WWW-Authenticate': 'Basic realm="token"' } : undefined;
@@ -351,6 +354,18 @@ export class AuthorizationServer {
       const error = err instanceof OAuthError ? err : new OAuthError('invalid_token', String(err));
       sendOAuthError(res, error, { 'WWW-Authenticate': `Bearer realm="userinfo", error="invalid_token"` });
     }
+  }
+}
+
+/** RFC 6749 §2.3.1 Basic credentials: undefined when there is no colon or bad percent-encoding. */
+function parseBasicCredentials(encoded: string): [string, string] | undefined {
+  const decoded = Buffer.from(encoded.trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  try {
+    return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+  } catch {
+    return undefined;
   }
 }
 
