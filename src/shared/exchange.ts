@@ -166,6 +166,8 @@ export interface Exchange {
   simulated?: boolean;
   /** The exchange this one replays. */
   replayOf?: string;
+  /** Set while a breakpoint holds the exchange: where, and when it resumes by itself. */
+  paused?: { stage: 'request' | 'response'; resumesAt: number };
 }
 
 /** The one event stream the store, UI, lint and CLI subscribe to. */

@@ -42,7 +42,22 @@ export type Step =
   /** SSE: hold the Nth event back for `ms`. */
   | { type: 'sse-delay-event'; index: number; ms: number }
   /** SSE: end the stream after `count` events. */
-  | { type: 'sse-close-after'; count: number };
+  | { type: 'sse-close-after'; count: number }
+  /**
+   * Pause the exchange before it goes upstream (`request`) or before its response reaches the
+   * client (`response`) until the user or a script resumes it, maybe edited. It resumes by
+   * itself after `timeoutMs` (default 30 s) so a forgotten breakpoint never hangs a client.
+   */
+  | { type: 'breakpoint'; stage: 'request' | 'response'; timeoutMs?: number };
+
+/** Edits made while an exchange was paused at a breakpoint. */
+export interface BreakpointEdits {
+  method?: string;
+  url?: string;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
 
 export interface Rule {
   id: string;

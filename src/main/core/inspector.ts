@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../shared/profile';
-import type { Rule } from '../../shared/rules';
+import type { HttpHeaders } from '../../shared/exchange';
+import type { BreakpointEdits, Rule } from '../../shared/rules';
 import type { ToggleSelection } from '../../shared/toggles';
 import { toggleOption } from './proxy/toggles';
 import { FrontDoor } from './proxy/frontDoor';
@@ -129,6 +130,33 @@ export class Inspector {
     } else {
       this.toggleRules.set(toggleId, option.rules);
     }
+  }
+
+  /**
+   * Sends a recorded request again, as-is or with edits; the answer is a new exchange linked
+   * to the original. A body the recorder truncated can't be replayed as-is.
+   */
+  async replay(exchangeId: string, edits: { method?: string; url?: string; headers?: HttpHeaders; body?: string } = {}): Promise<{ status: number; exchangeId?: string }> {
+    if (!this.frontDoor) throw new Error('The inspector is not running');
+    const original = this.recorder.get(exchangeId);
+    if (!original) throw new Error(`No exchange ${exchangeId} in this session`);
+    const recorded = original.request.body;
+    if (recorded?.truncated && edits.body === undefined) {
+      throw new Error(`The request body of ${exchangeId} was truncated at ${recorded.data.length} of ${recorded.size} bytes, so it can't be replayed as-is; give an edited body`);
+    }
+    const body = edits.body !== undefined ? Buffer.from(edits.body) : recorded ? Buffer.from(recorded.data, recorded.encoding === 'base64' ? 'base64' : 'utf8') : undefined;
+    return this.frontDoor.replay({
+      replayOf: exchangeId,
+      method: edits.method ?? original.request.method,
+      url: edits.url ?? original.request.url,
+      headers: { ...original.request.headers, ...edits.headers },
+      body,
+    });
+  }
+
+  /** Lets an exchange paused at a breakpoint go on, with edits. False when it isn't paused. */
+  resume(exchangeId: string, edits?: BreakpointEdits): boolean {
+    return this.frontDoor?.resume(exchangeId, edits) ?? false;
   }
 
   get info(): ListeningInfo | undefined {

@@ -5,13 +5,14 @@ import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import httpProxy from 'http-proxy';
-import type { ExchangeErrorKind, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
-import type { Rule, Step } from '../../../shared/rules';
+import { randomUUID } from 'node:crypto';
+import type { ExchangeErrorKind, ExchangeEvent, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
+import type { BreakpointEdits, Rule, Step } from '../../../shared/rules';
 import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { SseParser, type ParsedSse } from '../recorder/sseParser';
 import { clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
-import { explainStep, needsResponse, REQUEST_STEPS, ruleMatches, type MatchInput } from './rules';
+import { explainStep, isRequestStep, needsResponse, ruleMatches, type MatchInput } from './rules';
 
 export interface FrontDoorOptions {
   /** Where requests go: the built-in reference server or the developer's own server. */
@@ -29,6 +30,21 @@ export interface FrontDoorOptions {
   /** The public origin (a tunnel), when known: what the upstream's origin is rewritten to. */
   publicUrl?: () => string | undefined;
 }
+
+/** A recorded request to send again (see FrontDoor.replay). */
+export interface ReplayRequest {
+  replayOf: string;
+  method: string;
+  url: string;
+  headers: HttpHeaders;
+  body?: Buffer;
+}
+
+const REPLAY_HEADER = 'x-mcp-inspector-replay';
+/** Connection-level headers that describe the original connection, not the request. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'upgrade', 'te', 'trailer', 'proxy-connection']);
+
+const DEFAULT_BREAKPOINT_TIMEOUT_MS = 30_000;
 
 /** Request bodies up to this size are read before forwarding, so rules can see them. */
 const REQUEST_BUFFER_LIMIT = 1024 * 1024;
@@ -63,6 +79,9 @@ export class FrontDoor {
   private readonly upstream: URL;
   private server?: Server;
   private readonly agent: HttpAgent;
+  private readonly replaySecret = randomUUID();
+  /** Exchanges held at a breakpoint, by id, with the function that lets each go. */
+  private readonly paused = new Map<string, (edits: BreakpointEdits) => void>();
   /** How many exchanges each rule changed, for rules with a `limit`. */
   private readonly ruleUses = new Map<string, number>();
   /** How the upstream names itself in its responses, once seen (e.g. http://localhost:3951). */
@@ -134,12 +153,14 @@ export class FrontDoor {
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const replayOf = this.takeReplayMarker(req);
     const recording = this.recorder.start({
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       httpVersion: req.httpVersion,
       headers: { ...req.headers },
       address: req.socket.remoteAddress,
+      replayOf,
     });
     const requestBody = await readRequestBody(req);
     if (requestBody.complete) recording.requestComplete(requestBody.prefix.length ? bodyRecord(requestBody.prefix) : undefined);
@@ -159,15 +180,19 @@ export class FrontDoor {
     });
 
     // Request-side steps of rules that match without the upstream's answer.
+    let requestEdits: BreakpointEdits | undefined;
     for (const rule of rules.filter((r) => !needsResponse(r))) {
-      for (const step of rule.steps.filter((s) => REQUEST_STEPS.has(s.type))) {
+      for (const step of rule.steps.filter(isRequestStep)) {
         this.applied(rule, step, recording);
         if (step.type === 'delay') await sleep(step.ms);
+        else if (step.type === 'breakpoint') requestEdits = { ...requestEdits, ...(await this.pause(recording, 'request', step.timeoutMs)) };
         else return this.finalStep(step, req, res, recording);
       }
     }
+    if (res.destroyed) return; // the client left while the exchange was paused
 
     let forwardedBody = requestBody.prefix;
+    if (requestEdits) forwardedBody = applyRequestEdits(req, requestEdits, forwardedBody, requestBody.complete);
     if ((this.options.rewriteOrigins ?? true) && this.upstreamSelfOrigin) {
       // The other direction: a `resource` the client built from our origin must name the
       // upstream's, once we have seen the upstream name itself that way.
@@ -249,15 +274,17 @@ export class FrontDoor {
       }
     }
     const sse: SseTransform = { drop: new Set(), delays: new Map() };
+    let breakpoint: Extract<Step, { type: 'breakpoint' }> | undefined;
     for (const rule of responseRules) {
       for (const step of rule.steps) {
         // A delay of a rule judged before the upstream was already waited for.
-        if (REQUEST_STEPS.has(step.type) && (step.type !== 'delay' || !needsResponse(rule))) continue;
+        if (isRequestStep(step) && (step.type !== 'delay' || !needsResponse(rule))) continue;
         this.applied(rule, step, recording);
         if (step.type === 'delay') await sleep(step.ms);
         else if (step.type === 'sse-drop-event') sse.drop.add(step.index);
         else if (step.type === 'sse-delay-event') sse.delays.set(step.index, step.ms);
         else if (step.type === 'sse-close-after') sse.closeAfter = step.count;
+        else if (step.type === 'breakpoint') breakpoint = step; // request breakpoints were skipped above
         else if (step.type === 'set-status') status = step.status;
         else if (step.type === 'set-headers') {
           for (const [name, value] of Object.entries(step.set ?? {})) headers[name.toLowerCase()] = value;
@@ -272,8 +299,15 @@ export class FrontDoor {
     const contentType = String(headers['content-type'] ?? '').toLowerCase();
     const isStream = contentType.includes('text/event-stream');
     const rewriteBody = rewrite && !isStream && contentType.includes('json') && Number(headers['content-length'] ?? 0) <= REWRITE_LIMIT;
-    if (replacement || rewriteBody) {
-      return this.respondBuffered(proxyRes, res, ctx, upstream, status, headers, replacement);
+    if (replacement || rewriteBody || (breakpoint && !isStream)) {
+      return this.respondBuffered(proxyRes, res, ctx, upstream, status, headers, replacement, breakpoint?.timeoutMs ?? (breakpoint ? DEFAULT_BREAKPOINT_TIMEOUT_MS : undefined));
+    }
+    if (breakpoint) {
+      // A stream pauses before its headers: status and headers can be edited, events flow after.
+      const edits = await this.pause(recording, 'response', breakpoint.timeoutMs);
+      if (edits.status) status = edits.status;
+      Object.assign(headers, lowerKeys(edits.headers ?? {}));
+      if (res.destroyed) return void proxyRes.destroy();
     }
 
     const changed = status !== upstream.status || !sameHeaders(headers, upstream.headers);
@@ -323,6 +357,76 @@ export class FrontDoor {
     proxyRes.on('error', (err) => closedByRule || this.failed(res, ctx, 'upstream-reset', `The upstream response failed: ${err.message}`, capture));
   }
 
+  /**
+   * Replays a recorded request through the front door, as-is or edited. The new exchange is
+   * recorded like any other and linked to the original with `replayOf`.
+   */
+  async replay(request: ReplayRequest): Promise<{ status: number; exchangeId?: string }> {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error('The front door is not listening');
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value === undefined || HOP_BY_HOP.has(name.toLowerCase())) continue;
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    headers[REPLAY_HEADER] = `${this.replaySecret}:${request.replayOf}`;
+    const started = new Promise<string>((resolve) => {
+      const onEvent = (event: ExchangeEvent) => {
+        if (event.type === 'exchange:start' && event.exchange.replayOf === request.replayOf) {
+          this.recorder.off('event', onEvent);
+          resolve(event.exchange.id);
+        }
+      };
+      this.recorder.on('event', onEvent);
+    });
+    const response = await fetch(`http://127.0.0.1:${address.port}${request.url}`, {
+      method: request.method,
+      headers,
+      body: request.body && !['GET', 'HEAD'].includes(request.method) ? new Uint8Array(request.body) : undefined,
+      redirect: 'manual',
+    });
+    // Streams are left to run: the new exchange records them; the caller gets the status now.
+    const exchangeId = await started;
+    if (!String(response.headers.get('content-type')).includes('text/event-stream')) await response.arrayBuffer();
+    else void response.body?.cancel();
+    return { status: response.status, exchangeId };
+  }
+
+  /** A replay marker is honoured only with this process's secret, so clients can't forge one. */
+  private takeReplayMarker(req: IncomingMessage): string | undefined {
+    const marker = req.headers[REPLAY_HEADER];
+    if (typeof marker !== 'string') return undefined;
+    delete req.headers[REPLAY_HEADER];
+    const [secret, id] = marker.split(':');
+    return secret === this.replaySecret ? id : undefined;
+  }
+
+  /**
+   * Holds an exchange at a breakpoint until `resume` (maybe with edits) or the timeout, which
+   * lets it go unchanged so a forgotten breakpoint never hangs a real client.
+   */
+  private pause(recording: ExchangeRecording, stage: 'request' | 'response', timeoutMs = DEFAULT_BREAKPOINT_TIMEOUT_MS): Promise<BreakpointEdits> {
+    const id = recording.exchange.id;
+    return new Promise((resolve) => {
+      const finish = (edits: BreakpointEdits) => {
+        clearTimeout(timer);
+        this.paused.delete(id);
+        recording.setPaused(undefined);
+        resolve(edits);
+      };
+      const timer = setTimeout(() => finish({}), timeoutMs);
+      this.paused.set(id, finish);
+      recording.setPaused({ stage, resumesAt: Date.now() + timeoutMs });
+    });
+  }
+
+  /** Lets a paused exchange go on, with the user's edits. False when it is not paused. */
+  resume(exchangeId: string, edits: BreakpointEdits = {}): boolean {
+    const finish = this.paused.get(exchangeId);
+    finish?.(edits);
+    return finish !== undefined;
+  }
+
   /** Records that a rule's step acted on this exchange (and counts the rule's first step). */
   private applied(rule: Rule, step: Step, recording: ExchangeRecording): void {
     if (!recording.exchange.appliedRules.some((r) => r.ruleId === rule.id)) this.ruleUses.set(rule.id, (this.ruleUses.get(rule.id) ?? 0) + 1);
@@ -345,6 +449,7 @@ export class FrontDoor {
     status: number,
     headers: HttpHeaders,
     replacement: Buffer | undefined,
+    breakpointTimeoutMs?: number,
   ): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of proxyRes) chunks.push(chunk as Buffer);
@@ -362,6 +467,13 @@ export class FrontDoor {
       this.noticeSelfOrigin(text, ctx.origins);
       body = Buffer.from(rewriteOrigin(text, ctx.origins));
     } else delete headers['content-encoding'];
+    if (breakpointTimeoutMs !== undefined) {
+      const edits = await this.pause(ctx.recording, 'response', breakpointTimeoutMs);
+      if (edits.status) status = edits.status;
+      Object.assign(headers, lowerKeys(edits.headers ?? {}));
+      if (edits.body !== undefined) body = Buffer.from(edits.body);
+      if (res.destroyed) return;
+    }
     headers['content-length'] = String(body.length);
     delete headers['transfer-encoding'];
     const bodyChanged = !body.equals(Buffer.concat(chunks));
@@ -580,6 +692,18 @@ function rewriteParams(encoded: string, pair: OriginPair): string | undefined {
     }
   }
   return changed ? params.toString() : undefined;
+}
+
+/** Applies breakpoint edits to a request about to go upstream; returns the body to send. */
+function applyRequestEdits(req: IncomingMessage, edits: BreakpointEdits, body: Buffer, bodyComplete: boolean): Buffer {
+  if (edits.method) req.method = edits.method;
+  if (edits.url) req.url = edits.url;
+  Object.assign(req.headers, lowerKeys(edits.headers ?? {}));
+  if (edits.body === undefined || !bodyComplete) return body;
+  const edited = Buffer.from(edits.body);
+  req.headers['content-length'] = String(edited.length);
+  delete req.headers['transfer-encoding'];
+  return edited;
 }
 
 function sameHeaders(a: HttpHeaders, b: HttpHeaders): boolean {

@@ -18,6 +18,11 @@ const FINAL_STEPS = new Set<Step['type']>(['reply', 'close', 'reset', 'timeout']
 /** Steps that act before the request goes upstream. */
 export const REQUEST_STEPS = new Set<Step['type']>(['delay', 'reply', 'close', 'reset', 'timeout']);
 
+/** Whether a step acts before the request goes upstream (for rules judged on the request). */
+export function isRequestStep(step: Step): boolean {
+  return REQUEST_STEPS.has(step.type) || (step.type === 'breakpoint' && step.stage === 'request');
+}
+
 export function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   const pattern = escaped.replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*').replace(/\?/g, '.');
@@ -72,7 +77,7 @@ export function validateRule(rule: Rule): string[] {
     if ((step.type === 'reply' || step.type === 'set-status') && !(step.status >= 100 && step.status <= 599)) problems.push(`step ${i + 1}: ${step.status} is not an HTTP status`);
     if (step.type === 'delay' && !(step.ms >= 0)) problems.push(`step ${i + 1}: delay must be a non-negative number of ms`);
   });
-  if (needsResponse(rule) && rule.steps.some((s) => REQUEST_STEPS.has(s.type) && s.type !== 'delay')) {
+  if (needsResponse(rule) && rule.steps.some((s) => (REQUEST_STEPS.has(s.type) && s.type !== 'delay') || (s.type === 'breakpoint' && s.stage === 'request'))) {
     problems.push('a rule that matches on the upstream status can only change the response');
   }
   return problems;
@@ -108,6 +113,8 @@ export function explainStep(step: Step): string {
       return `hold SSE event #${step.index} back ${step.ms} ms`;
     case 'sse-close-after':
       return `close the stream after ${step.count} events`;
+    case 'breakpoint':
+      return `pause before the ${step.stage === 'request' ? 'request goes upstream' : 'response reaches the client'}`;
   }
 }
 
@@ -134,6 +141,7 @@ const stepSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sse-drop-event'), index: z.number().int().nonnegative() }),
   z.object({ type: z.literal('sse-delay-event'), index: z.number().int().nonnegative(), ms: z.number().nonnegative() }),
   z.object({ type: z.literal('sse-close-after'), count: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('breakpoint'), stage: z.enum(['request', 'response']), timeoutMs: z.number().int().positive().max(600_000).optional() }),
 ]);
 
 const ruleSchema = z.object({

@@ -76,6 +76,13 @@ export class ExchangeRecording {
     this.emit({ type: 'exchange:update', id: exchange.id, sseEvent: event });
   }
 
+  /** A breakpoint holds the exchange (`stage` set) or let it go (undefined). */
+  setPaused(paused: Exchange['paused']): void {
+    if (paused) this.exchange.paused = paused;
+    else delete this.exchange.paused;
+    this.emit({ type: 'exchange:update', id: this.exchange.id, patch: { paused } });
+  }
+
   ruleApplied(rule: AppliedRule): void {
     this.exchange.appliedRules.push(rule);
   }

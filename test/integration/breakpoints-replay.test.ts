@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Exchange, ExchangeEvent } from '../../src/shared/exchange';
+import type { Rule } from '../../src/shared/rules';
+import { startInspector } from '../helpers/inspector';
+
+// Breakpoints pause a real exchange until resumed (edited or not) or their timeout; replay
+// sends a recorded request again as a new, linked exchange.
+
+const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', clientInfo: { name: 'bp-test', version: '1' } } };
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify(body) });
+
+const breakpointRule = (stage: 'request' | 'response', timeoutMs?: number): Rule => ({
+  id: `bp-${stage}`,
+  description: `Break on initialize (${stage})`,
+  enabled: true,
+  match: [{ type: 'jsonrpc-method', methods: ['initialize'] }],
+  steps: [{ type: 'breakpoint', stage, ...(timeoutMs ? { timeoutMs } : {}) }],
+});
+
+/** Resolves with the exchange as soon as a breakpoint holds it. */
+function whenPaused(running: Awaited<ReturnType<typeof startInspector>>): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const onEvent = (event: ExchangeEvent) => {
+      if (event.type === 'exchange:update' && event.patch?.paused) {
+        running.inspector.recorder.off('event', onEvent);
+        resolve(running.inspector.recorder.get(event.id)!);
+      }
+    };
+    running.inspector.recorder.on('event', onEvent);
+  });
+}
+
+describe('breakpoints and replay', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  it('holds a request before the upstream, then sends the edited request on', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' }, rules: [breakpointRule('request')] });
+    cleanups.push(running.close);
+    const answer = post(running.info.mcpUrl, initialize);
+    const paused = await whenPaused(running);
+    expect(paused.paused?.stage).toBe('request');
+    expect(paused.paused!.resumesAt).toBeGreaterThan(Date.now());
+    const edited = { ...initialize, params: { ...initialize.params, protocolVersion: '2024-11-05' } };
+    expect(running.inspector.resume(paused.id, { body: JSON.stringify(edited) })).toBe(true);
+    const response = await answer;
+    expect((await response.json()).result.protocolVersion).toBe('2024-11-05');
+    const done = await running.waitForExchange((e) => e.id === paused.id);
+    expect(done.paused).toBeUndefined();
+    expect(done.appliedRules[0]?.explanation).toContain('pause before the request goes upstream');
+    expect(running.inspector.resume(paused.id)).toBe(false);
+  });
+
+  it('holds a response before the client sees it, and lets the user change the status', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' }, rules: [breakpointRule('response')] });
+    cleanups.push(running.close);
+    const answer = post(running.info.mcpUrl, initialize);
+    const paused = await whenPaused(running);
+    expect(paused.paused?.stage).toBe('response');
+    running.inspector.resume(paused.id, { status: 503, body: '{"error":"edited at a breakpoint"}' });
+    const response = await answer;
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: 'edited at a breakpoint' });
+    const done = await running.waitForExchange((e) => e.id === paused.id);
+    expect(done.upstreamResponse?.status).toBe(200);
+    expect(done.response?.status).toBe(503);
+  });
+
+  it('resumes by itself when nobody answers before the timeout', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' }, rules: [breakpointRule('request', 50)] });
+    cleanups.push(running.close);
+    const response = await post(running.info.mcpUrl, initialize);
+    expect(response.status).toBe(200);
+    const done = await running.waitForExchange((e) => e.classification.jsonRpc?.methods[0] === 'initialize');
+    expect(done.paused).toBeUndefined();
+  });
+
+  it('replays a recorded request as a new exchange linked to the original, as-is or edited', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' } });
+    cleanups.push(running.close);
+    await post(running.info.mcpUrl, initialize);
+    const original = await running.waitForExchange((e) => e.classification.jsonRpc?.methods[0] === 'initialize');
+    const again = await running.inspector.replay(original.id);
+    expect(again.status).toBe(200);
+    const replayed = await running.waitForExchange((e) => e.id === again.exchangeId);
+    expect(replayed.replayOf).toBe(original.id);
+    expect(replayed.request.body?.data).toBe(original.request.body?.data);
+    expect(replayed.request.headers['x-mcp-inspector-replay']).toBeUndefined();
+
+    const edited = await running.inspector.replay(original.id, { body: '{"jsonrpc":"2.0","id":9,"method":"nope"}' });
+    const editedExchange = await running.waitForExchange((e) => e.id === edited.exchangeId);
+    expect(editedExchange.response?.status).toBe(400); // no session id: the edit really went out
+    await expect(running.inspector.replay('no-such-id')).rejects.toThrow(/No exchange/);
+  });
+
+  it('ignores a forged replay marker from a client', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' } });
+    cleanups.push(running.close);
+    await fetch(running.info.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mcp-inspector-replay': 'guess:abc' }, body: JSON.stringify(initialize) });
+    const exchange = await running.waitForExchange((e) => e.classification.jsonRpc?.methods[0] === 'initialize');
+    expect(exchange.replayOf).toBeUndefined();
+  });
+});
