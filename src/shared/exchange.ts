@@ -139,6 +139,15 @@ export interface ExchangeTimings {
   end?: number;
 }
 
+/** A JSON-RPC response found in this exchange, paired with the exchange that sent its request. */
+export interface RpcCorrelation {
+  rpcId: string | number;
+  method?: string;
+  requestExchangeId: string;
+  /** Set when the response travelled as an SSE event (POST response stream or GET /sse). */
+  sseEventIndex?: number;
+}
+
 export interface AppliedRule {
   ruleId: string;
   explanation: string;
@@ -160,6 +169,8 @@ export interface Exchange {
   classification: Classification;
   /** Groups exchanges of one client connection (session id, client id, token, User-Agent). */
   connectionId?: string;
+  /** JSON-RPC responses in this exchange, each paired with its request's exchange. */
+  correlations?: RpcCorrelation[];
   appliedRules: AppliedRule[];
   error?: { kind: ExchangeErrorKind; message: string };
   /** Sent by the built-in simulator rather than a real client. */

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { createServer as createHttpServer, request } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
@@ -60,8 +61,38 @@ describe('front door', () => {
     expect(firstInitialize.response?.status).toBe(401);
     expect(firstInitialize.classification.jsonRpc?.clientInfo?.name).toBe('proxy-test');
     expect(firstInitialize.client.label).toBe('proxy-test 1.0.0');
-    const listing = running.ended.find((e) => e.classification.label === 'tools/call echo')!;
-    expect(listing.classification.jsonRpcResponse?.kind).toBe('response');
+    const call = running.ended.find((e) => e.classification.label === 'tools/call echo')!;
+    expect(call.classification.jsonRpcResponse?.kind).toBe('response');
+    expect(call.correlations).toEqual([{ rpcId: expect.anything(), method: 'tools/call', requestExchangeId: call.id }]);
+    // One client, one connection: discovery, registration, consent, token and MCP calls.
+    const connections = new Set(running.ended.map((e) => running.inspector.recorder.connectionOf(e)));
+    expect(connections.size).toBe(1);
+  });
+
+  it('pairs responses that arrive on the legacy /sse stream with the POSTs that asked, per connection', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' } });
+    cleanups.push(running.close);
+    const clients = await Promise.all(
+      ['a', 'b'].map(async (name) => {
+        const client = new Client({ name: `legacy-${name}`, version: '1.0.0' });
+        await client.connect(new SSEClientTransport(new URL(`${running.origin}/sse`), { requestInit: { headers: { 'user-agent': `legacy-${name}` } }, eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...init?.headers, 'user-agent': `legacy-${name}` } }) } }));
+        await client.listTools();
+        return client;
+      }),
+    );
+    for (const client of clients) await client.close();
+    const streams = await Promise.all(['legacy-a', 'legacy-b'].map((ua) => running.waitForExchange((e) => e.classification.stream === 'legacy-sse' && e.request.headers['user-agent'] === ua)));
+    for (const stream of streams) {
+      const paired = stream.correlations ?? [];
+      expect(paired.map((c) => c.method)).toEqual(['initialize', 'tools/list']);
+      for (const correlation of paired) {
+        const post = running.ended.find((e) => e.id === correlation.requestExchangeId)!;
+        expect(post.request.headers['user-agent']).toBe(stream.request.headers['user-agent']);
+        expect(stream.sseEvents.find((e) => e.index === correlation.sseEventIndex)?.data).toContain('"result"');
+        expect(running.inspector.recorder.connectionOf(post)).toBe(running.inspector.recorder.connectionOf(stream));
+      }
+    }
+    expect(running.inspector.recorder.connectionOf(streams[0]!)).not.toBe(running.inspector.recorder.connectionOf(streams[1]!));
   });
 
   it('rewrites an upstream that names its own origin, so the SDK client accepts its metadata', async () => {

@@ -13,6 +13,7 @@ import type {
 import { bodyText } from './body';
 import { classifyRequest, classifyResponse } from './classify';
 import { recognizeClient } from './clients';
+import { ConnectionGroups, connectionKeys, RpcCorrelator } from './correlate';
 import type { ParsedSse } from './sseParser';
 
 /** How many SSE events one exchange keeps in memory; later ones are still emitted and stored. */
@@ -26,6 +27,7 @@ const DEFAULT_MAX_EXCHANGES = 5000;
  */
 export class ExchangeRecording {
   private readonly t0 = performance.now();
+  private sseCount = 0;
   private ended = false;
   private requestDone = false;
   /** A response can finish before the request body does (an early 413); the end waits for both. */
@@ -34,7 +36,21 @@ export class ExchangeRecording {
   constructor(
     readonly exchange: Exchange,
     private readonly emit: (event: ExchangeEvent) => void,
+    private readonly links: ConnectionLinks,
   ) {}
+
+  /** Joins this exchange's connection keys (plus `extra`) and records the connection. */
+  private group(extra: string[] = []): string | undefined {
+    const keys = [...connectionKeys(this.exchange), ...extra];
+    const connection = this.links.groups.join(keys);
+    if (connection) this.exchange.connectionId = connection;
+    return keys[0];
+  }
+
+  private correlate(text: string | undefined, sseEvent?: SseEvent): void {
+    const found = this.links.correlator.responsesSeen(this.exchange, connectionKeys(this.exchange)[0], text, sseEvent);
+    if (found.length) (this.exchange.correlations ??= []).push(...found);
+  }
 
   private elapsed(): number {
     return Math.round((performance.now() - this.t0) * 1000) / 1000;
@@ -49,7 +65,8 @@ export class ExchangeRecording {
     exchange.classification = classifyRequest(exchange.request.method, exchange.request.url, exchange.request.headers, bodyText(body));
     const clientInfo = exchange.classification.jsonRpc?.clientInfo;
     if (clientInfo) exchange.client = recognizeClient(exchange.client.userAgent, clientInfo, exchange.client.address);
-    this.emit({ type: 'exchange:update', id: exchange.id, patch: { request: exchange.request, classification: exchange.classification, timings: exchange.timings, client: exchange.client } });
+    this.links.correlator.requestsSent(exchange, this.group());
+    this.emit({ type: 'exchange:update', id: exchange.id, patch: { request: exchange.request, classification: exchange.classification, timings: exchange.timings, client: exchange.client, connectionId: exchange.connectionId } });
     if (this.endWhenRequestDone) this.finish();
   }
 
@@ -71,8 +88,12 @@ export class ExchangeRecording {
 
   sseEvent(parsed: ParsedSse): void {
     const { exchange } = this;
-    const event: SseEvent = { index: exchange.sseEvents.length, at: this.elapsed(), ...parsed };
+    const event: SseEvent = { index: this.sseCount++, at: this.elapsed(), ...parsed };
     if (exchange.sseEvents.length < MAX_SSE_EVENTS_IN_MEMORY) exchange.sseEvents.push(event);
+    // The legacy transport names its session in the `endpoint` event: the stream joins it.
+    const legacySession = parsed.event === 'endpoint' ? /[?&]sessionId=([^&\s]+)/.exec(parsed.data ?? '')?.[1] : undefined;
+    if (legacySession) this.group([`session:${legacySession}`]);
+    if (parsed.kind === 'event') this.correlate(parsed.data, event);
     this.emit({ type: 'exchange:update', id: exchange.id, sseEvent: event });
   }
 
@@ -94,6 +115,8 @@ export class ExchangeRecording {
     if (exchange.response) {
       exchange.response.body = body;
       exchange.classification = classifyResponse(exchange.classification, exchange.response.status, exchange.response.headers, bodyText(body));
+      this.group();
+      if (!String(exchange.response.headers['content-type'] ?? '').includes('text/event-stream')) this.correlate(bodyText(body));
     }
     if (exchange.upstreamResponse && upstreamBody) exchange.upstreamResponse.body = upstreamBody;
     exchange.state = 'complete';
@@ -114,6 +137,7 @@ export class ExchangeRecording {
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
+    if (!this.exchange.response) this.group();
     this.exchange.timings.end = this.elapsed();
     this.emit({ type: 'exchange:end', exchange: this.exchange });
   }
@@ -130,11 +154,25 @@ export interface StartExchange {
 }
 
 /** Records exchanges and publishes the inspector's one event stream. */
+/** Shared by all recordings of one recorder: connection groups and pending JSON-RPC requests. */
+interface ConnectionLinks {
+  groups: ConnectionGroups;
+  correlator: RpcCorrelator;
+}
+
 export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
   private readonly exchanges = new Map<string, Exchange>();
+  private readonly links: ConnectionLinks;
 
   constructor(private readonly maxExchanges = DEFAULT_MAX_EXCHANGES) {
     super();
+    const groups = new ConnectionGroups();
+    this.links = { groups, correlator: new RpcCorrelator(groups) };
+  }
+
+  /** The current connection id of an exchange (groups merge as a handshake unfolds). */
+  connectionOf(exchange: Exchange): string | undefined {
+    return exchange.connectionId ? this.links.groups.connectionOf(exchange.connectionId) : undefined;
   }
 
   start(init: StartExchange): ExchangeRecording {
@@ -157,7 +195,7 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
       const oldest = this.exchanges.keys().next().value as string;
       this.exchanges.delete(oldest);
     }
-    const recording = new ExchangeRecording(exchange, (event) => this.publish(event));
+    const recording = new ExchangeRecording(exchange, (event) => this.publish(event), this.links);
     this.publish({ type: 'exchange:start', exchange });
     return recording;
   }

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { Exchange, HttpHeaders, RpcCorrelation, SseEvent } from '../../../shared/exchange';
+import { bodyText } from './body';
+import { summarizeJsonRpc } from './classify';
+
+// Pairs JSON-RPC responses with their requests (in the same exchange, on the POST's SSE
+// stream, or on a separate GET /sse stream), and groups exchanges into client connections.
+
+const header = (headers: HttpHeaders, name: string): string | undefined => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Union-find over connection keys: a session id, an OAuth client id, a token, a User-Agent
+ * from one address. Exchanges sharing any key belong to one connection; the oldest key of a
+ * group names it, so ids stay stable as groups grow.
+ */
+export class ConnectionGroups {
+  private readonly parent = new Map<string, string>();
+  private readonly order = new Map<string, number>();
+  private next = 0;
+
+  private find(key: string): string {
+    let root = key;
+    while (this.parent.get(root) !== root) root = this.parent.get(root)!;
+    let node = key;
+    while (node !== root) {
+      const up = this.parent.get(node)!;
+      this.parent.set(node, root);
+      node = up;
+    }
+    return root;
+  }
+
+  private add(key: string): void {
+    if (!this.parent.has(key)) {
+      this.parent.set(key, key);
+      this.order.set(key, this.next++);
+    }
+  }
+
+  /** Joins the keys into one group and returns the group's id. */
+  join(keys: string[]): string | undefined {
+    if (keys.length === 0) return undefined;
+    keys.forEach((k) => this.add(k));
+    let root = this.find(keys[0]!);
+    for (const key of keys.slice(1)) {
+      const other = this.find(key);
+      if (other === root) continue;
+      const [older, younger] = this.order.get(root)! <= this.order.get(other)! ? [root, other] : [other, root];
+      this.parent.set(younger, older);
+      root = older;
+    }
+    return root;
+  }
+
+  connectionOf(key: string): string | undefined {
+    return this.parent.has(key) ? this.find(key) : undefined;
+  }
+}
+
+const tokenKey = (token: string) => `token:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+
+/** The keys that tie an exchange to its client connection. */
+export function connectionKeys(exchange: Exchange): string[] {
+  const keys: string[] = [];
+  const { request, response } = exchange;
+  const sessionId = header(request.headers, 'mcp-session-id') ?? (response && header(response.headers, 'mcp-session-id'));
+  if (sessionId) keys.push(`session:${sessionId}`);
+  const legacySession = /[?&]sessionId=([^&]+)/.exec(request.url)?.[1];
+  if (legacySession) keys.push(`session:${legacySession}`);
+  const bearer = /^Bearer\s+(\S+)/i.exec(header(request.headers, 'authorization') ?? '')?.[1];
+  if (bearer) keys.push(tokenKey(bearer));
+  const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+  const form = exchange.classification.phase === 'token' ? new URLSearchParams(bodyText(request.body) ?? '') : undefined;
+  const clientId = query.get('client_id') ?? form?.get('client_id');
+  if (clientId) keys.push(`client:${clientId}`);
+  const responseJson = parseJson(bodyText(response?.body)) as Record<string, unknown> | undefined;
+  if (exchange.classification.phase === 'registration' && typeof responseJson?.client_id === 'string') keys.push(`client:${responseJson.client_id}`);
+  if (exchange.classification.phase === 'token' && typeof responseJson?.access_token === 'string') keys.push(tokenKey(responseJson.access_token));
+  const userAgent = header(request.headers, 'user-agent');
+  // The browser opening /authorize has its own User-Agent: it joins through the client id,
+  // and only a step without one (the consent form's POST) falls back to the browser's UA.
+  if (userAgent && (exchange.classification.phase !== 'authorization' || !clientId)) keys.push(`ua:${exchange.client.address ?? '?'}:${userAgent}`);
+  return keys;
+}
+
+/**
+ * Remembers which exchange sent which JSON-RPC request. A response pairs with a pending
+ * request of the same id from the same exchange (a POST answered as JSON or SSE) or, failing
+ * that, from the same connection (responses on a legacy /sse or GET stream).
+ */
+export class RpcCorrelator {
+  private readonly pending = new Map<string, Array<{ exchangeId: string; method: string; connectionKey?: string }>>();
+
+  constructor(private readonly groups: ConnectionGroups) {}
+
+  private static idKey(id: string | number): string {
+    return `${typeof id}:${id}`;
+  }
+
+  /** Notes the requests an exchange carried (call when its request is known). */
+  requestsSent(exchange: Exchange, connectionKey: string | undefined): void {
+    const body = parseJson(bodyText(exchange.request.body));
+    for (const message of Array.isArray(body) ? body : [body]) {
+      const m = message as Record<string, unknown> | undefined;
+      if (!m || typeof m.method !== 'string' || (typeof m.id !== 'string' && typeof m.id !== 'number')) continue;
+      const list = this.pending.get(RpcCorrelator.idKey(m.id)) ?? [];
+      list.push({ exchangeId: exchange.id, method: m.method, connectionKey });
+      this.pending.set(RpcCorrelator.idKey(m.id), list);
+    }
+  }
+
+  /** Pairs the responses in a JSON body or an SSE event with the requests that asked for them. */
+  responsesSeen(exchange: Exchange, connectionKey: string | undefined, text: string | undefined, sseEvent?: SseEvent): RpcCorrelation[] {
+    const summary = summarizeJsonRpc(parseJson(text));
+    if (!summary || !['response', 'error', 'batch'].includes(summary.kind)) return [];
+    const connection = connectionKey ? this.groups.connectionOf(connectionKey) : undefined;
+    const found: RpcCorrelation[] = [];
+    for (const id of summary.ids) {
+      const list = this.pending.get(RpcCorrelator.idKey(id));
+      if (!list) continue;
+      let index = list.findIndex((p) => p.exchangeId === exchange.id);
+      if (index === -1 && connection) index = list.findIndex((p) => p.connectionKey !== undefined && this.groups.connectionOf(p.connectionKey) === connection);
+      if (index === -1) continue;
+      const [request] = list.splice(index, 1);
+      if (list.length === 0) this.pending.delete(RpcCorrelator.idKey(id));
+      found.push({ rpcId: id, method: request!.method, requestExchangeId: request!.exchangeId, ...(sseEvent ? { sseEventIndex: sseEvent.index } : {}) });
+    }
+    return found;
+  }
+}
