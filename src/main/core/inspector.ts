@@ -129,6 +129,7 @@ export class Inspector {
       this.server.updateProfile(option.profile);
     } else {
       this.toggleRules.set(toggleId, option.rules);
+      this.frontDoor?.resetRuleUses(option.rules.map((rule) => rule.id)); // "next 3 requests" counts from now
     }
   }
 

@@ -274,16 +274,19 @@ export class FrontDoor {
       }
     }
     const sse: SseTransform = { drop: new Set(), delays: new Map() };
+    // SSE steps act (and are recorded as applied) only once the response is known to be a stream.
+    const sseSteps: Array<{ rule: Rule; step: Step }> = [];
     let breakpoint: Extract<Step, { type: 'breakpoint' }> | undefined;
     for (const rule of responseRules) {
       for (const step of rule.steps) {
         // A delay of a rule judged before the upstream was already waited for.
         if (isRequestStep(step) && (step.type !== 'delay' || !needsResponse(rule))) continue;
+        if (step.type === 'sse-drop-event' || step.type === 'sse-delay-event' || step.type === 'sse-close-after') {
+          sseSteps.push({ rule, step });
+          continue;
+        }
         this.applied(rule, step, recording);
         if (step.type === 'delay') await sleep(step.ms);
-        else if (step.type === 'sse-drop-event') sse.drop.add(step.index);
-        else if (step.type === 'sse-delay-event') sse.delays.set(step.index, step.ms);
-        else if (step.type === 'sse-close-after') sse.closeAfter = step.count;
         else if (step.type === 'breakpoint') breakpoint = step; // request breakpoints were skipped above
         else if (step.type === 'set-status') status = step.status;
         else if (step.type === 'set-headers') {
@@ -298,7 +301,16 @@ export class FrontDoor {
 
     const contentType = String(headers['content-type'] ?? '').toLowerCase();
     const isStream = contentType.includes('text/event-stream');
-    const rewriteBody = rewrite && !isStream && contentType.includes('json') && Number(headers['content-length'] ?? 0) <= REWRITE_LIMIT;
+    for (const { rule, step } of isStream ? sseSteps : []) {
+      this.applied(rule, step, recording);
+      if (step.type === 'sse-drop-event') sse.drop.add(step.index);
+      else if (step.type === 'sse-delay-event') sse.delays.set(step.index, step.ms);
+      else if (step.type === 'sse-close-after') sse.closeAfter = step.count;
+    }
+    // Only metadata bodies (discovery, registration, token…) name origins clients check;
+    // JSON-RPC answers stream through untouched, which keeps the MCP hot path unbuffered.
+    const rewriteBody =
+      rewrite && !isStream && recording.exchange.classification.phase !== 'jsonrpc' && contentType.includes('json') && Number(headers['content-length'] ?? 0) <= REWRITE_LIMIT;
     if (replacement || rewriteBody || (breakpoint && !isStream)) {
       return this.respondBuffered(proxyRes, res, ctx, upstream, status, headers, replacement, breakpoint?.timeoutMs ?? (breakpoint ? DEFAULT_BREAKPOINT_TIMEOUT_MS : undefined));
     }
@@ -425,6 +437,11 @@ export class FrontDoor {
     const finish = this.paused.get(exchangeId);
     finish?.(edits);
     return finish !== undefined;
+  }
+
+  /** Counts these rules' uses afresh: a toggle chosen again re-arms its limited rules. */
+  resetRuleUses(ruleIds: string[]): void {
+    for (const id of ruleIds) this.ruleUses.delete(id);
   }
 
   /** Records that a rule's step acted on this exchange (and counts the rule's first step). */

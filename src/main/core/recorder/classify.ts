@@ -1,3 +1,5 @@
+import { parseJson } from './json';
+import { SseParser } from './sseParser';
 import type { Classification, DiscoveryKind, HttpHeaders, JsonRpcSummary } from '../../../shared/exchange';
 
 // Classifies an exchange into its handshake phase from what is on the wire. Pure functions:
@@ -69,7 +71,7 @@ export function summarizeJsonRpc(value: unknown): JsonRpcSummary | undefined {
       if (id !== undefined) summary.ids.push(id);
     }
   }
-  if (messages.length > 1) summary.kind = 'batch';
+  if (Array.isArray(value)) summary.kind = 'batch'; // a one-element array is a batch too
   else if (requests) summary.kind = 'request';
   else if (notifications) summary.kind = 'notification';
   else if (errors) summary.kind = 'error';
@@ -77,14 +79,6 @@ export function summarizeJsonRpc(value: unknown): JsonRpcSummary | undefined {
   return summary;
 }
 
-function parseJson(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 function jsonRpcLabel(summary: JsonRpcSummary): string {
   if (summary.kind === 'batch') return `batch: ${summary.methods.join(', ') || `${summary.ids.length} responses`}`;
@@ -138,6 +132,20 @@ export function classifyResponse(classification: Classification, status: number,
     const summary = summarizeJsonRpc(parseJson(bodyText));
     if (summary) next.jsonRpcResponse = summary;
   }
+  if (next.stream === 'post-response' && bodyText) {
+    const summary = sseResponses(bodyText);
+    if (summary) next.jsonRpcResponse = summary;
+  }
   if (status === 401 && classification.phase === 'jsonrpc') next.label = `${classification.label} (unauthorised)`;
   return next;
+}
+
+/** The JSON-RPC responses (results and errors) among the events of a POST's SSE answer. */
+function sseResponses(text: string): JsonRpcSummary | undefined {
+  const responses: unknown[] = [];
+  new SseParser((item) => {
+    const message = item.kind === 'event' ? parseJson(item.data) : undefined;
+    if (isObject(message) && !('method' in message) && ('result' in message || 'error' in message)) responses.push(message);
+  }).push(text);
+  return responses.length ? summarizeJsonRpc(responses.length === 1 ? responses[0] : responses) : undefined;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseJson } from './json';
 import type { Exchange, HttpHeaders, RpcCorrelation, SseEvent } from '../../../shared/exchange';
 import { bodyText } from './body';
 import { summarizeJsonRpc } from './classify';
@@ -11,13 +12,6 @@ const header = (headers: HttpHeaders, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-function parseJson(text: string | undefined): unknown {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Union-find over connection keys: a session id, an OAuth client id, a token, a User-Agent

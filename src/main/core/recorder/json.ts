@@ -1,0 +1,20 @@
+// The recorder looks at the same body several times (classification, connection keys,
+// correlation); a tiny cache of the last few parses keeps that to one JSON.parse per body.
+
+const CACHE_SIZE = 8;
+const cache = new Map<string, unknown>();
+
+/** JSON.parse that returns undefined for anything that isn't JSON. */
+export function parseJson(text: string | undefined): unknown {
+  if (!text) return undefined;
+  if (cache.has(text)) return cache.get(text);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  cache.set(text, value);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return value;
+}

@@ -1,0 +1,67 @@
+import { createServer, Agent, type Server } from 'node:http';
+import httpProxy from 'http-proxy';
+import { FrontDoor } from '../../src/main/core/proxy/frontDoor';
+import { Recorder } from '../../src/main/core/recorder/recorder';
+import { ReferenceServer } from '../../src/main/core/server';
+
+// One role per child process, so the load generator, the proxy and the upstream don't share
+// an event loop. The parent talks to each child over IPC: {port} when listening, and
+// {memory} answers to {type:'memory'} requests (after a GC).
+
+type Message = { type: 'memory' } | { type: 'exit' };
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
+function memory() {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { heapUsed, rss } = process.memoryUsage();
+  return { heapUsed, rss };
+}
+
+/** An SSE endpoint (/events) that sends `{"t": <epoch ms>, "n": i}` every `intervalMs`. */
+function withEventSource(handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void, intervalMs: number) {
+  return createServer((req, res) => {
+    if (req.url !== '/events') return handler(req, res);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.flushHeaders();
+    let n = 0;
+    const timer = setInterval(() => res.write(`id: ${n}\ndata: {"n":${n++}}\n\n`), intervalMs);
+    res.on('close', () => clearInterval(timer));
+  });
+}
+
+async function main(): Promise<void> {
+  const [role, target] = process.argv.slice(2);
+  let port: number;
+  switch (role) {
+    case 'upstream': {
+      const reference = await ReferenceServer.create({ profile: { tokenRequired: 'none', sessionId: 'omit', pingIntervalMs: 0 } });
+      port = await listen(withEventSource(reference.handle, Number(process.env.BENCH_SSE_INTERVAL_MS ?? 10)));
+      break;
+    }
+    case 'bare-proxy': {
+      // The design's floor: http-proxy with a keep-alive agent and nothing else.
+      const proxy = httpProxy.createProxyServer({ target, agent: new Agent({ keepAlive: true, maxSockets: 256 }) });
+      proxy.on('error', (_err, _req, res) => (res as import('node:http').ServerResponse).destroy());
+      port = await listen(createServer((req, res) => proxy.web(req, res)));
+      break;
+    }
+    case 'inspector-proxy': {
+      const recorder = new Recorder();
+      const frontDoor = new FrontDoor(recorder, { upstream: target! });
+      port = (await frontDoor.listen(0)).port;
+      break;
+    }
+    default:
+      throw new Error(`unknown role ${role}`);
+  }
+  process.send!({ type: 'listening', port });
+  process.on('message', (message: Message) => {
+    if (message.type === 'memory') process.send!({ type: 'memory', ...memory() });
+    if (message.type === 'exit') process.exit(0);
+  });
+}
+
+void main();

@@ -1,0 +1,150 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+// npm run bench: throughput and latency of the front door against its floor (a bare
+// http-proxy with a keep-alive agent), SSE lag through the proxy, and memory over many
+// exchanges and a long stream. Everything is measured in this one run on loopback and
+// printed as ratios: absolute numbers on shared 2-core machines mean little.
+//
+// Knobs (environment): BENCH_SECONDS (per throughput run, default 8), BENCH_CONNECTIONS (10),
+// BENCH_EXCHANGES (100000), BENCH_SSE_MINUTES (10), BENCH_SSE_INTERVAL_MS (10).
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const exchanges = Number(process.env.BENCH_EXCHANGES ?? 100_000);
+const sseMinutes = Number(process.env.BENCH_SSE_MINUTES ?? 10);
+
+const rolesScript = fileURLToPath(new URL('./roles.ts', import.meta.url));
+const children: ChildProcess[] = [];
+
+interface Role {
+  child: ChildProcess;
+  url: string;
+  memory(): Promise<{ heapUsed: number; rss: number }>;
+}
+
+function startRole(role: string, target?: string): Promise<Role> {
+  const child = fork(rolesScript, [role, ...(target ? [target] : [])], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', (message: { port: number }) =>
+      resolve({
+        child,
+        url: `http://127.0.0.1:${message.port}`,
+        memory: () =>
+          new Promise((done) => {
+            child.once('message', (m: { heapUsed: number; rss: number }) => done(m));
+            child.send({ type: 'memory' });
+          }),
+      }),
+    );
+  });
+}
+
+const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+
+async function load(url: string, options: { duration?: number; amount?: number }) {
+  const result = await autocannon({
+    url: `${url}/mcp`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: TOOLS_LIST,
+    connections,
+    ...options,
+  });
+  if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** Reads an SSE stream and records when each event id arrived. */
+async function arrivals(url: string, until: AbortSignal, onEvent?: () => void): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  const response = await fetch(`${url}/events`, { signal: until });
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of response.body! as unknown as AsyncIterable<Uint8Array>) {
+      const now = performance.now();
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) !== -1) {
+        const id = /^id: (\d+)/m.exec(buffer.slice(0, end))?.[1];
+        if (id) seen.set(id, now);
+        buffer = buffer.slice(end + 2);
+        onEvent?.();
+      }
+    }
+  } catch (err) {
+    if (!until.aborted) throw err;
+  }
+  return seen;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const percentile = (values: number[], p: number) => values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN;
+
+async function main(): Promise<void> {
+  const upstream = await startRole('upstream');
+  const bare = await startRole('bare-proxy', upstream.url);
+  const inspector = await startRole('inspector-proxy', upstream.url);
+
+  console.log(`Throughput: POST tools/list, ${connections} connections, ${seconds} s each (after a 2 s warm-up)`);
+  for (const role of [upstream, bare, inspector]) await load(role.url, { duration: 2 });
+  const direct = await load(upstream.url, { duration: seconds });
+  const floor = await load(bare.url, { duration: seconds });
+  const ours = await load(inspector.url, { duration: seconds });
+  const row = (name: string, r: typeof direct) =>
+    `  ${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ${(r.rps / floor.rps).toFixed(2)}× bare-proxy req/s`;
+  console.log(row('direct to the upstream', direct));
+  console.log(row('bare http-proxy (keep-alive)', floor));
+  console.log(row('inspector front door, recording', ours));
+  const rpsOk = ours.rps >= 0.9 * floor.rps;
+  const p50Ok = ours.p50 - floor.p50 <= 1;
+  console.log(`  target ≥ 0.90× bare req/s: ${(ours.rps / floor.rps).toFixed(2)}× ${rpsOk ? 'met' : 'MISSED'}; p50 within 1 ms: +${ms(ours.p50 - floor.p50)} ${p50Ok ? 'met' : 'MISSED'}`);
+
+  console.log('\nSSE lag behind direct: one event every 10 ms, read directly, through the bare proxy and through the front door at once (20 s)');
+  const stop = AbortSignal.timeout(20_000);
+  const [directArrivals, bareArrivals, proxiedArrivals] = await Promise.all([arrivals(upstream.url, stop), arrivals(bare.url, stop), arrivals(inspector.url, stop)]);
+  const lagsOf = (through: Map<string, number>) => {
+    const lags: number[] = [];
+    for (const [id, at] of through) {
+      const base = directArrivals.get(id);
+      if (base !== undefined) lags.push(at - base);
+    }
+    return lags;
+  };
+  const describeLags = (name: string, lags: number[]) =>
+    `  ${name.padEnd(34)} ${lags.length} events: lag p50 ${ms(percentile(lags, 50))}, p99 ${ms(percentile(lags, 99))}, max ${ms(Math.max(...lags))}`;
+  const proxiedLags = lagsOf(proxiedArrivals);
+  console.log(describeLags('bare http-proxy', lagsOf(bareArrivals)));
+  console.log(describeLags('inspector front door', proxiedLags));
+  const worst = Math.max(...proxiedLags);
+  console.log(`  target no event > 5 ms behind direct: ${worst <= 5 ? 'met' : 'MISSED'}`);
+
+  console.log(`\nMemory of the front door over ${exchanges} exchanges`);
+  const before = await inspector.memory();
+  await load(inspector.url, { amount: exchanges });
+  const after = await inspector.memory();
+  console.log(`  heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, RSS ${mb(before.rss)} → ${mb(after.rss)}`);
+
+  if (sseMinutes > 0) {
+    console.log(`\nMemory over a ${sseMinutes}-minute SSE stream through the front door`);
+    const streamBefore = await inspector.memory();
+    let events = 0;
+    await arrivals(inspector.url, AbortSignal.timeout(sseMinutes * 60_000), () => events++);
+    const streamAfter = await inspector.memory();
+    console.log(`  ${events} events; heap ${mb(streamBefore.heapUsed)} → ${mb(streamAfter.heapUsed)}, RSS ${mb(streamBefore.rss)} → ${mb(streamAfter.rss)}`);
+  }
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const child of children) child.kill();
+  });
