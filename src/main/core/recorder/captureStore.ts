@@ -1,0 +1,302 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Exchange, ExchangeEvent } from '../../../shared/exchange';
+import type { Recorder } from './recorder';
+
+// Captures on disk: one folder per capture holding meta.json and events.ndjson, the recorder's
+// event stream appended one complete JSON line per event as it happens. A line is written with
+// a single write(2) on an O_APPEND descriptor, so a crash (even kill -9) leaves at most one
+// partial trailing line, which reading skips: only the exchange in flight is lost.
+
+const META_FILE = 'meta.json';
+const EVENTS_FILE = 'events.ndjson';
+
+/** `2026-11-24T14-03-00Z-1a2b3c4d`: sortable, readable, safe as a file name on every OS. */
+const CAPTURE_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{8}$/;
+
+const START_PREFIX = '{"type":"exchange:start"';
+
+export const UNFINISHED_MESSAGE = 'capture ended before the exchange finished';
+
+export interface CaptureSummary {
+  id: string;
+  name: string;
+  /** ms since the epoch, like Exchange.startedAt. */
+  createdAt: number;
+  exchanges: number;
+  sizeBytes: number;
+}
+
+interface CaptureMeta {
+  id: string;
+  name: string;
+  createdAt: number;
+  /** Exchange count, valid while the event file is still `sizeBytes` long. */
+  exchanges?: number;
+  sizeBytes?: number;
+}
+
+/** Rejects anything that is not one of our ids, so no id can point outside the store. */
+export function assertCaptureId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || !CAPTURE_ID.test(id)) {
+    throw new Error(`Invalid capture id ${JSON.stringify(id)}: expected the form 2026-11-24T14-03-00Z-1a2b3c4d`);
+  }
+}
+
+function newCaptureId(now: Date): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/:/g, '-');
+  return `${stamp}Z-${randomBytes(4).toString('hex')}`;
+}
+
+/** Replace, never rewrite in place: a crash mid-write must not leave half a meta.json. */
+function writeMeta(dir: string, meta: CaptureMeta): void {
+  const tmp = join(dir, `${META_FILE}.${process.pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify(meta, null, 2)}\n`);
+  renameSync(tmp, join(dir, META_FILE));
+}
+
+function readMeta(dir: string, id: string): CaptureMeta {
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, META_FILE), 'utf8')) as Partial<CaptureMeta>;
+    if (typeof meta.name === 'string' && typeof meta.createdAt === 'number') return { ...meta, id, name: meta.name, createdAt: meta.createdAt };
+  } catch {
+    // A missing or damaged meta.json must not hide the events next to it.
+  }
+  return { id, name: id, createdAt: statSync(dir).birthtimeMs };
+}
+
+/** Appends one capture's events; `close` records the exchange count in meta.json. */
+export class CaptureWriter {
+  private fd: number | undefined;
+  private started = 0;
+  /** The first write failure (disk full, folder removed); later events are not written. */
+  error: Error | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly dir: string,
+    private readonly onClose: (writer: CaptureWriter) => void,
+  ) {
+    this.fd = openSync(join(dir, EVENTS_FILE), 'a');
+  }
+
+  get exchanges(): number {
+    return this.started;
+  }
+
+  get closed(): boolean {
+    return this.fd === undefined;
+  }
+
+  append(event: ExchangeEvent): void {
+    if (this.fd === undefined) throw new Error(`Capture ${this.id} is closed`);
+    if (this.error) return;
+    const line = Buffer.from(`${JSON.stringify(event)}\n`);
+    try {
+      let written = 0;
+      while (written < line.length) written += writeSync(this.fd, line, written);
+    } catch (err) {
+      this.error = err as Error;
+      process.emitWarning(`Capture ${this.id} stopped recording: ${this.error.message}`);
+      return;
+    }
+    if (event.type === 'exchange:start') this.started++;
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    this.onClose(this);
+    try {
+      const meta = readMeta(this.dir, this.id);
+      writeMeta(this.dir, { ...meta, exchanges: this.started, sizeBytes: statSync(join(this.dir, EVENTS_FILE)).size });
+    } catch {
+      // Deleted while open: nothing left to describe.
+    }
+  }
+}
+
+/** A detach function that also says which capture it is writing. */
+export type CaptureAttachment = (() => void) & { writer: CaptureWriter };
+
+/** Rebuilds final exchanges from an event log, in the order they started. */
+class ExchangeReplay {
+  private readonly exchanges = new Map<string, Exchange>();
+  private readonly ended = new Set<string>();
+
+  apply(event: ExchangeEvent): void {
+    switch (event.type) {
+      case 'exchange:start':
+        this.exchanges.set(event.exchange.id, event.exchange);
+        return;
+      case 'exchange:update': {
+        const exchange = this.exchanges.get(event.id);
+        if (!exchange) return; // its start was lost: nothing to patch
+        if (event.patch) Object.assign(exchange, event.patch);
+        if (event.sseEvent) exchange.sseEvents.push(event.sseEvent);
+        return;
+      }
+      case 'exchange:end': {
+        const sofar = this.exchanges.get(event.exchange.id);
+        const final = event.exchange;
+        // The recorder keeps a bounded number of SSE events in memory; the log has them all.
+        if (sofar && sofar.sseEvents.length > final.sseEvents.length) final.sseEvents = sofar.sseEvents;
+        this.exchanges.set(final.id, final); // an existing key keeps its place: start order
+        this.ended.add(final.id);
+        return;
+      }
+    }
+  }
+
+  result(): Exchange[] {
+    return [...this.exchanges.values()].map((exchange) => (this.ended.has(exchange.id) ? exchange : unfinished(exchange)));
+  }
+}
+
+function unfinished(exchange: Exchange): Exchange {
+  return { ...exchange, state: 'aborted', error: { kind: 'proxy-error', message: UNFINISHED_MESSAGE } };
+}
+
+function parseEvent(line: string): ExchangeEvent | undefined {
+  if (!line) return undefined;
+  try {
+    const event = JSON.parse(line) as ExchangeEvent;
+    return typeof event === 'object' && event !== null && typeof event.type === 'string' ? event : undefined;
+  } catch {
+    return undefined; // the partial last line of a crashed writer
+  }
+}
+
+async function* eventLines(file: string): AsyncGenerator<string> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  try {
+    yield* lines;
+  } finally {
+    lines.close();
+  }
+}
+
+/** Append-only store of captures under `root` (the caller picks the user data directory). */
+export class CaptureStore {
+  private readonly writers = new Map<string, CaptureWriter>();
+
+  constructor(readonly root: string) {
+    mkdirSync(root, { recursive: true });
+  }
+
+  private dirOf(id: string): string {
+    assertCaptureId(id);
+    return join(this.root, id);
+  }
+
+  create(name?: string): CaptureWriter {
+    const now = new Date();
+    for (;;) {
+      const id = newCaptureId(now);
+      const dir = join(this.root, id);
+      try {
+        mkdirSync(dir);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw err;
+      }
+      writeMeta(dir, { id, name: name ?? `Capture ${now.toISOString().slice(0, 19).replace('T', ' ')}`, createdAt: now.getTime() });
+      const writer = new CaptureWriter(id, dir, (w) => this.writers.delete(w.id));
+      this.writers.set(id, writer);
+      return writer;
+    }
+  }
+
+  /** Records every event of `recorder` into a new capture until the returned function is called. */
+  attach(recorder: Recorder, name?: string): CaptureAttachment {
+    const writer = this.create(name);
+    // Streams already open when capture starts are recorded from here on.
+    for (const exchange of recorder.list()) {
+      if (exchange.state === 'pending' || exchange.state === 'streaming') writer.append({ type: 'exchange:start', exchange });
+    }
+    const onEvent = (event: ExchangeEvent): void => writer.append(event);
+    recorder.on('event', onEvent);
+    const detach = (): void => {
+      recorder.off('event', onEvent);
+      writer.close();
+    };
+    return Object.assign(detach, { writer });
+  }
+
+  async list(): Promise<CaptureSummary[]> {
+    const entries = await readdir(this.root, { withFileTypes: true });
+    const summaries: CaptureSummary[] = [];
+    for (const entry of entries) {
+      if (!entry.isDirectory() || !CAPTURE_ID.test(entry.name)) continue;
+      summaries.push(await this.summary(entry.name));
+    }
+    return summaries.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  private async summary(id: string): Promise<CaptureSummary> {
+    const dir = this.dirOf(id);
+    const meta = readMeta(dir, id);
+    const sizeBytes = await stat(join(dir, EVENTS_FILE)).then((s) => s.size, () => 0);
+    const live = this.writers.get(id);
+    let exchanges: number;
+    if (live) exchanges = live.exchanges;
+    else if (meta.sizeBytes === sizeBytes && typeof meta.exchanges === 'number') exchanges = meta.exchanges;
+    else {
+      // Not closed cleanly (crash): count once, and remember the count for this file size.
+      exchanges = await this.countExchanges(id);
+      writeMeta(dir, { ...meta, exchanges, sizeBytes });
+    }
+    return { id, name: meta.name, createdAt: meta.createdAt, exchanges, sizeBytes };
+  }
+
+  private async countExchanges(id: string): Promise<number> {
+    let count = 0;
+    // Events are written type first, so only start lines need parsing.
+    for await (const line of this.lines(id)) if (line.startsWith(START_PREFIX) && parseEvent(line)) count++;
+    return count;
+  }
+
+  private lines(id: string): AsyncGenerator<string> {
+    return eventLines(join(this.dirOf(id), EVENTS_FILE));
+  }
+
+  private assertExists(id: string): string {
+    const dir = this.dirOf(id);
+    try {
+      if (statSync(dir).isDirectory()) return dir;
+    } catch {
+      // falls through to the clear message
+    }
+    throw new Error(`No capture with id ${id}`);
+  }
+
+  /**
+   * The capture's exchanges in start order, replayed line by line (never the whole file in
+   * one string). Exchanges that never ended come back as aborted.
+   */
+  async open(id: string): Promise<Exchange[]> {
+    this.assertExists(id);
+    const replay = new ExchangeReplay();
+    for await (const line of this.lines(id)) {
+      const event = parseEvent(line);
+      if (event) replay.apply(event);
+    }
+    return replay.result();
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    const dir = this.assertExists(id);
+    if (typeof name !== 'string' || !name.trim()) throw new Error('A capture name must be a non-empty string');
+    writeMeta(dir, { ...readMeta(dir, id), name });
+  }
+
+  async delete(id: string): Promise<void> {
+    const dir = this.assertExists(id);
+    this.writers.get(id)?.close();
+    await rm(dir, { recursive: true });
+  }
+}

@@ -1,0 +1,273 @@
+import { brotliDecompressSync, constants, gunzipSync, inflateSync } from 'node:zlib';
+import type { BodyRecord, Exchange, HttpHeaders, ResponseRecord, SseEvent } from '../../../shared/exchange';
+import { bodyRecord } from './body';
+
+// What an export hides by default. The raw capture stays local; a HAR leaves the machine, so
+// the credentials of the OAuth handshake are replaced by REDACTED wherever they travel.
+// Session ids (Mcp-Session-Id) and `state` are kept: a capture cannot be read without them.
+
+export const REDACTED = '[redacted]';
+
+/** Headers whose value is a credential. Authorization keeps its scheme, cookies their names. */
+export const REDACTED_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'] as const;
+
+/** Parameters of application/x-www-form-urlencoded bodies (token, revocation, consent forms). */
+export const REDACTED_FORM_PARAMS = [
+  'code',
+  'code_verifier',
+  'client_secret',
+  'client_assertion',
+  'refresh_token',
+  'access_token',
+  'id_token',
+  'token',
+  'password',
+  'assertion',
+] as const;
+
+/** Keys of JSON bodies and SSE event data, at any depth; only string values are replaced. */
+export const REDACTED_JSON_KEYS = [
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'registration_access_token',
+  'client_secret',
+  'code',
+  'code_verifier',
+  'password',
+] as const;
+
+/** Query (and fragment) parameters of the request URL and of Location / Referer headers. */
+export const REDACTED_URL_PARAMS = ['code', 'access_token', 'id_token', 'refresh_token', 'token', 'client_secret'] as const;
+
+/** Headers that carry a URL whose query can hold an authorization code or a token. */
+export const URL_HEADERS = ['location', 'referer'] as const;
+
+export interface RedactionRule {
+  where: 'header' | 'form-param' | 'json-key' | 'url-param';
+  names: readonly string[];
+  explain: string;
+}
+
+/** The whole policy, for the UI to show next to the export button. */
+export const REDACTION_RULES: readonly RedactionRule[] = [
+  { where: 'header', names: REDACTED_HEADERS, explain: 'Credential headers; Authorization keeps its scheme ("Bearer [redacted]"), cookies keep their names.' },
+  { where: 'form-param', names: REDACTED_FORM_PARAMS, explain: 'Parameters of form-encoded request and response bodies.' },
+  { where: 'json-key', names: REDACTED_JSON_KEYS, explain: 'String values of these keys at any depth in JSON bodies and in SSE event data.' },
+  { where: 'url-param', names: REDACTED_URL_PARAMS, explain: `Query and fragment parameters of request URLs and of the ${URL_HEADERS.join(' / ')} headers; "state" is kept.` },
+];
+
+const FORM_PARAMS = new Set<string>(REDACTED_FORM_PARAMS);
+const JSON_KEYS = new Set<string>(REDACTED_JSON_KEYS);
+const URL_PARAMS = new Set<string>(REDACTED_URL_PARAMS);
+
+function decodeParamName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
+}
+
+/** Replaces the values of `names` in an `a=1&b=2` string, leaving every other byte as it was. */
+export function redactParams(params: string, names: ReadonlySet<string> = FORM_PARAMS): string {
+  return params
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      const name = pair.slice(0, eq);
+      return names.has(decodeParamName(name)) ? `${name}=${REDACTED}` : pair;
+    })
+    .join('&');
+}
+
+/** Redacts secret parameters in the query and fragment of a URL (absolute or path-only). */
+export function redactUrl(url: string): string {
+  const hash = url.indexOf('#');
+  const beforeHash = hash < 0 ? url : url.slice(0, hash);
+  const fragment = hash < 0 ? undefined : url.slice(hash + 1);
+  const q = beforeHash.indexOf('?');
+  const base = q < 0 ? beforeHash : beforeHash.slice(0, q);
+  const query = q < 0 ? undefined : redactParams(beforeHash.slice(q + 1), URL_PARAMS);
+  // Implicit-flow style redirects put the token in the fragment.
+  const redactedFragment = fragment === undefined ? undefined : redactParams(fragment, URL_PARAMS);
+  return `${base}${query === undefined ? '' : `?${query}`}${redactedFragment === undefined ? '' : `#${redactedFragment}`}`;
+}
+
+/** Index just past the string token that opens at `start` (a quote), or -1 when it never closes. */
+function endOfString(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++; // backslash: skip the escaped character
+    else if (c === 34) return i + 1;
+  }
+  return -1;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return i;
+}
+
+function jsonKeyName(token: string): string {
+  try {
+    return JSON.parse(token) as string;
+  } catch {
+    return token.slice(1, -1);
+  }
+}
+
+/**
+ * Replaces the string values of secret keys in JSON text. It scans string tokens in one pass
+ * rather than parsing, so formatting is kept and truncated bodies and SSE streams are redacted
+ * too. Outside strings JSON has no quotes, so every quote found here opens a string token.
+ */
+export function redactJsonText(text: string): string {
+  let out = '';
+  let copied = 0;
+  let i = text.indexOf('"');
+  while (i >= 0) {
+    const keyEnd = endOfString(text, i);
+    if (keyEnd < 0) break;
+    const colon = skipSpace(text, keyEnd);
+    if (text[colon] !== ':') {
+      i = text.indexOf('"', keyEnd);
+      continue;
+    }
+    const valueStart = skipSpace(text, colon + 1);
+    if (text[valueStart] !== '"') {
+      i = text.indexOf('"', valueStart);
+      continue;
+    }
+    const valueEnd = endOfString(text, valueStart);
+    if (JSON_KEYS.has(jsonKeyName(text.slice(i, keyEnd)))) {
+      // A value cut off by truncation is redacted to the end.
+      out += `${text.slice(copied, valueStart)}"${REDACTED}"`;
+      copied = valueEnd < 0 ? text.length : valueEnd;
+    }
+    if (valueEnd < 0) break;
+    i = text.indexOf('"', valueEnd);
+  }
+  return out + text.slice(copied);
+}
+
+function redactAuthorization(value: string): string {
+  const space = value.indexOf(' ');
+  return space > 0 ? `${value.slice(0, space)} ${REDACTED}` : REDACTED;
+}
+
+/** `a=1; b=2` → `a=[redacted]; b=[redacted]`: the cookie names still say what was sent. */
+function redactCookie(value: string): string {
+  return value
+    .split(';')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      // A part without `=` is a nameless cookie: all of it is the value.
+      return eq < 0 ? part.replace(/\S.*/, REDACTED) : `${part.slice(0, eq)}=${REDACTED}`;
+    })
+    .join(';');
+}
+
+/** `sid=abc; Path=/; HttpOnly` → `sid=[redacted]; Path=/; HttpOnly`. */
+function redactSetCookie(value: string): string {
+  const semi = value.indexOf(';');
+  const pair = semi < 0 ? value : value.slice(0, semi);
+  const eq = pair.indexOf('=');
+  const redactedPair = eq < 0 ? REDACTED : `${pair.slice(0, eq)}=${REDACTED}`;
+  return semi < 0 ? redactedPair : redactedPair + value.slice(semi);
+}
+
+function redactHeaderValue(name: string, value: string): string {
+  switch (name) {
+    case 'authorization':
+    case 'proxy-authorization':
+      return redactAuthorization(value);
+    case 'cookie':
+      return redactCookie(value);
+    case 'set-cookie':
+      return redactSetCookie(value);
+    case 'x-api-key':
+      return REDACTED;
+    case 'location':
+    case 'referer':
+      return redactUrl(value);
+    default:
+      return value;
+  }
+}
+
+/** A copy of the headers with credentials and URL secrets replaced; names keep their case. */
+export function redactHeaders(headers: HttpHeaders): HttpHeaders {
+  const out: HttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (value === undefined) out[name] = value;
+    else out[name] = Array.isArray(value) ? value.map((v) => redactHeaderValue(lower, v)) : redactHeaderValue(lower, value);
+  }
+  return out;
+}
+
+function headerValue(headers: HttpHeaders, name: string): string {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return (Array.isArray(value) ? value[0] : value) ?? '';
+  }
+  return '';
+}
+
+function redactText(text: string, contentType: string): string {
+  return contentType.toLowerCase().includes('application/x-www-form-urlencoded') ? redactParams(text) : redactJsonText(text);
+}
+
+const DECOMPRESS: Record<string, (bytes: Buffer) => Buffer> = {
+  gzip: (b) => gunzipSync(b, { finishFlush: constants.Z_SYNC_FLUSH }),
+  'x-gzip': (b) => gunzipSync(b, { finishFlush: constants.Z_SYNC_FLUSH }),
+  deflate: (b) => inflateSync(b, { finishFlush: constants.Z_SYNC_FLUSH }),
+  br: (b) => brotliDecompressSync(b, { finishFlush: constants.BROTLI_OPERATION_FLUSH }),
+};
+
+/**
+ * A compressed body is recorded as raw bytes (base64). When it decompresses to text holding
+ * a secret, the export carries the redacted decoded text instead, as HAR content.text does.
+ */
+function redactEncodedBody(body: BodyRecord, headers: HttpHeaders): BodyRecord {
+  const decompress = DECOMPRESS[headerValue(headers, 'content-encoding').toLowerCase()];
+  if (!decompress) return body;
+  let decoded: BodyRecord;
+  try {
+    decoded = bodyRecord(decompress(Buffer.from(body.data, 'base64')));
+  } catch {
+    return body;
+  }
+  if (decoded.encoding !== 'utf8') return body;
+  const redacted = redactText(decoded.data, headerValue(headers, 'content-type'));
+  return redacted === decoded.data ? body : { ...body, encoding: 'utf8', data: redacted };
+}
+
+export function redactBody(body: BodyRecord | undefined, headers: HttpHeaders): BodyRecord | undefined {
+  if (!body) return body;
+  if (body.encoding === 'base64') return redactEncodedBody(body, headers);
+  return { ...body, data: redactText(body.data, headerValue(headers, 'content-type')) };
+}
+
+function redactResponse(response: ResponseRecord): ResponseRecord {
+  const redacted: ResponseRecord = { ...response, headers: redactHeaders(response.headers) };
+  if (response.body) redacted.body = redactBody(response.body, response.headers);
+  return redacted;
+}
+
+function redactSseEvent(event: SseEvent): SseEvent {
+  return event.data === undefined ? event : { ...event, data: redactJsonText(event.data) };
+}
+
+/** A redacted deep copy: the recorded exchange itself is never touched. */
+export function redactExchange(exchange: Exchange): Exchange {
+  const copy = structuredClone(exchange);
+  const { request } = copy;
+  copy.request = { ...request, url: redactUrl(request.url), headers: redactHeaders(request.headers) };
+  if (request.body) copy.request.body = redactBody(request.body, request.headers);
+  if (copy.response) copy.response = redactResponse(copy.response);
+  if (copy.upstreamResponse) copy.upstreamResponse = redactResponse(copy.upstreamResponse);
+  copy.sseEvents = copy.sseEvents.map(redactSseEvent);
+  return copy;
+}

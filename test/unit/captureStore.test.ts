@@ -1,0 +1,206 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ExchangeEvent } from '../../src/shared/exchange';
+import { bodyRecord } from '../../src/main/core/recorder/body';
+import { CaptureStore, UNFINISHED_MESSAGE } from '../../src/main/core/recorder/captureStore';
+import { Recorder } from '../../src/main/core/recorder/recorder';
+
+const body = (text: string) => bodyRecord(Buffer.from(text));
+
+/** Drives a Recorder by hand through the lifecycles the proxy reports. */
+function recordTraffic(recorder: Recorder) {
+  const discovery = recorder.start({ method: 'GET', url: '/.well-known/oauth-protected-resource', httpVersion: '1.1', headers: { host: 'mcp.test', 'user-agent': 'claude-code/2.1.0' } });
+  discovery.requestComplete(undefined);
+  discovery.responseStarted({ status: 200, statusMessage: 'OK', headers: { 'content-type': 'application/json' } });
+  discovery.complete(body('{"resource":"http://mcp.test/mcp","authorization_servers":["http://mcp.test"]}'));
+
+  const init = recorder.start({ method: 'POST', url: '/mcp', httpVersion: '1.1', headers: { host: 'mcp.test', 'content-type': 'application/json', accept: 'application/json, text/event-stream' } });
+  init.requestComplete(body('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","clientInfo":{"name":"claude-code","version":"2.1.0"},"capabilities":{}}}'));
+  init.responseStarted({ status: 200, headers: { 'content-type': 'text/event-stream', 'mcp-session-id': 'sess-1' } });
+  init.sseEvent({ kind: 'comment', comment: 'ping' });
+  init.sseEvent({ kind: 'event', event: 'message', data: '{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18"}}' });
+  init.complete(body(': ping\n\nevent: message\ndata: {"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18"}}\n\n'));
+
+  // Still streaming when the capture stops.
+  const stream = recorder.start({ method: 'GET', url: '/mcp', httpVersion: '1.1', headers: { host: 'mcp.test', accept: 'text/event-stream', 'mcp-session-id': 'sess-1' } });
+  stream.requestComplete(undefined);
+  stream.responseStarted({ status: 200, headers: { 'content-type': 'text/event-stream' } });
+  stream.sseEvent({ kind: 'event', data: '{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}' });
+  return { discovery, init, stream };
+}
+
+describe('CaptureStore', () => {
+  let root: string;
+  let store: CaptureStore;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'capture-store-'));
+    store = new CaptureStore(root);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('appends every recorder event as one JSON line and replays final exchanges in start order', async () => {
+    const recorder = new Recorder();
+    const seen: ExchangeEvent[] = [];
+    recorder.on('event', (e) => seen.push(e));
+    const detach = store.attach(recorder, 'first handshake');
+    const { discovery, init, stream } = recordTraffic(recorder);
+    detach();
+    // Events after detach do not reach the capture.
+    recorder.start({ method: 'GET', url: '/late', httpVersion: '1.1', headers: {} });
+
+    const file = join(root, detach.writer.id, 'events.ndjson');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as ExchangeEvent).type)).toEqual(seen.slice(0, -1).map((e) => e.type));
+
+    const [summary] = await store.list();
+    expect(summary).toEqual({ id: detach.writer.id, name: 'first handshake', createdAt: expect.any(Number), exchanges: 3, sizeBytes: readFileSync(file).length });
+
+    const exchanges = await store.open(detach.writer.id);
+    expect(exchanges.map((e) => e.id)).toEqual([discovery.exchange.id, init.exchange.id, stream.exchange.id]);
+    expect(exchanges[0]).toEqual(discovery.exchange);
+    expect(exchanges[1]).toEqual(init.exchange);
+    expect(exchanges[1]!.classification.phase).toBe('jsonrpc');
+    expect(exchanges[1]!.client.family).toBe('claude-code');
+    expect(exchanges[1]!.sseEvents.map((e) => e.kind)).toEqual(['comment', 'event']);
+    // Never ended: comes back aborted, with what was seen so far.
+    expect(exchanges[2]).toMatchObject({ state: 'aborted', error: { kind: 'proxy-error', message: UNFINISHED_MESSAGE }, response: { status: 200 } });
+    expect(exchanges[2]!.sseEvents).toHaveLength(1);
+  });
+
+  it('ignores a partial trailing line left by a crash and recounts lazily', async () => {
+    const recorder = new Recorder();
+    const detach = store.attach(recorder);
+    const { discovery, stream } = recordTraffic(recorder);
+    detach();
+    const file = join(root, detach.writer.id, 'events.ndjson');
+    // The crash hit while the stream's end was being written.
+    appendFileSync(file, `{"type":"exchange:end","exchange":{"id":"${stream.exchange.id}","startedAt":17`);
+    const restarted = new CaptureStore(root);
+
+    const exchanges = await restarted.open(detach.writer.id);
+    expect(exchanges).toHaveLength(3);
+    expect(exchanges[0]).toEqual(discovery.exchange);
+    expect(exchanges[2]).toMatchObject({ id: stream.exchange.id, state: 'aborted', error: { message: UNFINISHED_MESSAGE } });
+
+    const [summary] = await restarted.list();
+    expect(summary!.exchanges).toBe(3);
+    expect(summary!.sizeBytes).toBe(readFileSync(file).length);
+    const meta = JSON.parse(readFileSync(join(root, detach.writer.id, 'meta.json'), 'utf8'));
+    expect(meta).toMatchObject({ exchanges: 3, sizeBytes: summary!.sizeBytes });
+  });
+
+  it('keeps every event written before a kill -9', async () => {
+    const dir = join(root, 'killed');
+    const script = join(root, 'writer.ts');
+    const modules = fileURLToPath(new URL('../../src/main/core/recorder/', import.meta.url));
+    writeFileSync(
+      script,
+      `import { CaptureStore } from ${JSON.stringify(join(modules, 'captureStore.ts'))};
+import { Recorder } from ${JSON.stringify(join(modules, 'recorder.ts'))};
+const recorder = new Recorder();
+new CaptureStore(${JSON.stringify(dir)}).attach(recorder, 'killed');
+const done = recorder.start({ method: 'GET', url: '/a', httpVersion: '1.1', headers: {} });
+done.requestComplete(undefined);
+done.responseStarted({ status: 204, headers: {} });
+done.complete(undefined);
+const open = recorder.start({ method: 'GET', url: '/mcp', httpVersion: '1.1', headers: { accept: 'text/event-stream' } });
+open.requestComplete(undefined);
+open.responseStarted({ status: 200, headers: { 'content-type': 'text/event-stream' } });
+for (let i = 0; i < 3; i++) open.sseEvent({ kind: 'event', data: String(i) });
+process.kill(process.pid, 'SIGKILL');
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    const [code, signal] = await once(child, 'exit');
+    expect([code, signal]).toEqual([null, 'SIGKILL']);
+
+    const killed = new CaptureStore(dir);
+    const [summary] = await killed.list();
+    expect(summary).toMatchObject({ name: 'killed', exchanges: 2 });
+    const exchanges = await killed.open(summary!.id);
+    expect(exchanges.map((e) => e.state)).toEqual(['complete', 'aborted']);
+    expect(exchanges[1]!.sseEvents.map((e) => e.data)).toEqual(['0', '1', '2']);
+  });
+
+  it('picks up a stream that was already open when the capture started', async () => {
+    const recorder = new Recorder();
+    const before = recorder.start({ method: 'GET', url: '/done', httpVersion: '1.1', headers: {} });
+    before.requestComplete(undefined);
+    before.fail('client-aborted', 'gone');
+    const stream = recorder.start({ method: 'GET', url: '/mcp', httpVersion: '1.1', headers: { accept: 'text/event-stream' } });
+    stream.requestComplete(undefined);
+    stream.responseStarted({ status: 200, headers: { 'content-type': 'text/event-stream' } });
+    stream.sseEvent({ kind: 'event', data: 'before' });
+    const detach = store.attach(recorder);
+    stream.sseEvent({ kind: 'event', data: 'after' });
+    stream.complete(undefined);
+    detach();
+    const exchanges = await store.open(detach.writer.id);
+    expect(exchanges).toEqual([stream.exchange]);
+    expect(exchanges[0]!.sseEvents.map((e) => e.data)).toEqual(['before', 'after']);
+  });
+
+  it('keeps every SSE event of a long stream, beyond what the recorder holds in memory', async () => {
+    const recorder = new Recorder();
+    const detach = store.attach(recorder);
+    const stream = recorder.start({ method: 'GET', url: '/sse', httpVersion: '1.1', headers: {} });
+    stream.requestComplete(undefined);
+    stream.responseStarted({ status: 200, headers: { 'content-type': 'text/event-stream' } });
+    for (let i = 0; i < 2100; i++) stream.sseEvent({ kind: 'event', data: String(i) });
+    stream.complete(undefined);
+    detach();
+    expect(stream.exchange.sseEvents.length).toBeLessThan(2100);
+    const [exchange] = await store.open(detach.writer.id);
+    expect(exchange!.state).toBe('complete');
+    expect(exchange!.sseEvents.map((e) => e.index)).toEqual([...Array(2100).keys()]);
+  });
+
+  it('lists, renames and deletes captures', async () => {
+    const first = store.create('one');
+    first.close();
+    const second = store.create();
+    expect(second.id).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{8}$/);
+    expect(second.id).not.toBe(first.id);
+    const byId = async () => new Map((await store.list()).map((c) => [c.id, c]));
+    let list = await byId();
+    expect([...list.keys()].sort()).toEqual([first.id, second.id].sort());
+    expect(list.get(first.id)).toMatchObject({ name: 'one', exchanges: 0, sizeBytes: 0 });
+    expect(list.get(second.id)!.name).toMatch(/^Capture \d{4}-/);
+
+    await store.rename(first.id, 'renamed');
+    list = await byId();
+    expect(list.get(first.id)!.name).toBe('renamed');
+
+    // Deleting the capture being written closes its writer first.
+    await store.delete(second.id);
+    expect(second.closed).toBe(true);
+    expect(() => second.append({ type: 'exchange:update', id: 'x' })).toThrow(/closed/);
+    expect((await store.list()).map((c) => c.id)).toEqual([first.id]);
+    await expect(store.open(second.id)).rejects.toThrow(`No capture with id ${second.id}`);
+    await expect(store.rename(second.id, 'x')).rejects.toThrow(/No capture/);
+  });
+
+  it.each(['../x', '..', `2026-11-24T14-03-00Z-1a2b3c4d/../../etc`, '/etc/passwd', 'C:\\x', '', '2026-11-24T14-03-00Z-1A2B3C4D'])(
+    'rejects the capture id %j',
+    async (id) => {
+      await expect(store.open(id)).rejects.toThrow(/Invalid capture id/);
+      await expect(store.rename(id, 'x')).rejects.toThrow(/Invalid capture id/);
+      await expect(store.delete(id)).rejects.toThrow(/Invalid capture id/);
+    },
+  );
+
+  it('does not list folders that are not captures', async () => {
+    writeFileSync(join(root, 'notes.txt'), 'x');
+    const writer = store.create('kept');
+    writer.close();
+    expect((await store.list()).map((c) => c.name)).toEqual(['kept']);
+    expect(readdirSync(root).sort()).toEqual([writer.id, 'notes.txt'].sort());
+    expect(existsSync(join(root, writer.id, 'meta.json'))).toBe(true);
+  });
+});
