@@ -6,6 +6,8 @@ import { PRESETS, UnknownPresetError } from './core/server/presets';
 import { InvalidProfileError } from './core/server/profile';
 import { InvalidRulesError, parseRules } from './core/proxy/rules';
 import type { Rule } from '../shared/rules';
+import { capturesCommand, CommandError, exportCommand, formatExchange, importCommand, replayCommand } from './captureCommands';
+import { capturesDir, defaultDataDir } from './core/dataDir';
 
 // Headless entry: `serve` starts the inspector without Electron. Flags are a public contract:
 // users' scripts call them, so add new ones rather than renaming these.
@@ -13,7 +15,15 @@ import type { Rule } from '../shared/rules';
 const USAGE = `Usage: mcp-handshake-inspector <command> [options]
 
 Commands:
-  serve        Start the reference MCP + OAuth server
+  serve                                   Start the inspector (front door + reference server or --upstream)
+  captures list|show [id]|rename <id> <name>|delete <id>
+                                          Recorded captures (in the data dir)
+  export --har <file> [--capture <id>] [--raw]
+                                          Write a capture as HAR 1.2 (secrets redacted unless --raw)
+  import <file.har> [--name <name>]       Add a HAR file as a capture
+  replay <capture> <exchange-id> [--to <origin>]
+                                          Send a recorded request again (default to http://127.0.0.1:${DEFAULT_PORT})
+  Every command takes --data-dir <dir> (default: MCP_INSPECTOR_DATA_DIR or the per-user app data folder).
 
 serve options:
   --port <n>            Port to listen on (default ${DEFAULT_PORT}); the MCP endpoint is http://127.0.0.1:<n>/mcp
@@ -25,6 +35,8 @@ serve options:
   --rules <file>        JSON file with rules that change exchanges on the way (see README)
   --no-rewrite-origins  Leave the upstream's own origin in its metadata and headers
   --rewrite-host        Send the upstream its own Host (servers with DNS-rebinding protection)
+  --no-capture          Don't record to disk (exchanges are still shown)
+  --capture-name <name> Name of this run's capture
   -h, --help            Show this help
 `;
 
@@ -90,6 +102,9 @@ async function serve(argv: string[]): Promise<void> {
       rules: { type: 'string' },
       'no-rewrite-origins': { type: 'boolean' },
       'rewrite-host': { type: 'boolean' },
+      'no-capture': { type: 'boolean' },
+      'capture-name': { type: 'string' },
+      'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -111,6 +126,8 @@ async function serve(argv: string[]): Promise<void> {
     rules: values.rules ? readRulesFile(values.rules) : undefined,
     rewriteOrigins: !values['no-rewrite-origins'],
     rewriteHost: values['rewrite-host'] ?? false,
+    captureDir: values['no-capture'] ? undefined : capturesDir(values['data-dir'] ?? defaultDataDir()),
+    captureName: values['capture-name'],
   });
   const info = await inspector.start();
   const profile = values.profile ?? 'spec';
@@ -128,14 +145,11 @@ async function serve(argv: string[]): Promise<void> {
         `  Origin rewriting:                ${values['no-rewrite-origins'] ? 'off' : 'on'}${values['rewrite-host'] ? ', Host rewritten to the upstream' : ''}`,
       ];
   if (inspector.rules.length) lines.push(`  Rules:                           ${inspector.rules.length} from ${values.rules}`);
+  lines.push(`  Capture:                         ${info.captureId ? `${info.captureId} in ${inspector.captures!.root}` : 'off (--no-capture)'}`);
   lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. Press Ctrl-C to stop.`, '');
   process.stdout.write(lines.join('\n'));
   inspector.recorder.on('event', (event) => {
-    if (event.type !== 'exchange:end') return;
-    const e = event.exchange;
-    const status = e.response ? String(e.response.status) : e.state;
-    const changed = e.upstreamResponse && e.upstreamResponse.status !== e.response?.status ? ` (was ${e.upstreamResponse.status})` : '';
-    process.stdout.write(`${new Date(e.startedAt).toISOString().slice(11, 23)}  ${e.request.method.padEnd(6)} ${status}${changed}  ${e.classification.label}  [${e.client.label}]${e.error ? `  ${e.error.message}` : ''}\n`);
+    if (event.type === 'exchange:end') process.stdout.write(`${formatExchange(event.exchange)}\n`);
   });
 
   let stopping = false;
@@ -155,12 +169,22 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'serve':
         return await serve(rest);
+      case 'captures':
+        return await capturesCommand(rest, print);
+      case 'export':
+        return await exportCommand(rest, print);
+      case 'import':
+        return await importCommand(rest, print);
+      case 'replay':
+        return await replayCommand(rest, print);
       case undefined:
       case '-h':
       case '--help':
@@ -171,7 +195,7 @@ export async function main(argv: string[]): Promise<void> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (err) {
-    const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError;
+    const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError || err instanceof CommandError;
     const message = (err as Error)?.message ?? String(err);
     if (known || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       process.stderr.write(`Error: ${message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);

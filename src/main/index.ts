@@ -2,6 +2,7 @@ import { app, BrowserWindow, ipcMain, shell } from 'electron';
 import { join } from 'node:path';
 import { IPC_CHANNELS } from '../shared/controlApi';
 import { createControlApi } from './core/controlApi';
+import { capturesDir } from './core/dataDir';
 import { Inspector } from './core/inspector';
 
 // Electron main stays thin: one window, IPC bridged to the same core the CLI uses.
@@ -10,7 +11,10 @@ let inspector: Inspector | undefined;
 let startError: string | undefined;
 
 async function startCore(): Promise<Inspector> {
-  const core = await Inspector.create({ port: Number(process.env.MCP_INSPECTOR_PORT) || undefined });
+  const core = await Inspector.create({
+    port: Number(process.env.MCP_INSPECTOR_PORT) || undefined,
+    captureDir: capturesDir(process.env.MCP_INSPECTOR_DATA_DIR ?? app.getPath('userData')),
+  });
   try {
     await core.start();
   } catch (err) {

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../helpers/server';
 
 // `serve` as users run it: a real process, real port, real signals.
@@ -15,8 +16,12 @@ interface Served {
   exited: Promise<number | null>;
 }
 
+/** Every CLI run records into its own temporary data dir, never the user's. */
+const dataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-data-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
 function runCli(args: string[]): Served {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MCP_INSPECTOR_DATA_DIR: dataDir } });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
@@ -145,5 +150,64 @@ describe('CLI rules file validation', () => {
     expect(await served.exited).toBe(1);
     expect(served.stderr()).toContain('rules[0] (x): step 1 (reply) ends the exchange, so it must be the last step');
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('CLI captures, export, import, replay', () => {
+  it('records a run, lists and shows it, exports redacted HAR, imports it back and replays an exchange', async () => {
+    const served = runCli(['serve', '--port', '0', '--capture-name', 'cli test run']);
+    const port = await listeningPort(served);
+    try {
+      const captureId = /Capture:\s+(\S+)/.exec(served.stdout())![1]!;
+      const initialize = await fetch(`http://127.0.0.1:${port}/mcp`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: 'Bearer secret-token-value' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
+      });
+      expect(initialize.status).toBe(401); // the token is not one of ours
+      await new Promise<void>((resolve) => {
+        const check = () => /POST\s+401\s+initialize/.test(served.stdout()) && resolve();
+        served.child.stdout!.on('data', check);
+        check();
+      });
+
+      const list = runCli(['captures', 'list']);
+      expect(await list.exited).toBe(0);
+      expect(list.stdout()).toMatch(new RegExp(`${captureId}\\s+1 exchanges .* cli test run`));
+
+      const show = runCli(['captures', 'show', captureId]);
+      expect(await show.exited).toBe(0);
+      const exchangeId = /^(\S+)\s.*initialize/m.exec(show.stdout())![1]!;
+
+      const harFile = join(dataDir, 'out.har');
+      const exported = runCli(['export', '--har', harFile, '--capture', captureId]);
+      expect(await exported.exited).toBe(0);
+      expect(exported.stdout()).toContain('secrets redacted');
+      const har = readFileSync(harFile, 'utf8');
+      expect(JSON.parse(har).log.entries).toHaveLength(1);
+      expect(har).not.toContain('secret-token-value');
+
+      const imported = runCli(['import', harFile, '--name', 'reimported']);
+      expect(await imported.exited).toBe(0);
+      expect(imported.stdout()).toMatch(/Imported 1 exchanges/);
+
+      const replay = runCli(['replay', captureId, exchangeId.slice(0, 8), '--to', `http://127.0.0.1:${port}`]);
+      expect(await replay.exited).toBe(0);
+      expect(replay.stdout()).toContain(`POST http://127.0.0.1:${port}/mcp → 401 (recorded: 401)`);
+    } finally {
+      served.child.kill('SIGKILL');
+    }
+  });
+
+  it.each([
+    [['captures', 'show', '../etc'], 'Cannot open capture "../etc"'],
+    [['captures', 'delete', 'nope'], 'Cannot delete capture "nope"'],
+    [['export'], 'Usage: export --har'],
+    [['import', '/nonexistent.har'], 'Cannot import /nonexistent.har'],
+    [['replay', 'only-one-arg'], 'Usage: replay <capture> <exchange-id>'],
+  ])('explains %j', async (args, message) => {
+    const run = runCli(args);
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toContain(message);
   });
 });

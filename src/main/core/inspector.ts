@@ -5,6 +5,7 @@ import type { BreakpointEdits, Rule } from '../../shared/rules';
 import type { ToggleSelection } from '../../shared/toggles';
 import { toggleOption } from './proxy/toggles';
 import { FrontDoor } from './proxy/frontDoor';
+import { CaptureStore, type CaptureAttachment } from './recorder/captureStore';
 import { Recorder } from './recorder/recorder';
 import { ReferenceServer, type ReferenceServerOptions } from './server';
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH } from './server/urls';
@@ -20,6 +21,9 @@ export interface InspectorOptions extends ReferenceServerOptions {
   /** Send the upstream its own Host (for servers with DNS-rebinding protection). */
   rewriteHost?: boolean;
   rules?: Rule[];
+  /** Record every exchange into a capture under this folder (the CLI and app pass the data dir's). */
+  captureDir?: string;
+  captureName?: string;
 }
 
 export const DEFAULT_PORT = 7420;
@@ -35,6 +39,8 @@ export interface ListeningInfo {
   /** Where the front door forwards to. */
   upstream: string;
   upstreamIsBuiltIn: boolean;
+  /** The capture this run records into, when capturing. */
+  captureId?: string;
 }
 
 /** Raised when the chosen port is taken, with the flag that changes it. */
@@ -60,12 +66,16 @@ export class Inspector {
   private readonly toggleRestore = new Map<string, Partial<BehaviorProfile>>();
   private frontDoor?: FrontDoor;
   private listening?: ListeningInfo;
+  /** The capture store, when this inspector records to disk. */
+  readonly captures?: CaptureStore;
+  private detachCapture?: CaptureAttachment;
 
   private constructor(
     readonly server: ReferenceServer,
     private readonly options: InspectorOptions,
   ) {
     this.rules = options.rules ?? [];
+    if (options.captureDir) this.captures = new CaptureStore(options.captureDir);
   }
 
   static async create(options: InspectorOptions = {}): Promise<Inspector> {
@@ -92,6 +102,7 @@ export class Inspector {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(requested);
       throw err;
     }
+    this.detachCapture = this.captures?.attach(this.recorder, this.options.captureName);
     const local = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     const origin = this.server.publicUrl ? new URL(this.server.publicUrl).origin : local;
     this.listening = {
@@ -102,6 +113,7 @@ export class Inspector {
       publicOrigin: origin,
       upstream,
       upstreamIsBuiltIn: builtIn,
+      captureId: this.detachCapture?.writer.id,
     };
     return this.listening;
   }
@@ -166,6 +178,8 @@ export class Inspector {
 
   async stop(): Promise<void> {
     await this.frontDoor?.close();
+    this.detachCapture?.();
+    this.detachCapture = undefined;
     await this.server.close();
     this.listening = undefined;
   }
