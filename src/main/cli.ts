@@ -35,6 +35,7 @@ serve options:
   --rules <file>        JSON file with rules that change exchanges on the way (see README)
   --no-rewrite-origins  Leave the upstream's own origin in its metadata and headers
   --rewrite-host        Send the upstream its own Host (servers with DNS-rebinding protection)
+  --body-cap <bytes>    Body bytes kept per exchange (default 1048576); the rest is counted, marked truncated
   --no-capture          Don't record to disk (exchanges are still shown)
   --capture-name <name> Name of this run's capture
   -h, --help            Show this help
@@ -59,6 +60,13 @@ function parsePublicUrl(value: string | undefined): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--public-url must use http or https, got "${url.protocol}"`);
   return url.origin;
+}
+
+function parseBodyCap(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = Number(value);
+  if (!Number.isInteger(bytes) || bytes < 0) throw new UsageError(`--body-cap must be a whole number of bytes, got "${value}"`);
+  return bytes;
 }
 
 function parseUpstream(value: string | undefined): string | undefined {
@@ -103,6 +111,7 @@ async function serve(argv: string[]): Promise<void> {
       'no-rewrite-origins': { type: 'boolean' },
       'rewrite-host': { type: 'boolean' },
       'no-capture': { type: 'boolean' },
+      'body-cap': { type: 'string' },
       'capture-name': { type: 'string' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -128,6 +137,7 @@ async function serve(argv: string[]): Promise<void> {
     rewriteHost: values['rewrite-host'] ?? false,
     captureDir: values['no-capture'] ? undefined : capturesDir(values['data-dir'] ?? defaultDataDir()),
     captureName: values['capture-name'],
+    bodyCap: parseBodyCap(values['body-cap']),
   });
   const info = await inspector.start();
   const profile = values.profile ?? 'spec';

@@ -204,6 +204,32 @@ describe('front door', () => {
     expect(exchange.sseEvents[0]?.data).toBe('one');
   });
 
+  it('keeps only --body-cap bytes of a body and says it was truncated', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' }, bodyCap: 16 });
+    cleanups.push(running.close);
+    await post(running.info.mcpUrl, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18' } });
+    const exchange = await running.waitForExchange((e) => e.request.method === 'POST');
+    expect(exchange.response?.body).toMatchObject({ truncated: true, data: expect.stringMatching(/^.{16}$/s) });
+    expect(exchange.response!.body!.size).toBeGreaterThan(16);
+  });
+
+  it('records malformed JSON-RPC and non-UTF-8 bodies as they came, and serves the next request', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' } });
+    cleanups.push(running.close);
+    const bad = await fetch(running.info.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc": "2.0", "id": 1, "method": ' });
+    expect(bad.status).toBe(400);
+    const binary = await fetch(running.info.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array([0xff, 0xfe, 0x00, 0x7b]) });
+    expect(binary.status).toBe(400);
+    const [parseError, notUtf8] = await Promise.all([
+      running.waitForExchange((e) => e.request.body?.data.startsWith('{"jsonrpc": "2.0"') ?? false),
+      running.waitForExchange((e) => e.request.body?.encoding === 'base64'),
+    ]);
+    expect(parseError.classification.jsonRpcResponse?.errors?.[0]?.code).toBe(-32700);
+    expect(Buffer.from(notUtf8.request.body!.data, 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x7b]));
+    const next = await post(running.info.mcpUrl, { jsonrpc: '2.0', id: 2, method: 'initialize', params: {} });
+    expect(next.status).toBe(200);
+  });
+
   it('streams a 50 MB request body through, keeps 1 MiB of it, and serves the next request', async () => {
     const running = await startInspector({ profile: { tokenRequired: 'none' } });
     cleanups.push(running.close);

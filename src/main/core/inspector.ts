@@ -21,6 +21,8 @@ export interface InspectorOptions extends ReferenceServerOptions {
   /** Send the upstream its own Host (for servers with DNS-rebinding protection). */
   rewriteHost?: boolean;
   rules?: Rule[];
+  /** Body bytes kept in memory per exchange (default 1 MiB); the rest is counted and marked truncated. */
+  bodyCap?: number;
   /** Record every exchange into a capture under this folder (the CLI and app pass the data dir's). */
   captureDir?: string;
   captureName?: string;
@@ -90,6 +92,7 @@ export class Inspector {
       upstream,
       rewriteOrigins: this.options.rewriteOrigins,
       rewriteHost: this.options.rewriteHost,
+      bodyCap: this.options.bodyCap,
       rules: () => [...[...this.toggleRules.values()].flat(), ...this.rules],
       publicUrl: () => this.server.publicUrl,
     });

@@ -35,8 +35,9 @@ export class BodyCapture {
 
 export function bodyRecord(bytes: Buffer, size = bytes.length): BodyRecord {
   const text = bytes.toString('utf8');
-  // A cut in the middle of a multi-byte character is not a reason to fall back to base64.
-  const clean = !text.slice(0, -1).includes('\uFFFD');
+  // A cut in the middle of a multi-byte character is not a reason to fall back to base64,
+  // but only a truncated body was cut: a whole body ending in a bad byte is binary.
+  const clean = !(size > bytes.length ? text.slice(0, -1) : text).includes('\uFFFD');
   return clean
     ? { size, encoding: 'utf8', data: text, truncated: size > bytes.length }
     : { size, encoding: 'base64', data: bytes.toString('base64'), truncated: size > bytes.length };

@@ -21,12 +21,13 @@ const SIGNATURES: Signature[] = [
   { family: 'mcp-remote', userAgent: /mcp-remote/i, label: () => 'mcp-remote' },
   { family: 'claude-ai-discovery', userAgent: /^python-httpx\/(\S+)/i, label: (m) => `python-httpx/${m?.[1] ?? '?'} (Claude.ai's connector runtime, or any httpx client)` },
   // clientInfo names, when the User-Agent says nothing specific.
+  // mcp-remote wraps the name of the client behind it ("Visual Studio Code (via mcp-remote …)"): it goes first.
+  { family: 'mcp-remote', clientName: /\(via mcp-remote/i, label: () => 'mcp-remote' },
   { family: 'claude-user', clientName: /^(Anthropic\/ClaudeAI|Anthropic|claude-ai)$/i, label: (_m, v) => `Claude.ai (clientInfo${v ? ` ${v}` : ''})` },
   { family: 'claude-code', clientName: /^claude-code$/i, label: (_m, v) => `Claude Code ${v ?? ''}`.trim() },
   { family: 'chatgpt', clientName: /^openai-mcp$/i, label: () => 'ChatGPT' },
   { family: 'cursor', clientName: /^cursor-vscode$/i, label: () => 'Cursor' },
   { family: 'vscode', clientName: /^Visual Studio Code/i, label: () => 'VS Code' },
-  { family: 'mcp-remote', clientName: /\(via mcp-remote/i, label: () => 'mcp-remote' },
   { family: 'mcp-inspector', clientName: /inspector/i, label: () => 'MCP Inspector' },
   { family: 'browser', userAgent: /^Mozilla\//, label: () => 'Browser' },
 ];

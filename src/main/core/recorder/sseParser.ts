@@ -26,6 +26,8 @@ export class SseParser {
 
   push(chunk: Buffer | string): void {
     let text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    // Nothing decoded yet (an empty chunk, or only part of a character): keep a pending CR.
+    if (text === '') return;
     // A CRLF split across chunks: the LF belongs to the CR already handled.
     if (this.sawCR && text.startsWith('\n')) text = text.slice(1);
     this.sawCR = false;
