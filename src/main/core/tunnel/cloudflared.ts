@@ -97,7 +97,7 @@ export class CloudflaredProvider implements TunnelProvider {
       child.stderr!.on('data', onOutput);
       child.once('error', onError);
       signal.addEventListener('abort', onAbort, { once: true });
-      void exited.then((reason) => fail(new TunnelError('exited', reason, !/config\.ya?ml/.test(log))));
+      void exited.then((reason) => fail(new TunnelError('exited', reason, true)));
     });
     // Keep draining its output so the pipe never fills and blocks it.
     child.stdout!.resume();
