@@ -77,7 +77,7 @@ async function runProbe(origin: string, probe: (typeof PROBES)[number], deps: Ch
     return { ...base, outcome: 'unexpected', status, arrived, ms, detail: `answered ${status}, but the request never reached the inspector: the URL leads somewhere else` };
   } catch (err) {
     const ms = Math.round(performance.now() - started);
-    return { ...base, outcome: 'unreachable', arrived: deps.selfChecks.arrived(mark.id), ms, detail: `no answer: ${networkErrorText(err)}` };
+    return { ...base, outcome: 'unreachable', arrived: deps.selfChecks.arrived(mark.id), ms, detail: networkErrorText(err) };
   } finally {
     deps.selfChecks.forget(mark.id);
   }

@@ -235,8 +235,9 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
     const report = await checkReachability(tunnel.url, deps);
     if (this.tunnel !== tunnel) return; // went down meanwhile; the next `up` checks again
     this.update({ reachability: report });
-    const probes = report.probes.map((p) => `${p.as} ${p.outcome}${p.status ? ` ${p.status}` : ''} in ${p.ms} ms`).join('; ');
-    this.note('reachability', report.verdict === 'reachable' && report.dns.outcome === 'public-ipv4' ? 'info' : 'warn', `Reachability of ${report.url}: ${report.verdict} (${probes}). ${report.dns.detail}.${report.advice.length ? ` ${report.advice.join('. ')}.` : ''}`);
+    const probes = report.probes.map((p) => `${p.as}: ${p.outcome === 'unreachable' ? p.detail : `${p.outcome} ${p.status}`} in ${p.ms} ms`).join('; ');
+    const advice = report.advice.length ? ` ${report.advice.join('. ')}.` : '';
+    this.note('reachability', report.verdict === 'reachable' && report.dns.outcome === 'public-ipv4' ? 'info' : 'warn', `Reachability of ${report.url}: ${report.verdict} (${probes}).${advice}`);
     if (report.probes.some((p) => p.as === 'browser' && p.outcome === 'interstitial')) {
       const interstitial = await this.describeInterstitial(tunnel, deps);
       if (this.tunnel !== tunnel) return;
