@@ -97,10 +97,8 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
     await tunnel?.close();
     await this.running;
     this.inFlight.clear();
-    if (this.current.state !== 'off' && this.current.state !== 'failed') {
-      this.hooks.onPublicUrl(undefined);
-      this.transition('off', 'Tunnel closed', { publicUrl: undefined, mcpUrl: undefined, pasteHint: undefined });
-    }
+    this.hooks.onPublicUrl(undefined);
+    if (this.current.state !== 'off') this.transition('off', 'Tunnel closed', { publicUrl: undefined, mcpUrl: undefined, pasteHint: undefined, failure: undefined, saturated: false, inFlight: 0, idle: undefined });
   }
 
   /** Runs the reachability check and the SSE self-test again (the "check now" button). */
