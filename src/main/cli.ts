@@ -8,6 +8,8 @@ import { InvalidRulesError, parseRules } from './core/proxy/rules';
 import type { Rule } from '../shared/rules';
 import { capturesCommand, CommandError, exportCommand, formatExchange, importCommand, replayCommand } from './captureCommands';
 import { capturesDir, defaultDataDir } from './core/dataDir';
+import { LOCALTUNNEL_SUBDOMAIN, type TunnelOptions } from './core/tunnel';
+import { TUNNEL_PROVIDERS, type TunnelNote, type TunnelProviderId } from '../shared/tunnel';
 
 // Headless entry: `serve` starts the inspector without Electron. Flags are a public contract:
 // users' scripts call them, so add new ones rather than renaming these.
@@ -29,6 +31,13 @@ serve options:
   --port <n>            Port to listen on (default ${DEFAULT_PORT}); the MCP endpoint is http://127.0.0.1:<n>/mcp
   --host <addr>         Address to bind (default 127.0.0.1)
   --public-url <url>    Public origin clients use (e.g. a tunnel URL); issuer and resource URLs follow it
+  --tunnel <provider>   Open a public tunnel to the front door: localtunnel, cloudflared, ngrok,
+                        manual (your own --public-url, checked from outside) or none (default)
+  --tunnel-host <url>   localtunnel: your own tunnel server (default https://localtunnel.me)
+  --subdomain <name>    localtunnel: the subdomain to ask for (--tunnel-host and --subdomain
+                        alone imply --tunnel localtunnel)
+  --ngrok-authtoken <t> ngrok: the auth token (default: NGROK_AUTHTOKEN)
+  --ngrok-domain <name> ngrok: your reserved or free static domain
   --profile <preset>    Behaviour preset (default spec): ${PRESETS.map((p) => p.id).join(', ')}
   --consent <mode>      manual (consent page, default) or auto (approve at once, for tests and demos)
   --upstream <url>      Proxy to your own MCP server instead of the built-in reference server
@@ -60,6 +69,49 @@ function parsePublicUrl(value: string | undefined): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--public-url must use http or https, got "${url.protocol}"`);
   return url.origin;
+}
+
+function parseHttpUrl(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${flag} must be an absolute http(s) URL, got "${value}"`);
+  return url.origin;
+}
+
+/**
+ * The tunnel from the flags. None unless asked for: a tunnel publishes this machine's server
+ * on the internet (and localtunnel's leg to its server is unencrypted), so it is opt-in.
+ */
+function parseTunnel(values: { tunnel?: string; 'tunnel-host'?: string; subdomain?: string; 'public-url'?: string; 'ngrok-authtoken'?: string; 'ngrok-domain'?: string }): TunnelOptions | undefined {
+  const named = values.tunnel;
+  if (named !== undefined && !(TUNNEL_PROVIDERS as readonly string[]).includes(named)) {
+    throw new UsageError(`--tunnel must be one of ${TUNNEL_PROVIDERS.join(', ')}, got "${named}"`);
+  }
+  const localtunnelFlags = values['tunnel-host'] !== undefined || values.subdomain !== undefined;
+  const provider = (named ?? (localtunnelFlags ? 'localtunnel' : 'none')) as TunnelProviderId;
+  if (localtunnelFlags && provider !== 'localtunnel') throw new UsageError(`--tunnel-host and --subdomain apply to --tunnel localtunnel, not ${provider}`);
+  if ((values['ngrok-authtoken'] !== undefined || values['ngrok-domain'] !== undefined) && provider !== 'ngrok') throw new UsageError(`--ngrok-authtoken and --ngrok-domain apply to --tunnel ngrok, not ${provider}`);
+  if (values.subdomain !== undefined && !LOCALTUNNEL_SUBDOMAIN.test(values.subdomain)) {
+    throw new UsageError(`--subdomain must be 4 to 63 lowercase letters, digits or inner hyphens (localtunnel's rule), got "${values.subdomain}"`);
+  }
+  if (provider === 'manual' && values['public-url'] === undefined) throw new UsageError('--tunnel manual needs --public-url <your public https URL that forwards to this port>');
+  if (values['public-url'] !== undefined && provider !== 'manual' && provider !== 'none') {
+    throw new UsageError(`--public-url names your own public URL: use it alone or with --tunnel manual; --tunnel ${provider} brings its own`);
+  }
+  if (provider === 'none') return undefined;
+  return {
+    provider,
+    host: parseHttpUrl('--tunnel-host', values['tunnel-host']),
+    subdomain: values.subdomain,
+    publicUrl: values['public-url'],
+    authtoken: values['ngrok-authtoken'],
+    domain: values['ngrok-domain'],
+  };
 }
 
 function parseBodyCap(value: string | undefined): number | undefined {
@@ -114,6 +166,11 @@ async function serve(argv: string[]): Promise<void> {
       'body-cap': { type: 'string' },
       'capture-name': { type: 'string' },
       'data-dir': { type: 'string' },
+      tunnel: { type: 'string' },
+      'tunnel-host': { type: 'string' },
+      subdomain: { type: 'string' },
+      'ngrok-authtoken': { type: 'string' },
+      'ngrok-domain': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -124,6 +181,7 @@ async function serve(argv: string[]): Promise<void> {
   }
   const consent = values.consent;
   if (consent !== undefined && consent !== 'manual' && consent !== 'auto') throw new UsageError(`--consent must be "manual" or "auto", got "${consent}"`);
+  const tunnel = parseTunnel(values);
 
   const inspector = await Inspector.create({
     port: parsePort(values.port),
@@ -138,6 +196,7 @@ async function serve(argv: string[]): Promise<void> {
     captureDir: values['no-capture'] ? undefined : capturesDir(values['data-dir'] ?? defaultDataDir()),
     captureName: values['capture-name'],
     bodyCap: parseBodyCap(values['body-cap']),
+    tunnel,
   });
   const info = await inspector.start();
   const profile = values.profile ?? 'spec';
@@ -156,11 +215,20 @@ async function serve(argv: string[]): Promise<void> {
       ];
   if (inspector.rules.length) lines.push(`  Rules:                           ${inspector.rules.length} from ${values.rules}`);
   lines.push(`  Capture:                         ${info.captureId ? `${info.captureId} in ${inspector.captures!.root}` : 'off (--no-capture)'}`);
+  if (tunnel) lines.push(`  Tunnel:                          ${tunnel.provider} (its progress follows as [tunnel] lines)`);
   lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. Press Ctrl-C to stop.`, '');
   process.stdout.write(lines.join('\n'));
   inspector.recorder.on('event', (event) => {
     if (event.type === 'exchange:end') process.stdout.write(`${formatExchange(event.exchange)}\n`);
   });
+  // The tunnel's timeline: what happened while starting, then each change as it comes.
+  const printNote = (note: TunnelNote) => {
+    process.stdout.write(`[tunnel] ${note.text}\n`);
+    const status = inspector.tunnelStatus;
+    if (note.kind === 'state' && status.state === 'up' && status.pasteHint) process.stdout.write(`Paste into Claude.ai:  ${status.pasteHint}\n`);
+  };
+  inspector.tunnelStatus.notes.forEach(printNote);
+  inspector.on('tunnel:note', printNote);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,14 +1,17 @@
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../shared/profile';
 import type { HttpHeaders } from '../../shared/exchange';
 import type { BreakpointEdits, Rule } from '../../shared/rules';
 import type { ToggleSelection } from '../../shared/toggles';
+import type { TunnelNote, TunnelStatus } from '../../shared/tunnel';
 import { toggleOption } from './proxy/toggles';
 import { FrontDoor } from './proxy/frontDoor';
 import { CaptureStore, type CaptureAttachment } from './recorder/captureStore';
 import { Recorder } from './recorder/recorder';
 import { ReferenceServer, type ReferenceServerOptions } from './server';
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH } from './server/urls';
+import { TunnelSupervisor, type TunnelOptions } from './tunnel';
 
 export interface InspectorOptions extends ReferenceServerOptions {
   /** Port of the front door (default 7420); 0 picks a free one. */
@@ -26,6 +29,16 @@ export interface InspectorOptions extends ReferenceServerOptions {
   /** Record every exchange into a capture under this folder (the CLI and app pass the data dir's). */
   captureDir?: string;
   captureName?: string;
+  /** A public tunnel to open once the front door listens (none by default). */
+  tunnel?: TunnelOptions;
+}
+
+/** What the inspector emits besides the recorder's exchange events. */
+export interface InspectorEvents {
+  /** The tunnel changed state (starting, up, reconnecting, failed, off). */
+  'tunnel:state': [TunnelStatus];
+  /** A line for the timeline: a state change or a finding of the tunnel checks. */
+  'tunnel:note': [TunnelNote, TunnelStatus];
 }
 
 export const DEFAULT_PORT = 7420;
@@ -57,8 +70,13 @@ export class PortInUseError extends Error {
  * the front door (proxy + recorder); behind it is the built-in reference server on a private
  * loopback port, or the developer's own server.
  */
-export class Inspector {
+export class Inspector extends EventEmitter<InspectorEvents> {
   readonly recorder = new Recorder();
+  /**
+   * The public tunnel to the front door (never to the control API). Its public URL becomes
+   * the reference server's `publicUrl` the moment it is known, and goes back when it closes.
+   */
+  readonly tunnel = new TunnelSupervisor({ onPublicUrl: (url) => this.usePublicUrl(url), mcpPath: MCP_ENDPOINT_PATH });
   /** The user's own rules (rules file, rules editor). */
   rules: Rule[];
   /** The option chosen for each toggle that is not at its default. */
@@ -76,8 +94,16 @@ export class Inspector {
     readonly server: ReferenceServer,
     private readonly options: InspectorOptions,
   ) {
+    super();
     this.rules = options.rules ?? [];
     if (options.captureDir) this.captures = new CaptureStore(options.captureDir);
+    this.tunnel.on('state', (status) => this.emit('tunnel:state', status));
+    this.tunnel.on('note', (note, status) => this.emit('tunnel:note', note, status));
+    // The tunnel counts what came through it (queueing, "nothing arrived") from the one event stream.
+    this.recorder.on('event', (event) => {
+      if (event.type === 'exchange:start') this.tunnel.observeStart(event.exchange);
+      else if (event.type === 'exchange:end') this.tunnel.observeEnd(event.exchange);
+    });
   }
 
   static async create(options: InspectorOptions = {}): Promise<Inspector> {
@@ -95,6 +121,7 @@ export class Inspector {
       bodyCap: this.options.bodyCap,
       rules: () => [...[...this.toggleRules.values()].flat(), ...this.rules],
       publicUrl: () => this.server.publicUrl,
+      selfCheck: this.tunnel.selfChecks.claim,
     });
     const requested = this.options.port ?? DEFAULT_PORT;
     let address: AddressInfo;
@@ -118,7 +145,33 @@ export class Inspector {
       upstreamIsBuiltIn: builtIn,
       captureId: this.detachCapture?.writer.id,
     };
+    const tunnel = this.options.tunnel;
+    if (tunnel && tunnel.provider !== 'none') await this.tunnel.start({ host, port: address.port }, tunnel);
     return this.listening;
+  }
+
+  /** Opens (or replaces) the public tunnel; its progress arrives as 'tunnel:state' events. */
+  async openTunnel(options: TunnelOptions): Promise<void> {
+    if (!this.listening) throw new Error('The inspector is not running');
+    if (options.provider === 'none') return this.tunnel.stop();
+    await this.tunnel.start({ host: this.listening.host, port: this.listening.port }, options);
+  }
+
+  closeTunnel(): Promise<void> {
+    return this.tunnel.stop();
+  }
+
+  get tunnelStatus(): TunnelStatus {
+    return this.tunnel.status;
+  }
+
+  /** The tunnel's URL while it is up, else the configured public URL (or none: derived per request). */
+  private usePublicUrl(url: string | undefined): void {
+    this.server.publicUrl = url ?? this.options.publicUrl;
+    if (!this.listening) return;
+    const local = `http://${this.listening.host.includes(':') ? `[${this.listening.host}]` : this.listening.host}:${this.listening.port}`;
+    const origin = this.server.publicUrl ? new URL(this.server.publicUrl).origin : local;
+    this.listening = { ...this.listening, mcpUrl: `${origin}${MCP_ENDPOINT_PATH}`, legacySseUrl: `${origin}${LEGACY_SSE_PATH}`, publicOrigin: origin };
   }
 
   /**
@@ -180,6 +233,7 @@ export class Inspector {
   }
 
   async stop(): Promise<void> {
+    await this.tunnel.stop();
     await this.frontDoor?.close();
     this.detachCapture?.();
     this.detachCapture = undefined;

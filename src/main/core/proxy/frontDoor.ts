@@ -29,6 +29,11 @@ export interface FrontDoorOptions {
   rules?: () => Rule[];
   /** The public origin (a tunnel), when known: what the upstream's origin is rewritten to. */
   publicUrl?: () => string | undefined;
+  /**
+   * Recognises the inspector's own checks through the tunnel (by a secret marker): they are
+   * recorded as simulated, or answered here without going upstream when `respond` is set.
+   */
+  selfCheck?: (req: IncomingMessage) => { respond?: (res: ServerResponse) => void } | undefined;
 }
 
 /** A recorded request to send again (see FrontDoor.replay). */
@@ -153,6 +158,8 @@ export class FrontDoor {
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const check = this.options.selfCheck?.(req);
+    if (check?.respond) return check.respond(res);
     const replayOf = this.takeReplayMarker(req);
     const recording = this.recorder.start({
       method: req.method ?? 'GET',
@@ -161,6 +168,7 @@ export class FrontDoor {
       headers: { ...req.headers },
       address: req.socket.remoteAddress,
       replayOf,
+      simulated: check ? true : undefined,
     });
     const requestBody = await readRequestBody(req);
     if (requestBody.complete) recording.requestComplete(requestBody.prefix.length ? bodyRecord(requestBody.prefix) : undefined);
