@@ -8,6 +8,7 @@ import httpProxy from 'http-proxy';
 import { randomUUID } from 'node:crypto';
 import type { ExchangeErrorKind, ExchangeEvent, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
 import type { BreakpointEdits, Rule, Step } from '../../../shared/rules';
+import { SIMULATION_HEADER } from '../../../shared/simulator';
 import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { SseParser, type ParsedSse } from '../recorder/sseParser';
@@ -154,6 +155,7 @@ export class FrontDoor {
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const replayOf = this.takeReplayMarker(req);
+    const simulationRun = takeSimulationMarker(req);
     const recording = this.recorder.start({
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -161,6 +163,7 @@ export class FrontDoor {
       headers: { ...req.headers },
       address: req.socket.remoteAddress,
       replayOf,
+      ...(simulationRun ? { simulated: true, simulationRun } : {}),
     });
     const requestBody = await readRequestBody(req);
     if (requestBody.complete) recording.requestComplete(requestBody.prefix.length ? bodyRecord(requestBody.prefix) : undefined);
@@ -734,3 +737,14 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The simulator names its run in a header; the exchange is marked simulated and the header is
+ * not forwarded (the upstream sees what the real client would send). Anyone can set it: it
+ * only labels traffic, it grants nothing.
+ */
+function takeSimulationMarker(req: IncomingMessage): string | undefined {
+  const marker = req.headers[SIMULATION_HEADER];
+  delete req.headers[SIMULATION_HEADER];
+  return typeof marker === 'string' && marker ? marker.slice(0, 100) : undefined;
+}
