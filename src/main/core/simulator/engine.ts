@@ -203,8 +203,9 @@ class ReplayRun {
       case 'terminate': {
         verdict.outcome = 'fail';
         if (this.sessionId) await this.sendDelete(verdict.requests).catch(() => undefined);
-        verdict.message = `would terminate: ${what}${because}${this.sessionId ? '; DELETE sent to end the session' : ''}`;
-        this.end ??= { kind: 'terminate', step: verdict.step, message: `would terminate: ${what}${because}` };
+        const request = verdict.title.replace(/\s*\(.*\)$/, ''); // "GET /mcp (SSE stream)" → "GET /mcp"
+        verdict.message = `would terminate: ${request} ${what}${because}${this.sessionId ? '; DELETE sent to end the session' : ''}`;
+        this.end ??= { kind: 'terminate', step: verdict.step, message: `would terminate: ${request} ${what}${because}` };
         return false;
       }
       case 'fail':
