@@ -135,6 +135,20 @@ describe('what a profile does on the wire', () => {
     expect(result.steps.find((s) => s.step === 'oauth.authorize')?.outcome).toBe('warn');
   });
 
+  it('treats a 200 on the unauthenticated first request as "no auth needed" and skips OAuth', async () => {
+    running = await startInspector({ preset: 'no-auth' });
+    for (const client of ['claude-ai@2025-06', 'claude-ai@2026-03', 'claude-ai@2026-09']) {
+      const result = await running.inspector.simulate(client);
+      expect(result.summary, client).toBe('connected and listed 5 tools');
+      expect(result.steps.some((s) => s.step.startsWith('oauth.')), client).toBe(false);
+    }
+    // Claude Code 1.0.108 forces OAuth whatever the server says: with no metadata it falls back
+    // to /register, /authorize and /token on the origin (which this server happens to serve).
+    const forced = await running.inspector.simulate('claude-code@1.0.108');
+    expect(forced.steps.find((s) => s.step === 'oauth.as')?.message).toContain('using the default endpoints');
+    expect(forced.steps.some((s) => s.step === 'oauth.register')).toBe(true);
+  });
+
   it('says clearly when nothing listens at the URL', async () => {
     running = await startInspector({ preset: 'spec' });
     const port = running.info.port;

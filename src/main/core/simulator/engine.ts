@@ -114,6 +114,8 @@ class ReplayRun {
   private transport: ReplayProfile['transport'];
   private challenge?: Challenge;
   private oauthRan = false;
+  /** The server answered without asking for a token: OAuth steps are skipped. */
+  private authless = false;
   private nextId = 0;
   private legacy?: { endpoint: string; waiting: Map<string | number, (answer: JsonRpcAnswer) => void> };
   private readonly redirectUri: string;
@@ -187,8 +189,11 @@ class ReplayRun {
   private async apply(verdict: StepVerdict, reaction: Reaction, what: string): Promise<boolean> {
     const because = reaction.because ? ` (${reaction.because})` : '';
     switch (reaction.do) {
-      case 'continue':
       case 'authless':
+        this.authless = true;
+        verdict.message ||= `${what}${because}`;
+        return true;
+      case 'continue':
         verdict.message ||= `${what}${because}`;
         return true;
       case 'warn':
@@ -285,7 +290,7 @@ class ReplayRun {
   }
 
   private async oauth(stepId: string, challenge: Challenge | undefined): Promise<boolean> {
-    if (this.oauthRan) return true;
+    if (this.oauthRan || this.authless) return true;
     this.oauthRan = true;
     const outcome = await runOAuth({
       profile: this.profile,
