@@ -10,6 +10,7 @@ import { capturesCommand, CommandError, exportCommand, formatExchange, importCom
 import { capturesDir, defaultDataDir } from './core/dataDir';
 import { LOCALTUNNEL_SUBDOMAIN, type TunnelOptions } from './core/tunnel';
 import { TUNNEL_PROVIDERS, type TunnelNote, type TunnelProviderId } from '../shared/tunnel';
+import { ClientWouldFail, scenarioCommand, simulateCommand } from './simulateCommands';
 
 // Headless entry: `serve` starts the inspector without Electron. Flags are a public contract:
 // users' scripts call them, so add new ones rather than renaming these.
@@ -25,6 +26,18 @@ Commands:
   import <file.har> [--name <name>]       Add a HAR file as a capture
   replay <capture> <exchange-id> [--to <origin>]
                                           Send a recorded request again (default to http://127.0.0.1:${DEFAULT_PORT})
+  simulate --client <id> --url <url> [--json] [--header "Name: value"]... [--timeout <ms>] [--strict] [--requests]
+                                          Replay a real client's handshake against a server; exits 1 when
+                                          that client would fail (--strict: also on warnings)
+  simulate --list [--json]                The client profiles: ids like claude-ai@2025-06, or a family
+                                          name (claude-ai) for its default variant
+  scenario list [--json]                  The bug-report library (reference/001-003)
+  scenario run <id|file.json> [--json] [--fixed] [--no-capture]
+                                          Start an inspector that misbehaves as the scenario says, simulate
+                                          its client through it; exits 1 unless the client fails where the
+                                          reference says (--fixed: unless it connects with the fix)
+  scenario export <id> <file.json> [--no-run] [--raw]
+                                          Write a scenario as a file, with a fresh run (secrets redacted)
   Every command takes --data-dir <dir> (default: MCP_INSPECTOR_DATA_DIR or the per-user app data folder).
 
 serve options:
@@ -263,6 +276,10 @@ export async function main(argv: string[]): Promise<void> {
         return await importCommand(rest, print);
       case 'replay':
         return await replayCommand(rest, print);
+      case 'simulate':
+        return await simulateCommand(rest, print);
+      case 'scenario':
+        return await scenarioCommand(rest, print);
       case undefined:
       case '-h':
       case '--help':
@@ -273,7 +290,7 @@ export async function main(argv: string[]): Promise<void> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (err) {
-    const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError || err instanceof CommandError;
+    const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError || err instanceof CommandError || err instanceof ClientWouldFail;
     const message = (err as Error)?.message ?? String(err);
     if (known || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       process.stderr.write(`Error: ${message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);

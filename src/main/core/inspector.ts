@@ -12,6 +12,8 @@ import { Recorder } from './recorder/recorder';
 import { ReferenceServer, type ReferenceServerOptions } from './server';
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH } from './server/urls';
 import { TunnelSupervisor, type TunnelOptions } from './tunnel';
+import type { ClientProfile, SimulationResult } from '../../shared/simulator';
+import { profileById, simulate, type SimulateOptions } from './simulator';
 
 export interface InspectorOptions extends ReferenceServerOptions {
   /** Port of the front door (default 7420); 0 picks a free one. */
@@ -221,6 +223,24 @@ export class Inspector extends EventEmitter<InspectorEvents> {
       headers: { ...original.request.headers, ...edits.headers },
       body,
     });
+  }
+
+  /**
+   * Runs a client profile through this inspector's front door (or at `options.url`), so its
+   * traffic is recorded like a real client's, marked simulated. With the built-in server, a
+   * client's Client ID Metadata Document is handed to it directly instead of being fetched
+   * from the client's real host (claude.ai, vscode.dev), which an offline run cannot reach.
+   */
+  async simulate(client: ClientProfile | string, options: Partial<SimulateOptions> = {}): Promise<SimulationResult> {
+    if (!this.listening) throw new Error('The inspector is not running');
+    const profile = typeof client === 'string' ? profileById(client) : client;
+    const url = options.url ?? (profile.transport === 'legacy-sse' ? this.listening.legacySseUrl : this.listening.mcpUrl);
+    const builtIn = !this.options.upstream;
+    const hooks = {
+      ...options.hooks,
+      ...(builtIn ? { onClientMetadataDocument: (clientId: string, document: Record<string, unknown>) => this.server.authorizationServer.rememberClientMetadataDocument(clientId, document) } : {}),
+    };
+    return simulate(profile, { ...options, url, hooks });
   }
 
   /** Lets an exchange paused at a breakpoint go on, with edits. False when it isn't paused. */

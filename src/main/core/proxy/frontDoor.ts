@@ -8,6 +8,7 @@ import httpProxy from 'http-proxy';
 import { randomUUID } from 'node:crypto';
 import type { ExchangeErrorKind, ExchangeEvent, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
 import type { BreakpointEdits, Rule, Step } from '../../../shared/rules';
+import { SIMULATION_HEADER } from '../../../shared/simulator';
 import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { SseParser, type ParsedSse } from '../recorder/sseParser';
@@ -161,6 +162,7 @@ export class FrontDoor {
     const check = this.options.selfCheck?.(req);
     if (check?.respond) return check.respond(res);
     const replayOf = this.takeReplayMarker(req);
+    const simulationRun = takeSimulationMarker(req);
     const recording = this.recorder.start({
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -168,7 +170,8 @@ export class FrontDoor {
       headers: { ...req.headers },
       address: req.socket.remoteAddress,
       replayOf,
-      simulated: check ? true : undefined,
+      // The inspector's own checks (tunnel self-test) and simulator runs are marked simulated.
+      ...(simulationRun ? { simulated: true, simulationRun } : check ? { simulated: true } : {}),
     });
     const requestBody = await readRequestBody(req);
     if (requestBody.complete) recording.requestComplete(requestBody.prefix.length ? bodyRecord(requestBody.prefix) : undefined);
@@ -757,3 +760,14 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The simulator names its run in a header; the exchange is marked simulated and the header is
+ * not forwarded (the upstream sees what the real client would send). Anyone can set it: it
+ * only labels traffic, it grants nothing.
+ */
+function takeSimulationMarker(req: IncomingMessage): string | undefined {
+  const marker = req.headers[SIMULATION_HEADER];
+  delete req.headers[SIMULATION_HEADER];
+  return typeof marker === 'string' && marker ? marker.slice(0, 100) : undefined;
+}
