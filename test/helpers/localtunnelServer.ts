@@ -205,8 +205,16 @@ const localhostAgent = new UndiciAgent({
     },
   },
 });
-export const tunnelFetch = ((input: string | URL | Request, init?: RequestInit) =>
-  undiciFetch(input as never, { ...(init as object), dispatcher: localhostAgent } as never)) as unknown as typeof fetch;
+export const tunnelFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+  // A global Request comes from Node's bundled undici, which the undici package doesn't take as
+  // its own: pass its parts instead.
+  if (input instanceof Request) {
+    const body = input.method === 'GET' || input.method === 'HEAD' ? undefined : await input.arrayBuffer();
+    init = { method: input.method, headers: input.headers, body, redirect: input.redirect, signal: input.signal, ...init };
+    input = input.url;
+  }
+  return undiciFetch(input as never, { ...(init as object), dispatcher: localhostAgent } as never);
+}) as unknown as typeof fetch;
 
 /** What DNS would say for test tunnel names: loopback. */
 export const localhostResolveIPv4 = async (hostname: string): Promise<string[]> => (hostname.endsWith('localhost') ? ['127.0.0.1'] : []);

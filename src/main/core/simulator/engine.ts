@@ -18,6 +18,8 @@ export interface SimulateOptions {
   /** Headers the user configured for this server (`X-API-Key`): sent unless the client ignores them. */
   headers?: Record<string, string>;
   hooks?: OAuthHooks;
+  /** How requests go out (default: global fetch); e.g. a fetch that resolves a tunnel's host names. */
+  fetch?: typeof fetch;
 }
 
 /** Bad input a user can cause: a URL that isn't one, an unknown client. */
@@ -128,7 +130,7 @@ class ReplayRun {
   ) {
     this.url = checkUrl(options.url);
     this.runId = options.runId ?? randomUUID();
-    this.wire = new Wire({ runId: this.runId, timeoutMs: options.timeoutMs ?? 10_000, browserOrigin: profile.browserOrigin });
+    this.wire = new Wire({ runId: this.runId, timeoutMs: options.timeoutMs ?? 10_000, browserOrigin: profile.browserOrigin, fetch: options.fetch });
     this.era = profile.protocol.era;
     this.transport = profile.transport;
     // Loopback ports and per-connector ids are chosen at run time by the real clients too.

@@ -45,6 +45,7 @@ export interface WireOptions {
   timeoutMs: number;
   /** The page origin of a browser client (MCP Inspector): CORS applies to other origins. */
   browserOrigin?: string;
+  fetch?: typeof fetch;
 }
 
 /** Headers a page may send without a preflight (Fetch standard, CORS-safelisted request headers). */
@@ -106,7 +107,7 @@ export class Wire {
     if (browserOrigin && !request.navigation) headers.Origin = browserOrigin;
     let response: Response;
     try {
-      response = await fetch(request.url, { method: request.method, headers, body: request.body, redirect: 'manual', signal: controller.signal });
+      response = await (this.options.fetch ?? fetch)(request.url, { method: request.method, headers, body: request.body, redirect: 'manual', signal: controller.signal });
     } catch (err) {
       clearTimeout(timer);
       throw controller.signal.aborted && controller.signal.reason instanceof WireError ? controller.signal.reason : err;

@@ -114,7 +114,7 @@ export async function runSdk(profile: SdkProfile, options: SimulateOptions): Pro
   const started = performance.now();
   const url = checkUrl(options.url);
   const runId = options.runId ?? randomUUID();
-  const wire = new Wire({ runId, timeoutMs: options.timeoutMs ?? 10_000 });
+  const wire = new Wire({ runId, timeoutMs: options.timeoutMs ?? 10_000, fetch: options.fetch });
   const sdk = await loadSdk(profile);
   const redirectUri = profile.redirectUri.replace('{port}', String(49152 + Math.floor(Math.random() * 16000)));
   const provider = new SimulatorOAuthProvider(redirectUri, JSON.parse(JSON.stringify(profile.clientMetadata).replaceAll('{redirect_uri}', redirectUri)));
@@ -137,7 +137,7 @@ export async function runSdk(profile: SdkProfile, options: SimulateOptions): Pro
     current.push(entry);
     const t0 = performance.now();
     try {
-      const response = await fetch(new Request(request, { headers }));
+      const response = await (options.fetch ?? fetch)(new Request(request, { headers }));
       entry.status = response.status;
       return response;
     } catch (err) {
