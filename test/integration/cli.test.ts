@@ -54,7 +54,7 @@ describe('CLI serve', () => {
   });
 
   it('starts the reference server, prints what listens where, and stops cleanly on Ctrl-C', async () => {
-    const served = runCli(['serve', '--port', '0', '--consent', 'auto']);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--consent', 'auto']);
     children.push(served.child);
     const port = await listeningPort(served);
     expect(served.stdout()).toContain(`MCP endpoint (Streamable HTTP):  http://127.0.0.1:${port}/mcp`);
@@ -71,7 +71,7 @@ describe('CLI serve', () => {
   });
 
   it('names the metadata after --public-url and applies --profile', async () => {
-    const served = runCli(['serve', '--port', '0', '--public-url', 'https://demo.example.com/ignored-path', '--profile', 'no-auth']);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--public-url', 'https://demo.example.com/ignored-path', '--profile', 'no-auth']);
     children.push(served.child);
     const port = await listeningPort(served);
     expect(served.stdout()).toContain('https://demo.example.com/mcp');
@@ -89,7 +89,7 @@ describe('CLI serve', () => {
     blocker = createServer();
     await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
-    const served = runCli(['serve', '--port', String(port)]);
+    const served = runCli(['serve', '--ui-port', '0', '--port', String(port)]);
     children.push(served.child);
     expect(await served.exited).toBe(1);
     expect(served.stderr()).toContain(`Port ${port} is already in use`);
@@ -103,7 +103,7 @@ describe('CLI serve', () => {
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const rulesFile = join(dir, 'rules.json');
     await writeFile(rulesFile, JSON.stringify([{ id: 'get-501', description: 'GET /mcp answered 501', match: [{ type: 'method', methods: ['GET'] }, { type: 'path', glob: '/mcp' }], steps: [{ type: 'reply', status: 501, body: '{}' }] }]));
-    const served = runCli(['serve', '--port', '0', '--upstream', upstream.origin, '--rules', rulesFile]);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--upstream', upstream.origin, '--rules', rulesFile]);
     children.push(served.child);
     const port = await listeningPort(served);
     expect(served.stdout()).toContain(`proxying to ${upstream.origin}/`);
@@ -146,7 +146,7 @@ describe('CLI rules file validation', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mcp-inspector-cli-'));
     const rulesFile = join(dir, 'rules.json');
     await writeFile(rulesFile, JSON.stringify([{ id: 'x', steps: [{ type: 'reply', status: 200 }, { type: 'set-status', status: 204 }] }]));
-    const served = runCli(['serve', '--port', '0', '--rules', rulesFile]);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--rules', rulesFile]);
     expect(await served.exited).toBe(1);
     expect(served.stderr()).toContain('rules[0] (x): step 1 (reply) ends the exchange, so it must be the last step');
     await rm(dir, { recursive: true, force: true });
@@ -155,7 +155,7 @@ describe('CLI rules file validation', () => {
 
 describe('CLI captures, export, import, replay', () => {
   it('records a run, lists and shows it, exports redacted HAR, imports it back and replays an exchange', async () => {
-    const served = runCli(['serve', '--port', '0', '--capture-name', 'cli test run']);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--capture-name', 'cli test run']);
     const port = await listeningPort(served);
     try {
       const captureId = /Capture:\s+(\S+)/.exec(served.stdout())![1]!;
