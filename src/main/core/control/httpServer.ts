@@ -169,9 +169,12 @@ export class ControlHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const refused = this.allowedOrigin(req);
-    if (refused) return send(res, 403, `${refused}. Open the URL the inspector printed.\n`);
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const refused = this.allowedOrigin(req);
+    if (refused) {
+      const message = `${refused}. Open the URL the inspector printed.`;
+      return path.startsWith('/api/') ? sendJson(res, 403, { ok: false, error: { code: 'failed', message } }) : send(res, 403, `${message}\n`);
+    }
 
     if (path.startsWith('/api/')) {
       if (!this.authorized(req)) {
