@@ -65,9 +65,29 @@ describe('CLI serve', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
     });
     expect(response.status).toBe(401);
+    // The web UI's URL carries the token; the control API answers with it and only with it.
+    const ui = new URL(/Inspector UI[^\n]*\n\s+(http:\S+)/.exec(served.stdout())![1]!);
+    expect(ui.hostname).toBe('127.0.0.1');
+    expect(ui.port).not.toBe(String(port));
+    const command = (token?: string) =>
+      fetch(`${ui.origin}/api/commands/status`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    expect((await command()).status).toBe(401);
+    const status = (await (await command(ui.searchParams.get('token')!)).json()) as { result: { port: number } };
+    expect(status.result.port).toBe(port);
     served.child.kill('SIGINT');
     expect(await served.exited).toBe(0);
     expect(served.stdout()).toContain('SIGINT received, shutting down');
+  });
+
+  it('says which flag to change when the UI port is taken', async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
+    const uiPort = (blocker.address() as { port: number }).port;
+    const served = runCli(['serve', '--port', '0', '--ui-port', String(uiPort)]);
+    children.push(served.child);
+    expect(await served.exited).toBe(1);
+    expect(served.stderr()).toContain(`UI port ${uiPort} is already in use`);
+    expect(served.stderr()).toContain('--ui-port');
   });
 
   it('names the metadata after --public-url and applies --profile', async () => {
