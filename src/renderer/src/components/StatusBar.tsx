@@ -26,9 +26,7 @@ export function StatusBar() {
   useApp((s) => s.version); // counts follow the timeline
   if (!status) return <header className="status-bar">Connecting to the inspector…</header>;
   const { upstream, tunnel } = status;
-  const rows = model.order.map((id) => model.byId.get(id)!);
-  const failed = rows.filter((r) => r.error || (r.status ?? 0) >= 500).length;
-  const paused = rows.filter((r) => r.paused).length;
+  const { failed, paused } = model.counts;
   return (
     <header className="status-bar" aria-label="Status">
       <span className={`item health-${upstream.health}`} title={upstream.reason ?? ''} data-testid="upstream">
@@ -60,7 +58,7 @@ export function StatusBar() {
       </span>
       <span className="item">Capture: {source.capture ? <strong>{source.name} (opened)</strong> : (status.capture?.name ?? 'off')}</span>
       <span className="item counts" data-testid="counts">
-        {rows.length} exchanges{model.visible.length !== rows.length ? ` (${model.visible.length} shown)` : ''}
+        {model.size} exchanges{model.visible.length !== model.size ? ` (${model.visible.length} shown)` : ''}
         {failed > 0 && <span className="bad"> · {failed} failed</span>}
         {paused > 0 && <span className="paused-count"> · {paused} paused</span>}
       </span>

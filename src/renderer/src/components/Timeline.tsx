@@ -60,7 +60,7 @@ export function FilterBar({ inputRef }: { inputRef: React.RefObject<HTMLInputEle
   const setQuery = useApp((s) => s.setQuery);
   const model = useTimeline();
   const version = useApp((s) => s.version);
-  const families = useMemo(() => [...new Set(model.order.map((id) => model.byId.get(id)!.clientFamily))].sort(), [model, version]);
+  const families = useMemo(() => [...model.families].sort(), [model, version]);
   const select = (key: string, options: string[], label: string) => (
     <label className="filter-select">
       {label}
@@ -138,12 +138,12 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
             <span className="cell client">Client</span>
             <span className="cell session">Session</span>
           </div>
-          {model.order.length === 0 ? (
+          {model.size === 0 ? (
             <EmptyState status={status} capture={source.capture} />
           ) : visible.length === 0 ? (
             <div className="empty">
               <p>No exchange matches “{query}”.</p>
-              <p className="hint">Clear the filter (Esc in the filter box) to see all {model.order.length}.</p>
+              <p className="hint">Clear the filter (Esc in the filter box) to see all {model.size}.</p>
             </div>
           ) : (
             <VirtualList

@@ -39,6 +39,8 @@ const PHASE_ALIASES: Record<string, Phase> = {
   other: 'other',
 };
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const list = (raw: string) => raw.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean);
 
 const define = <V>(definition: FilterDefinition<V>): FilterDefinition<V> => definition;
@@ -55,29 +57,36 @@ export const FILTERS = [
     },
     test: (row, phases) => phases.includes(row.phase),
   }),
-  define<string[]>({
+  define<Array<(row: ExchangeSummary) => boolean>>({
     key: 'status',
     syntax: 'status:2xx,4xx,404,changed,pending',
     description: 'Status the client saw: a class, a code, "changed" (a rule or toggle changed it) or "pending"',
     parse(raw) {
       const values = list(raw);
       const bad = values.filter((v) => !/^[1-5](xx|\d\d)$/.test(v) && v !== 'changed' && v !== 'pending');
-      return bad.length ? { problem: `status takes 2xx, 404, changed or pending, not ${bad.join(', ')}` } : { value: values };
+      if (bad.length) return { problem: `status takes 2xx, 404, changed or pending, not ${bad.join(', ')}` };
+      // Each value becomes a number test once, so 100k rows cost no string work.
+      return {
+        value: values.map((v): ((row: ExchangeSummary) => boolean) => {
+          if (v === 'changed') return (row) => row.upstreamStatus !== undefined;
+          if (v === 'pending') return (row) => row.status === undefined;
+          if (v.endsWith('xx')) {
+            const hundreds = Number(v[0]);
+            return (row) => row.status !== undefined && Math.floor(row.status / 100) === hundreds;
+          }
+          const code = Number(v);
+          return (row) => row.status === code;
+        }),
+      };
     },
-    test: (row, values) =>
-      values.some((v) => {
-        if (v === 'changed') return row.upstreamStatus !== undefined;
-        if (v === 'pending') return row.status === undefined;
-        if (row.status === undefined) return false;
-        return v.endsWith('xx') ? String(row.status)[0] === v[0] : String(row.status) === v;
-      }),
+    test: (row, tests) => tests.some((test) => test(row)),
   }),
-  define<string[]>({
+  define<{ families: string[]; label: RegExp }>({
     key: 'client',
     syntax: 'client:claude-user,mcp-sdk',
     description: 'Client family or part of its name (Claude.ai discovery client, Claude-User, SDK, …)',
-    parse: (raw) => ({ value: list(raw) }),
-    test: (row, values) => values.some((v) => row.clientFamily === v || row.clientLabel.toLowerCase().includes(v)),
+    parse: (raw) => ({ value: { families: list(raw), label: new RegExp(list(raw).map(escapeRegExp).join('|') || '(?!)', 'i') } }),
+    test: (row, { families, label }) => families.includes(row.clientFamily) || label.test(row.clientLabel),
   }),
   define<string>({
     key: 'session',
@@ -91,8 +100,9 @@ export const FILTERS = [
     key: 'rpc',
     syntax: 'rpc:tools/call,initialize',
     description: 'JSON-RPC method the request carried (a trailing * matches a prefix: notifications/*)',
-    parse: (raw) => ({ value: list(raw) }),
-    test: (row, values) => values.some((v) => row.rpcMethods.some((m) => (v.endsWith('*') ? m.toLowerCase().startsWith(v.slice(0, -1)) : m.toLowerCase() === v))),
+    // Method names are case-sensitive in JSON-RPC: compared as written.
+    parse: (raw) => ({ value: raw.split(',').map((m) => m.trim()).filter(Boolean) }),
+    test: (row, values) => values.some((v) => row.rpcMethods.some((m) => (v.endsWith('*') ? m.startsWith(v.slice(0, -1)) : m === v))),
   }),
   define<string[]>({
     key: 'method',
@@ -148,8 +158,20 @@ export function parseQuery(query: string): ParsedQuery {
   return parsed;
 }
 
+/** Rows never change (a change is a new row object), so their lower-cased text is kept. */
+const rowTexts = new WeakMap<ExchangeSummary, string>();
+
 /** The row's own text that free words match without asking the core. */
 function rowText(row: ExchangeSummary): string {
+  let text = rowTexts.get(row);
+  if (text === undefined) {
+    text = computeRowText(row);
+    rowTexts.set(row, text);
+  }
+  return text;
+}
+
+function computeRowText(row: ExchangeSummary): string {
   return `${row.method} ${row.url} ${row.label} ${row.clientLabel} ${row.status ?? ''} ${row.sessionId ?? ''} ${row.rpcMethods.join(' ')} ${row.rpcTarget ?? ''}`.toLowerCase();
 }
 

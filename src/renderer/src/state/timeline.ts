@@ -7,15 +7,19 @@ import { matchesQuery, parseQuery, type FilterContext, type ParsedQuery } from '
 
 export class TimelineModel {
   readonly byId = new Map<string, ExchangeSummary>();
-  /** Ids in start order. */
-  order: string[] = [];
+  /** Rows in start order, and each id's place in it (filtering walks the array, not the map). */
+  private rows: ExchangeSummary[] = [];
+  private readonly position = new Map<string, number>();
   /** Ids passing the filter, in start order. */
   visible: string[] = [];
-  private visibleSet = new Set<string>();
+  /** 1 where the row at that position passes the filter. */
+  private mask = new Uint8Array(1024);
   private readonly merged = new Map<string, string>();
   query: ParsedQuery = parseQuery('');
   private searchHits?: ReadonlySet<string>;
-
+  /** Client families seen (for the filter menu), and counts kept as rows change. */
+  readonly families = new Set<string>();
+  readonly counts = { failed: 0, paused: 0 };
   readonly context: FilterContext;
 
   constructor() {
@@ -28,6 +32,15 @@ export class TimelineModel {
     };
   }
 
+  /** Ids in start order. */
+  get order(): string[] {
+    return this.rows.map((row) => row.id);
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
   resolveConnection(id: string): string {
     let current = id;
     for (let i = 0; i < 64; i++) {
@@ -38,29 +51,64 @@ export class TimelineModel {
     return current;
   }
 
+  private count(row: ExchangeSummary, sign: 1 | -1): void {
+    if (row.error || (row.status ?? 0) >= 500) this.counts.failed += sign;
+    if (row.paused) this.counts.paused += sign;
+  }
+
+  private reset(): void {
+    this.byId.clear();
+    this.position.clear();
+    this.rows = [];
+    this.visible = [];
+    this.families.clear();
+    this.counts.failed = 0;
+    this.counts.paused = 0;
+  }
+
+  /** Appends a row never seen before. */
+  private append(row: ExchangeSummary): number {
+    const at = this.rows.length;
+    this.rows.push(row);
+    this.position.set(row.id, at);
+    this.byId.set(row.id, row);
+    this.families.add(row.clientFamily);
+    this.count(row, 1);
+    if (at >= this.mask.length) {
+      const grown = new Uint8Array(this.mask.length * 2);
+      grown.set(this.mask);
+      this.mask = grown;
+    }
+    return at;
+  }
+
   /** Replaces everything (a fresh list from the core, or a capture opened). */
   load(rows: ExchangeSummary[]): void {
-    this.byId.clear();
-    this.order = [];
+    this.reset();
     for (const row of rows) {
-      if (!this.byId.has(row.id)) this.order.push(row.id);
-      this.byId.set(row.id, row);
+      const at = this.position.get(row.id);
+      if (at === undefined) this.append(row);
+      else this.replace(at, row);
     }
     this.refilter();
   }
 
+  private replace(at: number, row: ExchangeSummary): void {
+    this.count(this.rows[at]!, -1);
+    this.rows[at] = row;
+    this.byId.set(row.id, row);
+    this.families.add(row.clientFamily);
+    this.count(row, 1);
+  }
+
   /** Merges a list fetched while events were already flowing: the higher revision wins. */
   mergeList(rows: ExchangeSummary[]): void {
-    const known = new Set(this.order);
-    const fresh = rows.filter((row) => !known.has(row.id));
+    const newest = new Map(this.rows.map((row) => [row.id, row]));
     for (const row of rows) {
-      const current = this.byId.get(row.id);
-      if (!current || current.revision < row.revision) this.byId.set(row.id, row);
+      const current = newest.get(row.id);
+      if (!current || current.revision < row.revision) newest.set(row.id, row);
     }
-    // Rows the list knew and the events didn't yet go first: they started earlier.
-    this.order = [...fresh.map((r) => r.id), ...this.order];
-    this.order.sort((a, b) => this.byId.get(a)!.startedAt - this.byId.get(b)!.startedAt);
-    this.refilter();
+    this.load([...newest.values()].sort((a, b) => a.startedAt - b.startedAt));
   }
 
   /** Applies one batch of events. Returns whether anything changed. */
@@ -72,19 +120,17 @@ export class TimelineModel {
         switch (event.type) {
           case 'exchange': {
             const row = event.exchange;
-            const current = this.byId.get(row.id);
-            if (current && current.revision >= row.revision) break;
-            this.byId.set(row.id, row);
+            const at = this.position.get(row.id);
+            if (at !== undefined && this.rows[at]!.revision >= row.revision) break;
             changed = true;
             const passes = matchesQuery(row, this.query, this.context);
-            if (!current) {
-              this.order.push(row.id);
-              if (passes) {
-                this.visible.push(row.id);
-                this.visibleSet.add(row.id);
-              }
-            } else if (passes !== this.visibleSet.has(row.id)) {
-              needsRefilter = true; // membership changed: rebuild to keep the order
+            if (at === undefined) {
+              const added = this.append(row);
+              this.mask[added] = passes ? 1 : 0;
+              if (passes) this.visible.push(row.id);
+            } else {
+              this.replace(at, row);
+              if (passes !== (this.mask[at] === 1)) needsRefilter = true; // membership changed: rebuild to keep the order
             }
             break;
           }
@@ -94,10 +140,7 @@ export class TimelineModel {
             needsRefilter ||= this.query.filters.some((f) => f.definition.key === 'session');
             break;
           case 'cleared':
-            this.byId.clear();
-            this.order = [];
-            this.visible = [];
-            this.visibleSet = new Set();
+            this.reset();
             changed = true;
             break;
           default:
@@ -123,26 +166,28 @@ export class TimelineModel {
   }
 
   refilter(): void {
+    const { rows, mask, query, context } = this;
     const visible: string[] = [];
-    const trivial = this.query.filters.length === 0 && this.query.text.length === 0;
-    for (const id of this.order) {
-      if (trivial || matchesQuery(this.byId.get(id)!, this.query, this.context)) visible.push(id);
+    const trivial = query.filters.length === 0 && query.text.length === 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const passes = trivial || matchesQuery(row, query, context);
+      mask[i] = passes ? 1 : 0;
+      if (passes) visible.push(row.id);
     }
     this.visible = visible;
-    this.visibleSet = new Set(visible);
   }
 
   /** Rows of one connection (merges followed), in order. */
   connection(id: string): ExchangeSummary[] {
     const root = this.resolveConnection(id);
-    return this.order.map((i) => this.byId.get(i)!).filter((row) => row.connectionId !== undefined && this.resolveConnection(row.connectionId) === root);
+    return this.rows.filter((row) => row.connectionId !== undefined && this.resolveConnection(row.connectionId) === root);
   }
 
   /** Connections seen, newest activity first, with their row count. */
   connections(): Array<{ id: string; rows: number; last: number; client: string }> {
     const seen = new Map<string, { id: string; rows: number; last: number; client: string }>();
-    for (const id of this.order) {
-      const row = this.byId.get(id)!;
+    for (const row of this.rows) {
       if (!row.connectionId) continue;
       const root = this.resolveConnection(row.connectionId);
       const entry = seen.get(root) ?? { id: root, rows: 0, last: 0, client: row.clientLabel };
