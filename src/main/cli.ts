@@ -11,6 +11,9 @@ import { capturesDir, defaultDataDir } from './core/dataDir';
 import { ControlService } from './core/control/service';
 import { ControlHttpServer, DEFAULT_UI_PORT, UiPortInUseError } from './core/control/httpServer';
 import { applySavedToggles, SettingsStore } from './core/control/settings';
+import { LOCALTUNNEL_SUBDOMAIN, type TunnelOptions } from './core/tunnel';
+import { TUNNEL_PROVIDERS, type TunnelNote, type TunnelProviderId } from '../shared/tunnel';
+import { ClientWouldFail, scenarioCommand, simulateCommand } from './simulateCommands';
 
 // Headless entry: `serve` starts the inspector without Electron. Flags are a public contract:
 // users' scripts call them, so add new ones rather than renaming these.
@@ -26,12 +29,31 @@ Commands:
   import <file.har> [--name <name>]       Add a HAR file as a capture
   replay <capture> <exchange-id> [--to <origin>]
                                           Send a recorded request again (default to http://127.0.0.1:${DEFAULT_PORT})
+  simulate --client <id> --url <url> [--json] [--header "Name: value"]... [--timeout <ms>] [--strict] [--requests]
+                                          Replay a real client's handshake against a server; exits 1 when
+                                          that client would fail (--strict: also on warnings)
+  simulate --list [--json]                The client profiles: ids like claude-ai@2025-06, or a family
+                                          name (claude-ai) for its default variant
+  scenario list [--json]                  The bug-report library (reference/001-003)
+  scenario run <id|file.json> [--json] [--fixed] [--no-capture]
+                                          Start an inspector that misbehaves as the scenario says, simulate
+                                          its client through it; exits 1 unless the client fails where the
+                                          reference says (--fixed: unless it connects with the fix)
+  scenario export <id> <file.json> [--no-run] [--raw]
+                                          Write a scenario as a file, with a fresh run (secrets redacted)
   Every command takes --data-dir <dir> (default: MCP_INSPECTOR_DATA_DIR or the per-user app data folder).
 
 serve options:
   --port <n>            Port to listen on (default ${DEFAULT_PORT}); the MCP endpoint is http://127.0.0.1:<n>/mcp
   --host <addr>         Address to bind (default 127.0.0.1)
   --public-url <url>    Public origin clients use (e.g. a tunnel URL); issuer and resource URLs follow it
+  --tunnel <provider>   Open a public tunnel to the front door: localtunnel, cloudflared, ngrok,
+                        manual (your own --public-url, checked from outside) or none (default)
+  --tunnel-host <url>   localtunnel: your own tunnel server (default https://localtunnel.me)
+  --subdomain <name>    localtunnel: the subdomain to ask for (--tunnel-host and --subdomain
+                        alone imply --tunnel localtunnel)
+  --ngrok-authtoken <t> ngrok: the auth token (default: NGROK_AUTHTOKEN)
+  --ngrok-domain <name> ngrok: your reserved or free static domain
   --profile <preset>    Behaviour preset (default spec): ${PRESETS.map((p) => p.id).join(', ')}
   --consent <mode>      manual (consent page, default) or auto (approve at once, for tests and demos)
   --upstream <url>      Proxy to your own MCP server instead of the built-in reference server
@@ -67,6 +89,49 @@ function parsePublicUrl(value: string | undefined): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--public-url must use http or https, got "${url.protocol}"`);
   return url.origin;
+}
+
+function parseHttpUrl(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${flag} must be an absolute http(s) URL, got "${value}"`);
+  return url.origin;
+}
+
+/**
+ * The tunnel from the flags. None unless asked for: a tunnel publishes this machine's server
+ * on the internet (and localtunnel's leg to its server is unencrypted), so it is opt-in.
+ */
+function parseTunnel(values: { tunnel?: string; 'tunnel-host'?: string; subdomain?: string; 'public-url'?: string; 'ngrok-authtoken'?: string; 'ngrok-domain'?: string }): TunnelOptions | undefined {
+  const named = values.tunnel;
+  if (named !== undefined && !(TUNNEL_PROVIDERS as readonly string[]).includes(named)) {
+    throw new UsageError(`--tunnel must be one of ${TUNNEL_PROVIDERS.join(', ')}, got "${named}"`);
+  }
+  const localtunnelFlags = values['tunnel-host'] !== undefined || values.subdomain !== undefined;
+  const provider = (named ?? (localtunnelFlags ? 'localtunnel' : 'none')) as TunnelProviderId;
+  if (localtunnelFlags && provider !== 'localtunnel') throw new UsageError(`--tunnel-host and --subdomain apply to --tunnel localtunnel, not ${provider}`);
+  if ((values['ngrok-authtoken'] !== undefined || values['ngrok-domain'] !== undefined) && provider !== 'ngrok') throw new UsageError(`--ngrok-authtoken and --ngrok-domain apply to --tunnel ngrok, not ${provider}`);
+  if (values.subdomain !== undefined && !LOCALTUNNEL_SUBDOMAIN.test(values.subdomain)) {
+    throw new UsageError(`--subdomain must be 4 to 63 lowercase letters, digits or inner hyphens (localtunnel's rule), got "${values.subdomain}"`);
+  }
+  if (provider === 'manual' && values['public-url'] === undefined) throw new UsageError('--tunnel manual needs --public-url <your public https URL that forwards to this port>');
+  if (values['public-url'] !== undefined && provider !== 'manual' && provider !== 'none') {
+    throw new UsageError(`--public-url names your own public URL: use it alone or with --tunnel manual; --tunnel ${provider} brings its own`);
+  }
+  if (provider === 'none') return undefined;
+  return {
+    provider,
+    host: parseHttpUrl('--tunnel-host', values['tunnel-host']),
+    subdomain: values.subdomain,
+    publicUrl: values['public-url'],
+    authtoken: values['ngrok-authtoken'],
+    domain: values['ngrok-domain'],
+  };
 }
 
 function parseBodyCap(value: string | undefined): number | undefined {
@@ -123,6 +188,11 @@ async function serve(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       'ui-port': { type: 'string' },
       'no-ui': { type: 'boolean' },
+      tunnel: { type: 'string' },
+      'tunnel-host': { type: 'string' },
+      subdomain: { type: 'string' },
+      'ngrok-authtoken': { type: 'string' },
+      'ngrok-domain': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -138,6 +208,7 @@ async function serve(argv: string[]): Promise<void> {
   if (settings.loadProblem) process.stderr.write(`Warning: ${settings.loadProblem}\n`);
   const consent = values.consent;
   if (consent !== undefined && consent !== 'manual' && consent !== 'auto') throw new UsageError(`--consent must be "manual" or "auto", got "${consent}"`);
+  const tunnel = parseTunnel(values);
 
   // Flags win over what the UI saved last time.
   const preset = values.profile ?? saved.presetId;
@@ -154,6 +225,7 @@ async function serve(argv: string[]): Promise<void> {
     captureDir: values['no-capture'] ? undefined : capturesDir(dataDir),
     captureName: values['capture-name'],
     bodyCap: parseBodyCap(values['body-cap']),
+    tunnel,
   });
   const info = await inspector.start();
   applySavedToggles(inspector, saved, (message) => process.stderr.write(`Warning: ${message}\n`));
@@ -187,11 +259,20 @@ async function serve(argv: string[]): Promise<void> {
   if (toggles.length) lines.push(`  Toggles (saved):                 ${toggles.map(([id, option]) => `${id}=${option}`).join(', ')}`);
   if (ui) lines.push(`  Inspector UI (keep this URL private, it carries the access token):`, `    ${ui.url}${ui.hasRenderer ? '' : '   (not built yet: run npm run build)'}`);
   lines.push(`  Capture:                         ${info.captureId ? `${info.captureId} in ${inspector.captures!.root}` : 'off (--no-capture)'}`);
+  if (tunnel) lines.push(`  Tunnel:                          ${tunnel.provider} (its progress follows as [tunnel] lines)`);
   lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. Press Ctrl-C to stop.`, '');
   process.stdout.write(lines.join('\n'));
   inspector.recorder.on('event', (event) => {
     if (event.type === 'exchange:end') process.stdout.write(`${formatExchange(event.exchange)}\n`);
   });
+  // The tunnel's timeline: what happened while starting, then each change as it comes.
+  const printNote = (note: TunnelNote) => {
+    process.stdout.write(`[tunnel] ${note.text}\n`);
+    const status = inspector.tunnelStatus;
+    if (note.kind === 'state' && status.state === 'up' && status.pasteHint) process.stdout.write(`Paste into Claude.ai:  ${status.pasteHint}\n`);
+  };
+  inspector.tunnelStatus.notes.forEach(printNote);
+  inspector.on('tunnel:note', printNote);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -227,6 +308,10 @@ export async function main(argv: string[]): Promise<void> {
         return await importCommand(rest, print);
       case 'replay':
         return await replayCommand(rest, print);
+      case 'simulate':
+        return await simulateCommand(rest, print);
+      case 'scenario':
+        return await scenarioCommand(rest, print);
       case undefined:
       case '-h':
       case '--help':
@@ -237,7 +322,7 @@ export async function main(argv: string[]): Promise<void> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (err) {
-    const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UiPortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError || err instanceof CommandError;
+    const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UiPortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError || err instanceof CommandError || err instanceof ClientWouldFail;
     const message = (err as Error)?.message ?? String(err);
     if (known || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       process.stderr.write(`Error: ${message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);

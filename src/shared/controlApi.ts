@@ -2,6 +2,7 @@ import type { BreakpointEdits, Rule } from './rules';
 import type { ClientFamily, DiscoveryKind, Exchange, ExchangeState, HttpHeaders, Phase } from './exchange';
 import type { BehaviorPreset, BehaviorProfile, BehaviorProfilePatch } from './profile';
 import type { Toggle, ToggleSelection } from './toggles';
+import type { TunnelProviderId, TunnelStatus } from './tunnel';
 
 // The one contract between the UI and the core. Every command is one entry in
 // `ControlCommands` (its params and its result) and one name in `COMMAND_NAMES`; the core
@@ -20,18 +21,6 @@ export interface UpstreamStatus {
   reason?: string;
 }
 
-/**
- * The public URL clients reach the front door through. `manual` is a URL the user gave
- * (--public-url); tunnel providers (issue 4) report their own state here.
- */
-export interface TunnelStatus {
-  provider: string;
-  state: 'connecting' | 'up' | 'reconnecting' | 'failed';
-  url?: string;
-  /** Why it is reconnecting or failed. */
-  reason?: string;
-}
-
 export interface InspectorStatus {
   /** The MCP endpoint clients connect to, or undefined while not listening. */
   mcpUrl?: string;
@@ -40,7 +29,10 @@ export interface InspectorStatus {
   port?: number;
   publicOrigin?: string;
   upstream: UpstreamStatus;
+  /** The public tunnel, while one is asked for (its state, URL, checks and notes). */
   tunnel?: TunnelStatus;
+  /** A public URL given with --public-url and no tunnel: the user runs their own. */
+  publicUrl?: string;
   /** Why the core is not listening (e.g. port in use), in words for the user. */
   error?: string;
   profile: BehaviorProfile;
@@ -171,6 +163,23 @@ export interface ControlCommands {
   /** A HAR 1.2 file of a capture (the live one when no id); secrets redacted unless redact is false. */
   'captures.exportHar': { params: { id?: string; redact?: boolean }; result: { fileName: string; har: string; exchanges: number } };
   'captures.importHar': { params: { har: string; name: string }; result: CaptureInfo };
+  /** Opens (or replaces) the public tunnel; its progress arrives as `status` events. */
+  'tunnel.open': { params: TunnelOpenParams; result: InspectorStatus };
+  'tunnel.close': { params: undefined; result: InspectorStatus };
+}
+
+/** The tunnel options the CLI takes as --tunnel, --tunnel-host, --subdomain, --public-url, --ngrok-*. */
+export interface TunnelOpenParams {
+  provider: Exclude<TunnelProviderId, 'none'>;
+  /** localtunnel: your own tunnel server. */
+  host?: string;
+  /** localtunnel: the subdomain to ask for. */
+  subdomain?: string;
+  /** manual: the public https URL that forwards to the front door. */
+  publicUrl?: string;
+  /** ngrok: auth token and reserved domain. */
+  authtoken?: string;
+  domain?: string;
 }
 
 export type CommandName = keyof ControlCommands;
@@ -201,6 +210,8 @@ const COMMANDS = {
   'captures.delete': true,
   'captures.exportHar': true,
   'captures.importHar': true,
+  'tunnel.open': true,
+  'tunnel.close': true,
 } as const satisfies Record<CommandName, true>;
 
 export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];

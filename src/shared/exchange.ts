@@ -175,6 +175,8 @@ export interface Exchange {
   error?: { kind: ExchangeErrorKind; message: string };
   /** Sent by the built-in simulator rather than a real client. */
   simulated?: boolean;
+  /** The simulator run it belongs to (SimulationResult.runId). */
+  simulationRun?: string;
   /** The exchange this one replays. */
   replayOf?: string;
   /** Set while a breakpoint holds the exchange: where, and when it resumes by itself. */

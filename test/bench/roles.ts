@@ -6,9 +6,10 @@ import { ReferenceServer } from '../../src/main/core/server';
 
 // One role per child process, so the load generator, the proxy and the upstream don't share
 // an event loop. The parent talks to each child over IPC: {port} when listening, and
-// {memory} answers to {type:'memory'} requests (after a GC).
+// {memory} answers to {type:'memory'} requests (after a GC), and {cpu} (process.cpuUsage(), µs)
+// answers to {type:'cpu'}.
 
-type Message = { type: 'memory' } | { type: 'exit' };
+type Message = { type: 'memory' } | { type: 'cpu' } | { type: 'exit' };
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
       break;
     }
     case 'inspector-proxy': {
-      const recorder = new Recorder();
+      const recorder = new Recorder(Number(process.env.BENCH_KEEP ?? 5000));
       const frontDoor = new FrontDoor(recorder, { upstream: target! });
       port = (await frontDoor.listen(0)).port;
       break;
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   process.send!({ type: 'listening', port });
   process.on('message', (message: Message) => {
     if (message.type === 'memory') process.send!({ type: 'memory', ...memory() });
+    if (message.type === 'cpu') process.send!({ type: 'cpu', ...process.cpuUsage() });
     if (message.type === 'exit') process.exit(0);
   });
 }

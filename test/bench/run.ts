@@ -25,6 +25,8 @@ interface Role {
   child: ChildProcess;
   url: string;
   memory(): Promise<{ heapUsed: number; rss: number }>;
+  /** CPU time the role's process has used so far, in µs (user + system). */
+  cpu(): Promise<number>;
 }
 
 function startRole(role: string, target?: string): Promise<Role> {
@@ -41,6 +43,11 @@ function startRole(role: string, target?: string): Promise<Role> {
             child.once('message', (m: { heapUsed: number; rss: number }) => done(m));
             child.send({ type: 'memory' });
           }),
+        cpu: () =>
+          new Promise((done) => {
+            child.once('message', (m: { user: number; system: number }) => done(m.user + m.system));
+            child.send({ type: 'cpu' });
+          }),
       }),
     );
   });
@@ -48,7 +55,9 @@ function startRole(role: string, target?: string): Promise<Role> {
 
 const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
 
-async function load(url: string, options: { duration?: number; amount?: number }) {
+async function load(role: Role, options: { duration?: number; amount?: number }) {
+  const { url } = role;
+  const cpuBefore = await role.cpu();
   const result = await autocannon({
     url: `${url}/mcp`,
     method: 'POST',
@@ -58,7 +67,10 @@ async function load(url: string, options: { duration?: number; amount?: number }
     ...options,
   });
   if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  // CPU per request is steadier than req/s on a shared machine: other load slows the clock
+  // of every role alike, but doesn't add to the CPU time the proxy itself spends.
+  const cpuPerRequest = ((await role.cpu()) - cpuBefore) / result.requests.total;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuPerRequest };
 }
 
 /** Reads an SSE stream and records when each event id arrived. */
@@ -95,10 +107,10 @@ async function main(): Promise<void> {
   const inspector = await startRole('inspector-proxy', upstream.url);
 
   console.log(`Throughput: POST tools/list, ${connections} connections, ${seconds} s each (after a 2 s warm-up)`);
-  for (const role of [upstream, bare, inspector]) await load(role.url, { duration: 2 });
-  const direct = await load(upstream.url, { duration: seconds });
-  const floor = await load(bare.url, { duration: seconds });
-  const ours = await load(inspector.url, { duration: seconds });
+  for (const role of [upstream, bare, inspector]) await load(role, { duration: 2 });
+  const direct = await load(upstream, { duration: seconds });
+  const floor = await load(bare, { duration: seconds });
+  const ours = await load(inspector, { duration: seconds });
   const row = (name: string, r: typeof direct) =>
     `  ${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ${(r.rps / floor.rps).toFixed(2)}× bare-proxy req/s`;
   console.log(row('direct to the upstream', direct));
@@ -106,6 +118,9 @@ async function main(): Promise<void> {
   console.log(row('inspector front door, recording', ours));
   const rpsOk = ours.rps >= 0.9 * floor.rps;
   const p50Ok = ours.p50 - floor.p50 <= 1;
+  console.log(
+    `  CPU per request in the proxy process: bare ${floor.cpuPerRequest.toFixed(0)} µs, front door ${ours.cpuPerRequest.toFixed(0)} µs (${(ours.cpuPerRequest / floor.cpuPerRequest).toFixed(2)}× bare)`,
+  );
   console.log(`  target ≥ 0.90× bare req/s: ${(ours.rps / floor.rps).toFixed(2)}× ${rpsOk ? 'met' : 'MISSED'}; p50 within 1 ms: +${ms(ours.p50 - floor.p50)} ${p50Ok ? 'met' : 'MISSED'}`);
 
   console.log('\nSSE lag behind direct: one event every 10 ms, read directly, through the bare proxy and through the front door at once (20 s)');
@@ -137,7 +152,7 @@ async function main(): Promise<void> {
 
   console.log(`\nMemory of the front door over ${exchanges} exchanges`);
   const before = await inspector.memory();
-  await load(inspector.url, { amount: exchanges });
+  await load(inspector, { amount: exchanges });
   const after = await inspector.memory();
   console.log(`  heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, RSS ${mb(before.rss)} → ${mb(after.rss)}`);
 

@@ -21,7 +21,7 @@ export async function startReferenceServer(options: { preset?: string; profile?:
  * authorization URL, and when the consent page comes back, submits its real form with
  * Approve (or Deny). Returns the redirect back to the client with its query parameters.
  */
-export async function completeAuthorization(authorizationUrl: URL | string, decision: 'approve' | 'deny' = 'approve'): Promise<URL> {
+export async function completeAuthorization(authorizationUrl: URL | string, decision: 'approve' | 'deny' = 'approve', fetch: typeof globalThis.fetch = globalThis.fetch): Promise<URL> {
   const first = await fetch(authorizationUrl, { redirect: 'manual' });
   if (first.status === 302) return new URL(first.headers.get('location')!);
   const html = await first.text();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../helpers/server';
+import { FakeLocaltunnelServer, tunnelFetch } from '../helpers/localtunnelServer';
 
 // `serve` as users run it: a real process, real port, real signals.
 
@@ -20,8 +21,8 @@ interface Served {
 const dataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-data-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function runCli(args: string[]): Served {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MCP_INSPECTOR_DATA_DIR: dataDir } });
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Served {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MCP_INSPECTOR_DATA_DIR: dataDir, ...env } });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
@@ -152,12 +153,72 @@ describe('CLI serve', () => {
     [['serve', '--port', 'eighty'], '--port must be a whole number'],
     [['serve', '--public-url', 'not a url'], '--public-url must be an absolute http(s) URL'],
     [['serve', '--bogus'], "Unknown option '--bogus'"],
+    [['serve', '--tunnel', 'bogus'], '--tunnel must be one of localtunnel, cloudflared, ngrok, manual, none, got "bogus"'],
+    [['serve', '--tunnel', 'manual'], '--tunnel manual needs --public-url'],
+    [['serve', '--subdomain', 'Bad_Name'], '--subdomain must be 4 to 63 lowercase letters'],
+    [['serve', '--tunnel-host', 'ftp://tunnels.example.com'], '--tunnel-host must be an absolute http(s) URL'],
+    [['serve', '--tunnel', 'cloudflared', '--subdomain', 'my-name'], '--tunnel-host and --subdomain apply to --tunnel localtunnel, not cloudflared'],
+    [['serve', '--tunnel', 'localtunnel', '--public-url', 'https://x.example.com'], '--public-url names your own public URL'],
     [['frobnicate'], 'Unknown command "frobnicate"'],
   ])('rejects %j with a clear message', async (args, message) => {
     const served = runCli(args);
     children.push(served.child);
     expect(await served.exited).toBe(1);
     expect(served.stderr()).toContain(message);
+  });
+});
+
+describe('CLI serve --tunnel', () => {
+  const children: ChildProcess[] = [];
+  let tunnels: FakeLocaltunnelServer | undefined;
+  afterEach(async () => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    await tunnels?.close();
+    tunnels = undefined;
+  });
+
+  /** Resolves once stdout matches (or rejects when serve exits first). */
+  function printed(served: Served, pattern: RegExp): Promise<RegExpExecArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(served.stdout());
+        if (match) resolve(match);
+      };
+      served.child.stdout!.on('data', check);
+      check();
+      void served.exited.then((code) => reject(new Error(`serve exited with ${code}: ${served.stdout()}${served.stderr()}`)));
+    });
+  }
+
+  it('opens a localtunnel on --tunnel-host with --subdomain and prints what to paste into Claude.ai', async () => {
+    tunnels = await new FakeLocaltunnelServer().listen();
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--tunnel-host', tunnels.origin, '--subdomain', 'cli-tunnel']);
+    children.push(served.child);
+    const port = await listeningPort(served);
+    const publicUrl = `http://cli-tunnel.localhost:${tunnels.port}`;
+    await printed(served, /Paste into Claude\.ai: .*\n/);
+    expect(served.stdout()).toContain(`[tunnel] starting: Opening localtunnel via ${tunnels.origin} (subdomain cli-tunnel)`);
+    expect(served.stdout()).toContain(`[tunnel] up: Up at ${publicUrl}`);
+    expect(served.stdout()).toContain(`Paste into Claude.ai:  ${publicUrl}/mcp → Claude.ai → Settings → Connectors → Add custom connector`);
+    // The local URLs keep working, and both name the tunnel in metadata.
+    expect(served.stdout()).toContain(`MCP endpoint (Streamable HTTP):  http://127.0.0.1:${port}/mcp`);
+    const prm = (await (await tunnelFetch(`${publicUrl}/.well-known/oauth-protected-resource/mcp`)).json()) as { resource: string };
+    expect(prm.resource).toBe(`${publicUrl}/mcp`);
+    served.child.kill('SIGINT');
+    expect(await served.exited).toBe(0);
+    expect(served.stdout()).toContain('[tunnel] off: Tunnel closed');
+  });
+
+  it('keeps serving locally when the tunnel cannot open, and says what to install', async () => {
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--tunnel', 'cloudflared'], { PATH: '/nonexistent' });
+    children.push(served.child);
+    const port = await listeningPort(served);
+    await printed(served, /\[tunnel\] failed: .*\n/);
+    expect(served.stdout()).toContain('[tunnel] failed: cloudflared is not on PATH. Install it');
+    expect(served.stdout()).toContain('The local server keeps working.');
+    const local = await fetch(`http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`);
+    expect(((await local.json()) as { resource: string }).resource).toBe(`http://127.0.0.1:${port}/mcp`);
+    expect(served.child.exitCode).toBeNull();
   });
 });
 

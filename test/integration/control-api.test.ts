@@ -195,6 +195,16 @@ describe('control API over HTTP', () => {
     expect(badHar.error?.message).toContain('Not a HAR file');
   });
 
+  it('takes tunnel commands through the same contract, checking their options', async () => {
+    const manual = await control.api('tunnel.open', { provider: 'manual' });
+    expect(manual.status).toBe(400);
+    expect(manual.error?.message).toContain('public https URL');
+    const badSubdomain = await control.api('tunnel.open', { provider: 'localtunnel', subdomain: 'Bad_Name' });
+    expect(badSubdomain.status).toBe(400);
+    const closed = await control.api<InspectorStatus>('tunnel.close');
+    expect(closed.result!.tunnel).toBeUndefined();
+  });
+
   it('clears the live exchanges and tells every subscriber', async () => {
     const stream = control.events();
     await stream.opened;

@@ -50,6 +50,11 @@ describe('classifyRequest: discovery', () => {
     expect(classifyRequest('POST', '/.well-known/oauth-protected-resource', {}).phase).not.toBe('discovery');
   });
 
+  it('says when a JSON POST body does not parse, and stays quiet about an empty one', () => {
+    expect(post('/mcp', '{"jsonrpc":"2.0", "id": 1, "method": ').label).toBe('POST /mcp: body is not valid JSON');
+    expect(post('/mcp', '').label).toBe('POST /mcp');
+  });
+
   it('marks userinfo', () => {
     expect(classifyRequest('GET', '/userinfo', { authorization: 'Bearer x' })).toEqual({ phase: 'other', label: 'userinfo', discovery: 'userinfo' });
   });

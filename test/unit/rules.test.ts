@@ -34,7 +34,8 @@ describe('globToRegExp', () => {
     ['/.well-known/**', ['/.well-known/oauth-protected-resource/mcp', '/.well-known/a'], ['/mcp']],
     ['**/openid-configuration', ['/mcp/.well-known/openid-configuration', '/openid-configuration'], ['/openid-configuration/mcp']],
     ['/a/*/c', ['/a/b/c', '/a//c'], ['/a/b/x/c']],
-    ['/token?', ['/tokens', '/token2'], ['/token', '/tokens2']],
+    ['/token?', ['/tokens', '/token2'], ['/token', '/tokens2', '/token/']],
+    ['/mcp?x', ['/mcpax'], ['/mcp/x']],
     ['/v1.0/(x)+[y]$', ['/v1.0/(x)+[y]$'], ['/v1x0/(x)+[y]$', '/v1.0/xx[y]']],
   ])('%s', (glob, yes, no) => {
     const pattern = globToRegExp(glob);

@@ -1,14 +1,19 @@
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../shared/profile';
 import type { Exchange, HttpHeaders } from '../../shared/exchange';
 import type { BreakpointEdits, Rule } from '../../shared/rules';
 import type { ToggleSelection } from '../../shared/toggles';
+import type { TunnelNote, TunnelStatus } from '../../shared/tunnel';
 import { toggleOption } from './proxy/toggles';
 import { FrontDoor } from './proxy/frontDoor';
 import { CaptureStore, type CaptureAttachment } from './recorder/captureStore';
 import { Recorder } from './recorder/recorder';
 import { ReferenceServer, type ReferenceServerOptions } from './server';
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH } from './server/urls';
+import { TunnelSupervisor, type TunnelOptions } from './tunnel';
+import type { ClientProfile, SimulationResult } from '../../shared/simulator';
+import { profileById, simulate, type SimulateOptions } from './simulator';
 
 export interface InspectorOptions extends ReferenceServerOptions {
   /** Port of the front door (default 7420); 0 picks a free one. */
@@ -26,6 +31,16 @@ export interface InspectorOptions extends ReferenceServerOptions {
   /** Record every exchange into a capture under this folder (the CLI and app pass the data dir's). */
   captureDir?: string;
   captureName?: string;
+  /** A public tunnel to open once the front door listens (none by default). */
+  tunnel?: TunnelOptions;
+}
+
+/** What the inspector emits besides the recorder's exchange events. */
+export interface InspectorEvents {
+  /** The tunnel changed state (starting, up, reconnecting, failed, off). */
+  'tunnel:state': [TunnelStatus];
+  /** A line for the timeline: a state change or a finding of the tunnel checks. */
+  'tunnel:note': [TunnelNote, TunnelStatus];
 }
 
 export const DEFAULT_PORT = 7420;
@@ -57,8 +72,13 @@ export class PortInUseError extends Error {
  * the front door (proxy + recorder); behind it is the built-in reference server on a private
  * loopback port, or the developer's own server.
  */
-export class Inspector {
+export class Inspector extends EventEmitter<InspectorEvents> {
   readonly recorder = new Recorder();
+  /**
+   * The public tunnel to the front door (never to the control API). Its public URL becomes
+   * the reference server's `publicUrl` the moment it is known, and goes back when it closes.
+   */
+  readonly tunnel = new TunnelSupervisor({ onPublicUrl: (url) => this.usePublicUrl(url), mcpPath: MCP_ENDPOINT_PATH });
   /** The user's own rules (rules file, rules editor). */
   rules: Rule[];
   /** The option chosen for each toggle that is not at its default. */
@@ -80,8 +100,16 @@ export class Inspector {
     readonly server: ReferenceServer,
     private readonly options: InspectorOptions,
   ) {
+    super();
     this.rules = options.rules ?? [];
     if (options.captureDir) this.captures = new CaptureStore(options.captureDir);
+    this.tunnel.on('state', (status) => this.emit('tunnel:state', status));
+    this.tunnel.on('note', (note, status) => this.emit('tunnel:note', note, status));
+    // The tunnel counts what came through it (queueing, "nothing arrived") from the one event stream.
+    this.recorder.on('event', (event) => {
+      if (event.type === 'exchange:start') this.tunnel.observeStart(event.exchange);
+      else if (event.type === 'exchange:end') this.tunnel.observeEnd(event.exchange);
+    });
   }
 
   static async create(options: InspectorOptions = {}): Promise<Inspector> {
@@ -101,6 +129,8 @@ export class Inspector {
     }
     this.detachCapture = this.captures?.attach(this.recorder, this.options.captureName);
     this.listening = this.describe(host, address.port);
+    const tunnel = this.options.tunnel;
+    if (tunnel && tunnel.provider !== 'none') await this.tunnel.start({ host, port: address.port }, tunnel);
     return this.listening;
   }
 
@@ -120,6 +150,7 @@ export class Inspector {
       bodyCap: this.options.bodyCap,
       rules: () => [...[...this.toggleRules.values()].flat(), ...this.rules],
       publicUrl: () => this.server.publicUrl,
+      selfCheck: this.tunnel.selfChecks.claim,
     });
     const address = await frontDoor.listen(port, host);
     this.frontDoor = frontDoor;
@@ -165,6 +196,30 @@ export class Inspector {
     for (const [toggleId, optionId] of Object.entries(selection)) this.setToggle(toggleId, optionId);
     if (this.listening) this.listening = this.describe(this.listening.host, this.listening.port);
     return this.listening!;
+  }
+
+  /** Opens (or replaces) the public tunnel; its progress arrives as 'tunnel:state' events. */
+  async openTunnel(options: TunnelOptions): Promise<void> {
+    if (!this.listening) throw new Error('The inspector is not running');
+    if (options.provider === 'none') return this.tunnel.stop();
+    await this.tunnel.start({ host: this.listening.host, port: this.listening.port }, options);
+  }
+
+  closeTunnel(): Promise<void> {
+    return this.tunnel.stop();
+  }
+
+  get tunnelStatus(): TunnelStatus {
+    return this.tunnel.status;
+  }
+
+  /** The tunnel's URL while it is up, else the configured public URL (or none: derived per request). */
+  private usePublicUrl(url: string | undefined): void {
+    this.server.publicUrl = url ?? this.options.publicUrl;
+    if (!this.listening) return;
+    const local = `http://${this.listening.host.includes(':') ? `[${this.listening.host}]` : this.listening.host}:${this.listening.port}`;
+    const origin = this.server.publicUrl ? new URL(this.server.publicUrl).origin : local;
+    this.listening = { ...this.listening, mcpUrl: `${origin}${MCP_ENDPOINT_PATH}`, legacySseUrl: `${origin}${LEGACY_SSE_PATH}`, publicOrigin: origin };
   }
 
   /**
@@ -218,6 +273,24 @@ export class Inspector {
     });
   }
 
+  /**
+   * Runs a client profile through this inspector's front door (or at `options.url`), so its
+   * traffic is recorded like a real client's, marked simulated. With the built-in server, a
+   * client's Client ID Metadata Document is handed to it directly instead of being fetched
+   * from the client's real host (claude.ai, vscode.dev), which an offline run cannot reach.
+   */
+  async simulate(client: ClientProfile | string, options: Partial<SimulateOptions> = {}): Promise<SimulationResult> {
+    if (!this.listening) throw new Error('The inspector is not running');
+    const profile = typeof client === 'string' ? profileById(client) : client;
+    const url = options.url ?? (profile.transport === 'legacy-sse' ? this.listening.legacySseUrl : this.listening.mcpUrl);
+    const builtIn = !this.options.upstream;
+    const hooks = {
+      ...options.hooks,
+      ...(builtIn ? { onClientMetadataDocument: (clientId: string, document: Record<string, unknown>) => this.server.authorizationServer.rememberClientMetadataDocument(clientId, document) } : {}),
+    };
+    return simulate(profile, { ...options, url, hooks });
+  }
+
   /** Lets an exchange paused at a breakpoint go on, with edits. False when it isn't paused. */
   resume(exchangeId: string, edits?: BreakpointEdits): boolean {
     return this.frontDoor?.resume(exchangeId, edits) ?? false;
@@ -228,6 +301,7 @@ export class Inspector {
   }
 
   async stop(): Promise<void> {
+    await this.tunnel.stop();
     await this.frontDoor?.close();
     this.builtInAddress = undefined;
     this.detachCapture?.();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CommandName } from '../../../shared/controlApi';
+import { LOCALTUNNEL_SUBDOMAIN } from '../tunnel';
 
 // What each command accepts. Both transports hand the service untrusted input (a web page
 // can POST anything to a local port), so every parameter is checked here, once.
@@ -47,4 +48,13 @@ export const COMMAND_PARAMS = {
   'captures.delete': z.object({ id }),
   'captures.exportHar': z.object({ id: id.optional(), redact: z.boolean().optional() }).default({}),
   'captures.importHar': z.object({ har: z.string().min(2), name: z.string().trim().min(1).max(200) }),
+  'tunnel.open': z.object({
+    provider: z.enum(['localtunnel', 'cloudflared', 'ngrok', 'manual']),
+    host: z.string().url().optional(),
+    subdomain: z.string().regex(LOCALTUNNEL_SUBDOMAIN, "4 to 63 lowercase letters, digits or inner hyphens (localtunnel's rule)").optional(),
+    publicUrl: z.string().url().optional(),
+    authtoken: z.string().max(500).optional(),
+    domain: z.string().max(253).optional(),
+  }),
+  'tunnel.close': none,
 } satisfies Record<CommandName, z.ZodType>;

@@ -81,8 +81,13 @@ export class ControlService {
   ) {
     this.presetId = options.presetId ?? options.settings?.get().presetId ?? 'spec';
     const onEvent = (event: ExchangeEvent): void => this.onExchangeEvent(event);
+    const onTunnel = (): void => void this.pushStatus();
     inspector.recorder.on('event', onEvent);
-    this.detach = () => inspector.recorder.off('event', onEvent);
+    inspector.on('tunnel:state', onTunnel);
+    this.detach = () => {
+      inspector.recorder.off('event', onEvent);
+      inspector.off('tunnel:state', onTunnel);
+    };
     if (inspector.info?.upstreamIsBuiltIn) this.health = { health: 'up' };
   }
 
@@ -248,8 +253,9 @@ export class ControlService {
       exchangeCount: inspector.recorder.list().length,
       dataDir: this.options.settings?.dataDir,
     };
-    // A URL given with --public-url is a tunnel the user runs themselves.
-    if (publicUrl) status.tunnel = { provider: 'manual', state: 'up', url: new URL(publicUrl).origin };
+    const tunnel = inspector.tunnelStatus;
+    if (tunnel.state !== 'off') status.tunnel = tunnel;
+    else if (publicUrl) status.publicUrl = new URL(publicUrl).origin; // --public-url: a tunnel the user runs themselves
     if (info?.captureId) status.capture = { id: info.captureId, name: await this.liveCaptureName(info.captureId) };
     return status;
   }
@@ -425,6 +431,15 @@ export class ControlService {
       if (!imported) throw new CommandError(`The imported capture ${writer.id} could not be read back`);
       this.emit({ type: 'captures-changed', imported });
       return imported;
+    },
+    'tunnel.open': async (options) => {
+      if (options.provider === 'manual' && !options.publicUrl) throw new CommandError('A manual tunnel needs the public https URL that forwards to this port', 'invalid-params');
+      await this.inspector.openTunnel(options);
+      return this.pushStatus();
+    },
+    'tunnel.close': async () => {
+      await this.inspector.closeTunnel();
+      return this.pushStatus();
     },
   };
 }

@@ -8,6 +8,7 @@ import httpProxy from 'http-proxy';
 import { randomUUID } from 'node:crypto';
 import type { ExchangeErrorKind, ExchangeEvent, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
 import type { BreakpointEdits, Rule, Step } from '../../../shared/rules';
+import { SIMULATION_HEADER } from '../../../shared/simulator';
 import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { SseParser, type ParsedSse } from '../recorder/sseParser';
@@ -29,6 +30,11 @@ export interface FrontDoorOptions {
   rules?: () => Rule[];
   /** The public origin (a tunnel), when known: what the upstream's origin is rewritten to. */
   publicUrl?: () => string | undefined;
+  /**
+   * Recognises the inspector's own checks through the tunnel (by a secret marker): they are
+   * recorded as simulated, or answered here without going upstream when `respond` is set.
+   */
+  selfCheck?: (req: IncomingMessage) => { respond?: (res: ServerResponse) => void } | undefined;
 }
 
 /** A recorded request to send again (see FrontDoor.replay). */
@@ -153,7 +159,10 @@ export class FrontDoor {
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const check = this.options.selfCheck?.(req);
+    if (check?.respond) return check.respond(res);
     const replayOf = this.takeReplayMarker(req);
+    const simulationRun = takeSimulationMarker(req);
     const recording = this.recorder.start({
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -161,6 +170,8 @@ export class FrontDoor {
       headers: { ...req.headers },
       address: req.socket.remoteAddress,
       replayOf,
+      // The inspector's own checks (tunnel self-test) and simulator runs are marked simulated.
+      ...(simulationRun ? { simulated: true, simulationRun } : check ? { simulated: true } : {}),
     });
     const requestBody = await readRequestBody(req);
     if (requestBody.complete) recording.requestComplete(requestBody.prefix.length ? bodyRecord(requestBody.prefix) : undefined);
@@ -203,8 +214,8 @@ export class FrontDoor {
         forwardedBody = rewritten.body;
       }
     }
-    let body: Readable;
-    if (requestBody.complete) body = Readable.from(forwardedBody.length ? [forwardedBody] : []);
+    let body: Pick<Readable, 'pipe'>;
+    if (requestBody.complete) body = bufferedBody(forwardedBody);
     else {
       const streaming = continueStream(req, requestBody.prefix, recording);
       body = streaming.stream;
@@ -221,7 +232,7 @@ export class FrontDoor {
       res,
       {
         target: this.upstream.toString(),
-        buffer: body,
+        buffer: body as Readable,
         changeOrigin: this.options.rewriteHost ?? false,
         headers: forwardedHeaders(req),
       },
@@ -258,7 +269,7 @@ export class FrontDoor {
 
   private async onUpstreamResponse(proxyRes: IncomingMessage, res: ServerResponse, ctx: ProxyContext): Promise<void> {
     const { recording } = ctx;
-    const upstream: ResponseRecord = { status: proxyRes.statusCode ?? 502, statusMessage: proxyRes.statusMessage, headers: { ...proxyRes.headers } };
+    const upstream: ResponseRecord = { status: proxyRes.statusCode ?? 502, statusMessage: proxyRes.statusMessage, headers: proxyRes.headers };
     const responseMatch: MatchInput = { ...ctx.match, classification: recording.exchange.classification, status: upstream.status };
     const responseRules = ctx.rules.filter((rule) => ruleMatches(rule, responseMatch));
 
@@ -609,6 +620,21 @@ function forwardedHeaders(req: IncomingMessage): Record<string, string> {
   };
 }
 
+/**
+ * A body read in full, in the one shape http-proxy uses its `buffer` option: it calls
+ * `buffer.pipe(proxyReq)`. Writing it with `end` costs one call, where a Readable.from()
+ * stream costs an async iterator and several ticks per request on the MCP hot path.
+ */
+function bufferedBody(body: Buffer): Pick<Readable, 'pipe'> {
+  return {
+    pipe<T extends NodeJS.WritableStream>(destination: T): T {
+      if (body.length) destination.end(body);
+      else destination.end();
+      return destination;
+    },
+  };
+}
+
 interface RequestBodyPrefix {
   prefix: Buffer;
   complete: boolean;
@@ -734,3 +760,14 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The simulator names its run in a header; the exchange is marked simulated and the header is
+ * not forwarded (the upstream sees what the real client would send). Anyone can set it: it
+ * only labels traffic, it grants nothing.
+ */
+function takeSimulationMarker(req: IncomingMessage): string | undefined {
+  const marker = req.headers[SIMULATION_HEADER];
+  delete req.headers[SIMULATION_HEADER];
+  return typeof marker === 'string' && marker ? marker.slice(0, 100) : undefined;
+}

@@ -29,7 +29,8 @@ export class BodyCapture {
   /** The kept bytes as a record: UTF-8 text when it decodes cleanly, base64 otherwise. */
   toRecord(): BodyRecord | undefined {
     if (this.size === 0) return undefined;
-    return bodyRecord(Buffer.concat(this.chunks, this.kept), this.size);
+    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.kept); // one chunk: already a copy
+    return bodyRecord(bytes, this.size);
   }
 }
 

@@ -115,6 +115,8 @@ export function classifyRequest(method: string, url: string, headers: HttpHeader
     if (isObject(body) && ('redirect_uris' in body || /\/register$/.test(path))) return { phase: 'registration', label: 'dynamic client registration' };
   }
   if (method === 'POST' && /\/register$/.test(path)) return { phase: 'registration', label: 'dynamic client registration' };
+  // Say so, rather than a bare "POST /mcp": a body that doesn't parse is what the user must fix.
+  if (method === 'POST' && contentType.includes('json') && body === undefined && bodyText?.trim()) return { phase: 'other', label: `${method} ${path}: body is not valid JSON` };
 
   if (method === 'GET' && /\/sse$/.test(path)) return { phase: 'sse-stream', label: 'legacy SSE stream', stream: 'legacy-sse' };
   if (method === 'GET' && accept.includes('text/event-stream')) return { phase: 'sse-stream', label: 'GET stream', stream: 'get-stream' };

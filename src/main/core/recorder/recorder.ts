@@ -150,6 +150,8 @@ export interface StartExchange {
   headers: RequestRecord['headers'];
   address?: string;
   simulated?: boolean;
+  /** The simulator run that sent it (header X-MCP-Inspector-Simulated). */
+  simulationRun?: string;
   replayOf?: string;
 }
 
@@ -188,6 +190,7 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
       classification: classifyRequest(init.method, init.url, init.headers),
       appliedRules: [],
       ...(init.simulated ? { simulated: true } : {}),
+      ...(init.simulationRun ? { simulationRun: init.simulationRun } : {}),
       ...(init.replayOf ? { replayOf: init.replayOf } : {}),
     };
     this.exchanges.set(exchange.id, exchange);

@@ -10,7 +10,7 @@ export function EmptyState({ status, capture }: { status?: InspectorStatus; capt
       </div>
     );
   }
-  const publicUrl = status?.tunnel?.url ? `${status.tunnel.url}/mcp` : undefined;
+  const publicUrl = status?.tunnel?.mcpUrl ?? (status?.publicUrl ? `${status.publicUrl}/mcp` : undefined);
   return (
     <div className="empty" data-testid="empty-state">
       <h2>No exchanges yet</h2>

@@ -39,21 +39,25 @@ export function StatusBar() {
           MCP URL <code data-testid="mcp-url">{status.mcpUrl}</code> <CopyButton text={status.mcpUrl} />
         </span>
       )}
-      <span className={`item tunnel ${tunnel ? `tunnel-${tunnel.state}` : ''}`} data-testid="tunnel">
+      <span className={`item tunnel ${tunnel ? `tunnel-${tunnel.state}` : ''}`} data-testid="tunnel" title={tunnel?.pasteHint ?? ''}>
         Tunnel:{' '}
         {tunnel ? (
           <>
             {tunnel.provider} {tunnel.state}
-            {tunnel.url && (
+            {tunnel.mcpUrl && (
               <>
                 {' '}
-                <code>{tunnel.url}</code> <CopyButton text={tunnel.url} />
+                <code>{tunnel.mcpUrl}</code> <CopyButton text={tunnel.mcpUrl} />
               </>
             )}
-            {tunnel.reason && <em> ({tunnel.reason})</em>}
+            {tunnel.state !== 'up' && tunnel.reason && <em> ({tunnel.reason})</em>}
+          </>
+        ) : status.publicUrl ? (
+          <>
+            your own, <code>{status.publicUrl}</code> <CopyButton text={`${status.publicUrl}/mcp`} />
           </>
         ) : (
-          <span className="muted">none (local only; --public-url names one)</span>
+          <span className="muted">none (local only; serve --tunnel localtunnel gives a public URL)</span>
         )}
       </span>
       <span className="item">Capture: {source.capture ? <strong>{source.name} (opened)</strong> : (status.capture?.name ?? 'off')}</span>

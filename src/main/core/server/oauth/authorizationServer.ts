@@ -10,6 +10,7 @@ import {
   clientInformationResponse,
   fetchClientIdMetadataDocument,
   isClientIdMetadataUrl,
+  parseClientMetadata,
   redirectUriMatches,
   registerClient,
 } from './registration';
@@ -79,6 +80,17 @@ export class AuthorizationServer {
     const client = registerClient(body);
     this.state.clients.set(client.client_id, client);
     sendJson(res, 201, clientInformationResponse(client), { 'Cache-Control': 'no-store' });
+  }
+
+  /**
+   * Caches a Client ID Metadata Document as if it had been fetched from `clientId`. The
+   * simulator's clients publish theirs on claude.ai, vscode.dev, … which an offline run (and
+   * the tests) must not reach; the document is validated exactly as a fetched one.
+   */
+  rememberClientMetadataDocument(clientId: string, document: Record<string, unknown>): void {
+    if (!isClientIdMetadataUrl(clientId)) throw new OAuthError('invalid_client', `${clientId} is not a client_id URL`);
+    const metadata = parseClientMetadata({ token_endpoint_auth_method: 'none', ...document, client_id: clientId });
+    this.state.clients.set(clientId, { ...metadata, client_id: clientId, client_id_issued_at: Math.floor(Date.now() / 1000), source: 'cimd' });
   }
 
   /** Finds a client by id, resolving URL client ids through their metadata document. */

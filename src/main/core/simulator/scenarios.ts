@@ -1,0 +1,192 @@
+import type { Rule } from '../../../shared/rules';
+import type { Scenario, ScenarioFile, SimulationResult } from '../../../shared/simulator';
+import { profileById } from './profiles';
+
+// The bug-report library: each documented failure as data. A scenario names the server
+// misbehaviour (preset, profile fields, toggles or rules), the client profile that trips on
+// it, where that client failed according to the reference, the lint finding that explains
+// it, and the fix, with the fixed server the same client must connect to.
+//
+// Lint rule ids are strings owned by core/lint (src/shared/lint.ts); these are the ids the
+// scenarios expect it to report.
+
+/** reference/003's server: FastAPI with an X-API-Key check and no OAuth at all. */
+const FASTAPI_NOT_FOUND = '{"detail":"Not Found"}';
+const API_KEY_ONLY_RULES: Rule[] = [
+  {
+    id: 'api-key-required',
+    description: 'reference/003: /mcp needs X-API-Key; FastAPI answers 401 {"detail": …} without WWW-Authenticate',
+    enabled: true,
+    match: [{ type: 'path', glob: '/mcp' }, { type: 'header', name: 'x-api-key', contains: 'test-key-12345', negate: true }],
+    steps: [{ type: 'reply', status: 401, headers: { 'Content-Type': 'application/json' }, body: '{"detail":"Missing or invalid API key"}' }],
+  },
+  {
+    id: 'no-well-known',
+    description: 'reference/003: no OAuth metadata; FastAPI\'s own 404 body',
+    enabled: true,
+    match: [{ type: 'path', glob: '/.well-known/**' }],
+    steps: [{ type: 'reply', status: 404, headers: { 'Content-Type': 'application/json' }, body: FASTAPI_NOT_FOUND }],
+  },
+  {
+    id: 'no-oidc-appended',
+    description: 'reference/003: no OpenID configuration under the endpoint path either',
+    enabled: true,
+    match: [{ type: 'path', glob: '/**/.well-known/**' }],
+    steps: [{ type: 'reply', status: 404, headers: { 'Content-Type': 'application/json' }, body: FASTAPI_NOT_FOUND }],
+  },
+  {
+    id: 'no-register',
+    description: 'reference/003: no /register route, so FastAPI answers {"detail":"Not Found"} (not an RFC 6749 error)',
+    enabled: true,
+    match: [{ type: 'path', glob: '/register' }],
+    steps: [{ type: 'reply', status: 404, headers: { 'Content-Type': 'application/json' }, body: FASTAPI_NOT_FOUND }],
+  },
+];
+
+/** reference/001's server: Auth0 issued an encrypted token (JWE, no kid), PRM at the root, protocol 2025-06-18. */
+const REFERENCE_001 = { protectedResourceMetadata: 'root', protocolVersion: '2025-06-18', accessTokenFormat: 'jwe-like', accessTokenLifetimeSeconds: 86_400 } as const;
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'ref001-pitfall1-token-on-initialize',
+    title: 'Token validated on initialize, and the validation fails',
+    reference: 'reference/001 pitfall 1',
+    symptom:
+      'Claude disconnects immediately after OAuth; the logs show "Validating token" for initialize (FastAPI Depends(verify_token) on the route), and the encrypted Auth0 token cannot be validated there.',
+    server: { profile: { ...REFERENCE_001, tokenRequired: 'all', tokenValidation: 'jwks-only' } },
+    clientId: 'claude-ai@2025-10',
+    expect: { outcome: 'fail', step: 'initialize', messageIncludes: '401' },
+    expectedLint: ['token-validated-on-initialize'],
+    fix:
+      "reference/001's fix: no token check on initialize and notifications/initialized (session only), full validation from tools/list on, and encrypted tokens validated through /userinfo. (The spec itself asks for the token on every request: validating it correctly is what matters.)",
+    fixedServer: { profile: { ...REFERENCE_001, tokenRequired: 'all-but-handshake', tokenValidation: 'by-format', getStream: 405 } },
+  },
+  {
+    id: 'ref001-pitfall2-notification-204',
+    title: 'notifications/initialized answered 204',
+    reference: 'reference/001 pitfall 2',
+    symptom: 'Claude may retry or show warnings; the log shows 204 instead of 202 for notifications/initialized.',
+    server: { profile: { ...REFERENCE_001, tokenValidation: 'by-format' }, toggles: { 'notification-status': '204' } },
+    clientId: 'claude-ai@2025-10',
+    expect: { outcome: 'warn', step: 'initialized', messageIncludes: '204' },
+    expectedLint: ['notification-not-202'],
+    fix: 'Answer every POST that carries only notifications or responses with 202 Accepted and no body.',
+    fixedServer: { profile: { ...REFERENCE_001, tokenValidation: 'by-format' } },
+  },
+  {
+    id: 'ref001-pitfall3-get-501',
+    title: 'GET /mcp answered 501',
+    reference: 'reference/001 pitfall 3',
+    symptom: 'Claude terminates the session after transport detection: GET returns 501, an immediate DELETE follows.',
+    server: { profile: { ...REFERENCE_001, tokenValidation: 'by-format' }, toggles: { 'get-stream': '501' } },
+    clientId: 'claude-ai@2025-10',
+    expect: { outcome: 'fail', step: 'get-stream', messageIncludes: 'would terminate' },
+    expectedLint: ['get-mcp-501'],
+    fix: 'Answer GET /mcp with 405 Method Not Allowed and an Allow header ("POST-only, continue"), or open the SSE stream.',
+    fixedServer: { profile: { ...REFERENCE_001, tokenValidation: 'by-format' }, toggles: { 'get-stream': '405' } },
+  },
+  {
+    id: 'ref001-pitfall4-jwe-jwks-only',
+    title: 'Encrypted token (no kid) checked against the JWKS only',
+    reference: 'reference/001 pitfall 4',
+    symptom: 'Token validation fails with a "no kid" error: "Token key ID (kid): None" followed by an error, from tools/list on.',
+    server: { profile: { ...REFERENCE_001, tokenRequired: 'all-but-handshake', tokenValidation: 'jwks-only', getStream: 405 } },
+    clientId: 'claude-ai@2025-10',
+    expect: { outcome: 'fail', step: 'tools/list', messageIncludes: '401' },
+    expectedLint: ['token-rejected-after-issue'],
+    fix: 'Validate tokens by their format: JWTs against the JWKS, encrypted tokens (JWE, no kid) through the authorization server\'s /userinfo.',
+    fixedServer: { profile: { ...REFERENCE_001, tokenRequired: 'all-but-handshake', tokenValidation: 'by-format', getStream: 405 } },
+  },
+  {
+    id: 'ref002-no-session-id',
+    title: 'initialize answered without Mcp-Session-Id',
+    reference: 'reference/002',
+    symptom: 'While the spec says you "MAY" establish a Mcp-Session-Id, the Claude app requires it. If you don\'t provide one, it won\'t go on to request tools.',
+    server: { preset: 'reference-002-no-session' },
+    clientId: 'claude-ai@2025-06',
+    expect: { outcome: 'fail', step: 'initialize', messageIncludes: 'Mcp-Session-Id' },
+    expectedLint: ['initialize-missing-session-id'],
+    fix: 'Issue an Mcp-Session-Id header on the initialize response and accept it on later requests.',
+    fixedServer: { preset: 'reference-002-no-session', profile: { sessionId: 'issue' } },
+  },
+  {
+    id: 'ref003-claude-code-headers-ignored',
+    title: 'Claude Code 1.0.108 ignores configured headers against an API-key-only server',
+    reference: 'reference/003 (anthropics/claude-code#7290)',
+    symptom:
+      'Claude Code ignores X-API-Key from .mcp.json and forces OAuth discovery: PRM, AS, OpenID configuration, POST /register, all 404; it reports "HTTP 404: Invalid OAuth error response … Raw body: {"detail":"Not Found"}".',
+    server: { preset: 'no-auth', rules: API_KEY_ONLY_RULES },
+    clientId: 'claude-code@1.0.108',
+    clientHeaders: { 'X-API-Key': 'test-key-12345' },
+    expect: { outcome: 'fail', step: 'oauth.register', messageIncludes: 'Invalid OAuth error response' },
+    expectedLint: ['oauth-error-not-rfc6749'],
+    fix:
+      'A client bug: no server change makes 1.0.108 send its headers. Update Claude Code (the fix regressed later: claude-code#47424, #59467), or protect the server with OAuth as MCP clients expect (the fixed server below). Either way, answer OAuth endpoints with RFC 6749 JSON errors so clients can say what went wrong.',
+    fixedServer: { preset: 'spec' },
+  },
+];
+
+export class UnknownScenarioError extends Error {}
+
+export function scenarioById(id: string): Scenario {
+  const scenario = SCENARIOS.find((s) => s.id === id);
+  if (!scenario) throw new UnknownScenarioError(`Unknown scenario "${id}". Known scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  return scenario;
+}
+
+/**
+ * Did the client fail where the reference says? For `fixed`, did it connect without the
+ * expected failure or warning? Returns the verdict and a sentence saying why.
+ */
+export function judgeScenario(scenario: Scenario, simulation: SimulationResult, fixed = false): { reproduced: boolean; explanation: string } {
+  const { expect } = scenario;
+  const atStep = simulation.steps.filter((s) => s.step === expect.step);
+  const matches = (message: string) => !expect.messageIncludes || message.includes(expect.messageIncludes);
+  if (fixed) {
+    const warned = atStep.some((s) => s.outcome !== 'ok');
+    const ok = simulation.ok && !warned;
+    return {
+      reproduced: ok,
+      explanation: ok ? `with the fix, ${simulation.profileId} ${simulation.summary}` : `with the fix, ${simulation.profileId} still does not connect cleanly: ${simulation.summary}`,
+    };
+  }
+  const hit = atStep.find((s) => s.outcome === expect.outcome && matches(s.message));
+  const failedRightThere = expect.outcome === 'fail' ? !simulation.ok && simulation.failedAt === expect.step : true;
+  if (hit && failedRightThere) {
+    return { reproduced: true, explanation: `${simulation.profileId} ${expect.outcome === 'fail' ? 'failed' : 'warned'} at ${hit.title} as ${scenario.reference} says: ${hit.message}` };
+  }
+  return {
+    reproduced: false,
+    explanation: `expected ${simulation.profileId} to ${expect.outcome} at step "${expect.step}"${expect.messageIncludes ? ` mentioning "${expect.messageIncludes}"` : ''}; it ended: ${simulation.summary}`,
+  };
+}
+
+export class InvalidScenarioFileError extends Error {}
+
+/** Reads a scenario file (JSON); the scenario must name a known client and well-formed expectations. */
+export function parseScenarioFile(json: unknown): ScenarioFile {
+  const file = json as Partial<ScenarioFile> | null;
+  if (!file || typeof file !== 'object' || file.format !== 'mcp-handshake-inspector-scenario') {
+    throw new InvalidScenarioFileError('not a scenario file: "format" must be "mcp-handshake-inspector-scenario"');
+  }
+  if (file.version !== 1) throw new InvalidScenarioFileError(`unsupported scenario file version ${String(file.version)}; this inspector reads version 1`);
+  const s = file.scenario as Partial<Scenario> | undefined;
+  const problems: string[] = [];
+  if (!s || typeof s !== 'object') problems.push('"scenario" is missing');
+  else {
+    for (const field of ['id', 'title', 'reference', 'symptom', 'clientId', 'fix'] as const) if (typeof s[field] !== 'string') problems.push(`scenario.${field} must be a string`);
+    if (typeof s.server !== 'object' || s.server === null) problems.push('scenario.server must be an object');
+    if (typeof s.fixedServer !== 'object' || s.fixedServer === null) problems.push('scenario.fixedServer must be an object');
+    if (!s.expect || !['fail', 'warn'].includes(s.expect.outcome) || typeof s.expect.step !== 'string') problems.push('scenario.expect needs outcome "fail" or "warn" and a step');
+    if (!Array.isArray(s.expectedLint) || s.expectedLint.some((id) => typeof id !== 'string')) problems.push('scenario.expectedLint must be an array of lint rule ids');
+    if (typeof s.clientId === 'string') {
+      try {
+        profileById(s.clientId);
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+  }
+  if (problems.length) throw new InvalidScenarioFileError(`invalid scenario file: ${problems.join('; ')}`);
+  return file as ScenarioFile;
+}

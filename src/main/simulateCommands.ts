@@ -1,0 +1,204 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { ClientProfile, Scenario, SimulationResult } from '../shared/simulator';
+import { CommandError } from './captureCommands';
+import { capturesDir, defaultDataDir } from './core/dataDir';
+import { runScenario, scenarioFile, type ScenarioRun } from './core/scenarioRunner';
+import { checkUrl, formatResult, PROFILES, profileById, simulate, SimulationInputError, UnknownClientError, type OAuthHooks } from './core/simulator';
+import { InvalidScenarioFileError, parseScenarioFile, scenarioById, SCENARIOS, UnknownScenarioError } from './core/simulator/scenarios';
+
+// The CLI's simulator commands: `simulate` runs a client profile against a URL and exits
+// non-zero when that client would fail (so it can gate a CI job); `scenario` lists, runs and
+// exports the bug-report library.
+
+type Out = (line: string) => void;
+
+/** Raised when the client would fail: the CLI exits 1 after printing the result. */
+export class ClientWouldFail extends Error {}
+
+/** Turns the simulator's input errors into CLI errors with the same message. */
+function asCommandError(err: unknown): never {
+  if (err instanceof SimulationInputError || err instanceof UnknownClientError || err instanceof UnknownScenarioError || err instanceof InvalidScenarioFileError) {
+    throw new CommandError(err.message);
+  }
+  throw err;
+}
+
+/**
+ * Where a person must log in elsewhere: print the authorize URL and wait for the URL the
+ * browser ended on, pasted on stdin. Goes to stderr so `--json` output stays clean.
+ */
+function stdinAuthorizationPrompt(): OAuthHooks['onAuthorizationRequired'] {
+  return (authorizationUrl) =>
+    new Promise((resolve, reject) => {
+      process.stderr.write(
+        `\nThis server wants a person to log in. Open this URL in a browser and sign in:\n\n  ${authorizationUrl}\n\n` +
+          'The browser is then sent to the client\'s redirect URI (the page may not load: that is fine).\n' +
+          'Paste the full address it ended on, then press Enter:\n> ',
+      );
+      const rl = createInterface({ input: process.stdin });
+      let answered = false;
+      rl.once('line', (line) => {
+        answered = true;
+        rl.close();
+        resolve(line);
+      });
+      rl.once('close', () => {
+        if (!answered) reject(new CommandError('No redirect URL on stdin: the authorization was not completed.'));
+      });
+    });
+}
+
+function parseHeaders(values: string[] | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const colon = value.indexOf(':');
+    if (colon <= 0) throw new CommandError(`--header must look like "Name: value", got "${value}"`);
+    headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100) throw new CommandError(`--timeout must be a whole number of milliseconds (at least 100), got "${value}"`);
+  return ms;
+}
+
+function profileRow(p: ClientProfile): string {
+  return `${p.id.padEnd(24)} ${p.client}${p.isDefault ? ' (default)' : ''}\n${' '.repeat(25)}${p.variant}\n${' '.repeat(25)}observed ${p.observed}; sources: ${p.sources.map((s) => s.ref).join(', ')}`;
+}
+
+export async function simulateCommand(argv: string[], out: Out): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      client: { type: 'string' },
+      url: { type: 'string' },
+      json: { type: 'boolean' },
+      list: { type: 'boolean' },
+      header: { type: 'string', multiple: true },
+      timeout: { type: 'string' },
+      strict: { type: 'boolean' },
+      requests: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.list) {
+    if (values.json) out(JSON.stringify(PROFILES, null, 2));
+    else for (const p of PROFILES) out(profileRow(p));
+    return;
+  }
+  if (!values.client) throw new CommandError(`simulate needs --client <id> (see \`simulate --list\`): ${PROFILES.map((p) => p.id).join(', ')}`);
+  if (!values.url) throw new CommandError('simulate needs --url <MCP endpoint URL>, e.g. --url https://example.com/mcp');
+  let result: SimulationResult;
+  try {
+    const profile = profileById(values.client);
+    checkUrl(values.url);
+    result = await simulate(profile, {
+      url: values.url,
+      headers: parseHeaders(values.header),
+      timeoutMs: parseTimeout(values.timeout),
+      hooks: { onAuthorizationRequired: stdinAuthorizationPrompt() },
+    });
+  } catch (err) {
+    asCommandError(err);
+  }
+  if (values.json) out(JSON.stringify(result, null, 2));
+  else out(formatResult(result, { requests: values.requests }));
+  const warned = result.steps.some((s) => s.outcome === 'warn');
+  if (!result.ok) throw new ClientWouldFail(`${result.profileId} would not connect to ${result.url} (details above).`);
+  if (values.strict && warned) throw new ClientWouldFail(`${result.profileId} connected with warnings (--strict)`);
+}
+
+function scenarioRow(s: Scenario): string {
+  return `${s.id.padEnd(38)} ${s.title}\n${' '.repeat(39)}${s.reference}; client ${s.clientId}; expects ${s.expect.outcome} at ${s.expect.step}; lint ${s.expectedLint.join(', ')}`;
+}
+
+/** A scenario by id, or from a scenario file (a path ending in .json). */
+function loadScenario(ref: string): Scenario {
+  if (!ref.endsWith('.json')) return scenarioById(ref);
+  let text: string;
+  try {
+    text = readFileSync(ref, 'utf8');
+  } catch (err) {
+    throw new CommandError(`Cannot read the scenario file ${ref}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new CommandError(`The scenario file ${ref} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseScenarioFile(json).scenario;
+}
+
+function formatScenarioRun(scenario: Scenario, run: ScenarioRun, fixed: boolean): string {
+  const { result } = run;
+  return [
+    `${scenario.id}: ${scenario.title} (${scenario.reference})${fixed ? ' — with the fix' : ''}`,
+    `  reference: ${scenario.symptom}`,
+    formatResult(result.simulation)
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
+    `${result.reproduced ? (fixed ? 'FIXED' : 'REPRODUCED') : fixed ? 'NOT FIXED' : 'NOT REPRODUCED'}: ${result.explanation}`,
+    ...(fixed ? [] : [`  expected lint: ${scenario.expectedLint.join(', ')}`, `  fix: ${scenario.fix}`]),
+    ...(result.captureId ? [`  capture: ${result.captureId}`] : []),
+  ].join('\n');
+}
+
+export async function scenarioCommand(argv: string[], out: Out): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: {
+      json: { type: 'boolean' },
+      fixed: { type: 'boolean' },
+      raw: { type: 'boolean' },
+      'no-run': { type: 'boolean' },
+      'no-capture': { type: 'boolean' },
+      'data-dir': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  try {
+    switch (sub) {
+      case 'list':
+        if (values.json) out(JSON.stringify(SCENARIOS, null, 2));
+        else for (const s of SCENARIOS) out(scenarioRow(s));
+        return;
+      case 'run': {
+        const [ref] = positionals;
+        if (!ref) throw new CommandError(`scenario run needs a scenario id or file: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+        const scenario = loadScenario(ref);
+        const captureDir = values['no-capture'] ? undefined : capturesDir(values['data-dir'] ?? defaultDataDir());
+        const run = await runScenario(scenario, { fixed: values.fixed, captureDir, hooks: { onAuthorizationRequired: stdinAuthorizationPrompt() } });
+        if (values.json) out(JSON.stringify(run.result, null, 2));
+        else out(formatScenarioRun(scenario, run, !!values.fixed));
+        if (!run.result.reproduced) throw new ClientWouldFail(`${scenario.id}: ${values.fixed ? 'the fix did not make the client connect' : 'the failure was not reproduced'} (details above).`);
+        return;
+      }
+      case 'export': {
+        const [ref, file] = positionals;
+        if (!ref || !file) throw new CommandError('scenario export needs a scenario id and a file: scenario export <id> <file.json>');
+        const scenario = loadScenario(ref);
+        const run = values['no-run'] ? undefined : await runScenario(scenario, { hooks: { onAuthorizationRequired: stdinAuthorizationPrompt() } });
+        try {
+          writeFileSync(file, `${JSON.stringify(scenarioFile(scenario, run, { raw: values.raw }), null, 2)}\n`);
+        } catch (err) {
+          throw new CommandError(`Cannot write ${file}: ${(err as Error).message}`);
+        }
+        out(`Wrote ${scenario.id} to ${file}${run ? ` with its run (${run.exchanges.length} exchanges${values.raw ? ', not redacted' : ', secrets redacted'})` : ''}`);
+        return;
+      }
+      default:
+        throw new CommandError(`scenario needs list, run <id|file.json> or export <id> <file.json>${sub ? `, not "${sub}"` : ''}`);
+    }
+  } catch (err) {
+    asCommandError(err);
+  }
+}

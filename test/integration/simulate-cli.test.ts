@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ScenarioRunResult, SimulationResult } from '../../src/shared/simulator';
+import { parseScenarioFile } from '../../src/main/core/simulator/scenarios';
+import { startInspector } from '../helpers/inspector';
+
+// `simulate` and `scenario` as users run them: a real process, its stdout, its exit code.
+
+const dataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-sim-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MCP_INSPECTOR_DATA_DIR: dataDir } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+type Running = Awaited<ReturnType<typeof startInspector>>;
+let running: Running | undefined;
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+describe('CLI simulate', () => {
+  it('exits 0 with --json when the client connects, and 1 when it would fail', async () => {
+    running = await startInspector({ preset: 'spec' });
+    const ok = await cli(['simulate', '--client', 'claude-ai@2025-10', '--url', running.info.mcpUrl, '--json']);
+    expect(ok.code).toBe(0);
+    const result = JSON.parse(ok.stdout) as SimulationResult;
+    expect(result).toMatchObject({ ok: true, profileId: 'claude-ai@2025-10', summary: 'connected and listed 5 tools' });
+    // The run went through the inspector's front door: recorded there, marked with its run id.
+    expect(running.ended.filter((e) => e.simulationRun === result.runId).length).toBeGreaterThan(5);
+
+    running.inspector.setToggle('get-stream', '501');
+    const failing = await cli(['simulate', '--client', 'claude-ai@2025-10', '--url', running.info.mcpUrl]);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain('FAILED: would terminate: GET /mcp answered 501');
+    expect(failing.stderr).toContain('would not connect');
+  });
+
+  it('exits 1 with a clear message for an unknown client, a bad URL and a server that is down', async () => {
+    const unknown = await cli(['simulate', '--client', 'netscape', '--url', 'http://127.0.0.1:9/mcp']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown client "netscape". Known clients: claude-ai@2025-06');
+    const badUrl = await cli(['simulate', '--client', 'claude-ai', '--url', 'example.com/mcp']);
+    expect(badUrl.code).toBe(1);
+    expect(badUrl.stderr).toContain('--url must be an absolute http(s) URL');
+
+    running = await startInspector({ preset: 'spec' });
+    const port = running.info.port;
+    await running.close();
+    running = undefined;
+    const down = await cli(['simulate', '--client', 'claude-ai', '--url', `http://127.0.0.1:${port}/mcp`, '--json']);
+    expect(down.code).toBe(1);
+    expect((JSON.parse(down.stdout) as SimulationResult).summary).toContain('nothing is listening');
+  });
+
+  it('lists the profiles with their sources and observed dates', async () => {
+    const listed = await cli(['simulate', '--list', '--json']);
+    expect(listed.code).toBe(0);
+    const profiles = JSON.parse(listed.stdout) as Array<{ id: string; observed: string; sources: unknown[] }>;
+    expect(profiles.map((p) => p.id)).toContain('claude-ai@2025-06');
+    expect(profiles.every((p) => p.observed && p.sources.length > 0)).toBe(true);
+  });
+});
+
+describe('CLI scenario', () => {
+  it('runs a scenario, exports it with its run, and runs the exported file', async () => {
+    const run = await cli(['scenario', 'run', 'ref001-pitfall3-get-501', '--json']);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as ScenarioRunResult).reproduced).toBe(true);
+
+    const file = join(dataDir, 'pitfall2.json');
+    const exported = await cli(['scenario', 'export', 'ref001-pitfall2-notification-204', file]);
+    expect(exported.code).toBe(0);
+    const parsed = parseScenarioFile(JSON.parse(readFileSync(file, 'utf8')));
+    expect(parsed.run?.reproduced).toBe(true);
+    expect(parsed.run?.exchanges.length).toBeGreaterThan(5);
+    // Tokens in the capture are redacted by default (the reference/001 server issues JWE tokens: eyJ…).
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('Bearer [redacted]');
+    expect(text).not.toMatch(/eyJ[\w-]{20,}/);
+
+    const fromFile = await cli(['scenario', 'run', file]);
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stdout).toContain('REPRODUCED');
+
+    const unknown = await cli(['scenario', 'run', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown scenario "nope"');
+  });
+});
