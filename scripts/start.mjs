@@ -40,6 +40,13 @@ if (reason) {
     `Electron can't run here (${reason}), so the inspector starts headless. ` +
       'For the desktop window, run `npm start` on a machine with a display and network access to fetch Electron.',
   );
+  // The headless mode serves the built UI in a browser: build it on the first start.
+  if (!existsSync(join(root, 'out/renderer/index.html'))) {
+    console.log('Building the inspector UI (first start only)…');
+    const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { stdio: 'inherit', cwd: root });
+    if (build.status !== 0) console.log('The UI could not be built; the inspector still runs, and `npm run build` shows why.');
+  }
+  console.log('Open the "Inspector UI" URL printed below in your browser.');
   run(process.execPath, ['--import', 'tsx', join(root, 'src/main/cli.ts'), 'serve', ...args]);
 } else {
   run(join(root, 'node_modules/.bin/electron-vite'), ['preview', ...args]);

@@ -8,6 +8,9 @@ import { InvalidRulesError, parseRules } from './core/proxy/rules';
 import type { Rule } from '../shared/rules';
 import { capturesCommand, CommandError, exportCommand, formatExchange, importCommand, replayCommand } from './captureCommands';
 import { capturesDir, defaultDataDir } from './core/dataDir';
+import { ControlService } from './core/control/service';
+import { ControlHttpServer, DEFAULT_UI_PORT, UiPortInUseError } from './core/control/httpServer';
+import { applySavedToggles, SettingsStore } from './core/control/settings';
 import { LOCALTUNNEL_SUBDOMAIN, type TunnelOptions } from './core/tunnel';
 import { TUNNEL_PROVIDERS, type TunnelNote, type TunnelProviderId } from '../shared/tunnel';
 import { ClientWouldFail, scenarioCommand, simulateCommand } from './simulateCommands';
@@ -60,15 +63,19 @@ serve options:
   --body-cap <bytes>    Body bytes kept per exchange (default 1048576); the rest is counted, marked truncated
   --no-capture          Don't record to disk (exchanges are still shown)
   --capture-name <name> Name of this run's capture
+  --ui-port <n>         Port of the web UI and its control API, always on 127.0.0.1 (default ${DEFAULT_UI_PORT}; 0 picks a free one)
+  --no-ui               Don't serve the web UI
+  Settings changed in the UI (upstream, port, toggles, rules, preset) are saved in the data dir
+  and used at the next start unless a flag gives them.
   -h, --help            Show this help
 `;
 
 class UsageError extends Error {}
 
-function parsePort(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_PORT;
+function parsePort(value: string | undefined, flag = '--port', fallback = DEFAULT_PORT): number {
+  if (value === undefined) return fallback;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag} must be a whole number from 0 to 65535, got "${value}"`);
   return port;
 }
 
@@ -179,6 +186,8 @@ async function serve(argv: string[]): Promise<void> {
       'body-cap': { type: 'string' },
       'capture-name': { type: 'string' },
       'data-dir': { type: 'string' },
+      'ui-port': { type: 'string' },
+      'no-ui': { type: 'boolean' },
       tunnel: { type: 'string' },
       'tunnel-host': { type: 'string' },
       subdomain: { type: 'string' },
@@ -192,27 +201,46 @@ async function serve(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  const uiPort = parsePort(values['ui-port'], '--ui-port', DEFAULT_UI_PORT);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const settings = new SettingsStore(dataDir);
+  const saved = settings.get();
+  if (settings.loadProblem) process.stderr.write(`Warning: ${settings.loadProblem}\n`);
   const consent = values.consent;
   if (consent !== undefined && consent !== 'manual' && consent !== 'auto') throw new UsageError(`--consent must be "manual" or "auto", got "${consent}"`);
   const tunnel = parseTunnel(values);
 
+  // Flags win over what the UI saved last time.
+  const preset = values.profile ?? saved.presetId;
   const inspector = await Inspector.create({
-    port: parsePort(values.port),
+    port: values.port !== undefined ? parsePort(values.port) : (saved.port ?? DEFAULT_PORT),
     host: values.host,
     publicUrl: parsePublicUrl(values['public-url']),
-    preset: values.profile,
+    preset,
     profile: consent ? { consent } : undefined,
-    upstream: parseUpstream(values.upstream),
-    rules: values.rules ? readRulesFile(values.rules) : undefined,
+    upstream: values.upstream !== undefined ? parseUpstream(values.upstream) : saved.upstream,
+    rules: values.rules ? readRulesFile(values.rules) : saved.rules,
     rewriteOrigins: !values['no-rewrite-origins'],
     rewriteHost: values['rewrite-host'] ?? false,
-    captureDir: values['no-capture'] ? undefined : capturesDir(values['data-dir'] ?? defaultDataDir()),
+    captureDir: values['no-capture'] ? undefined : capturesDir(dataDir),
     captureName: values['capture-name'],
     bodyCap: parseBodyCap(values['body-cap']),
     tunnel,
   });
   const info = await inspector.start();
-  const profile = values.profile ?? 'spec';
+  applySavedToggles(inspector, saved, (message) => process.stderr.write(`Warning: ${message}\n`));
+  const control = new ControlService(inspector, { settings, presetId: preset ?? 'spec' });
+  let ui: ControlHttpServer | undefined;
+  if (!values['no-ui']) {
+    ui = new ControlHttpServer(control, { port: uiPort });
+    try {
+      await ui.listen();
+    } catch (err) {
+      await inspector.stop();
+      throw err;
+    }
+  }
+  const profile = preset ?? 'spec';
   const lines = info.upstreamIsBuiltIn
     ? [
         `MCP Handshake Inspector: built-in reference server (profile: ${profile}, consent: ${inspector.server.profile.consent})`,
@@ -226,7 +254,10 @@ async function serve(argv: string[]): Promise<void> {
         `  Point your client at:            ${info.publicOrigin}/<your MCP path> (e.g. ${info.mcpUrl})`,
         `  Origin rewriting:                ${values['no-rewrite-origins'] ? 'off' : 'on'}${values['rewrite-host'] ? ', Host rewritten to the upstream' : ''}`,
       ];
-  if (inspector.rules.length) lines.push(`  Rules:                           ${inspector.rules.length} from ${values.rules}`);
+  if (inspector.rules.length) lines.push(`  Rules:                           ${inspector.rules.length} from ${values.rules ?? `the saved settings in ${settings.file}`}`);
+  const toggles = Object.entries(inspector.toggles);
+  if (toggles.length) lines.push(`  Toggles (saved):                 ${toggles.map(([id, option]) => `${id}=${option}`).join(', ')}`);
+  if (ui) lines.push(`  Inspector UI (keep this URL private, it carries the access token):`, `    ${ui.url}${ui.hasRenderer ? '' : '   (not built yet: run npm run build)'}`);
   lines.push(`  Capture:                         ${info.captureId ? `${info.captureId} in ${inspector.captures!.root}` : 'off (--no-capture)'}`);
   if (tunnel) lines.push(`  Tunnel:                          ${tunnel.provider} (its progress follows as [tunnel] lines)`);
   lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. Press Ctrl-C to stop.`, '');
@@ -248,7 +279,8 @@ async function serve(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal} received, shutting down…\n`);
-    inspector.stop().then(
+    control.close();
+    Promise.all([ui?.close(), inspector.stop()]).then(
       () => process.exit(0),
       (err: unknown) => {
         process.stderr.write(`Error while shutting down: ${String(err)}\n`);
@@ -290,7 +322,7 @@ export async function main(argv: string[]): Promise<void> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (err) {
-    const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError || err instanceof CommandError || err instanceof ClientWouldFail;
+    const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UiPortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError || err instanceof CommandError || err instanceof ClientWouldFail;
     const message = (err as Error)?.message ?? String(err);
     if (known || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       process.stderr.write(`Error: ${message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);

@@ -1,28 +1,275 @@
-import type { BehaviorPreset, BehaviorProfile } from './profile';
+import type { BreakpointEdits, Rule } from './rules';
+import type { ClientFamily, DiscoveryKind, Exchange, ExchangeState, HttpHeaders, Phase } from './exchange';
+import type { BehaviorPreset, BehaviorProfile, BehaviorProfilePatch } from './profile';
+import type { Toggle, ToggleSelection } from './toggles';
+import type { TunnelProviderId, TunnelStatus } from './tunnel';
 
-// The contract between the UI and the core. Electron's preload exposes it as
-// `window.inspector` over IPC; the headless web UI will reach the same contract over HTTP.
+// The one contract between the UI and the core. Every command is one entry in
+// `ControlCommands` (its params and its result) and one name in `COMMAND_NAMES`; the core
+// implements it once (core/control/service.ts) and two transports carry it unchanged:
+// Electron IPC (preload → main/ipc.ts) and HTTP + SSE (core/control/httpServer.ts).
+// Adding a feature's commands (`tunnel.start`, `simulate`, …) is one entry here, one name in
+// the list below and one handler in the service.
+
+/** The upstream, and whether it answers. */
+export interface UpstreamStatus {
+  /** Where the front door forwards to. */
+  url?: string;
+  builtIn: boolean;
+  health: 'up' | 'down' | 'unknown';
+  /** Why it is down, in words for the user. */
+  reason?: string;
+}
 
 export interface InspectorStatus {
   /** The MCP endpoint clients connect to, or undefined while not listening. */
   mcpUrl?: string;
   legacySseUrl?: string;
+  /** The front door's port. */
   port?: number;
   publicOrigin?: string;
+  upstream: UpstreamStatus;
+  /** The public tunnel, while one is asked for (its state, URL, checks and notes). */
+  tunnel?: TunnelStatus;
+  /** A public URL given with --public-url and no tunnel: the user runs their own. */
+  publicUrl?: string;
   /** Why the core is not listening (e.g. port in use), in words for the user. */
   error?: string;
   profile: BehaviorProfile;
+  /** The preset the profile was last set from, while no field was changed since. */
+  presetId?: string;
+  toggles: ToggleSelection;
+  rules: Rule[];
+  /** The capture this run records into. */
+  capture?: { id: string; name: string };
+  /** Exchanges held in memory by the live recorder. */
+  exchangeCount: number;
+  /** Where settings and captures live. */
+  dataDir?: string;
 }
 
-export interface InspectorApi {
-  getStatus(): Promise<InspectorStatus>;
-  listPresets(): Promise<BehaviorPreset[]>;
-  applyPreset(id: string): Promise<InspectorStatus>;
+/**
+ * One timeline row: the metadata of an exchange without its bodies (bodies are fetched with
+ * `exchanges.get` when a row is opened, so a list of 100k rows stays small).
+ */
+export interface ExchangeSummary {
+  id: string;
+  /** Grows on every change of the exchange, so a stale copy never replaces a newer one. */
+  revision: number;
+  startedAt: number;
+  method: string;
+  /** Path and query as the client sent them. */
+  url: string;
+  phase: Phase;
+  /** "PRM (path-suffixed)", "token: authorization_code", "tools/list". */
+  label: string;
+  /** Which well-known document a discovery request asked for. */
+  discovery?: DiscoveryKind;
+  /** The token request's grant_type. */
+  grantType?: string;
+  /** JSON-RPC methods the request carried. */
+  rpcMethods: string[];
+  /** tools/call tool name, prompts/get name, resources/read uri. */
+  rpcTarget?: string;
+  /** Came through a tunnel or proxy (X-Forwarded-For / -Host present). */
+  forwarded?: boolean;
+  /** What the client saw. */
+  status?: number;
+  /** The upstream's own status when a rule or toggle changed it. */
+  upstreamStatus?: number;
+  state: ExchangeState;
+  /** Milliseconds from start to end (or to now for a running exchange, at summary time). */
+  durationMs?: number;
+  clientFamily: ClientFamily;
+  clientLabel: string;
+  /** The client connection this exchange belongs to (session id, client id, token, …). */
+  connectionId?: string;
+  /** The Mcp-Session-Id it carried or received. */
+  sessionId?: string;
+  sseEventCount: number;
+  /** Why a rule changed this exchange, one sentence each. */
+  appliedRules: string[];
+  error?: string;
+  paused?: Exchange['paused'];
+  replayOf?: string;
+  simulated?: boolean;
 }
 
-/** IPC channel names: the only ones the preload may invoke. */
+export interface CaptureInfo {
+  id: string;
+  name: string;
+  createdAt: number;
+  exchanges: number;
+  sizeBytes: number;
+  /** The capture this run is recording into. */
+  live: boolean;
+}
+
+/** Where the timeline's rows come from: the live recorder, or a capture opened from disk. */
+export type ExchangeSource = { capture?: string };
+
+/** Settings kept between runs in the data dir (settings.json). */
+export interface Settings {
+  /** The developer's own server; absent means the built-in reference server. */
+  upstream?: string;
+  /** The front door's port at the next start. */
+  port?: number;
+  toggles?: ToggleSelection;
+  rules?: Rule[];
+  presetId?: string;
+}
+
+export interface ReplayEdits {
+  method?: string;
+  url?: string;
+  headers?: HttpHeaders;
+  body?: string;
+}
+
+/** What a rule file or editor text would do, without applying it. */
+export interface RulesCheck {
+  ok: boolean;
+  /** One per problem, with its place (`rules[0].steps.0.status: …`). */
+  problems: string[];
+}
+
+export interface ControlCommands {
+  'status': { params: undefined; result: InspectorStatus };
+  'settings.get': { params: undefined; result: Settings };
+  /** Switches the upstream now (null: the built-in server); saved for the next start. */
+  'upstream.set': { params: { upstream: string | null }; result: InspectorStatus };
+  /** Saves the front door's port for the next start (the port in use can't change under clients). */
+  'port.set': { params: { port: number }; result: Settings };
+  'presets.list': { params: undefined; result: BehaviorPreset[] };
+  'preset.apply': { params: { presetId: string }; result: InspectorStatus };
+  'profile.set': { params: { patch: BehaviorProfilePatch }; result: InspectorStatus };
+  'toggles.list': { params: undefined; result: Toggle[] };
+  'toggles.set': { params: { toggleId: string; optionId: string }; result: InspectorStatus };
+  'rules.check': { params: { rules: unknown }; result: RulesCheck };
+  'rules.set': { params: { rules: unknown }; result: InspectorStatus };
+  'exchanges.list': { params: ExchangeSource; result: ExchangeSummary[] };
+  /** The whole exchange, bodies included; null when it is no longer kept. */
+  'exchanges.get': { params: ExchangeSource & { id: string }; result: Exchange | null };
+  /** Ids of the exchanges whose URL, headers, bodies or SSE data contain the text (case-insensitive). */
+  'exchanges.search': { params: ExchangeSource & { text: string }; result: string[] };
+  /** Forgets the live exchanges held in memory (the capture on disk keeps them). */
+  'exchanges.clear': { params: undefined; result: InspectorStatus };
+  'exchanges.replay': { params: ExchangeSource & { id: string; edits?: ReplayEdits }; result: { status: number; exchangeId?: string } };
+  /** Lets an exchange held at a breakpoint go on, maybe edited. */
+  'breakpoints.resume': { params: { id: string; edits?: BreakpointEdits }; result: { resumed: boolean } };
+  'captures.list': { params: undefined; result: CaptureInfo[] };
+  'captures.rename': { params: { id: string; name: string }; result: CaptureInfo[] };
+  'captures.delete': { params: { id: string }; result: CaptureInfo[] };
+  /** A HAR 1.2 file of a capture (the live one when no id); secrets redacted unless redact is false. */
+  'captures.exportHar': { params: { id?: string; redact?: boolean }; result: { fileName: string; har: string; exchanges: number } };
+  'captures.importHar': { params: { har: string; name: string }; result: CaptureInfo };
+  /** Opens (or replaces) the public tunnel; its progress arrives as `status` events. */
+  'tunnel.open': { params: TunnelOpenParams; result: InspectorStatus };
+  'tunnel.close': { params: undefined; result: InspectorStatus };
+}
+
+/** The tunnel options the CLI takes as --tunnel, --tunnel-host, --subdomain, --public-url, --ngrok-*. */
+export interface TunnelOpenParams {
+  provider: Exclude<TunnelProviderId, 'none'>;
+  /** localtunnel: your own tunnel server. */
+  host?: string;
+  /** localtunnel: the subdomain to ask for. */
+  subdomain?: string;
+  /** manual: the public https URL that forwards to the front door. */
+  publicUrl?: string;
+  /** ngrok: auth token and reserved domain. */
+  authtoken?: string;
+  domain?: string;
+}
+
+export type CommandName = keyof ControlCommands;
+export type CommandParams<K extends CommandName> = ControlCommands[K]['params'];
+export type CommandResult<K extends CommandName> = ControlCommands[K]['result'];
+
+/** Every command, checked against the contract both ways by the `satisfies` below. */
+const COMMANDS = {
+  'status': true,
+  'settings.get': true,
+  'upstream.set': true,
+  'port.set': true,
+  'presets.list': true,
+  'preset.apply': true,
+  'profile.set': true,
+  'toggles.list': true,
+  'toggles.set': true,
+  'rules.check': true,
+  'rules.set': true,
+  'exchanges.list': true,
+  'exchanges.get': true,
+  'exchanges.search': true,
+  'exchanges.clear': true,
+  'exchanges.replay': true,
+  'breakpoints.resume': true,
+  'captures.list': true,
+  'captures.rename': true,
+  'captures.delete': true,
+  'captures.exportHar': true,
+  'captures.importHar': true,
+  'tunnel.open': true,
+  'tunnel.close': true,
+} as const satisfies Record<CommandName, true>;
+
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(COMMANDS, name);
+}
+
+/** What the core pushes to the UI, in batches (one message per batch on either transport). */
+export type ControlEvent =
+  /** An exchange started or changed: the newest summary (upsert by id, highest revision wins). */
+  | { type: 'exchange'; exchange: ExchangeSummary }
+  /** Two client connections turned out to be one (a token tied DCR to a session): `from` is now `into`. */
+  | { type: 'connection-merged'; from: string; into: string }
+  /** The live exchanges were cleared. */
+  | { type: 'cleared' }
+  /** Captures were added, renamed or deleted; `imported` names a capture just imported. */
+  | { type: 'captures-changed'; imported?: CaptureInfo }
+  /** Something in the status changed (toggles, rules, upstream health, tunnel). */
+  | { type: 'status'; status: InspectorStatus };
+
+/** A command failure as it crosses a transport: the message is meant for the user. */
+export interface CommandFailure {
+  message: string;
+  /** `invalid-params`, `not-found`, `failed`. */
+  code: 'invalid-params' | 'not-found' | 'failed';
+}
+
+/** What the renderer talks to, whatever the transport. */
+export interface ControlClient {
+  call<K extends CommandName>(name: K, ...params: CommandParams<K> extends undefined ? [] : [CommandParams<K>]): Promise<CommandResult<K>>;
+  /** Receives event batches until the returned function is called. */
+  subscribe(listener: (events: ControlEvent[]) => void, onConnection?: (state: ConnectionState) => void): () => void;
+}
+
+/** The event stream's health as the UI sees it (IPC is always open; HTTP can drop and retry). */
+export type ConnectionState = { state: 'open' } | { state: 'reconnecting'; reason: string } | { state: 'unauthorized'; reason: string };
+
+export type CommandEnvelope<K extends CommandName = CommandName> = { ok: true; result: CommandResult<K> } | { ok: false; error: CommandFailure };
+
+/**
+ * What the preload exposes as `window.inspector`: one named function per command, each
+ * invoking the one command channel, plus `onEvents`. Failures come back as envelopes so the
+ * user reads the core's message, not Electron's "Error invoking remote method" wrapper.
+ */
+export type InspectorBridge = { readonly [K in CommandName]: (params?: CommandParams<K>) => Promise<CommandEnvelope<K>> } & {
+  onEvents(listener: (events: ControlEvent[]) => void): () => void;
+};
+
+/** IPC channel names: the only ones the preload uses. */
 export const IPC_CHANNELS = {
-  getStatus: 'inspector:get-status',
-  listPresets: 'inspector:list-presets',
-  applyPreset: 'inspector:apply-preset',
+  command: 'inspector:command',
+  events: 'inspector:events',
+} as const;
+
+/** HTTP paths of the headless control API (served on the UI port only, never the proxy's). */
+export const HTTP_API = {
+  commandPrefix: '/api/commands/',
+  events: '/api/events',
+  tokenCookie: 'mhi_token',
 } as const;

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { measureUi } from './ui';
 
 // npm run bench: throughput and latency of the front door against its floor (a bare
 // http-proxy with a keep-alive agent), SSE lag through the proxy, and memory over many
@@ -8,12 +9,14 @@ import autocannon from 'autocannon';
 // printed as ratios: absolute numbers on shared 2-core machines mean little.
 //
 // Knobs (environment): BENCH_SECONDS (per throughput run, default 8), BENCH_CONNECTIONS (10),
-// BENCH_EXCHANGES (100000), BENCH_SSE_MINUTES (10), BENCH_SSE_INTERVAL_MS (10).
+// BENCH_EXCHANGES (100000), BENCH_SSE_MINUTES (10), BENCH_SSE_INTERVAL_MS (10),
+// BENCH_UI_EXCHANGES (100000 rows in the UI's store; 0 skips the UI figure).
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const exchanges = Number(process.env.BENCH_EXCHANGES ?? 100_000);
 const sseMinutes = Number(process.env.BENCH_SSE_MINUTES ?? 10);
+const uiExchanges = Number(process.env.BENCH_UI_EXCHANGES ?? 100_000);
 
 const rolesScript = fileURLToPath(new URL('./roles.ts', import.meta.url));
 const children: ChildProcess[] = [];
@@ -138,6 +141,14 @@ async function main(): Promise<void> {
   console.log(describeLags('inspector front door', proxiedLags));
   const worst = Math.max(...proxiedLags);
   console.log(`  target no event > 5 ms behind direct: ${worst <= 5 ? 'met' : 'MISSED'}`);
+
+  if (uiExchanges > 0) {
+    console.log(`\nUI: ${uiExchanges} exchanges in the store, the built renderer in Chromium (Performance API, input to the frame that shows it)`);
+    const ui = await measureUi(uiExchanges);
+    const worstFilter = Math.max(...ui.filterMs);
+    console.log(`  filter change re-render: p50 ${ms(percentile([...ui.filterMs], 50))}, max ${ms(worstFilter)} over ${ui.filterMs.length} changes; target < 100 ms: ${worstFilter < 100 ? 'met' : 'MISSED'}`);
+    console.log(`  scroll jump to a new place: p50 ${ms(percentile([...ui.scrollMs], 50))}, max ${ms(Math.max(...ui.scrollMs))}; rows at the new place drawn: ${ui.scrolledRowsOk ? 'yes' : 'NO'}`);
+  }
 
   console.log(`\nMemory of the front door over ${exchanges} exchanges`);
   const before = await inspector.memory();

@@ -55,7 +55,7 @@ describe('CLI serve', () => {
   });
 
   it('starts the reference server, prints what listens where, and stops cleanly on Ctrl-C', async () => {
-    const served = runCli(['serve', '--port', '0', '--consent', 'auto']);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--consent', 'auto']);
     children.push(served.child);
     const port = await listeningPort(served);
     expect(served.stdout()).toContain(`MCP endpoint (Streamable HTTP):  http://127.0.0.1:${port}/mcp`);
@@ -66,13 +66,33 @@ describe('CLI serve', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
     });
     expect(response.status).toBe(401);
+    // The web UI's URL carries the token; the control API answers with it and only with it.
+    const ui = new URL(/Inspector UI[^\n]*\n\s+(http:\S+)/.exec(served.stdout())![1]!);
+    expect(ui.hostname).toBe('127.0.0.1');
+    expect(ui.port).not.toBe(String(port));
+    const command = (token?: string) =>
+      fetch(`${ui.origin}/api/commands/status`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    expect((await command()).status).toBe(401);
+    const status = (await (await command(ui.searchParams.get('token')!)).json()) as { result: { port: number } };
+    expect(status.result.port).toBe(port);
     served.child.kill('SIGINT');
     expect(await served.exited).toBe(0);
     expect(served.stdout()).toContain('SIGINT received, shutting down');
   });
 
+  it('says which flag to change when the UI port is taken', async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
+    const uiPort = (blocker.address() as { port: number }).port;
+    const served = runCli(['serve', '--port', '0', '--ui-port', String(uiPort)]);
+    children.push(served.child);
+    expect(await served.exited).toBe(1);
+    expect(served.stderr()).toContain(`UI port ${uiPort} is already in use`);
+    expect(served.stderr()).toContain('--ui-port');
+  });
+
   it('names the metadata after --public-url and applies --profile', async () => {
-    const served = runCli(['serve', '--port', '0', '--public-url', 'https://demo.example.com/ignored-path', '--profile', 'no-auth']);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--public-url', 'https://demo.example.com/ignored-path', '--profile', 'no-auth']);
     children.push(served.child);
     const port = await listeningPort(served);
     expect(served.stdout()).toContain('https://demo.example.com/mcp');
@@ -90,7 +110,7 @@ describe('CLI serve', () => {
     blocker = createServer();
     await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
-    const served = runCli(['serve', '--port', String(port)]);
+    const served = runCli(['serve', '--ui-port', '0', '--port', String(port)]);
     children.push(served.child);
     expect(await served.exited).toBe(1);
     expect(served.stderr()).toContain(`Port ${port} is already in use`);
@@ -104,7 +124,7 @@ describe('CLI serve', () => {
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const rulesFile = join(dir, 'rules.json');
     await writeFile(rulesFile, JSON.stringify([{ id: 'get-501', description: 'GET /mcp answered 501', match: [{ type: 'method', methods: ['GET'] }, { type: 'path', glob: '/mcp' }], steps: [{ type: 'reply', status: 501, body: '{}' }] }]));
-    const served = runCli(['serve', '--port', '0', '--upstream', upstream.origin, '--rules', rulesFile]);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--upstream', upstream.origin, '--rules', rulesFile]);
     children.push(served.child);
     const port = await listeningPort(served);
     expect(served.stdout()).toContain(`proxying to ${upstream.origin}/`);
@@ -172,7 +192,7 @@ describe('CLI serve --tunnel', () => {
 
   it('opens a localtunnel on --tunnel-host with --subdomain and prints what to paste into Claude.ai', async () => {
     tunnels = await new FakeLocaltunnelServer().listen();
-    const served = runCli(['serve', '--port', '0', '--tunnel-host', tunnels.origin, '--subdomain', 'cli-tunnel']);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--tunnel-host', tunnels.origin, '--subdomain', 'cli-tunnel']);
     children.push(served.child);
     const port = await listeningPort(served);
     const publicUrl = `http://cli-tunnel.localhost:${tunnels.port}`;
@@ -190,7 +210,7 @@ describe('CLI serve --tunnel', () => {
   });
 
   it('keeps serving locally when the tunnel cannot open, and says what to install', async () => {
-    const served = runCli(['serve', '--port', '0', '--tunnel', 'cloudflared'], { PATH: '/nonexistent' });
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--tunnel', 'cloudflared'], { PATH: '/nonexistent' });
     children.push(served.child);
     const port = await listeningPort(served);
     await printed(served, /\[tunnel\] failed: .*\n/);
@@ -207,7 +227,7 @@ describe('CLI rules file validation', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mcp-inspector-cli-'));
     const rulesFile = join(dir, 'rules.json');
     await writeFile(rulesFile, JSON.stringify([{ id: 'x', steps: [{ type: 'reply', status: 200 }, { type: 'set-status', status: 204 }] }]));
-    const served = runCli(['serve', '--port', '0', '--rules', rulesFile]);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--rules', rulesFile]);
     expect(await served.exited).toBe(1);
     expect(served.stderr()).toContain('rules[0] (x): step 1 (reply) ends the exchange, so it must be the last step');
     await rm(dir, { recursive: true, force: true });
@@ -216,7 +236,7 @@ describe('CLI rules file validation', () => {
 
 describe('CLI captures, export, import, replay', () => {
   it('records a run, lists and shows it, exports redacted HAR, imports it back and replays an exchange', async () => {
-    const served = runCli(['serve', '--port', '0', '--capture-name', 'cli test run']);
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--capture-name', 'cli test run']);
     const port = await listeningPort(served);
     try {
       const captureId = /Capture:\s+(\S+)/.exec(served.stdout())![1]!;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../shared/profile';
-import type { HttpHeaders } from '../../shared/exchange';
+import type { Exchange, HttpHeaders } from '../../shared/exchange';
 import type { BreakpointEdits, Rule } from '../../shared/rules';
 import type { ToggleSelection } from '../../shared/toggles';
 import type { TunnelNote, TunnelStatus } from '../../shared/tunnel';
@@ -91,6 +91,10 @@ export class Inspector extends EventEmitter<InspectorEvents> {
   /** The capture store, when this inspector records to disk. */
   readonly captures?: CaptureStore;
   private detachCapture?: CaptureAttachment;
+  /** Where the built-in reference server listens, once started. */
+  private builtInAddress?: AddressInfo;
+  /** Where the front door forwards to now. */
+  private upstream?: string;
 
   private constructor(
     readonly server: ReferenceServer,
@@ -114,9 +118,32 @@ export class Inspector extends EventEmitter<InspectorEvents> {
 
   async start(): Promise<ListeningInfo> {
     const host = this.options.host ?? '127.0.0.1';
-    const builtIn = !this.options.upstream;
-    const upstream = builtIn ? `http://127.0.0.1:${(await this.server.listen(0, '127.0.0.1')).port}` : this.options.upstream!;
-    this.frontDoor = new FrontDoor(this.recorder, {
+    const requested = this.options.port ?? DEFAULT_PORT;
+    let address: AddressInfo;
+    try {
+      address = await this.openFrontDoor(requested, host);
+    } catch (err) {
+      await this.server.close();
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(requested);
+      throw err;
+    }
+    this.detachCapture = this.captures?.attach(this.recorder, this.options.captureName);
+    this.listening = this.describe(host, address.port);
+    const tunnel = this.options.tunnel;
+    if (tunnel && tunnel.provider !== 'none') await this.tunnel.start({ host, port: address.port }, tunnel);
+    return this.listening;
+  }
+
+  /** The upstream URL, starting the built-in server on a private port when there is none. */
+  private async upstreamUrl(): Promise<string> {
+    if (this.options.upstream) return this.options.upstream;
+    this.builtInAddress ??= await this.server.listen(0, '127.0.0.1');
+    return `http://127.0.0.1:${this.builtInAddress.port}`;
+  }
+
+  private async openFrontDoor(port: number, host: string): Promise<AddressInfo> {
+    const upstream = await this.upstreamUrl();
+    const frontDoor = new FrontDoor(this.recorder, {
       upstream,
       rewriteOrigins: this.options.rewriteOrigins,
       rewriteHost: this.options.rewriteHost,
@@ -125,31 +152,50 @@ export class Inspector extends EventEmitter<InspectorEvents> {
       publicUrl: () => this.server.publicUrl,
       selfCheck: this.tunnel.selfChecks.claim,
     });
-    const requested = this.options.port ?? DEFAULT_PORT;
-    let address: AddressInfo;
-    try {
-      address = await this.frontDoor.listen(requested, host);
-    } catch (err) {
-      await this.server.close();
-      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(requested);
-      throw err;
-    }
-    this.detachCapture = this.captures?.attach(this.recorder, this.options.captureName);
-    const local = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    const address = await frontDoor.listen(port, host);
+    this.frontDoor = frontDoor;
+    this.upstream = upstream;
+    return address;
+  }
+
+  private describe(host: string, port: number): ListeningInfo {
+    const builtIn = !this.options.upstream;
+    const local = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const origin = this.server.publicUrl ? new URL(this.server.publicUrl).origin : local;
-    this.listening = {
+    return {
       host,
-      port: address.port,
+      port,
       mcpUrl: `${origin}${MCP_ENDPOINT_PATH}`,
       legacySseUrl: `${origin}${LEGACY_SSE_PATH}`,
       publicOrigin: origin,
-      upstream,
+      upstream: this.upstream!,
       upstreamIsBuiltIn: builtIn,
       captureId: this.detachCapture?.writer.id,
     };
-    const tunnel = this.options.tunnel;
-    if (tunnel && tunnel.provider !== 'none') await this.tunnel.start({ host, port: address.port }, tunnel);
-    return this.listening;
+  }
+
+  /**
+   * Points the front door at another upstream (undefined: the built-in server) on the same
+   * port. Open connections through the old front door are closed; clients reconnect. Toggles
+   * are applied again, as profile fields or rules depending on the new upstream.
+   */
+  async setUpstream(upstream: string | undefined): Promise<ListeningInfo> {
+    if (upstream !== undefined) {
+      const url = new URL(upstream); // throws on a malformed URL before anything is closed
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The upstream must use http or https, got "${url.protocol}"`);
+      upstream = url.toString();
+    }
+    const selection = { ...this.toggles };
+    for (const toggleId of Object.keys(selection)) this.setToggle(toggleId, 'off');
+    this.options.upstream = upstream;
+    if (this.listening) {
+      const { host, port } = this.listening;
+      await this.frontDoor?.close();
+      await this.openFrontDoor(port, host);
+    }
+    for (const [toggleId, optionId] of Object.entries(selection)) this.setToggle(toggleId, optionId);
+    if (this.listening) this.listening = this.describe(this.listening.host, this.listening.port);
+    return this.listening!;
   }
 
   /** Opens (or replaces) the public tunnel; its progress arrives as 'tunnel:state' events. */
@@ -207,10 +253,12 @@ export class Inspector extends EventEmitter<InspectorEvents> {
    * Sends a recorded request again, as-is or with edits; the answer is a new exchange linked
    * to the original. A body the recorder truncated can't be replayed as-is.
    */
-  async replay(exchangeId: string, edits: { method?: string; url?: string; headers?: HttpHeaders; body?: string } = {}): Promise<{ status: number; exchangeId?: string }> {
+  async replay(exchange: string | Exchange, edits: { method?: string; url?: string; headers?: HttpHeaders; body?: string } = {}): Promise<{ status: number; exchangeId?: string }> {
     if (!this.frontDoor) throw new Error('The inspector is not running');
-    const original = this.recorder.get(exchangeId);
-    if (!original) throw new Error(`No exchange ${exchangeId} in this session`);
+    // A recorded exchange (from a capture on disk) can be replayed as well as a live one.
+    const original = typeof exchange === 'string' ? this.recorder.get(exchange) : exchange;
+    if (!original) throw new Error(`No exchange ${String(exchange)} in this session`);
+    const exchangeId = original.id;
     const recorded = original.request.body;
     if (recorded?.truncated && edits.body === undefined) {
       throw new Error(`The request body of ${exchangeId} was truncated at ${recorded.data.length} of ${recorded.size} bytes, so it can't be replayed as-is; give an edited body`);
@@ -255,6 +303,7 @@ export class Inspector extends EventEmitter<InspectorEvents> {
   async stop(): Promise<void> {
     await this.tunnel.stop();
     await this.frontDoor?.close();
+    this.builtInAddress = undefined;
     this.detachCapture?.();
     this.detachCapture = undefined;
     await this.server.close();

@@ -1,46 +1,117 @@
-import { useEffect } from 'react';
-import { useInspector } from './store';
+import { useEffect, useRef } from 'react';
+import type { ControlClient } from '../../shared/controlApi';
+import { Banners } from './components/Banners';
+import { CapturesScreen } from './components/CapturesScreen';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { HandshakeView } from './components/HandshakeView';
+import { SettingsScreen } from './components/SettingsScreen';
+import { StatusBar } from './components/StatusBar';
+import { Timeline } from './components/Timeline';
+import { TogglesPanel } from './components/TogglesPanel';
+import { useApp, type View } from './state/store';
 
-/** Server status and behaviour presets; the live timeline arrives with the inspector UI. */
-export function App() {
-  const { status, presets, activePreset, error, load, applyPreset } = useInspector();
+const VIEWS: Array<{ id: View; label: string }> = [
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'handshake', label: 'Handshake' },
+  { id: 'toggles', label: 'Toggles & rules' },
+  { id: 'captures', label: 'Captures' },
+  { id: 'settings', label: 'Settings' },
+];
+
+function typingIn(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  return !!element && (element.tagName === 'INPUT' || element.tagName === 'TEXTAREA' || element.tagName === 'SELECT' || element.isContentEditable);
+}
+
+/** Timeline shortcuts; keys typed into a field stay in the field. */
+function useShortcuts(filterRef: React.RefObject<HTMLInputElement | null>) {
+  const step = useApp((s) => s.step);
+  const select = useApp((s) => s.select);
+  const setView = useApp((s) => s.setView);
+  const clear = useApp((s) => s.clear);
+  const setQuery = useApp((s) => s.setQuery);
   useEffect(() => {
-    void load();
-  }, [load]);
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'l' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        void clear();
+        return;
+      }
+      if (typingIn(event.target)) {
+        if (event.key === 'Escape' && event.target === filterRef.current) {
+          setQuery('');
+          filterRef.current?.blur();
+        }
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const view = Number(event.key);
+      if (view >= 1 && view <= VIEWS.length) return setView(VIEWS[view - 1]!.id);
+      switch (event.key) {
+        case 'j':
+        case 'ArrowDown':
+          event.preventDefault();
+          return step(1);
+        case 'k':
+        case 'ArrowUp':
+          event.preventDefault();
+          return step(-1);
+        case 'Home':
+          return step(-Infinity);
+        case 'End':
+          return step(Infinity);
+        case '/':
+          event.preventDefault();
+          setView('timeline');
+          return void setTimeout(() => filterRef.current?.focus());
+        case 'Escape':
+          return select(undefined);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [step, select, setView, clear, setQuery, filterRef]);
+}
+
+export function App({ client }: { client: ControlClient }) {
+  const start = useApp((s) => s.start);
+  const view = useApp((s) => s.view);
+  const setView = useApp((s) => s.setView);
+  const filterRef = useRef<HTMLInputElement>(null);
+  useEffect(() => start(client), [start, client]);
+  useShortcuts(filterRef);
 
   return (
-    <main className="app">
-      <header>
-        <h1>MCP Handshake Inspector</h1>
-        {status?.mcpUrl && (
-          <p>
-            Reference MCP server: <code>{status.mcpUrl}</code>{' '}
-            <button onClick={() => void navigator.clipboard.writeText(status.mcpUrl!)}>Copy</button>
-          </p>
-        )}
-      </header>
-      {error && <div className="banner error" role="alert">{error}</div>}
-      <section>
-        <h2>Server behaviour</h2>
-        <p className="hint">Pick how the reference server answers; clients connecting to the URL above see the change on their next request.</p>
-        <ul className="presets">
-          {presets.map((preset) => (
-            <li key={preset.id}>
-              <label>
-                <input type="radio" name="preset" checked={activePreset === preset.id} onChange={() => void applyPreset(preset.id)} />
-                <strong>{preset.title}</strong>
-              </label>
-              <p>{preset.description}</p>
-            </li>
-          ))}
-        </ul>
-      </section>
-      {status && (
-        <section>
-          <h2>Current profile</h2>
-          <pre>{JSON.stringify(status.profile, null, 2)}</pre>
-        </section>
-      )}
-    </main>
+    <div className="app">
+      <StatusBar />
+      <nav className="views" role="tablist" aria-label="Screens">
+        {VIEWS.map((v, i) => (
+          <button key={v.id} role="tab" aria-selected={view === v.id} className={view === v.id ? 'active' : ''} onClick={() => setView(v.id)} title={`${v.label} (${i + 1})`}>
+            {v.label}
+          </button>
+        ))}
+      </nav>
+      <Banners />
+      <main className="screen">
+        <ErrorBoundary name={view} key={view}>
+          {view === 'timeline' && <Timeline filterRef={filterRef} />}
+          {view === 'handshake' && <HandshakeView />}
+          {view === 'toggles' && <TogglesPanel />}
+          {view === 'captures' && <CapturesScreen />}
+          {view === 'settings' && <SettingsScreen />}
+        </ErrorBoundary>
+      </main>
+    </div>
+  );
+}
+
+/** Shown instead of the app when the page can't reach the core at all. */
+export function Unreachable({ reason }: { reason: string }) {
+  return (
+    <div className="app">
+      <div className="banner error" role="alert">
+        {reason}
+      </div>
+    </div>
   );
 }

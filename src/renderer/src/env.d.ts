@@ -1,8 +1,8 @@
-import type { InspectorApi } from '../../shared/controlApi';
+import type { InspectorBridge } from '../../shared/controlApi';
 
 declare global {
   interface Window {
-    /** Exposed by the preload in the desktop app; absent in a plain browser until the web transport exists. */
-    inspector?: InspectorApi;
+    /** Exposed by the preload in the desktop app; absent in a browser (the web UI uses HTTP). */
+    inspector?: InspectorBridge;
   }
 }

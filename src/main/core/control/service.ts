@@ -1,0 +1,462 @@
+import type {
+  CaptureInfo,
+  CommandEnvelope,
+  CommandFailure,
+  CommandName,
+  CommandParams,
+  CommandResult,
+  ControlEvent,
+  ExchangeSource,
+  InspectorStatus,
+  UpstreamStatus,
+} from '../../../shared/controlApi';
+import { isCommandName } from '../../../shared/controlApi';
+import type { Exchange, ExchangeEvent } from '../../../shared/exchange';
+import type { Rule } from '../../../shared/rules';
+import type { Inspector } from '../inspector';
+import { InvalidRulesError, parseRules } from '../proxy/rules';
+import { TOGGLES, UnknownToggleError } from '../proxy/toggles';
+import { fromHar, toHar } from '../recorder/har';
+import { InvalidProfileError } from '../server/profile';
+import { PRESETS, UnknownPresetError } from '../server/presets';
+import { COMMAND_PARAMS } from './params';
+import type { SettingsStore } from './settings';
+import { exchangeContains, summarize } from './summary';
+import { probeUpstream } from './upstreamHealth';
+
+// The control API, implemented once. Transports (Electron IPC, HTTP + SSE) only call
+// `invoke` with untrusted input and forward `subscribe`'s event batches.
+
+/** A failure whose message is meant for the user, with a code the transports map to statuses. */
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly code: CommandFailure['code'] = 'failed',
+  ) {
+    super(message);
+  }
+}
+
+export interface ControlServiceOptions {
+  /** Saves what the user changes between runs; absent in tests that don't care. */
+  settings?: SettingsStore;
+  /** Why the inspector did not start (port in use, …), shown by the UI. */
+  startError?: string;
+  /** The preset the profile started from. */
+  presetId?: string;
+  /** How often queued events go out, ms (default 50): many exchange updates become one message. */
+  flushMs?: number;
+  /** How often the upstream is probed while someone listens, ms (default 15 s; 0: never). */
+  healthIntervalMs?: number;
+  version?: string;
+}
+
+type Handlers = { [K in CommandName]: (params: CommandParams<K>) => Promise<CommandResult<K>> };
+
+/** How many connection roots are watched for merges (a handshake's groups join as it unfolds). */
+const MAX_WATCHED_CONNECTIONS = 2000;
+/** Search results are ids for a filter: beyond this many the filter is not useful anyway. */
+const MAX_SEARCH_RESULTS = 20_000;
+
+export class ControlService {
+  private readonly listeners = new Set<(events: ControlEvent[]) => void>();
+  /** Exchanges changed since the last flush, by id: one summary each per batch. */
+  private readonly dirty = new Map<string, Exchange>();
+  private queued: ControlEvent[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private healthTimer?: NodeJS.Timeout;
+  private revision = 0;
+  private readonly revisions = new WeakMap<Exchange, number>();
+  /** Connection ids announced to the UI, watched so a merge can be announced too. */
+  private readonly announcedConnections = new Set<string>();
+  private presetId?: string;
+  private health: Pick<UpstreamStatus, 'health' | 'reason'> = { health: 'unknown' };
+  private captureName?: string;
+  private opened?: { id: string; exchanges: Exchange[]; byId: Map<string, Exchange> };
+  private readonly detach: () => void;
+
+  constructor(
+    readonly inspector: Inspector,
+    private readonly options: ControlServiceOptions = {},
+  ) {
+    this.presetId = options.presetId ?? options.settings?.get().presetId ?? 'spec';
+    const onEvent = (event: ExchangeEvent): void => this.onExchangeEvent(event);
+    const onTunnel = (): void => void this.pushStatus();
+    inspector.recorder.on('event', onEvent);
+    inspector.on('tunnel:state', onTunnel);
+    this.detach = () => {
+      inspector.recorder.off('event', onEvent);
+      inspector.off('tunnel:state', onTunnel);
+    };
+    if (inspector.info?.upstreamIsBuiltIn) this.health = { health: 'up' };
+  }
+
+  /** Stops listening to the recorder and the timers; subscribers get nothing more. */
+  close(): void {
+    this.detach();
+    clearTimeout(this.flushTimer);
+    clearInterval(this.healthTimer);
+    this.listeners.clear();
+  }
+
+  // ------------------------------------------------------------------ transport side
+
+  /** Runs a command from a transport: the name and params are checked, failures become envelopes. */
+  async invoke(name: unknown, params: unknown): Promise<CommandEnvelope> {
+    try {
+      if (!isCommandName(name)) throw new CommandError(`Unknown command ${JSON.stringify(name)}`, 'not-found');
+      const parsed = COMMAND_PARAMS[name].safeParse(params);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`);
+        throw new CommandError(`Invalid parameters for ${name}: ${problems.join('; ')}`, 'invalid-params');
+      }
+      const handler = this.handlers[name] as (p: unknown) => Promise<unknown>;
+      return { ok: true, result: (await handler(parsed.data)) as never };
+    } catch (err) {
+      return { ok: false, error: toFailure(err) };
+    }
+  }
+
+  /** Receives event batches; the first subscriber starts the upstream health probe. */
+  subscribe(listener: (events: ControlEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    this.startHealthProbe();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) {
+        clearInterval(this.healthTimer);
+        this.healthTimer = undefined;
+      }
+    };
+  }
+
+  private onExchangeEvent(event: ExchangeEvent): void {
+    const exchange = event.type === 'exchange:update' ? this.inspector.recorder.get(event.id) : event.exchange;
+    if (!exchange) return; // already evicted from memory
+    this.revisions.set(exchange, ++this.revision);
+    this.dirty.set(exchange.id, exchange);
+    if (event.type === 'exchange:end') this.noticeUpstreamHealth(exchange);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.listeners.size === 0) {
+      if (this.listeners.size === 0) this.dirty.clear(); // nobody listens: the list command has it all
+      return;
+    }
+    this.flushTimer = setTimeout(() => this.flush(), this.options.flushMs ?? 50);
+  }
+
+  private emit(event: ControlEvent): void {
+    this.queued.push(event);
+    this.scheduleFlush();
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    const events = this.queued;
+    this.queued = [];
+    for (const exchange of this.dirty.values()) {
+      const summary = this.summary(exchange);
+      if (summary.connectionId) this.watchConnection(summary.connectionId);
+      events.push({ type: 'exchange', exchange: summary });
+    }
+    this.dirty.clear();
+    events.push(...this.connectionMerges());
+    if (events.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (err) {
+        process.emitWarning(`A control event subscriber failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private summary(exchange: Exchange) {
+    return summarize(exchange, this.revisions.get(exchange) ?? 0, this.inspector.recorder.connectionOf(exchange));
+  }
+
+  private watchConnection(id: string): void {
+    if (this.announcedConnections.has(id)) return;
+    this.announcedConnections.add(id);
+    if (this.announcedConnections.size > MAX_WATCHED_CONNECTIONS) this.announcedConnections.delete(this.announcedConnections.values().next().value!);
+  }
+
+  /** Groups merge as a handshake unfolds (a token ties DCR to the session): tell the UI which. */
+  private connectionMerges(): ControlEvent[] {
+    const merges: ControlEvent[] = [];
+    for (const id of [...this.announcedConnections]) {
+      const now = this.inspector.recorder.connectionOf({ connectionId: id } as Exchange);
+      if (now && now !== id) {
+        this.announcedConnections.delete(id);
+        this.watchConnection(now);
+        merges.push({ type: 'connection-merged', from: id, into: now });
+      }
+    }
+    return merges;
+  }
+
+  /** Every exchange says something about the upstream: an answer means up, a refusal down. */
+  private noticeUpstreamHealth(exchange: Exchange): void {
+    const kind = exchange.error?.kind;
+    if (kind === 'upstream-refused' || kind === 'upstream-timeout' || kind === 'upstream-reset') {
+      this.setHealth({ health: 'down', reason: exchange.error!.message });
+    } else if (exchange.response && !kind && (exchange.upstreamResponse || exchange.appliedRules.length === 0)) {
+      // (a rule that answered by itself says nothing about the upstream)
+      this.setHealth({ health: 'up' });
+    }
+  }
+
+  private setHealth(next: Pick<UpstreamStatus, 'health' | 'reason'>): void {
+    if (next.health === this.health.health && next.reason === this.health.reason) return;
+    this.health = next;
+    void this.pushStatus();
+  }
+
+  private startHealthProbe(): void {
+    const every = this.options.healthIntervalMs ?? 15_000;
+    if (this.healthTimer || every <= 0) return;
+    const probe = async () => {
+      const info = this.inspector.info;
+      if (!info || info.upstreamIsBuiltIn) return;
+      this.setHealth(await probeUpstream(info.upstream));
+    };
+    void probe();
+    this.healthTimer = setInterval(() => void probe(), every);
+    this.healthTimer.unref();
+  }
+
+  private async pushStatus(): Promise<InspectorStatus> {
+    const status = await this.status();
+    if (this.listeners.size) this.emit({ type: 'status', status });
+    return status;
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  private async status(): Promise<InspectorStatus> {
+    const { inspector } = this;
+    const info = inspector.info;
+    const publicUrl = inspector.server.publicUrl;
+    const status: InspectorStatus = {
+      mcpUrl: info?.mcpUrl,
+      legacySseUrl: info?.legacySseUrl,
+      port: info?.port,
+      publicOrigin: info?.publicOrigin,
+      upstream: { url: info?.upstream, builtIn: info?.upstreamIsBuiltIn ?? true, ...this.health },
+      error: this.options.startError,
+      profile: inspector.server.profile,
+      presetId: this.presetId,
+      toggles: { ...inspector.toggles },
+      rules: inspector.rules,
+      exchangeCount: inspector.recorder.list().length,
+      dataDir: this.options.settings?.dataDir,
+    };
+    const tunnel = inspector.tunnelStatus;
+    if (tunnel.state !== 'off') status.tunnel = tunnel;
+    else if (publicUrl) status.publicUrl = new URL(publicUrl).origin; // --public-url: a tunnel the user runs themselves
+    if (info?.captureId) status.capture = { id: info.captureId, name: await this.liveCaptureName(info.captureId) };
+    return status;
+  }
+
+  private async liveCaptureName(id: string): Promise<string> {
+    this.captureName ??= (await this.inspector.captures?.list())?.find((c) => c.id === id)?.name ?? id;
+    return this.captureName;
+  }
+
+  private requireCaptures() {
+    const store = this.inspector.captures;
+    if (!store) throw new CommandError('Captures are off in this run (started with --no-capture)');
+    return store;
+  }
+
+  private async captureList(): Promise<CaptureInfo[]> {
+    const live = this.inspector.info?.captureId;
+    const list = await this.requireCaptures().list();
+    return list.map((c) => ({ ...c, live: c.id === live })).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** The exchanges of a source: the live recorder, or a capture read from disk (kept while viewed). */
+  private async exchangesOf(source: ExchangeSource): Promise<{ list: Exchange[]; get(id: string): Exchange | undefined }> {
+    if (!source.capture) {
+      const recorder = this.inspector.recorder;
+      return { list: recorder.list(), get: (id) => recorder.get(id) };
+    }
+    if (this.opened?.id !== source.capture) {
+      let exchanges: Exchange[];
+      try {
+        exchanges = await this.requireCaptures().open(source.capture);
+      } catch (err) {
+        throw new CommandError(`Cannot open capture ${source.capture}: ${(err as Error).message}`, 'not-found');
+      }
+      this.opened = { id: source.capture, exchanges, byId: new Map(exchanges.map((e) => [e.id, e])) };
+    }
+    const opened = this.opened;
+    return { list: opened.exchanges, get: (id) => opened.byId.get(id) };
+  }
+
+  private saveSettings(patch: Parameters<SettingsStore['update']>[0]): void {
+    try {
+      this.options.settings?.update(patch);
+    } catch (err) {
+      // Not saving is worth a warning, not a failed command: the change itself applied.
+      process.emitWarning(`Settings could not be saved: ${(err as Error).message}`);
+    }
+  }
+
+  private readonly handlers: Handlers = {
+    'status': () => this.status(),
+    'settings.get': async () => this.options.settings?.get() ?? {},
+    'upstream.set': async ({ upstream }) => {
+      if (!this.inspector.info) throw new CommandError(`The inspector is not running${this.options.startError ? `: ${this.options.startError}` : ''}`);
+      try {
+        await this.inspector.setUpstream(upstream ?? undefined);
+      } catch (err) {
+        throw new CommandError(`Cannot switch the upstream to ${upstream}: ${(err as Error).message}`, err instanceof TypeError ? 'invalid-params' : 'failed');
+      }
+      this.saveSettings({ upstream: this.inspector.info.upstreamIsBuiltIn ? undefined : this.inspector.info.upstream });
+      this.health = this.inspector.info.upstreamIsBuiltIn ? { health: 'up' } : await probeUpstream(this.inspector.info.upstream);
+      return this.pushStatus();
+    },
+    'port.set': async ({ port }) => {
+      this.saveSettings({ port });
+      return this.options.settings?.get() ?? { port };
+    },
+    'presets.list': async () => [...PRESETS],
+    'preset.apply': async ({ presetId }) => {
+      this.inspector.server.applyPreset(presetId);
+      this.presetId = presetId;
+      this.saveSettings({ presetId });
+      return this.pushStatus();
+    },
+    'profile.set': async ({ patch }) => {
+      this.inspector.server.updateProfile(patch);
+      this.presetId = undefined;
+      return this.pushStatus();
+    },
+    'toggles.list': async () => [...TOGGLES],
+    'toggles.set': async ({ toggleId, optionId }) => {
+      this.inspector.setToggle(toggleId, optionId);
+      this.saveSettings({ toggles: { ...this.inspector.toggles } });
+      return this.pushStatus();
+    },
+    'rules.check': async ({ rules }) => {
+      try {
+        parseRules(rules);
+        return { ok: true, problems: [] };
+      } catch (err) {
+        if (!(err instanceof InvalidRulesError)) throw err;
+        return { ok: false, problems: rulesProblems(err) };
+      }
+    },
+    'rules.set': async ({ rules }) => {
+      let parsed: Rule[];
+      try {
+        parsed = parseRules(rules);
+      } catch (err) {
+        if (err instanceof InvalidRulesError) throw new CommandError(err.message, 'invalid-params');
+        throw err;
+      }
+      this.inspector.rules = parsed;
+      this.saveSettings({ rules: parsed });
+      return this.pushStatus();
+    },
+    'exchanges.list': async (source) => {
+      const { list } = await this.exchangesOf(source);
+      return list.map((e) => this.summary(e));
+    },
+    'exchanges.get': async ({ id, ...source }) => (await this.exchangesOf(source)).get(id) ?? null,
+    'exchanges.search': async ({ text, ...source }) => {
+      const needle = text.toLowerCase();
+      const ids: string[] = [];
+      for (const exchange of (await this.exchangesOf(source)).list) {
+        if (exchangeContains(exchange, needle)) ids.push(exchange.id);
+        if (ids.length >= MAX_SEARCH_RESULTS) break;
+      }
+      return ids;
+    },
+    'exchanges.clear': async () => {
+      this.inspector.recorder.clear();
+      this.dirty.clear();
+      this.emit({ type: 'cleared' });
+      return this.pushStatus();
+    },
+    'exchanges.replay': async ({ id, edits, ...source }) => {
+      const exchange = (await this.exchangesOf(source)).get(id);
+      if (!exchange) throw new CommandError(`No exchange ${id} ${source.capture ? `in capture ${source.capture}` : 'in this session'}`, 'not-found');
+      return this.inspector.replay(exchange, edits);
+    },
+    'breakpoints.resume': async ({ id, edits }) => ({ resumed: this.inspector.resume(id, edits) }),
+    'captures.list': () => this.captureList(),
+    'captures.rename': async ({ id, name }) => {
+      await this.requireCaptures().rename(id, name);
+      if (id === this.inspector.info?.captureId) {
+        this.captureName = name;
+        void this.pushStatus();
+      }
+      this.emit({ type: 'captures-changed' });
+      return this.captureList();
+    },
+    'captures.delete': async ({ id }) => {
+      if (id === this.inspector.info?.captureId) throw new CommandError('This run is recording into that capture; delete it after the run, or from another run.');
+      await this.requireCaptures().delete(id);
+      if (this.opened?.id === id) this.opened = undefined;
+      this.emit({ type: 'captures-changed' });
+      return this.captureList();
+    },
+    'captures.exportHar': async ({ id, redact }) => {
+      const captureId = id ?? this.inspector.info?.captureId;
+      const exchanges = captureId ? (await this.exchangesOf({ capture: captureId })).list : this.inspector.recorder.list();
+      // The live capture grows while it is exported: read it afresh next time.
+      if (captureId && captureId === this.inspector.info?.captureId) this.opened = undefined;
+      const har = toHar(exchanges, { redact: redact !== false, creatorVersion: this.options.version ?? '0.1.0' });
+      const name = captureId ? ((await this.inspector.captures?.list())?.find((c) => c.id === captureId)?.name ?? captureId) : 'live-session';
+      return { fileName: `${fileNameOf(name)}${redact === false ? '-raw' : ''}.har`, har: `${JSON.stringify(har, null, 2)}\n`, exchanges: exchanges.length };
+    },
+    'captures.importHar': async ({ har, name }) => {
+      let exchanges: Exchange[];
+      try {
+        exchanges = fromHar(JSON.parse(har));
+      } catch (err) {
+        throw new CommandError(`Cannot import ${name}: ${(err as Error).message}`, 'invalid-params');
+      }
+      const writer = this.requireCaptures().create(name);
+      for (const exchange of exchanges) {
+        writer.append({ type: 'exchange:start', exchange });
+        writer.append({ type: 'exchange:end', exchange });
+      }
+      writer.close();
+      const imported = (await this.captureList()).find((c) => c.id === writer.id);
+      if (!imported) throw new CommandError(`The imported capture ${writer.id} could not be read back`);
+      this.emit({ type: 'captures-changed', imported });
+      return imported;
+    },
+    'tunnel.open': async (options) => {
+      if (options.provider === 'manual' && !options.publicUrl) throw new CommandError('A manual tunnel needs the public https URL that forwards to this port', 'invalid-params');
+      await this.inspector.openTunnel(options);
+      return this.pushStatus();
+    },
+    'tunnel.close': async () => {
+      await this.inspector.closeTunnel();
+      return this.pushStatus();
+    },
+  };
+}
+
+/** `Invalid rules: a; b` → ['a', 'b'], for the editor to show one per line. */
+function rulesProblems(err: InvalidRulesError): string[] {
+  return err.message.replace(/^Invalid rules: /, '').split('; ');
+}
+
+function fileNameOf(name: string): string {
+  return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'capture';
+}
+
+function toFailure(err: unknown): CommandFailure {
+  if (err instanceof CommandError) return { message: err.message, code: err.code };
+  if (err instanceof InvalidProfileError || err instanceof UnknownToggleError || err instanceof UnknownPresetError || err instanceof InvalidRulesError) {
+    return { message: err.message, code: 'invalid-params' };
+  }
+  return { message: (err as Error)?.message ?? String(err), code: 'failed' };
+}

@@ -1,0 +1,81 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Settings } from '../../../shared/controlApi';
+import { parseRules } from '../proxy/rules';
+
+// Settings kept between runs: settings.json in the data dir, next to captures/. What the UI
+// changes is saved at once; a damaged file is reported and ignored, never fatal.
+
+const SETTINGS_FILE = 'settings.json';
+
+const settingsSchema = z.object({
+  upstream: z.string().url().optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  toggles: z.record(z.string(), z.string()).optional(),
+  rules: z.array(z.unknown()).optional(),
+  presetId: z.string().optional(),
+});
+
+export class SettingsStore {
+  private current: Settings;
+  /** Why the saved settings could not be used, for the UI to show once. */
+  readonly loadProblem?: string;
+
+  constructor(readonly dataDir: string) {
+    const { settings, problem } = SettingsStore.read(dataDir);
+    this.current = settings;
+    this.loadProblem = problem;
+  }
+
+  get file(): string {
+    return join(this.dataDir, SETTINGS_FILE);
+  }
+
+  private static read(dataDir: string): { settings: Settings; problem?: string } {
+    let text: string;
+    try {
+      text = readFileSync(join(dataDir, SETTINGS_FILE), 'utf8');
+    } catch {
+      return { settings: {} }; // first run
+    }
+    try {
+      const parsed = settingsSchema.parse(JSON.parse(text));
+      const settings: Settings = { ...parsed, rules: parsed.rules ? parseRules(parsed.rules) : undefined };
+      return { settings };
+    } catch (err) {
+      return { settings: {}, problem: `The saved settings in ${join(dataDir, SETTINGS_FILE)} could not be used (${(err as Error).message.slice(0, 300)}); starting with defaults.` };
+    }
+  }
+
+  get(): Settings {
+    return structuredClone(this.current);
+  }
+
+  /** Merges and saves; `undefined` values remove a setting. */
+  update(patch: Partial<Settings>): Settings {
+    const next: Settings = { ...this.current, ...patch };
+    for (const key of Object.keys(next) as Array<keyof Settings>) if (next[key] === undefined) delete next[key];
+    this.current = next;
+    mkdirSync(this.dataDir, { recursive: true });
+    // Replace, never rewrite in place: a crash mid-write must not lose the settings.
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`);
+    renameSync(tmp, this.file);
+    return this.get();
+  }
+}
+
+/**
+ * Applies the saved toggles to a started inspector. A toggle that no longer exists (an older
+ * settings file) is skipped with a message rather than failing the start.
+ */
+export function applySavedToggles(inspector: { setToggle(toggleId: string, optionId: string): void }, settings: Settings, warn: (message: string) => void): void {
+  for (const [toggleId, optionId] of Object.entries(settings.toggles ?? {})) {
+    try {
+      inspector.setToggle(toggleId, optionId);
+    } catch (err) {
+      warn(`Saved toggle skipped: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { ExchangeSummary } from '../../../shared/controlApi';
+import type { Exchange, HttpHeaders } from '../../../shared/exchange';
+
+const header = (headers: HttpHeaders | undefined, name: string): string | undefined => {
+  const value = headers?.[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * A timeline row for an exchange: metadata only. Bodies, headers and SSE data stay in the
+ * core until a row is opened (`exchanges.get`), so the live stream and the list stay small.
+ */
+export function summarize(exchange: Exchange, revision: number, connectionId?: string): ExchangeSummary {
+  const { request, response, upstreamResponse, classification } = exchange;
+  const summary: ExchangeSummary = {
+    id: exchange.id,
+    revision,
+    startedAt: exchange.startedAt,
+    method: request.method,
+    url: request.url,
+    phase: classification.phase,
+    label: classification.label,
+    rpcMethods: classification.jsonRpc?.methods ?? [],
+    state: exchange.state,
+    clientFamily: exchange.client.family,
+    clientLabel: exchange.client.label,
+    sseEventCount: exchange.sseEvents.length ? exchange.sseEvents[exchange.sseEvents.length - 1]!.index + 1 : 0,
+    appliedRules: exchange.appliedRules.map((rule) => rule.explanation),
+  };
+  if (classification.discovery) summary.discovery = classification.discovery;
+  if (classification.grantType) summary.grantType = classification.grantType;
+  if (classification.jsonRpc?.target) summary.rpcTarget = classification.jsonRpc.target;
+  if (request.headers['x-forwarded-for'] || request.headers['x-forwarded-host']) summary.forwarded = true;
+  if (response) summary.status = response.status;
+  if (upstreamResponse && upstreamResponse.status !== response?.status) summary.upstreamStatus = upstreamResponse.status;
+  if (exchange.timings.end !== undefined) summary.durationMs = exchange.timings.end;
+  const connection = connectionId ?? exchange.connectionId;
+  if (connection) summary.connectionId = connection;
+  const sessionId = header(request.headers, 'mcp-session-id') ?? header(response?.headers, 'mcp-session-id') ?? /[?&]sessionId=([^&]+)/.exec(request.url)?.[1];
+  if (sessionId) summary.sessionId = sessionId;
+  if (exchange.error) summary.error = exchange.error.message;
+  if (exchange.paused) summary.paused = exchange.paused;
+  if (exchange.replayOf) summary.replayOf = exchange.replayOf;
+  if (exchange.simulated) summary.simulated = true;
+  return summary;
+}
+
+function headerText(headers: HttpHeaders | undefined): string {
+  if (!headers) return '';
+  return Object.entries(headers)
+    .map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : (value ?? '')}`)
+    .join('\n');
+}
+
+/** Whether the exchange's URL, headers, text bodies or SSE data contain `needle` (lower-case). */
+export function exchangeContains(exchange: Exchange, needle: string): boolean {
+  const { request, response, upstreamResponse } = exchange;
+  const texts = [
+    request.url,
+    headerText(request.headers),
+    request.body?.encoding === 'utf8' ? request.body.data : '',
+    headerText(response?.headers),
+    response?.body?.encoding === 'utf8' ? response.body.data : '',
+    upstreamResponse?.body?.encoding === 'utf8' ? upstreamResponse.body.data : '',
+  ];
+  if (texts.some((text) => text.toLowerCase().includes(needle))) return true;
+  return exchange.sseEvents.some((event) => (event.data ?? event.comment ?? '').toLowerCase().includes(needle));
+}

@@ -1,0 +1,381 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ExchangeSummary } from '../../../shared/controlApi';
+import type { Exchange, ResponseRecord } from '../../../shared/exchange';
+import { toCurl } from '../lib/curl';
+import { bytes, duration, header, time } from '../lib/format';
+import { useApp } from '../state/store';
+import { BodyView, HeadersTable, JsonTree } from './BodyView';
+import { StatusCell } from './Timeline';
+
+type Tab = 'request' | 'response' | 'original' | 'sse' | 'jsonrpc' | 'timing';
+
+/** The whole exchange, fetched when the row is opened and again (at most 4× a second) as it changes. */
+function useExchange(summary: ExchangeSummary): Exchange | null | undefined {
+  const run = useApp((s) => s.run);
+  const capture = useApp((s) => s.source.capture);
+  const [exchange, setExchange] = useState<Exchange | null | undefined>(undefined);
+  const lastFetch = useRef(0);
+  useEffect(() => {
+    let cancelled = false;
+    const wait = Math.max(0, lastFetch.current + 250 - Date.now());
+    const timer = setTimeout(async () => {
+      lastFetch.current = Date.now();
+      const full = await run('exchanges.get', { id: summary.id, capture });
+      if (!cancelled) setExchange(full ?? null);
+    }, wait);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [summary.id, summary.revision, capture, run]);
+  useEffect(() => setExchange(undefined), [summary.id]);
+  return exchange;
+}
+
+function Countdown({ until }: { until: number }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, []);
+  return <strong data-testid="countdown">{Math.max(0, Math.ceil((until - now) / 1000))} s</strong>;
+}
+
+function headerObject(text: string): Record<string, string> | string {
+  try {
+    const value = JSON.parse(text || '{}') as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) return 'Headers must be a JSON object of strings';
+    return value as Record<string, string>;
+  } catch (err) {
+    return `Headers are not valid JSON: ${(err as Error).message}`;
+  }
+}
+
+/** Held at a breakpoint: change what goes on (status, headers, body), then resume. */
+function BreakpointEditor({ exchange }: { exchange: Exchange }) {
+  const run = useApp((s) => s.run);
+  const paused = exchange.paused!;
+  const atResponse = paused.stage === 'response';
+  const [status, setStatus] = useState(String(exchange.upstreamResponse?.status ?? exchange.response?.status ?? ''));
+  const [headers, setHeaders] = useState('{}');
+  const [body, setBody] = useState<string | undefined>(undefined);
+  const parsedHeaders = headerObject(headers);
+  const resume = async (edited: boolean) => {
+    if (edited && typeof parsedHeaders === 'string') return;
+    const edits = edited
+      ? { ...(atResponse && status ? { status: Number(status) } : {}), ...(Object.keys(parsedHeaders as object).length ? { headers: parsedHeaders as Record<string, string> } : {}), ...(body !== undefined ? { body } : {}) }
+      : undefined;
+    await run('breakpoints.resume', { id: exchange.id, edits });
+  };
+  return (
+    <section className="breakpoint" data-testid="breakpoint">
+      <h3>
+        Paused before the {atResponse ? 'response reaches the client' : 'request goes upstream'} — resumes by itself in <Countdown until={paused.resumesAt} />
+      </h3>
+      {atResponse && (
+        <label>
+          Status <input type="number" min={100} max={599} value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Status to send" />
+        </label>
+      )}
+      <label>
+        Headers to set (JSON) <textarea rows={2} value={headers} onChange={(e) => setHeaders(e.target.value)} aria-label="Headers to set" />
+      </label>
+      {typeof parsedHeaders === 'string' && <p className="field-error">{parsedHeaders}</p>}
+      <label>
+        Body (leave untouched to keep it){' '}
+        <textarea rows={4} value={body ?? ''} placeholder="(unchanged)" onChange={(e) => setBody(e.target.value)} aria-label="Body to send" />
+      </label>
+      <div className="actions">
+        <button className="primary" onClick={() => void resume(true)}>
+          Resume with edits
+        </button>
+        <button onClick={() => void resume(false)}>Resume unchanged</button>
+      </div>
+    </section>
+  );
+}
+
+function ReplayEditor({ exchange, onDone }: { exchange: Exchange; onDone: () => void }) {
+  const run = useApp((s) => s.run);
+  const notify = useApp((s) => s.notify);
+  const capture = useApp((s) => s.source.capture);
+  const [method, setMethod] = useState(exchange.request.method);
+  const [url, setUrl] = useState(exchange.request.url);
+  const [headers, setHeaders] = useState('{}');
+  const [body, setBody] = useState(exchange.request.body?.encoding === 'utf8' ? exchange.request.body.data : '');
+  const parsedHeaders = headerObject(headers);
+  return (
+    <section className="replay-editor">
+      <h3>Edit and replay</h3>
+      <div className="row-inputs">
+        <input value={method} onChange={(e) => setMethod(e.target.value)} aria-label="Method" size={7} />
+        <input value={url} onChange={(e) => setUrl(e.target.value)} aria-label="Path" />
+      </div>
+      <label>
+        Headers to change (JSON, merged over the recorded ones) <textarea rows={2} value={headers} onChange={(e) => setHeaders(e.target.value)} />
+      </label>
+      {typeof parsedHeaders === 'string' && <p className="field-error">{parsedHeaders}</p>}
+      <label>
+        Body <textarea rows={6} value={body} onChange={(e) => setBody(e.target.value)} />
+      </label>
+      <div className="actions">
+        <button
+          className="primary"
+          disabled={typeof parsedHeaders === 'string'}
+          onClick={async () => {
+            const result = await run('exchanges.replay', { id: exchange.id, capture, edits: { method, url, headers: parsedHeaders as Record<string, string>, body } });
+            if (result) notify('info', `Replayed: ${result.status}`);
+            onDone();
+          }}
+        >
+          Send
+        </button>
+        <button onClick={onDone}>Cancel</button>
+      </div>
+    </section>
+  );
+}
+
+function TimingBar({ exchange }: { exchange: Exchange }) {
+  const t = exchange.timings;
+  const end = t.end ?? Math.max(t.firstByte ?? 0, t.upstreamHeaders ?? 0, t.requestEnd ?? 0, 1);
+  const segments = [
+    { name: 'request sent', from: 0, to: t.requestEnd ?? 0 },
+    { name: 'waiting for the upstream', from: t.requestEnd ?? 0, to: t.upstreamHeaders ?? t.requestEnd ?? 0 },
+    { name: 'response', from: t.upstreamHeaders ?? 0, to: end },
+  ];
+  return (
+    <div className="timing">
+      <div className="timing-bar" aria-label="Timing">
+        {segments.map((s) => (
+          <span key={s.name} className={`seg seg-${s.name.split(' ')[0]}`} style={{ left: `${(s.from / end) * 100}%`, width: `${Math.max(0.5, ((s.to - s.from) / end) * 100)}%` }} title={`${s.name}: ${duration(s.to - s.from)}`} />
+        ))}
+      </div>
+      <table className="kv">
+        <tbody>
+          <tr>
+            <th>started</th>
+            <td>{new Date(exchange.startedAt).toISOString()}</td>
+          </tr>
+          <tr>
+            <th>request body complete</th>
+            <td>{duration(t.requestEnd)}</td>
+          </tr>
+          <tr>
+            <th>upstream headers</th>
+            <td>{duration(t.upstreamHeaders)}</td>
+          </tr>
+          <tr>
+            <th>first byte to client</th>
+            <td>{duration(t.firstByte)}</td>
+          </tr>
+          <tr>
+            <th>end</th>
+            <td>{t.end === undefined ? 'still open' : duration(t.end)}</td>
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ResponseView({ response, where }: { response?: ResponseRecord; where: string }) {
+  if (!response) return <p className="hint">No response yet.</p>;
+  return (
+    <div>
+      <p>
+        <strong>
+          {response.status} {response.statusMessage}
+        </strong>
+      </p>
+      <h4>Headers</h4>
+      <HeadersTable headers={response.headers} where={where} />
+      <h4>Body</h4>
+      <BodyView body={response.body} headers={response.headers} where={where} />
+    </div>
+  );
+}
+
+function JsonRpcView({ exchange }: { exchange: Exchange }) {
+  const select = useApp((s) => s.select);
+  const request = exchange.classification.jsonRpc;
+  const response = exchange.classification.jsonRpcResponse;
+  const text = exchange.request.body?.encoding === 'utf8' ? exchange.request.body.data : undefined;
+  let requestValue: unknown;
+  try {
+    requestValue = text ? JSON.parse(text) : undefined;
+  } catch {
+    requestValue = undefined;
+  }
+  const elsewhere = (exchange.correlations ?? []).filter((c) => c.requestExchangeId !== exchange.id);
+  const own = (exchange.correlations ?? []).filter((c) => c.requestExchangeId === exchange.id);
+  return (
+    <div className="jsonrpc">
+      {request ? (
+        <>
+          <h4>
+            Request: {request.kind} {request.methods.join(', ')} {request.ids.length ? `(id ${request.ids.join(', ')})` : ''}
+          </h4>
+          {requestValue !== undefined && <JsonTree value={requestValue} />}
+        </>
+      ) : (
+        <p className="hint">The request carried no JSON-RPC.</p>
+      )}
+      <h4>Paired response</h4>
+      {own.length > 0 ? (
+        <p>
+          Answered in this exchange{own.some((c) => c.sseEventIndex !== undefined) ? ` as SSE event ${own.map((c) => c.sseEventIndex).join(', ')}` : ' as the response body'}: {response?.kind ?? ''}{' '}
+          {response?.errors?.map((e) => `error ${e.code}: ${e.message}`).join('; ')}
+        </p>
+      ) : request?.kind === 'notification' ? (
+        <p className="hint">A notification gets no JSON-RPC response: the HTTP status ({exchange.response?.status ?? '…'}) is the whole answer (the spec says 202).</p>
+      ) : (
+        <p className="hint">No response seen in this exchange (it may travel on another stream).</p>
+      )}
+      {elsewhere.length > 0 && (
+        <>
+          <h4>Responses to requests of other exchanges</h4>
+          <ul>
+            {elsewhere.map((c) => (
+              <li key={`${c.requestExchangeId}-${c.rpcId}`}>
+                {c.method ?? 'request'} (id {String(c.rpcId)}){c.sseEventIndex !== undefined ? `, SSE event ${c.sseEventIndex}` : ''} —{' '}
+                <button className="link" onClick={() => select(c.requestExchangeId)}>
+                  open the request
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+function SseList({ exchange }: { exchange: Exchange }) {
+  if (exchange.sseEvents.length === 0) return <p className="hint">No SSE events{exchange.state === 'streaming' ? ' yet' : ''}.</p>;
+  return (
+    <ol className="sse-list">
+      {exchange.sseEvents.map((event) => (
+        <li key={event.index} className={event.kind === 'comment' ? 'sse-comment' : 'sse-event'}>
+          <span className="hint">+{duration(event.at)}</span>{' '}
+          {event.kind === 'comment' ? (
+            <em>: {event.comment || 'ping'}</em>
+          ) : (
+            <>
+              {event.event && <strong>{event.event} </strong>}
+              {event.id && <span className="hint">id {event.id} </span>}
+              <code>{event.data}</code>
+            </>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function DetailPane({ summary }: { summary: ExchangeSummary }) {
+  const exchange = useExchange(summary);
+  const select = useApp((s) => s.select);
+  const status = useApp((s) => s.status);
+  const notify = useApp((s) => s.notify);
+  const run = useApp((s) => s.run);
+  const capture = useApp((s) => s.source.capture);
+  const [tab, setTab] = useState<Tab>('request');
+  const [editing, setEditing] = useState(false);
+  useEffect(() => setEditing(false), [summary.id]);
+
+  const tabs: Array<{ id: Tab; label: string; show: boolean }> = [
+    { id: 'request', label: 'Request', show: true },
+    { id: 'response', label: 'Response', show: true },
+    { id: 'original', label: 'Upstream’s original', show: !!exchange?.upstreamResponse },
+    { id: 'sse', label: `SSE (${summary.sseEventCount})`, show: summary.sseEventCount > 0 || summary.state === 'streaming' },
+    { id: 'jsonrpc', label: 'JSON-RPC', show: !!exchange?.classification.jsonRpc || !!exchange?.correlations?.length },
+    { id: 'timing', label: 'Timing', show: true },
+  ];
+  const current = tabs.find((t) => t.id === tab && t.show) ? tab : 'request';
+  const origin = status?.publicOrigin ?? `http://127.0.0.1:${status?.port ?? 7420}`;
+
+  return (
+    <aside className="detail" aria-label="Exchange detail" data-testid="detail">
+      <div className="detail-head">
+        <div>
+          <strong>{summary.method}</strong> <code className="detail-url">{summary.url}</code> <StatusCell row={summary} />
+          <div className="hint">
+            {summary.label} · {summary.clientLabel} · {time(summary.startedAt)} · {duration(summary.durationMs)}
+            {summary.sessionId ? ` · session ${summary.sessionId}` : ''}
+          </div>
+        </div>
+        <button className="dismiss" aria-label="Close detail" onClick={() => select(undefined)}>
+          ×
+        </button>
+      </div>
+      {summary.appliedRules.length > 0 && (
+        <ul className="applied-rules">
+          {summary.appliedRules.map((rule) => (
+            <li key={rule}>Changed: {rule}</li>
+          ))}
+        </ul>
+      )}
+      {summary.error && <div className="banner error">{summary.error}</div>}
+      {exchange === undefined && <p className="hint">Loading…</p>}
+      {exchange === null && <p className="hint">This exchange is no longer kept in memory (the capture on disk still has it).</p>}
+      {exchange && (
+        <>
+          {exchange.paused && <BreakpointEditor key={`${exchange.id}-${exchange.paused.stage}`} exchange={exchange} />}
+          <div className="actions">
+            <button
+              onClick={() =>
+                void navigator.clipboard.writeText(toCurl(exchange, origin)).then(
+                  () => notify('info', 'Copied as curl'),
+                  () => notify('error', 'The clipboard refused the copy'),
+                )
+              }
+            >
+              Copy as curl
+            </button>
+            <button
+              onClick={async () => {
+                const result = await run('exchanges.replay', { id: exchange.id, capture });
+                if (result) notify('info', `Replayed ${summary.method} ${summary.url}: ${result.status}`);
+              }}
+            >
+              Replay
+            </button>
+            <button onClick={() => setEditing(!editing)}>Edit & replay</button>
+          </div>
+          {editing && <ReplayEditor exchange={exchange} onDone={() => setEditing(false)} />}
+          <div className="tabs" role="tablist">
+            {tabs
+              .filter((t) => t.show)
+              .map((t) => (
+                <button key={t.id} role="tab" aria-selected={current === t.id} className={current === t.id ? 'active' : ''} onClick={() => setTab(t.id)}>
+                  {t.label}
+                </button>
+              ))}
+          </div>
+          <div className="tab-body">
+            {current === 'request' && (
+              <div>
+                <h4>Headers</h4>
+                <HeadersTable headers={exchange.request.headers} where="request" />
+                <h4>Body</h4>
+                <BodyView body={exchange.request.body} headers={exchange.request.headers} where="request" />
+                {header(exchange.request.headers, 'content-length') && <p className="hint">Content-Length {bytes(Number(header(exchange.request.headers, 'content-length')))}</p>}
+              </div>
+            )}
+            {current === 'response' && <ResponseView response={exchange.response} where="response" />}
+            {current === 'original' && (
+              <div>
+                <p className="hint">What the upstream answered before a rule or toggle changed it.</p>
+                <ResponseView response={exchange.upstreamResponse} where="upstream response" />
+              </div>
+            )}
+            {current === 'sse' && <SseList exchange={exchange} />}
+            {current === 'jsonrpc' && <JsonRpcView exchange={exchange} />}
+            {current === 'timing' && <TimingBar exchange={exchange} />}
+          </div>
+        </>
+      )}
+    </aside>
+  );
+}

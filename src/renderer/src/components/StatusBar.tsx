@@ -1,0 +1,71 @@
+import { useApp, useTimeline } from '../state/store';
+
+function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const notify = useApp((s) => s.notify);
+  return (
+    <button
+      className="copy"
+      title={`Copy ${text}`}
+      onClick={() =>
+        void navigator.clipboard.writeText(text).then(
+          () => notify('info', `Copied ${text}`),
+          () => notify('error', `The clipboard refused; select and copy by hand: ${text}`),
+        )
+      }
+    >
+      {label}
+    </button>
+  );
+}
+
+/** Upstream and its health, the front door's port, the public URL, the capture, counts. */
+export function StatusBar() {
+  const status = useApp((s) => s.status);
+  const source = useApp((s) => s.source);
+  const model = useTimeline();
+  useApp((s) => s.version); // counts follow the timeline
+  if (!status) return <header className="status-bar">Connecting to the inspector…</header>;
+  const { upstream, tunnel } = status;
+  const { failed, paused } = model.counts;
+  return (
+    <header className="status-bar" aria-label="Status">
+      <span className={`item health-${upstream.health}`} title={upstream.reason ?? ''} data-testid="upstream">
+        <span className="dot" aria-hidden /> Upstream: {upstream.builtIn ? 'built-in reference server' : upstream.url}
+        {upstream.health === 'down' && <em> — down: {upstream.reason}</em>}
+      </span>
+      <span className="item">Proxy :{status.port ?? '—'}</span>
+      {status.mcpUrl && (
+        <span className="item">
+          MCP URL <code data-testid="mcp-url">{status.mcpUrl}</code> <CopyButton text={status.mcpUrl} />
+        </span>
+      )}
+      <span className={`item tunnel ${tunnel ? `tunnel-${tunnel.state}` : ''}`} data-testid="tunnel" title={tunnel?.pasteHint ?? ''}>
+        Tunnel:{' '}
+        {tunnel ? (
+          <>
+            {tunnel.provider} {tunnel.state}
+            {tunnel.mcpUrl && (
+              <>
+                {' '}
+                <code>{tunnel.mcpUrl}</code> <CopyButton text={tunnel.mcpUrl} />
+              </>
+            )}
+            {tunnel.state !== 'up' && tunnel.reason && <em> ({tunnel.reason})</em>}
+          </>
+        ) : status.publicUrl ? (
+          <>
+            your own, <code>{status.publicUrl}</code> <CopyButton text={`${status.publicUrl}/mcp`} />
+          </>
+        ) : (
+          <span className="muted">none (local only; serve --tunnel localtunnel gives a public URL)</span>
+        )}
+      </span>
+      <span className="item">Capture: {source.capture ? <strong>{source.name} (opened)</strong> : (status.capture?.name ?? 'off')}</span>
+      <span className="item counts" data-testid="counts">
+        {model.size} exchanges{model.visible.length !== model.size ? ` (${model.visible.length} shown)` : ''}
+        {failed > 0 && <span className="bad"> · {failed} failed</span>}
+        {paused > 0 && <span className="paused-count"> · {paused} paused</span>}
+      </span>
+    </header>
+  );
+}

@@ -1,0 +1,272 @@
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type {
+  CaptureInfo,
+  CommandName,
+  CommandParams,
+  CommandResult,
+  ConnectionState,
+  ControlClient,
+  ControlEvent,
+  InspectorStatus,
+  Settings,
+} from '../../../shared/controlApi';
+import type { BehaviorPreset } from '../../../shared/profile';
+import type { Toggle } from '../../../shared/toggles';
+import { FrameBatcher, type Scheduler } from './batcher';
+import { TimelineModel } from './timeline';
+
+// The app's state. Timeline rows live in a TimelineModel (mutable, normalised); the store
+// holds a `version` that grows with every applied batch so components re-render once per
+// batch, and everything else the screens show.
+
+export type View = 'timeline' | 'handshake' | 'toggles' | 'captures' | 'settings';
+
+export interface Banner {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+  /** An optional action shown as a button. */
+  action?: { label: string; run: () => void };
+}
+
+export interface AppState {
+  client?: ControlClient;
+  connection: ConnectionState | { state: 'connecting' };
+  status?: InspectorStatus;
+  settings?: Settings;
+  toggles: Toggle[];
+  presets: BehaviorPreset[];
+  captures: CaptureInfo[];
+  /** Grows with every change of the timeline model. */
+  version: number;
+  query: string;
+  queryProblems: string[];
+  selectedId?: string;
+  /** Live, or a capture opened from disk. */
+  source: { capture?: string; name?: string };
+  /** Live exchanges that arrived while a capture was shown. */
+  liveWhileAway: number;
+  view: View;
+  banners: Banner[];
+}
+
+export interface AppActions {
+  start(client: ControlClient): () => void;
+  /** Runs a command; a failure becomes an error banner and `undefined`. */
+  run<K extends CommandName>(name: K, ...params: CommandParams<K> extends undefined ? [] : [CommandParams<K>]): Promise<CommandResult<K> | undefined>;
+  setQuery(query: string): void;
+  select(id: string | undefined): void;
+  /** Moves the selection through the visible rows (+1 next, -1 previous). */
+  step(delta: number): void;
+  setView(view: View): void;
+  clear(): Promise<void>;
+  openCapture(capture: CaptureInfo): Promise<void>;
+  backToLive(): Promise<void>;
+  refreshCaptures(): Promise<void>;
+  notify(kind: Banner['kind'], text: string, action?: Banner['action']): void;
+  dismiss(id: number): void;
+}
+
+export type AppStore = StoreApi<AppState & AppActions>;
+
+let bannerIds = 0;
+
+export function createAppStore(model = new TimelineModel(), scheduler?: Scheduler): AppStore {
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  let searchSeq = 0;
+
+  const store = createStore<AppState & AppActions>()((set, get) => {
+    const bump = () => set((s) => ({ version: s.version + 1 }));
+
+    const applyBatch = (events: ControlEvent[]) => {
+      const { source } = get();
+      const timelineEvents = source.capture ? events.filter((e) => e.type !== 'exchange' && e.type !== 'cleared') : events;
+      const away = source.capture ? events.length - timelineEvents.length : 0;
+      const changed = model.apply(timelineEvents, (err) => console.error('A timeline event could not be applied', err));
+      const patch: Partial<AppState> = {};
+      for (const event of events) {
+        if (event.type === 'status') patch.status = event.status;
+        if (event.type === 'captures-changed') {
+          void get().refreshCaptures();
+          if (event.imported) {
+            const imported = event.imported;
+            get().notify('info', `Imported “${imported.name}” (${imported.exchanges} exchanges).`, { label: 'Open it', run: () => void get().openCapture(imported) });
+          }
+        }
+      }
+      if (away) patch.liveWhileAway = get().liveWhileAway + away;
+      if (changed) patch.version = get().version + 1;
+      if (Object.keys(patch).length) set(patch);
+    };
+
+    const searchBodies = () => {
+      clearTimeout(searchTimer);
+      const words = model.query.text;
+      if (words.length === 0) {
+        model.setSearchHits(undefined);
+        return;
+      }
+      // The core searches headers and bodies (the rows here don't carry them); the longest word narrows most.
+      const text = [...words].sort((a, b) => b.length - a.length)[0]!;
+      const seq = ++searchSeq;
+      searchTimer = setTimeout(async () => {
+        const ids = await get().run('exchanges.search', { text, capture: get().source.capture });
+        if (!ids || seq !== searchSeq) return;
+        model.setSearchHits(new Set(ids));
+        bump();
+      }, 200);
+    };
+
+    return {
+      connection: { state: 'connecting' },
+      toggles: [],
+      presets: [],
+      captures: [],
+      version: 0,
+      query: '',
+      queryProblems: [],
+      source: {},
+      liveWhileAway: 0,
+      view: 'timeline',
+      banners: [],
+
+      start(client) {
+        set({ client });
+        const batcher = new FrameBatcher<ControlEvent>(applyBatch, scheduler);
+        let first = true;
+        const unsubscribe = client.subscribe(
+          (events) => batcher.push(events),
+          (connection) => {
+            set({ connection });
+            // Subscribed first, then listed: nothing falls between the two (revisions settle overlaps).
+            if (connection.state === 'open') {
+              void (async () => {
+                const [status, rows, toggles, presets, settings] = await Promise.all([
+                  get().run('status'),
+                  get().run('exchanges.list', { capture: get().source.capture }),
+                  first ? get().run('toggles.list') : Promise.resolve(get().toggles),
+                  first ? get().run('presets.list') : Promise.resolve(get().presets),
+                  get().run('settings.get'),
+                ]);
+                first = false;
+                if (rows) {
+                  model.mergeList(rows);
+                  bump();
+                }
+                set({ status: status ?? get().status, toggles: toggles ?? [], presets: presets ?? [], settings: settings ?? get().settings });
+                if (status?.error) get().notify('error', status.error);
+                void get().refreshCaptures();
+              })();
+            }
+          },
+        );
+        return () => {
+          unsubscribe();
+          batcher.dispose();
+        };
+      },
+
+      async run(name, ...params) {
+        const client = get().client;
+        if (!client) return undefined;
+        try {
+          return await (client.call as (n: CommandName, ...p: unknown[]) => Promise<never>)(name, ...params);
+        } catch (err) {
+          get().notify('error', (err as Error).message);
+          return undefined;
+        }
+      },
+
+      setQuery(query) {
+        const parsed = model.setQuery(query);
+        set((s) => ({ query, queryProblems: parsed.problems, version: s.version + 1 }));
+        searchBodies();
+      },
+
+      select(id) {
+        set({ selectedId: id });
+      },
+
+      step(delta) {
+        const visible = model.visible;
+        if (visible.length === 0) return;
+        const current = get().selectedId;
+        const index = current ? visible.indexOf(current) : -1;
+        const next = !Number.isFinite(delta)
+          ? delta > 0
+            ? visible.length - 1
+            : 0
+          : index < 0
+            ? delta > 0
+              ? 0
+              : visible.length - 1
+            : Math.min(visible.length - 1, Math.max(0, index + delta));
+        set({ selectedId: visible[next] });
+      },
+
+      setView(view) {
+        set({ view });
+        if (view === 'captures') void get().refreshCaptures();
+      },
+
+      async clear() {
+        if (get().source.capture) return;
+        const status = await get().run('exchanges.clear');
+        if (status) set({ status, selectedId: undefined });
+      },
+
+      async openCapture(capture) {
+        const rows = await get().run('exchanges.list', { capture: capture.id });
+        if (!rows) return;
+        set({ source: { capture: capture.id, name: capture.name }, selectedId: undefined, liveWhileAway: 0, view: 'timeline' });
+        model.load(rows);
+        bump();
+      },
+
+      async backToLive() {
+        const rows = await get().run('exchanges.list', {});
+        if (!rows) return;
+        set({ source: {}, selectedId: undefined, liveWhileAway: 0 });
+        model.load(rows);
+        bump();
+      },
+
+      async refreshCaptures() {
+        const client = get().client;
+        if (!client) return;
+        try {
+          set({ captures: await client.call('captures.list') });
+        } catch {
+          set({ captures: [] }); // captures off (--no-capture): the screen says so
+        }
+      },
+
+      notify(kind, text, action) {
+        // The same message twice in a row is one banner.
+        if (get().banners.some((b) => b.text === text)) return;
+        set((s) => ({ banners: [...s.banners.slice(-4), { id: ++bannerIds, kind, text, action }] }));
+      },
+
+      dismiss(id) {
+        set((s) => ({ banners: s.banners.filter((b) => b.id !== id) }));
+      },
+    };
+  });
+  return store;
+}
+
+export const timeline = new TimelineModel();
+export const appStore = createAppStore(timeline);
+
+/** The store and timeline the components use: the app's own, or a test's. */
+export const AppContext = createContext<{ store: AppStore; model: TimelineModel }>({ store: appStore, model: timeline });
+
+export function useApp<T>(selector: (state: AppState & AppActions) => T): T {
+  return useStore(useContext(AppContext).store, selector);
+}
+
+export function useTimeline(): TimelineModel {
+  return useContext(AppContext).model;
+}
