@@ -11,6 +11,7 @@ import { capturesDir, defaultDataDir } from './core/dataDir';
 import { ControlService } from './core/control/service';
 import { ControlHttpServer, DEFAULT_UI_PORT, UiPortInUseError } from './core/control/httpServer';
 import { applySavedToggles, SettingsStore } from './core/control/settings';
+import type { Settings } from '../shared/controlApi';
 import { LOCALTUNNEL_SUBDOMAIN, type TunnelOptions } from './core/tunnel';
 import { TUNNEL_PROVIDERS, type TunnelNote, type TunnelProviderId } from '../shared/tunnel';
 import { ClientWouldFail, scenarioCommand, simulateCommand } from './simulateCommands';
@@ -65,8 +66,9 @@ serve options:
   --capture-name <name> Name of this run's capture
   --ui-port <n>         Port of the web UI and its control API, always on 127.0.0.1 (default ${DEFAULT_UI_PORT}; 0 picks a free one)
   --no-ui               Don't serve the web UI
+  --fresh               Ignore the saved settings for this run (scripts that want a known state)
   Settings changed in the UI (upstream, port, toggles, rules, preset) are saved in the data dir
-  and used at the next start unless a flag gives them.
+  and used at the next start unless a flag gives them or --fresh is set.
   -h, --help            Show this help
 `;
 
@@ -193,6 +195,7 @@ async function serve(argv: string[]): Promise<void> {
       subdomain: { type: 'string' },
       'ngrok-authtoken': { type: 'string' },
       'ngrok-domain': { type: 'string' },
+      fresh: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -204,8 +207,8 @@ async function serve(argv: string[]): Promise<void> {
   const uiPort = parsePort(values['ui-port'], '--ui-port', DEFAULT_UI_PORT);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const settings = new SettingsStore(dataDir);
-  const saved = settings.get();
-  if (settings.loadProblem) process.stderr.write(`Warning: ${settings.loadProblem}\n`);
+  const saved: Settings = values.fresh ? {} : settings.get();
+  if (settings.loadProblem && !values.fresh) process.stderr.write(`Warning: ${settings.loadProblem}\n`);
   const consent = values.consent;
   if (consent !== undefined && consent !== 'manual' && consent !== 'auto') throw new UsageError(`--consent must be "manual" or "auto", got "${consent}"`);
   const tunnel = parseTunnel(values);

@@ -106,6 +106,22 @@ describe('CLI serve', () => {
     expect(initialize.status).toBe(200);
   });
 
+  it('starts with the settings the UI saved, unless --fresh', async () => {
+    const ownDataDir = await mkdtemp(join(tmpdir(), 'mcp-inspector-settings-'));
+    cleanups.push(() => rm(ownDataDir, { recursive: true, force: true }));
+    await writeFile(join(ownDataDir, 'settings.json'), JSON.stringify({ upstream: 'http://127.0.0.1:9/', presetId: 'no-auth' }));
+    const withSaved = runCli(['serve', '--ui-port', '0', '--port', '0', '--no-capture', '--data-dir', ownDataDir]);
+    children.push(withSaved.child);
+    await listeningPort(withSaved);
+    expect(withSaved.stdout()).toContain('proxying to http://127.0.0.1:9/');
+
+    const fresh = runCli(['serve', '--ui-port', '0', '--port', '0', '--no-capture', '--data-dir', ownDataDir, '--fresh']);
+    children.push(fresh.child);
+    await listeningPort(fresh);
+    expect(fresh.stdout()).toContain('built-in reference server (profile: spec,');
+    expect(fresh.stdout()).not.toContain('proxying to');
+  });
+
   it('exits non-zero naming the port and the flag when the port is in use', async () => {
     blocker = createServer();
     await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));

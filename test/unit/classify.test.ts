@@ -251,6 +251,8 @@ describe('classifyResponse', () => {
     const c = classifyResponse(request, 401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer resource_metadata="x"' }, '{"error":"invalid_token"}');
     expect(c.label).toBe('tools/call echo (unauthorised)');
     expect(request).toEqual(before);
+    // Classified again when the body has arrived: still one mark.
+    expect(classifyResponse(c, 401, { 'content-type': 'application/json' }, '{"error":"invalid_token"}').label).toBe('tools/call echo (unauthorised)');
     expect(classifyResponse(classifyRequest('GET', '/.well-known/jwks.json', {}), 401, {}).label).toBe('JWKS');
   });
 });

@@ -126,6 +126,8 @@ export function classifyRequest(method: string, url: string, headers: HttpHeader
 }
 
 /** Adds what the response says: a POST answered as an SSE stream, the JSON-RPC that came back. */
+const UNAUTHORISED = ' (unauthorised)';
+
 export function classifyResponse(classification: Classification, status: number, headers: HttpHeaders, bodyText?: string): Classification {
   const contentType = (header(headers, 'content-type') ?? '').toLowerCase();
   const next = { ...classification };
@@ -138,7 +140,8 @@ export function classifyResponse(classification: Classification, status: number,
     const summary = sseResponses(bodyText);
     if (summary) next.jsonRpcResponse = summary;
   }
-  if (status === 401 && classification.phase === 'jsonrpc') next.label = `${classification.label} (unauthorised)`;
+  // Runs at the response's start and again at its end: mark the label once.
+  if (status === 401 && classification.phase === 'jsonrpc' && !classification.label.endsWith(UNAUTHORISED)) next.label = `${classification.label}${UNAUTHORISED}`;
   return next;
 }
 
