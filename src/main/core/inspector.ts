@@ -5,6 +5,8 @@ import type { BreakpointEdits, Rule } from '../../shared/rules';
 import type { ToggleSelection } from '../../shared/toggles';
 import { toggleOption } from './proxy/toggles';
 import { FrontDoor } from './proxy/frontDoor';
+import { LiveLint } from './lint/live';
+import type { LintOptions } from './lint/rule';
 import { CaptureStore, type CaptureAttachment } from './recorder/captureStore';
 import { Recorder } from './recorder/recorder';
 import { ReferenceServer, type ReferenceServerOptions } from './server';
@@ -26,6 +28,8 @@ export interface InspectorOptions extends ReferenceServerOptions {
   /** Record every exchange into a capture under this folder (the CLI and app pass the data dir's). */
   captureDir?: string;
   captureName?: string;
+  /** Lint settings (the idle limit for SSE streams). */
+  lint?: LintOptions;
 }
 
 export const DEFAULT_PORT = 7420;
@@ -59,6 +63,8 @@ export class PortInUseError extends Error {
  */
 export class Inspector {
   readonly recorder = new Recorder();
+  /** Judges every finished exchange: `lint.findingsFor(id)`, `lint.summary(connection)`, 'lint:finding'. */
+  readonly lint: LiveLint;
   /** The user's own rules (rules file, rules editor). */
   rules: Rule[];
   /** The option chosen for each toggle that is not at its default. */
@@ -77,6 +83,7 @@ export class Inspector {
     private readonly options: InspectorOptions,
   ) {
     this.rules = options.rules ?? [];
+    this.lint = new LiveLint(this.recorder, options.lint);
     if (options.captureDir) this.captures = new CaptureStore(options.captureDir);
   }
 
