@@ -60,9 +60,9 @@ export function responseMessages(e: Exchange): Array<Record<string, unknown>> {
   return values.filter((v): v is Record<string, unknown> => isObject(v) && v.jsonrpc === '2.0');
 }
 
-/** The URL the client asked for, absolute: Host as sent, https when a proxy in front says so. */
+/** The URL the client asked for, absolute: the public host and scheme when a tunnel forwarded it, else Host. */
 export function clientUrl(e: Exchange): string | undefined {
-  const host = requestHeader(e, 'host');
+  const host = requestHeader(e, 'x-forwarded-host')?.split(',')[0]?.trim() || requestHeader(e, 'host');
   if (!host) return undefined;
   const forwarded = requestHeader(e, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
   const scheme = forwarded === 'https' || forwarded === 'http' ? forwarded : 'http';
@@ -110,4 +110,10 @@ export function jwtClaims(token: string): Record<string, unknown> | undefined {
 
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+/** What the request was, in a few words: "POST /mcp (tools/list)", "GET /mcp". */
+export function describeRequest(e: Exchange): string {
+  const methods = e.classification.jsonRpc?.methods ?? [];
+  return `${e.request.method} ${path(e)}${methods.length ? ` (${methods.join(', ')})` : ''}`;
 }

@@ -18,6 +18,7 @@ import {
   responseJson,
   seconds,
   status,
+  describeRequest,
 } from '../wire';
 
 // Authorization (basic/authorization; RFC 6749, 6750, 7591, 8414, 8707, 9728): the resource
@@ -27,14 +28,14 @@ import {
 
 export const unauthorizedWithoutChallenge: LintCheck = (e) => {
   if (status(e) !== 401 || !onMcpEndpoint(e) || responseHeader(e, 'www-authenticate') !== undefined) return undefined;
-  return { message: `${e.classification.label} was answered 401 without a WWW-Authenticate header, so the client can't tell how to authenticate.` };
+  return { message: `${describeRequest(e)} was answered 401 without a WWW-Authenticate header, so the client can't tell how to authenticate.` };
 };
 
 export const challengeWithoutResourceMetadata: LintCheck = (e) => {
   const challenge = responseHeader(e, 'www-authenticate');
   if (status(e) !== 401 || !onMcpEndpoint(e) || !challenge || !/^\s*bearer\b/i.test(challenge)) return undefined;
   if (/resource_metadata\s*=/i.test(challenge)) return undefined;
-  return { message: `${e.classification.label} was answered 401 with "WWW-Authenticate: ${challenge}", which names no resource_metadata.` };
+  return { message: `${describeRequest(e)} was answered 401 with "WWW-Authenticate: ${challenge}", which names no resource_metadata.` };
 };
 
 /** A Protected Resource Metadata document the server served (200, JSON). */

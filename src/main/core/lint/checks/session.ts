@@ -1,7 +1,7 @@
 import type { Exchange } from '../../../../shared/exchange';
 import { ALL_PROTOCOL_VERSIONS, type ProtocolVersion } from '../../../../shared/protocol';
 import { before, type LintCheck } from '../rule';
-import { isInitialize, isObject, issuedSessionId, requestHeader, responseJson, responseMessages, status } from '../wire';
+import { describeRequest, isInitialize, isObject, issuedSessionId, requestHeader, responseJson, responseMessages, status } from '../wire';
 
 // Lifecycle and sessions (basic/lifecycle, basic/transports §Session Management).
 
@@ -30,7 +30,7 @@ export const sessionIdNotEnforced: LintCheck = (e, context) => {
   const initialize = before(e, context).filter((x) => issuedSessionId(x)).at(-1);
   if (!initialize) return undefined;
   return {
-    message: `${e.classification.label} carried no Mcp-Session-Id yet was answered ${s}, although initialize issued session ${issuedSessionId(initialize)}.`,
+    message: `${describeRequest(e)} carried no Mcp-Session-Id yet was answered ${s}, although initialize issued session ${issuedSessionId(initialize)}.`,
     related: [initialize.id],
   };
 };

@@ -1,6 +1,6 @@
 import type { Exchange } from '../../../../shared/exchange';
 import type { LintCheck } from '../rule';
-import { contentType, isObject, requestJson, onMcpEndpoint, path, requestHeader, responseHeader, responseJson, responseMessages, seconds, status } from '../wire';
+import { describeRequest, contentType, isObject, requestJson, onMcpEndpoint, path, requestHeader, responseHeader, responseJson, responseMessages, seconds, status } from '../wire';
 
 // Streamable HTTP transport (MCP 2025-11-25 basic/transports): statuses, Accept, the version
 // header, JSON-RPC ids, the GET stream, CORS.
@@ -48,7 +48,7 @@ export const getStreamNot405: LintCheck = (e, { connection }) => {
 export const strictAccept406: LintCheck = (e) => {
   if (e.request.method !== 'POST' || e.classification.phase !== 'jsonrpc' || status(e) !== 406) return undefined;
   const accept = requestHeader(e, 'accept');
-  return { message: `${e.classification.label} was refused with 406 for Accept: ${accept === undefined ? '(none)' : `"${accept}"`}.` };
+  return { message: `${describeRequest(e)} was refused with 406 for Accept: ${accept === undefined ? '(none)' : `"${accept}"`}.` };
 };
 
 /** The JSON-RPC error message of a response, if it carried one. */
@@ -64,7 +64,7 @@ export const protocolVersionHeaderRequired: LintCheck = (e) => {
   if (e.classification.jsonRpc?.methods.includes('initialize') || requestHeader(e, 'mcp-protocol-version') !== undefined) return undefined;
   const message = errorMessage(e);
   if (!/protocol.?version/i.test(message)) return undefined;
-  return { message: `${e.classification.label} without MCP-Protocol-Version was refused with 400 ("${message}").` };
+  return { message: `${describeRequest(e)} without MCP-Protocol-Version was refused with 400 ("${message}").` };
 };
 
 const idKey = (id: unknown) => `${typeof id}:${String(id)}`;
