@@ -8,6 +8,7 @@ import { InvalidRulesError, parseRules } from './core/proxy/rules';
 import type { Rule } from '../shared/rules';
 import { capturesCommand, CommandError, exportCommand, formatExchange, importCommand, replayCommand } from './captureCommands';
 import { capturesDir, defaultDataDir } from './core/dataDir';
+import { compareCommand, lintCommand } from './lintCommands';
 
 // Headless entry: `serve` starts the inspector without Electron. Flags are a public contract:
 // users' scripts call them, so add new ones rather than renaming these.
@@ -23,6 +24,12 @@ Commands:
   import <file.har> [--name <name>]       Add a HAR file as a capture
   replay <capture> <exchange-id> [--to <origin>]
                                           Send a recorded request again (default to http://127.0.0.1:${DEFAULT_PORT})
+  lint <capture.har | capture-id> [--json] [--sse-idle-limit <seconds>]
+                                          Judge a saved capture against the spec and known client quirks;
+                                          exits 1 when there are errors
+  compare <capture-or-har>[#connection] <capture-or-har>[#connection] [--json]
+                                          Two connections side by side, aligned by handshake stage
+                                          (#connection: its number from 1, or its id; default the largest)
   Every command takes --data-dir <dir> (default: MCP_INSPECTOR_DATA_DIR or the per-user app data folder).
 
 serve options:
@@ -195,6 +202,12 @@ export async function main(argv: string[]): Promise<void> {
         return await importCommand(rest, print);
       case 'replay':
         return await replayCommand(rest, print);
+      case 'lint':
+        process.exitCode = await lintCommand(rest, print);
+        return;
+      case 'compare':
+        process.exitCode = await compareCommand(rest, print);
+        return;
       case undefined:
       case '-h':
       case '--help':
