@@ -1,7 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExchangeEvent } from '../../src/shared/exchange';
 import { LINT_RULE_IDS, LINT_RULES, type LintFinding, type LintRuleId } from '../../src/shared/lint';
@@ -9,7 +6,7 @@ import type { BehaviorProfile } from '../../src/shared/profile';
 import type { Matcher, Rule, Step } from '../../src/shared/rules';
 import type { InspectorOptions } from '../../src/main/core/inspector';
 import { LINT_RULE_DEFINITIONS } from '../../src/main/core/lint/rules';
-import { MemoryOAuthProvider } from '../helpers/oauthProvider';
+import { sdkSession } from '../helpers/sdkSession';
 import { startInspector } from '../helpers/inspector';
 import { completeAuthorization, startReferenceServer } from '../helpers/server';
 
@@ -104,42 +101,6 @@ async function authorizationCodeFlow(wire: Wire): Promise<void> {
     body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: redirectUri, client_id: registration.client_id, code_verifier: verifier, resource }).toString(),
   });
   await token.text();
-}
-
-/**
- * The MCP SDK 1.x client, unmodified: OAuth (DCR, consent, token), initialize, tools/list,
- * tools/call. It goes through `wire.fetch`, which adds what `extraHeaders` names (a browser's
- * Origin). Resolves whether or not the server lets it through.
- */
-async function sdkSession(wire: Wire, extraHeaders: Record<string, string> = {}): Promise<'connected' | string> {
-  const url = new URL('/mcp', wire.origin);
-  const provider = new MemoryOAuthProvider();
-  const fetchThrough = (input: string | URL | Request, init?: RequestInit) => {
-    const target = new URL(input instanceof Request ? input.url : String(input));
-    const headers = new Headers(init?.headers);
-    for (const [k, v] of Object.entries(extraHeaders)) headers.set(k, v);
-    return wire.fetch(`${target.pathname}${target.search}`, { ...init, headers });
-  };
-  const transport = () => new StreamableHTTPClientTransport(url, { authProvider: provider, fetch: fetchThrough });
-  const first = transport();
-  try {
-    await new Client({ name: 'lint-sdk', version: '1.0.0' }).connect(first);
-  } catch (err) {
-    if (!(err instanceof UnauthorizedError)) return `first connect: ${(err as Error).message}`;
-    const callback = await completeAuthorization(provider.authorizationUrls[0]!);
-    await first.finishAuth(callback.searchParams.get('code')!);
-  }
-  const client = new Client({ name: 'lint-sdk', version: '1.0.0' });
-  try {
-    await client.connect(transport());
-    await client.listTools();
-    await client.callTool({ name: 'echo', arguments: { message: 'lint' } });
-    return 'connected';
-  } catch (err) {
-    return `after OAuth: ${(err as Error).message}`;
-  } finally {
-    await client.close();
-  }
 }
 
 const rule = (id: string, match: Matcher[], steps: Step[]): Rule => ({ id, description: id, enabled: true, match, steps });

@@ -3,7 +3,8 @@ import type { CompareDifference, CompareSide, Comparison } from '../../../shared
 // A comparison as text for the terminal: one line per step, left | right, and under each
 // differing step what differs. Steps that match show as "=", differing ones as "≠".
 
-const WIDTH = 44;
+const WIDTH = 56;
+const STAGE_WIDTH = 14;
 
 function cell(side: CompareSide | undefined): string {
   if (!side) return '—';
@@ -38,11 +39,11 @@ export function renderComparison(comparison: Comparison): string {
   const side = (name: string, c: Comparison['left']) =>
     `${name}: ${c.source}  ${c.client}, ${c.exchanges} exchanges, lint: ${c.lint.errors} errors, ${c.lint.warnings} warnings`;
   const lines = [side('left ', left), side('right', right), ''];
-  lines.push(`   ${'stage'.padEnd(13)}${pad('left', WIDTH)}  right`);
+  lines.push(`   ${'stage'.padEnd(STAGE_WIDTH)}${pad('left', WIDTH)}  right`);
   for (const step of comparison.steps) {
     const mark = step.differences.length ? '≠' : '=';
-    lines.push(` ${mark} ${step.stage.padEnd(13)}${pad(cell(step.left), WIDTH)}  ${cell(step.right)}`);
-    if (step.left && step.right) for (const d of step.differences) lines.push(`${' '.repeat(17)}· ${describeDifference(d)}`);
+    lines.push(` ${mark} ${step.stage.padEnd(STAGE_WIDTH)}${pad(cell(step.left), WIDTH)}  ${cell(step.right)}`);
+    if (step.left && step.right) for (const d of step.differences) lines.push(`${' '.repeat(STAGE_WIDTH + 4)}· ${describeDifference(d)}`);
   }
   lines.push('', `${comparison.differingSteps} of ${comparison.steps.length} steps differ.`);
   return lines.join('\n');
