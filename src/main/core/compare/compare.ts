@@ -5,10 +5,11 @@ import { lintExchanges, summarize } from '../lint/engine';
 import { bearerToken, header, path } from '../lint/wire';
 
 // Compare: two client connections side by side. Each exchange becomes a step with a stage
-// (discovery, token, initialize, tools/list, …) and a key saying what it asked for. Steps
-// are put in stage order (a connection's parallel list calls come in any order), then the two
-// sequences are aligned on their keys with a longest common subsequence, so a step one client
-// skipped or repeated shows as one-sided instead of shifting everything after it.
+// (discovery, token, initialize, tools/list, …) and a key saying what it asked for. The two
+// connections are aligned stage by stage: within a stage, steps with the same key pair up in
+// the order they happened (a client's parallel list calls come in any order), a step one
+// client skipped or repeated shows as one-sided, and what is left on both sides pairs up as
+// "a different request" (PRM at the root on one side, path-suffixed on the other).
 
 /** Request headers worth comparing between clients (research/clients.md §4). */
 const REQUEST_HEADERS = ['user-agent', 'accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'authorization', 'origin'] as const;
@@ -31,8 +32,6 @@ interface Step {
   key: string;
   side: CompareSide;
 }
-
-const STAGE_RANK = new Map(COMPARE_STAGES.map((stage, i) => [stage, i]));
 
 /** The stage and alignment key of an exchange. */
 export function stepOf(e: Exchange): { stage: CompareStage; key: string; label: string } {
@@ -98,32 +97,24 @@ function stepsOf(input: ConnectionInput, findings: readonly LintFinding[]): Step
       },
     };
   });
-  // Stable: within a stage, steps keep the order they happened in.
-  return steps.sort((a, b) => STAGE_RANK.get(a.stage)! - STAGE_RANK.get(b.stage)!);
+  return steps;
 }
 
-/** Longest-common-subsequence alignment of two key sequences: pairs of indexes, one side undefined when unmatched. */
-export function align(left: readonly string[], right: readonly string[]): Array<[number | undefined, number | undefined]> {
-  const n = left.length;
-  const m = right.length;
-  // lengths[i][j]: LCS length of left[i..] and right[j..]
-  const lengths = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lengths[i]![j] = left[i] === right[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
-    }
-  }
-  const pairs: Array<[number | undefined, number | undefined]> = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (left[i] === right[j]) pairs.push([i++, j++]);
-    else if (lengths[i + 1]![j]! >= lengths[i]![j + 1]!) pairs.push([i++, undefined]);
-    else pairs.push([undefined, j++]);
-  }
-  while (i < n) pairs.push([i++, undefined]);
-  while (j < m) pairs.push([undefined, j++]);
-  return pairs;
+/**
+ * Aligns the keys of one stage: same keys pair in order; unmatched ones then pair by position;
+ * the rest is one-sided. Returns index pairs in the left side's order, extra right steps last.
+ */
+export function alignStage(left: readonly string[], right: readonly string[]): Array<[number | undefined, number | undefined]> {
+  const taken = new Set<number>();
+  const rows: Array<[number | undefined, number | undefined]> = left.map((key, i) => {
+    const j = right.findIndex((other, k) => other === key && !taken.has(k));
+    if (j === -1) return [i, undefined];
+    taken.add(j);
+    return [i, j];
+  });
+  const unmatchedRight = right.map((_, j) => j).filter((j) => !taken.has(j));
+  for (const row of rows) if (row[1] === undefined && unmatchedRight.length) row[1] = unmatchedRight.shift();
+  return [...rows, ...unmatchedRight.map((j): [undefined, number] => [undefined, j])];
 }
 
 function differences(left: CompareSide | undefined, right: CompareSide | undefined): CompareDifference[] {
@@ -156,46 +147,21 @@ export function compareConnections(leftInput: ConnectionInput, rightInput: Conne
   const left = stepsOf(leftInput, leftFindings);
   const right = stepsOf(rightInput, rightFindings);
   const steps: CompareStep[] = [];
-  for (const [l, r] of align(left.map((s) => s.stage + '|' + s.key), right.map((s) => s.stage + '|' + s.key))) {
-    const a = l === undefined ? undefined : left[l];
-    const b = r === undefined ? undefined : right[r];
-    steps.push({ stage: (a ?? b)!.stage, ...(a ? { left: a.side } : {}), ...(b ? { right: b.side } : {}), differences: [] });
+  for (const stage of COMPARE_STAGES) {
+    const l = left.filter((s) => s.stage === stage);
+    const r = right.filter((s) => s.stage === stage);
+    for (const [i, j] of alignStage(l.map((s) => s.key), r.map((s) => s.key))) {
+      const a = i === undefined ? undefined : l[i]!.side;
+      const b = j === undefined ? undefined : r[j]!.side;
+      steps.push({ stage, ...(a ? { left: a } : {}), ...(b ? { right: b } : {}), differences: differences(a, b) });
+    }
   }
-  const paired = pairWithinStages(steps);
-  for (const step of paired) step.differences = differences(step.left, step.right);
   return {
     left: describe(leftInput, leftFindings),
     right: describe(rightInput, rightFindings),
-    steps: paired,
-    differingSteps: paired.filter((s) => s.differences.length > 0).length,
+    steps,
+    differingSteps: steps.filter((s) => s.differences.length > 0).length,
   };
-}
-
-/**
- * Between two matched steps, one-sided steps of the same stage are put side by side in order
- * (PRM at the root on one side, path-suffixed on the other): a different request, not two gaps.
- */
-function pairWithinStages(steps: CompareStep[]): CompareStep[] {
-  const result: CompareStep[] = [];
-  let run: CompareStep[] = [];
-  const flush = () => {
-    for (const stage of COMPARE_STAGES) {
-      const lefts = run.filter((s) => s.stage === stage && s.left).map((s) => s.left!);
-      const rights = run.filter((s) => s.stage === stage && s.right).map((s) => s.right!);
-      for (let i = 0; i < Math.max(lefts.length, rights.length); i++) {
-        result.push({ stage, ...(lefts[i] ? { left: lefts[i] } : {}), ...(rights[i] ? { right: rights[i] } : {}), differences: [] });
-      }
-    }
-    run = [];
-  };
-  for (const step of steps) {
-    if (step.left && step.right) {
-      flush();
-      result.push(step);
-    } else run.push(step);
-  }
-  flush();
-  return result;
 }
 
 function describe(input: ConnectionInput, findings: readonly LintFinding[]) {
