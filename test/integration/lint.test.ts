@@ -31,6 +31,7 @@ interface Setup {
   rules?: (origin: string) => Rule[];
   /** Run the reference server on its own and put the inspector in front of it, with these options. */
   upstream?: Pick<InspectorOptions, 'rewriteOrigins' | 'rewriteHost'>;
+  lint?: InspectorOptions['lint'];
 }
 
 interface LintCase {
@@ -158,9 +159,10 @@ const CASES: LintCase[] = [
   },
   {
     rule: 'sse-without-pings',
-    faulty: { profile: { ...NO_AUTH, pingIntervalMs: 0 } },
-    spec: { profile: { ...NO_AUTH, pingIntervalMs: 40 } },
-    probe: async (wire) => void (await openGetStream(wire, { ...(await initialize(wire)), 'mcp-protocol-version': '2025-06-18' }, 600)),
+    // Scaled down from 15 s pings and a 30 s limit: pings every 25 ms, a 400 ms limit, 1 s open.
+    faulty: { profile: { ...NO_AUTH, pingIntervalMs: 0 }, lint: { sseIdleLimitMs: 400 } },
+    spec: { profile: { ...NO_AUTH, pingIntervalMs: 25 }, lint: { sseIdleLimitMs: 400 } },
+    probe: async (wire) => void (await openGetStream(wire, { ...(await initialize(wire)), 'mcp-protocol-version': '2025-06-18' }, 1000)),
   },
   {
     rule: 'cors-missing',
@@ -340,7 +342,7 @@ describe('lint rules on real exchanges', () => {
   });
 
   async function start(setup: Setup): Promise<Running> {
-    const server = { preset: setup.preset, profile: setup.profile, lint: { sseIdleLimitMs: 250 } };
+    const server = { preset: setup.preset, profile: setup.profile, lint: setup.lint };
     let running: Running;
     if (setup.upstream) {
       const upstream = await startReferenceServer({ preset: setup.preset, profile: setup.profile });
@@ -416,12 +418,21 @@ describe('lint rules on real exchanges', () => {
     expect(findings).toEqual([]);
   });
 
-  it('finds nothing in a whole MCP SDK session (OAuth, initialize, tools) on the spec preset, from a browser origin too', async () => {
-    const { running, findings } = await lintProbe({ preset: 'spec' }, async (wire) => {
+  // Spec-correct servers of every flavour: presets, and SSE answers to POSTs.
+  const SPEC_SERVERS: Array<[string, Setup]> = [
+    ['spec', { preset: 'spec' }],
+    ['spec-2025-06-18', { preset: 'spec-2025-06-18' }],
+    ['spec-2025-11-25', { preset: 'spec-2025-11-25' }],
+    ['claude-ai', { preset: 'claude-ai' }],
+    ['spec, POSTs answered as SSE', { preset: 'spec', profile: { postResponse: 'sse' } }],
+  ];
+
+  it.each(SPEC_SERVERS)('finds nothing in a whole MCP SDK session (OAuth, initialize, tools) on %s, from a browser origin too', async (_name, setup) => {
+    const { running, findings } = await lintProbe(setup, async (wire) => {
       expect(await sdkSession(wire, { origin: 'http://localhost:6274' })).toBe('connected');
     });
-    const labels = running.ended.map((e) => e.classification.phase);
-    for (const phase of ['discovery', 'registration', 'authorization', 'token', 'jsonrpc'] as const) expect(labels).toContain(phase);
+    const phases = running.ended.map((e) => e.classification.phase);
+    for (const phase of ['discovery', 'registration', 'authorization', 'token', 'jsonrpc'] as const) expect(phases).toContain(phase);
     expect(findings).toEqual([]);
     const connection = running.inspector.recorder.connectionOf(running.ended.find((e) => e.classification.phase === 'token')!)!;
     expect(running.inspector.lint.summary(connection)).toMatchObject({ errors: 0, warnings: 0, infos: 0, byRule: {} });

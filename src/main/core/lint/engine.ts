@@ -5,7 +5,7 @@ import { DEFAULT_SSE_IDLE_LIMIT_MS, type LintContext, type LintOptions, type Lin
 import { LINT_RULE_DEFINITIONS } from './rules';
 
 // The lint engine judges finished exchanges one at a time, in the context of their client
-// connection. A connection-scope rule is judged again on every exchange of the connection
+// connection. A rule that looks ahead is judged again on the connection's earlier exchanges
 // when a new one arrives: the PRM document fetched after the initialize can make the case
 // against that initialize. Each (rule, exchange) pair yields at most one finding.
 
@@ -42,7 +42,7 @@ export class LintEngine {
     const context: LintContext = { connection, options: this.options };
     const found: LintFinding[] = [];
     for (const rule of this.rules) {
-      const judged = rule.scope === 'connection' ? connection : [exchange];
+      const judged = rule.looksAhead ? connection : [exchange];
       for (const target of judged) {
         const finding = this.judge(rule, target, context, connectionId);
         if (finding) found.push(finding);

@@ -28,6 +28,11 @@ export type LintCheck = (exchange: Exchange, context: LintContext) => Observatio
 
 export interface LintRuleDefinition extends LintRule {
   check: LintCheck;
+  /**
+   * The verdict on an exchange can depend on exchanges that come after it (the PRM document
+   * fetched after an initialize): the engine judges the connection's earlier exchanges again.
+   */
+  looksAhead: boolean;
   /** One paragraph a user reads next to a finding: what, why, who breaks, where it comes from, the fix. */
   explain(): string;
 }

@@ -39,6 +39,9 @@ const CHECKS: LintChecks = {
   'token-audience-mismatch': auth.tokenAudienceMismatch,
 };
 
+/** Connection rules whose evidence may arrive after the exchange they judge. */
+const LOOKS_AHEAD = new Set<LintRuleId>(['lazy-auth-initialize', 'prm-resource-mismatch', 'token-audience-mismatch']);
+
 const CLIENT_NAMES: Record<string, string> = {
   'claude-ai': 'Claude.ai',
   'claude-code': 'Claude Code',
@@ -54,6 +57,7 @@ const CLIENT_NAMES: Record<string, string> = {
 export const LINT_RULE_DEFINITIONS: readonly LintRuleDefinition[] = LINT_RULES.map((rule) => ({
   ...rule,
   check: CHECKS[rule.id],
+  looksAhead: LOOKS_AHEAD.has(rule.id),
   explain: () =>
     [
       `${rule.title} (${rule.severity}).`,
