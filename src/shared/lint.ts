@@ -71,16 +71,16 @@ export interface LintSummary {
  */
 export const LINT_RULE_IDS = [
   // Streamable HTTP transport
-  'notification-status-not-202',
-  'get-stream-501',
-  'get-stream-not-405',
+  'notification-not-202',
+  'get-mcp-501',
+  'get-mcp-not-405',
   'strict-accept-406',
   'protocol-version-header-required',
   'jsonrpc-id-mismatch',
   'sse-without-pings',
   'cors-missing',
   // Lifecycle and sessions
-  'initialize-without-session-id',
+  'initialize-missing-session-id',
   'session-id-not-enforced',
   'unknown-session-400',
   'protocol-version-mismatch',
@@ -89,7 +89,8 @@ export const LINT_RULE_IDS = [
   'unauthorized-without-challenge',
   'challenge-without-resource-metadata',
   'lazy-auth-initialize',
-  'token-rejected-on-initialize',
+  'token-validated-on-initialize',
+  'token-rejected-after-issue',
   'well-known-behind-auth',
   'discovery-not-json',
   'prm-resource-mismatch',
@@ -127,7 +128,7 @@ const CATALOGUE = (n: number, title: string) => doc(`research/clients.md §5 #${
 /** The rule catalogue, in the order of LINT_RULE_IDS. */
 export const LINT_RULES: readonly LintRule[] = [
   {
-    id: 'notification-status-not-202',
+    id: 'notification-not-202',
     title: 'Notification answered with a status other than 202',
     severity: 'error',
     scope: 'exchange',
@@ -138,7 +139,7 @@ export const LINT_RULES: readonly LintRule[] = [
     fix: 'Answer notifications and responses with 202 Accepted and an empty body.',
   },
   {
-    id: 'get-stream-501',
+    id: 'get-mcp-501',
     title: 'GET on the MCP endpoint answered 501',
     severity: 'error',
     scope: 'exchange',
@@ -149,7 +150,7 @@ export const LINT_RULES: readonly LintRule[] = [
     fix: 'Answer GET with 405 and `Allow: POST, DELETE` (or open an SSE stream).',
   },
   {
-    id: 'get-stream-not-405',
+    id: 'get-mcp-not-405',
     title: 'GET on the MCP endpoint refused with a status other than 405',
     severity: 'warning',
     scope: 'exchange',
@@ -215,7 +216,7 @@ export const LINT_RULES: readonly LintRule[] = [
     fix: 'Answer discovery, /register, /token and the MCP endpoint (and their OPTIONS preflights) with Access-Control-Allow-Origin and expose Mcp-Session-Id and WWW-Authenticate.',
   },
   {
-    id: 'initialize-without-session-id',
+    id: 'initialize-missing-session-id',
     title: 'initialize answered without Mcp-Session-Id',
     severity: 'warning',
     scope: 'exchange',
@@ -303,7 +304,7 @@ export const LINT_RULES: readonly LintRule[] = [
     fix: 'Answer an initialize without a token with 401 and a resource_metadata challenge, or stop publishing OAuth metadata if no auth is needed.',
   },
   {
-    id: 'token-rejected-on-initialize',
+    id: 'token-validated-on-initialize',
     title: 'Bearer token rejected on initialize',
     severity: 'error',
     scope: 'connection',
@@ -312,6 +313,17 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['claude-ai', 'claude-code', 'mcp-sdk'],
     sources: [doc('reference/001 pitfall 1: authenticating initialize'), doc('reference/001 pitfall 4: JWT-only validation')],
     fix: 'Make token validation accept every token your authorization server issues (fall back to /userinfo or introspection for encrypted tokens); reference/001 also let initialize through on the session alone.',
+  },
+  {
+    id: 'token-rejected-after-issue',
+    title: 'Freshly issued token rejected by the MCP endpoint',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'The client finished OAuth and calls the MCP endpoint (tools/list, …) with the token it just got, and the server answers 401. Re-authorizing cannot help: every new token is refused the same way. In reference/001 Auth0 issued an encrypted token without `kid` and a JWKS-only check failed with "Token key ID (kid): None".',
+    breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote', 'mcp-inspector', 'mcp-sdk'],
+    sources: [doc('reference/001 pitfall 4: JWT-only validation'), AUDIENCE],
+    fix: 'Validate every token format your authorization server issues: JWTs against its JWKS, encrypted or opaque tokens through /userinfo or introspection; check `aud` against your resource URL.',
   },
   {
     id: 'well-known-behind-auth',

@@ -69,7 +69,7 @@ describe('CLI lint and compare', () => {
   it('lints a HAR exported from the buggy session: exit 1, the finding, the fix', async () => {
     const result = await runCli(['lint', beforeHar]);
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stdout).toContain('token-rejected-on-initialize');
+    expect(result.stdout).toContain('token-validated-on-initialize');
     expect(result.stdout).toContain('POST /mcp → 401');
     expect(result.stdout).toMatch(/Fix: Make token validation accept every token/);
   });
@@ -78,7 +78,7 @@ describe('CLI lint and compare', () => {
     const result = await runCli(['lint', before.captureId, '--json']);
     expect(result.code, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout) as { findings: LintFinding[]; connections: Array<{ errors: number }> };
-    expect(report.findings.map((f) => f.ruleId)).toContain('token-rejected-on-initialize');
+    expect(report.findings.map((f) => f.ruleId)).toContain('token-validated-on-initialize');
     expect(report.connections.some((c) => c.errors > 0)).toBe(true);
   });
 
@@ -96,7 +96,7 @@ describe('CLI lint and compare', () => {
     const text = await runCli(['compare', beforeHar, after.captureId]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/≠ initialize/);
-    expect(text.stdout).toContain('lint token-rejected-on-initialize on the left only');
+    expect(text.stdout).toContain('lint token-validated-on-initialize on the left only');
 
     const json = await runCli(['compare', beforeHar, after.captureId, '--json']);
     const comparison = JSON.parse(json.stdout) as Comparison;

@@ -117,7 +117,7 @@ const TOKEN_OK: Matcher[] = [{ type: 'phase', phases: ['token'] }, { type: 'stat
 
 const CASES: LintCase[] = [
   {
-    rule: 'notification-status-not-202',
+    rule: 'notification-not-202',
     faulty: { profile: { ...NO_AUTH, notificationStatus: 204 } },
     spec: { profile: NO_AUTH },
     async probe(wire) {
@@ -125,13 +125,13 @@ const CASES: LintCase[] = [
     },
   },
   {
-    rule: 'get-stream-501',
+    rule: 'get-mcp-501',
     faulty: { profile: { ...NO_AUTH, getStream: 501 } },
     spec: { profile: NO_AUTH },
     probe: async (wire) => void (await openGetStream(wire, await initialize(wire))),
   },
   {
-    rule: 'get-stream-not-405',
+    rule: 'get-mcp-not-405',
     faulty: { profile: { ...NO_AUTH, getStream: 404 } },
     spec: { profile: NO_AUTH },
     probe: async (wire) => {
@@ -171,7 +171,7 @@ const CASES: LintCase[] = [
     probe: async (wire) => void (await rpc(wire, initializeBody(), { origin: 'http://localhost:6274' })),
   },
   {
-    rule: 'initialize-without-session-id',
+    rule: 'initialize-missing-session-id',
     faulty: { profile: { ...NO_AUTH, sessionId: 'omit' } },
     spec: { profile: NO_AUTH },
     probe: async (wire) => void (await initialize(wire)),
@@ -234,8 +234,16 @@ const CASES: LintCase[] = [
     },
   },
   {
-    rule: 'token-rejected-on-initialize',
+    rule: 'token-validated-on-initialize',
     faulty: { preset: 'reference-001-before-fixes' },
+    spec: {},
+    probe: async (wire) => void (await sdkSession(wire)),
+  },
+  {
+    rule: 'token-rejected-after-issue',
+    // reference/001 after fixing pitfall 1 only: initialize passes on the session, and the
+    // encrypted token is then checked against the JWKS alone from tools/list on (pitfall 4).
+    faulty: { profile: { tokenRequired: 'all-but-handshake', accessTokenFormat: 'jwe-like', tokenValidation: 'jwks-only', getStream: 405 } },
     spec: {},
     probe: async (wire) => void (await sdkSession(wire)),
   },

@@ -111,10 +111,10 @@ describe('compareConnections', () => {
     const initialized = comparison.steps.find((s) => s.stage === 'initialized')!;
     expect(initialized.differences).toEqual([
       { kind: 'status', left: '202', right: '204' },
-      { kind: 'lint', name: 'notification-status-not-202', right: 'notification-status-not-202' },
+      { kind: 'lint', name: 'notification-not-202', right: 'notification-not-202' },
     ]);
     expect(comparison.steps.find((s) => s.stage === 'initialize')!.differences).toEqual([]);
-    expect(comparison.right.lint.byRule['notification-status-not-202']).toBe(1);
+    expect(comparison.right.lint.byRule['notification-not-202']).toBe(1);
     expect(comparison.left.lint.errors).toBe(0);
     expect(comparison.right.lint.errors).toBe(1);
   });
@@ -131,7 +131,7 @@ describe('compareConnections', () => {
     const text = renderComparison(comparison);
     expect(text).toContain('≠ initialized');
     expect(text).toContain('status: 202 | 204');
-    expect(text).toContain('lint notification-status-not-202 on the right only');
+    expect(text).toContain('lint notification-not-202 on the right only');
     expect(text).toMatch(/≠ probe .*HEAD \/ → 200.*—/);
     expect(text).toContain(`${comparison.differingSteps} of ${comparison.steps.length} steps differ.`);
   });

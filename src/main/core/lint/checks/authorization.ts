@@ -59,21 +59,34 @@ function issuedToken(e: Exchange): { accessToken: string; expiresIn?: number } |
   return { accessToken: json.access_token, expiresIn: typeof json.expires_in === 'number' ? json.expires_in : undefined };
 }
 
-export const tokenRejectedOnInitialize: LintCheck = (e, context) => {
-  const token = bearerToken(e);
-  if (!isInitialize(e) || status(e) !== 401 || !token) return undefined;
-  // The token must be one this connection just got, and not expired: otherwise the 401 is right.
+/** The latest successful token response of the connection before `e`, when its token can still be valid. */
+function freshIssuance(e: Exchange, context: Parameters<LintCheck>[1]): { issuance: Exchange; sameToken: boolean; age: number } | undefined {
   const issuance = before(e, context).filter((x) => issuedToken(x)).at(-1);
   const issued = issuance && issuedToken(issuance);
   if (!issuance || !issued) return undefined;
   const age = e.startedAt - issuance.startedAt;
-  if (issued.expiresIn !== undefined && age > issued.expiresIn * 1000) return undefined;
-  const same = issued.accessToken === token ? 'the token' : 'a token';
+  if (issued.expiresIn !== undefined && age > issued.expiresIn * 1000) return undefined; // expired: the 401 is right
+  return { issuance, sameToken: issued.accessToken === bearerToken(e), age };
+}
+
+function rejectedFreshToken(e: Exchange, context: Parameters<LintCheck>[1], where: string) {
+  const fresh = freshIssuance(e, context);
+  if (!fresh) return undefined;
   const challenge = responseHeader(e, 'www-authenticate');
   return {
-    message: `initialize with ${same} the token endpoint issued ${seconds(age)} earlier was answered 401${challenge ? ` (${challenge})` : ''}: the server rejects its own fresh token on initialize.`,
-    related: [issuance.id],
+    message: `${describeRequest(e)} with ${fresh.sameToken ? 'the token' : 'a token'} the token endpoint issued ${seconds(fresh.age)} earlier was answered 401${challenge ? ` (${challenge})` : ''}: the server rejects its own fresh token ${where}.`,
+    related: [fresh.issuance.id],
   };
+}
+
+export const tokenValidatedOnInitialize: LintCheck = (e, context) => {
+  if (!isInitialize(e) || status(e) !== 401 || !bearerToken(e)) return undefined;
+  return rejectedFreshToken(e, context, 'on initialize');
+};
+
+export const tokenRejectedAfterIssue: LintCheck = (e, context) => {
+  if (isInitialize(e) || !onMcpEndpoint(e) || status(e) !== 401 || !bearerToken(e)) return undefined;
+  return rejectedFreshToken(e, context, 'after initialize');
 };
 
 const isMetadataDocument = (e: Exchange) => isProtectedResourceMetadata(e) || isAuthServerMetadata(e);
