@@ -153,7 +153,7 @@ export const LINT_RULES: readonly LintRule[] = [
     id: 'get-mcp-not-405',
     title: 'GET on the MCP endpoint refused with a status other than 405',
     severity: 'warning',
-    scope: 'exchange',
+    scope: 'connection',
     explanation:
       'The spec allows only an SSE stream or 405 for GET. The TypeScript SDK reports any other status as "Failed to open SSE stream"; VS Code disables the stream and loses notifications (research/clients.md §2.4, §5 #16).',
     breaks: ['mcp-sdk', 'vscode', 'claude-ai'],
@@ -252,7 +252,7 @@ export const LINT_RULES: readonly LintRule[] = [
     id: 'protocol-version-mismatch',
     title: 'initialize answered with another protocol version than requested',
     severity: 'warning',
-    scope: 'exchange',
+    scope: 'connection',
     explanation:
       'A server that supports the requested version must answer with that same version; another version is only right when it does not support it. Servers with a hard-coded version answer clients they could serve with a version those clients may reject.',
     breaks: ['claude-ai', 'mcp-sdk'],
