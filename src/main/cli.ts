@@ -15,6 +15,7 @@ import type { Settings } from '../shared/controlApi';
 import { LOCALTUNNEL_SUBDOMAIN, type TunnelOptions } from './core/tunnel';
 import { TUNNEL_PROVIDERS, type TunnelNote, type TunnelProviderId } from '../shared/tunnel';
 import { ClientWouldFail, scenarioCommand, simulateCommand } from './simulateCommands';
+import { compareCommand, lintCommand } from './lintCommands';
 
 // Headless entry: `serve` starts the inspector without Electron. Flags are a public contract:
 // users' scripts call them, so add new ones rather than renaming these.
@@ -42,6 +43,12 @@ Commands:
                                           reference says (--fixed: unless it connects with the fix)
   scenario export <id> <file.json> [--no-run] [--raw]
                                           Write a scenario as a file, with a fresh run (secrets redacted)
+  lint <capture.har | capture-id> [--json] [--sse-idle-limit <seconds>]
+                                          Judge a saved capture against the spec and known client quirks;
+                                          exits 1 when there are errors
+  compare <capture-or-har>[#connection] <capture-or-har>[#connection] [--json]
+                                          Two connections side by side, aligned by handshake stage
+                                          (#connection: its number from 1, or its id; default the largest)
   Every command takes --data-dir <dir> (default: MCP_INSPECTOR_DATA_DIR or the per-user app data folder).
 
 serve options:
@@ -315,6 +322,12 @@ export async function main(argv: string[]): Promise<void> {
         return await simulateCommand(rest, print);
       case 'scenario':
         return await scenarioCommand(rest, print);
+      case 'lint':
+        process.exitCode = await lintCommand(rest, print);
+        return;
+      case 'compare':
+        process.exitCode = await compareCommand(rest, print);
+        return;
       case undefined:
       case '-h':
       case '--help':

@@ -7,6 +7,8 @@ import type { ToggleSelection } from '../../shared/toggles';
 import type { TunnelNote, TunnelStatus } from '../../shared/tunnel';
 import { toggleOption } from './proxy/toggles';
 import { FrontDoor } from './proxy/frontDoor';
+import { LiveLint } from './lint/live';
+import type { LintOptions } from './lint/rule';
 import { CaptureStore, type CaptureAttachment } from './recorder/captureStore';
 import { Recorder } from './recorder/recorder';
 import { ReferenceServer, type ReferenceServerOptions } from './server';
@@ -33,6 +35,8 @@ export interface InspectorOptions extends ReferenceServerOptions {
   captureName?: string;
   /** A public tunnel to open once the front door listens (none by default). */
   tunnel?: TunnelOptions;
+  /** Lint settings (the idle limit for SSE streams). */
+  lint?: LintOptions;
 }
 
 /** What the inspector emits besides the recorder's exchange events. */
@@ -79,6 +83,8 @@ export class Inspector extends EventEmitter<InspectorEvents> {
    * the reference server's `publicUrl` the moment it is known, and goes back when it closes.
    */
   readonly tunnel = new TunnelSupervisor({ onPublicUrl: (url) => this.usePublicUrl(url), mcpPath: MCP_ENDPOINT_PATH });
+  /** Judges every finished exchange: `lint.findingsFor(id)`, `lint.summary(connection)`, 'lint:finding'. */
+  readonly lint: LiveLint;
   /** The user's own rules (rules file, rules editor). */
   rules: Rule[];
   /** The option chosen for each toggle that is not at its default. */
@@ -102,6 +108,7 @@ export class Inspector extends EventEmitter<InspectorEvents> {
   ) {
     super();
     this.rules = options.rules ?? [];
+    this.lint = new LiveLint(this.recorder, options.lint);
     if (options.captureDir) this.captures = new CaptureStore(options.captureDir);
     this.tunnel.on('state', (status) => this.emit('tunnel:state', status));
     this.tunnel.on('note', (note, status) => this.emit('tunnel:note', note, status));

@@ -177,6 +177,11 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
     return exchange.connectionId ? this.links.groups.connectionOf(exchange.connectionId) : undefined;
   }
 
+  /** The current id of a connection id seen earlier (merged groups answer to their oldest id). */
+  connectionRoot(connectionId: string): string | undefined {
+    return this.links.groups.connectionOf(connectionId);
+  }
+
   start(init: StartExchange): ExchangeRecording {
     const userAgent = typeof init.headers['user-agent'] === 'string' ? init.headers['user-agent'] : undefined;
     const exchange: Exchange = {

@@ -1,0 +1,92 @@
+import type { Exchange } from '../../../../shared/exchange';
+import { ALL_PROTOCOL_VERSIONS, type ProtocolVersion } from '../../../../shared/protocol';
+import { before, type LintCheck } from '../rule';
+import { describeRequest, isInitialize, isObject, issuedSessionId, requestHeader, responseJson, responseMessages, status } from '../wire';
+
+// Lifecycle and sessions (basic/lifecycle, basic/transports §Session Management).
+
+/** The protocol version an initialize result answered with. */
+function answeredVersion(e: Exchange): string | undefined {
+  for (const m of responseMessages(e)) {
+    if (isObject(m.result) && typeof m.result.protocolVersion === 'string') return m.result.protocolVersion;
+  }
+  return undefined;
+}
+
+const initializeSucceeded = (e: Exchange) => isInitialize(e) && status(e) === 200 && answeredVersion(e) !== undefined;
+
+export const initializeWithoutSessionId: LintCheck = (e) => {
+  if (!initializeSucceeded(e) || issuedSessionId(e)) return undefined;
+  return { message: `initialize succeeded (protocol ${answeredVersion(e)}) without an Mcp-Session-Id header: the 2025 Claude.ai client then never asks for tools.` };
+};
+
+/** A request of the 2026-07-28 era carries its version in `_meta` and has no session by design. */
+const isStatelessEra = (e: Exchange) => !isInitialize(e) && e.classification.jsonRpc?.protocolVersion !== undefined;
+
+export const sessionIdNotEnforced: LintCheck = (e, context) => {
+  const s = status(e);
+  if (e.request.method !== 'POST' || e.classification.phase !== 'jsonrpc' || isInitialize(e) || isStatelessEra(e)) return undefined;
+  if (s === undefined || s < 200 || s >= 300 || requestHeader(e, 'mcp-session-id') !== undefined) return undefined;
+  const initialize = before(e, context).filter((x) => issuedSessionId(x)).at(-1);
+  if (!initialize) return undefined;
+  return {
+    message: `${describeRequest(e)} carried no Mcp-Session-Id yet was answered ${s}, although initialize issued session ${issuedSessionId(initialize)}.`,
+    related: [initialize.id],
+  };
+};
+
+export const unknownSession400: LintCheck = (e, context) => {
+  const session = requestHeader(e, 'mcp-session-id');
+  if (!session || status(e) !== 400 || e.classification.phase === 'other') return undefined;
+  const json = responseJson(e);
+  const message = isObject(json) && isObject(json.error) ? String(json.error.message ?? '') : '';
+  const ended = before(e, context).find((x) => x.request.method === 'DELETE' && requestHeader(x, 'mcp-session-id') === session && (status(x) ?? 0) < 300);
+  const saysUnknown = /session/i.test(message) && /not found|unknown|expired|invalid|terminated|no such/i.test(message);
+  if (!ended && !saysUnknown) return undefined;
+  const why = ended ? `the session was ended by DELETE earlier` : `the server says "${message}"`;
+  return { message: `A request for session ${session} was answered 400 although ${why}; an unknown session gets 404 so the client initializes again.`, related: ended ? [ended.id] : undefined };
+};
+
+const versionRank = (v: string) => ALL_PROTOCOL_VERSIONS.indexOf(v as ProtocolVersion);
+
+export const protocolVersionMismatch: LintCheck = (e, context) => {
+  if (initializeSucceeded(e)) {
+    const asked = e.classification.jsonRpc?.protocolVersion;
+    const answered = answeredVersion(e)!;
+    if (!asked || asked === answered) return undefined;
+    if (versionRank(answered) === -1) return { message: `initialize asked for ${asked} and was answered ${answered}, which is no published protocol version.` };
+    // Answering an older version is what negotiation is for; a newer one than asked can only
+    // come from a version the server hard-codes, and the client can't speak it.
+    if (versionRank(asked) !== -1 && versionRank(answered) > versionRank(asked)) {
+      return { message: `initialize asked for ${asked} and was answered ${answered}, a newer version the client never offered (a hard-coded version?).` };
+    }
+    return undefined;
+  }
+  // After initialize: the version header should be the negotiated one.
+  const sent = requestHeader(e, 'mcp-protocol-version');
+  const session = requestHeader(e, 'mcp-session-id');
+  if (!sent || !session || e.classification.phase !== 'jsonrpc' || isInitialize(e)) return undefined;
+  const initialize = before(e, context).filter((x) => issuedSessionId(x) === session).at(-1);
+  const negotiated = initialize && answeredVersion(initialize);
+  if (!negotiated || negotiated === sent) return undefined;
+  return {
+    message: `The client sent MCP-Protocol-Version ${sent} on a session that negotiated ${negotiated}; a strict server answers 400 (the server should use the negotiated version).`,
+    related: [initialize.id],
+  };
+};
+
+export const versionNegotiationError: LintCheck = (e) => {
+  if (!isInitialize(e)) return undefined;
+  const s = status(e);
+  for (const m of responseMessages(e)) {
+    if (isObject(m.error) && /version/i.test(String(m.error.message ?? ''))) {
+      return { message: `initialize (protocol ${e.classification.jsonRpc?.protocolVersion ?? '?'}) was answered with an error: "${String(m.error.message)}".` };
+    }
+  }
+  if (s === 400) {
+    const json = responseJson(e);
+    const text = isObject(json) ? JSON.stringify(json) : '';
+    if (/version/i.test(text)) return { message: `initialize (protocol ${e.classification.jsonRpc?.protocolVersion ?? '?'}) was refused with 400: ${text.slice(0, 200)}.` };
+  }
+  return undefined;
+};

@@ -1,0 +1,108 @@
+import type { Exchange } from '../../../../shared/exchange';
+import type { LintCheck } from '../rule';
+import { describeRequest, contentType, isObject, requestJson, onMcpEndpoint, path, requestHeader, responseHeader, responseJson, responseMessages, seconds, status } from '../wire';
+
+// Streamable HTTP transport (MCP 2025-11-25 basic/transports): statuses, Accept, the version
+// header, JSON-RPC ids, the GET stream, CORS.
+
+const isGetStream = (e: Exchange) => e.request.method === 'GET' && e.classification.phase === 'sse-stream' && e.classification.stream === 'get-stream';
+
+/** A POST whose JSON-RPC carries no request: only notifications and/or responses. */
+function carriesNoRequest(e: Exchange): boolean {
+  const rpc = e.classification.jsonRpc;
+  if (e.request.method !== 'POST' || e.classification.phase !== 'jsonrpc' || !rpc) return false;
+  if (rpc.kind !== 'batch') return rpc.kind === 'notification' || rpc.kind === 'response' || rpc.kind === 'error';
+  const messages = requestJson(e);
+  return Array.isArray(messages) && messages.every((m) => !(isObject(m) && typeof m.method === 'string' && m.id !== undefined));
+}
+
+export const notificationStatusNot202: LintCheck = (e) => {
+  const s = status(e);
+  if (!carriesNoRequest(e) || s === undefined || s === 202 || s < 200 || s >= 300) return undefined;
+  const what = e.classification.jsonRpc?.methods.join(', ') || 'a JSON-RPC response';
+  return { message: `${what} was answered ${s}; notifications and responses get 202 Accepted with no body.` };
+};
+
+export const getStream501: LintCheck = (e) => {
+  if (!isGetStream(e) || status(e) !== 501) return undefined;
+  return { message: `GET ${path(e)} (the server→client stream) was answered 501 Not Implemented; a server without the stream answers 405 with Allow.` };
+};
+
+export const getStreamNot405: LintCheck = (e, { connection }) => {
+  const s = status(e);
+  if (!isGetStream(e) || s === undefined) return undefined;
+  const sessionHeader = requestHeader(e, 'mcp-session-id');
+  if (s >= 200 && s < 300) {
+    if (contentType(e.response?.headers).includes('text/event-stream')) return undefined;
+    return { message: `GET ${path(e)} was answered ${s} with ${contentType(e.response?.headers) || 'no Content-Type'} instead of an SSE stream or 405.` };
+  }
+  // Statuses the spec gives a meaning: auth challenges, 405, and the session answers
+  // (404 for an unknown session, 400 when a required session id is missing). 501 has its own rule.
+  if ([401, 403, 405, 406, 501].includes(s) || s >= 500) return undefined;
+  if (s === 404 && sessionHeader) return undefined;
+  const sessionsIssued = connection.some((x) => x.classification.jsonRpc?.methods.includes('initialize') && responseHeader(x, 'mcp-session-id'));
+  if (s === 400 && !sessionHeader && sessionsIssued) return undefined;
+  return { message: `GET ${path(e)} was answered ${s}; clients expect an SSE stream or 405 Method Not Allowed.` };
+};
+
+export const strictAccept406: LintCheck = (e) => {
+  if (e.request.method !== 'POST' || e.classification.phase !== 'jsonrpc' || status(e) !== 406) return undefined;
+  const accept = requestHeader(e, 'accept');
+  return { message: `${describeRequest(e)} was refused with 406 for Accept: ${accept === undefined ? '(none)' : `"${accept}"`}.` };
+};
+
+/** The JSON-RPC error message of a response, if it carried one. */
+function errorMessage(e: Exchange): string {
+  const json = responseJson(e);
+  if (isObject(json) && isObject(json.error)) return String(json.error.message ?? '');
+  if (isObject(json) && typeof json.error === 'string') return `${json.error} ${String(json.error_description ?? '')}`;
+  return typeof json === 'string' ? json : '';
+}
+
+export const protocolVersionHeaderRequired: LintCheck = (e) => {
+  if (e.request.method !== 'POST' || e.classification.phase !== 'jsonrpc' || status(e) !== 400) return undefined;
+  if (e.classification.jsonRpc?.methods.includes('initialize') || requestHeader(e, 'mcp-protocol-version') !== undefined) return undefined;
+  const message = errorMessage(e);
+  if (!/protocol.?version/i.test(message)) return undefined;
+  return { message: `${describeRequest(e)} without MCP-Protocol-Version was refused with 400 ("${message}").` };
+};
+
+const idKey = (id: unknown) => `${typeof id}:${String(id)}`;
+
+export const jsonRpcIdMismatch: LintCheck = (e) => {
+  const rpc = e.classification.jsonRpc;
+  if (e.classification.phase !== 'jsonrpc' || !rpc || rpc.ids.length === 0) return undefined;
+  const asked = new Set(rpc.ids.map(idKey));
+  // Server→client requests can share a POST's SSE stream; only results and errors answer ours.
+  const answers = responseMessages(e).filter((m) => !('method' in m) && ('result' in m || 'error' in m));
+  const stray = answers.map((m) => m.id).filter((id) => id !== null && id !== undefined && !asked.has(idKey(id)));
+  if (stray.length === 0) return undefined;
+  return { message: `The response carries id ${stray.map((id) => JSON.stringify(id)).join(', ')} but the request asked with id ${rpc.ids.map((id) => JSON.stringify(id)).join(', ')}.` };
+};
+
+export const sseWithoutPings: LintCheck = (e, { options }) => {
+  const stream = e.classification.stream;
+  if (e.request.method !== 'GET' || (stream !== 'get-stream' && stream !== 'legacy-sse')) return undefined;
+  if (!contentType(e.response?.headers).includes('text/event-stream')) return undefined;
+  // Moments the stream showed life: its headers, every event or comment, and its end.
+  const opened = e.timings.upstreamHeaders ?? e.timings.firstByte ?? 0;
+  const moments = [opened, ...e.sseEvents.map((s) => s.at)];
+  if (e.timings.end !== undefined) moments.push(e.timings.end);
+  moments.sort((a, b) => a - b);
+  let longest = 0;
+  for (let i = 1; i < moments.length; i++) longest = Math.max(longest, moments[i]! - moments[i - 1]!);
+  if (longest <= options.sseIdleLimitMs) return undefined;
+  const tunnel = requestHeader(e, 'x-forwarded-for') || requestHeader(e, 'x-forwarded-proto') ? ' It came through a proxy or tunnel (X-Forwarded-* headers), which may cut idle streams.' : '';
+  return { message: `The ${stream === 'legacy-sse' ? 'legacy /sse' : 'GET'} stream was silent for ${seconds(longest)} (limit ${seconds(options.sseIdleLimitMs)}) with no event or ping comment.${tunnel}` };
+};
+
+export const corsMissing: LintCheck = (e) => {
+  const origin = requestHeader(e, 'origin');
+  if (!origin || !e.response) return undefined;
+  const { phase } = e.classification;
+  // The browser navigates to /authorize itself; CORS matters for what scripts fetch.
+  const fetched = phase === 'discovery' || phase === 'registration' || phase === 'token' || onMcpEndpoint(e) || e.request.method === 'OPTIONS';
+  if (!fetched || responseHeader(e, 'access-control-allow-origin') !== undefined) return undefined;
+  const what = e.request.method === 'OPTIONS' ? `The preflight OPTIONS ${path(e)}` : `${e.request.method} ${path(e)}`;
+  return { message: `${what} came from a browser (Origin: ${origin}) but was answered without Access-Control-Allow-Origin, so the browser hides the answer.` };
+};

@@ -1,0 +1,168 @@
+import type { Exchange } from '../../../shared/exchange';
+import type { LintFinding, LintRuleId, LintSummary } from '../../../shared/lint';
+import { ConnectionGroups, connectionKeys } from '../recorder/correlate';
+import { DEFAULT_SSE_IDLE_LIMIT_MS, type LintContext, type LintOptions, type LintRuleDefinition } from './rule';
+import { LINT_RULE_DEFINITIONS } from './rules';
+
+// The lint engine judges finished exchanges one at a time, in the context of their client
+// connection. A rule that looks ahead is judged again on the connection's earlier exchanges
+// when a new one arrives: the PRM document fetched after the initialize can make the case
+// against that initialize. Each (rule, exchange) pair yields at most one finding.
+
+/** How many finished exchanges the engine keeps as context; older ones and their findings go. */
+const DEFAULT_MAX_EXCHANGES = 5000;
+
+export interface LintEngineOptions extends LintOptions {
+  /** The connection an exchange belongs to now (groups merge as a handshake unfolds). */
+  connectionOf: (exchange: Exchange) => string | undefined;
+  /** The current id of a connection id seen earlier (a merged group answers to its oldest id). */
+  resolveConnection?: (connectionId: string) => string | undefined;
+  rules?: readonly LintRuleDefinition[];
+  maxExchanges?: number;
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+export class LintEngine {
+  private readonly exchanges: Exchange[] = [];
+  private readonly byExchange = new Map<string, LintFinding[]>();
+  private readonly rules: readonly LintRuleDefinition[];
+  private readonly options: LintContext['options'];
+
+  constructor(private readonly config: LintEngineOptions) {
+    this.rules = config.rules ?? LINT_RULE_DEFINITIONS;
+    this.options = { sseIdleLimitMs: config.sseIdleLimitMs ?? DEFAULT_SSE_IDLE_LIMIT_MS };
+  }
+
+  /** Judges a finished exchange; returns the findings it brought (on it or on others of its connection). */
+  add(exchange: Exchange): LintFinding[] {
+    this.remember(exchange);
+    const connectionId = this.config.connectionOf(exchange);
+    const connection = this.connectionExchanges(connectionId, exchange);
+    const context: LintContext = { connection, options: this.options };
+    const found: LintFinding[] = [];
+    for (const rule of this.rules) {
+      const judged = rule.looksAhead ? connection : [exchange];
+      for (const target of judged) {
+        const finding = this.judge(rule, target, context, connectionId);
+        if (finding) found.push(finding);
+      }
+    }
+    return found;
+  }
+
+  findingsFor(exchangeId: string): LintFinding[] {
+    return this.byExchange.get(exchangeId) ?? [];
+  }
+
+  /** Every finding, in the order of the exchanges they were found on. */
+  findings(): LintFinding[] {
+    return this.exchanges.flatMap((e) => this.findingsFor(e.id));
+  }
+
+  /** Findings of one connection, counted. */
+  summary(connectionId: string): LintSummary {
+    const resolved = this.resolve(connectionId);
+    const exchanges = this.exchanges.filter((e) => this.config.connectionOf(e) === resolved);
+    return summarize(resolved, exchanges.length, exchanges.flatMap((e) => this.findingsFor(e.id)));
+  }
+
+  /** Current connection ids of the exchanges judged, oldest connection first. */
+  connections(): string[] {
+    const ids = new Set<string>();
+    for (const e of this.exchanges) {
+      const id = this.config.connectionOf(e);
+      if (id) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  private resolve(connectionId: string): string {
+    return this.config.resolveConnection?.(connectionId) ?? connectionId;
+  }
+
+  private judge(rule: LintRuleDefinition, exchange: Exchange, context: LintContext, connectionId: string | undefined): LintFinding | undefined {
+    const existing = this.byExchange.get(exchange.id);
+    if (existing?.some((f) => f.ruleId === rule.id)) return undefined;
+    let observation;
+    try {
+      observation = rule.check(exchange, context);
+    } catch (err) {
+      // A check tripping over an odd exchange must not stop the other rules or the recorder.
+      process.emitWarning(`Lint rule ${rule.id} failed on exchange ${exchange.id}: ${(err as Error).message}`);
+      return undefined;
+    }
+    if (!observation) return undefined;
+    const finding: LintFinding = {
+      ruleId: rule.id,
+      severity: rule.severity,
+      exchangeId: exchange.id,
+      ...(connectionId ? { connectionId } : {}),
+      ...(observation.related?.length ? { relatedExchangeIds: observation.related } : {}),
+      message: observation.message,
+      fix: rule.fix,
+    };
+    const list = existing ?? [];
+    list.push(finding);
+    list.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+    this.byExchange.set(exchange.id, list);
+    return finding;
+  }
+
+  /** Keeps exchanges in start order (they end out of order: a stream outlives the POSTs after it). */
+  private remember(exchange: Exchange): void {
+    let index = this.exchanges.length;
+    while (index > 0 && this.exchanges[index - 1]!.startedAt > exchange.startedAt) index--;
+    this.exchanges.splice(index, 0, exchange);
+    const max = this.config.maxExchanges ?? DEFAULT_MAX_EXCHANGES;
+    while (this.exchanges.length > max) this.byExchange.delete(this.exchanges.shift()!.id);
+  }
+
+  private connectionExchanges(connectionId: string | undefined, exchange: Exchange): Exchange[] {
+    if (!connectionId) return [exchange];
+    return this.exchanges.filter((e) => e === exchange || this.config.connectionOf(e) === connectionId);
+  }
+}
+
+export function summarize(connectionId: string, exchanges: number, findings: readonly LintFinding[]): LintSummary {
+  const byRule: Partial<Record<LintRuleId, number>> = {};
+  for (const f of findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+  return {
+    connectionId,
+    exchanges,
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    infos: findings.filter((f) => f.severity === 'info').length,
+    byRule,
+  };
+}
+
+/** The verdict on a saved capture: every finding, and a summary per connection. */
+export interface LintReport {
+  findings: LintFinding[];
+  connections: LintSummary[];
+  /** The connection of each exchange, regrouped over the whole capture. */
+  connectionOf: Map<string, string | undefined>;
+}
+
+/**
+ * Groups exchanges into client connections the way the recorder does live (session id, client
+ * id, token, User-Agent), over the whole list at once. Stored connection ids were current when
+ * each exchange ended; groups that merged later, and foreign HARs without ids, need this.
+ */
+export function groupConnections(exchanges: readonly Exchange[]): Map<string, string | undefined> {
+  const groups = new ConnectionGroups();
+  const joined = new Map<string, string | undefined>();
+  for (const e of [...exchanges].sort((a, b) => a.startedAt - b.startedAt)) joined.set(e.id, groups.join(connectionKeys(e)));
+  return new Map([...joined].map(([id, key]) => [id, key ? groups.connectionOf(key) : undefined]));
+}
+
+/** Lints a saved capture (a capture's exchanges, an imported HAR): same rules as live. */
+export function lintExchanges(exchanges: readonly Exchange[], options: LintOptions = {}): LintReport {
+  const connectionOf = groupConnections(exchanges);
+  const engine = new LintEngine({ ...options, connectionOf: (e) => connectionOf.get(e.id), maxExchanges: Number.MAX_SAFE_INTEGER });
+  for (const e of [...exchanges].sort((a, b) => a.startedAt - b.startedAt)) engine.add(e);
+  const findings = engine.findings();
+  const connections = engine.connections().map((id) => engine.summary(id));
+  return { findings, connections, connectionOf };
+}

@@ -1,0 +1,46 @@
+import type { Exchange } from '../../../shared/exchange';
+import type { LintRule, LintRuleId } from '../../../shared/lint';
+
+// What a lint check is: a pure function of one finished exchange and what its connection
+// showed (before and after it). It says what it saw; the engine adds the rule's id, severity
+// and fix, and decides where the finding goes.
+
+export interface LintOptions {
+  /** A GET stream silent for longer than this is at risk behind a tunnel (default 30 s). */
+  sseIdleLimitMs?: number;
+}
+
+export const DEFAULT_SSE_IDLE_LIMIT_MS = 30_000;
+
+export interface LintContext {
+  /** Every finished exchange of the same client connection, in start order, this one included. */
+  connection: readonly Exchange[];
+  options: Required<LintOptions>;
+}
+
+/** What a check saw on an exchange: a sentence, and the other exchanges that make the case. */
+export interface Observation {
+  message: string;
+  related?: string[];
+}
+
+export type LintCheck = (exchange: Exchange, context: LintContext) => Observation | undefined;
+
+export interface LintRuleDefinition extends LintRule {
+  check: LintCheck;
+  /**
+   * The verdict on an exchange can depend on exchanges that come after it (the PRM document
+   * fetched after an initialize): the engine judges the connection's earlier exchanges again.
+   */
+  looksAhead: boolean;
+  /** One paragraph a user reads next to a finding: what, why, who breaks, where it comes from, the fix. */
+  explain(): string;
+}
+
+export type LintChecks = Record<LintRuleId, LintCheck>;
+
+/** Exchanges of the connection that started before `exchange`. */
+export function before(exchange: Exchange, context: LintContext): Exchange[] {
+  const index = context.connection.indexOf(exchange);
+  return index === -1 ? context.connection.filter((e) => e.startedAt <= exchange.startedAt) : context.connection.slice(0, index);
+}

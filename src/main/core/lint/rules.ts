@@ -1,0 +1,78 @@
+import { LINT_RULES, type LintRuleId } from '../../../shared/lint';
+import * as auth from './checks/authorization';
+import * as session from './checks/session';
+import * as transport from './checks/transport';
+import type { LintChecks, LintRuleDefinition } from './rule';
+
+// The registry: every rule id of the catalogue (src/shared/lint.ts) with its check. The
+// Record type makes a rule without a check, or a check without a rule, a type error.
+
+const CHECKS: LintChecks = {
+  'notification-not-202': transport.notificationStatusNot202,
+  'get-mcp-501': transport.getStream501,
+  'get-mcp-not-405': transport.getStreamNot405,
+  'strict-accept-406': transport.strictAccept406,
+  'protocol-version-header-required': transport.protocolVersionHeaderRequired,
+  'jsonrpc-id-mismatch': transport.jsonRpcIdMismatch,
+  'sse-without-pings': transport.sseWithoutPings,
+  'cors-missing': transport.corsMissing,
+  'initialize-missing-session-id': session.initializeWithoutSessionId,
+  'session-id-not-enforced': session.sessionIdNotEnforced,
+  'unknown-session-400': session.unknownSession400,
+  'protocol-version-mismatch': session.protocolVersionMismatch,
+  'version-negotiation-error': session.versionNegotiationError,
+  'unauthorized-without-challenge': auth.unauthorizedWithoutChallenge,
+  'challenge-without-resource-metadata': auth.challengeWithoutResourceMetadata,
+  'lazy-auth-initialize': auth.lazyAuthInitialize,
+  'token-validated-on-initialize': auth.tokenValidatedOnInitialize,
+  'token-rejected-after-issue': auth.tokenRejectedAfterIssue,
+  'well-known-behind-auth': auth.wellKnownBehindAuth,
+  'discovery-not-json': auth.discoveryNotJson,
+  'prm-resource-mismatch': auth.prmResourceMismatch,
+  'prm-without-authorization-servers': auth.prmWithoutAuthorizationServers,
+  'as-metadata-without-s256': auth.asMetadataWithoutS256,
+  'as-metadata-without-registration': auth.asMetadataWithoutRegistration,
+  'oauth-error-not-rfc6749': auth.oauthErrorNotRfc6749,
+  'registration-rejects-redirect-uri': auth.registrationRejectsRedirectUri,
+  'invalid-client-400': auth.invalidClient400,
+  'token-response-without-token-type': auth.tokenResponseWithoutTokenType,
+  'token-response-without-expires-in': auth.tokenResponseWithoutExpiresIn,
+  'token-audience-mismatch': auth.tokenAudienceMismatch,
+};
+
+/** Connection rules whose evidence may arrive after the exchange they judge. */
+const LOOKS_AHEAD = new Set<LintRuleId>(['lazy-auth-initialize', 'prm-resource-mismatch', 'token-audience-mismatch']);
+
+const CLIENT_NAMES: Record<string, string> = {
+  'claude-ai': 'Claude.ai',
+  'claude-code': 'Claude Code',
+  chatgpt: 'ChatGPT',
+  vscode: 'VS Code',
+  cursor: 'Cursor',
+  'mcp-remote': 'mcp-remote',
+  'mcp-inspector': 'MCP Inspector',
+  'mcp-sdk': 'the MCP SDK clients',
+  'browser-clients': 'browser-based clients',
+};
+
+export const LINT_RULE_DEFINITIONS: readonly LintRuleDefinition[] = LINT_RULES.map((rule) => ({
+  ...rule,
+  check: CHECKS[rule.id],
+  looksAhead: LOOKS_AHEAD.has(rule.id),
+  explain: () =>
+    [
+      `${rule.title} (${rule.severity}).`,
+      rule.explanation,
+      rule.breaks.length ? `Breaks: ${rule.breaks.map((c) => CLIENT_NAMES[c] ?? c).join(', ')}.` : '',
+      `Source: ${rule.sources.map((s) => (s.url ? `${s.title} <${s.url}>` : s.title)).join('; ')}.`,
+      `Fix: ${rule.fix}`,
+    ]
+      .filter(Boolean)
+      .join(' '),
+}));
+
+const BY_ID = new Map(LINT_RULE_DEFINITIONS.map((rule) => [rule.id, rule]));
+
+export function lintRule(id: LintRuleId): LintRuleDefinition {
+  return BY_ID.get(id)!;
+}

@@ -1,0 +1,93 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Exchange } from '../shared/exchange';
+import { CommandError } from './captureCommands';
+import { compareConnections } from './core/compare/compare';
+import { renderComparison } from './core/compare/render';
+import { capturesDir, defaultDataDir } from './core/dataDir';
+import { groupConnections, lintExchanges } from './core/lint/engine';
+import { renderLintReport } from './core/lint/report';
+import { assertCaptureId, CaptureStore } from './core/recorder/captureStore';
+import { fromHar } from './core/recorder/har';
+
+// The CLI's `lint` and `compare`: judge a saved capture (a HAR file or a capture id from the
+// store), and put two connections side by side. Both print text, or JSON with --json.
+
+const COMMON_OPTIONS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const;
+
+/** Exchanges of a HAR file or of a capture in the store; `what` is how the user named it. */
+async function loadExchanges(what: string, dataDir: string | undefined): Promise<Exchange[]> {
+  if (existsSync(what) && statSync(what).isFile()) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(what, 'utf8'));
+    } catch (err) {
+      throw new CommandError(`Cannot read ${what}: it is not valid JSON (${(err as Error).message}).`);
+    }
+    try {
+      return fromHar(json);
+    } catch (err) {
+      throw new CommandError(`Cannot read ${what}: ${(err as Error).message}.`);
+    }
+  }
+  try {
+    assertCaptureId(what);
+  } catch {
+    throw new CommandError(`"${what}" is neither a file nor a capture id (captures look like 2026-11-24T14-03-00Z-1a2b3c4d; list them with \`captures list\`).`);
+  }
+  const store = new CaptureStore(capturesDir(dataDir ?? defaultDataDir()));
+  try {
+    return await store.open(what);
+  } catch (err) {
+    throw new CommandError(`Cannot open capture "${what}": ${(err as Error).message}. List the captures with \`captures list\`.`);
+  }
+}
+
+export async function lintCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, 'sse-idle-limit': { type: 'string' } }, allowPositionals: true, strict: true });
+  const [source] = positionals;
+  if (!source || positionals.length > 1) throw new CommandError('Usage: lint <capture.har | capture-id> [--json] [--sse-idle-limit <seconds>]');
+  const idle = values['sse-idle-limit'];
+  const seconds = idle === undefined ? undefined : Number(idle);
+  if (seconds !== undefined && !(seconds > 0)) throw new CommandError(`--sse-idle-limit must be a positive number of seconds, got "${idle}"`);
+  const exchanges = await loadExchanges(source, values['data-dir']);
+  const report = lintExchanges(exchanges, seconds ? { sseIdleLimitMs: seconds * 1000 } : {});
+  if (values.json) out(JSON.stringify({ source, exchanges: exchanges.length, connections: report.connections, findings: report.findings }, null, 2));
+  else out(renderLintReport(report, exchanges, source));
+  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/**
+ * `file-or-capture#connection`: the connection is its position (from 1, oldest first) or its
+ * id, or a unique part of it. Without one, the connection with the most exchanges.
+ */
+async function loadConnection(spec: string, dataDir: string | undefined) {
+  const hash = existsSync(spec) ? -1 : spec.lastIndexOf('#');
+  const what = hash === -1 ? spec : spec.slice(0, hash);
+  const wanted = hash === -1 ? undefined : spec.slice(hash + 1);
+  const exchanges = await loadExchanges(what, dataDir);
+  const connectionOf = groupConnections(exchanges);
+  const ids = [...new Set([...connectionOf.values()].filter((id): id is string => id !== undefined))];
+  const members = (id: string) => exchanges.filter((e) => connectionOf.get(e.id) === id);
+  const listing = () => ids.map((id, i) => `#${i + 1} ${id} (${members(id).length} exchanges)`).join(', ');
+  if (ids.length === 0) throw new CommandError(`${what} has no client connection to compare (${exchanges.length} exchanges).`);
+  let id: string | undefined;
+  if (wanted === undefined) id = [...ids].sort((a, b) => members(b).length - members(a).length)[0];
+  else if (/^\d+$/.test(wanted)) id = ids[Number(wanted) - 1];
+  else {
+    const matching = ids.filter((c) => c === wanted || c.includes(wanted));
+    id = matching.length === 1 ? matching[0] : ids.find((c) => c === wanted);
+  }
+  if (!id) throw new CommandError(`No single connection "${wanted}" in ${what}. Its connections: ${listing()}.`);
+  return { source: `${what}#${ids.indexOf(id) + 1}`, connectionId: id, exchanges: members(id) };
+}
+
+export async function compareCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: COMMON_OPTIONS, allowPositionals: true, strict: true });
+  if (positionals.length !== 2) throw new CommandError('Usage: compare <capture-or-har>[#connection] <capture-or-har>[#connection] [--json]');
+  const left = await loadConnection(positionals[0]!, values['data-dir']);
+  const right = await loadConnection(positionals[1]!, values['data-dir']);
+  const comparison = compareConnections(left, right);
+  out(values.json ? JSON.stringify(comparison, null, 2) : renderComparison(comparison));
+  return 0;
+}

@@ -1,0 +1,458 @@
+// Lint: what the inspector says is wrong with a server's answers, judged against the MCP and
+// OAuth specifications and against what is known to break real clients (FIELD-NOTES.md,
+// reference/, research/clients.md §5). The rule catalogue is plain data so the UI, the CLI and
+// the simulator's scenarios can name rules by id; the checks live in src/main/core/lint.
+
+export type LintSeverity = 'error' | 'warning' | 'info';
+
+/** Clients a rule's fault is known to break, named as the simulator's profiles are. */
+export type LintClient =
+  | 'claude-ai'
+  | 'claude-code'
+  | 'chatgpt'
+  | 'vscode'
+  | 'cursor'
+  | 'mcp-remote'
+  | 'mcp-inspector'
+  | 'mcp-sdk'
+  | 'browser-clients';
+
+/** Where a rule comes from: a specification section, an RFC, or a reference document. */
+export interface LintSource {
+  title: string;
+  url?: string;
+}
+
+/**
+ * One lint rule as data. `scope` says what a check needs to see: one exchange on its own, or
+ * the exchange in the context of its connection (what was negotiated, issued or served before).
+ */
+export interface LintRule {
+  id: LintRuleId;
+  title: string;
+  severity: LintSeverity;
+  scope: 'exchange' | 'connection';
+  /** Why this matters, in a few sentences: what the spec says and what clients do. */
+  explanation: string;
+  breaks: LintClient[];
+  sources: LintSource[];
+  /** What to change on the server. */
+  fix: string;
+}
+
+/** One problem found on one exchange. */
+export interface LintFinding {
+  ruleId: LintRuleId;
+  severity: LintSeverity;
+  /** The exchange the problem shows on. */
+  exchangeId: string;
+  connectionId?: string;
+  /** Other exchanges that make the case (the initialize that issued a session, the PRM document, …). */
+  relatedExchangeIds?: string[];
+  /** What was seen on this exchange, in one or two sentences. */
+  message: string;
+  fix: string;
+}
+
+/** Findings of one connection, counted. */
+export interface LintSummary {
+  connectionId: string;
+  exchanges: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  /** Finding count per rule id, for rules that fired. */
+  byRule: Partial<Record<LintRuleId, number>>;
+}
+
+/**
+ * Every rule id, grouped by the part of the handshake it judges. Ids are a public contract
+ * (scenarios, CI scripts and saved findings name them): add new ones, never rename.
+ */
+export const LINT_RULE_IDS = [
+  // Streamable HTTP transport
+  'notification-not-202',
+  'get-mcp-501',
+  'get-mcp-not-405',
+  'strict-accept-406',
+  'protocol-version-header-required',
+  'jsonrpc-id-mismatch',
+  'sse-without-pings',
+  'cors-missing',
+  // Lifecycle and sessions
+  'initialize-missing-session-id',
+  'session-id-not-enforced',
+  'unknown-session-400',
+  'protocol-version-mismatch',
+  'version-negotiation-error',
+  // Authorization: the resource server
+  'unauthorized-without-challenge',
+  'challenge-without-resource-metadata',
+  'lazy-auth-initialize',
+  'token-validated-on-initialize',
+  'token-rejected-after-issue',
+  'well-known-behind-auth',
+  'discovery-not-json',
+  'prm-resource-mismatch',
+  'prm-without-authorization-servers',
+  // Authorization: the authorization server
+  'as-metadata-without-s256',
+  'as-metadata-without-registration',
+  'oauth-error-not-rfc6749',
+  'registration-rejects-redirect-uri',
+  'invalid-client-400',
+  'token-response-without-token-type',
+  'token-response-without-expires-in',
+  'token-audience-mismatch',
+] as const;
+
+export type LintRuleId = (typeof LINT_RULE_IDS)[number];
+
+const spec = (section: string, anchor: string, title: string): LintSource => ({
+  title: `MCP 2025-11-25 ${section}: ${title}`,
+  url: `https://modelcontextprotocol.io/specification/2025-11-25/basic/${section}#${anchor}`,
+});
+const rfc = (n: number, section: string, title: string): LintSource => ({ title: `RFC ${n} §${section}: ${title}`, url: `https://www.rfc-editor.org/rfc/rfc${n}#section-${section}` });
+const doc = (title: string): LintSource => ({ title });
+
+const TRANSPORT_POST = spec('transports', 'sending-messages-to-the-server', 'sending messages to the server');
+const TRANSPORT_GET = spec('transports', 'listening-for-messages-from-the-server', 'listening for messages from the server');
+const SESSIONS = spec('transports', 'session-management', 'session management');
+const VERSION_HEADER = spec('transports', 'protocol-version-header', 'protocol version header');
+const NEGOTIATION = spec('lifecycle', 'version-negotiation', 'version negotiation');
+const AUTH_DISCOVERY = spec('authorization', 'protected-resource-metadata-discovery-requirements', 'protected resource metadata discovery');
+const AS_DISCOVERY = spec('authorization', 'authorization-server-metadata-discovery', 'authorization server metadata discovery');
+const AUDIENCE = spec('authorization', 'token-audience-binding-and-validation', 'token audience binding and validation');
+const CATALOGUE = (n: number, title: string) => doc(`research/clients.md §5 #${n}: ${title}`);
+
+/** The rule catalogue, in the order of LINT_RULE_IDS. */
+export const LINT_RULES: readonly LintRule[] = [
+  {
+    id: 'notification-not-202',
+    title: 'Notification answered with a status other than 202',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'A POST carrying only notifications or responses must be answered 202 Accepted with no body. Claude.ai retried and warned on 204 (reference/001 pitfall 2), and a 200 broke it (ruby-sdk #158).',
+    breaks: ['claude-ai'],
+    sources: [TRANSPORT_POST, doc('reference/001 pitfall 2: wrong status code for notifications'), CATALOGUE(15, 'relying on sessions / notifications')],
+    fix: 'Answer notifications and responses with 202 Accepted and an empty body.',
+  },
+  {
+    id: 'get-mcp-501',
+    title: 'GET on the MCP endpoint answered 501',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'GET opens the server-to-client SSE stream; a server without one answers 405 Method Not Allowed. Claude.ai read 501 as "broken server" and ended the session with DELETE (reference/001 pitfall 3).',
+    breaks: ['claude-ai', 'mcp-sdk'],
+    sources: [TRANSPORT_GET, doc('reference/001 pitfall 3: 501 for GET')],
+    fix: 'Answer GET with 405 and `Allow: POST, DELETE` (or open an SSE stream).',
+  },
+  {
+    id: 'get-mcp-not-405',
+    title: 'GET on the MCP endpoint refused with a status other than 405',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The spec allows only an SSE stream or 405 for GET. The TypeScript SDK reports any other status as "Failed to open SSE stream"; VS Code disables the stream and loses notifications (research/clients.md §2.4, §5 #16).',
+    breaks: ['mcp-sdk', 'vscode', 'claude-ai'],
+    sources: [TRANSPORT_GET, CATALOGUE(16, 'GET/DELETE on the MCP endpoint')],
+    fix: 'Answer GET with 405 and `Allow: POST, DELETE`, or open the SSE stream.',
+  },
+  {
+    id: 'strict-accept-406',
+    title: 'MCP POST refused with 406 Not Acceptable',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Real clients send `Accept: */*`, only `text/event-stream` (Anthropic\'s MCP proxy) or only `application/json` (Claude Code, reported). A server that insists on both types answers them 406 and they never connect.',
+    breaks: ['claude-ai', 'claude-code'],
+    sources: [TRANSPORT_POST, CATALOGUE(12, 'strict Accept validation'), doc('python-sdk #2349, claude-ai-mcp #217')],
+    fix: 'Accept `*/*` and either type; pick the response type from what the client accepts.',
+  },
+  {
+    id: 'protocol-version-header-required',
+    title: '400 for a request without MCP-Protocol-Version',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Without the header a server should assume 2025-03-26 (or the negotiated version). VS Code, Claude.ai and older mcp-remote omit it; a server answering 400 loses them.',
+    breaks: ['claude-ai', 'vscode', 'mcp-remote'],
+    sources: [VERSION_HEADER, CATALOGUE(13, 'strict MCP-Protocol-Version enforcement')],
+    fix: 'When MCP-Protocol-Version is missing, use the version negotiated for the session (or 2025-03-26); answer 400 only for an unsupported value.',
+  },
+  {
+    id: 'jsonrpc-id-mismatch',
+    title: 'JSON-RPC response id does not match the request',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'A response must carry the id of the request it answers. Clients pair responses by id; a response with another id is dropped and the request times out.',
+    breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote', 'mcp-inspector', 'mcp-sdk'],
+    sources: [{ title: 'JSON-RPC 2.0 §5: response object', url: 'https://www.jsonrpc.org/specification#response_object' }],
+    fix: 'Copy the request\'s id (same type, same value) into its response.',
+  },
+  {
+    id: 'sse-without-pings',
+    title: 'Long-lived SSE stream idle without pings',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'Tunnels and reverse proxies cut idle streams (localtunnel, Cloudflare and load balancers after tens of seconds). Claude.ai\'s servers send a ping every 15 s; a stream silent for longer risks being cut and the client losing notifications.',
+    breaks: ['claude-ai', 'vscode', 'mcp-sdk'],
+    sources: [doc('FIELD-NOTES.md: SSE ping events every 15 s'), doc('research/tunnels.md: idle timeouts of tunnels'), doc('DESIGN.md: keep pings flowing')],
+    fix: 'Send an SSE comment (`: ping`) or event at least every 15 s on open streams.',
+  },
+  {
+    id: 'cors-missing',
+    title: 'No CORS headers for a browser client',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'A request with an Origin header comes from a browser (MCP Inspector in direct mode, web portals). Without Access-Control-Allow-Origin the browser hides the answer, so discovery, registration, token or MCP calls fail there.',
+    breaks: ['mcp-inspector', 'browser-clients'],
+    sources: [{ title: 'Fetch standard: CORS protocol', url: 'https://fetch.spec.whatwg.org/#http-cors-protocol' }, CATALOGUE(22, 'no CORS on discovery, /register, /token and /mcp')],
+    fix: 'Answer discovery, /register, /token and the MCP endpoint (and their OPTIONS preflights) with Access-Control-Allow-Origin and expose Mcp-Session-Id and WWW-Authenticate.',
+  },
+  {
+    id: 'initialize-missing-session-id',
+    title: 'initialize answered without Mcp-Session-Id',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'The spec makes a session id optional, but the 2025 Claude.ai client required it: "If you don\'t provide one, it won\'t go on to request tools" (reference/002). 2026 Claude.ai and ChatGPT work without.',
+    breaks: ['claude-ai'],
+    sources: [SESSIONS, doc('reference/002: no session id, no tools')],
+    fix: 'Issue an `Mcp-Session-Id` header on the initialize response (and accept it on later requests).',
+  },
+  {
+    id: 'session-id-not-enforced',
+    title: 'Request without the issued session id accepted',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'After initialize issued an Mcp-Session-Id, a request without it should get 400. Accepting it means the server ignores its own sessions: state leaks between clients and bugs in clients that drop the header go unnoticed.',
+    breaks: [],
+    sources: [SESSIONS],
+    fix: 'Answer 400 to requests (other than initialize) that lack the Mcp-Session-Id you issued, or issue no session id at all.',
+  },
+  {
+    id: 'unknown-session-400',
+    title: 'Unknown or expired session answered 400 instead of 404',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'A request naming a session the server no longer knows must get 404, which tells the client to initialize again. With 400 the client keeps failing (Claude Code gives up, the TypeScript SDK reports an error).',
+    breaks: ['claude-code', 'vscode', 'mcp-sdk'],
+    sources: [SESSIONS, CATALOGUE(15, 'answering 400 instead of 404 for expired sessions')],
+    fix: 'Answer 404 for an Mcp-Session-Id you do not know (expired, ended, or from another instance); keep 400 for a missing one.',
+  },
+  {
+    id: 'protocol-version-mismatch',
+    title: 'initialize answered with another protocol version than requested',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'A server that supports the requested version must answer with that same version; another version is only right when it does not support it. Servers with a hard-coded version answer clients they could serve with a version those clients may reject.',
+    breaks: ['claude-ai', 'mcp-sdk'],
+    sources: [NEGOTIATION, CATALOGUE(14, 'version negotiation done wrong')],
+    fix: 'Echo the requested protocolVersion when you support it; otherwise answer the latest version you support.',
+  },
+  {
+    id: 'version-negotiation-error',
+    title: 'initialize answered with an error for the protocol version',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Version negotiation never fails on the server side: it answers with a version it supports and the client decides whether to go on. An error leaves clients of other revisions with no way to connect.',
+    breaks: ['claude-ai', 'claude-code', 'vscode', 'mcp-sdk'],
+    sources: [NEGOTIATION, CATALOGUE(14, 'version negotiation done wrong')],
+    fix: 'Answer initialize with the latest protocol version you support instead of an error.',
+  },
+  {
+    id: 'unauthorized-without-challenge',
+    title: '401 without WWW-Authenticate',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'A 401 must say how to authenticate (RFC 6750 §3). MCP clients start OAuth from the WWW-Authenticate header; without it Claude.ai treats the server as broken or authless and VS Code falls back to guesses.',
+    breaks: ['claude-ai', 'vscode', 'claude-code', 'mcp-sdk'],
+    sources: [rfc(6750, '3', 'the WWW-Authenticate response header'), AUTH_DISCOVERY, CATALOGUE(1, '401 without resource_metadata')],
+    fix: 'Send `WWW-Authenticate: Bearer resource_metadata="<PRM URL>"` with every 401 from the MCP endpoint.',
+  },
+  {
+    id: 'challenge-without-resource-metadata',
+    title: '401 challenge without resource_metadata',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'The 401 is what starts OAuth, and its `resource_metadata` tells the client where the Protected Resource Metadata is (RFC 9728 §5.1). Without it Claude.ai treats the server as authless and VS Code falls back to origin defaults; a middleware stripping it is a known cause (vscode #261120).',
+    breaks: ['claude-ai', 'vscode'],
+    sources: [rfc(9728, '5.1', 'WWW-Authenticate response'), AUTH_DISCOVERY, CATALOGUE(1, '401 without resource_metadata')],
+    fix: 'Add `resource_metadata="https://<host>/.well-known/oauth-protected-resource/<path>"` to the Bearer challenge.',
+  },
+  {
+    id: 'lazy-auth-initialize',
+    title: 'Unauthenticated initialize accepted by a server that advertises OAuth',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The server publishes Protected Resource Metadata, yet answered an initialize without a token with 200. Claude.ai reads a 200 on the unauthenticated initialize as "no auth" and never starts OAuth, so later calls fail.',
+    breaks: ['claude-ai', 'vscode'],
+    sources: [AUTH_DISCOVERY, CATALOGUE(1, 'unauthenticated initialize returns 200 (lazy auth)')],
+    fix: 'Answer an initialize without a token with 401 and a resource_metadata challenge, or stop publishing OAuth metadata if no auth is needed.',
+  },
+  {
+    id: 'token-validated-on-initialize',
+    title: 'Bearer token rejected on initialize',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'Right after OAuth, the client sends initialize with its new token and the server answers 401. In reference/001 Claude.ai disconnected at once: the server validated the token on initialize with a JWKS-only check that could not read Auth0\'s encrypted token (no `kid`).',
+    breaks: ['claude-ai', 'claude-code', 'mcp-sdk'],
+    sources: [doc('reference/001 pitfall 1: authenticating initialize'), doc('reference/001 pitfall 4: JWT-only validation')],
+    fix: 'Make token validation accept every token your authorization server issues (fall back to /userinfo or introspection for encrypted tokens); reference/001 also let initialize through on the session alone.',
+  },
+  {
+    id: 'token-rejected-after-issue',
+    title: 'Freshly issued token rejected by the MCP endpoint',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'The client finished OAuth and calls the MCP endpoint (tools/list, …) with the token it just got, and the server answers 401. Re-authorizing cannot help: every new token is refused the same way. In reference/001 Auth0 issued an encrypted token without `kid` and a JWKS-only check failed with "Token key ID (kid): None".',
+    breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote', 'mcp-inspector', 'mcp-sdk'],
+    sources: [doc('reference/001 pitfall 4: JWT-only validation'), AUDIENCE],
+    fix: 'Validate every token format your authorization server issues: JWTs against its JWKS, encrypted or opaque tokens through /userinfo or introspection; check `aud` against your resource URL.',
+  },
+  {
+    id: 'well-known-behind-auth',
+    title: 'Discovery document behind authentication',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Metadata under /.well-known/ must be readable without a token: it is how a client learns how to get one. A 401 there deadlocks discovery.',
+    breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote', 'mcp-inspector', 'mcp-sdk'],
+    sources: [rfc(9728, '3', 'obtaining protected resource metadata'), CATALOGUE(6, '/.well-known/* behind the auth middleware')],
+    fix: 'Exclude /.well-known/* (and /register, /token) from the auth middleware.',
+  },
+  {
+    id: 'discovery-not-json',
+    title: 'Discovery answered HTML, text or a redirect',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Metadata documents are JSON at their exact URL. An HTML page, plain text or a 3xx redirect (a login page, an SPA fallback) fails TypeScript-SDK clients with "Invalid OAuth error response: SyntaxError".',
+    breaks: ['claude-code', 'claude-ai', 'mcp-sdk', 'cursor'],
+    sources: [rfc(8414, '3.2', 'authorization server metadata response'), rfc(9728, '3.2', 'protected resource metadata response'), CATALOGUE(5, 'discovery answering HTML or a redirect')],
+    fix: 'Serve metadata as `application/json` with 200 at the well-known URL, and answer 404 (not an HTML page or redirect) where you have none.',
+  },
+  {
+    id: 'prm-resource-mismatch',
+    title: 'Protected Resource Metadata `resource` is not the URL the client used',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'The PRM `resource` must be the MCP server\'s URL exactly as the client knows it (RFC 9728 §3.3). VS Code and Claude.ai require equality; the TypeScript SDK requires the same origin and a path prefix ("Protected resource … does not match expected …"). Proxies, tunnels and trailing slashes are the usual cause.',
+    breaks: ['vscode', 'claude-ai', 'mcp-sdk', 'claude-code'],
+    sources: [rfc(9728, '3.3', 'protected resource metadata validation'), CATALOGUE(2, 'PRM resource not exactly the URL')],
+    fix: 'Build `resource` from the public URL of the MCP endpoint (scheme, host, path, no trailing slash), not from the upstream\'s own address.',
+  },
+  {
+    id: 'prm-without-authorization-servers',
+    title: 'Protected Resource Metadata names no authorization server',
+    severity: 'error',
+    scope: 'exchange',
+    explanation: 'Clients find the authorization server through `authorization_servers` in the PRM document; MCP requires at least one entry.',
+    breaks: ['claude-ai', 'claude-code', 'vscode', 'mcp-sdk'],
+    sources: [AUTH_DISCOVERY, rfc(9728, '2', 'protected resource metadata')],
+    fix: 'List your authorization server\'s issuer URL in `authorization_servers`.',
+  },
+  {
+    id: 'as-metadata-without-s256',
+    title: 'Authorization server metadata without S256 PKCE',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Since 2025-11-25 clients must refuse an authorization server whose metadata lacks `code_challenge_methods_supported` with `S256`; the C#, Rust, Ruby and Vercel AI clients do, and Cursor and Inspector fail when S256 is absent from the list.',
+    breaks: ['cursor', 'mcp-inspector', 'mcp-sdk'],
+    sources: [spec('authorization', 'authorization-code-protection', 'authorization code protection'), rfc(8414, '2', 'authorization server metadata'), CATALOGUE(11, 'code_challenge_methods_supported missing or lacking S256')],
+    fix: 'Add `"code_challenge_methods_supported": ["S256"]` to the metadata (and support it).',
+  },
+  {
+    id: 'as-metadata-without-registration',
+    title: 'Authorization server metadata offers no way to register',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Without `registration_endpoint` (DCR) and without `client_id_metadata_document_supported` (CIMD), clients with no pre-registered id cannot get one: Claude.ai and Claude Code stop there.',
+    breaks: ['claude-ai', 'claude-code', 'cursor', 'mcp-remote'],
+    sources: [spec('authorization', 'dynamic-client-registration', 'dynamic client registration'), CATALOGUE(10, 'AS metadata without registration_endpoint and without CIMD')],
+    fix: 'Advertise `registration_endpoint` (RFC 7591) or `client_id_metadata_document_supported: true` (with "none" in `token_endpoint_auth_methods_supported`).',
+  },
+  {
+    id: 'oauth-error-not-rfc6749',
+    title: 'OAuth endpoint error not in RFC 6749 JSON',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Registration and token endpoints answer errors as JSON with a string `error` (RFC 6749 §5.2, RFC 7591 §3.2.2). Claude Code turned a FastAPI `{"detail":"Not Found"}` into "Invalid OAuth error response … expected string at path error" (reference/003).',
+    breaks: ['claude-code', 'mcp-sdk', 'claude-ai'],
+    sources: [rfc(6749, '5.2', 'error response'), rfc(7591, '3.2.2', 'client registration error response'), doc('reference/003: Claude Code and a FastAPI 404 body')],
+    fix: 'Answer errors from /register and /token as `{"error": "<code>", "error_description": "…"}` with Content-Type application/json.',
+  },
+  {
+    id: 'registration-rejects-redirect-uri',
+    title: 'Dynamic client registration rejects a real client\'s redirect URI',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Real clients register callbacks such as https://claude.ai/api/mcp/auth_callback, loopback URIs on any port (http://127.0.0.1:33418/, http://localhost:<port>/callback) and custom schemes (cursor://). Rejecting one, or the whole list for one entry, stops that client at registration.',
+    breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote', 'mcp-inspector'],
+    sources: [rfc(7591, '2', 'client metadata'), rfc(8252, '7.3', 'loopback interface redirection'), CATALOGUE(7, 'DCR rejecting real redirect URIs')],
+    fix: 'Accept https callbacks, loopback http URIs with any port (RFC 8252 §7.3) and private-use schemes; judge each URI, not the list.',
+  },
+  {
+    id: 'invalid-client-400',
+    title: 'invalid_client answered 400 instead of 401',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'Claude.ai registers again only when the token endpoint answers 401 `invalid_client` (the client was deleted or forgotten). With 400 the connector stays broken until it is removed and added again.',
+    breaks: ['claude-ai'],
+    sources: [rfc(6749, '5.2', 'error response (invalid_client)'), CATALOGUE(18, 'token endpoint answers 400 for deleted DCR clients')],
+    fix: 'Answer `invalid_client` with 401 (RFC 6749 §5.2).',
+  },
+  {
+    id: 'token-response-without-token-type',
+    title: 'Token response without token_type',
+    severity: 'error',
+    scope: 'exchange',
+    explanation: '`token_type` is required in a successful token response (RFC 6749 §5.1); the MCP SDKs validate the response with a schema and reject it without.',
+    breaks: ['mcp-sdk', 'claude-code', 'vscode', 'mcp-remote'],
+    sources: [rfc(6749, '5.1', 'successful response')],
+    fix: 'Include `"token_type": "Bearer"` in token responses.',
+  },
+  {
+    id: 'token-response-without-expires-in',
+    title: 'Token response without expires_in',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'Without `expires_in` a client cannot refresh ahead of time: it only learns the token expired from a 401 in the middle of a tool call. Claude.ai refreshes with POST /token on its own schedule (FIELD-NOTES.md).',
+    breaks: ['claude-ai'],
+    sources: [rfc(6749, '5.1', 'successful response (expires_in RECOMMENDED)')],
+    fix: 'Include `expires_in` (seconds) in token responses.',
+  },
+  {
+    id: 'token-audience-mismatch',
+    title: 'Access token audience is not the protected resource',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'Tokens must be issued for the MCP server that will receive them (RFC 8707): the token\'s `aud` has to name the PRM `resource`. A mismatch (origin vs /mcp, trailing slash) makes a correct server refuse the token, or a lax one accept tokens meant for others.',
+    breaks: ['claude-ai', 'claude-code', 'vscode', 'mcp-sdk'],
+    sources: [AUDIENCE, rfc(8707, '2', 'resource parameter'), CATALOGUE(19, 'token aud differs from the PRM resource')],
+    fix: 'Issue tokens with `aud` equal to the `resource` parameter the client sent (the PRM `resource`).',
+  },
+];

@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Comparison } from '../../src/shared/compare';
+import type { LintFinding } from '../../src/shared/lint';
+import type { ExchangeEvent } from '../../src/shared/exchange';
+import { capturesDir } from '../../src/main/core/dataDir';
+import { Inspector } from '../../src/main/core/inspector';
+import { sdkSession } from '../helpers/sdkSession';
+
+// `lint` and `compare` as users run them: real processes on captures of real sessions. The
+// MCP SDK client connects to reference/001's server before its fixes (it rejects its own fresh
+// token on initialize) and after them; each run is recorded to the capture store and one is
+// exported as a redacted HAR with the `export` command.
+
+const dataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-lint-cli-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Records one SDK session against a preset into the capture store; returns the capture id and how it ended. */
+async function recordSession(preset: string): Promise<{ captureId: string; outcome: string }> {
+  const inspector = await Inspector.create({ port: 0, preset, captureDir: capturesDir(dataDir), captureName: preset });
+  const started = new Set<string>();
+  const ended = new Set<string>();
+  inspector.recorder.on('event', (event: ExchangeEvent) => {
+    if (event.type === 'exchange:start') started.add(event.exchange.id);
+    if (event.type === 'exchange:end') ended.add(event.exchange.id);
+  });
+  const info = await inspector.start();
+  const origin = `http://127.0.0.1:${info.port}`;
+  const outcome = await sdkSession({ origin, fetch: (path, init) => fetch(`${origin}${path}`, init) });
+  // Every exchange that started has ended before the capture closes (events, no polling).
+  await new Promise<void>((resolve) => {
+    const check = () => [...started].every((id) => ended.has(id)) && (inspector.recorder.off('event', check), resolve());
+    inspector.recorder.on('event', check);
+    check();
+  });
+  await inspector.stop();
+  return { captureId: info.captureId!, outcome };
+}
+
+describe('CLI lint and compare', () => {
+  let before: { captureId: string; outcome: string };
+  let after: { captureId: string; outcome: string };
+  const beforeHar = join(dataDir, 'reference-001-before-fixes.har');
+
+  beforeAll(async () => {
+    before = await recordSession('reference-001-before-fixes');
+    after = await recordSession('reference-001-after-fixes');
+    const exported = await runCli(['export', '--har', beforeHar, '--capture', before.captureId]);
+    expect(exported.code, exported.stderr).toBe(0);
+  }, 60_000);
+
+  it('recorded a failing and a working session', () => {
+    expect(before.outcome).toMatch(/^after OAuth: /);
+    expect(after.outcome).toBe('connected');
+  });
+
+  it('lints a HAR exported from the buggy session: exit 1, the finding, the fix', async () => {
+    const result = await runCli(['lint', beforeHar]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toContain('token-validated-on-initialize');
+    expect(result.stdout).toContain('POST /mcp → 401');
+    expect(result.stdout).toMatch(/Fix: Make token validation accept every token/);
+  });
+
+  it('lints a capture by id, as JSON', async () => {
+    const result = await runCli(['lint', before.captureId, '--json']);
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as { findings: LintFinding[]; connections: Array<{ errors: number }> };
+    expect(report.findings.map((f) => f.ruleId)).toContain('token-validated-on-initialize');
+    expect(report.connections.some((c) => c.errors > 0)).toBe(true);
+  });
+
+  it('exits 0 when the capture has warnings but no errors', async () => {
+    const result = await runCli(['lint', after.captureId, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { findings: LintFinding[] };
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // reference/001's fix lets initialize through without a token: fine for Claude.ai of
+    // that log, a "no auth" signal for today's (research/clients.md §5 #1).
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['lazy-auth-initialize']);
+  });
+
+  it('compares before and after the fixes, step by step', async () => {
+    const text = await runCli(['compare', beforeHar, after.captureId]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/≠ initialize/);
+    expect(text.stdout).toContain('lint token-validated-on-initialize on the left only');
+
+    const json = await runCli(['compare', beforeHar, after.captureId, '--json']);
+    const comparison = JSON.parse(json.stdout) as Comparison;
+    const withToken = comparison.steps.find((s) => s.stage === 'initialize' && s.left?.label.includes('with token') && s.right);
+    expect(withToken?.left?.status).toBe(401);
+    expect(withToken?.right?.status).toBe(200);
+    expect(withToken?.differences).toContainEqual({ kind: 'status', left: '401', right: '200' });
+    // Registration and the code exchange went the same way on both sides.
+    for (const stage of ['registration', 'token'] as const) {
+      const step = comparison.steps.find((s) => s.stage === stage && s.left && s.right);
+      expect(step?.differences, stage).toEqual([]);
+    }
+    // Only the working session listed and called tools.
+    expect(comparison.steps.some((s) => s.stage === 'list' && !s.left && s.right)).toBe(true);
+    expect(comparison.left.lint.errors).toBeGreaterThan(0);
+  });
+
+  it('names bad input and exits 1', async () => {
+    const missing = await runCli(['lint', join(dataDir, 'nope.har')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('is neither a file nor a capture id');
+
+    const notJson = join(dataDir, 'not-json.har');
+    writeFileSync(notJson, '<html>');
+    const broken = await runCli(['lint', notJson]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('is not valid JSON');
+
+    const notHar = join(dataDir, 'not-har.har');
+    writeFileSync(notHar, JSON.stringify({ entries: [] }));
+    const wrong = await runCli(['lint', notHar]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('Not a HAR file');
+
+    const noConnection = await runCli(['compare', `${beforeHar}#99`, after.captureId]);
+    expect(noConnection.code).toBe(1);
+    expect(noConnection.stderr).toMatch(/No single connection "99" .* Its connections: #1 /);
+  });
+});

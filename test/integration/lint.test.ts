@@ -1,0 +1,448 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExchangeEvent } from '../../src/shared/exchange';
+import { LINT_RULE_IDS, LINT_RULES, type LintFinding, type LintRuleId } from '../../src/shared/lint';
+import type { BehaviorProfile } from '../../src/shared/profile';
+import type { Matcher, Rule, Step } from '../../src/shared/rules';
+import type { InspectorOptions } from '../../src/main/core/inspector';
+import { LINT_RULE_DEFINITIONS } from '../../src/main/core/lint/rules';
+import { sdkSession } from '../helpers/sdkSession';
+import { startInspector } from '../helpers/inspector';
+import { completeAuthorization, startReferenceServer } from '../helpers/server';
+
+// Every lint rule, from real exchanges: the reference server (a preset, a profile field or a
+// toggle) or a front-door rule puts the fault on the wire, a real client (fetch, the MCP SDK
+// client) walks into it, and the live lint must name it. The same probe against the
+// spec-correct behaviour must give no finding at all.
+
+type Running = Awaited<ReturnType<typeof startInspector>>;
+
+/** What a probe talks to: the front door, and its origin (for URLs in bodies and metadata). */
+interface Wire {
+  origin: string;
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/** Where a fault comes from: the reference server's profile, toggles, or rules in the front door. */
+interface Setup {
+  profile?: Partial<BehaviorProfile>;
+  preset?: string;
+  toggles?: Record<string, string>;
+  rules?: (origin: string) => Rule[];
+  /** Run the reference server on its own and put the inspector in front of it, with these options. */
+  upstream?: Pick<InspectorOptions, 'rewriteOrigins' | 'rewriteHost'>;
+  lint?: InspectorOptions['lint'];
+}
+
+interface LintCase {
+  rule: LintRuleId;
+  faulty: Setup;
+  /** The spec-correct answer to the same probe (the auth switch is the only liberty taken). */
+  spec: Setup;
+  probe(wire: Wire): Promise<void>;
+}
+
+const NO_AUTH: Partial<BehaviorProfile> = { tokenRequired: 'none' };
+const MCP_JSON = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const initializeBody = (protocolVersion = '2025-06-18') => ({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 'lint-test', version: '1.0.0' } } });
+const TOOLS_LIST = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
+
+async function rpc(wire: Wire, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const response = await wire.fetch('/mcp', { method: 'POST', headers: { ...MCP_JSON, ...headers }, body: JSON.stringify(body) });
+  await response.text();
+  return response;
+}
+
+/** initialize, then the session header to send (none when the server issued none). */
+async function initialize(wire: Wire, protocolVersion?: string): Promise<Record<string, string>> {
+  const response = await rpc(wire, initializeBody(protocolVersion));
+  const id = response.headers.get('mcp-session-id');
+  return id ? { 'mcp-session-id': id } : {};
+}
+
+/** Opens GET /mcp, keeps it open `holdMs` when it is a stream, then closes it. */
+async function openGetStream(wire: Wire, headers: Record<string, string>, holdMs = 0): Promise<number> {
+  const controller = new AbortController();
+  const response = await wire.fetch('/mcp', { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  if (!String(response.headers.get('content-type')).startsWith('text/event-stream')) {
+    await response.text();
+    return response.status;
+  }
+  // The stream's silence (or its pings) over this time is what the SSE rule judges.
+  if (holdMs) await new Promise((resolve) => setTimeout(resolve, holdMs));
+  controller.abort();
+  return response.status;
+}
+
+const getJson = async (wire: Wire, path: string) => {
+  const response = await wire.fetch(path);
+  await response.text();
+};
+
+const register = (wire: Wire, redirectUris: string[]) =>
+  wire.fetch('/register', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_name: 'lint-test', redirect_uris: redirectUris, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' }),
+  });
+
+/** The authorization code flow by hand, as oauth clients do it: DCR, PKCE, consent, token. */
+async function authorizationCodeFlow(wire: Wire): Promise<void> {
+  const redirectUri = 'http://127.0.0.1:53682/callback';
+  const registration = (await (await register(wire, [redirectUri])).json()) as { client_id: string };
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const resource = `${wire.origin}/mcp`;
+  const authorize = new URL('/authorize', wire.origin);
+  for (const [k, v] of Object.entries({ response_type: 'code', client_id: registration.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', scope: 'mcp', resource })) authorize.searchParams.set(k, v);
+  const callback = await completeAuthorization(authorize);
+  const token = await wire.fetch('/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: redirectUri, client_id: registration.client_id, code_verifier: verifier, resource }).toString(),
+  });
+  await token.text();
+}
+
+const rule = (id: string, match: Matcher[], steps: Step[]): Rule => ({ id, description: id, enabled: true, match, steps });
+const jsonReply = (status: number, body: unknown, headers: Record<string, string> = {}): Step => ({ type: 'reply', status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+/** A JWT-shaped token with these claims (lint reads claims; it does not verify signatures). */
+function unsignedJwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'ES256', typ: 'JWT', kid: 'lint' })}.${part(claims)}.${Buffer.from('not-a-signature').toString('base64url')}`;
+}
+
+const TOKEN_OK: Matcher[] = [{ type: 'phase', phases: ['token'] }, { type: 'status', statuses: [200] }];
+
+const CASES: LintCase[] = [
+  {
+    rule: 'notification-not-202',
+    faulty: { profile: { ...NO_AUTH, notificationStatus: 204 } },
+    spec: { profile: NO_AUTH },
+    async probe(wire) {
+      await rpc(wire, { jsonrpc: '2.0', method: 'notifications/initialized' }, await initialize(wire));
+    },
+  },
+  {
+    rule: 'get-mcp-501',
+    faulty: { profile: { ...NO_AUTH, getStream: 501 } },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await openGetStream(wire, await initialize(wire))),
+  },
+  {
+    rule: 'get-mcp-not-405',
+    faulty: { profile: { ...NO_AUTH, getStream: 404 } },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => {
+      await initialize(wire);
+      await openGetStream(wire, {}); // without the session: 400 is right when sessions are issued
+    },
+  },
+  {
+    rule: 'strict-accept-406',
+    faulty: { profile: { ...NO_AUTH, acceptCheck: 'strict' } },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await rpc(wire, initializeBody(), { accept: 'application/json' })),
+  },
+  {
+    rule: 'protocol-version-header-required',
+    faulty: { profile: NO_AUTH, toggles: { 'require-protocol-version': '400' } },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await rpc(wire, TOOLS_LIST, await initialize(wire))),
+  },
+  {
+    rule: 'jsonrpc-id-mismatch',
+    faulty: { profile: NO_AUTH, rules: () => [rule('wrong-id', [{ type: 'jsonrpc-method', methods: ['tools/list'] }], [{ type: 'replace-body', body: JSON.stringify({ jsonrpc: '2.0', id: 999, result: { tools: [] } }), contentType: 'application/json' }])] },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await rpc(wire, TOOLS_LIST, { ...(await initialize(wire)), 'mcp-protocol-version': '2025-06-18' })),
+  },
+  {
+    rule: 'sse-without-pings',
+    // Scaled down from 15 s pings and a 30 s limit: pings every 25 ms, a 400 ms limit, 1 s open.
+    faulty: { profile: { ...NO_AUTH, pingIntervalMs: 0 }, lint: { sseIdleLimitMs: 400 } },
+    spec: { profile: { ...NO_AUTH, pingIntervalMs: 25 }, lint: { sseIdleLimitMs: 400 } },
+    probe: async (wire) => void (await openGetStream(wire, { ...(await initialize(wire)), 'mcp-protocol-version': '2025-06-18' }, 1000)),
+  },
+  {
+    rule: 'cors-missing',
+    faulty: { profile: NO_AUTH, rules: () => [rule('no-cors', [], [{ type: 'set-headers', remove: ['Access-Control-Allow-Origin'] }])] },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await rpc(wire, initializeBody(), { origin: 'http://localhost:6274' })),
+  },
+  {
+    rule: 'initialize-missing-session-id',
+    faulty: { profile: { ...NO_AUTH, sessionId: 'omit' } },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await initialize(wire)),
+  },
+  {
+    rule: 'session-id-not-enforced',
+    faulty: {
+      profile: NO_AUTH,
+      rules: () => [rule('sessionless-ok', [{ type: 'jsonrpc-method', methods: ['tools/list'] }, { type: 'header', name: 'mcp-session-id', negate: true }], [jsonReply(200, { jsonrpc: '2.0', id: 2, result: { tools: [] } })])],
+    },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => {
+      await initialize(wire);
+      await rpc(wire, TOOLS_LIST, { 'mcp-protocol-version': '2025-06-18' });
+    },
+  },
+  {
+    rule: 'unknown-session-400',
+    faulty: { profile: NO_AUTH, toggles: { 'expired-session': '400' } },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => {
+      await initialize(wire);
+      await rpc(wire, TOOLS_LIST, { 'mcp-session-id': 'expired-or-never-issued', 'mcp-protocol-version': '2025-06-18' });
+    },
+  },
+  {
+    rule: 'protocol-version-mismatch',
+    faulty: { profile: { ...NO_AUTH, protocolVersion: '2025-06-18' } },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await initialize(wire, '2024-11-05')),
+  },
+  {
+    rule: 'version-negotiation-error',
+    faulty: {
+      profile: NO_AUTH,
+      rules: () => [rule('refuse-version', [{ type: 'jsonrpc-method', methods: ['initialize'] }], [jsonReply(400, { jsonrpc: '2.0', id: 1, error: { code: -32602, message: 'Unsupported protocol version: 2024-11-05' } })])],
+    },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await initialize(wire, '2024-11-05')),
+  },
+  {
+    rule: 'unauthorized-without-challenge',
+    faulty: { rules: () => [rule('strip-challenge', [{ type: 'status', statuses: [401] }], [{ type: 'set-headers', remove: ['WWW-Authenticate'] }])] },
+    spec: {},
+    probe: async (wire) => void (await rpc(wire, initializeBody())),
+  },
+  {
+    rule: 'challenge-without-resource-metadata',
+    faulty: { profile: { challengeResourceMetadata: false } },
+    spec: {},
+    probe: async (wire) => void (await rpc(wire, initializeBody())),
+  },
+  {
+    rule: 'lazy-auth-initialize',
+    faulty: { profile: NO_AUTH }, // no token needed, yet the metadata still says OAuth
+    spec: {},
+    probe: async (wire) => {
+      await rpc(wire, initializeBody());
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+    },
+  },
+  {
+    rule: 'token-validated-on-initialize',
+    faulty: { preset: 'reference-001-before-fixes' },
+    spec: {},
+    probe: async (wire) => void (await sdkSession(wire)),
+  },
+  {
+    rule: 'token-rejected-after-issue',
+    // reference/001 after fixing pitfall 1 only: initialize passes on the session, and the
+    // encrypted token is then checked against the JWKS alone from tools/list on (pitfall 4).
+    faulty: { profile: { tokenRequired: 'all-but-handshake', accessTokenFormat: 'jwe-like', tokenValidation: 'jwks-only', getStream: 405 } },
+    spec: {},
+    probe: async (wire) => void (await sdkSession(wire)),
+  },
+  {
+    rule: 'well-known-behind-auth',
+    faulty: { rules: () => [rule('auth-everywhere', [{ type: 'path', glob: '/.well-known/**' }], [jsonReply(401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer' })])] },
+    spec: {},
+    probe: (wire) => getJson(wire, '/.well-known/oauth-protected-resource/mcp'),
+  },
+  {
+    rule: 'discovery-not-json',
+    faulty: { rules: () => [rule('spa-fallback', [{ type: 'path', glob: '/.well-known/oauth-authorization-server' }], [{ type: 'reply', status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><title>Sign in</title>' }])] },
+    spec: {},
+    probe: (wire) => getJson(wire, '/.well-known/oauth-authorization-server'),
+  },
+  {
+    rule: 'prm-resource-mismatch',
+    // The upstream names its own origin and the inspector is told not to rewrite it: what a
+    // client reaching a server through a proxy or tunnel sees (FIELD-NOTES.md).
+    faulty: { upstream: { rewriteOrigins: false, rewriteHost: true } },
+    spec: { upstream: { rewriteOrigins: true, rewriteHost: true } },
+    probe: async (wire) => {
+      await rpc(wire, initializeBody());
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+    },
+  },
+  {
+    rule: 'prm-without-authorization-servers',
+    faulty: { rules: (origin) => [rule('bare-prm', [{ type: 'path', glob: '/.well-known/oauth-protected-resource/**' }], [jsonReply(200, { resource: `${origin}/mcp`, bearer_methods_supported: ['header'] })])] },
+    spec: {},
+    probe: (wire) => getJson(wire, '/.well-known/oauth-protected-resource/mcp'),
+  },
+  {
+    rule: 'as-metadata-without-s256',
+    faulty: {
+      rules: (origin) => [
+        rule('no-pkce', [{ type: 'path', glob: '/.well-known/oauth-authorization-server' }], [
+          jsonReply(200, { issuer: origin, authorization_endpoint: `${origin}/authorize`, token_endpoint: `${origin}/token`, registration_endpoint: `${origin}/register`, response_types_supported: ['code'], code_challenge_methods_supported: ['plain'] }),
+        ]),
+      ],
+    },
+    spec: {},
+    probe: (wire) => getJson(wire, '/.well-known/oauth-authorization-server'),
+  },
+  {
+    rule: 'as-metadata-without-registration',
+    faulty: { profile: { dynamicClientRegistration: false, clientIdMetadataDocuments: 'off' } },
+    spec: {},
+    probe: (wire) => getJson(wire, '/.well-known/oauth-authorization-server'),
+  },
+  {
+    rule: 'oauth-error-not-rfc6749',
+    faulty: { toggles: { 'oauth-error-body': 'framework-404' } },
+    spec: {},
+    probe: async (wire) => void (await (await register(wire, ['http://evil.example/callback'])).text()),
+  },
+  {
+    rule: 'registration-rejects-redirect-uri',
+    faulty: { rules: () => [rule('picky-dcr', [{ type: 'path', glob: '/register' }], [jsonReply(400, { error: 'invalid_redirect_uri', error_description: 'redirect_uri is not on the allow list' })])] },
+    spec: {},
+    probe: async (wire) => void (await (await register(wire, ['https://claude.ai/api/mcp/auth_callback'])).text()),
+  },
+  {
+    rule: 'invalid-client-400',
+    faulty: { toggles: { 'invalid-client-status': '400' } },
+    spec: {},
+    probe: async (wire) => {
+      const response = await wire.fetch('/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'from-a-deleted-client', client_id: 'deleted-client' }).toString(),
+      });
+      await response.text();
+    },
+  },
+  {
+    rule: 'token-response-without-token-type',
+    faulty: { rules: () => [rule('no-token-type', TOKEN_OK, [{ type: 'replace-body', body: JSON.stringify({ access_token: 'opaque-token', expires_in: 3600 }), contentType: 'application/json' }])] },
+    spec: {},
+    probe: authorizationCodeFlow,
+  },
+  {
+    rule: 'token-response-without-expires-in',
+    faulty: { rules: () => [rule('no-expiry', TOKEN_OK, [{ type: 'replace-body', body: JSON.stringify({ access_token: 'opaque-token', token_type: 'Bearer' }), contentType: 'application/json' }])] },
+    spec: {},
+    probe: authorizationCodeFlow,
+  },
+  {
+    rule: 'token-audience-mismatch',
+    faulty: {
+      rules: (origin) => [
+        rule('wrong-audience', TOKEN_OK, [{ type: 'replace-body', body: JSON.stringify({ access_token: unsignedJwt({ iss: origin, aud: origin, sub: 'user' }), token_type: 'Bearer', expires_in: 3600 }), contentType: 'application/json' }]),
+      ],
+    },
+    spec: {},
+    probe: authorizationCodeFlow,
+  },
+];
+
+describe('lint rules on real exchanges', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function start(setup: Setup): Promise<Running> {
+    const server = { preset: setup.preset, profile: setup.profile, lint: setup.lint };
+    let running: Running;
+    if (setup.upstream) {
+      const upstream = await startReferenceServer({ preset: setup.preset, profile: setup.profile });
+      cleanups.push(upstream.close);
+      // Configured with its own address, as most servers are: it names it in its metadata.
+      upstream.server.publicUrl = upstream.origin.replace('127.0.0.1', 'localhost');
+      running = await startInspector({ upstream: upstream.origin, ...setup.upstream, lint: server.lint });
+    } else {
+      running = await startInspector(server);
+    }
+    cleanups.push(running.close);
+    for (const [toggle, option] of Object.entries(setup.toggles ?? {})) running.inspector.setToggle(toggle, option);
+    if (setup.rules) running.inspector.rules = setup.rules(running.origin);
+    return running;
+  }
+
+  /** Resolves once every exchange that started has ended (the recorder's events, no polling). */
+  function settled(running: Running, started: Set<string>): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => [...started].every((id) => running.ended.some((e) => e.id === id));
+      if (done()) return resolve();
+      const onEvent = (event: ExchangeEvent) => {
+        if (event.type === 'exchange:end' && done()) {
+          running.inspector.recorder.off('event', onEvent);
+          resolve();
+        }
+      };
+      running.inspector.recorder.on('event', onEvent);
+    });
+  }
+
+  /** Runs a probe through the front door; returns the findings once all its exchanges ended. */
+  async function lintProbe(setup: Setup, probe: (wire: Wire) => Promise<unknown>) {
+    const running = await start(setup);
+    const started = new Set<string>();
+    const announced: LintFinding[] = [];
+    running.inspector.recorder.on('event', (event) => event.type === 'exchange:start' && started.add(event.exchange.id));
+    running.inspector.lint.on('lint:finding', (finding) => announced.push(finding));
+    await probe({ origin: running.origin, fetch: (path, init) => fetch(`${running.origin}${path}`, init) });
+    await settled(running, started);
+    return { running, findings: running.inspector.lint.findings(), announced };
+  }
+
+  it('has one case per rule of the catalogue', () => {
+    expect(CASES.map((c) => c.rule).sort()).toEqual([...LINT_RULE_IDS].sort());
+    expect(LINT_RULES.map((r) => r.id)).toEqual([...LINT_RULE_IDS]);
+    for (const definition of LINT_RULE_DEFINITIONS) {
+      expect(definition.sources.length, definition.id).toBeGreaterThan(0);
+      expect(definition.explain()).toContain(definition.fix);
+    }
+  });
+
+  it.each(CASES.map((c) => [c.rule, c] as const))('%s fires on the faulty server', async (id, c) => {
+    const { running, findings, announced } = await lintProbe(c.faulty, c.probe);
+    const mine = findings.filter((f) => f.ruleId === id);
+    expect(mine.length, `findings: ${JSON.stringify(findings, null, 1)}`).toBeGreaterThan(0);
+    const finding = mine[0]!;
+    expect(finding.message).not.toBe('');
+    expect(finding.fix).toBe(LINT_RULES.find((r) => r.id === id)!.fix);
+    // Attached to a real exchange of the recording, announced live, and counted in its connection.
+    const exchange = running.ended.find((e) => e.id === finding.exchangeId);
+    expect(exchange).toBeDefined();
+    expect(running.inspector.lint.findingsFor(exchange!.id)).toContainEqual(finding);
+    expect(announced).toContainEqual(finding);
+    const summary = running.inspector.lint.summary(running.inspector.recorder.connectionOf(exchange!)!);
+    expect(summary.byRule[id]).toBeGreaterThan(0);
+    expect(summary.errors + summary.warnings + summary.infos).toBeGreaterThan(0);
+  });
+
+  it.each(CASES.map((c) => [c.rule, c] as const))('%s stays silent on the spec-correct server', async (_id, c) => {
+    const { findings, running } = await lintProbe(c.spec, c.probe);
+    expect(running.ended.length).toBeGreaterThan(0);
+    expect(findings).toEqual([]);
+  });
+
+  // Spec-correct servers of every flavour: presets, and SSE answers to POSTs.
+  const SPEC_SERVERS: Array<[string, Setup]> = [
+    ['spec', { preset: 'spec' }],
+    ['spec-2025-06-18', { preset: 'spec-2025-06-18' }],
+    ['spec-2025-11-25', { preset: 'spec-2025-11-25' }],
+    ['claude-ai', { preset: 'claude-ai' }],
+    ['spec, POSTs answered as SSE', { preset: 'spec', profile: { postResponse: 'sse' } }],
+  ];
+
+  it.each(SPEC_SERVERS)('finds nothing in a whole MCP SDK session (OAuth, initialize, tools) on %s, from a browser origin too', async (_name, setup) => {
+    const { running, findings } = await lintProbe(setup, async (wire) => {
+      expect(await sdkSession(wire, { origin: 'http://localhost:6274' })).toBe('connected');
+    });
+    const phases = running.ended.map((e) => e.classification.phase);
+    for (const phase of ['discovery', 'registration', 'authorization', 'token', 'jsonrpc'] as const) expect(phases).toContain(phase);
+    expect(findings).toEqual([]);
+    const connection = running.inspector.recorder.connectionOf(running.ended.find((e) => e.classification.phase === 'token')!)!;
+    expect(running.inspector.lint.summary(connection)).toMatchObject({ errors: 0, warnings: 0, infos: 0, byRule: {} });
+  });
+});
