@@ -145,7 +145,8 @@ function formatScenarioRun(scenario: Scenario, run: ScenarioRun, fixed: boolean)
       .map((l) => `  ${l}`)
       .join('\n'),
     `${result.reproduced ? (fixed ? 'FIXED' : 'REPRODUCED') : fixed ? 'NOT FIXED' : 'NOT REPRODUCED'}: ${result.explanation}`,
-    ...(fixed ? [] : [`  expected lint: ${scenario.expectedLint.join(', ')}`, `  fix: ${scenario.fix}`]),
+    `  lint found: ${result.lint.found.join(', ') || 'nothing'} (expected ${fixed ? 'none of ' : ''}${scenario.expectedLint.join(', ')})`,
+    ...(fixed ? [] : [`  fix: ${scenario.fix}`]),
     ...(result.captureId ? [`  capture: ${result.captureId}`] : []),
   ].join('\n');
 }

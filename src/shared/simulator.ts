@@ -254,6 +254,8 @@ export interface ScenarioRunResult {
   reproduced: boolean;
   explanation: string;
   simulation: SimulationResult;
+  /** The lint rules the scenario expects on the broken server's capture, and those the run found. */
+  lint: { expected: string[]; found: string[]; ok: boolean };
   /** The capture of the run (the recorder's exchanges), for export. */
   captureId?: string;
 }

@@ -169,11 +169,16 @@ describe('bug-report scenarios', () => {
     expect(failing).toBeDefined();
     if (scenario.expect.outcome === 'fail') expect(broken.result.simulation.failedAt).toBe(scenario.expect.step);
     expect(broken.exchanges.every((e) => e.simulated)).toBe(true);
+    // The lint would have told the developer: each expected finding is on the broken capture…
+    expect(scenario.expectedLint.length).toBeGreaterThan(0);
+    expect(broken.result.lint.found, broken.result.explanation).toEqual(expect.arrayContaining(scenario.expectedLint));
 
     const fixed = await runScenario(scenario, { fixed: true });
     expect(fixed.result.explanation).toContain('with the fix');
     expect(fixed.result.reproduced).toBe(true);
     expect(fixed.result.simulation.summary).toMatch(/^connected and listed 5 tools/);
+    // …and gone once the server is fixed.
+    for (const id of scenario.expectedLint) expect(fixed.result.lint.found, fixed.result.explanation).not.toContain(id);
   });
 
   it('reference/001 pitfall 3: the recorder shows GET → 501 followed at once by DELETE', async () => {

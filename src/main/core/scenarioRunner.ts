@@ -3,7 +3,7 @@ import type { Scenario, ScenarioFile, ScenarioRunResult } from '../../shared/sim
 import { Inspector } from './inspector';
 import { redactExchange } from './recorder/redact';
 import type { OAuthHooks } from './simulator';
-import { judgeScenario } from './simulator/scenarios';
+import { judgeLint, judgeScenario } from './simulator/scenarios';
 
 // Runs a bug-report scenario end to end: an inspector whose reference server misbehaves as the
 // scenario says, the scenario's client simulated through its front door, and the verdict on
@@ -38,9 +38,18 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     for (const [toggle, option] of Object.entries(server.toggles ?? {})) inspector.setToggle(toggle, option);
     const simulation = await inspector.simulate(scenario.clientId, { headers: scenario.clientHeaders, hooks: options.hooks });
     await settled(inspector);
-    const { reproduced, explanation } = judgeScenario(scenario, simulation, options.fixed);
+    const client = judgeScenario(scenario, simulation, options.fixed);
+    const found = [...new Set(inspector.lint.findings().map((finding) => finding.ruleId))];
+    const lint = judgeLint(scenario, found, options.fixed);
     return {
-      result: { scenarioId: scenario.id, reproduced, explanation, simulation, ...(info.captureId ? { captureId: info.captureId } : {}) },
+      result: {
+        scenarioId: scenario.id,
+        reproduced: client.reproduced && lint.ok,
+        explanation: `${client.explanation}; ${lint.explanation}`,
+        simulation,
+        lint: { expected: scenario.expectedLint, found, ok: lint.ok },
+        ...(info.captureId ? { captureId: info.captureId } : {}),
+      },
       exchanges: inspector.recorder.list(),
     };
   } finally {

@@ -161,6 +161,23 @@ export function judgeScenario(scenario: Scenario, simulation: SimulationResult, 
   };
 }
 
+/**
+ * The lint half of a scenario's verdict: the broken server's capture must carry every finding
+ * the scenario expects (the lint would have told the developer), the fixed server's none of them.
+ */
+export function judgeLint(scenario: Scenario, foundRuleIds: readonly string[], fixed = false): { ok: boolean; explanation: string } {
+  const found = new Set(foundRuleIds);
+  if (fixed) {
+    const still = scenario.expectedLint.filter((id) => found.has(id));
+    return { ok: still.length === 0, explanation: still.length ? `lint still reports ${still.join(', ')} with the fix` : 'lint is silent on it with the fix' };
+  }
+  const missing = scenario.expectedLint.filter((id) => !found.has(id));
+  return {
+    ok: missing.length === 0,
+    explanation: missing.length ? `lint did not report ${missing.join(', ')} (it found: ${[...found].join(', ') || 'nothing'})` : `lint reports ${scenario.expectedLint.join(', ')}`,
+  };
+}
+
 export class InvalidScenarioFileError extends Error {}
 
 /** Reads a scenario file (JSON); the scenario must name a known client and well-formed expectations. */
