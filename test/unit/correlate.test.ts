@@ -112,6 +112,13 @@ describe('connectionKeys', () => {
     expect(connectionKeys(exchange({ headers: { authorization: 'Basic dXNlcjpwYXNz' }, method: 'GET', url: '/x' }))).toEqual([]);
   });
 
+  it('ignores the placeholder of a redacted export, so tokens of different clients do not join them', () => {
+    expect(connectionKeys(exchange({ headers: { 'content-type': 'application/json', authorization: 'Bearer [redacted]' }, body: rpc(1) }))).toEqual([]);
+    const token = exchange({ url: '/token', headers: FORM, body: 'grant_type=authorization_code&code=[redacted]', response: { body: { access_token: '[redacted]', token_type: 'Bearer' } } });
+    expect(token.classification.phase).toBe('token');
+    expect(connectionKeys(token)).toEqual([]);
+  });
+
   it('uses client_id from the authorize query, without the browser’s User-Agent', () => {
     const authorize = exchange({ method: 'GET', url: '/authorize?response_type=code&client_id=c-1&state=s', headers: { 'user-agent': 'Mozilla/5.0 Chrome' } });
     expect(authorize.classification.phase).toBe('authorization');

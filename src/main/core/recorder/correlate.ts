@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { parseJson } from './json';
 import type { Exchange, HttpHeaders, RpcCorrelation, SseEvent } from '../../../shared/exchange';
 import { bodyText } from './body';
+import { REDACTED } from './redact';
 import { summarizeJsonRpc } from './classify';
 
 // Pairs JSON-RPC responses with their requests (in the same exchange, on the POST's SSE
@@ -72,15 +73,16 @@ export function connectionKeys(exchange: Exchange): string[] {
   if (sessionId) keys.push(`session:${sessionId}`);
   const legacySession = /[?&]sessionId=([^&]+)/.exec(request.url)?.[1];
   if (legacySession) keys.push(`session:${legacySession}`);
+  // A redacted export shows every token as the same placeholder: it must not join clients.
   const bearer = /^Bearer\s+(\S+)/i.exec(header(request.headers, 'authorization') ?? '')?.[1];
-  if (bearer) keys.push(tokenKey(bearer));
+  if (bearer && bearer !== REDACTED) keys.push(tokenKey(bearer));
   const query = new URLSearchParams(request.url.split('?')[1] ?? '');
   const form = exchange.classification.phase === 'token' ? new URLSearchParams(bodyText(request.body) ?? '') : undefined;
   const clientId = query.get('client_id') ?? form?.get('client_id');
   if (clientId) keys.push(`client:${clientId}`);
   const responseJson = parseJson(bodyText(response?.body)) as Record<string, unknown> | undefined;
   if (exchange.classification.phase === 'registration' && typeof responseJson?.client_id === 'string') keys.push(`client:${responseJson.client_id}`);
-  if (exchange.classification.phase === 'token' && typeof responseJson?.access_token === 'string') keys.push(tokenKey(responseJson.access_token));
+  if (exchange.classification.phase === 'token' && typeof responseJson?.access_token === 'string' && responseJson.access_token !== REDACTED) keys.push(tokenKey(responseJson.access_token));
   const userAgent = header(request.headers, 'user-agent');
   // The browser opening /authorize has its own User-Agent: it joins through the client id,
   // and only a step without one (the consent form's POST) falls back to the browser's UA.
