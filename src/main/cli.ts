@@ -10,7 +10,7 @@ import { capturesCommand, CommandError, exportCommand, formatExchange, importCom
 import { capturesDir, defaultDataDir } from './core/dataDir';
 import { ControlService } from './core/control/service';
 import { ControlHttpServer, DEFAULT_UI_PORT, UiPortInUseError } from './core/control/httpServer';
-import { applySavedToggles, SettingsStore } from './core/control/settings';
+import { applySavedToggles, savedTunnelOptions, SettingsStore } from './core/control/settings';
 import type { Settings } from '../shared/controlApi';
 import { LOCALTUNNEL_SUBDOMAIN, type TunnelOptions } from './core/tunnel';
 import { TUNNEL_PROVIDERS, type TunnelNote, type TunnelProviderId } from '../shared/tunnel';
@@ -74,8 +74,10 @@ serve options:
   --ui-port <n>         Port of the web UI and its control API, always on 127.0.0.1 (default ${DEFAULT_UI_PORT}; 0 picks a free one)
   --no-ui               Don't serve the web UI
   --fresh               Ignore the saved settings for this run (scripts that want a known state)
-  Settings changed in the UI (upstream, port, toggles, rules, preset) are saved in the data dir
-  and used at the next start unless a flag gives them or --fresh is set.
+  Settings changed in the UI (upstream, port, toggles, rules, preset, tunnel) are saved in the data dir
+  and used at the next start unless a flag gives them or --fresh is set. A tunnel left running in
+  the UI opens again unless a tunnel flag is given (--tunnel none: no tunnel this time); the ngrok
+  auth token is never saved (set NGROK_AUTHTOKEN).
   -h, --help            Show this help
 `;
 
@@ -218,7 +220,10 @@ async function serve(argv: string[]): Promise<void> {
   if (settings.loadProblem && !values.fresh) process.stderr.write(`Warning: ${settings.loadProblem}\n`);
   const consent = values.consent;
   if (consent !== undefined && consent !== 'manual' && consent !== 'auto') throw new UsageError(`--consent must be "manual" or "auto", got "${consent}"`);
-  const tunnel = parseTunnel(values);
+  // Any tunnel flag (--tunnel none included) replaces the tunnel the UI left open last time.
+  const tunnelFlags = (['tunnel', 'tunnel-host', 'subdomain', 'public-url', 'ngrok-authtoken', 'ngrok-domain'] as const).some((flag) => values[flag] !== undefined);
+  const reopened = tunnelFlags ? undefined : savedTunnelOptions(saved);
+  const tunnel = parseTunnel(values) ?? reopened;
 
   // Flags win over what the UI saved last time.
   const preset = values.profile ?? saved.presetId;
@@ -269,7 +274,7 @@ async function serve(argv: string[]): Promise<void> {
   if (toggles.length) lines.push(`  Toggles (saved):                 ${toggles.map(([id, option]) => `${id}=${option}`).join(', ')}`);
   if (ui) lines.push(`  Inspector UI (keep this URL private, it carries the access token):`, `    ${ui.url}${ui.hasRenderer ? '' : '   (not built yet: run npm run build)'}`);
   lines.push(`  Capture:                         ${info.captureId ? `${info.captureId} in ${inspector.captures!.root}` : 'off (--no-capture)'}`);
-  if (tunnel) lines.push(`  Tunnel:                          ${tunnel.provider} (its progress follows as [tunnel] lines)`);
+  if (tunnel) lines.push(`  Tunnel:                          ${tunnel.provider}${reopened ? ` (reopened from ${settings.file}; --tunnel none or --fresh skips it)` : ''} (its progress follows as [tunnel] lines)`);
   lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. Press Ctrl-C to stop.`, '');
   process.stdout.write(lines.join('\n'));
   inspector.recorder.on('event', (event) => {

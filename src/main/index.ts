@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, Menu, shell, type MenuItemConstructorOption
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ControlService } from './core/control/service';
-import { applySavedToggles, SettingsStore } from './core/control/settings';
+import { applySavedToggles, savedTunnelOptions, SettingsStore } from './core/control/settings';
 import { capturesDir } from './core/dataDir';
 import { Inspector } from './core/inspector';
 import { forwardEvents, registerIpc } from './ipc';
@@ -27,6 +27,8 @@ async function startCore(): Promise<ControlService> {
     rules: saved.rules,
     preset: saved.presetId,
     captureDir: capturesDir(dataDir()),
+    // The tunnel left running in the Tunnel screen last time (its state shows there and in the status bar).
+    tunnel: savedTunnelOptions(saved),
   });
   let startError: string | undefined;
   try {

@@ -117,6 +117,8 @@ export interface Settings {
   toggles?: ToggleSelection;
   rules?: Rule[];
   presetId?: string;
+  /** The tunnel last chosen in the UI (never its ngrok auth token); see SavedTunnel. */
+  tunnel?: SavedTunnel;
 }
 
 export interface ReplayEdits {
@@ -166,6 +168,14 @@ export interface ControlCommands {
   /** Opens (or replaces) the public tunnel; its progress arrives as `status` events. */
   'tunnel.open': { params: TunnelOpenParams; result: InspectorStatus };
   'tunnel.close': { params: undefined; result: InspectorStatus };
+  /** The tunnel with its notes, also while off (then the last run's notes, if any). */
+  'tunnel.status': { params: undefined; result: TunnelStatus };
+  /** Checks the public URL again (reachability per client kind, SSE self-test); resolves when done. */
+  'tunnel.recheck': { params: undefined; result: TunnelStatus };
+  /** Opens the last tunnel again at once, with the same options (after `failed`, or to skip a backoff wait). */
+  'tunnel.retry': { params: undefined; result: InspectorStatus };
+  /** A connector was just added: warn again if no request arrives within the idle window. */
+  'tunnel.expectRequest': { params: undefined; result: TunnelStatus };
 }
 
 /** The tunnel options the CLI takes as --tunnel, --tunnel-host, --subdomain, --public-url, --ngrok-*. */
@@ -180,6 +190,16 @@ export interface TunnelOpenParams {
   /** ngrok: auth token and reserved domain. */
   authtoken?: string;
   domain?: string;
+}
+
+/**
+ * The tunnel form as last used in the UI, kept in settings.json. `serve` (and the desktop app)
+ * open it again at the next start when `open` is true and no tunnel flag is given. The ngrok
+ * auth token is deliberately absent: it stays in NGROK_AUTHTOKEN or is typed again.
+ */
+export interface SavedTunnel extends Omit<TunnelOpenParams, 'authtoken'> {
+  /** Whether the tunnel was running when last changed (Stop clears it, keeping the form). */
+  open: boolean;
 }
 
 export type CommandName = keyof ControlCommands;
@@ -212,6 +232,10 @@ const COMMANDS = {
   'captures.importHar': true,
   'tunnel.open': true,
   'tunnel.close': true,
+  'tunnel.status': true,
+  'tunnel.recheck': true,
+  'tunnel.retry': true,
+  'tunnel.expectRequest': true,
 } as const satisfies Record<CommandName, true>;
 
 export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];

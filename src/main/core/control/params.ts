@@ -57,4 +57,8 @@ export const COMMAND_PARAMS = {
     domain: z.string().max(253).optional(),
   }),
   'tunnel.close': none,
+  'tunnel.status': none,
+  'tunnel.recheck': none,
+  'tunnel.retry': none,
+  'tunnel.expectRequest': none,
 } satisfies Record<CommandName, z.ZodType>;

@@ -20,7 +20,8 @@ import { fromHar, toHar } from '../recorder/har';
 import { InvalidProfileError } from '../server/profile';
 import { PRESETS, UnknownPresetError } from '../server/presets';
 import { COMMAND_PARAMS } from './params';
-import type { SettingsStore } from './settings';
+import { tunnelToSave, type SettingsStore } from './settings';
+import type { SupervisorTuning } from '../tunnel';
 import { exchangeContains, summarize } from './summary';
 import { probeUpstream } from './upstreamHealth';
 
@@ -49,6 +50,8 @@ export interface ControlServiceOptions {
   /** How often the upstream is probed while someone listens, ms (default 15 s; 0: never). */
   healthIntervalMs?: number;
   version?: string;
+  /** How tunnels opened through `tunnel.open` are retried and checked (the defaults suit real tunnels; tests shorten them). */
+  tunnelTuning?: SupervisorTuning;
 }
 
 type Handlers = { [K in CommandName]: (params: CommandParams<K>) => Promise<CommandResult<K>> };
@@ -81,12 +84,15 @@ export class ControlService {
   ) {
     this.presetId = options.presetId ?? options.settings?.get().presetId ?? 'spec';
     const onEvent = (event: ExchangeEvent): void => this.onExchangeEvent(event);
-    const onTunnel = (): void => void this.pushStatus();
+    // Notes (checks, queue, idle) change the tunnel without a state change: they go out too.
+    const onTunnel = (): void => this.pushTunnelStatus();
     inspector.recorder.on('event', onEvent);
     inspector.on('tunnel:state', onTunnel);
+    inspector.on('tunnel:note', onTunnel);
     this.detach = () => {
       inspector.recorder.off('event', onEvent);
       inspector.off('tunnel:state', onTunnel);
+      inspector.off('tunnel:note', onTunnel);
     };
     if (inspector.info?.upstreamIsBuiltIn) this.health = { health: 'up' };
   }
@@ -225,6 +231,18 @@ export class ControlService {
     void probe();
     this.healthTimer = setInterval(() => void probe(), every);
     this.healthTimer.unref();
+  }
+
+  private tunnelPushQueued = false;
+
+  /** A state change is a note and a state event at once: one status push per burst. */
+  private pushTunnelStatus(): void {
+    if (this.tunnelPushQueued) return;
+    this.tunnelPushQueued = true;
+    queueMicrotask(() => {
+      this.tunnelPushQueued = false;
+      void this.pushStatus();
+    });
   }
 
   private async pushStatus(): Promise<InspectorStatus> {
@@ -434,12 +452,34 @@ export class ControlService {
     },
     'tunnel.open': async (options) => {
       if (options.provider === 'manual' && !options.publicUrl) throw new CommandError('A manual tunnel needs the public https URL that forwards to this port', 'invalid-params');
-      await this.inspector.openTunnel(options);
+      await this.inspector.openTunnel({ ...this.options.tunnelTuning, ...options });
+      this.saveSettings({ tunnel: tunnelToSave(options, true) });
       return this.pushStatus();
     },
     'tunnel.close': async () => {
       await this.inspector.closeTunnel();
+      const saved = this.options.settings?.get().tunnel;
+      if (saved?.open) this.saveSettings({ tunnel: { ...saved, open: false } });
       return this.pushStatus();
+    },
+    'tunnel.status': async () => this.inspector.tunnelStatus,
+    'tunnel.recheck': async () => {
+      const { state } = this.inspector.tunnelStatus;
+      if (state !== 'up') throw new CommandError(`The tunnel is ${state}: the public URL can be checked once it is up`);
+      await this.inspector.tunnel.recheck();
+      return this.inspector.tunnelStatus;
+    },
+    'tunnel.retry': async () => {
+      const { state, provider } = this.inspector.tunnelStatus;
+      if (state === 'off' && provider === 'none') throw new CommandError('No tunnel was opened in this run: choose a provider and start one');
+      await this.inspector.tunnel.retry();
+      return this.pushStatus();
+    },
+    'tunnel.expectRequest': async () => {
+      const { state } = this.inspector.tunnelStatus;
+      if (state !== 'up') throw new CommandError(`The tunnel is ${state}: requests can only be watched for while it is up`);
+      this.inspector.tunnel.expectRequest();
+      return this.inspector.tunnelStatus;
     },
   };
 }

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Settings } from '../../../shared/controlApi';
+import type { SavedTunnel, Settings } from '../../../shared/controlApi';
 import { parseRules } from '../proxy/rules';
+import { LOCALTUNNEL_SUBDOMAIN, type ProviderOptions } from '../tunnel';
 
 // Settings kept between runs: settings.json in the data dir, next to captures/. What the UI
 // changes is saved at once; a damaged file is reported and ignored, never fatal.
@@ -15,6 +16,16 @@ const settingsSchema = z.object({
   toggles: z.record(z.string(), z.string()).optional(),
   rules: z.array(z.unknown()).optional(),
   presetId: z.string().optional(),
+  tunnel: z
+    .object({
+      provider: z.enum(['localtunnel', 'cloudflared', 'ngrok', 'manual']),
+      host: z.string().url().optional(),
+      subdomain: z.string().regex(LOCALTUNNEL_SUBDOMAIN).optional(),
+      publicUrl: z.string().url().optional(),
+      domain: z.string().max(253).optional(),
+      open: z.boolean(),
+    })
+    .optional(),
 });
 
 export class SettingsStore {
@@ -78,4 +89,18 @@ export function applySavedToggles(inspector: { setToggle(toggleId: string, optio
       warn(`Saved toggle skipped: ${(err as Error).message}`);
     }
   }
+}
+
+/** What the UI saves of a tunnel it opens: the form, minus the ngrok auth token (a secret). */
+export function tunnelToSave(options: Omit<SavedTunnel, 'open'> & { authtoken?: string }, open: boolean): SavedTunnel {
+  const { provider, host, subdomain, publicUrl, domain } = options;
+  return { provider, host, subdomain, publicUrl, domain, open };
+}
+
+/** The saved tunnel to open at this start, if it was left open (ngrok's token comes from NGROK_AUTHTOKEN). */
+export function savedTunnelOptions(settings: Settings): ProviderOptions | undefined {
+  const saved = settings.tunnel;
+  if (!saved?.open) return undefined;
+  const { open: _open, ...options } = saved;
+  return options;
 }

@@ -108,7 +108,11 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
 
   /** The user says a connector was just added: warn again if nothing arrives in the idle window. */
   expectRequest(): void {
-    if (this.current.state === 'up') this.armIdleWarning();
+    if (this.current.state !== 'up') return;
+    // The old warning no longer applies: this is a new wait, with its own deadline.
+    if (this.current.idle) this.update({ idle: undefined });
+    this.armIdleWarning();
+    this.note('idle', 'info', `Waiting for the connector's first request through ${this.current.publicUrl} (warning again if none arrives in ${seconds(this.options?.idleWarningMs ?? 60_000)})`);
   }
 
   /** The inspector reports each exchange that starts: counts what came through the tunnel. */
