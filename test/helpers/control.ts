@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ControlEvent, ExchangeSummary } from '../../src/shared/controlApi';
 import { ControlHttpServer, type ControlHttpServerOptions } from '../../src/main/core/control/httpServer';
-import { ControlService } from '../../src/main/core/control/service';
+import { ControlService, type ControlServiceOptions } from '../../src/main/core/control/service';
 import { SettingsStore } from '../../src/main/core/control/settings';
 import { capturesDir } from '../../src/main/core/dataDir';
 import { Inspector, type InspectorOptions } from '../../src/main/core/inspector';
@@ -12,12 +12,12 @@ import { Inspector, type InspectorOptions } from '../../src/main/core/inspector'
  * An inspector with its control API served over HTTP, as `serve` runs it, on random ports
  * with a throwaway data dir. `api` calls a command with the token; `events` reads the stream.
  */
-export async function startControl(options: InspectorOptions & { http?: ControlHttpServerOptions } = {}) {
+export async function startControl(options: InspectorOptions & { http?: ControlHttpServerOptions; tunnelTuning?: ControlServiceOptions['tunnelTuning'] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-control-'));
   const inspector = await Inspector.create({ port: 0, captureDir: capturesDir(dataDir), profile: { consent: 'auto' }, ...options });
   const info = await inspector.start();
   const settings = new SettingsStore(dataDir);
-  const service = new ControlService(inspector, { settings, flushMs: 10, healthIntervalMs: 0 });
+  const service = new ControlService(inspector, { settings, flushMs: 10, healthIntervalMs: 0, tunnelTuning: options.tunnelTuning });
   const http = new ControlHttpServer(service, { port: 0, ...options.http });
   const url = await http.listen();
   const uiOrigin = `http://127.0.0.1:${http.address.port}`;

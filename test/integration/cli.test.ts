@@ -225,6 +225,27 @@ describe('CLI serve --tunnel', () => {
     expect(served.stdout()).toContain('[tunnel] off: Tunnel closed');
   });
 
+  it('reopens the tunnel the UI left running, unless a tunnel flag says otherwise', async () => {
+    tunnels = await new FakeLocaltunnelServer().listen();
+    const ownDataDir = await mkdtemp(join(tmpdir(), 'mcp-inspector-settings-'));
+    try {
+      await writeFile(join(ownDataDir, 'settings.json'), JSON.stringify({ tunnel: { provider: 'localtunnel', host: tunnels.origin, subdomain: 'saved-tunnel', open: true } }));
+      const saved = runCli(['serve', '--ui-port', '0', '--port', '0', '--no-capture', '--data-dir', ownDataDir]);
+      children.push(saved.child);
+      await printed(saved, /\[tunnel\] up: .*\n/);
+      expect(saved.stdout()).toContain(`localtunnel (reopened from ${join(ownDataDir, 'settings.json')}; --tunnel none or --fresh skips it)`);
+      expect(saved.stdout()).toContain(`[tunnel] up: Up at http://saved-tunnel.localhost:${tunnels.port}`);
+
+      const none = runCli(['serve', '--ui-port', '0', '--port', '0', '--no-capture', '--data-dir', ownDataDir, '--tunnel', 'none']);
+      children.push(none.child);
+      await listeningPort(none);
+      expect(none.stdout()).not.toContain('[tunnel]');
+      expect(tunnels.registrations).toEqual(['/saved-tunnel']);
+    } finally {
+      await rm(ownDataDir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps serving locally when the tunnel cannot open, and says what to install', async () => {
     const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--tunnel', 'cloudflared'], { PATH: '/nonexistent' });
     children.push(served.child);
