@@ -8,6 +8,7 @@ import { SettingsScreen } from './components/SettingsScreen';
 import { StatusBar } from './components/StatusBar';
 import { Timeline } from './components/Timeline';
 import { TogglesPanel } from './components/TogglesPanel';
+import { TunnelPanel } from './components/TunnelPanel';
 import { useApp, type View } from './state/store';
 
 const VIEWS: Array<{ id: View; label: string }> = [
@@ -16,6 +17,7 @@ const VIEWS: Array<{ id: View; label: string }> = [
   { id: 'toggles', label: 'Toggles & rules' },
   { id: 'captures', label: 'Captures' },
   { id: 'settings', label: 'Settings' },
+  { id: 'tunnel', label: 'Tunnel' },
 ];
 
 function typingIn(target: EventTarget | null): boolean {
@@ -99,6 +101,7 @@ export function App({ client }: { client: ControlClient }) {
           {view === 'toggles' && <TogglesPanel />}
           {view === 'captures' && <CapturesScreen />}
           {view === 'settings' && <SettingsScreen />}
+          {view === 'tunnel' && <TunnelPanel />}
         </ErrorBoundary>
       </main>
     </div>

@@ -329,10 +329,11 @@ function asTunnelError(err: unknown, attempt: AbortSignal, provider: TunnelProvi
 
 function idleCauses(mcpUrl: string): string[] {
   return [
+    'the connector is not added yet: Claude.ai → Settings → Connectors → Add custom connector',
     `the connector URL must be exactly ${mcpUrl}`,
     'the tunnel URL changed since the connector was added (re-add it)',
-    'hosted connectors such as Claude.ai reach only https URLs on port 443, from the cloud over IPv4',
-    "an interstitial page or a 401/403 from the tunnel's edge stops requests before they reach the inspector",
+    "a reminder/interstitial page, or a 401/403 from the tunnel's edge, stops requests before they reach the inspector",
+    "the tunnel's name has no public IPv4 address: hosted connectors such as Claude.ai connect from the cloud over IPv4 only, to https URLs on port 443",
   ];
 }
 

@@ -1,6 +1,6 @@
 import { useApp, useTimeline } from '../state/store';
 
-function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
   const notify = useApp((s) => s.notify);
   return (
     <button
@@ -22,6 +22,7 @@ function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) 
 export function StatusBar() {
   const status = useApp((s) => s.status);
   const source = useApp((s) => s.source);
+  const setView = useApp((s) => s.setView);
   const model = useTimeline();
   useApp((s) => s.version); // counts follow the timeline
   if (!status) return <header className="status-bar">Connecting to the inspector…</header>;
@@ -40,7 +41,9 @@ export function StatusBar() {
         </span>
       )}
       <span className={`item tunnel ${tunnel ? `tunnel-${tunnel.state}` : ''}`} data-testid="tunnel" title={tunnel?.pasteHint ?? ''}>
-        Tunnel:{' '}
+        <button className="link" onClick={() => setView('tunnel')} title="Open the Tunnel screen">
+          Tunnel:
+        </button>{' '}
         {tunnel ? (
           <>
             {tunnel.provider} {tunnel.state}
@@ -51,13 +54,14 @@ export function StatusBar() {
               </>
             )}
             {tunnel.state !== 'up' && tunnel.reason && <em> ({tunnel.reason})</em>}
+            {tunnel.idle && <em className="bad"> — no request arrived yet</em>}
           </>
         ) : status.publicUrl ? (
           <>
             your own, <code>{status.publicUrl}</code> <CopyButton text={`${status.publicUrl}/mcp`} />
           </>
         ) : (
-          <span className="muted">none (local only; serve --tunnel localtunnel gives a public URL)</span>
+          <span className="muted">none (local only; start one on the Tunnel screen)</span>
         )}
       </span>
       <span className="item">Capture: {source.capture ? <strong>{source.name} (opened)</strong> : (status.capture?.name ?? 'off')}</span>

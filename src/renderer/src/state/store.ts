@@ -21,7 +21,7 @@ import { TimelineModel } from './timeline';
 // holds a `version` that grows with every applied batch so components re-render once per
 // batch, and everything else the screens show.
 
-export type View = 'timeline' | 'handshake' | 'toggles' | 'captures' | 'settings';
+export type View = 'timeline' | 'handshake' | 'toggles' | 'captures' | 'settings' | 'tunnel';
 
 export interface Banner {
   id: number;
