@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../helpers/buildRenderer';
 import { launchChromium } from '../helpers/chromium';
 import { startControl } from '../helpers/control';
+import { FakeLocaltunnelServer, localhostResolveIPv4, tunnelFetch } from '../helpers/localtunnelServer';
 import { MemoryOAuthProvider } from '../helpers/oauthProvider';
 import { completeAuthorization, startReferenceServer, type RunningServer } from '../helpers/server';
 
@@ -178,5 +179,58 @@ describe('inspector web UI in Chromium', () => {
     await page.locator('[data-testid=capture-row]').nth(1).waitFor();
     expect(await page.locator('[data-testid=capture-row]').count()).toBe(2);
     await page.screenshot({ path: join(ARTIFACTS, 'captures.png') });
+  });
+});
+
+describe('the Tunnel screen in Chromium', () => {
+  // The browser only talks to the UI; the tunnel runs in the core, against the
+  // localtunnel-protocol server on 127.0.0.1 (its *.localhost names resolved by tunnelFetch).
+  let tunnels: FakeLocaltunnelServer;
+  let control: Awaited<ReturnType<typeof startControl>>;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const rendererDir = ensureRendererBuilt();
+    tunnels = await new FakeLocaltunnelServer({ interstitial: true }).listen();
+    control = await startControl({
+      http: { rendererDir },
+      tunnelTuning: { fetch: tunnelFetch, resolveIPv4: localhostResolveIPv4, openTimeoutMs: 5000, sseSelfTest: { events: 4, intervalMs: 100 } },
+    });
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await control?.close();
+    await tunnels?.close();
+  });
+
+  it('starts localtunnel from the form and shows it up, with the public MCP URL, the checks and what to paste where', async () => {
+    const page = await browser.context.newPage();
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+    await page.goto(control.url);
+    await page.getByRole('tab', { name: 'Tunnel' }).click();
+    await page.locator('[data-testid=tunnel-state][data-state=off]').waitFor();
+    await page.getByLabel('Subdomain').fill('e2e-tunnel');
+    await page.getByLabel('Tunnel server').fill(tunnels.origin);
+    await page.getByTestId('tunnel-start').click();
+
+    const mcpUrl = `http://e2e-tunnel.localhost:${tunnels.port}/mcp`;
+    await page.locator('[data-testid=tunnel-state][data-state=up]').waitFor();
+    expect(await page.getByTestId('tunnel-mcp-url').textContent()).toBe(mcpUrl);
+    expect(await page.getByTestId('tunnel-paste-hint').textContent()).toContain('Claude.ai → Settings → Connectors → Add custom connector');
+    // The checks run in the core after `up` and arrive as live notes: this server shows
+    // browsers loca.lt's reminder page, so the screen explains the tunnel password.
+    await page.getByTestId('tunnel-sse').waitFor();
+    expect(await page.getByTestId('probe-browser').textContent()).toContain('stopped by an interstitial page');
+    expect(await page.getByTestId('probe-claude-user').textContent()).toContain('reached the inspector');
+    expect(await page.getByTestId('tunnel-interstitial').textContent()).toContain('The tunnel password is this machine’s public IP address. Any “what is my IP” page opened on this machine shows it.');
+    expect(await page.getByTestId('tunnel').textContent()).toContain(mcpUrl); // the status bar follows
+    await page.screenshot({ path: join(ARTIFACTS, 'tunnel.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('[data-testid=tunnel-state][data-state=off]').waitFor();
+    await page.close();
   });
 });

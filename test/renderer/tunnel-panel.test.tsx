@@ -165,7 +165,7 @@ describe('the Tunnel screen', () => {
     expect(writeText).toHaveBeenCalledWith(`${PUBLIC}/mcp`);
     expect([...container.querySelectorAll('[data-testid=tunnel-notes] li')].map((li) => li.getAttribute('data-kind'))).toEqual(['state', 'state']);
     expect(text('[data-testid=tunnel-checks]')).toContain('Checking the public URL');
-    expect(text('[data-testid=tunnel-queue]')).toBe('2 of 10 tunnel connections busy');
+    expect(text('[data-testid=tunnel-queue]')).toBe('This tunnel carries up to 10 requests at once (each open SSE stream holds one).');
 
     // The core pushes the checks as they finish: probes per client kind, DNS, SSE, a new note.
     const checked: TunnelStatus = {
@@ -184,7 +184,13 @@ describe('the Tunnel screen', () => {
       },
       interstitial: { provider: 'localtunnel', passwordUrl: 'https://loca.lt/mytunnelpassword', password: '203.0.113.7', advice: 'Browsers get localtunnel’s reminder page (401) before the OAuth consent page.' },
       sseSelfTest: { checkedAt: T0 + 3000, url: PUBLIC, verdict: 'streams', eventsSent: 5, eventsReceived: 5, intervalMs: 300, firstEventMs: 80, maxGapMs: 320, detail: 'first event after 80 ms, largest gap 320 ms for events sent 300 ms apart' },
-      notes: [...UP.notes, { at: T0 + 3000, kind: 'sse-self-test', level: 'info', text: 'SSE self-test: streams: first event after 80 ms' }],
+      saturated: true,
+      inFlight: 10,
+      notes: [
+        ...UP.notes,
+        { at: T0 + 3000, kind: 'sse-self-test', level: 'info', text: 'SSE self-test: streams: first event after 80 ms' },
+        { at: T0 + 4000, kind: 'queue', level: 'warn', text: 'All 10 tunnel connections are busy' },
+      ],
     };
     await act(async () => app.push([{ type: 'status', status: { ...STATUS, tunnel: checked } }]));
     await settle();
@@ -195,7 +201,8 @@ describe('the Tunnel screen', () => {
     const interstitial = text('[data-testid=tunnel-interstitial]');
     expect(interstitial).toContain('The tunnel password is this machine’s public IP address: 203.0.113.7');
     expect(interstitial).toContain('https://loca.lt/mytunnelpassword');
-    expect($('[data-testid=tunnel-notes] li')?.getAttribute('data-kind')).toBe('sse-self-test'); // newest first
+    expect(text('[data-testid=tunnel-queue]')).toContain('All 10 tunnel connections are busy: further requests wait at the tunnel server');
+    expect([...container.querySelectorAll('[data-testid=tunnel-notes] li')].map((li) => li.getAttribute('data-kind'))).toEqual(['queue', 'sse-self-test', 'state', 'state']); // newest first
 
     await click('Check again');
     await settle();

@@ -247,7 +247,7 @@ export function TunnelPanel() {
                 </>
               ) : null}
               .{' '}
-              {tunnel.interstitial.passwordUrl && (
+              {tunnel.interstitial.passwordUrl ? (
                 <>
                   Open{' '}
                   <a href={tunnel.interstitial.passwordUrl} target="_blank" rel="noreferrer">
@@ -255,6 +255,9 @@ export function TunnelPanel() {
                   </a>{' '}
                   on this machine to see it.
                 </>
+              ) : (
+                // A self-hosted server has no password page of its own: any IP lookup from here tells it.
+                'Any “what is my IP” page opened on this machine shows it.'
               )}
             </p>
           )}
@@ -371,8 +374,10 @@ function Checks({ tunnel }: { tunnel: TunnelStatus }) {
       )}
       {tunnel.maxConnections !== undefined && (
         <p className={tunnel.saturated ? 'warn-text' : 'muted'} data-testid="tunnel-queue">
-          {tunnel.inFlight} of {tunnel.maxConnections} tunnel connections busy
-          {tunnel.saturated && ': further requests wait at the tunnel server until one ends (each open SSE stream holds one).'}
+          {/* inFlight changes without an event; only the saturation turns are announced, so only they are shown. */}
+          {tunnel.saturated
+            ? `All ${tunnel.maxConnections} tunnel connections are busy: further requests wait at the tunnel server until one ends (each open SSE stream holds one).`
+            : `This tunnel carries up to ${tunnel.maxConnections} requests at once (each open SSE stream holds one).`}
         </p>
       )}
     </section>
