@@ -8,7 +8,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['/', 'filter the timeline'],
   ['Esc', 'close the detail (or leave the filter box)'],
   ['Ctrl+L', 'clear the timeline'],
-  ['1 … 5', 'timeline, handshake, toggles, captures, settings'],
+  ['1 … 6', 'timeline, handshake, toggles, captures, settings, tunnel'],
 ];
 
 export function SettingsScreen() {
@@ -63,7 +63,7 @@ export function SettingsScreen() {
       <section>
         <h2>Kept between runs</h2>
         <p className="hint">
-          The upstream, port, toggles, preset and custom rules are saved in {status?.dataDir ? <code>{status.dataDir}/settings.json</code> : 'the data folder'} as you change them. The theme follows your system’s light or dark setting.
+          The upstream, port, toggles, preset, custom rules and tunnel (never the ngrok token) are saved in {status?.dataDir ? <code>{status.dataDir}/settings.json</code> : 'the data folder'} as you change them. The theme follows your system’s light or dark setting.
         </p>
       </section>
       <section>
