@@ -92,7 +92,8 @@ describe('tunnel providers', () => {
     it("checks the developer's own public URL: requests that reach the inspector are a success", async () => {
       const { inspector: app, info } = await inspector();
       const publicUrl = `http://my-proxy.localhost:${info.port}`;
-      await app.openTunnel({ provider: 'manual', publicUrl, fetch: tunnelFetch, resolveIPv4: localhostResolveIPv4, sseSelfTest: { events: 4, intervalMs: 250 } // wide enough apart that a loaded machine's stalls don't look like buffering });
+      // Events wide enough apart that a loaded machine's stalls don't look like buffering.
+      await app.openTunnel({ provider: 'manual', publicUrl, fetch: tunnelFetch, resolveIPv4: localhostResolveIPv4, sseSelfTest: { events: 4, intervalMs: 250 } });
       const up = await tunnelState(app, 'up');
       expect(up.publicUrl).toBe(publicUrl);
       expect(app.server.publicUrl).toBe(publicUrl);
