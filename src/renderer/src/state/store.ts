@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
   CaptureInfo,
+  ClientProfileInfo,
   CommandName,
   CommandParams,
   CommandResult,
@@ -15,7 +16,7 @@ import type {
 } from '../../../shared/controlApi';
 import type { LintRule } from '../../../shared/lint';
 import type { BehaviorPreset } from '../../../shared/profile';
-import type { ScenarioRunResult, SimulationResult } from '../../../shared/simulator';
+import type { Scenario, ScenarioRunResult, SimulationResult } from '../../../shared/simulator';
 import type { Toggle } from '../../../shared/toggles';
 import { FrameBatcher, type Scheduler } from './batcher';
 import { TimelineModel } from './timeline';
@@ -44,6 +45,9 @@ export interface AppState {
   captures: CaptureInfo[];
   /** The lint rule catalogue, for titles, sources and fixes next to findings. */
   lintRules: LintRule[];
+  /** Client profiles and bug-report scenarios, loaded when the Simulate screen first opens. */
+  profiles: ClientProfileInfo[];
+  scenarios: Scenario[];
   /** The Simulate screen's last run (kept while the user looks elsewhere). */
   simulation: { running: boolean; params?: SimulateRunParams; result?: SimulationResult };
   scenarioRun: { running?: string; result?: ScenarioRunResult; fixed?: boolean };
@@ -75,6 +79,7 @@ export interface AppActions {
   refreshCaptures(): Promise<void>;
   notify(kind: Banner['kind'], text: string, action?: Banner['action']): void;
   dismiss(id: number): void;
+  loadSimulator(): Promise<void>;
   /** Runs a client profile; its exchanges arrive in the timeline like any others. */
   simulate(params: SimulateRunParams): Promise<SimulationResult | undefined>;
   runScenario(id: string, fixed: boolean): Promise<ScenarioRunResult | undefined>;
@@ -138,6 +143,8 @@ export function createAppStore(model = new TimelineModel(), scheduler?: Schedule
       presets: [],
       captures: [],
       lintRules: [],
+      profiles: [],
+      scenarios: [],
       simulation: { running: false },
       scenarioRun: {},
       version: 0,
@@ -268,6 +275,12 @@ export function createAppStore(model = new TimelineModel(), scheduler?: Schedule
 
       dismiss(id) {
         set((s) => ({ banners: s.banners.filter((b) => b.id !== id) }));
+      },
+
+      async loadSimulator() {
+        if (get().profiles.length) return;
+        const [profiles, scenarios] = await Promise.all([get().run('simulate.profiles'), get().run('scenarios.list')]);
+        set({ profiles: profiles ?? [], scenarios: scenarios ?? [] });
       },
 
       async simulate(params) {
