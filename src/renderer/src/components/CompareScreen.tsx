@@ -25,9 +25,12 @@ function ConnectionPicker({ side, value, onChange }: { side: string; value?: Con
     };
   }, [capture, liveVersion, run]);
   useEffect(() => {
-    // Keep the choice while it exists; otherwise take the newest (left) or the one after it (right).
+    // Keep the choice while it exists; otherwise take the newest (left) or the one after it
+    // (right), skipping one-exchange fragments (a browser's consent POST) when there is more.
     if (value && value.capture === (capture || undefined) && connections.some((c) => c.id === value.connectionId)) return;
-    const pick = connections[side === 'Left' ? 0 : Math.min(1, connections.length - 1)];
+    const handshakes = connections.filter((c) => c.exchanges > 1);
+    const candidates = handshakes.length ? handshakes : connections;
+    const pick = candidates[side === 'Left' ? 0 : Math.min(1, candidates.length - 1)];
     onChange(pick ? { ...(capture ? { capture } : {}), connectionId: pick.id } : undefined);
   }, [connections, capture, side, value, onChange]);
   return (
