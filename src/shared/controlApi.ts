@@ -1,6 +1,9 @@
 import type { BreakpointEdits, Rule } from './rules';
+import type { Comparison } from './compare';
 import type { ClientFamily, DiscoveryKind, Exchange, ExchangeState, HttpHeaders, Phase } from './exchange';
+import type { LintFinding, LintRule, LintRuleId, LintSummary } from './lint';
 import type { BehaviorPreset, BehaviorProfile, BehaviorProfilePatch } from './profile';
+import type { ClientProfile, Scenario, ScenarioRunResult, SimulationResult } from './simulator';
 import type { Toggle, ToggleSelection } from './toggles';
 import type { TunnelProviderId, TunnelStatus } from './tunnel';
 
@@ -93,6 +96,50 @@ export interface ExchangeSummary {
   paused?: Exchange['paused'];
   replayOf?: string;
   simulated?: boolean;
+  /** The simulator run that sent it (`simulate.run` returns the same id). */
+  simulationRun?: string;
+  /**
+   * Lint findings on this exchange, counted (absent: none). A finding can arrive after the
+   * exchange ended (a later exchange of its connection makes the case): the row is then sent
+   * again with a higher revision, so the timeline needs no separate finding events.
+   */
+  lint?: RowLint;
+}
+
+/** What a timeline row needs of its lint findings: counts for the badge, rule ids for the filter. */
+export interface RowLint {
+  errors: number;
+  warnings: number;
+  infos: number;
+  rules: LintRuleId[];
+}
+
+/** One client connection of a source, for the handshake and compare pickers. */
+export interface ConnectionInfo {
+  id: string;
+  /** The client label of its first exchange. */
+  client: string;
+  exchanges: number;
+  startedAt: number;
+  /** Every exchange was sent by the simulator (the run id when it was one run). */
+  simulated?: boolean;
+  simulationRun?: string;
+  lint: LintSummary;
+}
+
+/** A client connection in the live session or in a capture. */
+export type ConnectionRef = ExchangeSource & { connectionId: string };
+
+/** A client profile as the Simulate screen lists it: who, which variant, when observed, from where. */
+export type ClientProfileInfo = Pick<ClientProfile, 'id' | 'family' | 'isDefault' | 'client' | 'variant' | 'observed' | 'sources' | 'notes' | 'transport' | 'driver'>;
+
+export interface SimulateRunParams {
+  /** A profile id (`claude-ai@2025-10`) or a family (`claude-ai`: its default variant). */
+  client: string;
+  /** Absent: the inspector's own MCP endpoint (its legacy SSE URL for a legacy-SSE client). */
+  url?: string;
+  /** Headers the user configured for this server (`X-API-Key`): sent unless the client ignores them. */
+  headers?: Record<string, string>;
 }
 
 export interface CaptureInfo {
@@ -176,6 +223,26 @@ export interface ControlCommands {
   'tunnel.retry': { params: undefined; result: InspectorStatus };
   /** A connector was just added: warn again if no request arrives within the idle window. */
   'tunnel.expectRequest': { params: undefined; result: TunnelStatus };
+  /** The lint rule catalogue: id, severity, title, why, sources, clients it breaks, fix. */
+  'lint.rules': { params: undefined; result: LintRule[] };
+  /**
+   * Findings of one exchange, or of one connection (with its summary), or of the whole source.
+   * Captures are judged when opened, by the same rules as the live session.
+   */
+  'lint.findings': { params: ExchangeSource & { exchangeId?: string; connectionId?: string }; result: { findings: LintFinding[]; summary?: LintSummary } };
+  /** The client connections of a source, newest first. */
+  'connections.list': { params: ExchangeSource; result: ConnectionInfo[] };
+  'simulate.profiles': { params: undefined; result: ClientProfileInfo[] };
+  /** Runs a client profile (through the front door by default); its exchanges are recorded, marked simulated. */
+  'simulate.run': { params: SimulateRunParams; result: SimulationResult };
+  'scenarios.list': { params: undefined; result: Scenario[] };
+  /**
+   * Runs a bug-report scenario in an inspector of its own (its server must misbehave without
+   * touching this one's toggles and rules); its exchanges go to a capture of their own.
+   */
+  'scenarios.run': { params: { id: string; fixed?: boolean }; result: ScenarioRunResult };
+  /** Two connections side by side, aligned by handshake stage, with what differs. */
+  'compare.connections': { params: { left: ConnectionRef; right: ConnectionRef }; result: Comparison };
 }
 
 /** The tunnel options the CLI takes as --tunnel, --tunnel-host, --subdomain, --public-url, --ngrok-*. */
@@ -236,6 +303,14 @@ const COMMANDS = {
   'tunnel.recheck': true,
   'tunnel.retry': true,
   'tunnel.expectRequest': true,
+  'lint.rules': true,
+  'lint.findings': true,
+  'connections.list': true,
+  'simulate.profiles': true,
+  'simulate.run': true,
+  'scenarios.list': true,
+  'scenarios.run': true,
+  'compare.connections': true,
 } as const satisfies Record<CommandName, true>;
 
 export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];

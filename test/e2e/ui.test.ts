@@ -128,6 +128,13 @@ describe('inspector web UI in Chromium', () => {
     await changed.click();
     await page.getByRole('tab', { name: 'Upstream’s original' }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'changed-status.png') });
+
+    // Lint judged the 204 the client saw: a badge on the row, the finding in the detail pane.
+    await changed.locator('[data-testid=lint-badge].sev-error').waitFor();
+    const finding = page.locator('[data-testid=lint-section] [data-testid=finding][data-rule=notification-not-202]');
+    await finding.waitFor();
+    expect(await finding.textContent()).toContain('Breaks: Claude.ai');
+    await page.screenshot({ path: join(ARTIFACTS, 'detail-lint.png') });
   });
 
   it('checks off every step of the handshake and draws the sequence', async () => {
@@ -179,6 +186,40 @@ describe('inspector web UI in Chromium', () => {
     await page.locator('[data-testid=capture-row]').nth(1).waitFor();
     expect(await page.locator('[data-testid=capture-row]').count()).toBe(2);
     await page.screenshot({ path: join(ARTIFACTS, 'captures.png') });
+  });
+
+  it('runs a simulation from the Simulate screen: verdicts, and its rows in the timeline marked simulated', async () => {
+    await control.api('toggles.set', { toggleId: 'notification-status', optionId: 'off' });
+    await page.getByRole('tab', { name: 'Simulate' }).click();
+    await page.getByLabel('Client profile').selectOption('spec@2025-06-18');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    const summary = page.getByTestId('sim-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('spec@2025-06-18: connected and listed 5 tools');
+    expect(await page.locator('[data-testid=verdict][data-outcome=ok]').count()).toBeGreaterThan(3);
+    expect(await page.locator('[data-testid=verdict]:not([data-outcome=ok])').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'simulate.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'show its exchanges in the timeline' }).click();
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid=row]')];
+      return rows.length > 5 && rows.every((r) => r.querySelector('.sim-badge'));
+    });
+  });
+
+  it('compares the SDK client’s connection with the simulated one, step by step', async () => {
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    // By default the newest handshake (the simulation) on the left, the one before it (the SDK's) on the right.
+    const chosen = (side: string) => page.getByLabel(`${side} connection`).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent ?? '');
+    await page.waitForFunction(() => (document.querySelector('select[aria-label="Left connection"]') as HTMLSelectElement | null)?.value);
+    expect(await chosen('Left')).toContain('simulated');
+    expect(await chosen('Right')).not.toContain('simulated');
+    await page.locator('.compare button.primary:not([disabled])').click();
+    const summary = page.getByTestId('cmp-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toMatch(/\d+ of \d+ steps differ/);
+    expect(await page.locator('[data-testid=cmp-row][data-stage=initialize]').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'compare.png'), fullPage: true });
   });
 });
 

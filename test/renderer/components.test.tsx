@@ -1,94 +1,23 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import { createRoot } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionState, ControlClient, ControlEvent, InspectorStatus } from '../../src/shared/controlApi';
-import { App } from '../../src/renderer/src/App';
 import { JwtView } from '../../src/renderer/src/components/BodyView';
-import { AppContext, createAppStore } from '../../src/renderer/src/state/store';
-import { TimelineModel } from '../../src/renderer/src/state/timeline';
 import { decodeJwt, findJwts } from '../../src/renderer/src/lib/jwt';
 import { SseDataParser, takeToken } from '../../src/renderer/src/api/client';
-import { SPEC_PROFILE } from '../../src/main/core/server/profile';
 import { row } from './fixtures';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-const STATUS: InspectorStatus = {
-  mcpUrl: 'http://127.0.0.1:7420/mcp',
-  port: 7420,
-  upstream: { builtIn: true, health: 'up', url: 'http://127.0.0.1:5000' },
-  profile: { ...SPEC_PROFILE },
-  toggles: {},
-  rules: [],
-  exchangeCount: 0,
-};
-
-/** A core stand-in: answers commands from a table, pushes events when the test says. */
-function fakeClient(handlers: Record<string, (params: unknown) => unknown>) {
-  let listener: ((events: ControlEvent[]) => void) | undefined;
-  let connection: ((state: ConnectionState) => void) | undefined;
-  const calls: Array<[string, unknown]> = [];
-  const client = {
-    async call(name: string, params?: unknown) {
-      calls.push([name, params]);
-      const handler = handlers[name];
-      if (!handler) throw new Error(`no fake for ${name}`);
-      return handler(params);
-    },
-    subscribe(l: (events: ControlEvent[]) => void, c?: (state: ConnectionState) => void) {
-      listener = l;
-      connection = c;
-      return () => undefined;
-    },
-  } as unknown as ControlClient;
-  return { client, calls, push: (events: ControlEvent[]) => listener!(events), open: () => connection!({ state: 'open' }) };
-}
-
-const DEFAULTS = {
-  status: () => STATUS,
-  'exchanges.list': () => [],
-  'toggles.list': () => [],
-  'presets.list': () => [],
-  'settings.get': () => ({}),
-  'captures.list': () => [],
-};
-
-/** The next macrotask: lets awaited fake calls and the batcher's timer settle inside act(). */
-const settle = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+import { createContainer, mountApp, settle, type Handlers } from './harness';
 
 describe('the app in a DOM', () => {
   let container: HTMLDivElement;
-  let root: Root;
+  let dom: ReturnType<typeof createContainer>;
   beforeEach(() => {
-    container = document.createElement('div');
-    document.body.append(container);
-    root = createRoot(container);
+    dom = createContainer();
+    container = dom.container;
   });
-  afterEach(() => {
-    act(() => root.unmount());
-    container.remove();
-  });
+  afterEach(() => dom.unmount());
 
-  async function mount(handlers: Record<string, (params: unknown) => unknown> = {}) {
-    const fake = fakeClient({ ...DEFAULTS, ...handlers });
-    const model = new TimelineModel();
-    // Frames come from a timer here: the batcher is tested on its own.
-    const store = createAppStore(model, (run) => {
-      const timer = setTimeout(run, 0);
-      return () => clearTimeout(timer);
-    });
-    await act(async () => {
-      root.render(
-        <AppContext.Provider value={{ store, model }}>
-          <App client={fake.client} />
-        </AppContext.Provider>,
-      );
-    });
-    await act(async () => fake.open());
-    await settle();
-    return { ...fake, store, model };
-  }
+  const mount = (handlers: Handlers = {}) => mountApp(dom.root, handlers);
 
   it('shows the first-time steps with the MCP URL before any exchange', async () => {
     await mount();

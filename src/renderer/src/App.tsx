@@ -2,9 +2,11 @@ import { useEffect, useRef } from 'react';
 import type { ControlClient } from '../../shared/controlApi';
 import { Banners } from './components/Banners';
 import { CapturesScreen } from './components/CapturesScreen';
+import { CompareScreen } from './components/CompareScreen';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { HandshakeView } from './components/HandshakeView';
 import { SettingsScreen } from './components/SettingsScreen';
+import { SimulateScreen } from './components/SimulateScreen';
 import { StatusBar } from './components/StatusBar';
 import { Timeline } from './components/Timeline';
 import { TogglesPanel } from './components/TogglesPanel';
@@ -16,8 +18,10 @@ const VIEWS: Array<{ id: View; label: string }> = [
   { id: 'handshake', label: 'Handshake' },
   { id: 'toggles', label: 'Toggles & rules' },
   { id: 'captures', label: 'Captures' },
-  { id: 'settings', label: 'Settings' },
+  { id: 'simulate', label: 'Simulate' },
+  { id: 'compare', label: 'Compare' },
   { id: 'tunnel', label: 'Tunnel' },
+  { id: 'settings', label: 'Settings' },
 ];
 
 function typingIn(target: EventTarget | null): boolean {
@@ -100,6 +104,8 @@ export function App({ client }: { client: ControlClient }) {
           {view === 'handshake' && <HandshakeView />}
           {view === 'toggles' && <TogglesPanel />}
           {view === 'captures' && <CapturesScreen />}
+          {view === 'simulate' && <SimulateScreen />}
+          {view === 'compare' && <CompareScreen />}
           {view === 'settings' && <SettingsScreen />}
           {view === 'tunnel' && <TunnelPanel />}
         </ErrorBoundary>

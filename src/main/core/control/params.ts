@@ -61,4 +61,16 @@ export const COMMAND_PARAMS = {
   'tunnel.recheck': none,
   'tunnel.retry': none,
   'tunnel.expectRequest': none,
+  'lint.rules': none,
+  'lint.findings': z.object({ ...source, exchangeId: id.optional(), connectionId: id.optional() }).default({}),
+  'connections.list': z.object(source).default({}),
+  'simulate.profiles': none,
+  'simulate.run': z.object({
+    client: z.string().trim().min(1, 'choose a client profile').max(100),
+    url: z.string().trim().max(2000).optional(),
+    headers: z.record(z.string().min(1).max(200), z.string().max(8000)).optional(),
+  }),
+  'scenarios.list': none,
+  'scenarios.run': z.object({ id, fixed: z.boolean().optional() }),
+  'compare.connections': z.object({ left: z.object({ ...source, connectionId: id }), right: z.object({ ...source, connectionId: id }) }),
 } satisfies Record<CommandName, z.ZodType>;

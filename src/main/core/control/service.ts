@@ -5,20 +5,30 @@ import type {
   CommandName,
   CommandParams,
   CommandResult,
+  ConnectionInfo,
+  ConnectionRef,
   ControlEvent,
   ExchangeSource,
+  ExchangeSummary,
   InspectorStatus,
   UpstreamStatus,
 } from '../../../shared/controlApi';
 import { isCommandName } from '../../../shared/controlApi';
 import type { Exchange, ExchangeEvent } from '../../../shared/exchange';
+import type { LintFinding } from '../../../shared/lint';
 import type { Rule } from '../../../shared/rules';
+import { compareConnections } from '../compare/compare';
 import type { Inspector } from '../inspector';
+import { groupConnections, lintExchanges, summarize as summarizeLint } from '../lint/engine';
+import { LINT_RULE_DEFINITIONS } from '../lint/rules';
 import { InvalidRulesError, parseRules } from '../proxy/rules';
 import { TOGGLES, UnknownToggleError } from '../proxy/toggles';
 import { fromHar, toHar } from '../recorder/har';
 import { InvalidProfileError } from '../server/profile';
 import { PRESETS, UnknownPresetError } from '../server/presets';
+import { runScenario } from '../scenarioRunner';
+import { checkUrl, PROFILES, profileById, SimulationInputError, UnknownClientError } from '../simulator';
+import { scenarioById, SCENARIOS, UnknownScenarioError } from '../simulator/scenarios';
 import { COMMAND_PARAMS } from './params';
 import { tunnelToSave, type SettingsStore } from './settings';
 import type { SupervisorTuning } from '../tunnel';
@@ -60,6 +70,38 @@ type Handlers = { [K in CommandName]: (params: CommandParams<K>) => Promise<Comm
 const MAX_WATCHED_CONNECTIONS = 2000;
 /** Search results are ids for a filter: beyond this many the filter is not useful anyway. */
 const MAX_SEARCH_RESULTS = 20_000;
+/** Captures kept open at once: the timeline's, and the two sides of a comparison. */
+const MAX_OPEN_CAPTURES = 3;
+/**
+ * Captures up to this size are linted when opened. Connection rules look at a connection's
+ * earlier exchanges, so the cost grows faster than the size; `lint <capture>` in the CLI
+ * judges a larger one.
+ */
+const MAX_LINTED_CAPTURE = 20_000;
+
+/** A capture read from disk: its exchanges regrouped into connections and judged once. */
+interface OpenedCapture {
+  exchanges: Exchange[];
+  byId: Map<string, Exchange>;
+  connectionOf: Map<string, string | undefined>;
+  findings: Map<string, LintFinding[]>;
+  linted: boolean;
+}
+
+/** The exchanges of a source with their connections and findings, live or from a capture. */
+interface SourceView {
+  /** "live session" or the capture id, for comparisons. */
+  name: string;
+  list: Exchange[];
+  get(id: string): Exchange | undefined;
+  connectionOf(exchange: Exchange): string | undefined;
+  /** The current id of a connection id the UI may have seen before a merge. */
+  resolveConnection(id: string): string;
+  findingsFor(exchangeId: string): LintFinding[];
+  /** False for a capture too large to lint when opened. */
+  linted: boolean;
+  row(exchange: Exchange): ExchangeSummary;
+}
 
 export class ControlService {
   private readonly listeners = new Set<(events: ControlEvent[]) => void>();
@@ -75,7 +117,8 @@ export class ControlService {
   private presetId?: string;
   private health: Pick<UpstreamStatus, 'health' | 'reason'> = { health: 'unknown' };
   private captureName?: string;
-  private opened?: { id: string; exchanges: Exchange[]; byId: Map<string, Exchange> };
+  /** Captures read from disk, least recently used first. */
+  private readonly opened = new Map<string, OpenedCapture>();
   private readonly detach: () => void;
 
   constructor(
@@ -86,13 +129,17 @@ export class ControlService {
     const onEvent = (event: ExchangeEvent): void => this.onExchangeEvent(event);
     // Notes (checks, queue, idle) change the tunnel without a state change: they go out too.
     const onTunnel = (): void => this.pushTunnelStatus();
+    // A finding changes its exchange's row (badge, filter): the row goes out again.
+    const onFinding = (finding: LintFinding): void => this.touch(finding.exchangeId);
     inspector.recorder.on('event', onEvent);
     inspector.on('tunnel:state', onTunnel);
     inspector.on('tunnel:note', onTunnel);
+    inspector.lint.on('lint:finding', onFinding);
     this.detach = () => {
       inspector.recorder.off('event', onEvent);
       inspector.off('tunnel:state', onTunnel);
       inspector.off('tunnel:note', onTunnel);
+      inspector.lint.off('lint:finding', onFinding);
     };
     if (inspector.info?.upstreamIsBuiltIn) this.health = { health: 'up' };
   }
@@ -139,9 +186,18 @@ export class ControlService {
   private onExchangeEvent(event: ExchangeEvent): void {
     const exchange = event.type === 'exchange:update' ? this.inspector.recorder.get(event.id) : event.exchange;
     if (!exchange) return; // already evicted from memory
+    this.markDirty(exchange);
+    if (event.type === 'exchange:end') this.noticeUpstreamHealth(exchange);
+  }
+
+  private touch(exchangeId: string): void {
+    const exchange = this.inspector.recorder.get(exchangeId);
+    if (exchange) this.markDirty(exchange);
+  }
+
+  private markDirty(exchange: Exchange): void {
     this.revisions.set(exchange, ++this.revision);
     this.dirty.set(exchange.id, exchange);
-    if (event.type === 'exchange:end') this.noticeUpstreamHealth(exchange);
     this.scheduleFlush();
   }
 
@@ -179,8 +235,8 @@ export class ControlService {
     }
   }
 
-  private summary(exchange: Exchange) {
-    return summarize(exchange, this.revisions.get(exchange) ?? 0, this.inspector.recorder.connectionOf(exchange));
+  private summary(exchange: Exchange): ExchangeSummary {
+    return summarize(exchange, this.revisions.get(exchange) ?? 0, this.inspector.recorder.connectionOf(exchange), this.inspector.lint.findingsFor(exchange.id));
   }
 
   private watchConnection(id: string): void {
@@ -296,22 +352,105 @@ export class ControlService {
   }
 
   /** The exchanges of a source: the live recorder, or a capture read from disk (kept while viewed). */
-  private async exchangesOf(source: ExchangeSource): Promise<{ list: Exchange[]; get(id: string): Exchange | undefined }> {
+  private async exchangesOf(source: ExchangeSource): Promise<SourceView> {
     if (!source.capture) {
-      const recorder = this.inspector.recorder;
-      return { list: recorder.list(), get: (id) => recorder.get(id) };
+      const { recorder, lint } = this.inspector;
+      return {
+        name: 'live session',
+        list: recorder.list(),
+        get: (id) => recorder.get(id),
+        connectionOf: (e) => recorder.connectionOf(e),
+        resolveConnection: (id) => recorder.connectionRoot(id) ?? id,
+        findingsFor: (id) => lint.findingsFor(id),
+        linted: true,
+        row: (e) => this.summary(e),
+      };
     }
-    if (this.opened?.id !== source.capture) {
-      let exchanges: Exchange[];
-      try {
-        exchanges = await this.requireCaptures().open(source.capture);
-      } catch (err) {
-        throw new CommandError(`Cannot open capture ${source.capture}: ${(err as Error).message}`, 'not-found');
+    const id = source.capture;
+    let opened = this.opened.get(id);
+    if (opened) this.opened.delete(id); // (re-added below as the most recently used)
+    else opened = await this.openCapture(id);
+    this.opened.set(id, opened);
+    if (this.opened.size > MAX_OPEN_CAPTURES) this.opened.delete(this.opened.keys().next().value!);
+    const { byId, connectionOf, findings } = opened;
+    const findingsFor = (exchangeId: string) => findings.get(exchangeId) ?? [];
+    return {
+      name: id,
+      list: opened.exchanges,
+      get: (exchangeId) => byId.get(exchangeId),
+      connectionOf: (e) => connectionOf.get(e.id),
+      resolveConnection: (connectionId) => connectionId,
+      findingsFor,
+      linted: opened.linted,
+      row: (e) => summarize(e, 0, connectionOf.get(e.id), findingsFor(e.id)),
+    };
+  }
+
+  /** Reads a capture, regroups its connections over the whole file and lints it like live traffic. */
+  private async openCapture(id: string): Promise<OpenedCapture> {
+    let exchanges: Exchange[];
+    try {
+      exchanges = await this.requireCaptures().open(id);
+    } catch (err) {
+      throw new CommandError(`Cannot open capture ${id}: ${(err as Error).message}`, 'not-found');
+    }
+    const byId = new Map(exchanges.map((e) => [e.id, e]));
+    const findings = new Map<string, LintFinding[]>();
+    if (exchanges.length > MAX_LINTED_CAPTURE) return { exchanges, byId, connectionOf: groupConnections(exchanges), findings, linted: false };
+    const report = lintExchanges(exchanges);
+    for (const finding of report.findings) findings.set(finding.exchangeId, [...(findings.get(finding.exchangeId) ?? []), finding]);
+    return { exchanges, byId, connectionOf: report.connectionOf, findings, linted: true };
+  }
+
+  /** The live capture grows while the app runs: read it afresh next time. */
+  private forgetOpened(id: string | undefined): void {
+    if (id) this.opened.delete(id);
+  }
+
+  private connectionMembers(view: SourceView, connectionId: string): Exchange[] {
+    const id = view.resolveConnection(connectionId);
+    return view.list.filter((e) => view.connectionOf(e) === id);
+  }
+
+  private connectionList(view: SourceView): ConnectionInfo[] {
+    const groups = new Map<string, Exchange[]>();
+    for (const exchange of view.list) {
+      const id = view.connectionOf(exchange);
+      if (!id) continue;
+      const members = groups.get(id);
+      if (members) members.push(exchange);
+      else groups.set(id, [exchange]);
+    }
+    const infos = [...groups].map(([id, members]): ConnectionInfo => {
+      const first = members.reduce((a, b) => (b.startedAt < a.startedAt ? b : a));
+      const runs = new Set(members.map((e) => e.simulationRun));
+      const info: ConnectionInfo = {
+        id,
+        client: first.client.label,
+        exchanges: members.length,
+        startedAt: first.startedAt,
+        lint: summarizeLint(id, members.length, members.flatMap((e) => view.findingsFor(e.id))),
+      };
+      if (members.every((e) => e.simulated)) {
+        info.simulated = true;
+        const [run] = runs;
+        if (runs.size === 1 && run) info.simulationRun = run;
       }
-      this.opened = { id: source.capture, exchanges, byId: new Map(exchanges.map((e) => [e.id, e])) };
-    }
-    const opened = this.opened;
-    return { list: opened.exchanges, get: (id) => opened.byId.get(id) };
+      return info;
+    });
+    return infos.sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  private async connectionInput(ref: ConnectionRef) {
+    const view = await this.exchangesOf(ref);
+    const exchanges = this.connectionMembers(view, ref.connectionId);
+    if (exchanges.length === 0) throw new CommandError(`No connection ${ref.connectionId} in ${ref.capture ? `capture ${ref.capture}` : 'this session'}`, 'not-found');
+    return {
+      source: `${view.name}#${ref.connectionId}`,
+      connectionId: view.resolveConnection(ref.connectionId),
+      exchanges,
+      findings: exchanges.flatMap((e) => view.findingsFor(e.id)),
+    };
   }
 
   private saveSettings(patch: Parameters<SettingsStore['update']>[0]): void {
@@ -381,8 +520,8 @@ export class ControlService {
       return this.pushStatus();
     },
     'exchanges.list': async (source) => {
-      const { list } = await this.exchangesOf(source);
-      return list.map((e) => this.summary(e));
+      const view = await this.exchangesOf(source);
+      return view.list.map((e) => view.row(e));
     },
     'exchanges.get': async ({ id, ...source }) => (await this.exchangesOf(source)).get(id) ?? null,
     'exchanges.search': async ({ text, ...source }) => {
@@ -419,15 +558,14 @@ export class ControlService {
     'captures.delete': async ({ id }) => {
       if (id === this.inspector.info?.captureId) throw new CommandError('This run is recording into that capture; delete it after the run, or from another run.');
       await this.requireCaptures().delete(id);
-      if (this.opened?.id === id) this.opened = undefined;
+      this.forgetOpened(id);
       this.emit({ type: 'captures-changed' });
       return this.captureList();
     },
     'captures.exportHar': async ({ id, redact }) => {
       const captureId = id ?? this.inspector.info?.captureId;
       const exchanges = captureId ? (await this.exchangesOf({ capture: captureId })).list : this.inspector.recorder.list();
-      // The live capture grows while it is exported: read it afresh next time.
-      if (captureId && captureId === this.inspector.info?.captureId) this.opened = undefined;
+      if (captureId === this.inspector.info?.captureId) this.forgetOpened(captureId);
       const har = toHar(exchanges, { redact: redact !== false, creatorVersion: this.options.version ?? '0.1.0' });
       const name = captureId ? ((await this.inspector.captures?.list())?.find((c) => c.id === captureId)?.name ?? captureId) : 'live-session';
       return { fileName: `${fileNameOf(name)}${redact === false ? '-raw' : ''}.har`, har: `${JSON.stringify(har, null, 2)}\n`, exchanges: exchanges.length };
@@ -481,6 +619,44 @@ export class ControlService {
       this.inspector.tunnel.expectRequest();
       return this.inspector.tunnelStatus;
     },
+    'lint.rules': async () => LINT_RULE_DEFINITIONS.map(({ check: _check, looksAhead: _looksAhead, explain: _explain, ...rule }) => rule),
+    'lint.findings': async ({ exchangeId, connectionId, ...source }) => {
+      const view = await this.exchangesOf(source);
+      if (!view.linted) throw new CommandError(`Capture ${source.capture} has more than ${MAX_LINTED_CAPTURE} exchanges and was not linted when opened; judge it with \`npm run cli -- lint ${source.capture}\``);
+      if (exchangeId) {
+        if (!view.get(exchangeId)) throw new CommandError(`No exchange ${exchangeId} ${source.capture ? `in capture ${source.capture}` : 'in this session'}`, 'not-found');
+        return { findings: view.findingsFor(exchangeId) };
+      }
+      const members = connectionId ? this.connectionMembers(view, connectionId) : view.list;
+      const findings = members.flatMap((e) => view.findingsFor(e.id));
+      return connectionId ? { findings, summary: summarizeLint(view.resolveConnection(connectionId), members.length, findings) } : { findings };
+    },
+    'connections.list': async (source) => this.connectionList(await this.exchangesOf(source)),
+    'simulate.profiles': async () =>
+      PROFILES.map(({ id, family, isDefault, client, variant, observed, sources, notes, transport, driver }) => ({ id, family, isDefault, client, variant, observed, sources, notes, transport, driver })),
+    'simulate.run': async ({ client, url, headers }) => {
+      if (!this.inspector.info) throw new CommandError(`The inspector is not running${this.options.startError ? `: ${this.options.startError}` : ''}`);
+      const profile = profileById(client);
+      if (url) {
+        try {
+          checkUrl(url);
+        } catch {
+          // (checkUrl words its message for the CLI's --url)
+          throw new CommandError(`The target URL must be an absolute http or https URL such as https://example.com/mcp, got "${url}"`, 'invalid-params');
+        }
+      }
+      // Without a URL the inspector picks its own MCP endpoint as clients know it (the public
+      // URL when one is set, so the metadata's `resource` matches what the client used).
+      return this.inspector.simulate(profile, { ...(url ? { url } : {}), headers });
+    },
+    'scenarios.list': async () => [...SCENARIOS],
+    'scenarios.run': async ({ id, fixed }) => {
+      const scenario = scenarioById(id);
+      const run = await runScenario(scenario, { fixed, captureDir: this.inspector.captures?.root });
+      if (run.result.captureId) this.emit({ type: 'captures-changed' });
+      return run.result;
+    },
+    'compare.connections': async ({ left, right }) => compareConnections(await this.connectionInput(left), await this.connectionInput(right)),
   };
 }
 
@@ -495,7 +671,15 @@ function fileNameOf(name: string): string {
 
 function toFailure(err: unknown): CommandFailure {
   if (err instanceof CommandError) return { message: err.message, code: err.code };
-  if (err instanceof InvalidProfileError || err instanceof UnknownToggleError || err instanceof UnknownPresetError || err instanceof InvalidRulesError) {
+  if (
+    err instanceof InvalidProfileError ||
+    err instanceof UnknownToggleError ||
+    err instanceof UnknownPresetError ||
+    err instanceof InvalidRulesError ||
+    err instanceof UnknownClientError ||
+    err instanceof SimulationInputError ||
+    err instanceof UnknownScenarioError
+  ) {
     return { message: err.message, code: 'invalid-params' };
   }
   return { message: (err as Error)?.message ?? String(err), code: 'failed' };

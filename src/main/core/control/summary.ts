@@ -1,5 +1,6 @@
-import type { ExchangeSummary } from '../../../shared/controlApi';
+import type { ExchangeSummary, RowLint } from '../../../shared/controlApi';
 import type { Exchange, HttpHeaders } from '../../../shared/exchange';
+import type { LintFinding } from '../../../shared/lint';
 
 const header = (headers: HttpHeaders | undefined, name: string): string | undefined => {
   const value = headers?.[name];
@@ -10,7 +11,7 @@ const header = (headers: HttpHeaders | undefined, name: string): string | undefi
  * A timeline row for an exchange: metadata only. Bodies, headers and SSE data stay in the
  * core until a row is opened (`exchanges.get`), so the live stream and the list stay small.
  */
-export function summarize(exchange: Exchange, revision: number, connectionId?: string): ExchangeSummary {
+export function summarize(exchange: Exchange, revision: number, connectionId?: string, findings: readonly LintFinding[] = []): ExchangeSummary {
   const { request, response, upstreamResponse, classification } = exchange;
   const summary: ExchangeSummary = {
     id: exchange.id,
@@ -42,7 +43,14 @@ export function summarize(exchange: Exchange, revision: number, connectionId?: s
   if (exchange.paused) summary.paused = exchange.paused;
   if (exchange.replayOf) summary.replayOf = exchange.replayOf;
   if (exchange.simulated) summary.simulated = true;
+  if (exchange.simulationRun) summary.simulationRun = exchange.simulationRun;
+  if (findings.length) summary.lint = rowLint(findings);
   return summary;
+}
+
+export function rowLint(findings: readonly LintFinding[]): RowLint {
+  const count = (severity: LintFinding['severity']) => findings.filter((f) => f.severity === severity).length;
+  return { errors: count('error'), warnings: count('warning'), infos: count('info'), rules: [...new Set(findings.map((f) => f.ruleId))] };
 }
 
 function headerText(headers: HttpHeaders | undefined): string {

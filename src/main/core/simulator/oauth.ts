@@ -425,7 +425,7 @@ export async function followToCallback(ctx: BrowserContext, authorizeUrl: string
   }
   // A login page we can't (and mustn't) fill in: a person logs in, we wait for the redirect.
   if (!ctx.hooks.onAuthorizationRequired) {
-    throw new StepFailure('oauth.authorize', `a person must log in at ${authorizeUrl}; run the simulation from the CLI (it asks for the redirect URL) or from the app`);
+    throw new StepFailure('oauth.authorize', `a person must log in at ${authorizeUrl}; run the simulation from the CLI (npm run cli -- simulate …), which shows this URL and asks for the redirect URL after you log in`);
   }
   note('waiting for a person to log in in a browser', true);
   const pasted = await ctx.hooks.onAuthorizationRequired(authorizeUrl);

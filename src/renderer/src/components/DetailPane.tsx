@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ExchangeSummary } from '../../../shared/controlApi';
 import type { Exchange, ResponseRecord } from '../../../shared/exchange';
+import type { LintFinding } from '../../../shared/lint';
 import { toCurl } from '../lib/curl';
 import { bytes, duration, header, time } from '../lib/format';
 import { useApp } from '../state/store';
 import { BodyView, HeadersTable, JsonTree } from './BodyView';
+import { countsText, FindingList } from './Lint';
 import { StatusCell } from './Timeline';
 
 type Tab = 'request' | 'response' | 'original' | 'sse' | 'jsonrpc' | 'timing';
@@ -30,6 +32,30 @@ function useExchange(summary: ExchangeSummary): Exchange | null | undefined {
   }, [summary.id, summary.revision, capture, run]);
   useEffect(() => setExchange(undefined), [summary.id]);
   return exchange;
+}
+
+/** The exchange's lint findings, fetched again when its row says they changed. */
+function LintSection({ summary }: { summary: ExchangeSummary }) {
+  const run = useApp((s) => s.run);
+  const select = useApp((s) => s.select);
+  const capture = useApp((s) => s.source.capture);
+  const [findings, setFindings] = useState<LintFinding[] | undefined>(undefined);
+  const rules = summary.lint?.rules.join(',');
+  useEffect(() => {
+    let cancelled = false;
+    if (!rules) return setFindings(undefined);
+    void run('lint.findings', { exchangeId: summary.id, capture }).then((answer) => !cancelled && setFindings(answer?.findings));
+    return () => {
+      cancelled = true;
+    };
+  }, [summary.id, rules, capture, run]);
+  if (!summary.lint) return null;
+  return (
+    <section className="lint-section" data-testid="lint-section" aria-label="Lint findings">
+      <h3>Lint: {countsText(summary.lint)}</h3>
+      {findings ? <FindingList findings={findings} onOpen={select} currentId={summary.id} /> : <p className="hint">Loading…</p>}
+    </section>
+  );
 }
 
 function Countdown({ until }: { until: number }) {
@@ -317,6 +343,7 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
         </ul>
       )}
       {summary.error && <div className="banner error">{summary.error}</div>}
+      <LintSection summary={summary} />
       {exchange === undefined && <p className="hint">Loading…</p>}
       {exchange === null && <p className="hint">This exchange is no longer kept in memory (the capture on disk still has it).</p>}
       {exchange && (

@@ -1,9 +1,34 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { LintFinding, LintSummary } from '../../../shared/lint';
 import { handshakeSteps, LANES, sequence, type Lane } from '../lib/handshake';
 import { shortId } from '../lib/format';
 import { useApp, useTimeline } from '../state/store';
+import { FindingList, SummaryLine } from './Lint';
 
 const laneIndex = (lane: Lane) => LANES.findIndex((l) => l.id === lane);
+
+/** The connection's lint findings, asked again only when one of its rows' findings changed. */
+function ConnectionLint({ connectionId, signature, open }: { connectionId: string; signature: string; open: (id: string) => void }) {
+  const run = useApp((s) => s.run);
+  const capture = useApp((s) => s.source.capture);
+  const [answer, setAnswer] = useState<{ findings: LintFinding[]; summary?: LintSummary }>();
+  useEffect(() => {
+    let cancelled = false;
+    void run('lint.findings', { connectionId, capture }).then((result) => !cancelled && setAnswer(result));
+    return () => {
+      cancelled = true;
+    };
+  }, [connectionId, signature, capture, run]);
+  if (!answer?.summary) return null;
+  return (
+    <section className="connection-lint" aria-label="Lint of this connection">
+      <h3>
+        Lint: <SummaryLine summary={answer.summary} />
+      </h3>
+      {answer.findings.length === 0 ? <p className="hint">Nothing in this connection goes against the spec or what real clients need.</p> : <FindingList findings={answer.findings} onOpen={open} />}
+    </section>
+  );
+}
 
 /** One client connection as a sequence diagram, and how far its handshake got. */
 export function HandshakeView() {
@@ -17,6 +42,7 @@ export function HandshakeView() {
   const rows = useMemo(() => (connectionId ? model.connection(connectionId) : []), [model, connectionId, version]);
   const steps = useMemo(() => handshakeSteps(rows), [rows]);
   const arrows = useMemo(() => sequence(rows), [rows]);
+  const lintSignature = useMemo(() => `${rows.length}|${rows.map((r) => (r.lint ? `${r.id}:${r.lint.rules.join(',')}` : '')).join('|')}`, [rows]);
   const open = (id?: string) => {
     if (!id) return;
     select(id);
@@ -43,6 +69,7 @@ export function HandshakeView() {
           ))}
         </select>
       </label>
+      {connectionId && <ConnectionLint connectionId={connectionId} signature={lintSignature} open={open} />}
       <ol className="checklist" aria-label="Handshake steps">
         {steps.map((step) => (
           <li key={step.id} className={`step step-${step.state}`} data-testid={`step-${step.id}`} data-state={step.state}>

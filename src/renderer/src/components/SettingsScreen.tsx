@@ -8,7 +8,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['/', 'filter the timeline'],
   ['Esc', 'close the detail (or leave the filter box)'],
   ['Ctrl+L', 'clear the timeline'],
-  ['1 … 6', 'timeline, handshake, toggles, captures, settings, tunnel'],
+  ['1 … 8', 'timeline, handshake, toggles, captures, simulate, compare, tunnel, settings'],
 ];
 
 export function SettingsScreen() {

@@ -5,6 +5,7 @@ import { duration, phaseBadge, shortId, statusClass, time } from '../lib/format'
 import { useApp, useTimeline } from '../state/store';
 import { DetailPane } from './DetailPane';
 import { EmptyState } from './EmptyState';
+import { LintBadge } from './Lint';
 import { VirtualList } from './VirtualList';
 
 export const ROW_HEIGHT = 26;
@@ -36,6 +37,12 @@ function Row({ row, selected, onSelect }: { row: ExchangeSummary; selected: bool
         </span>
         {row.paused && <span className="badge paused-badge">paused</span>}
         {row.replayOf && <span className="badge replay-badge">replay</span>}
+        {row.simulated && (
+          <span className="badge sim-badge" title={`Sent by the simulator (run ${row.simulationRun ?? '?'})`}>
+            sim
+          </span>
+        )}
+        {row.lint && <LintBadge lint={row.lint} />}
       </span>
       <span className="cell status-cell" title={row.appliedRules.join('\n')}>
         <StatusCell row={row} />
@@ -53,6 +60,7 @@ function Row({ row, selected, onSelect }: { row: ExchangeSummary; selected: bool
 
 const PHASES = ['', 'discovery', 'dcr', 'authorize', 'token', 'jsonrpc', 'sse', 'delete'];
 const STATUSES = ['', '2xx', '3xx', '4xx', '5xx', 'changed', 'pending'];
+const LINT = ['', 'any', 'error', 'warning'];
 
 export function FilterBar({ inputRef }: { inputRef: React.RefObject<HTMLInputElement | null> }) {
   const query = useApp((s) => s.query);
@@ -78,7 +86,7 @@ export function FilterBar({ inputRef }: { inputRef: React.RefObject<HTMLInputEle
       <input
         ref={inputRef}
         type="search"
-        placeholder="Filter: text, phase:token status:4xx client:claude-user session:… rpc:tools/call is:paused   ( / )"
+        placeholder="Filter: text, phase:token status:4xx client:claude-user session:… rpc:tools/call is:paused lint:error   ( / )"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
         aria-label="Filter the timeline"
@@ -95,6 +103,7 @@ export function FilterBar({ inputRef }: { inputRef: React.RefObject<HTMLInputEle
       {select('phase', PHASES, 'Phase')}
       {select('status', STATUSES, 'Status')}
       {select('client', ['', ...families], 'Client')}
+      {select('lint', LINT, 'Lint')}
       {problems.length > 0 && (
         <span className="filter-problem" role="alert">
           {problems.join('; ')}

@@ -1,5 +1,6 @@
 import type { ExchangeSummary } from '../../../shared/controlApi';
 import type { Phase } from '../../../shared/exchange';
+import { LINT_RULE_IDS } from '../../../shared/lint';
 
 // Timeline filters as data: each has its syntax, a description the filter bar shows, a parser
 // and a predicate. A query is words: `phase:token status:4xx -client:browser jwt` (a leading
@@ -130,6 +131,35 @@ export const FILTERS = [
           (v === 'simulated' && !!row.simulated) ||
           (v === 'streaming' && row.state === 'streaming'),
       ),
+  }),
+  define<Array<(row: ExchangeSummary) => boolean>>({
+    key: 'lint',
+    syntax: 'lint:any,error,warning,info,<rule-id>',
+    description: 'Lint findings on the exchange: any, at least one of a severity, or a rule id (a trailing * matches a prefix: token-*); -lint:any hides them',
+    parse(raw) {
+      const values = list(raw);
+      const ids: readonly string[] = LINT_RULE_IDS;
+      const bad = values.filter((v) => !['any', 'error', 'warning', 'info'].includes(v) && !(v.endsWith('*') ? ids.some((id) => id.startsWith(v.slice(0, -1))) : ids.includes(v)));
+      if (values.length === 0 || bad.length) return { problem: `lint takes any, error, warning, info or a rule id${bad.length ? `; no rule ${bad.join(', ')}` : ''}` };
+      return {
+        value: values.map((v): ((row: ExchangeSummary) => boolean) => {
+          if (v === 'any') return (row) => row.lint !== undefined;
+          if (v === 'error') return (row) => (row.lint?.errors ?? 0) > 0;
+          if (v === 'warning') return (row) => (row.lint?.warnings ?? 0) > 0;
+          if (v === 'info') return (row) => (row.lint?.infos ?? 0) > 0;
+          if (v.endsWith('*')) return (row) => row.lint?.rules.some((id) => id.startsWith(v.slice(0, -1))) ?? false;
+          return (row) => row.lint?.rules.includes(v as never) ?? false;
+        }),
+      };
+    },
+    test: (row, tests) => tests.some((test) => test(row)),
+  }),
+  define<string>({
+    key: 'run',
+    syntax: 'run:<simulation run id prefix>',
+    description: 'Exchanges of one simulator run (its beginning is enough)',
+    parse: (raw) => (raw ? { value: raw.toLowerCase() } : { problem: 'run needs a simulation run id' }),
+    test: (row, value) => row.simulationRun?.toLowerCase().startsWith(value) ?? false,
   }),
 ] as const;
 

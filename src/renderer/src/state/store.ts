@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
   CaptureInfo,
+  ClientProfileInfo,
   CommandName,
   CommandParams,
   CommandResult,
@@ -11,8 +12,11 @@ import type {
   ControlEvent,
   InspectorStatus,
   Settings,
+  SimulateRunParams,
 } from '../../../shared/controlApi';
+import type { LintRule } from '../../../shared/lint';
 import type { BehaviorPreset } from '../../../shared/profile';
+import type { Scenario, ScenarioRunResult, SimulationResult } from '../../../shared/simulator';
 import type { Toggle } from '../../../shared/toggles';
 import { FrameBatcher, type Scheduler } from './batcher';
 import { TimelineModel } from './timeline';
@@ -21,7 +25,7 @@ import { TimelineModel } from './timeline';
 // holds a `version` that grows with every applied batch so components re-render once per
 // batch, and everything else the screens show.
 
-export type View = 'timeline' | 'handshake' | 'toggles' | 'captures' | 'settings' | 'tunnel';
+export type View = 'timeline' | 'handshake' | 'toggles' | 'captures' | 'simulate' | 'compare' | 'tunnel' | 'settings';
 
 export interface Banner {
   id: number;
@@ -39,6 +43,14 @@ export interface AppState {
   toggles: Toggle[];
   presets: BehaviorPreset[];
   captures: CaptureInfo[];
+  /** The lint rule catalogue, for titles, sources and fixes next to findings. */
+  lintRules: LintRule[];
+  /** Client profiles and bug-report scenarios, loaded when the Simulate screen first opens. */
+  profiles: ClientProfileInfo[];
+  scenarios: Scenario[];
+  /** The Simulate screen's last run (kept while the user looks elsewhere). */
+  simulation: { running: boolean; params?: SimulateRunParams; result?: SimulationResult };
+  scenarioRun: { running?: string; result?: ScenarioRunResult; fixed?: boolean };
   /** Grows with every change of the timeline model. */
   version: number;
   query: string;
@@ -67,6 +79,12 @@ export interface AppActions {
   refreshCaptures(): Promise<void>;
   notify(kind: Banner['kind'], text: string, action?: Banner['action']): void;
   dismiss(id: number): void;
+  loadSimulator(): Promise<void>;
+  /** Runs a client profile; its exchanges arrive in the timeline like any others. */
+  simulate(params: SimulateRunParams): Promise<SimulationResult | undefined>;
+  runScenario(id: string, fixed: boolean): Promise<ScenarioRunResult | undefined>;
+  /** Shows the live timeline filtered by `query`. */
+  showInTimeline(query: string): Promise<void>;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -124,6 +142,11 @@ export function createAppStore(model = new TimelineModel(), scheduler?: Schedule
       toggles: [],
       presets: [],
       captures: [],
+      lintRules: [],
+      profiles: [],
+      scenarios: [],
+      simulation: { running: false },
+      scenarioRun: {},
       version: 0,
       query: '',
       queryProblems: [],
@@ -143,19 +166,20 @@ export function createAppStore(model = new TimelineModel(), scheduler?: Schedule
             // Subscribed first, then listed: nothing falls between the two (revisions settle overlaps).
             if (connection.state === 'open') {
               void (async () => {
-                const [status, rows, toggles, presets, settings] = await Promise.all([
+                const [status, rows, toggles, presets, settings, lintRules] = await Promise.all([
                   get().run('status'),
                   get().run('exchanges.list', { capture: get().source.capture }),
                   first ? get().run('toggles.list') : Promise.resolve(get().toggles),
                   first ? get().run('presets.list') : Promise.resolve(get().presets),
                   get().run('settings.get'),
+                  first ? get().run('lint.rules') : Promise.resolve(get().lintRules),
                 ]);
                 first = false;
                 if (rows) {
                   model.mergeList(rows);
                   bump();
                 }
-                set({ status: status ?? get().status, toggles: toggles ?? [], presets: presets ?? [], settings: settings ?? get().settings });
+                set({ status: status ?? get().status, toggles: toggles ?? [], presets: presets ?? [], settings: settings ?? get().settings, lintRules: lintRules ?? [] });
                 if (status?.error) get().notify('error', status.error);
                 void get().refreshCaptures();
               })();
@@ -251,6 +275,34 @@ export function createAppStore(model = new TimelineModel(), scheduler?: Schedule
 
       dismiss(id) {
         set((s) => ({ banners: s.banners.filter((b) => b.id !== id) }));
+      },
+
+      async loadSimulator() {
+        if (get().profiles.length) return;
+        const [profiles, scenarios] = await Promise.all([get().run('simulate.profiles'), get().run('scenarios.list')]);
+        set({ profiles: profiles ?? [], scenarios: scenarios ?? [] });
+      },
+
+      async simulate(params) {
+        set({ simulation: { running: true, params } });
+        const result = await get().run('simulate.run', params);
+        // A failed command keeps the previous result out of sight: the banner says why.
+        set({ simulation: { running: false, params, result } });
+        return result;
+      },
+
+      async runScenario(id, fixed) {
+        set({ scenarioRun: { running: id } });
+        const result = await get().run('scenarios.run', { id, fixed });
+        set({ scenarioRun: { result, fixed } });
+        if (result?.captureId) await get().refreshCaptures();
+        return result;
+      },
+
+      async showInTimeline(query) {
+        if (get().source.capture) await get().backToLive();
+        get().setQuery(query);
+        get().setView('timeline');
       },
     };
   });

@@ -1,0 +1,192 @@
+import { useEffect, useState } from 'react';
+import type { ConnectionInfo, ConnectionRef } from '../../../shared/controlApi';
+import type { CompareDifference, CompareSide, CompareStep, Comparison } from '../../../shared/compare';
+import { shortId } from '../lib/format';
+import { useApp } from '../state/store';
+import { countsText } from './Lint';
+
+// Two client connections side by side (Claude.ai's capture vs a simulated profile, before vs
+// after a fix), aligned by handshake stage, with what differs highlighted.
+
+/** Picks a source (live or a capture) and one of its connections. */
+function ConnectionPicker({ side, value, onChange }: { side: string; value?: ConnectionRef; onChange: (ref: ConnectionRef | undefined) => void }) {
+  const run = useApp((s) => s.run);
+  const captures = useApp((s) => s.captures);
+  const version = useApp((s) => s.version);
+  const [capture, setCapture] = useState(value?.capture ?? '');
+  const [connections, setConnections] = useState<ConnectionInfo[]>([]);
+  // The live list follows the timeline; a capture's is read once.
+  const liveVersion = capture ? 0 : version;
+  useEffect(() => {
+    let cancelled = false;
+    void run('connections.list', capture ? { capture } : {}).then((list) => !cancelled && list && setConnections(list));
+    return () => {
+      cancelled = true;
+    };
+  }, [capture, liveVersion, run]);
+  useEffect(() => {
+    // Keep the choice while it exists; otherwise take the newest (left) or the one after it
+    // (right), skipping one-exchange fragments (a browser's consent POST) when there is more.
+    if (value && value.capture === (capture || undefined) && connections.some((c) => c.id === value.connectionId)) return;
+    const handshakes = connections.filter((c) => c.exchanges > 1);
+    const candidates = handshakes.length ? handshakes : connections;
+    const pick = candidates[side === 'Left' ? 0 : Math.min(1, candidates.length - 1)];
+    onChange(pick ? { ...(capture ? { capture } : {}), connectionId: pick.id } : undefined);
+  }, [connections, capture, side, value, onChange]);
+  return (
+    <fieldset className="picker">
+      <legend>{side}</legend>
+      <label>
+        From{' '}
+        <select value={capture} onChange={(e) => setCapture(e.target.value)} aria-label={`${side} source`}>
+          <option value="">this session (live)</option>
+          {captures.map((c) => (
+            <option key={c.id} value={c.id}>
+              capture: {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Connection{' '}
+        <select value={value?.connectionId ?? ''} onChange={(e) => onChange({ ...(capture ? { capture } : {}), connectionId: e.target.value })} aria-label={`${side} connection`}>
+          {connections.length === 0 && <option value="">no connection</option>}
+          {connections.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.client} · {shortId(c.id)} · {c.exchanges} exchanges · {countsText(c.lint)}
+              {c.simulated ? ' · simulated' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+    </fieldset>
+  );
+}
+
+function SideCell({ side, differences }: { side?: CompareSide; differences: CompareDifference[] }) {
+  if (!side) return <td className="cmp-side missing">—</td>;
+  const differs = (kind: CompareDifference['kind']) => differences.some((d) => d.kind === kind);
+  return (
+    <td className="cmp-side">
+      <span className="hint">#{side.position}</span> <strong className={differs('method') ? 'diff' : ''}>{side.method}</strong>{' '}
+      <code className={differs('path') ? 'diff' : ''}>{side.path}</code> →{' '}
+      <span className={`cmp-status ${differs('status') ? 'diff' : ''}`} data-testid="cmp-status">
+        {side.status ?? '…'}
+      </span>
+      <div className={differs('request') ? 'diff' : 'hint'}>{side.label}</div>
+      {side.findings.length > 0 && (
+        <div>
+          {side.findings.map((f) => (
+            <span key={f.ruleId} className={`badge lint-badge sev-${f.severity}`} title={f.ruleId}>
+              {f.ruleId}
+            </span>
+          ))}
+        </div>
+      )}
+    </td>
+  );
+}
+
+function describe(d: CompareDifference): string {
+  const both = (l?: string, r?: string) => `${l ?? '(none)'} ≠ ${r ?? '(none)'}`;
+  switch (d.kind) {
+    case 'only-left':
+      return 'only on the left';
+    case 'only-right':
+      return 'only on the right';
+    case 'lint':
+      return `lint ${d.name}: only on the ${d.left ? 'left' : 'right'}`;
+    case 'request-header':
+      return `request ${d.name}: ${both(d.left, d.right)}`;
+    case 'response-header':
+      return `response ${d.name}: ${both(d.left, d.right)}`;
+    case 'protocol-version':
+      return `protocol version: ${both(d.left, d.right)}`;
+    default:
+      return `${d.kind}: ${both(d.left, d.right)}`;
+  }
+}
+
+function StepRow({ step, firstOfStage }: { step: CompareStep; firstOfStage: boolean }) {
+  const differs = step.differences.length > 0;
+  return (
+    <tr className={differs ? 'cmp-row differs' : 'cmp-row'} data-testid="cmp-row" data-stage={step.stage} data-differs={differs}>
+      <th scope="row">{firstOfStage ? step.stage : ''}</th>
+      <SideCell side={step.left} differences={step.differences} />
+      <SideCell side={step.right} differences={step.differences} />
+      <td className="cmp-diffs">
+        {differs ? (
+          <ul>
+            {step.differences.map((d, i) => (
+              <li key={i}>{describe(d)}</li>
+            ))}
+          </ul>
+        ) : (
+          <span className="hint">same</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+export function CompareScreen() {
+  const run = useApp((s) => s.run);
+  const refreshCaptures = useApp((s) => s.refreshCaptures);
+  const [left, setLeft] = useState<ConnectionRef>();
+  const [right, setRight] = useState<ConnectionRef>();
+  const [comparison, setComparison] = useState<Comparison>();
+  const [onlyDifferences, setOnlyDifferences] = useState(false);
+  useEffect(() => void refreshCaptures(), [refreshCaptures]);
+
+  const compare = async () => {
+    if (!left || !right) return;
+    const result = await run('compare.connections', { left, right });
+    if (result) setComparison(result);
+  };
+  const steps = comparison ? comparison.steps.filter((s) => !onlyDifferences || s.differences.length > 0) : [];
+
+  return (
+    <div className="compare">
+      <h2>Compare two connections</h2>
+      <p className="hint">Two clients against one server, or one client before and after a fix: each step is paired with the same step of the other side, stage by stage.</p>
+      <div className="pickers">
+        <ConnectionPicker side="Left" value={left} onChange={setLeft} />
+        <ConnectionPicker side="Right" value={right} onChange={setRight} />
+      </div>
+      <div className="actions">
+        <button className="primary" disabled={!left || !right} onClick={() => void compare()}>
+          Compare
+        </button>
+        <label>
+          <input type="checkbox" checked={onlyDifferences} onChange={(e) => setOnlyDifferences(e.target.checked)} /> only steps that differ
+        </label>
+      </div>
+      {comparison && (
+        <>
+          <p data-testid="cmp-summary">
+            <strong>
+              {comparison.differingSteps} of {comparison.steps.length} steps differ.
+            </strong>{' '}
+            Left: {comparison.left.client}, {comparison.left.exchanges} exchanges, {countsText(comparison.left.lint)}. Right: {comparison.right.client}, {comparison.right.exchanges} exchanges,{' '}
+            {countsText(comparison.right.lint)}.
+          </p>
+          <table className="cmp-table">
+            <thead>
+              <tr>
+                <th>Stage</th>
+                <th>Left: {comparison.left.source}</th>
+                <th>Right: {comparison.right.source}</th>
+                <th>Differences</th>
+              </tr>
+            </thead>
+            <tbody>
+              {steps.map((step, i) => (
+                <StepRow key={i} step={step} firstOfStage={i === 0 || steps[i - 1]!.stage !== step.stage} />
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
