@@ -74,13 +74,20 @@ interface ProxyContext {
 }
 
 /**
+ * Each request carries its context in a symbol-keyed property. (A WeakMap keyed by the request
+ * made the young-generation GC keep every request's objects alive until they were promoted:
+ * ephemeron entries cost the proxy more CPU than the recording itself.)
+ */
+const CONTEXT = Symbol('front door context');
+type ProxiedRequest = IncomingMessage & { [CONTEXT]?: ProxyContext };
+
+/**
  * The front door: every request passes here, is recorded, may be changed by rules, and goes
  * on to the upstream. Streams stay streams: SSE and chunked bodies are forwarded chunk by
  * chunk while a tee feeds the recorder.
  */
 export class FrontDoor {
   private readonly proxy: httpProxy;
-  private readonly contexts = new WeakMap<IncomingMessage, ProxyContext>();
   private readonly upstream: URL;
   private server?: Server;
   private readonly agent: HttpAgent;
@@ -105,11 +112,11 @@ export class FrontDoor {
       secure: true,
     });
     this.proxy.on('proxyReq', (proxyReq, req) => {
-      const ctx = this.contexts.get(req);
+      const ctx = (req as ProxiedRequest)[CONTEXT];
       if (ctx) ctx.proxyReq = proxyReq;
     });
     this.proxy.on('proxyRes', (proxyRes, req, res) => {
-      const ctx = this.contexts.get(req);
+      const ctx = (req as ProxiedRequest)[CONTEXT];
       if (ctx) void this.onUpstreamResponse(proxyRes, res, ctx).catch((err) => this.failed(res, ctx, 'proxy-error', (err as Error).message));
     });
   }
@@ -223,7 +230,7 @@ export class FrontDoor {
         ctx.proxyReq?.destroy();
       };
     }
-    this.contexts.set(req, ctx);
+    (req as ProxiedRequest)[CONTEXT] = ctx;
     this.proxy.web(
       req,
       res,
