@@ -47,8 +47,9 @@ export class ExchangeRecording {
     return keys[0];
   }
 
-  private correlate(text: string | undefined, sseEvent?: SseEvent): void {
-    const found = this.links.correlator.responsesSeen(this.exchange, connectionKeys(this.exchange)[0], text, sseEvent);
+  /** `connectionKey`: the exchange's first connection key, when the caller just grouped it. */
+  private correlate(text: string | undefined, sseEvent?: SseEvent, connectionKey = connectionKeys(this.exchange)[0]): void {
+    const found = this.links.correlator.responsesSeen(this.exchange, connectionKey, text, sseEvent);
     if (found.length) (this.exchange.correlations ??= []).push(...found);
   }
 
@@ -115,8 +116,8 @@ export class ExchangeRecording {
     if (exchange.response) {
       exchange.response.body = body;
       exchange.classification = classifyResponse(exchange.classification, exchange.response.status, exchange.response.headers, bodyText(body));
-      this.group();
-      if (!String(exchange.response.headers['content-type'] ?? '').includes('text/event-stream')) this.correlate(bodyText(body));
+      const connectionKey = this.group();
+      if (!String(exchange.response.headers['content-type'] ?? '').includes('text/event-stream')) this.correlate(bodyText(body), undefined, connectionKey);
     }
     if (exchange.upstreamResponse && upstreamBody) exchange.upstreamResponse.body = upstreamBody;
     exchange.state = 'complete';
@@ -187,15 +188,15 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
       sseEvents: [],
       classification: classifyRequest(init.method, init.url, init.headers),
       appliedRules: [],
-      ...(init.simulated ? { simulated: true } : {}),
-      ...(init.replayOf ? { replayOf: init.replayOf } : {}),
     };
+    if (init.simulated) exchange.simulated = true;
+    if (init.replayOf) exchange.replayOf = init.replayOf;
     this.exchanges.set(exchange.id, exchange);
     if (this.exchanges.size > this.maxExchanges) {
       const oldest = this.exchanges.keys().next().value as string;
       this.exchanges.delete(oldest);
     }
-    const recording = new ExchangeRecording(exchange, (event) => this.publish(event), this.links);
+    const recording = new ExchangeRecording(exchange, this.publishEvent, this.links);
     this.publish({ type: 'exchange:start', exchange });
     return recording;
   }
@@ -211,6 +212,9 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
   clear(): void {
     this.exchanges.clear();
   }
+
+  /** One function for every recording (not a closure per exchange). */
+  private readonly publishEvent = (event: ExchangeEvent): void => this.publish(event);
 
   private publish(event: ExchangeEvent): void {
     // A failing subscriber must never break recording or the proxy.
