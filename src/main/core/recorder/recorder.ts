@@ -163,6 +163,12 @@ interface ConnectionLinks {
 
 export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
   private readonly exchanges = new Map<string, Exchange>();
+  /**
+   * Ids in insertion order, the oldest kept at `oldest`. (Asking the Map for its first key
+   * walks over every deleted entry before it: ~4 µs per exchange with 5000 kept.)
+   */
+  private order: string[] = [];
+  private oldest = 0;
   private readonly links: ConnectionLinks;
 
   constructor(private readonly maxExchanges = DEFAULT_MAX_EXCHANGES) {
@@ -192,9 +198,14 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
     if (init.simulated) exchange.simulated = true;
     if (init.replayOf) exchange.replayOf = init.replayOf;
     this.exchanges.set(exchange.id, exchange);
+    this.order.push(exchange.id);
     if (this.exchanges.size > this.maxExchanges) {
-      const oldest = this.exchanges.keys().next().value as string;
-      this.exchanges.delete(oldest);
+      this.exchanges.delete(this.order[this.oldest]!);
+      this.order[this.oldest++] = '';
+      if (this.oldest >= 1024 && this.oldest * 2 >= this.order.length) {
+        this.order.splice(0, this.oldest);
+        this.oldest = 0;
+      }
     }
     const recording = new ExchangeRecording(exchange, this.publishEvent, this.links);
     this.publish({ type: 'exchange:start', exchange });
@@ -211,6 +222,8 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
 
   clear(): void {
     this.exchanges.clear();
+    this.order = [];
+    this.oldest = 0;
   }
 
   /** One function for every recording (not a closure per exchange). */
