@@ -47,8 +47,8 @@ export class ExchangeRecording {
     return keys[0];
   }
 
-  /** `connectionKey`: the exchange's first connection key, when the caller just grouped it. */
-  private correlate(text: string | undefined, sseEvent?: SseEvent, connectionKey = connectionKeys(this.exchange)[0]): void {
+  /** `connectionKey`: the exchange's first connection key (what group() returned). */
+  private correlate(text: string | undefined, sseEvent: SseEvent | undefined, connectionKey: string | undefined): void {
     const found = this.links.correlator.responsesSeen(this.exchange, connectionKey, text, sseEvent);
     if (found.length) (this.exchange.correlations ??= []).push(...found);
   }
@@ -94,7 +94,7 @@ export class ExchangeRecording {
     // The legacy transport names its session in the `endpoint` event: the stream joins it.
     const legacySession = parsed.event === 'endpoint' ? /[?&]sessionId=([^&\s]+)/.exec(parsed.data ?? '')?.[1] : undefined;
     if (legacySession) this.group([`session:${legacySession}`]);
-    if (parsed.kind === 'event') this.correlate(parsed.data, event);
+    if (parsed.kind === 'event') this.correlate(parsed.data, event, connectionKeys(exchange)[0]);
     this.emit({ type: 'exchange:update', id: exchange.id, sseEvent: event });
   }
 
