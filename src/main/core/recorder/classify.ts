@@ -131,7 +131,9 @@ export function classifyRequest(method: string, url: string, headers: HttpHeader
 /** Adds what the response says: a POST answered as an SSE stream, the JSON-RPC that came back. */
 export function classifyResponse(classification: Classification, status: number, headers: HttpHeaders, bodyText?: string): Classification {
   const contentType = (header(headers, 'content-type') ?? '').toLowerCase();
-  const next = { ...classification };
+  // Object.assign, not a spread: a spread copy that then gains a property gets a hidden
+  // class of its own in V8, and every exchange keeps its classification.
+  const next: Classification = Object.assign({}, classification);
   if (contentType.includes('text/event-stream') && classification.phase === 'jsonrpc') next.stream = 'post-response';
   if (contentType.includes('json') && bodyText) {
     const summary = summarizeJsonRpc(parseJson(bodyText));
