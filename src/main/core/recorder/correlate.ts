@@ -54,7 +54,8 @@ export class ConnectionGroups {
       this.parent.set(younger, older);
       root = older;
     }
-    return root;
+    // The stored spelling: exchanges of one connection then share one string for its id.
+    return this.parent.get(root) ?? root;
   }
 
   connectionOf(key: string): string | undefined {
