@@ -21,15 +21,33 @@ function memory() {
   return { heapUsed, rss };
 }
 
-/** An SSE endpoint (/events) that sends `{"t": <epoch ms>, "n": i}` every `intervalMs`. */
+/**
+ * An SSE endpoint (/events) that sends `{"n": i}` (with `id: i`) every `intervalMs`. One timer
+ * feeds every open stream, so event i leaves for the direct reader and the proxies' upstream
+ * requests at the same moment and arrival times compare event by event. (A timer per stream
+ * made the "lag" mostly how much later each stream had opened.)
+ */
 function withEventSource(handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void, intervalMs: number) {
+  const streams = new Set<import('node:http').ServerResponse>();
+  let n = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    const frame = `id: ${n}\ndata: {"n":${n++}}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
   return createServer((req, res) => {
     if (req.url !== '/events') return handler(req, res);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.flushHeaders();
-    let n = 0;
-    const timer = setInterval(() => res.write(`id: ${n}\ndata: {"n":${n++}}\n\n`), intervalMs);
-    res.on('close', () => clearInterval(timer));
+    streams.add(res);
+    timer ??= setInterval(tick, intervalMs);
+    res.on('close', () => {
+      streams.delete(res);
+      if (streams.size === 0) {
+        clearInterval(timer);
+        timer = undefined;
+      }
+    });
   });
 }
 

@@ -2,6 +2,7 @@ import { createServer, Agent as HttpAgent, type ClientRequest, type IncomingMess
 import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
+import { parse as parseUrl, type UrlWithStringQuery } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import httpProxy from 'http-proxy';
@@ -75,14 +76,28 @@ interface ProxyContext {
 }
 
 /**
+ * Each request carries its context in a symbol-keyed property. (A WeakMap keyed by the request
+ * made the young-generation GC keep every request's objects alive until they were promoted:
+ * ephemeron entries cost the proxy more CPU than the recording itself.)
+ */
+const CONTEXT = Symbol('front door context');
+type ProxiedRequest = IncomingMessage & { [CONTEXT]?: ProxyContext };
+
+/**
  * The front door: every request passes here, is recorded, may be changed by rules, and goes
  * on to the upstream. Streams stay streams: SSE and chunked bodies are forwarded chunk by
  * chunk while a tee feeds the recorder.
  */
 export class FrontDoor {
   private readonly proxy: httpProxy;
-  private readonly contexts = new WeakMap<IncomingMessage, ProxyContext>();
   private readonly upstream: URL;
+  /**
+   * The upstream as http-proxy parses a target string (url.parse), parsed once: given the
+   * string, http-proxy would parse it again on every request.
+   */
+  private readonly target: UrlWithStringQuery;
+  /** Every spelling of the upstream's origin (see upstreamOrigins). */
+  private readonly upstreamOriginList: string[];
   private server?: Server;
   private readonly agent: HttpAgent;
   private readonly replaySecret = randomUUID();
@@ -98,6 +113,8 @@ export class FrontDoor {
     private readonly options: FrontDoorOptions,
   ) {
     this.upstream = new URL(options.upstream);
+    this.target = parseUrl(this.upstream.toString());
+    this.upstreamOriginList = upstreamOrigins(this.upstream);
     this.agent = this.upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 256 }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
     this.proxy = httpProxy.createProxyServer({
       selfHandleResponse: true,
@@ -106,11 +123,11 @@ export class FrontDoor {
       secure: true,
     });
     this.proxy.on('proxyReq', (proxyReq, req) => {
-      const ctx = this.contexts.get(req);
+      const ctx = (req as ProxiedRequest)[CONTEXT];
       if (ctx) ctx.proxyReq = proxyReq;
     });
     this.proxy.on('proxyRes', (proxyRes, req, res) => {
-      const ctx = this.contexts.get(req);
+      const ctx = (req as ProxiedRequest)[CONTEXT];
       if (ctx) void this.onUpstreamResponse(proxyRes, res, ctx).catch((err) => this.failed(res, ctx, 'proxy-error', (err as Error).message));
     });
   }
@@ -181,7 +198,7 @@ export class FrontDoor {
     const rules = (this.options.rules?.() ?? []).filter(
       (rule) => (ruleMatches(rule, match) || needsResponse(rule)) && (rule.limit === undefined || (this.ruleUses.get(rule.id) ?? 0) < rule.limit),
     );
-    const ctx: ProxyContext = { recording, match, rules, origins: { upstream: upstreamOrigins(this.upstream), client: this.publicOrigin() ?? clientOrigin(req) } };
+    const ctx: ProxyContext = { recording, match, rules, origins: { upstream: this.upstreamOriginList, client: this.publicOrigin() ?? clientOrigin(req) } };
 
     res.on('close', () => {
       if (!res.writableFinished) {
@@ -226,12 +243,12 @@ export class FrontDoor {
         ctx.proxyReq?.destroy();
       };
     }
-    this.contexts.set(req, ctx);
+    (req as ProxiedRequest)[CONTEXT] = ctx;
     this.proxy.web(
       req,
       res,
       {
-        target: this.upstream.toString(),
+        target: this.target,
         buffer: body as Readable,
         changeOrigin: this.options.rewriteHost ?? false,
         headers: forwardedHeaders(req),
@@ -270,8 +287,8 @@ export class FrontDoor {
   private async onUpstreamResponse(proxyRes: IncomingMessage, res: ServerResponse, ctx: ProxyContext): Promise<void> {
     const { recording } = ctx;
     const upstream: ResponseRecord = { status: proxyRes.statusCode ?? 502, statusMessage: proxyRes.statusMessage, headers: proxyRes.headers };
-    const responseMatch: MatchInput = { ...ctx.match, classification: recording.exchange.classification, status: upstream.status };
-    const responseRules = ctx.rules.filter((rule) => ruleMatches(rule, responseMatch));
+    const responseMatch: MatchInput | undefined = ctx.rules.length ? { ...ctx.match, classification: recording.exchange.classification, status: upstream.status } : undefined;
+    const responseRules = responseMatch ? ctx.rules.filter((rule) => ruleMatches(rule, responseMatch)) : [];
 
     let status = upstream.status;
     const headers: HttpHeaders = { ...proxyRes.headers };
@@ -750,8 +767,8 @@ function applyRequestEdits(req: IncomingMessage, edits: BreakpointEdits, body: B
 }
 
 function sameHeaders(a: HttpHeaders, b: HttpHeaders): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const key of keys) if (String(a[key]) !== String(b[key])) return false;
+  for (const key in a) if (a[key] !== b[key] && String(a[key]) !== String(b[key])) return false;
+  for (const key in b) if (!Object.hasOwn(a, key) && String(b[key]) !== 'undefined') return false;
   return true;
 }
 

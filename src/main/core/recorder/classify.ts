@@ -22,6 +22,8 @@ const WELL_KNOWN: Array<[RegExp, DiscoveryKind, string]> = [
 ];
 
 function discoveryKind(path: string): [DiscoveryKind, string] | undefined {
+  // Every pattern needs one of these: most paths (/mcp, /token…) skip the regexes.
+  if (!path.includes('/.well-known/') && !path.includes('/jwks')) return undefined;
   for (const [pattern, kind, label] of WELL_KNOWN) if (pattern.test(path)) return [kind, label];
   if (path.startsWith('/.well-known/')) return ['other-well-known', `well-known ${path.slice(13)}`];
   return undefined;
@@ -90,7 +92,6 @@ function jsonRpcLabel(summary: JsonRpcSummary): string {
 /** Classifies a request from its method, URL, headers and (text) body. */
 export function classifyRequest(method: string, url: string, headers: HttpHeaders, bodyText?: string): Classification {
   const path = url.split('?')[0]!.replace(/\/+$/, '') || '/';
-  const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
   const contentType = (header(headers, 'content-type') ?? '').toLowerCase();
   const accept = (header(headers, 'accept') ?? '').toLowerCase();
 
@@ -104,7 +105,9 @@ export function classifyRequest(method: string, url: string, headers: HttpHeader
     if (grantType) return { phase: 'token', label: `token: ${grantType}`, grantType };
     if (/\/authorize$/.test(path)) return { phase: 'authorization', label: 'authorize: consent decision' };
   }
-  if (method === 'GET' && (/\/authorize$/.test(path) || (query.has('response_type') && query.has('client_id')))) {
+  const queryStart = url.indexOf('?');
+  const query = method === 'GET' && queryStart !== -1 ? new URLSearchParams(url.slice(queryStart + 1)) : undefined;
+  if (method === 'GET' && (/\/authorize$/.test(path) || (query?.has('response_type') && query.has('client_id')))) {
     return { phase: 'authorization', label: 'authorize' };
   }
 
@@ -130,7 +133,9 @@ const UNAUTHORISED = ' (unauthorised)';
 
 export function classifyResponse(classification: Classification, status: number, headers: HttpHeaders, bodyText?: string): Classification {
   const contentType = (header(headers, 'content-type') ?? '').toLowerCase();
-  const next = { ...classification };
+  // Object.assign, not a spread: a spread copy that then gains a property gets a hidden
+  // class of its own in V8, and every exchange keeps its classification.
+  const next: Classification = Object.assign({}, classification);
   if (contentType.includes('text/event-stream') && classification.phase === 'jsonrpc') next.stream = 'post-response';
   if (contentType.includes('json') && bodyText) {
     const summary = summarizeJsonRpc(parseJson(bodyText));

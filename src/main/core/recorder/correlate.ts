@@ -55,7 +55,8 @@ export class ConnectionGroups {
       this.parent.set(younger, older);
       root = older;
     }
-    return root;
+    // The stored spelling: exchanges of one connection then share one string for its id.
+    return this.parent.get(root) ?? root;
   }
 
   connectionOf(key: string): string | undefined {
@@ -63,7 +64,17 @@ export class ConnectionGroups {
   }
 }
 
-const tokenKey = (token: string) => `token:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+/** A client sends the same token on every request: the last few hashes are kept. */
+const tokenKeys = new Map<string, string>();
+function tokenKey(token: string): string {
+  let key = tokenKeys.get(token);
+  if (key === undefined) {
+    key = `token:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+    tokenKeys.set(token, key);
+    if (tokenKeys.size > 16) tokenKeys.delete(tokenKeys.keys().next().value as string);
+  }
+  return key;
+}
 
 /** The keys that tie an exchange to its client connection. */
 export function connectionKeys(exchange: Exchange): string[] {
@@ -76,17 +87,19 @@ export function connectionKeys(exchange: Exchange): string[] {
   // A redacted export shows every token as the same placeholder: it must not join clients.
   const bearer = /^Bearer\s+(\S+)/i.exec(header(request.headers, 'authorization') ?? '')?.[1];
   if (bearer && bearer !== REDACTED) keys.push(tokenKey(bearer));
-  const query = new URLSearchParams(request.url.split('?')[1] ?? '');
-  const form = exchange.classification.phase === 'token' ? new URLSearchParams(bodyText(request.body) ?? '') : undefined;
-  const clientId = query.get('client_id') ?? form?.get('client_id');
+  const { phase } = exchange.classification;
+  const query = request.url.includes('?') ? new URLSearchParams(request.url.split('?')[1]) : undefined;
+  const form = phase === 'token' ? new URLSearchParams(bodyText(request.body) ?? '') : undefined;
+  const clientId = query?.get('client_id') ?? form?.get('client_id');
   if (clientId) keys.push(`client:${clientId}`);
-  const responseJson = parseJson(bodyText(response?.body)) as Record<string, unknown> | undefined;
-  if (exchange.classification.phase === 'registration' && typeof responseJson?.client_id === 'string') keys.push(`client:${responseJson.client_id}`);
-  if (exchange.classification.phase === 'token' && typeof responseJson?.access_token === 'string' && responseJson.access_token !== REDACTED) keys.push(tokenKey(responseJson.access_token));
+  // Only registration and token answers name keys: other bodies aren't parsed here.
+  const responseJson = phase === 'registration' || phase === 'token' ? (parseJson(bodyText(response?.body)) as Record<string, unknown> | undefined) : undefined;
+  if (phase === 'registration' && typeof responseJson?.client_id === 'string') keys.push(`client:${responseJson.client_id}`);
+  if (phase === 'token' && typeof responseJson?.access_token === 'string' && responseJson.access_token !== REDACTED) keys.push(tokenKey(responseJson.access_token));
   const userAgent = header(request.headers, 'user-agent');
   // The browser opening /authorize has its own User-Agent: it joins through the client id,
   // and only a step without one (the consent form's POST) falls back to the browser's UA.
-  if (userAgent && (exchange.classification.phase !== 'authorization' || !clientId)) keys.push(`ua:${exchange.client.address ?? '?'}:${userAgent}`);
+  if (userAgent && (phase !== 'authorization' || !clientId)) keys.push(`ua:${exchange.client.address ?? '?'}:${userAgent}`);
   return keys;
 }
 
