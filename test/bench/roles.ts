@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       break;
     }
     case 'inspector-proxy': {
-      const recorder = new Recorder(Number(process.env.BENCH_KEEP ?? 5000));
+      const recorder = new Recorder(); // the app's own in-memory window
       const frontDoor = new FrontDoor(recorder, { upstream: target! });
       port = (await frontDoor.listen(0)).port;
       break;

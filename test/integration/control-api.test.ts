@@ -140,6 +140,32 @@ describe('control API over HTTP', () => {
     stream.close();
   });
 
+  it('reads an exchange the recorder no longer holds in memory from the run’s capture on disk', async () => {
+    const small = await startControl({ memoryWindow: 2 });
+    try {
+      const post = (marker: string) =>
+        fetch(`${small.proxyOrigin}/mcp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { marker } }),
+        }).then((r) => r.text());
+      await post('first-of-five');
+      const first = small.inspector.recorder.list()[0]!;
+      for (const n of [2, 3, 4, 5]) await post(`number-${n}`);
+      expect(small.inspector.recorder.get(first.id)).toBeUndefined(); // out of the in-memory window
+
+      const full = await small.api<RecordedExchange>('exchanges.get', { id: first.id });
+      expect(full.result!.request.body?.data).toContain('first-of-five');
+      const findings = await small.api<{ findings: unknown[] }>('lint.findings', { exchangeId: first.id });
+      expect(findings.ok).toBe(true);
+      const replayed = await small.api<{ status: number }>('exchanges.replay', { id: first.id });
+      expect(replayed.result!.status).toBe(401);
+      expect((await small.api('exchanges.get', { id: 'no-such-exchange' })).result).toBeNull();
+    } finally {
+      await small.close();
+    }
+  });
+
   it('validates every command’s parameters and says what is wrong', async () => {
     const unknown = await control.api('no.such.command');
     expect(unknown.status).toBe(404);

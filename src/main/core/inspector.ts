@@ -37,6 +37,8 @@ export interface InspectorOptions extends ReferenceServerOptions {
   tunnel?: TunnelOptions;
   /** Lint settings (the idle limit for SSE streams). */
   lint?: LintOptions;
+  /** Finished exchanges kept in memory (default 1000); older ones are read from the capture on disk. */
+  memoryWindow?: number;
 }
 
 /** What the inspector emits besides the recorder's exchange events. */
@@ -77,7 +79,7 @@ export class PortInUseError extends Error {
  * loopback port, or the developer's own server.
  */
 export class Inspector extends EventEmitter<InspectorEvents> {
-  readonly recorder = new Recorder();
+  readonly recorder: Recorder;
   /**
    * The public tunnel to the front door (never to the control API). Its public URL becomes
    * the reference server's `publicUrl` the moment it is known, and goes back when it closes.
@@ -108,7 +110,8 @@ export class Inspector extends EventEmitter<InspectorEvents> {
   ) {
     super();
     this.rules = options.rules ?? [];
-    this.lint = new LiveLint(this.recorder, options.lint);
+    this.recorder = new Recorder(options.memoryWindow);
+    this.lint = new LiveLint(this.recorder, { ...options.lint, maxExchanges: options.memoryWindow });
     if (options.captureDir) this.captures = new CaptureStore(options.captureDir);
     this.tunnel.on('state', (status) => this.emit('tunnel:state', status));
     this.tunnel.on('note', (note, status) => this.emit('tunnel:note', note, status));

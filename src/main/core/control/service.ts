@@ -351,6 +351,24 @@ export class ControlService {
     return list.map((c) => ({ ...c, live: c.id === live })).sort((a, b) => b.createdAt - a.createdAt);
   }
 
+  /**
+   * The view that holds exchange `id`: the source itself, or, for a live exchange the recorder
+   * has let go of (it keeps the latest ones in memory), this run's capture on disk.
+   */
+  private async viewHolding(id: string, source: ExchangeSource): Promise<SourceView | undefined> {
+    const view = await this.exchangesOf(source);
+    if (view.get(id)) return view;
+    const live = this.inspector.info?.captureId;
+    if (source.capture || !live) return undefined;
+    // A snapshot of the growing live capture opened earlier may predate the exchange: reopen once.
+    const cached = this.opened.get(live);
+    const onDisk = await this.exchangesOf({ capture: live });
+    if (onDisk.get(id) || !cached) return onDisk.get(id) ? onDisk : undefined;
+    this.opened.delete(live);
+    const fresh = await this.exchangesOf({ capture: live });
+    return fresh.get(id) ? fresh : undefined;
+  }
+
   /** The exchanges of a source: the live recorder, or a capture read from disk (kept while viewed). */
   private async exchangesOf(source: ExchangeSource): Promise<SourceView> {
     if (!source.capture) {
@@ -523,7 +541,7 @@ export class ControlService {
       const view = await this.exchangesOf(source);
       return view.list.map((e) => view.row(e));
     },
-    'exchanges.get': async ({ id, ...source }) => (await this.exchangesOf(source)).get(id) ?? null,
+    'exchanges.get': async ({ id, ...source }) => (await this.viewHolding(id, source))?.get(id) ?? null,
     'exchanges.search': async ({ text, ...source }) => {
       const needle = text.toLowerCase();
       const ids: string[] = [];
@@ -540,7 +558,7 @@ export class ControlService {
       return this.pushStatus();
     },
     'exchanges.replay': async ({ id, edits, ...source }) => {
-      const exchange = (await this.exchangesOf(source)).get(id);
+      const exchange = (await this.viewHolding(id, source))?.get(id);
       if (!exchange) throw new CommandError(`No exchange ${id} ${source.capture ? `in capture ${source.capture}` : 'in this session'}`, 'not-found');
       return this.inspector.replay(exchange, edits);
     },
@@ -624,8 +642,9 @@ export class ControlService {
       const view = await this.exchangesOf(source);
       if (!view.linted) throw new CommandError(`Capture ${source.capture} has more than ${MAX_LINTED_CAPTURE} exchanges and was not linted when opened; judge it with \`npm run cli -- lint ${source.capture}\``);
       if (exchangeId) {
-        if (!view.get(exchangeId)) throw new CommandError(`No exchange ${exchangeId} ${source.capture ? `in capture ${source.capture}` : 'in this session'}`, 'not-found');
-        return { findings: view.findingsFor(exchangeId) };
+        const holding = await this.viewHolding(exchangeId, source);
+        if (!holding) throw new CommandError(`No exchange ${exchangeId} ${source.capture ? `in capture ${source.capture}` : 'in this session'}`, 'not-found');
+        return { findings: holding.findingsFor(exchangeId) };
       }
       const members = connectionId ? this.connectionMembers(view, connectionId) : view.list;
       const findings = members.flatMap((e) => view.findingsFor(e.id));

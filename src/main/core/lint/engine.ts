@@ -1,6 +1,7 @@
 import type { Exchange } from '../../../shared/exchange';
 import type { LintFinding, LintRuleId, LintSummary } from '../../../shared/lint';
 import { ConnectionGroups, connectionKeys } from '../recorder/correlate';
+import { DEFAULT_MAX_EXCHANGES as RECORDER_WINDOW } from '../recorder/recorder';
 import { DEFAULT_SSE_IDLE_LIMIT_MS, type LintContext, type LintOptions, type LintRuleDefinition } from './rule';
 import { LINT_RULE_DEFINITIONS } from './rules';
 
@@ -9,8 +10,11 @@ import { LINT_RULE_DEFINITIONS } from './rules';
 // when a new one arrives: the PRM document fetched after the initialize can make the case
 // against that initialize. Each (rule, exchange) pair yields at most one finding.
 
-/** How many finished exchanges the engine keeps as context; older ones and their findings go. */
-const DEFAULT_MAX_EXCHANGES = 5000;
+/**
+ * How many finished exchanges the engine keeps as context; older ones and their findings go
+ * (the control API lints the capture on disk for those). The recorder's in-memory window.
+ */
+const DEFAULT_MAX_EXCHANGES = RECORDER_WINDOW;
 
 export interface LintEngineOptions extends LintOptions {
   /** The connection an exchange belongs to now (groups merge as a handshake unfolds). */

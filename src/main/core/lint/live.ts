@@ -20,7 +20,7 @@ export class LiveLint extends EventEmitter<{ 'lint:finding': [LintFinding] }> {
 
   constructor(
     private readonly recorder: Recorder,
-    options: LintOptions = {},
+    options: LintOptions & { maxExchanges?: number } = {},
   ) {
     super();
     this.engine = new LintEngine({
