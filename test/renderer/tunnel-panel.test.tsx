@@ -2,17 +2,13 @@
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionState, ControlClient, ControlEvent, InspectorStatus } from '../../src/shared/controlApi';
+import type { InspectorStatus } from '../../src/shared/controlApi';
 import type { TunnelStatus } from '../../src/shared/tunnel';
-import { App } from '../../src/renderer/src/App';
-import { AppContext, createAppStore } from '../../src/renderer/src/state/store';
-import { TimelineModel } from '../../src/renderer/src/state/timeline';
 import { SPEC_PROFILE } from '../../src/main/core/server/profile';
+import { mountApp, settle, type Handlers } from './harness';
 
 // The Tunnel screen against a stand-in core: what it shows for each tunnel state, and which
 // commands its buttons send. The real commands are tested in test/integration/control-tunnel.
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const PUBLIC = 'https://calm-fox-12.loca.lt';
 const T0 = new Date(2025, 0, 1, 12, 0, 0).getTime();
@@ -46,27 +42,6 @@ const UP = tunnel({
   ],
 });
 
-function fakeClient(handlers: Record<string, (params: unknown) => unknown>) {
-  let listener: ((events: ControlEvent[]) => void) | undefined;
-  let connection: ((state: ConnectionState) => void) | undefined;
-  const calls: Array<[string, unknown]> = [];
-  const client = {
-    async call(name: string, params?: unknown) {
-      calls.push([name, params]);
-      const handler = handlers[name];
-      if (!handler) throw new Error(`no fake for ${name}`);
-      return handler(params);
-    },
-    subscribe(l: (events: ControlEvent[]) => void, c?: (state: ConnectionState) => void) {
-      listener = l;
-      connection = c;
-      return () => undefined;
-    },
-  } as unknown as ControlClient;
-  return { client, calls, push: (events: ControlEvent[]) => listener!(events), open: () => connection!({ state: 'open' }) };
-}
-
-const settle = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
 
 describe('the Tunnel screen', () => {
   let container: HTMLDivElement;
@@ -81,34 +56,15 @@ describe('the Tunnel screen', () => {
     container.remove();
   });
 
-  async function mount(status: InspectorStatus, handlers: Record<string, (params: unknown) => unknown> = {}) {
-    const fake = fakeClient({
+  async function mount(status: InspectorStatus, handlers: Handlers = {}) {
+    const app = await mountApp(root, {
       status: () => status,
-      'exchanges.list': () => [],
-      'toggles.list': () => [],
-      'presets.list': () => [],
-      'settings.get': () => ({}),
-      'captures.list': () => [],
       'tunnel.status': () => status.tunnel ?? tunnel({ provider: 'none', state: 'off', reason: 'No tunnel' }),
       ...handlers,
     });
-    const model = new TimelineModel();
-    const store = createAppStore(model, (run) => {
-      const timer = setTimeout(run, 0);
-      return () => clearTimeout(timer);
-    });
-    await act(async () => {
-      root.render(
-        <AppContext.Provider value={{ store, model }}>
-          <App client={fake.client} />
-        </AppContext.Provider>,
-      );
-    });
-    await act(async () => fake.open());
-    await settle();
     await act(async () => [...container.querySelectorAll<HTMLButtonElement>('[role=tab]')].find((b) => b.textContent === 'Tunnel')!.click());
     await settle();
-    return { ...fake, store };
+    return app;
   }
 
   const $ = (selector: string) => container.querySelector<HTMLElement>(selector);
