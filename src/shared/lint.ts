@@ -17,6 +17,19 @@ export type LintClient =
   | 'mcp-sdk'
   | 'browser-clients';
 
+/** How findings and the UI name each client. */
+export const LINT_CLIENT_NAMES: Record<LintClient, string> = {
+  'claude-ai': 'Claude.ai',
+  'claude-code': 'Claude Code',
+  chatgpt: 'ChatGPT',
+  vscode: 'VS Code',
+  cursor: 'Cursor',
+  'mcp-remote': 'mcp-remote',
+  'mcp-inspector': 'MCP Inspector',
+  'mcp-sdk': 'the MCP SDK clients',
+  'browser-clients': 'browser-based clients',
+};
+
 /** Where a rule comes from: a specification section, an RFC, or a reference document. */
 export interface LintSource {
   title: string;

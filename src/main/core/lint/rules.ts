@@ -1,4 +1,4 @@
-import { LINT_RULES, type LintRuleId } from '../../../shared/lint';
+import { LINT_CLIENT_NAMES, LINT_RULES, type LintRuleId } from '../../../shared/lint';
 import * as auth from './checks/authorization';
 import * as session from './checks/session';
 import * as transport from './checks/transport';
@@ -43,17 +43,6 @@ const CHECKS: LintChecks = {
 /** Connection rules whose evidence may arrive after the exchange they judge. */
 const LOOKS_AHEAD = new Set<LintRuleId>(['lazy-auth-initialize', 'prm-resource-mismatch', 'token-audience-mismatch']);
 
-const CLIENT_NAMES: Record<string, string> = {
-  'claude-ai': 'Claude.ai',
-  'claude-code': 'Claude Code',
-  chatgpt: 'ChatGPT',
-  vscode: 'VS Code',
-  cursor: 'Cursor',
-  'mcp-remote': 'mcp-remote',
-  'mcp-inspector': 'MCP Inspector',
-  'mcp-sdk': 'the MCP SDK clients',
-  'browser-clients': 'browser-based clients',
-};
 
 export const LINT_RULE_DEFINITIONS: readonly LintRuleDefinition[] = LINT_RULES.map((rule) => ({
   ...rule,
@@ -63,7 +52,7 @@ export const LINT_RULE_DEFINITIONS: readonly LintRuleDefinition[] = LINT_RULES.m
     [
       `${rule.title} (${rule.severity}).`,
       rule.explanation,
-      rule.breaks.length ? `Breaks: ${rule.breaks.map((c) => CLIENT_NAMES[c] ?? c).join(', ')}.` : '',
+      rule.breaks.length ? `Breaks: ${rule.breaks.map((c) => LINT_CLIENT_NAMES[c] ?? c).join(', ')}.` : '',
       `Source: ${rule.sources.map((s) => (s.url ? `${s.title} <${s.url}>` : s.title)).join('; ')}.`,
       `Fix: ${rule.fix}`,
     ]

@@ -1,25 +1,14 @@
 import { useMemo } from 'react';
 import type { RowLint } from '../../../shared/controlApi';
-import type { LintClient, LintFinding, LintRule, LintSummary } from '../../../shared/lint';
+import { LINT_CLIENT_NAMES, type LintClient, type LintFinding, type LintRule, type LintSummary } from '../../../shared/lint';
 import { useApp } from '../state/store';
 
 // Lint in the UI: the row badge, a finding with everything that explains it (what was seen,
 // the fix, the sources, the clients it breaks), and a connection's counts.
 
-const CLIENT_NAMES: Record<LintClient, string> = {
-  'claude-ai': 'Claude.ai',
-  'claude-code': 'Claude Code',
-  chatgpt: 'ChatGPT',
-  vscode: 'VS Code',
-  cursor: 'Cursor',
-  'mcp-remote': 'mcp-remote',
-  'mcp-inspector': 'MCP Inspector',
-  'mcp-sdk': 'the MCP SDK clients',
-  'browser-clients': 'browser-based clients',
-};
 
 export function clientNames(clients: readonly LintClient[]): string {
-  return clients.map((c) => CLIENT_NAMES[c] ?? c).join(', ');
+  return clients.map((c) => LINT_CLIENT_NAMES[c] ?? c).join(', ');
 }
 
 /** The worst severity among the counts, for the badge colour. */
