@@ -263,14 +263,14 @@ export const LINT_RULES: readonly LintRule[] = [
   },
   {
     id: 'protocol-version-mismatch',
-    title: 'initialize answered with another protocol version than requested',
+    title: 'Protocol version differs from the one requested or negotiated',
     severity: 'warning',
     scope: 'connection',
     explanation:
-      'A server that supports the requested version must answer with that same version; another version is only right when it does not support it. Servers with a hard-coded version answer clients they could serve with a version those clients may reject.',
+      'A server that supports the requested version must answer initialize with that same version; another version is only right when it does not support it. Servers with a hard-coded version answer clients they could serve with a version those clients may reject. After initialize, every request carries the negotiated version in MCP-Protocol-Version.',
     breaks: ['claude-ai', 'mcp-sdk'],
     sources: [NEGOTIATION, CATALOGUE(14, 'version negotiation done wrong')],
-    fix: 'Echo the requested protocolVersion when you support it; otherwise answer the latest version you support.',
+    fix: 'Server: echo the requested protocolVersion when you support it, otherwise answer the latest version you support. Client: send the negotiated version in MCP-Protocol-Version.',
   },
   {
     id: 'version-negotiation-error',

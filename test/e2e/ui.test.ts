@@ -116,7 +116,7 @@ describe('inspector web UI in Chromium', () => {
         accept: 'application/json, text/event-stream',
         authorization: `Bearer ${provider.savedTokens!.access_token}`,
         'mcp-session-id': session.transport.sessionId!,
-        'mcp-protocol-version': '2025-06-18',
+        'mcp-protocol-version': session.transport.protocolVersion!, // the negotiated one, as the SDK sends it
       },
       body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/roots/list_changed' }),
     });

@@ -70,7 +70,7 @@ export const protocolVersionMismatch: LintCheck = (e, context) => {
   const negotiated = initialize && answeredVersion(initialize);
   if (!negotiated || negotiated === sent) return undefined;
   return {
-    message: `The client sent MCP-Protocol-Version ${sent} on a session that negotiated ${negotiated}; a strict server answers 400 (the server should use the negotiated version).`,
+    message: `The client sent MCP-Protocol-Version ${sent} on a session that negotiated ${negotiated}: clients must send the negotiated version, and a strict server answers 400.`,
     related: [initialize.id],
   };
 };
