@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bodyRecord } from '../../src/main/core/recorder/body';
-import { classifyRequest, classifyResponse } from '../../src/main/core/recorder/classify';
+import { classifyRequest, classifyResponse, summarizeJsonRpc } from '../../src/main/core/recorder/classify';
 import { ConnectionGroups, connectionKeys, RpcCorrelator } from '../../src/main/core/recorder/correlate';
 import type { Exchange, HttpHeaders, SseEvent } from '../../src/shared/exchange';
 
@@ -189,10 +189,10 @@ describe('RpcCorrelator', () => {
     const same = exchange({ body: rpc(1, 'tools/call') });
     correlator.requestsSent(other, 'session:S1');
     correlator.requestsSent(same, 'session:S1');
-    expect(correlator.responsesSeen(same, 'session:S1', JSON.stringify(result(1)))).toEqual([{ rpcId: 1, method: 'tools/call', requestExchangeId: same.id }]);
+    expect(correlator.responsesSeen(same, 'session:S1', summarizeJsonRpc(result(1)))).toEqual([{ rpcId: 1, method: 'tools/call', requestExchangeId: same.id }]);
     // The other request is still pending and pairs through the connection.
     const stream = exchange({ method: 'GET', headers: { accept: 'text/event-stream' } });
-    expect(correlator.responsesSeen(stream, 'session:S1', JSON.stringify(result(1)), sse(4))).toEqual([{ rpcId: 1, method: 'tools/list', requestExchangeId: other.id, sseEventIndex: 4 }]);
+    expect(correlator.responsesSeen(stream, 'session:S1', summarizeJsonRpc(result(1)), sse(4))).toEqual([{ rpcId: 1, method: 'tools/list', requestExchangeId: other.id, sseEventIndex: 4 }]);
   });
 
   it('pairs a response on another exchange only within the same connection', () => {
@@ -203,10 +203,10 @@ describe('RpcCorrelator', () => {
     const postA = exchange({ body: rpc(7) });
     correlator.requestsSent(postA, 'session:A');
     const streamB = exchange({ method: 'GET', url: '/sse' });
-    expect(correlator.responsesSeen(streamB, 'session:B', JSON.stringify(result(7)), sse(0))).toEqual([]);
-    expect(correlator.responsesSeen(streamB, undefined, JSON.stringify(result(7)), sse(1))).toEqual([]);
+    expect(correlator.responsesSeen(streamB, 'session:B', summarizeJsonRpc(result(7)), sse(0))).toEqual([]);
+    expect(correlator.responsesSeen(streamB, undefined, summarizeJsonRpc(result(7)), sse(1))).toEqual([]);
     const streamA = exchange({ method: 'GET', url: '/sse' });
-    expect(correlator.responsesSeen(streamA, 'session:A', JSON.stringify(result(7)), sse(2))).toEqual([{ rpcId: 7, method: 'tools/list', requestExchangeId: postA.id, sseEventIndex: 2 }]);
+    expect(correlator.responsesSeen(streamA, 'session:A', summarizeJsonRpc(result(7)), sse(2))).toEqual([{ rpcId: 7, method: 'tools/list', requestExchangeId: postA.id, sseEventIndex: 2 }]);
   });
 
   it('follows connections merged after the request was sent', () => {
@@ -217,10 +217,10 @@ describe('RpcCorrelator', () => {
     correlator.requestsSent(post, 'session:L1');
     groups.join(['ua:1.2.3.4:legacy']);
     const stream = exchange({ method: 'GET', url: '/sse' });
-    expect(correlator.responsesSeen(stream, 'ua:1.2.3.4:legacy', JSON.stringify(result('q')))).toEqual([]);
+    expect(correlator.responsesSeen(stream, 'ua:1.2.3.4:legacy', summarizeJsonRpc(result('q')))).toEqual([]);
     // The endpoint event names the session: the stream joins it, and the request is still waiting.
     groups.join(['ua:1.2.3.4:legacy', 'session:L1']);
-    expect(correlator.responsesSeen(stream, 'ua:1.2.3.4:legacy', JSON.stringify(result('q')))).toEqual([{ rpcId: 'q', method: 'tools/list', requestExchangeId: post.id }]);
+    expect(correlator.responsesSeen(stream, 'ua:1.2.3.4:legacy', summarizeJsonRpc(result('q')))).toEqual([{ rpcId: 'q', method: 'tools/list', requestExchangeId: post.id }]);
   });
 
   it('keeps string and number ids apart', () => {
@@ -229,9 +229,9 @@ describe('RpcCorrelator', () => {
     const textual = exchange({ body: rpc('1', 'textual') });
     correlator.requestsSent(numeric, undefined);
     correlator.requestsSent(textual, undefined);
-    expect(correlator.responsesSeen(numeric, undefined, JSON.stringify(result('1')))).toEqual([]);
-    expect(correlator.responsesSeen(textual, undefined, JSON.stringify(result('1')))).toEqual([{ rpcId: '1', method: 'textual', requestExchangeId: textual.id }]);
-    expect(correlator.responsesSeen(numeric, undefined, JSON.stringify(result(1)))).toEqual([{ rpcId: 1, method: 'numeric', requestExchangeId: numeric.id }]);
+    expect(correlator.responsesSeen(numeric, undefined, summarizeJsonRpc(result('1')))).toEqual([]);
+    expect(correlator.responsesSeen(textual, undefined, summarizeJsonRpc(result('1')))).toEqual([{ rpcId: '1', method: 'textual', requestExchangeId: textual.id }]);
+    expect(correlator.responsesSeen(numeric, undefined, summarizeJsonRpc(result(1)))).toEqual([{ rpcId: 1, method: 'numeric', requestExchangeId: numeric.id }]);
   });
 
   it('pairs each response of a batch, errors included', () => {
@@ -239,7 +239,7 @@ describe('RpcCorrelator', () => {
     const batch = exchange({ body: [rpc(1, 'tools/list'), { jsonrpc: '2.0', method: 'notifications/initialized' }, rpc('b', 'prompts/list')] });
     correlator.requestsSent(batch, undefined);
     const answer = [result('b'), { jsonrpc: '2.0', id: 1, error: { code: -32601, message: 'no' } }];
-    expect(correlator.responsesSeen(batch, undefined, JSON.stringify(answer))).toEqual([
+    expect(correlator.responsesSeen(batch, undefined, summarizeJsonRpc(answer))).toEqual([
       { rpcId: 'b', method: 'prompts/list', requestExchangeId: batch.id },
       { rpcId: 1, method: 'tools/list', requestExchangeId: batch.id },
     ]);
@@ -249,26 +249,26 @@ describe('RpcCorrelator', () => {
     const correlator = new RpcCorrelator(new ConnectionGroups());
     const post = exchange({ body: rpc(5) });
     correlator.requestsSent(post, undefined);
-    expect(correlator.responsesSeen(post, undefined, JSON.stringify(result(5)))).toHaveLength(1);
-    expect(correlator.responsesSeen(post, undefined, JSON.stringify(result(5)))).toEqual([]);
+    expect(correlator.responsesSeen(post, undefined, summarizeJsonRpc(result(5)))).toHaveLength(1);
+    expect(correlator.responsesSeen(post, undefined, summarizeJsonRpc(result(5)))).toEqual([]);
   });
 
   it('ignores requests, notifications and bodies that are not JSON-RPC responses', () => {
     const correlator = new RpcCorrelator(new ConnectionGroups());
     const post = exchange({ body: rpc(1) });
     correlator.requestsSent(post, undefined);
-    expect(correlator.responsesSeen(post, undefined, JSON.stringify(rpc(1, 'ping')))).toEqual([]);
-    expect(correlator.responsesSeen(post, undefined, '{"jsonrpc":"2.0","method":"notifications/progress"}')).toEqual([]);
-    expect(correlator.responsesSeen(post, undefined, 'not json')).toEqual([]);
+    expect(correlator.responsesSeen(post, undefined, summarizeJsonRpc(rpc(1, 'ping')))).toEqual([]);
+    expect(correlator.responsesSeen(post, undefined, summarizeJsonRpc({ jsonrpc: '2.0', method: 'notifications/progress' }))).toEqual([]);
+    expect(correlator.responsesSeen(post, undefined, summarizeJsonRpc('not json'))).toEqual([]);
     expect(correlator.responsesSeen(post, undefined, undefined)).toEqual([]);
     // Still pending after all that.
-    expect(correlator.responsesSeen(post, undefined, JSON.stringify(result(1)))).toHaveLength(1);
+    expect(correlator.responsesSeen(post, undefined, summarizeJsonRpc(result(1)))).toHaveLength(1);
   });
 
   it('does not record notifications or messages with unusable ids as pending requests', () => {
     const correlator = new RpcCorrelator(new ConnectionGroups());
     const post = exchange({ body: [{ jsonrpc: '2.0', method: 'notifications/initialized' }, { jsonrpc: '2.0', id: null, method: 'x' }, { jsonrpc: '2.0', id: { a: 1 }, method: 'y' }] });
     correlator.requestsSent(post, undefined);
-    expect(correlator.responsesSeen(post, undefined, JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'bad' } }))).toEqual([]);
+    expect(correlator.responsesSeen(post, undefined, summarizeJsonRpc({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'bad' } }))).toEqual([]);
   });
 });

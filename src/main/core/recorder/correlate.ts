@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseJson } from './json';
-import type { Exchange, HttpHeaders, RpcCorrelation, SseEvent } from '../../../shared/exchange';
+import type { Exchange, HttpHeaders, JsonRpcSummary, RpcCorrelation, SseEvent } from '../../../shared/exchange';
 import { bodyText } from './body';
 import { REDACTED } from './redact';
 import { summarizeJsonRpc } from './classify';
@@ -130,8 +130,7 @@ export class RpcCorrelator {
   }
 
   /** Pairs the responses in a JSON body or an SSE event with the requests that asked for them. */
-  responsesSeen(exchange: Exchange, connectionKey: string | undefined, text: string | undefined, sseEvent?: SseEvent): RpcCorrelation[] {
-    const summary = summarizeJsonRpc(parseJson(text));
+  responsesSeen(exchange: Exchange, connectionKey: string | undefined, summary: JsonRpcSummary | undefined, sseEvent?: SseEvent): RpcCorrelation[] {
     if (!summary || !['response', 'error', 'batch'].includes(summary.kind)) return [];
     const connection = connectionKey ? this.groups.connectionOf(connectionKey) : undefined;
     const found: RpcCorrelation[] = [];

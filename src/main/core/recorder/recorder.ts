@@ -6,12 +6,14 @@ import type {
   Exchange,
   ExchangeErrorKind,
   ExchangeEvent,
+  JsonRpcSummary,
   RequestRecord,
   ResponseRecord,
   SseEvent,
 } from '../../../shared/exchange';
 import { bodyText } from './body';
-import { classifyRequest, classifyResponse } from './classify';
+import { classifyRequest, classifyResponse, summarizeJsonRpc } from './classify';
+import { parseJson } from './json';
 import { recognizeClient } from './clients';
 import { ConnectionGroups, connectionKeys, RpcCorrelator } from './correlate';
 import type { ParsedSse } from './sseParser';
@@ -52,8 +54,8 @@ export class ExchangeRecording {
   }
 
   /** `connectionKey`: the exchange's first connection key (what group() returned). */
-  private correlate(text: string | undefined, sseEvent: SseEvent | undefined, connectionKey: string | undefined): void {
-    const found = this.links.correlator.responsesSeen(this.exchange, connectionKey, text, sseEvent);
+  private correlate(summary: JsonRpcSummary | undefined, sseEvent: SseEvent | undefined, connectionKey: string | undefined): void {
+    const found = this.links.correlator.responsesSeen(this.exchange, connectionKey, summary, sseEvent);
     if (found.length) (this.exchange.correlations ??= []).push(...found);
   }
 
@@ -98,7 +100,7 @@ export class ExchangeRecording {
     // The legacy transport names its session in the `endpoint` event: the stream joins it.
     const legacySession = parsed.event === 'endpoint' ? /[?&]sessionId=([^&\s]+)/.exec(parsed.data ?? '')?.[1] : undefined;
     if (legacySession) this.group([`session:${legacySession}`]);
-    if (parsed.kind === 'event') this.correlate(parsed.data, event, connectionKeys(exchange)[0]);
+    if (parsed.kind === 'event') this.correlate(summarizeJsonRpc(parseJson(parsed.data)), event, connectionKeys(exchange)[0]);
     this.emit({ type: 'exchange:update', id: exchange.id, sseEvent: event });
   }
 
@@ -119,9 +121,15 @@ export class ExchangeRecording {
     const { exchange } = this;
     if (exchange.response) {
       exchange.response.body = body;
-      exchange.classification = classifyResponse(exchange.classification, exchange.response.status, exchange.response.headers, bodyText(body));
+      const text = bodyText(body);
+      exchange.classification = classifyResponse(exchange.classification, exchange.response.status, exchange.response.headers, text);
       const connectionKey = this.group();
-      if (!String(exchange.response.headers['content-type'] ?? '').includes('text/event-stream')) this.correlate(bodyText(body), undefined, connectionKey);
+      const contentType = String(exchange.response.headers['content-type'] ?? '');
+      // A JSON answer was summarised by classifyResponse: correlate from that, not a second parse.
+      // (JSON-RPC under another content type is still read; SSE answers correlate per event.)
+      if (!contentType.includes('text/event-stream')) {
+        this.correlate(contentType.includes('json') ? exchange.classification.jsonRpcResponse : summarizeJsonRpc(parseJson(text)), undefined, connectionKey);
+      }
     }
     if (exchange.upstreamResponse && upstreamBody) exchange.upstreamResponse.body = upstreamBody;
     exchange.state = 'complete';
