@@ -92,6 +92,7 @@ export const LINT_RULE_IDS = [
   'jsonrpc-id-mismatch',
   'sse-without-pings',
   'cors-missing',
+  'host-rejected',
   // Lifecycle and sessions
   'initialize-missing-session-id',
   'session-id-not-enforced',
@@ -227,6 +228,17 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['mcp-inspector', 'browser-clients'],
     sources: [{ title: 'Fetch standard: CORS protocol', url: 'https://fetch.spec.whatwg.org/#http-cors-protocol' }, CATALOGUE(22, 'no CORS on discovery, /register, /token and /mcp')],
     fix: 'Answer discovery, /register, /token and the MCP endpoint (and their OPTIONS preflights) with Access-Control-Allow-Origin and expose Mcp-Session-Id and WWW-Authenticate.',
+  },
+  {
+    id: 'host-rejected',
+    title: 'MCP request refused for its Host (DNS-rebinding protection)',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Servers with DNS-rebinding protection (the MCP SDKs\' allowedHosts, createMcpExpressApp bound to localhost) refuse any Host that is not their own with 403 "Invalid Host" or 421. Behind a tunnel or proxy the Host is the public name, so every hosted client is refused though the server works locally.',
+    breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote'],
+    sources: [spec('transports', 'security-warning', 'security warning (DNS rebinding)'), doc('research/tunnels.md: Host/Origin validation behind tunnels (typescript-sdk #2843, resend-mcp #169)')],
+    fix: 'Add the public host name (the tunnel\'s) to the server\'s allowed hosts, or, while testing, let the inspector send the upstream its own Host (serve --rewrite-host).',
   },
   {
     id: 'initialize-missing-session-id',

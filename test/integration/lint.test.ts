@@ -171,6 +171,13 @@ const CASES: LintCase[] = [
     probe: async (wire) => void (await rpc(wire, initializeBody(), { origin: 'http://localhost:6274' })),
   },
   {
+    // The MCP SDK's hostHeaderValidation answer, word for word, as a server behind a tunnel gives it.
+    rule: 'host-rejected',
+    faulty: { profile: NO_AUTH, rules: () => [rule('sdk-allowed-hosts', [], [jsonReply(403, { jsonrpc: '2.0', error: { code: -32000, message: 'Invalid Host: calm-fox-12.loca.lt' }, id: null })])] },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await rpc(wire, initializeBody())),
+  },
+  {
     rule: 'initialize-missing-session-id',
     faulty: { profile: { ...NO_AUTH, sessionId: 'omit' } },
     spec: { profile: NO_AUTH },
@@ -424,6 +431,12 @@ describe('lint rules on real exchanges', () => {
     const { findings, running } = await lintProbe(c.spec, c.probe);
     expect(running.ended.length).toBeGreaterThan(0);
     expect(findings).toEqual([]);
+  });
+
+  it('host-rejected stays silent on a 403 that is about the token’s scope, not the Host', async () => {
+    const scope = rule('insufficient-scope', [], [jsonReply(403, { error: 'insufficient_scope', error_description: 'tools/call needs scope mcp:tools' }, { 'www-authenticate': 'Bearer error="insufficient_scope"' })]);
+    const { findings } = await lintProbe({ profile: NO_AUTH, rules: () => [scope] }, async (wire) => void (await rpc(wire, initializeBody())));
+    expect(findings.map((f) => f.ruleId)).not.toContain('host-rejected');
   });
 
   // Spec-correct servers of every flavour: presets, and SSE answers to POSTs.

@@ -16,6 +16,7 @@ const CHECKS: LintChecks = {
   'jsonrpc-id-mismatch': transport.jsonRpcIdMismatch,
   'sse-without-pings': transport.sseWithoutPings,
   'cors-missing': transport.corsMissing,
+  'host-rejected': transport.hostRejected,
   'initialize-missing-session-id': session.initializeWithoutSessionId,
   'session-id-not-enforced': session.sessionIdNotEnforced,
   'unknown-session-400': session.unknownSession400,

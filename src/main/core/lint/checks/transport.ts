@@ -106,3 +106,14 @@ export const corsMissing: LintCheck = (e) => {
   const what = e.request.method === 'OPTIONS' ? `The preflight OPTIONS ${path(e)}` : `${e.request.method} ${path(e)}`;
   return { message: `${what} came from a browser (Origin: ${origin}) but was answered without Access-Control-Allow-Origin, so the browser hides the answer.` };
 };
+
+export const hostRejected: LintCheck = (e) => {
+  const s = status(e);
+  if (!onMcpEndpoint(e) || (s !== 403 && s !== 421)) return undefined;
+  // 421 Misdirected Request is about the Host by definition; a 403 says so in its body
+  // (the SDKs answer "Invalid Host: <name>"), unlike a 403 for a missing scope.
+  const said = errorMessage(e) || (e.response?.body?.encoding === 'utf8' ? e.response.body.data.slice(0, 300) : '');
+  if (s === 403 && !/\bhost\b/i.test(said)) return undefined;
+  const host = requestHeader(e, 'host') ?? '(none)';
+  return { message: `${describeRequest(e)} with Host ${host} was refused with ${s}${said ? ` ("${said.trim().slice(0, 120)}")` : ''}: the server only accepts its own host names.` };
+};
