@@ -1,4 +1,4 @@
-import { createServer, Agent as HttpAgent, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
@@ -13,6 +13,7 @@ import { SIMULATION_HEADER } from '../../../shared/simulator';
 import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { SseParser, type ParsedSse } from '../recorder/sseParser';
+import { listenForStreams } from '../streamingServer';
 import { clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
 import { explainStep, isRequestStep, needsResponse, ruleMatches, type MatchInput } from './rules';
 
@@ -149,18 +150,9 @@ export class FrontDoor {
   };
 
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
-    const server = createServer(this.handle);
-    server.requestTimeout = 0; // long-lived SSE must not be cut
-    server.headersTimeout = 60_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const { server, address } = await listenForStreams(this.handle, port, host);
     this.server = server;
-    return server.address() as AddressInfo;
+    return address;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../../shared/profile';
 import { LATEST_SESSION_ERA_VERSION } from '../../../shared/protocol';
 import { sendEmpty, sendJson, sleep } from './http';
+import { listenForStreams } from '../streamingServer';
 import { LegacySseEndpoint } from './mcp/legacySse';
 import type { JsonRpcMessage } from './mcp/jsonrpc';
 import { SessionStore } from './mcp/sessions';
@@ -90,19 +91,9 @@ export class ReferenceServer {
   };
 
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
-    const server = createServer(this.handle);
-    // Long-lived SSE streams must not be cut by Node's default request timeouts.
-    server.requestTimeout = 0;
-    server.headersTimeout = 60_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const { server, address } = await listenForStreams(this.handle, port, host);
     this.httpServer = server;
-    return server.address() as AddressInfo;
+    return address;
   }
 
   async close(): Promise<void> {
