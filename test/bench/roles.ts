@@ -1,7 +1,9 @@
 import { createServer, Agent, type Server } from 'node:http';
 import httpProxy from 'http-proxy';
-import { FrontDoor } from '../../src/main/core/proxy/frontDoor';
-import { Recorder } from '../../src/main/core/recorder/recorder';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Inspector } from '../../src/main/core/inspector';
 import { ReferenceServer } from '../../src/main/core/server';
 
 // One role per child process, so the load generator, the proxy and the upstream don't share
@@ -68,14 +70,20 @@ async function main(): Promise<void> {
       break;
     }
     case 'inspector-proxy': {
-      const recorder = new Recorder(); // the app's own in-memory window
-      const frontDoor = new FrontDoor(recorder, { upstream: target! });
-      port = (await frontDoor.listen(0)).port;
+      // The front door as `npm run serve` runs it: recording into a capture on disk, with live
+      // lint judging every exchange (no UI attached). The capture goes with the process.
+      const captureDir = mkdtempSync(join(tmpdir(), 'inspector-bench-'));
+      process.on('exit', () => rmSync(captureDir, { recursive: true, force: true }));
+      const inspector = await Inspector.create({ upstream: target!, port: 0, captureDir });
+      port = (await inspector.start()).port;
       break;
     }
     default:
       throw new Error(`unknown role ${role}`);
   }
+  // Exit (running exit handlers) when the bench stops this role or goes away without a word.
+  process.on('SIGTERM', () => process.exit(0));
+  process.on('disconnect', () => process.exit(0));
   process.send!({ type: 'listening', port });
   process.on('message', (message: Message) => {
     if (message.type === 'memory') process.send!({ type: 'memory', ...memory() });

@@ -4,8 +4,9 @@ import autocannon from 'autocannon';
 import { measureUi } from './ui';
 import { build } from 'esbuild';
 
-// npm run bench: throughput and latency of the front door against its floor (a bare
-// http-proxy with a keep-alive agent), SSE lag through the proxy, and memory over many
+// npm run bench: throughput and latency of the front door, as `npm run serve` runs it
+// (recording to a capture on disk, live lint), against its floor (a bare http-proxy with a
+// keep-alive agent), SSE lag through the proxy, and memory over many
 // exchanges and a long stream. Everything is measured in this one run on loopback and
 // printed as ratios: absolute numbers on shared 2-core machines mean little.
 //
@@ -118,10 +119,10 @@ async function main(): Promise<void> {
   const floor = await load(bare, { duration: seconds });
   const ours = await load(inspector, { duration: seconds });
   const row = (name: string, r: typeof direct) =>
-    `  ${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ${(r.rps / floor.rps).toFixed(2)}× bare-proxy req/s`;
+    `  ${name.padEnd(38)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ${(r.rps / floor.rps).toFixed(2)}× bare-proxy req/s`;
   console.log(row('direct to the upstream', direct));
   console.log(row('bare http-proxy (keep-alive)', floor));
-  console.log(row('inspector front door, recording', ours));
+  console.log(row('inspector front door (capture, lint)', ours));
   const rpsOk = ours.rps >= 0.9 * floor.rps;
   const p50Ok = ours.p50 - floor.p50 <= 1;
   console.log(
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
     return lags;
   };
   const describeLags = (name: string, lags: number[]) =>
-    `  ${name.padEnd(34)} ${lags.length} events: lag p50 ${ms(percentile(lags, 50))}, p99 ${ms(percentile(lags, 99))}, max ${ms(Math.max(...lags))}`;
+    `  ${name.padEnd(38)} ${lags.length} events: lag p50 ${ms(percentile(lags, 50))}, p99 ${ms(percentile(lags, 99))}, max ${ms(Math.max(...lags))}`;
   const proxiedLags = lagsOf(proxiedArrivals);
   console.log(describeLags('bare http-proxy', lagsOf(bareArrivals)));
   console.log(describeLags('inspector front door', proxiedLags));

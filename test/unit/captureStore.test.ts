@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExchangeEvent } from '../../src/shared/exchange';
 import { bodyRecord } from '../../src/main/core/recorder/body';
-import { CaptureStore, UNFINISHED_MESSAGE } from '../../src/main/core/recorder/captureStore';
+import { CaptureStore, FLUSH_INTERVAL_MS, UNFINISHED_MESSAGE } from '../../src/main/core/recorder/captureStore';
 import { Recorder } from '../../src/main/core/recorder/recorder';
 
 const body = (text: string) => bodyRecord(Buffer.from(text));
@@ -44,10 +44,8 @@ describe('CaptureStore', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('appends every recorder event as one JSON line and replays final exchanges in start order', async () => {
+  it('writes an exchange that starts and ends within one batch as its end line alone, in start order', async () => {
     const recorder = new Recorder();
-    const seen: ExchangeEvent[] = [];
-    recorder.on('event', (e) => seen.push(e));
     const detach = store.attach(recorder, 'first handshake');
     const { discovery, init, stream } = recordTraffic(recorder);
     detach();
@@ -55,13 +53,36 @@ describe('CaptureStore', () => {
     recorder.start({ method: 'GET', url: '/late', httpVersion: '1.1', headers: {} });
 
     const file = join(root, detach.writer.id, 'events.ndjson');
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-    expect(lines.map((l) => (JSON.parse(l) as ExchangeEvent).type)).toEqual(seen.slice(0, -1).map((e) => e.type));
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as ExchangeEvent);
+    // The stream never ended: its start line holds it as it was, its SSE event included.
+    expect(lines.map((e) => e.type)).toEqual(['exchange:end', 'exchange:end', 'exchange:start']);
 
     const [summary] = await store.list();
     expect(summary).toEqual({ id: detach.writer.id, name: 'first handshake', createdAt: expect.any(Number), exchanges: 3, sizeBytes: readFileSync(file).length });
+    await expectReplayed(detach.writer.id, { discovery, init, stream });
+  });
 
-    const exchanges = await store.open(detach.writer.id);
+  it('appends every event as its own line when each comes in a batch of its own', async () => {
+    const recorder = new Recorder();
+    const seen: ExchangeEvent[] = [];
+    const detach = store.attach(recorder, 'slow handshake');
+    recorder.on('event', (e) => {
+      seen.push(e);
+      detach.writer.flush();
+    });
+    const traffic = recordTraffic(recorder);
+    detach();
+
+    const file = join(root, detach.writer.id, 'events.ndjson');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as ExchangeEvent).type)).toEqual(seen.map((e) => e.type));
+    expect((await store.list())[0]!.exchanges).toBe(3);
+    await expectReplayed(detach.writer.id, traffic);
+  });
+
+  /** The capture replays to the exchanges recordTraffic made, in start order. */
+  async function expectReplayed(id: string, { discovery, init, stream }: ReturnType<typeof recordTraffic>) {
+    const exchanges = await store.open(id);
     expect(exchanges.map((e) => e.id)).toEqual([discovery.exchange.id, init.exchange.id, stream.exchange.id]);
     expect(exchanges[0]).toEqual(discovery.exchange);
     expect(exchanges[1]).toEqual(init.exchange);
@@ -71,6 +92,16 @@ describe('CaptureStore', () => {
     // Never ended: comes back aborted, with what was seen so far.
     expect(exchanges[2]).toMatchObject({ state: 'aborted', error: { kind: 'proxy-error', message: UNFINISHED_MESSAGE }, response: { status: 200 } });
     expect(exchanges[2]!.sseEvents).toHaveLength(1);
+  }
+
+  it('counts exchanges written as an end line alone when recounting after a crash', async () => {
+    const recorder = new Recorder();
+    const detach = store.attach(recorder);
+    recordTraffic(recorder);
+    detach();
+    // No clean close on record: the count comes from the lines.
+    writeFileSync(join(root, detach.writer.id, 'meta.json'), JSON.stringify({ id: detach.writer.id, name: 'crashed', createdAt: 1 }));
+    expect((await new CaptureStore(root).list())[0]).toMatchObject({ name: 'crashed', exchanges: 3 });
   });
 
   it('ignores a partial trailing line left by a crash and recounts lazily', async () => {
@@ -95,8 +126,8 @@ describe('CaptureStore', () => {
     expect(meta).toMatchObject({ exchanges: 3, sizeBytes: summary!.sizeBytes });
   });
 
-  it('keeps every event written before a kill -9', async () => {
-    const dir = join(root, 'killed');
+  /** Runs a script that records traffic into a capture under `dir`, then ends as `ending` says. */
+  async function recordInChild(dir: string, ending: string) {
     const script = join(root, 'writer.ts');
     const modules = fileURLToPath(new URL('../../src/main/core/recorder/', import.meta.url));
     writeFileSync(
@@ -104,7 +135,7 @@ describe('CaptureStore', () => {
       `import { CaptureStore } from ${JSON.stringify(join(modules, 'captureStore.ts'))};
 import { Recorder } from ${JSON.stringify(join(modules, 'recorder.ts'))};
 const recorder = new Recorder();
-new CaptureStore(${JSON.stringify(dir)}).attach(recorder, 'killed');
+new CaptureStore(${JSON.stringify(dir)}).attach(recorder, 'child');
 const done = recorder.start({ method: 'GET', url: '/a', httpVersion: '1.1', headers: {} });
 done.requestComplete(undefined);
 done.responseStarted({ status: 204, headers: {} });
@@ -113,19 +144,28 @@ const open = recorder.start({ method: 'GET', url: '/mcp', httpVersion: '1.1', he
 open.requestComplete(undefined);
 open.responseStarted({ status: 200, headers: { 'content-type': 'text/event-stream' } });
 for (let i = 0; i < 3; i++) open.sseEvent({ kind: 'event', data: String(i) });
-process.kill(process.pid, 'SIGKILL');
+${ending}
 `,
     );
     const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
     const [code, signal] = await once(child, 'exit');
-    expect([code, signal]).toEqual([null, 'SIGKILL']);
+    const [summary] = await new CaptureStore(dir).list();
+    return { code, signal, summary, exchanges: await new CaptureStore(dir).open(summary!.id) };
+  }
 
-    const killed = new CaptureStore(dir);
-    const [summary] = await killed.list();
-    expect(summary).toMatchObject({ name: 'killed', exchanges: 2 });
-    const exchanges = await killed.open(summary!.id);
-    expect(exchanges.map((e) => e.state)).toEqual(['complete', 'aborted']);
-    expect(exchanges[1]!.sseEvents.map((e) => e.data)).toEqual(['0', '1', '2']);
+  it('keeps every event older than the flush interval through a kill -9', async () => {
+    const killed = await recordInChild(join(root, 'killed'), `setTimeout(() => process.kill(process.pid, 'SIGKILL'), ${FLUSH_INTERVAL_MS * 3});`);
+    expect([killed.code, killed.signal]).toEqual([null, 'SIGKILL']);
+    expect(killed.summary).toMatchObject({ name: 'child', exchanges: 2 });
+    expect(killed.exchanges.map((e) => e.state)).toEqual(['complete', 'aborted']);
+    expect(killed.exchanges[1]!.sseEvents.map((e) => e.data)).toEqual(['0', '1', '2']);
+  });
+
+  it('writes what is waiting when the process exits without closing the capture', async () => {
+    const exited = await recordInChild(join(root, 'exited'), `process.exit(3);`);
+    expect([exited.code, exited.signal]).toEqual([3, null]);
+    expect(exited.exchanges.map((e) => e.state)).toEqual(['complete', 'aborted']);
+    expect(exited.exchanges[1]!.sseEvents.map((e) => e.data)).toEqual(['0', '1', '2']);
   });
 
   it('picks up a stream that was already open when the capture started', async () => {

@@ -32,6 +32,8 @@ export class LintEngine {
   private readonly byExchange = new Map<string, LintFinding[]>();
   private readonly rules: readonly LintRuleDefinition[];
   private readonly options: LintContext['options'];
+  /** For each look-ahead rule, the exchanges kept that it can judge (few: initializes, PRMs, tokens). */
+  private readonly subjects = new Map<LintRuleId, Exchange[]>();
 
   constructor(private readonly config: LintEngineOptions) {
     this.rules = config.rules ?? LINT_RULE_DEFINITIONS;
@@ -42,17 +44,34 @@ export class LintEngine {
   add(exchange: Exchange): LintFinding[] {
     this.remember(exchange);
     const connectionId = this.config.connectionOf(exchange);
-    const connection = this.connectionExchanges(connectionId, exchange);
-    const context: LintContext = { connection, options: this.options };
+    let connection: readonly Exchange[] | undefined;
+    // Gathering the connection walks the whole window: only checks that need it pay for it.
+    const context: LintContext = {
+      get connection() {
+        return (connection ??= gather());
+      },
+      options: this.options,
+    };
+    const gather = () => this.connectionExchanges(connectionId, exchange);
     const found: LintFinding[] = [];
     for (const rule of this.rules) {
-      const judged = rule.looksAhead ? connection : [exchange];
-      for (const target of judged) {
+      for (const target of rule.looksAhead ? this.subjectsOf(rule, exchange, connectionId) : [exchange]) {
         const finding = this.judge(rule, target, context, connectionId);
         if (finding) found.push(finding);
       }
     }
     return found;
+  }
+
+  /** The exchanges of this connection a look-ahead rule can judge, the new one included when it is one. */
+  private subjectsOf(rule: LintRuleDefinition, exchange: Exchange, connectionId: string | undefined): Exchange[] {
+    let list = this.subjects.get(rule.id);
+    if (rule.looksAhead!(exchange)) {
+      if (!list) this.subjects.set(rule.id, (list = []));
+      list.push(exchange);
+    }
+    if (!list) return [];
+    return list.filter((e) => e === exchange || (connectionId !== undefined && this.config.connectionOf(e) === connectionId));
   }
 
   findingsFor(exchangeId: string): LintFinding[] {
@@ -119,7 +138,14 @@ export class LintEngine {
     while (index > 0 && this.exchanges[index - 1]!.startedAt > exchange.startedAt) index--;
     this.exchanges.splice(index, 0, exchange);
     const max = this.config.maxExchanges ?? DEFAULT_MAX_EXCHANGES;
-    while (this.exchanges.length > max) this.byExchange.delete(this.exchanges.shift()!.id);
+    while (this.exchanges.length > max) {
+      const forgotten = this.exchanges.shift()!;
+      this.byExchange.delete(forgotten.id);
+      for (const list of this.subjects.values()) {
+        const at = list.indexOf(forgotten);
+        if (at !== -1) list.splice(at, 1);
+      }
+    }
   }
 
   private connectionExchanges(connectionId: string | undefined, exchange: Exchange): Exchange[] {

@@ -13,8 +13,11 @@ export interface LintOptions {
 export const DEFAULT_SSE_IDLE_LIMIT_MS = 30_000;
 
 export interface LintContext {
-  /** Every finished exchange of the same client connection, in start order, this one included. */
-  connection: readonly Exchange[];
+  /**
+   * Every finished exchange of the same client connection, in start order, this one included.
+   * (Gathered when first read: most checks decide from the exchange alone.)
+   */
+  readonly connection: readonly Exchange[];
   options: Required<LintOptions>;
 }
 
@@ -29,10 +32,11 @@ export type LintCheck = (exchange: Exchange, context: LintContext) => Observatio
 export interface LintRuleDefinition extends LintRule {
   check: LintCheck;
   /**
-   * The verdict on an exchange can depend on exchanges that come after it (the PRM document
-   * fetched after an initialize): the engine judges the connection's earlier exchanges again.
+   * Set when the verdict on an exchange can depend on exchanges that come after it (the PRM
+   * document fetched after an initialize): the engine judges the connection's earlier exchanges
+   * that this says the rule can judge again as each new one arrives.
    */
-  looksAhead: boolean;
+  looksAhead?: (exchange: Exchange) => boolean;
   /** One paragraph a user reads next to a finding: what, why, who breaks, where it comes from, the fix. */
   explain(): string;
 }

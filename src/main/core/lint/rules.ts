@@ -2,6 +2,7 @@ import { LINT_CLIENT_NAMES, LINT_RULES, type LintRuleId } from '../../../shared/
 import * as auth from './checks/authorization';
 import * as session from './checks/session';
 import * as transport from './checks/transport';
+import type { Exchange } from '../../../shared/exchange';
 import type { LintChecks, LintRuleDefinition } from './rule';
 
 // The registry: every rule id of the catalogue (src/shared/lint.ts) with its check. The
@@ -41,14 +42,21 @@ const CHECKS: LintChecks = {
   'token-audience-mismatch': auth.tokenAudienceMismatch,
 };
 
-/** Connection rules whose evidence may arrive after the exchange they judge. */
-const LOOKS_AHEAD = new Set<LintRuleId>(['lazy-auth-initialize', 'prm-resource-mismatch', 'token-audience-mismatch']);
+/**
+ * Connection rules whose evidence may arrive after the exchange they judge, with the exchanges
+ * each can judge at all (what its check requires of the exchange itself).
+ */
+const LOOKS_AHEAD: Partial<Record<LintRuleId, (exchange: Exchange) => boolean>> = {
+  'lazy-auth-initialize': auth.unauthenticatedInitialize,
+  'prm-resource-mismatch': auth.servedPrm,
+  'token-audience-mismatch': (e) => auth.tokenResponse(e) !== undefined,
+};
 
 
 export const LINT_RULE_DEFINITIONS: readonly LintRuleDefinition[] = LINT_RULES.map((rule) => ({
   ...rule,
   check: CHECKS[rule.id],
-  looksAhead: LOOKS_AHEAD.has(rule.id),
+  looksAhead: LOOKS_AHEAD[rule.id],
   explain: () =>
     [
       `${rule.title} (${rule.severity}).`,

@@ -8,10 +8,12 @@ import { SseParser } from '../recorder/sseParser';
 export function header(headers: HttpHeaders | undefined, name: string): string | undefined {
   if (!headers) return undefined;
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;
+  // Recorded names are lower case (Node's, and imports normalise them): look that up first.
+  let value = headers[wanted];
+  if (value === undefined) {
+    for (const key in headers) if (key.toLowerCase() === wanted) value = headers[key];
   }
-  return undefined;
+  return Array.isArray(value) ? value[0] : value;
 }
 
 export const requestHeader = (e: Exchange, name: string) => header(e.request.headers, name);

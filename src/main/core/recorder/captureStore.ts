@@ -4,12 +4,13 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Exchange, ExchangeEvent } from '../../../shared/exchange';
-import type { Recorder } from './recorder';
+import { MAX_SSE_EVENTS_IN_MEMORY, type Recorder } from './recorder';
 
 // Captures on disk: one folder per capture holding meta.json and events.ndjson, the recorder's
-// event stream appended one complete JSON line per event as it happens. A line is written with
-// a single write(2) on an O_APPEND descriptor, so a crash (even kill -9) leaves at most one
-// partial trailing line, which reading skips: only the exchange in flight is lost.
+// event stream appended as complete JSON lines. Events are gathered for up to FLUSH_INTERVAL_MS
+// and written with one write(2) on an O_APPEND descriptor: a crash (even kill -9) loses at most
+// that last moment and leaves at most one partial trailing line, which reading skips. (A write
+// and a JSON.stringify per event cost the front door more than the proxying itself.)
 
 const META_FILE = 'meta.json';
 const EVENTS_FILE = 'events.ndjson';
@@ -17,7 +18,13 @@ const EVENTS_FILE = 'events.ndjson';
 /** `2026-11-24T14-03-00Z-1a2b3c4d`: sortable, readable, safe as a file name on every OS. */
 const CAPTURE_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{8}$/;
 
-const START_PREFIX = '{"type":"exchange:start"';
+/** How long events wait in memory before they are written, at most. */
+export const FLUSH_INTERVAL_MS = 100;
+/** Events waiting beyond this many are written at once, whatever the time. */
+const FLUSH_BATCH = 2000;
+
+/** The id of a start or end line, read without parsing it (the id is the exchange's first key). */
+const EXCHANGE_LINE = /^\{"type":"exchange:(?:start|end)","exchange":\{"id":"([^"]+)"/;
 
 export const UNFINISHED_MESSAGE = 'capture ended before the exchange finished';
 
@@ -68,10 +75,20 @@ function readMeta(dir: string, id: string): CaptureMeta {
   return { id, name: id, createdAt: statSync(dir).birthtimeMs };
 }
 
-/** Appends one capture's events; `close` records the exchange count in meta.json. */
+/**
+ * Appends one capture's events; `close` records the exchange count in meta.json.
+ *
+ * Events wait in memory for a moment, then are written together. What a line would only repeat
+ * is left out: an exchange that starts and ends within one batch is written as its end alone
+ * (which holds the whole exchange), and a start is written as the exchange is at write time,
+ * which already holds the updates before it. Events are serialised at write time, so a live
+ * exchange costs one JSON.stringify per batch, not one per event.
+ */
 export class CaptureWriter {
   private fd: number | undefined;
   private started = 0;
+  private pending: ExchangeEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
   /** The first write failure (disk full, folder removed); later events are not written. */
   error: Error | undefined;
 
@@ -81,10 +98,11 @@ export class CaptureWriter {
     private readonly onClose: (writer: CaptureWriter) => void,
   ) {
     this.fd = openSync(join(dir, EVENTS_FILE), 'a');
+    flushOnExit(this);
   }
 
   get exchanges(): number {
-    return this.started;
+    return this.started + this.pending.reduce((count, event) => count + (event.type === 'exchange:start' ? 1 : 0), 0);
   }
 
   get closed(): boolean {
@@ -94,20 +112,35 @@ export class CaptureWriter {
   append(event: ExchangeEvent): void {
     if (this.fd === undefined) throw new Error(`Capture ${this.id} is closed`);
     if (this.error) return;
-    const line = Buffer.from(`${JSON.stringify(event)}\n`);
+    this.pending.push(event);
+    if (this.pending.length >= FLUSH_BATCH) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS).unref();
+  }
+
+  /** Writes every waiting event now (readers of the file call it first). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.fd === undefined || this.error || this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const { text, exchanges } = serializeBatch(batch);
+    const bytes = Buffer.from(text);
     try {
       let written = 0;
-      while (written < line.length) written += writeSync(this.fd, line, written);
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written);
     } catch (err) {
       this.error = err as Error;
       process.emitWarning(`Capture ${this.id} stopped recording: ${this.error.message}`);
       return;
     }
-    if (event.type === 'exchange:start') this.started++;
+    this.started += exchanges;
   }
 
   close(): void {
     if (this.fd === undefined) return;
+    this.flush();
+    openWriters.delete(this);
     closeSync(this.fd);
     this.fd = undefined;
     this.onClose(this);
@@ -118,6 +151,53 @@ export class CaptureWriter {
       // Deleted while open: nothing left to describe.
     }
   }
+}
+
+/** Writers not closed yet: a process exiting (normally or on an uncaught error) flushes them. */
+const openWriters = new Set<CaptureWriter>();
+let exitHooked = false;
+
+function flushOnExit(writer: CaptureWriter): void {
+  if (!exitHooked) process.on('exit', () => openWriters.forEach((w) => w.flush()));
+  exitHooked = true;
+  openWriters.add(writer);
+}
+
+/**
+ * The lines for one batch of events, and how many exchanges first appear in them. Exchange
+ * objects are live: the recorder keeps changing them until their end, so what a start line
+ * holds is decided here, at write time.
+ */
+function serializeBatch(batch: ExchangeEvent[]): { text: string; exchanges: number } {
+  // Exchanges whose end is in this batch with every SSE event still in memory: the end line says it all.
+  const whole = new Map<string, ExchangeEvent>();
+  for (const event of batch) {
+    if (event.type === 'exchange:end' && event.exchange.sseEvents.length < MAX_SSE_EVENTS_IN_MEMORY) whole.set(event.exchange.id, event);
+  }
+  /** Exchanges whose start line is in this batch, with how many SSE events that line holds. */
+  const snapshot = new Map<string, number>();
+  /** Ends already written in their start's place (which keeps the log in start order). */
+  const endWritten = new Set<string>();
+  let text = '';
+  let exchanges = 0;
+  for (let event of batch) {
+    if (event.type === 'exchange:start') {
+      const { id } = event.exchange;
+      exchanges++;
+      const end = whole.get(id);
+      if (end) {
+        event = end;
+        endWritten.add(id);
+      } else snapshot.set(id, event.exchange.sseEvents.length);
+    } else if (event.type === 'exchange:update') {
+      // The end line in this batch holds it, or the start line written above does.
+      if (whole.has(event.id)) continue;
+      const held = snapshot.get(event.id);
+      if (held !== undefined && (event.sseEvent === undefined || event.sseEvent.index < held)) continue;
+    } else if (endWritten.has(event.exchange.id)) continue;
+    text += `${JSON.stringify(event)}\n`;
+  }
+  return { text, exchanges };
 }
 
 /** A detach function that also says which capture it is writing. */
@@ -240,6 +320,7 @@ export class CaptureStore {
   private async summary(id: string): Promise<CaptureSummary> {
     const dir = this.dirOf(id);
     const meta = readMeta(dir, id);
+    this.writers.get(id)?.flush();
     const sizeBytes = await stat(join(dir, EVENTS_FILE)).then((s) => s.size, () => 0);
     const live = this.writers.get(id);
     let exchanges: number;
@@ -254,10 +335,13 @@ export class CaptureStore {
   }
 
   private async countExchanges(id: string): Promise<number> {
-    let count = 0;
-    // Events are written type first, so only start lines need parsing.
-    for await (const line of this.lines(id)) if (line.startsWith(START_PREFIX) && parseEvent(line)) count++;
-    return count;
+    // An exchange is a start line, or an end line alone when it started and ended in one batch.
+    const ids = new Set<string>();
+    for await (const line of this.lines(id)) {
+      const exchangeId = EXCHANGE_LINE.exec(line)?.[1];
+      if (exchangeId && parseEvent(line)) ids.add(exchangeId);
+    }
+    return ids.size;
   }
 
   private lines(id: string): AsyncGenerator<string> {
@@ -280,6 +364,7 @@ export class CaptureStore {
    */
   async open(id: string): Promise<Exchange[]> {
     this.assertExists(id);
+    this.writers.get(id)?.flush(); // what the live capture holds so far, to the last moment
     const replay = new ExchangeReplay();
     for await (const line of this.lines(id)) {
       const event = parseEvent(line);

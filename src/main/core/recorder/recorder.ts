@@ -19,7 +19,7 @@ import { ConnectionGroups, connectionKeys, RpcCorrelator } from './correlate';
 import type { ParsedSse } from './sseParser';
 
 /** How many SSE events one exchange keeps in memory; later ones are still emitted and stored. */
-const MAX_SSE_EVENTS_IN_MEMORY = 2000;
+export const MAX_SSE_EVENTS_IN_MEMORY = 2000;
 /**
  * How many exchanges the live recorder keeps in memory; the capture store has them all (the
  * control API reads older ones from there). Every kept exchange is heap the garbage collector

@@ -39,11 +39,14 @@ export const challengeWithoutResourceMetadata: LintCheck = (e) => {
 };
 
 /** A Protected Resource Metadata document the server served (200, JSON). */
-const servedPrm = (e: Exchange) => isProtectedResourceMetadata(e) && status(e) === 200 && isObject(responseJson(e));
+export const servedPrm = (e: Exchange) => isProtectedResourceMetadata(e) && status(e) === 200 && isObject(responseJson(e));
 
-export const lazyAuthInitialize: LintCheck = (e, { connection }) => {
-  if (!isInitialize(e) || status(e) !== 200 || requestHeader(e, 'authorization') !== undefined) return undefined;
-  const prm = connection.find(servedPrm);
+/** An initialize answered 200 without a token: what lazy-auth-initialize judges. */
+export const unauthenticatedInitialize = (e: Exchange) => isInitialize(e) && status(e) === 200 && requestHeader(e, 'authorization') === undefined;
+
+export const lazyAuthInitialize: LintCheck = (e, context) => {
+  if (!unauthenticatedInitialize(e)) return undefined;
+  const prm = context.connection.find(servedPrm);
   if (!prm) return undefined;
   return {
     message: `initialize without a token was answered 200, yet the server publishes Protected Resource Metadata at ${path(prm)}: Claude.ai takes the 200 as "no auth" and never starts OAuth.`,
@@ -227,7 +230,7 @@ export const invalidClient400: LintCheck = (e) => {
 };
 
 /** A successful token response's JSON body. */
-function tokenResponse(e: Exchange): Record<string, unknown> | undefined {
+export function tokenResponse(e: Exchange): Record<string, unknown> | undefined {
   if (e.classification.phase !== 'token' || status(e) !== 200) return undefined;
   const json = responseJson(e);
   return isObject(json) && 'access_token' in json ? json : undefined;

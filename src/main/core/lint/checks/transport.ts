@@ -28,7 +28,7 @@ export const getStream501: LintCheck = (e) => {
   return { message: `GET ${path(e)} (the server→client stream) was answered 501 Not Implemented; a server without the stream answers 405 with Allow.` };
 };
 
-export const getStreamNot405: LintCheck = (e, { connection }) => {
+export const getStreamNot405: LintCheck = (e, context) => {
   const s = status(e);
   if (!isGetStream(e) || s === undefined) return undefined;
   const sessionHeader = requestHeader(e, 'mcp-session-id');
@@ -40,7 +40,7 @@ export const getStreamNot405: LintCheck = (e, { connection }) => {
   // (404 for an unknown session, 400 when a required session id is missing). 501 has its own rule.
   if ([401, 403, 405, 406, 501].includes(s) || s >= 500) return undefined;
   if (s === 404 && sessionHeader) return undefined;
-  const sessionsIssued = connection.some((x) => x.classification.jsonRpc?.methods.includes('initialize') && responseHeader(x, 'mcp-session-id'));
+  const sessionsIssued = context.connection.some((x) => x.classification.jsonRpc?.methods.includes('initialize') && responseHeader(x, 'mcp-session-id'));
   if (s === 400 && !sessionHeader && sessionsIssued) return undefined;
   return { message: `GET ${path(e)} was answered ${s}; clients expect an SSE stream or 405 Method Not Allowed.` };
 };
