@@ -44,7 +44,7 @@ describe('CaptureStore', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('writes an exchange that starts and ends within one batch as its end line alone, in start order', async () => {
+  it('writes an exchange that ends before its start was written as its end line alone, in start order', async () => {
     const recorder = new Recorder();
     const detach = store.attach(recorder, 'first handshake');
     const { discovery, init, stream } = recordTraffic(recorder);
@@ -152,6 +152,13 @@ ${ending}
     const [summary] = await new CaptureStore(dir).list();
     return { code, signal, summary, exchanges: await new CaptureStore(dir).open(summary!.id) };
   }
+
+  it('has a finished exchange on disk the moment it ends, through a kill -9', async () => {
+    const killed = await recordInChild(join(root, 'killed-at-once'), `process.kill(process.pid, 'SIGKILL');`);
+    expect([killed.code, killed.signal]).toEqual([null, 'SIGKILL']);
+    // The stream still in flight may be lost; the exchange that ended is not.
+    expect(killed.exchanges[0]).toMatchObject({ state: 'complete', request: { url: '/a' }, response: { status: 204 } });
+  });
 
   it('keeps every event older than the flush interval through a kill -9', async () => {
     const killed = await recordInChild(join(root, 'killed'), `setTimeout(() => process.kill(process.pid, 'SIGKILL'), ${FLUSH_INTERVAL_MS * 3});`);

@@ -2,7 +2,7 @@ import type { Exchange } from '../../../shared/exchange';
 import type { LintFinding, LintRuleId, LintSummary } from '../../../shared/lint';
 import { ConnectionGroups, connectionKeys } from '../recorder/correlate';
 import { DEFAULT_MAX_EXCHANGES as RECORDER_WINDOW } from '../recorder/recorder';
-import { DEFAULT_SSE_IDLE_LIMIT_MS, type LintContext, type LintOptions, type LintRuleDefinition } from './rule';
+import { DEFAULT_SSE_IDLE_LIMIT_MS, isHandshake, type LintContext, type LintOptions, type LintRuleDefinition } from './rule';
 import { LINT_RULE_DEFINITIONS } from './rules';
 
 // The lint engine judges finished exchanges one at a time, in the context of their client
@@ -32,6 +32,8 @@ export class LintEngine {
   private readonly byExchange = new Map<string, LintFinding[]>();
   private readonly rules: readonly LintRuleDefinition[];
   private readonly options: LintContext['options'];
+  /** The handshake part of `exchanges` (see isHandshake), in start order. */
+  private readonly handshakes: Exchange[] = [];
   /** For each look-ahead rule, the exchanges kept that it can judge (few: initializes, PRMs, tokens). */
   private readonly subjects = new Map<LintRuleId, Exchange[]>();
 
@@ -44,18 +46,29 @@ export class LintEngine {
   add(exchange: Exchange): LintFinding[] {
     this.remember(exchange);
     const connectionId = this.config.connectionOf(exchange);
+    const ofConnection = (list: Exchange[]) => list.filter((e) => e === exchange || (connectionId !== undefined && this.config.connectionOf(e) === connectionId));
+    const all = this.exchanges;
+    const handshakes = this.handshakes;
     let connection: readonly Exchange[] | undefined;
+    let handshake: readonly Exchange[] | undefined;
     // Gathering the connection walks the whole window: only checks that need it pay for it.
     const context: LintContext = {
       get connection() {
-        return (connection ??= gather());
+        return (connection ??= ofConnection(all));
+      },
+      get handshake() {
+        return (handshake ??= ofConnection(handshakes));
       },
       options: this.options,
     };
-    const gather = () => this.connectionExchanges(connectionId, exchange);
     const found: LintFinding[] = [];
     for (const rule of this.rules) {
-      for (const target of rule.looksAhead ? this.subjectsOf(rule, exchange, connectionId) : [exchange]) {
+      if (!rule.looksAhead) {
+        const finding = this.judge(rule, exchange, context, connectionId);
+        if (finding) found.push(finding);
+        continue;
+      }
+      for (const target of this.subjectsOf(rule, exchange, connectionId)) {
         const finding = this.judge(rule, target, context, connectionId);
         if (finding) found.push(finding);
       }
@@ -134,24 +147,25 @@ export class LintEngine {
 
   /** Keeps exchanges in start order (they end out of order: a stream outlives the POSTs after it). */
   private remember(exchange: Exchange): void {
-    let index = this.exchanges.length;
-    while (index > 0 && this.exchanges[index - 1]!.startedAt > exchange.startedAt) index--;
-    this.exchanges.splice(index, 0, exchange);
+    insertByStart(this.exchanges, exchange);
+    if (isHandshake(exchange)) insertByStart(this.handshakes, exchange);
     const max = this.config.maxExchanges ?? DEFAULT_MAX_EXCHANGES;
     while (this.exchanges.length > max) {
       const forgotten = this.exchanges.shift()!;
       this.byExchange.delete(forgotten.id);
-      for (const list of this.subjects.values()) {
+      for (const list of [this.handshakes, ...this.subjects.values()]) {
         const at = list.indexOf(forgotten);
         if (at !== -1) list.splice(at, 1);
       }
     }
   }
 
-  private connectionExchanges(connectionId: string | undefined, exchange: Exchange): Exchange[] {
-    if (!connectionId) return [exchange];
-    return this.exchanges.filter((e) => e === exchange || this.config.connectionOf(e) === connectionId);
-  }
+}
+
+function insertByStart(list: Exchange[], exchange: Exchange): void {
+  let index = list.length;
+  while (index > 0 && list[index - 1]!.startedAt > exchange.startedAt) index--;
+  list.splice(index, 0, exchange);
 }
 
 export function summarize(connectionId: string, exchanges: number, findings: readonly LintFinding[]): LintSummary {

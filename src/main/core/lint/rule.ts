@@ -18,6 +18,11 @@ export interface LintContext {
    * (Gathered when first read: most checks decide from the exchange alone.)
    */
   readonly connection: readonly Exchange[];
+  /**
+   * The connection's handshake exchanges (see isHandshake), in start order: what checks look
+   * back for (the initialize, the token issued, a DELETE) without walking every tool call.
+   */
+  readonly handshake: readonly Exchange[];
   options: Required<LintOptions>;
 }
 
@@ -43,8 +48,16 @@ export interface LintRuleDefinition extends LintRule {
 
 export type LintChecks = Record<LintRuleId, LintCheck>;
 
-/** Exchanges of the connection that started before `exchange`. */
-export function before(exchange: Exchange, context: LintContext): Exchange[] {
-  const index = context.connection.indexOf(exchange);
-  return index === -1 ? context.connection.filter((e) => e.startedAt <= exchange.startedAt) : context.connection.slice(0, index);
+/** Exchanges of the connection (or of `within`, a part of it) that started before `exchange`. */
+export function before(exchange: Exchange, context: LintContext, within: readonly Exchange[] = context.connection): Exchange[] {
+  const index = within.indexOf(exchange);
+  return index === -1 ? within.filter((e) => e.startedAt <= exchange.startedAt) : within.slice(0, index);
+}
+
+/**
+ * Everything but ordinary JSON-RPC traffic: discovery, registration, authorize, token,
+ * initialize, DELETE, streams. A long session is mostly tool calls; this part stays small.
+ */
+export function isHandshake(e: Exchange): boolean {
+  return e.classification.phase !== 'jsonrpc' || (e.classification.jsonRpc?.methods ?? []).includes('initialize');
 }

@@ -29,14 +29,34 @@ export function path(e: Exchange): string {
   return e.request.url.split('?')[0]!;
 }
 
-/** The response body as JSON, whatever the Content-Type says (undefined when it isn't JSON). */
-export function responseJson(e: Exchange): unknown {
-  return parseJson(bodyText(e.response?.body)?.trim());
+/**
+ * Remembers the last answer of a reader of bodies: the engine judges an exchange with every
+ * rule before the next, and a dozen checks read the same body. Keyed by what the answer is
+ * made of, so an exchange still changing is read again.
+ */
+function lastRead<T>(read: (e: Exchange) => T, keys: (e: Exchange) => readonly unknown[]): (e: Exchange) => T {
+  let lastKeys: readonly unknown[] = [];
+  let value: T;
+  return (e) => {
+    const now = keys(e);
+    if (now.length !== lastKeys.length || now.some((key, i) => key !== lastKeys[i])) {
+      value = read(e);
+      lastKeys = now;
+    }
+    return value;
+  };
 }
 
-export function requestJson(e: Exchange): unknown {
-  return parseJson(bodyText(e.request.body));
-}
+/** The response body as JSON, whatever the Content-Type says (undefined when it isn't JSON). */
+export const responseJson: (e: Exchange) => unknown = lastRead(
+  (e) => parseJson(bodyText(e.response?.body)?.trim()),
+  (e) => [e.response?.body],
+);
+
+export const requestJson: (e: Exchange) => unknown = lastRead(
+  (e) => parseJson(bodyText(e.request.body)),
+  (e) => [e.request.body],
+);
 
 /** The request body as form parameters (token requests). */
 export function requestForm(e: Exchange): URLSearchParams {
@@ -48,7 +68,9 @@ export function contentType(headers: HttpHeaders | undefined): string {
 }
 
 /** The JSON-RPC messages of the response: one JSON body, a batch, or the data of SSE events. */
-export function responseMessages(e: Exchange): Array<Record<string, unknown>> {
+export const responseMessages: (e: Exchange) => Array<Record<string, unknown>> = lastRead(readResponseMessages, (e) => [e, e.response, e.response?.body, e.sseEvents.length]);
+
+function readResponseMessages(e: Exchange): Array<Record<string, unknown>> {
   let values: unknown[] = [];
   if (contentType(e.response?.headers).includes('text/event-stream')) {
     const data: string[] = e.sseEvents.filter((s) => s.kind === 'event' && s.data).map((s) => s.data!);

@@ -7,10 +7,12 @@ import type { Exchange, ExchangeEvent } from '../../../shared/exchange';
 import { MAX_SSE_EVENTS_IN_MEMORY, type Recorder } from './recorder';
 
 // Captures on disk: one folder per capture holding meta.json and events.ndjson, the recorder's
-// event stream appended as complete JSON lines. Events are gathered for up to FLUSH_INTERVAL_MS
-// and written with one write(2) on an O_APPEND descriptor: a crash (even kill -9) loses at most
-// that last moment and leaves at most one partial trailing line, which reading skips. (A write
-// and a JSON.stringify per event cost the front door more than the proxying itself.)
+// event stream appended as complete JSON lines. An exchange is written the moment it ends, with
+// one write(2) on an O_APPEND descriptor; what happens before its end (start, updates, SSE
+// events) waits at most FLUSH_INTERVAL_MS. So a crash (even kill -9) loses at most the last
+// moment of the exchanges in flight, never a finished one, and leaves at most one partial
+// trailing line, which reading skips. (A write and a JSON.stringify per event cost the front
+// door more than the proxying itself.)
 
 const META_FILE = 'meta.json';
 const EVENTS_FILE = 'events.ndjson';
@@ -18,10 +20,10 @@ const EVENTS_FILE = 'events.ndjson';
 /** `2026-11-24T14-03-00Z-1a2b3c4d`: sortable, readable, safe as a file name on every OS. */
 const CAPTURE_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{8}$/;
 
-/** How long events wait in memory before they are written, at most. */
+/** How long the events of an exchange in flight wait in memory before they are written, at most. */
 export const FLUSH_INTERVAL_MS = 100;
 /** Events waiting beyond this many are written at once, whatever the time. */
-const FLUSH_BATCH = 2000;
+const FLUSH_EVENTS = 2000;
 
 /** The id of a start or end line, read without parsing it (the id is the exchange's first key). */
 const EXCHANGE_LINE = /^\{"type":"exchange:(?:start|end)","exchange":\{"id":"([^"]+)"/;
@@ -78,16 +80,18 @@ function readMeta(dir: string, id: string): CaptureMeta {
 /**
  * Appends one capture's events; `close` records the exchange count in meta.json.
  *
- * Events wait in memory for a moment, then are written together. What a line would only repeat
- * is left out: an exchange that starts and ends within one batch is written as its end alone
- * (which holds the whole exchange), and a start is written as the exchange is at write time,
- * which already holds the updates before it. Events are serialised at write time, so a live
- * exchange costs one JSON.stringify per batch, not one per event.
+ * An exchange's events wait in memory until it ends (then they are written at once) or for
+ * FLUSH_INTERVAL_MS. What a line would only repeat is left out: an exchange that ends before its
+ * start was written is its end line alone (which holds the whole exchange), and a start line is
+ * the exchange as it is at write time, which already holds the updates before it. Events are
+ * serialised at write time, so a short exchange costs one JSON.stringify and one write.
  */
 export class CaptureWriter {
   private fd: number | undefined;
   private started = 0;
-  private pending: ExchangeEvent[] = [];
+  /** Events not written yet, by exchange, in the order each exchange's first one came. */
+  private pending = new Map<string, ExchangeEvent[]>();
+  private pendingEvents = 0;
   private timer: NodeJS.Timeout | undefined;
   /** The first write failure (disk full, folder removed); later events are not written. */
   error: Error | undefined;
@@ -102,7 +106,9 @@ export class CaptureWriter {
   }
 
   get exchanges(): number {
-    return this.started + this.pending.reduce((count, event) => count + (event.type === 'exchange:start' ? 1 : 0), 0);
+    let waiting = 0;
+    for (const events of this.pending.values()) if (events[0]!.type === 'exchange:start') waiting++;
+    return this.started + waiting;
   }
 
   get closed(): boolean {
@@ -112,8 +118,20 @@ export class CaptureWriter {
   append(event: ExchangeEvent): void {
     if (this.fd === undefined) throw new Error(`Capture ${this.id} is closed`);
     if (this.error) return;
-    this.pending.push(event);
-    if (this.pending.length >= FLUSH_BATCH) this.flush();
+    const id = event.type === 'exchange:update' ? event.id : event.exchange.id;
+    if (event.type === 'exchange:end') {
+      // A finished exchange goes to disk now, with whatever of it was still waiting.
+      const before = this.pending.get(id) ?? [];
+      this.pending.delete(id);
+      this.pendingEvents -= before.length;
+      before.push(event);
+      this.write(before);
+      return;
+    }
+    const events = this.pending.get(id);
+    if (events) events.push(event);
+    else this.pending.set(id, [event]);
+    if (++this.pendingEvents >= FLUSH_EVENTS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS).unref();
   }
 
@@ -121,9 +139,15 @@ export class CaptureWriter {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.fd === undefined || this.error || this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()].flat();
+    this.pending.clear();
+    this.pendingEvents = 0;
+    this.write(batch);
+  }
+
+  private write(batch: ExchangeEvent[]): void {
+    if (this.fd === undefined || this.error) return;
     const { text, exchanges } = serializeBatch(batch);
     const bytes = Buffer.from(text);
     try {
@@ -233,7 +257,9 @@ class ExchangeReplay {
   }
 
   result(): Exchange[] {
-    return [...this.exchanges.values()].map((exchange) => (this.ended.has(exchange.id) ? exchange : unfinished(exchange)));
+    // Lines come in the order they were written: a finished exchange can precede one that
+    // started before it and was still in flight.
+    return [...this.exchanges.values()].sort((a, b) => a.startedAt - b.startedAt).map((exchange) => (this.ended.has(exchange.id) ? exchange : unfinished(exchange)));
   }
 }
 

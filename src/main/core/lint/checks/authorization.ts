@@ -64,7 +64,7 @@ function issuedToken(e: Exchange): { accessToken: string; expiresIn?: number } |
 
 /** The latest successful token response of the connection before `e`, when its token can still be valid. */
 function freshIssuance(e: Exchange, context: Parameters<LintCheck>[1]): { issuance: Exchange; sameToken: boolean; age: number } | undefined {
-  const issuance = before(e, context).filter((x) => issuedToken(x)).at(-1);
+  const issuance = before(e, context, context.handshake).filter((x) => issuedToken(x)).at(-1);
   const issued = issuance && issuedToken(issuance);
   if (!issuance || !issued) return undefined;
   const age = e.startedAt - issuance.startedAt;

@@ -27,7 +27,7 @@ export const sessionIdNotEnforced: LintCheck = (e, context) => {
   const s = status(e);
   if (e.request.method !== 'POST' || e.classification.phase !== 'jsonrpc' || isInitialize(e) || isStatelessEra(e)) return undefined;
   if (s === undefined || s < 200 || s >= 300 || requestHeader(e, 'mcp-session-id') !== undefined) return undefined;
-  const initialize = before(e, context).filter((x) => issuedSessionId(x)).at(-1);
+  const initialize = before(e, context, context.handshake).filter((x) => issuedSessionId(x)).at(-1);
   if (!initialize) return undefined;
   return {
     message: `${describeRequest(e)} carried no Mcp-Session-Id yet was answered ${s}, although initialize issued session ${issuedSessionId(initialize)}.`,
@@ -40,7 +40,7 @@ export const unknownSession400: LintCheck = (e, context) => {
   if (!session || status(e) !== 400 || e.classification.phase === 'other') return undefined;
   const json = responseJson(e);
   const message = isObject(json) && isObject(json.error) ? String(json.error.message ?? '') : '';
-  const ended = before(e, context).find((x) => x.request.method === 'DELETE' && requestHeader(x, 'mcp-session-id') === session && (status(x) ?? 0) < 300);
+  const ended = before(e, context, context.handshake).find((x) => x.request.method === 'DELETE' && requestHeader(x, 'mcp-session-id') === session && (status(x) ?? 0) < 300);
   const saysUnknown = /session/i.test(message) && /not found|unknown|expired|invalid|terminated|no such/i.test(message);
   if (!ended && !saysUnknown) return undefined;
   const why = ended ? `the session was ended by DELETE earlier` : `the server says "${message}"`;
@@ -66,7 +66,7 @@ export const protocolVersionMismatch: LintCheck = (e, context) => {
   const sent = requestHeader(e, 'mcp-protocol-version');
   const session = requestHeader(e, 'mcp-session-id');
   if (!sent || !session || e.classification.phase !== 'jsonrpc' || isInitialize(e)) return undefined;
-  const initialize = before(e, context).filter((x) => issuedSessionId(x) === session).at(-1);
+  const initialize = before(e, context, context.handshake).filter((x) => issuedSessionId(x) === session).at(-1);
   const negotiated = initialize && answeredVersion(initialize);
   if (!negotiated || negotiated === sent) return undefined;
   return {
