@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inspector } from '../../src/main/core/inspector';
+import { FrontDoor } from '../../src/main/core/proxy/frontDoor';
+import { Recorder } from '../../src/main/core/recorder/recorder';
 import { ReferenceServer } from '../../src/main/core/server';
 
 // One role per child process, so the load generator, the proxy and the upstream don't share
@@ -67,6 +69,12 @@ async function main(): Promise<void> {
       const proxy = httpProxy.createProxyServer({ target, agent: new Agent({ keepAlive: true, maxSockets: 256 }) });
       proxy.on('error', (_err, _req, res) => (res as import('node:http').ServerResponse).destroy());
       port = await listen(createServer((req, res) => proxy.web(req, res)));
+      break;
+    }
+    case 'front-door': {
+      // The front door and its recorder alone, in memory: what the capture and lint add shows
+      // as the difference to inspector-proxy.
+      port = (await new FrontDoor(new Recorder(), { upstream: target! }).listen(0)).port;
       break;
     }
     case 'inspector-proxy': {

@@ -7,12 +7,12 @@ import type { Exchange, ExchangeEvent } from '../../../shared/exchange';
 import { MAX_SSE_EVENTS_IN_MEMORY, type Recorder } from './recorder';
 
 // Captures on disk: one folder per capture holding meta.json and events.ndjson, the recorder's
-// event stream appended as complete JSON lines. An exchange is written the moment it ends, with
-// one write(2) on an O_APPEND descriptor; what happens before its end (start, updates, SSE
-// events) waits at most FLUSH_INTERVAL_MS. So a crash (even kill -9) loses at most the last
-// moment of the exchanges in flight, never a finished one, and leaves at most one partial
-// trailing line, which reading skips. (A write and a JSON.stringify per event cost the front
-// door more than the proxying itself.)
+// event stream appended as complete JSON lines. An exchange is written as it ends, before that
+// turn of the event loop is over, with one write(2) on an O_APPEND descriptor; what happens
+// before its end (start, updates, SSE events) waits at most FLUSH_INTERVAL_MS. So a crash (even
+// kill -9) loses at most the exchanges in flight at that moment, never one finished before, and
+// leaves at most one partial trailing line, which reading skips. (A write and a JSON.stringify
+// per event cost the front door more than the proxying itself.)
 
 const META_FILE = 'meta.json';
 const EVENTS_FILE = 'events.ndjson';
@@ -92,6 +92,8 @@ export class CaptureWriter {
   /** Events not written yet, by exchange, in the order each exchange's first one came. */
   private pending = new Map<string, ExchangeEvent[]>();
   private pendingEvents = 0;
+  /** Events of exchanges that ended in this turn of the event loop, written at its end. */
+  private ended: ExchangeEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** The first write failure (disk full, folder removed); later events are not written. */
   error: Error | undefined;
@@ -108,6 +110,7 @@ export class CaptureWriter {
   get exchanges(): number {
     let waiting = 0;
     for (const events of this.pending.values()) if (events[0]!.type === 'exchange:start') waiting++;
+    for (const event of this.ended) if (event.type === 'exchange:start') waiting++;
     return this.started + waiting;
   }
 
@@ -120,12 +123,14 @@ export class CaptureWriter {
     if (this.error) return;
     const id = event.type === 'exchange:update' ? event.id : event.exchange.id;
     if (event.type === 'exchange:end') {
-      // A finished exchange goes to disk now, with whatever of it was still waiting.
+      // A finished exchange goes to disk before this turn of the event loop is over, with
+      // whatever of it was still waiting (exchanges ending in the same turn share one write).
       const before = this.pending.get(id) ?? [];
       this.pending.delete(id);
       this.pendingEvents -= before.length;
       before.push(event);
-      this.write(before);
+      if (this.ended.length === 0) setImmediate(this.writeEnded);
+      this.ended.push(...before);
       return;
     }
     const events = this.pending.get(id);
@@ -135,10 +140,17 @@ export class CaptureWriter {
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS).unref();
   }
 
+  private readonly writeEnded = (): void => {
+    const ended = this.ended;
+    this.ended = [];
+    this.write(ended);
+  };
+
   /** Writes every waiting event now (readers of the file call it first). */
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.ended.length) this.writeEnded();
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()].flat();
     this.pending.clear();
@@ -147,12 +159,16 @@ export class CaptureWriter {
   }
 
   private write(batch: ExchangeEvent[]): void {
-    if (this.fd === undefined || this.error) return;
+    if (this.fd === undefined || this.error || batch.length === 0) return;
     const { text, exchanges } = serializeBatch(batch);
-    const bytes = Buffer.from(text);
     try {
-      let written = 0;
-      while (written < bytes.length) written += writeSync(this.fd, bytes, written);
+      // One write(2) in practice; a short write (a full disk) goes on from where it stopped.
+      let bytes: Buffer | undefined;
+      let written = writeSync(this.fd, text);
+      if (written < Buffer.byteLength(text)) {
+        bytes = Buffer.from(text);
+        while (written < bytes.length) written += writeSync(this.fd, bytes, written);
+      }
     } catch (err) {
       this.error = err as Error;
       process.emitWarning(`Capture ${this.id} stopped recording: ${this.error.message}`);
