@@ -35,6 +35,14 @@ describe('BodyCapture', () => {
     expect(capture.toRecord()?.data).toBe('original');
   });
 
+  it('keeps thousands of small chunks in order as it grows, up to the cap', () => {
+    const frames = Array.from({ length: 5000 }, (_, i) => `id: ${i}\ndata: {"n":${i}}\n\n`);
+    const whole = frames.join('');
+    const capture = new BodyCapture(whole.length - 100);
+    for (const frame of frames) capture.push(Buffer.from(frame));
+    expect(capture.toRecord()).toEqual({ size: whole.length, encoding: 'utf8', data: whole.slice(0, whole.length - 100), truncated: true });
+  });
+
   it('has no record for an empty body', () => {
     const capture = new BodyCapture();
     expect(capture.toRecord()).toBeUndefined();

@@ -5,9 +5,13 @@ export const DEFAULT_BODY_CAP = 1024 * 1024;
 /**
  * Collects a body as it streams past, keeping at most `cap` bytes in memory; the rest is
  * only counted, and the record says it was truncated.
+ *
+ * The bytes go into one buffer that doubles as it fills: an SSE stream arrives as thousands of
+ * small chunks, and a Buffer object per chunk cost ~100 bytes of heap per event on top of the
+ * event's own bytes.
  */
 export class BodyCapture {
-  private readonly chunks: Buffer[] = [];
+  private buffer: Buffer | undefined;
   private kept = 0;
   size = 0;
 
@@ -15,11 +19,17 @@ export class BodyCapture {
 
   push(chunk: Buffer): void {
     this.size += chunk.length;
-    if (this.kept >= this.cap) return;
-    const room = this.cap - this.kept;
-    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    this.chunks.push(Buffer.from(part)); // copy: the proxy may reuse the chunk's memory
-    this.kept += part.length;
+    const length = Math.min(chunk.length, this.cap - this.kept);
+    if (length <= 0) return;
+    const needed = this.kept + length;
+    if (!this.buffer || needed > this.buffer.length) {
+      // A copy either way: the proxy may reuse the chunk's memory.
+      const grown = Buffer.allocUnsafe(this.buffer ? Math.min(this.cap, Math.max(needed, this.buffer.length * 2)) : needed);
+      this.buffer?.copy(grown, 0, 0, this.kept);
+      this.buffer = grown;
+    }
+    chunk.copy(this.buffer, this.kept, 0, length);
+    this.kept = needed;
   }
 
   get truncated(): boolean {
@@ -29,8 +39,7 @@ export class BodyCapture {
   /** The kept bytes as a record: UTF-8 text when it decodes cleanly, base64 otherwise. */
   toRecord(): BodyRecord | undefined {
     if (this.size === 0) return undefined;
-    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.kept); // one chunk: already a copy
-    return bodyRecord(bytes, this.size);
+    return bodyRecord(this.buffer ? this.buffer.subarray(0, this.kept) : Buffer.alloc(0), this.size);
   }
 }
 
