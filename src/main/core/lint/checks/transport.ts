@@ -69,13 +69,23 @@ export const protocolVersionHeaderRequired: LintCheck = (e) => {
 
 const idKey = (id: unknown) => `${typeof id}:${String(id)}`;
 
+/** The ids the response's results and errors carry. */
+function answerIds(e: Exchange): unknown[] {
+  // The recorder summarised them already from the whole body, when every message was
+  // JSON-RPC and none a request.
+  const summary = e.classification.jsonRpcResponse;
+  if (summary && summary.methods.length === 0 && !e.response?.body?.truncated) return summary.ids;
+  // Server→client requests can share a POST's SSE stream; only results and errors answer ours.
+  return responseMessages(e)
+    .filter((m) => !('method' in m) && ('result' in m || 'error' in m))
+    .map((m) => m.id);
+}
+
 export const jsonRpcIdMismatch: LintCheck = (e) => {
   const rpc = e.classification.jsonRpc;
   if (e.classification.phase !== 'jsonrpc' || !rpc || rpc.ids.length === 0) return undefined;
   const asked = new Set(rpc.ids.map(idKey));
-  // Server→client requests can share a POST's SSE stream; only results and errors answer ours.
-  const answers = responseMessages(e).filter((m) => !('method' in m) && ('result' in m || 'error' in m));
-  const stray = answers.map((m) => m.id).filter((id) => id !== null && id !== undefined && !asked.has(idKey(id)));
+  const stray = answerIds(e).filter((id) => id !== null && id !== undefined && !asked.has(idKey(id)));
   if (stray.length === 0) return undefined;
   return { message: `The response carries id ${stray.map((id) => JSON.stringify(id)).join(', ')} but the request asked with id ${rpc.ids.map((id) => JSON.stringify(id)).join(', ')}.` };
 };
