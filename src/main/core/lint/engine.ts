@@ -46,15 +46,14 @@ export class LintEngine {
   add(exchange: Exchange): LintFinding[] {
     this.remember(exchange);
     const connectionId = this.config.connectionOf(exchange);
-    const ofConnection = (list: Exchange[]) => list.filter((e) => e === exchange || (connectionId !== undefined && this.config.connectionOf(e) === connectionId));
-    const all = this.exchanges;
-    const handshakes = this.handshakes;
+    const ofConnection = (list: Exchange[]) => this.ofConnection(list, exchange, connectionId);
+    const { exchanges, handshakes } = this;
     let connection: readonly Exchange[] | undefined;
     let handshake: readonly Exchange[] | undefined;
     // Gathering the connection walks the whole window: only checks that need it pay for it.
     const context: LintContext = {
       get connection() {
-        return (connection ??= ofConnection(all));
+        return (connection ??= ofConnection(exchanges));
       },
       get handshake() {
         return (handshake ??= ofConnection(handshakes));
@@ -83,7 +82,11 @@ export class LintEngine {
       if (!list) this.subjects.set(rule.id, (list = []));
       list.push(exchange);
     }
-    if (!list) return [];
+    return list ? this.ofConnection(list, exchange, connectionId) : [];
+  }
+
+  /** The exchanges of `list` on this connection (just `exchange` itself, when it has none). */
+  private ofConnection(list: readonly Exchange[], exchange: Exchange, connectionId: string | undefined): Exchange[] {
     return list.filter((e) => e === exchange || (connectionId !== undefined && this.config.connectionOf(e) === connectionId));
   }
 
@@ -159,7 +162,6 @@ export class LintEngine {
       }
     }
   }
-
 }
 
 function insertByStart(list: Exchange[], exchange: Exchange): void {
