@@ -163,10 +163,9 @@ export class CaptureWriter {
     const { text, exchanges } = serializeBatch(batch);
     try {
       // One write(2) in practice; a short write (a full disk) goes on from where it stopped.
-      let bytes: Buffer | undefined;
       let written = writeSync(this.fd, text);
       if (written < Buffer.byteLength(text)) {
-        bytes = Buffer.from(text);
+        const bytes = Buffer.from(text);
         while (written < bytes.length) written += writeSync(this.fd, bytes, written);
       }
     } catch (err) {
@@ -377,7 +376,7 @@ export class CaptureStore {
   }
 
   private async countExchanges(id: string): Promise<number> {
-    // An exchange is a start line, or an end line alone when it started and ended in one batch.
+    // An exchange is a start line, or an end line alone when it ended before its start was written.
     const ids = new Set<string>();
     for await (const line of this.lines(id)) {
       const exchangeId = EXCHANGE_LINE.exec(line)?.[1];
