@@ -1,12 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { basename, dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HTTP_API, type ControlEvent } from '../../../shared/controlApi';
 import type { ControlService } from './service';
+import { closeNow, listenForStreams } from '../streamingServer';
 
 // The headless UI: the built renderer and the control API over HTTP + SSE, on 127.0.0.1 only
 // and on its own port (never the front door's, so nothing reaching the proxy or a tunnel can
@@ -125,21 +125,21 @@ export class ControlHttpServer {
 
   async listen(): Promise<string> {
     const requested = this.options.port ?? DEFAULT_UI_PORT;
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'failed', message: `The control API failed: ${(err as Error).message}` } });
         else res.destroy();
       });
-    });
-    server.headersTimeout = 30_000;
-    server.requestTimeout = 0; // the event stream lives as long as the page
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new UiPortInUseError(requested) : err));
-      // Loopback only, whatever the front door binds: this port controls the inspector.
-      server.listen(requested, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as AddressInfo).port;
+    };
+    // Loopback only, whatever the front door binds: this port controls the inspector. The
+    // event stream lives as long as the page, so no request timeout.
+    try {
+      const { server, address } = await listenForStreams(handler, requested, '127.0.0.1');
+      this.server = server;
+      this.port = address.port;
+    } catch (err) {
+      throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new UiPortInUseError(requested) : err;
+    }
     return this.url;
   }
 
@@ -148,10 +148,7 @@ export class ControlHttpServer {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeNow(server);
   }
 
   /** Host and Origin must name this loopback port: DNS rebinding and other sites are turned away. */

@@ -13,7 +13,7 @@ import { SIMULATION_HEADER } from '../../../shared/simulator';
 import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { SseParser, type ParsedSse } from '../recorder/sseParser';
-import { listenForStreams } from '../streamingServer';
+import { closeNow, listenForStreams } from '../streamingServer';
 import { clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
 import { explainStep, isRequestStep, needsResponse, ruleMatches, type MatchInput } from './rules';
 
@@ -161,10 +161,7 @@ export class FrontDoor {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeNow(server);
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../../shared/profile';
 import { LATEST_SESSION_ERA_VERSION } from '../../../shared/protocol';
 import { sendEmpty, sendJson, sleep } from './http';
-import { listenForStreams } from '../streamingServer';
+import { closeNow, listenForStreams } from '../streamingServer';
 import { LegacySseEndpoint } from './mcp/legacySse';
 import type { JsonRpcMessage } from './mcp/jsonrpc';
 import { SessionStore } from './mcp/sessions';
@@ -101,10 +101,7 @@ export class ReferenceServer {
     const server = this.httpServer;
     if (!server) return;
     this.httpServer = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeNow(server);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
