@@ -65,11 +65,7 @@ export class Wire {
 
   /** Sends one request; throws WireError when no answer the client could read came back. */
   async send(request: WireRequest, record: SimulatedRequest[]): Promise<WireResponse> {
-    const started = performance.now();
-    const entry: SimulatedRequest = { method: request.method, url: request.url, ms: 0 };
-    record.push(entry);
-    this.log.push(entry);
-    try {
+    return this.logged(request.method, request.url, record, async (entry) => {
       const browser = this.options.browserOrigin;
       const crossOrigin = !!browser && !request.navigation && new URL(request.url).origin !== browser;
       if (crossOrigin) await this.preflight(request, browser!, record);
@@ -84,8 +80,19 @@ export class Wire {
         return { ...response, headers: exposedHeaders(response.headers) };
       }
       return response;
+    });
+  }
+
+  /** Runs one request of the run as an entry of `record` and the log: its time, and its error as the client would read it. */
+  private async logged<T>(method: string, url: string, record: SimulatedRequest[], send: (entry: SimulatedRequest) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const entry: SimulatedRequest = { method, url, ms: 0 };
+    record.push(entry);
+    this.log.push(entry);
+    try {
+      return await send(entry);
     } catch (err) {
-      const error = err instanceof WireError ? err : toWireError(err, request.url, this.options.timeoutMs);
+      const error = err instanceof WireError ? err : toWireError(err, url, this.options.timeoutMs);
       entry.error = error.message;
       throw error;
     } finally {
@@ -147,11 +154,7 @@ export class Wire {
     const unsafe = names.filter((n) => !SAFELISTED_REQUEST.has(n) && !(n === 'content-type' && SIMPLE_CONTENT_TYPES.has(contentType)));
     const simpleMethod = ['GET', 'HEAD', 'POST'].includes(request.method);
     if (simpleMethod && unsafe.length === 0) return;
-    const entry: SimulatedRequest = { method: 'OPTIONS', url: request.url, ms: 0 };
-    record.push(entry);
-    this.log.push(entry);
-    const started = performance.now();
-    try {
+    await this.logged('OPTIONS', request.url, record, async (entry) => {
       const response = await this.fetch(
         {
           method: 'OPTIONS',
@@ -163,13 +166,7 @@ export class Wire {
       entry.status = response.status;
       const problem = preflightProblem(response, origin, request.method, unsafe);
       if (problem) throw new WireError('cors', `the CORS preflight (OPTIONS ${new URL(request.url).pathname}) fails: ${problem}`);
-    } catch (err) {
-      const error = err instanceof WireError ? err : toWireError(err, request.url, this.options.timeoutMs);
-      entry.error = error.message;
-      throw error;
-    } finally {
-      entry.ms = Math.round(performance.now() - started);
-    }
+    });
   }
 }
 
