@@ -105,9 +105,20 @@ describe('SseParser fields', () => {
     expect(parse(['data: a: b\n\n'])[0]!.data).toBe('a: b');
   });
 
-  it('dispatches an event with only an id (a priming event) with empty data', () => {
-    expect(parse(['id: 42\n\n'])).toEqual([{ kind: 'event', event: undefined, id: '42', data: '' }]);
+  it('records a block with only an id or retry (a priming event) without data, and an empty data line as empty data', () => {
+    expect(parse(['id: 42\n\n'])).toEqual([{ kind: 'event', event: undefined, id: '42' }]);
+    expect(parse(['retry: 3000\n\n'])).toEqual([{ kind: 'event', event: undefined, id: undefined, retry: 3000 }]);
     expect(parse(['id: 43\ndata:\n\n'])).toEqual([{ kind: 'event', event: undefined, id: '43', data: '' }]);
+  });
+
+  it('re-serialises each block with the fields it had: no data line is invented', () => {
+    const frames = ['id: 42\n\n', 'retry: 3000\n\n', 'id: 43\ndata: \n\n', 'event: message\ndata: a\ndata: b\n\n', ': ping\n\n'];
+    expect(parse(frames).map(serializeSse)).toEqual(frames);
+  });
+
+  it('ignores a byte order mark at the start of the stream, as a browser does', () => {
+    expect(parse(['\uFEFFdata: first\n\n'])).toEqual([{ kind: 'event', event: undefined, id: undefined, data: 'first' }]);
+    expect(parse([Buffer.from([0xef, 0xbb]), Buffer.from([0xbf]), 'data: x\n\n'])[0]!.data).toBe('x');
   });
 
   it('does not carry event, id or retry over to the next event', () => {

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type Outg
 import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
 import { parse as parseUrl, type UrlWithStringQuery } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
@@ -58,9 +59,15 @@ const DEFAULT_BREAKPOINT_TIMEOUT_MS = 30_000;
 const REQUEST_BUFFER_LIMIT = 1024 * 1024;
 /** JSON responses up to this size are buffered for origin rewriting; larger ones stream as-is. */
 const REWRITE_LIMIT = 4 * 1024 * 1024;
+/** JSON documents (application/json, application/…+json), not NDJSON and other streams of JSON. */
+const JSON_TYPE = /^application\/(?:[\w.-]*\+)?json\s*(?:;|$)/;
+/** Encodings a rewritten body can be read from; others go on untouched. */
+const REWRITABLE_ENCODINGS = new Set(['', 'identity', 'gzip', 'x-gzip', 'deflate', 'br']);
+const DEFAULT_UPSTREAM_TIMEOUT_MS = 120_000;
 
 const decompress: Record<string, (b: Buffer) => Promise<Buffer>> = {
   gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
   deflate: promisify(inflate),
   br: promisify(brotliDecompress),
 };
@@ -74,6 +81,12 @@ interface ProxyContext {
   origins: OriginPair;
   /** For a request body still streaming: stop forwarding it (the upstream already answered). */
   detachRequestBody?: () => void;
+  /** The response body as it passes, once the upstream's answer began. */
+  capture?: BodyCapture;
+  /** The upstream went quiet for longer than upstreamTimeoutMs. */
+  timedOut?: boolean;
+  /** While a response body is being buffered: hands the client what came so far (true when it did). */
+  sendPartial?: () => boolean;
 }
 
 /**
@@ -117,15 +130,17 @@ export class FrontDoor {
     this.target = parseUrl(this.upstream.toString());
     this.upstreamOriginList = upstreamOrigins(this.upstream);
     this.agent = this.upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 256 }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
-    this.proxy = httpProxy.createProxyServer({
-      selfHandleResponse: true,
-      agent: this.agent,
-      proxyTimeout: options.upstreamTimeoutMs ?? 120_000,
-      secure: true,
-    });
+    this.proxy = httpProxy.createProxyServer({ selfHandleResponse: true, agent: this.agent, secure: true });
+    const timeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
     this.proxy.on('proxyReq', (proxyReq, req) => {
       const ctx = (req as ProxiedRequest)[CONTEXT];
-      if (ctx) ctx.proxyReq = proxyReq;
+      if (!ctx) return;
+      ctx.proxyReq = proxyReq;
+      // Our own timer, not http-proxy's proxyTimeout: that one aborts, which reads as a reset.
+      proxyReq.setTimeout(timeoutMs, () => {
+        ctx.timedOut = true;
+        proxyReq.destroy(Object.assign(new Error(`no answer for ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
+      });
     });
     this.proxy.on('proxyRes', (proxyRes, req, res) => {
       const ctx = (req as ProxiedRequest)[CONTEXT];
@@ -179,7 +194,18 @@ export class FrontDoor {
       // The inspector's own checks (tunnel self-test) and simulator runs are marked simulated.
       ...(simulationRun ? { simulated: true, simulationRun } : check ? { simulated: true } : {}),
     });
-    const requestBody = await readRequestBody(req);
+    let requestBody: BodyPrefix;
+    try {
+      requestBody = await readPrefix(req, REQUEST_BUFFER_LIMIT);
+    } catch (err) {
+      recording.fail('client-aborted', `The client closed the connection while sending the request body (${(err as Error).message})`);
+      res.destroy();
+      return;
+    }
+    // Node answered a 100-continue expectation when the body was read: the upstream gets the
+    // body without one. (With an Expect header, http-proxy never hands us the upstream request,
+    // and a stream could not be closed or exempted from the timeout.)
+    delete req.headers.expect;
     if (requestBody.complete) recording.requestComplete(requestBody.prefix.length ? bodyRecord(requestBody.prefix) : undefined);
 
     const path = (req.url ?? '/').split('?')[0]!;
@@ -327,7 +353,13 @@ export class FrontDoor {
     // Only metadata bodies (discovery, registration, token…) name origins clients check;
     // JSON-RPC answers stream through untouched, which keeps the MCP hot path unbuffered.
     const rewriteBody =
-      rewrite && !isStream && recording.exchange.classification.phase !== 'jsonrpc' && contentType.includes('json') && Number(headers['content-length'] ?? 0) <= REWRITE_LIMIT;
+      rewrite &&
+      !isStream &&
+      recording.exchange.classification.phase !== 'jsonrpc' &&
+      JSON_TYPE.test(contentType) &&
+      hasBody(ctx.match.method, upstream.status) &&
+      REWRITABLE_ENCODINGS.has(String(headers['content-encoding'] ?? '').trim().toLowerCase()) &&
+      Number(headers['content-length'] ?? 0) <= REWRITE_LIMIT;
     if (replacement || rewriteBody || (breakpoint && !isStream)) {
       return this.respondBuffered(proxyRes, res, ctx, upstream, status, headers, replacement, breakpoint?.timeoutMs ?? (breakpoint ? DEFAULT_BREAKPOINT_TIMEOUT_MS : undefined));
     }
@@ -347,7 +379,7 @@ export class FrontDoor {
       ctx.proxyReq?.setTimeout(0); // an idle stream is not a slow upstream
       res.socket?.setTimeout(0);
     }
-    const capture = new BodyCapture(this.options.bodyCap ?? DEFAULT_BODY_CAP);
+    const capture = (ctx.capture = new BodyCapture(this.options.bodyCap ?? DEFAULT_BODY_CAP));
     const transforming = isStream && (sse.drop.size > 0 || sse.delays.size > 0 || sse.closeAfter !== undefined);
     // Without SSE transforms the raw bytes are forwarded as they come; with them, parsed
     // events are re-serialised one by one, in order, each delayed or dropped as asked.
@@ -382,8 +414,8 @@ export class FrontDoor {
       if (writer) void writer.drained().then(done);
       else done();
     });
-    proxyRes.on('aborted', () => closedByRule || this.failed(res, ctx, 'upstream-reset', 'The upstream closed the connection in the middle of the response', capture));
-    proxyRes.on('error', (err) => closedByRule || this.failed(res, ctx, 'upstream-reset', `The upstream response failed: ${err.message}`, capture));
+    proxyRes.on('aborted', () => closedByRule || this.brokeOff(res, ctx));
+    proxyRes.on('error', () => closedByRule || this.brokeOff(res, ctx));
   }
 
   /**
@@ -474,7 +506,10 @@ export class FrontDoor {
     if (named) this.upstreamSelfOrigin = named;
   }
 
-  /** Reads the whole upstream body, rewrites or replaces it, then answers with a fresh length. */
+  /**
+   * Reads the whole upstream body (up to REWRITE_LIMIT), rewrites or replaces it, then answers
+   * with a fresh length. Bytes nothing changed go out exactly as the upstream sent them.
+   */
   private async respondBuffered(
     proxyRes: IncomingMessage,
     res: ServerResponse,
@@ -485,44 +520,93 @@ export class FrontDoor {
     replacement: Buffer | undefined,
     breakpointTimeoutMs?: number,
   ): Promise<void> {
+    const { recording } = ctx;
+    const capture = (ctx.capture = new BodyCapture(this.options.bodyCap ?? DEFAULT_BODY_CAP));
+    const changedFromUpstream = (visible: ResponseRecord) => (status !== upstream.status || !sameHeaders(visible.headers, upstream.headers) ? { ...upstream } : undefined);
     const chunks: Buffer[] = [];
-    for await (const chunk of proxyRes) chunks.push(chunk as Buffer);
-    ctx.recording.firstByte();
-    let raw: Buffer = Buffer.concat(chunks);
-    const upstreamBody = raw.length ? bodyRecord(raw) : undefined;
-    let body = replacement;
-    if (!body) {
-      const encoding = String(headers['content-encoding'] ?? '').toLowerCase();
-      if (encoding && decompress[encoding]) {
-        raw = await decompress[encoding]!(raw);
-        delete headers['content-encoding'];
+    // Broken off before its end: the client gets what came, as a direct client would, then the cut.
+    ctx.sendPartial = () => {
+      if (res.headersSent || res.destroyed) return false;
+      recording.responseStarted({ status, headers }, changedFromUpstream({ status, headers }));
+      res.writeHead(status, headers as OutgoingHttpHeaders);
+      res.write(Buffer.concat(chunks), () => res.destroy()); // cut once it is out
+      return true;
+    };
+    let read: BodyPrefix;
+    try {
+      read = await readPrefix(proxyRes, REWRITE_LIMIT, chunks, capture);
+    } catch {
+      return this.brokeOff(res, ctx);
+    } finally {
+      ctx.sendPartial = undefined;
+    }
+    recording.firstByte();
+    if (!read.complete && !replacement) {
+      // Too big to hold: it streams on unchanged (headers already rewritten).
+      recording.responseStarted({ status, headers }, changedFromUpstream({ status, headers }));
+      res.writeHead(status, headers as OutgoingHttpHeaders);
+      res.write(read.prefix);
+      proxyRes.on('data', (chunk: Buffer) => {
+        res.write(chunk);
+        capture.push(chunk);
+      });
+      proxyRes.on('end', () => {
+        res.end();
+        ctx.detachRequestBody?.();
+        recording.complete(capture.toRecord());
+      });
+      proxyRes.on('aborted', () => this.brokeOff(res, ctx));
+      proxyRes.on('error', () => this.brokeOff(res, ctx));
+      proxyRes.resume();
+      return;
+    }
+    if (!read.complete) proxyRes.destroy(); // replaced: the rest of the upstream's body is not needed
+    const raw = read.prefix;
+    let body = replacement ?? raw;
+    if (!replacement) {
+      const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
+      const text = await decodeText(raw, encoding);
+      if (text !== undefined) {
+        this.noticeSelfOrigin(text, ctx.origins);
+        const rewritten = rewriteOrigin(text, ctx.origins);
+        if (rewritten !== text) {
+          body = Buffer.from(rewritten);
+          delete headers['content-encoding'];
+        }
       }
-      const text = raw.toString('utf8');
-      this.noticeSelfOrigin(text, ctx.origins);
-      body = Buffer.from(rewriteOrigin(text, ctx.origins));
     } else delete headers['content-encoding'];
     if (breakpointTimeoutMs !== undefined) {
-      const edits = await this.pause(ctx.recording, 'response', breakpointTimeoutMs);
+      const edits = await this.pause(recording, 'response', breakpointTimeoutMs);
       if (edits.status) status = edits.status;
       Object.assign(headers, lowerKeys(edits.headers ?? {}));
-      if (edits.body !== undefined) body = Buffer.from(edits.body);
+      if (edits.body !== undefined) {
+        body = Buffer.from(edits.body);
+        delete headers['content-encoding'];
+      }
       if (res.destroyed) return;
     }
-    headers['content-length'] = String(body.length);
-    delete headers['transfer-encoding'];
-    const bodyChanged = !body.equals(Buffer.concat(chunks));
-    const changed = bodyChanged || status !== upstream.status || !sameHeaders(headers, upstream.headers);
+    const bodyChanged = body !== raw && !body.equals(raw);
+    if (hasBody(ctx.match.method, status) && (bodyChanged || headers['content-length'] !== undefined)) {
+      headers['content-length'] = String(body.length);
+      delete headers['transfer-encoding'];
+    }
     const visible: ResponseRecord = { status, headers };
-    ctx.recording.responseStarted(visible, changed ? { ...upstream } : undefined);
+    recording.responseStarted(visible, bodyChanged ? { ...upstream } : changedFromUpstream(visible));
     res.writeHead(status, headers as OutgoingHttpHeaders);
     res.end(body);
     ctx.detachRequestBody?.();
-    ctx.recording.complete(body.length ? bodyRecord(body) : undefined, changed ? upstreamBody : undefined);
+    recording.complete(this.keep(body), bodyChanged ? capture.toRecord() : undefined);
+  }
+
+  /** A body as recorded: at most bodyCap bytes of it. */
+  private keep(body: Buffer): ResponseRecord['body'] {
+    return body.length ? bodyRecord(body.subarray(0, this.options.bodyCap ?? DEFAULT_BODY_CAP), body.length) : undefined;
   }
 
   private upstreamError(err: NodeJS.ErrnoException, res: ServerResponse, ctx: ProxyContext): void {
+    if (ctx.capture) return this.brokeOff(res, ctx); // the answer had begun: the client got part of it
     const target = this.upstream.origin;
-    const { kind, status, message } = describeUpstreamError(err, target);
+    const { kind, status, message } = describeUpstreamError(ctx.timedOut ? Object.assign(err, { code: 'ETIMEDOUT' }) : err, target);
     if (res.headersSent || res.destroyed) {
       this.failed(res, ctx, kind, message);
       return;
@@ -530,6 +614,15 @@ export class FrontDoor {
     const body = sendProxyError(res, status, kind.replace(/-/g, '_'), message);
     ctx.recording.responseStarted({ status, headers: { 'content-type': 'application/json' } });
     ctx.recording.fail(kind, message, bodyRecord(body));
+  }
+
+  /** The upstream's answer stopped before its end: the client's is cut the same way. */
+  private brokeOff(res: ServerResponse, ctx: ProxyContext): void {
+    const flushing = ctx.sendPartial?.() ?? false;
+    const seconds = (this.options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS) / 1000;
+    if (ctx.timedOut) ctx.recording.fail('upstream-timeout', `The upstream sent nothing for ${seconds} s in the middle of the response`, ctx.capture?.toRecord());
+    else ctx.recording.fail('upstream-reset', 'The upstream closed the connection in the middle of the response', ctx.capture?.toRecord());
+    if (!flushing && !res.writableEnded) res.destroy();
   }
 
   private failed(res: ServerResponse, ctx: ProxyContext, kind: ExchangeErrorKind, message: string, capture?: BodyCapture): void {
@@ -584,7 +677,7 @@ export function serializeSse(item: ParsedSse): string {
   if (item.id !== undefined) frame += `id: ${item.id}\n`;
   if (item.event !== undefined) frame += `event: ${item.event}\n`;
   if (item.retry !== undefined) frame += `retry: ${item.retry}\n`;
-  for (const line of (item.data ?? '').split('\n')) frame += `data: ${line}\n`;
+  if (item.data !== undefined) for (const line of item.data.split('\n')) frame += `data: ${line}\n`;
   return `${frame}\n`;
 }
 
@@ -641,22 +734,26 @@ function bufferedBody(body: Buffer): Pick<Readable, 'pipe'> {
   };
 }
 
-interface RequestBodyPrefix {
+interface BodyPrefix {
   prefix: Buffer;
   complete: boolean;
 }
 
-/** Reads up to REQUEST_BUFFER_LIMIT bytes; a longer body is left to stream on. */
-function readRequestBody(req: IncomingMessage): Promise<RequestBodyPrefix> {
+/**
+ * Reads a body while it stays within `limit` bytes: `complete` with all of it, or the stream is
+ * paused just past the limit with what came so far. Every chunk also lands in `chunks` (what
+ * came before a failure) and `capture`. Rejects when the stream breaks off.
+ */
+function readPrefix(stream: Readable, limit: number, chunks: Buffer[] = [], capture?: BodyCapture): Promise<BodyPrefix> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       chunks.push(chunk);
+      capture?.push(chunk);
       size += chunk.length;
-      if (size > REQUEST_BUFFER_LIMIT) {
+      if (size > limit) {
         cleanup();
-        req.pause();
+        stream.pause();
         resolve({ prefix: Buffer.concat(chunks), complete: false });
       }
     };
@@ -668,15 +765,38 @@ function readRequestBody(req: IncomingMessage): Promise<RequestBodyPrefix> {
       cleanup();
       reject(err);
     };
+    const onAborted = () => onError(new Error('aborted'));
     const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('aborted', onAborted);
     };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('aborted', onAborted);
   });
+}
+
+/** A body's text, decoded per its content-encoding; undefined when it is not UTF-8 we can read. */
+async function decodeText(raw: Buffer, encoding: string): Promise<string | undefined> {
+  let bytes = raw;
+  if (encoding && encoding !== 'identity') {
+    const decode = decompress[encoding];
+    if (!decode) return undefined;
+    try {
+      bytes = await decode(raw);
+    } catch {
+      return undefined; // not what its header says: it goes on as it came
+    }
+  }
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+}
+
+/** Whether a response to this request carries a body at all (RFC 9110 §6.4.1). */
+function hasBody(method: string, status: number): boolean {
+  return method !== 'HEAD' && status !== 204 && status !== 304 && (status < 100 || status >= 200);
 }
 
 /**
@@ -723,6 +843,7 @@ function rewriteRequest(req: IncomingMessage, body: Buffer, bodyComplete: boolea
     if (form !== undefined) {
       body = Buffer.from(form);
       req.headers['content-length'] = String(body.length);
+      delete req.headers['transfer-encoding']; // one framing: a length and chunked together is a smuggling vector
       changed = true;
     }
   }

@@ -21,6 +21,7 @@ export class SseParser {
   private retry: number | undefined;
   private hasFields = false;
   private sawCR = false;
+  private started = false;
 
   constructor(private readonly onItem: (item: ParsedSse) => void) {}
 
@@ -28,6 +29,10 @@ export class SseParser {
     let text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
     // Nothing decoded yet (an empty chunk, or only part of a character): keep a pending CR.
     if (text === '') return;
+    if (!this.started) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a leading BOM is not part of the stream
+    }
     // A CRLF split across chunks: the LF belongs to the CR already handled.
     if (this.sawCR && text.startsWith('\n')) text = text.slice(1);
     this.sawCR = false;
@@ -62,7 +67,9 @@ export class SseParser {
           kind: 'event',
           event: this.event,
           id: this.id,
-          data: this.data.join('\n'),
+          // A block with no data line (just id: or retry:) dispatches no message in a browser;
+          // it is kept, without data, so the timeline shows it and a re-serialised stream matches.
+          ...(this.data.length ? { data: this.data.join('\n') } : {}),
           ...(this.retry !== undefined ? { retry: this.retry } : {}),
         });
       }

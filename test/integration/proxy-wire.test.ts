@@ -1,0 +1,227 @@
+import { once } from 'node:events';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, createServer as createTcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FrontDoor, type FrontDoorOptions } from '../../src/main/core/proxy/frontDoor';
+import { Recorder } from '../../src/main/core/recorder/recorder';
+import type { Exchange } from '../../src/shared/exchange';
+
+// The front door on the wire, against small upstreams written for each case: what a client
+// gets through the proxy is what it gets direct (beyond the documented origin rewriting), and
+// the recording says what happened, also when a side breaks off.
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function upstream(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** An upstream that answers raw bytes, for what node:http would not send. */
+async function rawUpstream(answer: (socket: Socket, head: string) => void) {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    let head = '';
+    socket.on('data', (chunk) => {
+      head += chunk.toString('latin1');
+      if (head.includes('\r\n\r\n')) answer(socket, head);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => {
+    sockets.forEach((s) => s.destroy());
+    return new Promise((resolve) => server.close(resolve));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function frontDoor(upstreamUrl: string, options: Partial<FrontDoorOptions> = {}) {
+  const recorder = new Recorder();
+  const ended: Exchange[] = [];
+  recorder.on('event', (event) => event.type === 'exchange:end' && ended.push(event.exchange));
+  const door = new FrontDoor(recorder, { upstream: upstreamUrl, ...options });
+  const { port } = await door.listen(0);
+  cleanups.push(() => door.close());
+  const next = async (): Promise<Exchange> => {
+    for (let i = 0; i < 200 && ended.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    return ended.shift() ?? Promise.reject(new Error('no exchange ended'));
+  };
+  return { origin: `http://127.0.0.1:${port}`, port, next };
+}
+
+/** Sends raw request bytes; returns everything the server sent until it closed. */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.write(bytes);
+  });
+}
+
+const withoutDate = (head: string) => head.replace(/\r\ndate: [^\r]*/gi, '').toLowerCase();
+
+describe('front door on the wire', () => {
+  it('closes the upstream stream when the client leaves, also for a request that carried Expect: 100-continue', async () => {
+    let upstreamClosed: Promise<unknown> | undefined;
+    const url = await upstream((req, res) => {
+      upstreamClosed = once(res, 'close');
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: first\n\n');
+    });
+    const door = await frontDoor(url);
+    const req = request(`${door.origin}/mcp`, { headers: { accept: 'text/event-stream', expect: '100-continue' } });
+    req.end();
+    const [res] = (await once(req, 'response')) as [IncomingMessage];
+    await once(res, 'data');
+    req.destroy();
+    await upstreamClosed;
+    const exchange = await door.next();
+    expect(exchange.state).toBe('aborted');
+    expect(exchange.request.headers.expect).toBe('100-continue'); // recorded as the client sent it
+  });
+
+  it('records a client that leaves in the middle of its request body as aborted', async () => {
+    const door = await frontDoor(await upstream((_req, res) => res.end()));
+    const socket = connect(door.port, '127.0.0.1');
+    socket.write('POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc":');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    const exchange = await door.next();
+    expect(exchange.state).toBe('aborted');
+    expect(exchange.error?.message).toMatch(/while sending the request body/);
+  });
+
+  it('answers 504 when the upstream is silent past the timeout, but lets an idle stream live', async () => {
+    const url = await upstream((req, res) => {
+      if (req.url === '/slow') return void setTimeout(() => res.end('late'), 1500);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: first\n\n');
+      setTimeout(() => res.end('data: after-idle\n\n'), 600);
+    });
+    const door = await frontDoor(url, { upstreamTimeoutMs: 300 });
+    const slow = await fetch(`${door.origin}/slow`);
+    expect(slow.status).toBe(504);
+    expect((await slow.json()).error).toBe('upstream_timeout');
+    expect((await door.next()).error?.kind).toBe('upstream-timeout');
+    const stream = await fetch(`${door.origin}/events`, { headers: { accept: 'text/event-stream' } });
+    expect(await stream.text()).toBe('data: first\n\ndata: after-idle\n\n');
+    expect((await door.next()).state).toBe('complete');
+  });
+
+  it.each(['/mcp', '/.well-known/oauth-protected-resource/mcp'])('passes on what came when the upstream breaks off mid-body (%s), and records it', async (path) => {
+    const url = await rawUpstream((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"resource":"par');
+      setTimeout(() => socket.resetAndDestroy(), 50);
+    });
+    const door = await frontDoor(url);
+    const received = await rawExchange(door.port, `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(received.endsWith('\r\n\r\n{"resource":"par')).toBe(true);
+    const exchange = await door.next();
+    expect(exchange).toMatchObject({ state: 'failed', error: { kind: 'upstream-reset', message: expect.stringMatching(/in the middle of the response/) } });
+    expect(exchange.response).toMatchObject({ status: 200, body: { data: '{"resource":"par' } });
+  });
+
+  it('keeps the framing of bodiless answers: HEAD keeps its Content-Length, a 204 gets none', async () => {
+    const url = await rawUpstream((socket, head) => {
+      if (head.startsWith('HEAD')) socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 41\r\nConnection: close\r\n\r\n');
+      else socket.end('HTTP/1.1 204 No Content\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n');
+    });
+    const door = await frontDoor(url);
+    const prm = '/.well-known/oauth-protected-resource';
+    const direct = await rawExchange(Number(new URL(url).port), `HEAD ${prm} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const head = await rawExchange(door.port, `HEAD ${prm} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(withoutDate(head)).toBe(withoutDate(direct));
+    const noContent = await rawExchange(door.port, `GET ${prm} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(noContent).toMatch(/^HTTP\/1\.1 204/);
+    expect(noContent.toLowerCase()).not.toContain('content-length');
+  });
+
+  it('sends metadata bytes exactly as the upstream did when nothing was rewritten: not UTF-8, unknown or broken encodings', async () => {
+    const bodies: Record<string, { encoding?: string; bytes: Buffer }> = {
+      latin1: { bytes: Buffer.from('{"a":"\xff"}', 'latin1') },
+      zstd: { encoding: 'zstd', bytes: Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58, 0x01, 0x00]) },
+      'bad-gzip': { encoding: 'gzip', bytes: Buffer.from('not gzip at all') },
+      'gzip-untouched': { encoding: 'gzip', bytes: gzipSync('{"issuer":"https://auth.example.com"}') },
+    };
+    const url = await upstream((req, res) => {
+      const { encoding, bytes } = bodies[req.url!.split('/').pop()!]!;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length, ...(encoding ? { 'content-encoding': encoding } : {}) });
+      res.end(bytes);
+    });
+    const door = await frontDoor(url);
+    for (const [name, { encoding, bytes }] of Object.entries(bodies)) {
+      const received = await new Promise<{ headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
+        request(`${door.origin}/.well-known/oauth-authorization-server/${name}`, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(received.body.equals(bytes), name).toBe(true);
+      expect(received.headers['content-encoding'], name).toBe(encoding);
+    }
+  });
+
+  it('streams NDJSON as it comes instead of holding it for rewriting', async () => {
+    let finish: (() => void) | undefined;
+    const url = await upstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.write('{"n":0}\n');
+      finish = () => res.end('{"n":1}\n');
+    });
+    const door = await frontDoor(url);
+    const response = await fetch(`${door.origin}/.well-known/feed`);
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"n":0}\n'); // before the upstream ended
+    finish!();
+    await reader.cancel();
+  });
+
+  it('sends a rewritten form body with one framing: Content-Length, no Transfer-Encoding', async () => {
+    let upstreamOrigin = '';
+    const seen: Array<{ headers: IncomingMessage['headers']; body: string }> = [];
+    const url = await upstream((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ resource: `${upstreamOrigin}/mcp` }));
+      });
+    });
+    upstreamOrigin = url.replace('127.0.0.1', 'localhost');
+    const door = await frontDoor(url);
+    await (await fetch(`${door.origin}/.well-known/oauth-protected-resource/mcp`)).text(); // the upstream names itself
+    const form = `grant_type=authorization_code&code=abc&resource=${encodeURIComponent(`${door.origin}/mcp`)}`;
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(form));
+        controller.close();
+      },
+    });
+    const token = await fetch(`${door.origin}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, duplex: 'half' } as RequestInit);
+    expect(token.status).toBe(200);
+    const forwarded = seen.at(-1)!;
+    expect(forwarded.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(forwarded.headers['content-length'])).toBe(Buffer.byteLength(forwarded.body));
+    expect(new URLSearchParams(forwarded.body).get('resource')).toBe(`${upstreamOrigin}/mcp`);
+  });
+});
