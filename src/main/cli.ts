@@ -5,6 +5,7 @@ import { DEFAULT_PORT, Inspector, PortInUseError } from './core/inspector';
 import { PRESETS, UnknownPresetError } from './core/server/presets';
 import { InvalidProfileError } from './core/server/profile';
 import { InvalidRulesError, parseRules } from './core/proxy/rules';
+import { checkUpstreamUrl } from './core/proxy/originRewrite';
 import type { Rule } from '../shared/rules';
 import { capturesCommand, CommandError, exportCommand, formatExchange, importCommand, replayCommand } from './captureCommands';
 import { capturesDir, defaultDataDir } from './core/dataDir';
@@ -154,14 +155,11 @@ function parseBodyCap(value: string | undefined): number | undefined {
 
 function parseUpstream(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL;
   try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--upstream must be an absolute http(s) URL such as http://127.0.0.1:8001, got "${value}"`);
+    return checkUpstreamUrl(value, '--upstream');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--upstream must use http or https, got "${url.protocol}"`);
-  return url.toString();
 }
 
 function readRulesFile(path: string): Rule[] {

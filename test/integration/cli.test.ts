@@ -163,6 +163,8 @@ describe('CLI serve', () => {
 
   it.each([
     [['serve', '--upstream', 'ftp://example.com'], '--upstream must use http or https'],
+    [['serve', '--upstream', 'localhost:8001'], '--upstream "localhost:8001" has no scheme: write http://localhost:8001'],
+    [['serve', '--upstream', 'http://127.0.0.1:8001/base?k=v'], '--upstream must not carry a query or fragment ("?k=v")'],
     [['serve', '--rules', '/nonexistent/rules.json'], 'Cannot read the rules file /nonexistent/rules.json'],
     [['serve', '--consent', 'sometimes'], '--consent must be "manual" or "auto"'],
     [['serve', '--profile', 'nope'], 'Unknown profile preset "nope". Known presets: spec,'],

@@ -195,6 +195,29 @@ describe('front door on the wire', () => {
     await reader.cancel();
   });
 
+  it('maps an upstream reached under a base path to the client origin, so the URLs it names lead back to it', async () => {
+    let self = '';
+    const url = await upstream((req, res) => {
+      if (req.url === '/base/mcp') {
+        res.writeHead(401, { 'www-authenticate': `Bearer resource_metadata="${self}/base/.well-known/oauth-protected-resource/mcp"` });
+        return void res.end();
+      }
+      if (req.url === '/base/.well-known/oauth-protected-resource/mcp') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ resource: `${self}/base/mcp`, authorization_servers: [`${self}/base`] }));
+      }
+      res.writeHead(404).end();
+    });
+    self = url.replace('127.0.0.1', 'localhost');
+    const door = await frontDoor(`${url}/base`);
+    const challenge = await fetch(`${door.origin}/mcp`, { method: 'POST' });
+    expect(challenge.status).toBe(401);
+    const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge.headers.get('www-authenticate')!)![1]!;
+    expect(metadataUrl).toBe(`${door.origin}/.well-known/oauth-protected-resource/mcp`);
+    const metadata = await fetch(metadataUrl);
+    expect(await metadata.json()).toEqual({ resource: `${door.origin}/mcp`, authorization_servers: [door.origin] });
+  });
+
   it('sends a rewritten form body with one framing: Content-Length, no Transfer-Encoding', async () => {
     let upstreamOrigin = '';
     const seen: Array<{ headers: IncomingMessage['headers']; body: string }> = [];

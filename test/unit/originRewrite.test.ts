@@ -1,26 +1,49 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientOrigin, rewriteOrigin, upstreamOrigins } from '../../src/main/core/proxy/originRewrite';
+import { checkUpstreamUrl, clientOrigin, rewriteOrigin, upstreamOrigins } from '../../src/main/core/proxy/originRewrite';
 
-const LOOPBACK = upstreamOrigins(new URL('http://127.0.0.1:3951/mcp'));
+const LOOPBACK = upstreamOrigins(new URL('http://127.0.0.1:3951'));
 const CLIENT = 'https://abc.loca.lt';
 const rewrite = (text: string, upstream = LOOPBACK, client = CLIENT) => rewriteOrigin(text, { upstream, client });
 const request = (headers: IncomingMessage['headers']) => ({ headers }) as IncomingMessage;
 
 describe('upstreamOrigins', () => {
-  it.each(['http://localhost:3951/mcp', 'http://127.0.0.1:3951/', 'http://[::1]:3951/mcp'])('gives every loopback spelling for %s', (url) => {
+  it.each(['http://localhost:3951', 'http://127.0.0.1:3951/', 'http://[::1]:3951'])('gives every loopback spelling for %s', (url) => {
     expect(upstreamOrigins(new URL(url))).toEqual(['http://localhost:3951', 'http://127.0.0.1:3951', 'http://[::1]:3951']);
   });
 
   it('keeps the scheme and leaves out a default port', () => {
-    expect(upstreamOrigins(new URL('https://localhost/mcp'))).toEqual(['https://localhost', 'https://127.0.0.1', 'https://[::1]']);
-    expect(upstreamOrigins(new URL('http://localhost:80/mcp'))).toEqual(['http://localhost', 'http://127.0.0.1', 'http://[::1]']);
+    expect(upstreamOrigins(new URL('https://localhost/'))).toEqual(['https://localhost', 'https://127.0.0.1', 'https://[::1]']);
+    expect(upstreamOrigins(new URL('http://localhost:80'))).toEqual(['http://localhost', 'http://127.0.0.1', 'http://[::1]']);
   });
 
   it('gives a non-loopback upstream its one origin', () => {
-    expect(upstreamOrigins(new URL('https://mcp.example.com/mcp'))).toEqual(['https://mcp.example.com']);
-    expect(upstreamOrigins(new URL('http://10.0.0.5:8080/mcp'))).toEqual(['http://10.0.0.5:8080']);
-    expect(upstreamOrigins(new URL('http://127.0.0.2:3951/mcp'))).toEqual(['http://127.0.0.2:3951']);
+    expect(upstreamOrigins(new URL('https://mcp.example.com'))).toEqual(['https://mcp.example.com']);
+    expect(upstreamOrigins(new URL('http://10.0.0.5:8080/'))).toEqual(['http://10.0.0.5:8080']);
+    expect(upstreamOrigins(new URL('http://127.0.0.2:3951'))).toEqual(['http://127.0.0.2:3951']);
+  });
+
+  it('includes the base path of an upstream reached under one (the proxy forwards /x to /base/x)', () => {
+    expect(upstreamOrigins(new URL('https://apps.example.com/base/'))).toEqual(['https://apps.example.com/base']);
+    const base = upstreamOrigins(new URL('http://127.0.0.1:3951/base'));
+    expect(rewrite('{"resource":"http://localhost:3951/base/mcp","authorization_servers":["http://localhost:3951/base"]}', base)).toBe(
+      '{"resource":"https://abc.loca.lt/mcp","authorization_servers":["https://abc.loca.lt"]}',
+    );
+    // Not under the base path: left alone (the proxy cannot reach it).
+    expect(rewrite('http://localhost:3951/basement http://localhost:3951/other http://localhost:3951/base_x', base)).toBe(
+      'http://localhost:3951/basement http://localhost:3951/other http://localhost:3951/base_x',
+    );
+  });
+});
+
+describe('checkUpstreamUrl', () => {
+  it('normalises an http(s) URL and says what to write instead of a bad one', () => {
+    expect(checkUpstreamUrl('http://127.0.0.1:8001')).toBe('http://127.0.0.1:8001/');
+    expect(checkUpstreamUrl('https://apps.example.com/base')).toBe('https://apps.example.com/base');
+    expect(() => checkUpstreamUrl('localhost:8001')).toThrow('The upstream "localhost:8001" has no scheme: write http://localhost:8001 (or https://)');
+    expect(() => checkUpstreamUrl('ftp://example.com', '--upstream')).toThrow('--upstream must use http or https, got "ftp:"');
+    expect(() => checkUpstreamUrl('http://h/base/?k=v')).toThrow('must not carry a query or fragment ("?k=v")');
+    expect(() => checkUpstreamUrl('http://exa mple.com')).toThrow('must be an absolute http(s) URL');
   });
 });
 

@@ -7,6 +7,7 @@ import type { ToggleSelection } from '../../shared/toggles';
 import type { TunnelNote, TunnelStatus } from '../../shared/tunnel';
 import { toggleOption } from './proxy/toggles';
 import { FrontDoor } from './proxy/frontDoor';
+import { checkUpstreamUrl } from './proxy/originRewrite';
 import { LiveLint } from './lint/live';
 import type { LintOptions } from './lint/rule';
 import { CaptureStore, type CaptureAttachment } from './recorder/captureStore';
@@ -190,11 +191,7 @@ export class Inspector extends EventEmitter<InspectorEvents> {
    * are applied again, as profile fields or rules depending on the new upstream.
    */
   async setUpstream(upstream: string | undefined): Promise<ListeningInfo> {
-    if (upstream !== undefined) {
-      const url = new URL(upstream); // throws on a malformed URL before anything is closed
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The upstream must use http or https, got "${url.protocol}"`);
-      upstream = url.toString();
-    }
+    if (upstream !== undefined) upstream = checkUpstreamUrl(upstream); // throws before anything is closed
     const selection = { ...this.toggles };
     for (const toggleId of Object.keys(selection)) this.setToggle(toggleId, 'off');
     this.options.upstream = upstream;

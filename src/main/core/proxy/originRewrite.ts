@@ -19,12 +19,32 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
  * The spellings an upstream may use for itself: a server on localhost:3951 often names
- * itself http://localhost:3951 even when we reach it as 127.0.0.1:3951.
+ * itself http://localhost:3951 even when we reach it as 127.0.0.1:3951. An upstream given with
+ * a path (http://host:8001/base) is reached under that path, so `/base` is part of what maps to
+ * the client's origin: http://host:8001/base/mcp is the client's /mcp.
  */
 export function upstreamOrigins(upstream: URL): string[] {
-  if (!LOOPBACK_NAMES.includes(upstream.hostname)) return [upstream.origin];
+  const base = upstream.pathname.replace(/\/+$/, '');
+  if (!LOOPBACK_NAMES.includes(upstream.hostname)) return [upstream.origin + base];
   const port = upstream.port ? `:${upstream.port}` : '';
-  return LOOPBACK_NAMES.map((host) => `${upstream.protocol}//${host}${port}`);
+  return LOOPBACK_NAMES.map((host) => `${upstream.protocol}//${host}${port}${base}`);
+}
+
+/**
+ * Checks an upstream URL as a user typed it; returns it normalised, or throws an Error that says
+ * what to write instead. `subject` names it in the message (`--upstream` on the command line).
+ */
+export function checkUpstreamUrl(value: string, subject = 'The upstream'): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new Error(`${subject} "${value}" has no scheme: write http://${value} (or https://)`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${subject} must be an absolute http(s) URL such as http://127.0.0.1:8001, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${subject} must use http or https, got "${url.protocol}"`);
+  if (url.search || url.hash) throw new Error(`${subject} must not carry a query or fragment ("${url.search}${url.hash}"): each request keeps its own`);
+  return url.toString();
 }
 
 /** The origin the client used: forwarded by a tunnel, else its Host header. */
@@ -43,9 +63,9 @@ function headerOne(req: IncomingMessage, name: string): string | undefined {
 }
 
 /**
- * Replaces the upstream origin with the client's in text, also in its JSON-escaped form
- * (`http:\/\/host`). Only whole origins are replaced: `http://localhost:3951` does not touch
- * `http://localhost:39510`.
+ * Replaces the upstream origin (with its base path, if any) by the client's in text, also in
+ * its JSON-escaped form (`http:\/\/host`). Only whole origins and path segments are replaced:
+ * `http://localhost:3951` does not touch `http://localhost:39510`, nor `/base` `/basement`.
  */
 export function rewriteOrigin(text: string, { upstream, client }: OriginPair): string {
   let result = text;
@@ -55,7 +75,7 @@ export function rewriteOrigin(text: string, { upstream, client }: OriginPair): s
       [origin, client],
       [origin.replace(/\//g, '\\/'), client.replace(/\//g, '\\/')],
     ] as const) {
-      const pattern = new RegExp(`${escapeRegExp(from)}(?![0-9A-Za-z.:-])`, 'g');
+      const pattern = new RegExp(`${escapeRegExp(from)}(?![0-9A-Za-z.:_~%-])`, 'g');
       result = result.replace(pattern, to);
     }
   }
