@@ -53,6 +53,14 @@ describe('classifyRequest: discovery', () => {
   it('says when a JSON POST body does not parse, and stays quiet about an empty one', () => {
     expect(post('/mcp', '{"jsonrpc":"2.0", "id": 1, "method": ').label).toBe('POST /mcp: body is not valid JSON');
     expect(post('/mcp', '').label).toBe('POST /mcp');
+    // Cut at the recording cap: not the client's fault.
+    expect(classifyRequest('POST', '/mcp', JSON_HEADERS, '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"a":"xxxx', true).label).toBe(
+      'POST /mcp: body over the recording cap, not classified',
+    );
+  });
+
+  it('reads the path of an absolute-form target', () => {
+    expect(classifyRequest('GET', 'http://127.0.0.1:7420/.well-known/oauth-protected-resource/mcp?x=1', {})).toMatchObject({ phase: 'discovery', discovery: 'protected-resource-suffixed' });
   });
 
   it('marks userinfo', () => {

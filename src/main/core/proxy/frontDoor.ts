@@ -12,6 +12,7 @@ import type { ExchangeErrorKind, ExchangeEvent, HttpHeaders, ResponseRecord } fr
 import type { BreakpointEdits, Rule, Step } from '../../../shared/rules';
 import { SIMULATION_HEADER } from '../../../shared/simulator';
 import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
+import { requestPath } from '../recorder/classify';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { SseParser, type ParsedSse } from '../recorder/sseParser';
 import { closeNow, listenForStreams } from '../streamingServer';
@@ -208,7 +209,7 @@ export class FrontDoor {
     delete req.headers.expect;
     if (requestBody.complete) recording.requestComplete(requestBody.prefix.length ? bodyRecord(requestBody.prefix) : undefined);
 
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = requestPath(req.url ?? '/');
     const match: MatchInput = { method: req.method ?? 'GET', path, headers: req.headers, classification: recording.exchange.classification };
     const rules = (this.options.rules?.() ?? []).filter(
       (rule) => (ruleMatches(rule, match) || needsResponse(rule)) && (rule.limit === undefined || (this.ruleUses.get(rule.id) ?? 0) < rule.limit),

@@ -90,8 +90,13 @@ function jsonRpcLabel(summary: JsonRpcSummary): string {
 }
 
 /** Classifies a request from its method, URL, headers and (text) body. */
-export function classifyRequest(method: string, url: string, headers: HttpHeaders, bodyText?: string): Classification {
-  const path = url.split('?')[0]!.replace(/\/+$/, '') || '/';
+/** The path of a request target, also of an absolute-form one (GET http://host/path, as proxies are sent). */
+export function requestPath(url: string): string {
+  return url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split('?')[0] || '/';
+}
+
+export function classifyRequest(method: string, url: string, headers: HttpHeaders, bodyText?: string, bodyTruncated = false): Classification {
+  const path = requestPath(url).replace(/\/+$/, '') || '/';
   const contentType = (header(headers, 'content-type') ?? '').toLowerCase();
   const accept = (header(headers, 'accept') ?? '').toLowerCase();
 
@@ -119,7 +124,9 @@ export function classifyRequest(method: string, url: string, headers: HttpHeader
   }
   if (method === 'POST' && /\/register$/.test(path)) return { phase: 'registration', label: 'dynamic client registration' };
   // Say so, rather than a bare "POST /mcp": a body that doesn't parse is what the user must fix.
-  if (method === 'POST' && contentType.includes('json') && body === undefined && bodyText?.trim()) return { phase: 'other', label: `${method} ${path}: body is not valid JSON` };
+  if (method === 'POST' && contentType.includes('json') && body === undefined && bodyText?.trim()) {
+    return { phase: 'other', label: `${method} ${path}: ${bodyTruncated ? 'body over the recording cap, not classified' : 'body is not valid JSON'}` };
+  }
 
   if (method === 'GET' && /\/sse$/.test(path)) return { phase: 'sse-stream', label: 'legacy SSE stream', stream: 'legacy-sse' };
   if (method === 'GET' && accept.includes('text/event-stream')) return { phase: 'sse-stream', label: 'GET stream', stream: 'get-stream' };

@@ -386,7 +386,7 @@ function foreignExchange(entry: Record<string, unknown>, request: Record<string,
   const body = requestBody(request);
   const response = isObject(entry.response) ? fromHarResponse(entry.response, false) : undefined;
   const timings = fromHarTimings(entry);
-  let classification = classifyRequest(String(request.method), url, headers, bodyText(body));
+  let classification = classifyRequest(String(request.method), url, headers, bodyText(body), body?.truncated);
   if (response) classification = classifyResponse(classification, response.status, response.headers, bodyText(response.body));
   const userAgent = typeof headers['user-agent'] === 'string' ? headers['user-agent'] : undefined;
   const isStream = String(response?.headers['content-type'] ?? '').includes('text/event-stream');

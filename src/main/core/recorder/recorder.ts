@@ -69,7 +69,7 @@ export class ExchangeRecording {
     this.requestDone = true;
     exchange.request.body = body;
     exchange.timings.requestEnd = this.elapsed();
-    exchange.classification = classifyRequest(exchange.request.method, exchange.request.url, exchange.request.headers, bodyText(body));
+    exchange.classification = classifyRequest(exchange.request.method, exchange.request.url, exchange.request.headers, bodyText(body), body?.truncated);
     const clientInfo = exchange.classification.jsonRpc?.clientInfo;
     if (clientInfo) exchange.client = recognizeClient(exchange.client.userAgent, clientInfo, exchange.client.address);
     this.links.correlator.requestsSent(exchange, this.group());
