@@ -82,7 +82,11 @@ export async function exportCommand(argv: string[], out: (line: string) => void)
   const id = values.capture ?? (await latestCaptureId(store));
   const exchanges = await openCapture(store, id);
   const har = toHar(exchanges, { redact: !values.raw, creatorVersion: '0.1.0' });
-  writeFileSync(values.har, `${JSON.stringify(har, null, 2)}\n`);
+  try {
+    writeFileSync(values.har, `${JSON.stringify(har, null, 2)}\n`);
+  } catch (err) {
+    throw new CommandError(`Cannot write ${values.har}: ${(err as Error).message}`);
+  }
   out(`Wrote ${exchanges.length} exchanges of capture ${id} to ${values.har} (${values.raw ? 'raw: secrets included' : 'secrets redacted; --raw keeps them'}).`);
 }
 
@@ -118,7 +122,12 @@ export async function replayCommand(argv: string[], out: (line: string) => void)
   const original = matches[0]!;
   const body = original.request.body;
   if (body?.truncated) throw new CommandError(`The request body was truncated when recorded (${body.size} bytes), so it can't be replayed exactly.`);
-  const target = new URL(original.request.url, values.to ?? 'http://127.0.0.1:7420');
+  let target: URL;
+  try {
+    target = new URL(original.request.url, values.to ?? 'http://127.0.0.1:7420');
+  } catch {
+    throw new CommandError(`--to must be an origin such as http://127.0.0.1:7420, got "${values.to}"`);
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(original.request.headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;

@@ -1,9 +1,11 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, Inspector, PortInUseError } from './core/inspector';
+import { DEFAULT_PORT, Inspector, PortInUseError, type ListeningInfo } from './core/inspector';
 import { PRESETS, UnknownPresetError } from './core/server/presets';
 import { InvalidProfileError } from './core/server/profile';
+import { MCP_ENDPOINT_PATH, WELL_KNOWN } from './core/server/urls';
+import type { BehaviorProfile } from '../shared/profile';
 import { InvalidRulesError, parseRules } from './core/proxy/rules';
 import { checkUpstreamUrl } from './core/proxy/originRewrite';
 import type { Rule } from '../shared/rules';
@@ -240,7 +242,17 @@ async function serve(argv: string[]): Promise<void> {
     bodyCap: parseBodyCap(values['body-cap']),
     tunnel,
   });
-  const info = await inspector.start();
+  let info: ListeningInfo;
+  try {
+    info = await inspector.start();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      const why = code === 'EACCES' ? 'this user may not open that port (below 1024?)' : '--host must be an address of this machine';
+      throw new UsageError(`Cannot listen on ${values.host ?? '127.0.0.1'} (${code}): ${why}`);
+    }
+    throw err;
+  }
   applySavedToggles(inspector, saved, (message) => process.stderr.write(`Warning: ${message}\n`));
   const control = new ControlService(inspector, { settings, presetId: preset ?? 'spec' });
   let ui: ControlHttpServer | undefined;
@@ -259,8 +271,7 @@ async function serve(argv: string[]): Promise<void> {
         `MCP Handshake Inspector: built-in reference server (profile: ${profile}, consent: ${inspector.server.profile.consent})`,
         `  MCP endpoint (Streamable HTTP):  ${info.mcpUrl}`,
         `  Legacy HTTP+SSE endpoint:        ${info.legacySseUrl}`,
-        `  Protected resource metadata:     ${info.publicOrigin}/.well-known/oauth-protected-resource/mcp`,
-        `  Authorization server metadata:   ${info.publicOrigin}/.well-known/oauth-authorization-server`,
+        ...discoveryLines(inspector.server.profile, info.publicOrigin),
       ]
     : [
         `MCP Handshake Inspector: proxying to ${info.upstream}`,
@@ -307,8 +318,17 @@ async function serve(argv: string[]): Promise<void> {
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+const COMMANDS = new Set(['serve', 'captures', 'export', 'import', 'replay', 'simulate', 'scenario', 'lint', 'compare']);
+/** parseArgs errors that are the user's typing, said in one line. */
+const ARG_ERRORS = new Set(['ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL']);
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  // Every command's options are in the one usage text.
+  if (command && COMMANDS.has(command) && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(USAGE);
+    return;
+  }
   try {
     switch (command) {
       case 'serve':
@@ -343,13 +363,26 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UiPortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError || err instanceof CommandError || err instanceof ClientWouldFail;
     const message = (err as Error)?.message ?? String(err);
-    if (known || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as NodeJS.ErrnoException)?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (known || ARG_ERRORS.has((err as NodeJS.ErrnoException)?.code ?? '')) {
       process.stderr.write(`Error: ${message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);
     } else {
       process.stderr.write(`Unexpected error: ${(err as Error)?.stack ?? message}\n`);
     }
     process.exitCode = 1;
   }
+}
+
+/** Where the reference server's discovery documents are, as its profile serves them. */
+function discoveryLines(profile: BehaviorProfile, origin: string): string[] {
+  const prm = profile.protectedResourceMetadata;
+  const flavor = profile.authServerMetadata;
+  const location = profile.authServerMetadataLocation;
+  const suffix = (where: string) => (where === 'path-suffixed' ? MCP_ENDPOINT_PATH : '');
+  const asDocument = flavor === 'openid' ? WELL_KNOWN.openidConfiguration : WELL_KNOWN.authorizationServer;
+  return [
+    `  Protected resource metadata:     ${prm === 'none' ? 'not served (profile)' : `${origin}${WELL_KNOWN.protectedResource}${prm === 'root' ? '' : MCP_ENDPOINT_PATH}`}`,
+    `  Authorization server metadata:   ${flavor === 'none' || location === 'none' ? 'not served (profile)' : `${origin}${asDocument}${suffix(location)}`}`,
+  ];
 }
 
 // Run when executed directly (tsx src/main/cli.ts, node out/main/cli.js); the bin calls main().
@@ -360,4 +393,11 @@ function invokedDirectly(): boolean {
     return false;
   }
 }
-if (invokedDirectly()) void main(process.argv.slice(2));
+if (invokedDirectly()) {
+  // `captures show | head`: the reader left, which is no error of ours.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+  void main(process.argv.slice(2));
+}

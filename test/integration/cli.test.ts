@@ -96,6 +96,7 @@ describe('CLI serve', () => {
     children.push(served.child);
     const port = await listeningPort(served);
     expect(served.stdout()).toContain('https://demo.example.com/mcp');
+    expect(served.stdout()).toMatch(/Protected resource metadata:\s+not served \(profile\)/);
     const prm = await fetch(`http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`);
     expect(prm.status).toBe(404); // no-auth serves no OAuth metadata
     const initialize = await fetch(`http://127.0.0.1:${port}/mcp`, {
@@ -171,6 +172,7 @@ describe('CLI serve', () => {
     [['serve', '--port', 'eighty'], '--port must be a whole number'],
     [['serve', '--public-url', 'not a url'], '--public-url must be an absolute http(s) URL'],
     [['serve', '--bogus'], "Unknown option '--bogus'"],
+    [['serve', 'extra'], "Unexpected argument 'extra'"],
     [['serve', '--tunnel', 'bogus'], '--tunnel must be one of localtunnel, cloudflared, ngrok, manual, none, got "bogus"'],
     [['serve', '--tunnel', 'manual'], '--tunnel manual needs --public-url'],
     [['serve', '--subdomain', 'Bad_Name'], '--subdomain must be 4 to 63 lowercase letters'],
@@ -183,6 +185,13 @@ describe('CLI serve', () => {
     children.push(served.child);
     expect(await served.exited).toBe(1);
     expect(served.stderr()).toContain(message);
+    expect(served.stderr()).not.toContain('Unexpected error');
+  });
+
+  it.each([['captures'], ['export'], ['replay'], ['lint'], ['scenario']])('answers %s --help with the usage', async (command) => {
+    const run = runCli([command, '--help']);
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toContain('Usage: mcp-handshake-inspector <command> [options]');
   });
 });
 
@@ -306,6 +315,9 @@ describe('CLI captures, export, import, replay', () => {
       const har = readFileSync(harFile, 'utf8');
       expect(JSON.parse(har).log.entries).toHaveLength(1);
       expect(har).not.toContain('secret-token-value');
+      const unwritable = runCli(['export', '--har', join(dataDir, 'no-such-dir', 'out.har'), '--capture', captureId]);
+      expect(await unwritable.exited).toBe(1);
+      expect(unwritable.stderr()).toMatch(/^Error: Cannot write .*no-such-dir.*ENOENT/);
 
       const imported = runCli(['import', harFile, '--name', 'reimported']);
       expect(await imported.exited).toBe(0);
@@ -314,6 +326,9 @@ describe('CLI captures, export, import, replay', () => {
       const replay = runCli(['replay', captureId, exchangeId.slice(0, 8), '--to', `http://127.0.0.1:${port}`]);
       expect(await replay.exited).toBe(0);
       expect(replay.stdout()).toContain(`POST http://127.0.0.1:${port}/mcp → 401 (recorded: 401)`);
+      const badTarget = runCli(['replay', captureId, exchangeId.slice(0, 8), '--to', 'notaurl']);
+      expect(await badTarget.exited).toBe(1);
+      expect(badTarget.stderr()).toContain('Error: --to must be an origin such as http://127.0.0.1:7420, got "notaurl"');
     } finally {
       served.child.kill('SIGKILL');
     }
