@@ -119,10 +119,10 @@ describe('HAR export', () => {
 /** Secrets all carry this marker, so one search over the serialised HAR finds any leak. */
 const S = 'SeCrEt';
 
-function exchangeWith(request: { method?: string; url?: string; headers?: HttpHeaders; body?: string }, response?: { status?: number; headers?: HttpHeaders; body?: string | Buffer }): Exchange {
+function exchangeWith(request: { method?: string; url?: string; headers?: HttpHeaders; body?: string | Buffer }, response?: { status?: number; headers?: HttpHeaders; body?: string | Buffer }): Exchange {
   const recorder = new Recorder();
   const r = recorder.start({ method: request.method ?? 'POST', url: request.url ?? '/', httpVersion: '1.1', headers: { host: 'as.test', ...request.headers } });
-  r.requestComplete(request.body === undefined ? undefined : text(request.body));
+  r.requestComplete(request.body === undefined ? undefined : typeof request.body === 'string' ? text(request.body) : bodyRecord(request.body));
   if (response) {
     r.responseStarted({ status: response.status ?? 200, headers: response.headers ?? {} }, { status: response.status ?? 200, headers: response.headers ?? {} });
     const body = response.body === undefined ? undefined : typeof response.body === 'string' ? text(response.body) : bodyRecord(response.body);
@@ -200,6 +200,22 @@ describe('HAR redaction', () => {
     expect(JSON.stringify(toHar(exchanges))).not.toContain(S);
     expect(JSON.stringify(toHar(exchanges, { redact: false }))).toContain(S);
     expect(REDACTION_RULES.map((r) => r.where)).toEqual(['header', 'form-param', 'json-key', 'url-param']);
+  });
+
+  it('finds credentials off the usual paths: custom headers, a form under another type, bytes that are not UTF-8', () => {
+    const latin1Form = Buffer.concat([Buffer.from(`grant_type=authorization_code&code=${S}-l1-code&client_secret=${S}-l1-secret&client_name=Caf`), Buffer.from([0xe9])]);
+    const exchanges = [
+      exchangeWith({ headers: { 'x-auth-token': `${S}-xauth`, 'api-key': `${S}-apikey`, 'x-amz-security-token': `${S}-amz`, 'mcp-session-id': 'session-keep-me', 'www-authenticate': 'Bearer realm="keep"' } }),
+      exchangeWith({ url: '/token', headers: { 'content-type': 'text/plain' }, body: `grant_type=refresh_token&refresh_token=${S}-plain-rt` }),
+      exchangeWith({ url: '/token', headers: form, body: latin1Form }),
+    ];
+    const serialised = JSON.stringify(toHar(exchanges));
+    expect(serialised.match(new RegExp(`${S}[-\\w]*`, 'g'))).toBeNull();
+    for (const kept of ['session-keep-me', 'Bearer realm=\\"keep\\"', 'grant_type=refresh_token']) expect(serialised).toContain(kept);
+    const [, , latin1] = toHar(exchanges).log.entries;
+    // Every byte but the secrets is kept: the é is still one byte 0xE9.
+    const sent = Buffer.from(latin1!.request.postData!.text, 'base64');
+    expect(sent.toString('latin1')).toBe('grant_type=authorization_code&code=[redacted]&client_secret=[redacted]&client_name=Caf\xe9');
   });
 });
 

@@ -11,6 +11,13 @@ export const REDACTED = '[redacted]';
 /** Headers whose value is a credential. Authorization keeps its scheme, cookies their names. */
 export const REDACTED_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'] as const;
 
+/**
+ * Other headers a server may read a credential from, by a part of their name: X-Auth-Token,
+ * Api-Key, X-Amz-Security-Token, X-Client-Secret. (WWW-Authenticate's "authenticate" is not
+ * "auth"; Mcp-Session-Id is kept, as above.)
+ */
+const CREDENTIAL_HEADER_PART = /(?:^|-)(?:token|secret|auth|apikey|api-key|key|password|passwd|credentials?)(?:$|-)/;
+
 /** Parameters of application/x-www-form-urlencoded bodies (token, revocation, consent forms). */
 export const REDACTED_FORM_PARAMS = [
   'code',
@@ -51,13 +58,19 @@ export interface RedactionRule {
 
 /** The whole policy, for the UI to show next to the export button. */
 export const REDACTION_RULES: readonly RedactionRule[] = [
-  { where: 'header', names: REDACTED_HEADERS, explain: 'Credential headers; Authorization keeps its scheme ("Bearer [redacted]"), cookies keep their names.' },
-  { where: 'form-param', names: REDACTED_FORM_PARAMS, explain: 'Parameters of form-encoded request and response bodies.' },
+  {
+    where: 'header',
+    names: REDACTED_HEADERS,
+    explain: 'Credential headers; Authorization keeps its scheme ("Bearer [redacted]"), cookies keep their names. Also any header named with token, secret, auth, key, password or credential (X-Auth-Token, Api-Key).',
+  },
+  { where: 'form-param', names: REDACTED_FORM_PARAMS, explain: 'Parameters of form-encoded bodies, also when sent under another content type or as bytes that are not UTF-8.' },
   { where: 'json-key', names: REDACTED_JSON_KEYS, explain: 'String values of these keys at any depth in JSON bodies and in SSE event data.' },
   { where: 'url-param', names: REDACTED_URL_PARAMS, explain: `Query and fragment parameters of request URLs and of the ${URL_HEADERS.join(' / ')} headers; "state" is kept.` },
 ];
 
 const FORM_PARAMS = new Set<string>(REDACTED_FORM_PARAMS);
+/** A whole body in application/x-www-form-urlencoded form: name=value pairs joined by &. */
+const FORM_BODY = /^[^\s&=]+=[^\s&]*(?:&[^\s&=]+=[^\s&]*)*$/;
 const JSON_KEYS = new Set<string>(REDACTED_JSON_KEYS);
 const URL_PARAMS = new Set<string>(REDACTED_URL_PARAMS);
 
@@ -193,7 +206,7 @@ function redactHeaderValue(name: string, value: string): string {
     case 'referer':
       return redactUrl(value);
     default:
-      return value;
+      return CREDENTIAL_HEADER_PART.test(name) ? REDACTED : value;
   }
 }
 
@@ -216,7 +229,9 @@ function headerValue(headers: HttpHeaders, name: string): string {
 }
 
 function redactText(text: string, contentType: string): string {
-  return contentType.toLowerCase().includes('application/x-www-form-urlencoded') ? redactParams(text) : redactJsonText(text);
+  if (contentType.toLowerCase().includes('application/x-www-form-urlencoded')) return redactParams(text);
+  // A form under another content type (text/plain, none) is still a form: the whole body reads as one.
+  return FORM_BODY.test(text.trim()) ? redactParams(text) : redactJsonText(text);
 }
 
 const DECOMPRESS: Record<string, (bytes: Buffer) => Buffer> = {
@@ -227,12 +242,19 @@ const DECOMPRESS: Record<string, (bytes: Buffer) => Buffer> = {
 };
 
 /**
- * A compressed body is recorded as raw bytes (base64). When it decompresses to text holding
- * a secret, the export carries the redacted decoded text instead, as HAR content.text does.
+ * A body that is not UTF-8 is recorded as raw bytes (base64). When it decompresses to text
+ * holding a secret, the export carries the redacted decoded text instead, as HAR content.text
+ * does; uncompressed bytes are redacted in place.
  */
 function redactEncodedBody(body: BodyRecord, headers: HttpHeaders): BodyRecord {
   const decompress = DECOMPRESS[headerValue(headers, 'content-encoding').toLowerCase()];
-  if (!decompress) return body;
+  if (!decompress) {
+    // Not UTF-8 (a form with a Latin-1 name): the names and secrets are ASCII, so the bytes are
+    // read one char each and every byte but the redacted values comes back as it was.
+    const bytes = Buffer.from(body.data, 'base64').toString('latin1');
+    const redacted = redactText(bytes, headerValue(headers, 'content-type'));
+    return redacted === bytes ? body : { ...body, data: Buffer.from(redacted, 'latin1').toString('base64') };
+  }
   let decoded: BodyRecord;
   try {
     decoded = bodyRecord(decompress(Buffer.from(body.data, 'base64')));
