@@ -218,6 +218,21 @@ describe('front door on the wire', () => {
     expect(await metadata.json()).toEqual({ resource: `${door.origin}/mcp`, authorization_servers: [door.origin] });
   });
 
+  it('sends the path exactly as the client did: doubled slashes, backslashes, below a base path', async () => {
+    const seen: string[] = [];
+    const url = await upstream((req, res) => {
+      seen.push(req.url!);
+      res.end();
+    });
+    const door = await frontDoor(url);
+    const based = await frontDoor(`${url}/base/`);
+    for (const path of ['//double//slashes', '/a//b/?x=//y', '/a\\b?c\\d', '/redirect/http:/x']) {
+      await rawExchange(door.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    }
+    await rawExchange(based.port, 'GET /mcp//x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(seen).toEqual(['//double//slashes', '/a//b/?x=//y', '/a\\b?c\\d', '/redirect/http:/x', '/base/mcp//x']);
+  });
+
   it('sends a rewritten form body with one framing: Content-Length, no Transfer-Encoding', async () => {
     let upstreamOrigin = '';
     const seen: Array<{ headers: IncomingMessage['headers']; body: string }> = [];

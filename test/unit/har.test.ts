@@ -214,7 +214,7 @@ describe('HAR redaction', () => {
     for (const kept of ['session-keep-me', 'Bearer realm=\\"keep\\"', 'grant_type=refresh_token']) expect(serialised).toContain(kept);
     const [, , latin1] = toHar(exchanges).log.entries;
     // Every byte but the secrets is kept: the é is still one byte 0xE9.
-    const sent = Buffer.from(latin1!.request.postData!.text, 'base64');
+    const sent = Buffer.from(latin1!.request.postData!.text!, 'base64');
     expect(sent.toString('latin1')).toBe('grant_type=authorization_code&code=[redacted]&client_secret=[redacted]&client_name=Caf\xe9');
   });
 });

@@ -111,6 +111,8 @@ export class FrontDoor {
    * string, http-proxy would parse it again on every request.
    */
   private readonly target: UrlWithStringQuery;
+  /** The upstream URL's path, without a trailing slash: requests go below it. */
+  private readonly basePath: string;
   /** Every spelling of the upstream's origin (see upstreamOrigins). */
   private readonly upstreamOriginList: string[];
   private server?: Server;
@@ -130,6 +132,7 @@ export class FrontDoor {
     this.upstream = new URL(options.upstream);
     this.target = parseUrl(this.upstream.toString());
     this.upstreamOriginList = upstreamOrigins(this.upstream);
+    this.basePath = this.upstream.pathname.replace(/\/+$/, '');
     this.agent = this.upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 256 }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
     this.proxy = httpProxy.createProxyServer({ selfHandleResponse: true, agent: this.agent, secure: true });
     const timeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
@@ -265,7 +268,7 @@ export class FrontDoor {
       res,
       {
         target: this.target,
-        buffer: body as Readable,
+        buffer: exactPath(body, this.basePath + originForm(req.url ?? '/')) as Readable,
         changeOrigin: this.options.rewriteHost ?? false,
         headers: forwardedHeaders(req),
       },
@@ -718,6 +721,26 @@ function forwardedHeaders(req: IncomingMessage): Record<string, string> {
     'x-forwarded-proto': String(req.headers['x-forwarded-proto'] ?? 'http'),
     'x-forwarded-for': existingFor ? `${existingFor}, ${address}` : address,
   };
+}
+
+/**
+ * Sends the request line with the client's own path. http-proxy joins paths with a function that
+ * squeezes `//` and turns `\` into `/` (url.parse), so `/a//b` reached the upstream as `/a/b`.
+ * `pipe` is the last moment before the request head is written, and the first to see it.
+ */
+function exactPath(body: Pick<Readable, 'pipe'>, path: string): Pick<Readable, 'pipe'> {
+  return {
+    pipe<T extends NodeJS.WritableStream>(destination: T): T {
+      (destination as unknown as ClientRequest).path = path;
+      return body.pipe(destination);
+    },
+  };
+}
+
+/** The path and query of a request target, also of an absolute-form one (http://host/path). */
+function originForm(url: string): string {
+  const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  return target.startsWith('/') ? target : `/${target}`;
 }
 
 /**
