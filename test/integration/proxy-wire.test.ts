@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { constants as zlibConstants, createGzip, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrontDoor, type FrontDoorOptions } from '../../src/main/core/proxy/frontDoor';
 import { Recorder } from '../../src/main/core/recorder/recorder';
@@ -178,6 +178,33 @@ describe('front door on the wire', () => {
       expect(received.body.equals(bytes), name).toBe(true);
       expect(received.headers['content-encoding'], name).toBe(encoding);
     }
+  });
+
+  it('reads compressed answers for the record (JSON-RPC result, SSE events) while the client gets the compressed bytes', async () => {
+    const answer = gzipSync(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { tools: [] } }));
+    const url = await upstream((req, res) => {
+      if (req.method === 'POST') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': answer.length });
+        return void res.end(answer);
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
+      const gzip = createGzip({ flush: zlibConstants.Z_SYNC_FLUSH });
+      gzip.pipe(res);
+      gzip.write('data: {"jsonrpc":"2.0","method":"notifications/message","params":{}}\n\n');
+      setTimeout(() => gzip.end('data: second\n\n'), 20);
+    });
+    const door = await frontDoor(url);
+    const post = await fetch(`${door.origin}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    expect(await post.json()).toEqual({ jsonrpc: '2.0', id: 1, result: { tools: [] } }); // fetch decodes what came compressed
+    const rpc = await door.next();
+    expect(rpc.response?.body?.encoding).toBe('base64'); // recorded as it travelled
+    expect(rpc.classification.jsonRpcResponse).toMatchObject({ kind: 'response', ids: [1] });
+    expect(rpc.correlations).toEqual([expect.objectContaining({ rpcId: 1, method: 'tools/list' })]);
+    const stream = await fetch(`${door.origin}/mcp`, { headers: { accept: 'text/event-stream' } });
+    expect(stream.headers.get('content-encoding')).toBe('gzip');
+    await stream.text();
+    const events = (await door.next()).sseEvents.map((e) => e.data);
+    expect(events).toEqual(['{"jsonrpc":"2.0","method":"notifications/message","params":{}}', 'second']);
   });
 
   it('streams NDJSON as it comes instead of holding it for rewriting', async () => {

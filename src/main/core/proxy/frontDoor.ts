@@ -1,11 +1,11 @@
 import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, type Transform } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import { parse as parseUrl, type UrlWithStringQuery } from 'node:url';
 import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { brotliDecompress, constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate, gunzip, inflate } from 'node:zlib';
 import httpProxy from 'http-proxy';
 import { randomUUID } from 'node:crypto';
 import type { ExchangeErrorKind, ExchangeEvent, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
@@ -375,6 +375,11 @@ export class FrontDoor {
       if (res.destroyed) return void proxyRes.destroy();
     }
 
+    const transforming = isStream && (sse.drop.size > 0 || sse.delays.size > 0 || sse.closeAfter !== undefined);
+    // A compressed stream is parsed from its decoded bytes; the client gets the bytes as they
+    // came, unless SSE transforms re-serialise the events (then uncompressed).
+    const decoder = isStream ? streamDecoder(String(headers['content-encoding'] ?? '')) : undefined;
+    if (decoder && transforming) delete headers['content-encoding'];
     const changed = status !== upstream.status || !sameHeaders(headers, upstream.headers);
     recording.responseStarted({ status, statusMessage: status === upstream.status ? upstream.statusMessage : undefined, headers }, changed ? upstream : undefined);
     res.writeHead(status, status === upstream.status ? upstream.statusMessage : undefined, headers as OutgoingHttpHeaders);
@@ -384,7 +389,6 @@ export class FrontDoor {
       res.socket?.setTimeout(0);
     }
     const capture = (ctx.capture = new BodyCapture(this.options.bodyCap ?? DEFAULT_BODY_CAP));
-    const transforming = isStream && (sse.drop.size > 0 || sse.delays.size > 0 || sse.closeAfter !== undefined);
     // Without SSE transforms the raw bytes are forwarded as they come; with them, parsed
     // events are re-serialised one by one, in order, each delayed or dropped as asked.
     let closedByRule = false;
@@ -402,21 +406,31 @@ export class FrontDoor {
           writer?.write(item);
         })
       : undefined;
+    let decoderFailed = false;
+    decoder?.on('data', (bytes: Buffer) => parser!.push(bytes));
+    decoder?.on('error', () => (decoderFailed = true)); // not what its header says: forwarded, not parsed
     proxyRes.on('data', (chunk: Buffer) => {
       recording.firstByte();
       if (!writer) res.write(chunk);
       capture.push(chunk);
-      parser?.push(chunk);
+      if (decoder) decoderFailed || decoder.write(chunk);
+      else parser?.push(chunk);
     });
     proxyRes.on('end', () => {
-      parser?.end();
-      const done = () => {
-        res.end();
-        ctx.detachRequestBody?.();
-        recording.complete(capture.toRecord());
+      const finish = () => {
+        parser?.end();
+        const done = () => {
+          res.end();
+          ctx.detachRequestBody?.();
+          recording.complete(capture.toRecord());
+        };
+        if (writer) void writer.drained().then(done);
+        else done();
       };
-      if (writer) void writer.drained().then(done);
-      else done();
+      if (!decoder || decoderFailed) return finish();
+      decoder.once('end', finish);
+      decoder.once('error', finish);
+      decoder.end();
     });
     proxyRes.on('aborted', () => closedByRule || this.brokeOff(res, ctx));
     proxyRes.on('error', () => closedByRule || this.brokeOff(res, ctx));
@@ -721,6 +735,18 @@ function forwardedHeaders(req: IncomingMessage): Record<string, string> {
     'x-forwarded-proto': String(req.headers['x-forwarded-proto'] ?? 'http'),
     'x-forwarded-for': existingFor ? `${existingFor}, ${address}` : address,
   };
+}
+
+/** Incremental decoders for compressed SSE, flushing per chunk so events are parsed as they pass. */
+const STREAM_DECODERS: Record<string, () => Transform> = {
+  gzip: () => createGunzip({ flush: zlibConstants.Z_SYNC_FLUSH }),
+  'x-gzip': () => createGunzip({ flush: zlibConstants.Z_SYNC_FLUSH }),
+  deflate: () => createInflate({ flush: zlibConstants.Z_SYNC_FLUSH }),
+  br: () => createBrotliDecompress({ flush: zlibConstants.BROTLI_OPERATION_FLUSH }),
+};
+
+function streamDecoder(encoding: string): Transform | undefined {
+  return STREAM_DECODERS[encoding.trim().toLowerCase()]?.();
 }
 
 /**

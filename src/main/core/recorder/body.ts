@@ -1,4 +1,6 @@
-import type { BodyRecord } from '../../../shared/exchange';
+import { isUtf8 } from 'node:buffer';
+import { brotliDecompressSync, constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import type { BodyRecord, HttpHeaders } from '../../../shared/exchange';
 
 export const DEFAULT_BODY_CAP = 1024 * 1024;
 
@@ -56,4 +58,41 @@ export function bodyRecord(bytes: Buffer, size = bytes.length): BodyRecord {
 export function bodyText(record: BodyRecord | undefined): string | undefined {
   if (!record) return undefined;
   return record.encoding === 'utf8' ? record.data : Buffer.from(record.data, 'base64').toString('utf8');
+}
+
+const DECOMPRESS_SYNC: Record<string, (bytes: Buffer, options: ZlibOptions) => Buffer> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+};
+
+/** Decoded bodies are read up to this size: a small gzip body can inflate to gigabytes. */
+const MAX_DECODED = 8 * 1024 * 1024;
+
+/**
+ * The bytes under a content-encoding (gzip, deflate, br), read as far as they go (a truncated
+ * body too); undefined for an encoding we can't read or bytes that aren't what it says.
+ */
+export function decodeContentSync(bytes: Buffer, encoding: string): Buffer | undefined {
+  const name = encoding.trim().toLowerCase();
+  const decode = DECOMPRESS_SYNC[name];
+  if (!decode) return undefined;
+  const finishFlush = name === 'br' ? constants.BROTLI_OPERATION_FLUSH : constants.Z_SYNC_FLUSH;
+  try {
+    return decode(bytes, { finishFlush, maxOutputLength: MAX_DECODED });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A body's text for reading it (classification, correlation): a compressed body is recorded as
+ * the bytes that travelled, and read decompressed.
+ */
+export function readableText(record: BodyRecord | undefined, headers: HttpHeaders): string | undefined {
+  const encoding = headers['content-encoding'];
+  if (!record || record.encoding !== 'base64' || typeof encoding !== 'string') return bodyText(record);
+  const decoded = decodeContentSync(Buffer.from(record.data, 'base64'), encoding);
+  return decoded && isUtf8(decoded) ? decoded.toString('utf8') : bodyText(record);
 }

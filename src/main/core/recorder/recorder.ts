@@ -11,7 +11,7 @@ import type {
   ResponseRecord,
   SseEvent,
 } from '../../../shared/exchange';
-import { bodyText } from './body';
+import { bodyText, readableText } from './body';
 import { classifyRequest, classifyResponse, summarizeJsonRpc } from './classify';
 import { parseJson } from './json';
 import { recognizeClient } from './clients';
@@ -94,6 +94,7 @@ export class ExchangeRecording {
   }
 
   sseEvent(parsed: ParsedSse): void {
+    if (this.ended) return; // a decoder's last events after the exchange failed
     const { exchange } = this;
     const event: SseEvent = { index: this.sseCount++, at: this.elapsed(), ...parsed };
     if (exchange.sseEvents.length < MAX_SSE_EVENTS_IN_MEMORY) exchange.sseEvents.push(event);
@@ -121,7 +122,7 @@ export class ExchangeRecording {
     const { exchange } = this;
     if (exchange.response) {
       exchange.response.body = body;
-      const text = bodyText(body);
+      const text = readableText(body, exchange.response.headers);
       exchange.classification = classifyResponse(exchange.classification, exchange.response.status, exchange.response.headers, text);
       const connectionKey = this.group();
       const contentType = String(exchange.response.headers['content-type'] ?? '');

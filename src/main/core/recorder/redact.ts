@@ -1,6 +1,5 @@
-import { brotliDecompressSync, constants, gunzipSync, inflateSync } from 'node:zlib';
 import type { BodyRecord, Exchange, HttpHeaders, ResponseRecord, SseEvent } from '../../../shared/exchange';
-import { bodyRecord } from './body';
+import { bodyRecord, decodeContentSync } from './body';
 
 // What an export hides by default. The raw capture stays local; a HAR leaves the machine, so
 // the credentials of the OAuth handshake are replaced by REDACTED wherever they travel.
@@ -234,36 +233,26 @@ function redactText(text: string, contentType: string): string {
   return FORM_BODY.test(text.trim()) ? redactParams(text) : redactJsonText(text);
 }
 
-const DECOMPRESS: Record<string, (bytes: Buffer) => Buffer> = {
-  gzip: (b) => gunzipSync(b, { finishFlush: constants.Z_SYNC_FLUSH }),
-  'x-gzip': (b) => gunzipSync(b, { finishFlush: constants.Z_SYNC_FLUSH }),
-  deflate: (b) => inflateSync(b, { finishFlush: constants.Z_SYNC_FLUSH }),
-  br: (b) => brotliDecompressSync(b, { finishFlush: constants.BROTLI_OPERATION_FLUSH }),
-};
-
 /**
  * A body that is not UTF-8 is recorded as raw bytes (base64). When it decompresses to text
  * holding a secret, the export carries the redacted decoded text instead, as HAR content.text
  * does; uncompressed bytes are redacted in place.
  */
 function redactEncodedBody(body: BodyRecord, headers: HttpHeaders): BodyRecord {
-  const decompress = DECOMPRESS[headerValue(headers, 'content-encoding').toLowerCase()];
-  if (!decompress) {
-    // Not UTF-8 (a form with a Latin-1 name): the names and secrets are ASCII, so the bytes are
-    // read one char each and every byte but the redacted values comes back as it was.
-    const bytes = Buffer.from(body.data, 'base64').toString('latin1');
-    const redacted = redactText(bytes, headerValue(headers, 'content-type'));
-    return redacted === bytes ? body : { ...body, data: Buffer.from(redacted, 'latin1').toString('base64') };
+  const raw = Buffer.from(body.data, 'base64');
+  const contentType = headerValue(headers, 'content-type');
+  const encoding = headerValue(headers, 'content-encoding');
+  const decoded = encoding ? decodeContentSync(raw, encoding) : undefined;
+  const text = decoded && bodyRecord(decoded);
+  if (text?.encoding === 'utf8') {
+    const redacted = redactText(text.data, contentType);
+    return redacted === text.data ? body : { ...body, encoding: 'utf8', data: redacted };
   }
-  let decoded: BodyRecord;
-  try {
-    decoded = bodyRecord(decompress(Buffer.from(body.data, 'base64')));
-  } catch {
-    return body;
-  }
-  if (decoded.encoding !== 'utf8') return body;
-  const redacted = redactText(decoded.data, headerValue(headers, 'content-type'));
-  return redacted === decoded.data ? body : { ...body, encoding: 'utf8', data: redacted };
+  // Not UTF-8 (a form with a Latin-1 name): the names and secrets are ASCII, so the bytes are
+  // read one char each and every byte but the redacted values comes back as it was.
+  const bytes = raw.toString('latin1');
+  const redacted = redactText(bytes, contentType);
+  return redacted === bytes ? body : { ...body, data: Buffer.from(redacted, 'latin1').toString('base64') };
 }
 
 export function redactBody(body: BodyRecord | undefined, headers: HttpHeaders): BodyRecord | undefined {
