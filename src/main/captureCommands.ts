@@ -56,6 +56,7 @@ export async function capturesCommand(argv: string[], out: (line: string) => voi
     case 'show': {
       const exchanges = await openCapture(store, id ?? (await latestCaptureId(store)));
       for (const e of exchanges) out(`${e.id}  ${formatExchange(e)}`);
+      if (exchanges.length === 0) out('(no exchanges in this capture)');
       return;
     }
     case 'rename':

@@ -262,6 +262,8 @@ async function serve(argv: string[]): Promise<void> {
       await ui.listen();
     } catch (err) {
       await inspector.stop();
+      // Nothing was served: no empty capture is left behind for this run.
+      if (info.captureId) await inspector.captures!.delete(info.captureId).catch(() => undefined);
       throw err;
     }
   }

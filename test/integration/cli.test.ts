@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../helpers/server';
 import { FakeLocaltunnelServer, tunnelFetch } from '../helpers/localtunnelServer';
@@ -84,11 +84,14 @@ describe('CLI serve', () => {
     blocker = createServer();
     await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
     const uiPort = (blocker.address() as { port: number }).port;
-    const served = runCli(['serve', '--port', '0', '--ui-port', String(uiPort)]);
+    const ownDataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-data-'));
+    cleanups.push(async () => rmSync(ownDataDir, { recursive: true, force: true }));
+    const served = runCli(['serve', '--port', '0', '--ui-port', String(uiPort), '--data-dir', ownDataDir]);
     children.push(served.child);
     expect(await served.exited).toBe(1);
     expect(served.stderr()).toContain(`UI port ${uiPort} is already in use`);
     expect(served.stderr()).toContain('--ui-port');
+    expect(readdirSync(join(ownDataDir, 'captures'))).toEqual([]); // no empty capture left from the failed start
   });
 
   it('names the metadata after --public-url and applies --profile', async () => {

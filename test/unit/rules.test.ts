@@ -229,14 +229,14 @@ describe('parseRules', () => {
     expect(parseRules(structuredClone(rules))).toEqual(rules);
   });
 
-  it.each<[string, unknown, RegExp]>([
-    ['something that is not a list', { id: 'x' }, /^Invalid rules: rules\[\]/],
-    ['a rule without steps', [{ id: 'x', steps: [] }], /rules\[0\.steps\]/],
-    ['an unknown step type', [{ id: 'x', steps: [{ type: 'explode' }] }], /rules\[0\.steps\.0\.type\]/],
-    ['a breakpoint held longer than ten minutes', [{ id: 'x', steps: [{ type: 'breakpoint', stage: 'request', timeoutMs: 600_001 }] }], /rules\[0\.steps\.0\.timeoutMs\]/],
-    ['an empty method list', [{ id: 'x', match: [{ type: 'method', methods: [] }], steps: [{ type: 'close' }] }], /rules\[0\.match\.0\.methods\]/],
-    ['an unknown phase', [{ id: 'x', match: [{ type: 'phase', phases: ['handshake'] }], steps: [{ type: 'close' }] }], /rules\[0\.match\.0\.phases\.0\]/],
-    ['a fractional SSE index', [{ id: 'x', steps: [{ type: 'sse-drop-event', index: 1.5 }] }], /rules\[0\.steps\.0\.index\]/],
+  it.each<[string, unknown, RegExp | string]>([
+    ['something that is not a list', { id: 'x' }, /^Invalid rules: rules: /],
+    ['a rule without steps', [{ id: 'x', steps: [] }], 'rules[0].steps'],
+    ['an unknown step type', [{ id: 'x', steps: [{ type: 'explode' }] }], 'rules[0].steps[0].type'],
+    ['a breakpoint held longer than ten minutes', [{ id: 'x', steps: [{ type: 'breakpoint', stage: 'request', timeoutMs: 600_001 }] }], 'rules[0].steps[0].timeoutMs'],
+    ['an empty method list', [{ id: 'x', match: [{ type: 'method', methods: [] }], steps: [{ type: 'close' }] }], 'rules[0].match[0].methods'],
+    ['an unknown phase', [{ id: 'x', match: [{ type: 'phase', phases: ['handshake'] }], steps: [{ type: 'close' }] }], 'rules[0].match[0].phases[0]'],
+    ['a fractional SSE index', [{ id: 'x', steps: [{ type: 'sse-drop-event', index: 1.5 }] }], 'rules[0].steps[0].index'],
   ])('rejects %s, naming the place', (_name, value, message) => {
     expect(() => parseRules(value)).toThrow(InvalidRulesError);
     expect(() => parseRules(value)).toThrow(message);

@@ -159,7 +159,9 @@ export class InvalidRulesError extends Error {}
 export function parseRules(value: unknown): Rule[] {
   const parsed = z.array(ruleSchema).safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `rules[${i.path.join('.')}]: ${i.message}`);
+    // rules[0].match[1].type, as one would write it in JavaScript.
+    const place = (path: PropertyKey[]) => `rules${path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')}`;
+    const problems = parsed.error.issues.map((i) => `${place(i.path)}: ${i.message}`);
     throw new InvalidRulesError(`Invalid rules: ${problems.join('; ')}`);
   }
   const rules = parsed.data as Rule[];
