@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import type { Exchange } from '../shared/exchange';
 import { capturesDir, defaultDataDir } from './core/dataDir';
 import { CaptureStore } from './core/recorder/captureStore';
+import { SettingsStore } from './core/control/settings';
+import { DEFAULT_PORT } from './core/inspector';
 import { fromHar, toHar } from './core/recorder/har';
 
 // The CLI's capture commands: list, show, rename, delete, export (HAR), import (HAR), replay.
@@ -123,9 +125,12 @@ export async function replayCommand(argv: string[], out: (line: string) => void)
   const original = matches[0]!;
   const body = original.request.body;
   if (body?.truncated) throw new CommandError(`The request body was truncated when recorded (${body.size} bytes), so it can't be replayed exactly.`);
+  // By default to the front door where `serve` listens: the port saved from the UI, or 7420.
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const to = values.to ?? `http://127.0.0.1:${new SettingsStore(dataDir).get().port ?? DEFAULT_PORT}`;
   let target: URL;
   try {
-    target = new URL(original.request.url, values.to ?? 'http://127.0.0.1:7420');
+    target = new URL(original.request.url, to);
   } catch {
     throw new CommandError(`--to must be an origin such as http://127.0.0.1:7420, got "${values.to}"`);
   }

@@ -33,7 +33,8 @@ Commands:
                                           Write a capture as HAR 1.2 (secrets redacted unless --raw)
   import <file.har> [--name <name>]       Add a HAR file as a capture
   replay <capture> <exchange-id> [--to <origin>]
-                                          Send a recorded request again (default to http://127.0.0.1:${DEFAULT_PORT})
+                                          Send a recorded request again (default: the front door on
+                                          127.0.0.1 at the port saved in the data dir, else ${DEFAULT_PORT})
   simulate --client <id> --url <url> [--json] [--header "Name: value"]... [--timeout <ms>] [--strict] [--requests]
                                           Replay a real client's handshake against a server; exits 1 when
                                           that client would fail (--strict: also on warnings)

@@ -337,6 +337,30 @@ describe('CLI captures, export, import, replay', () => {
     }
   });
 
+  it('replays to the port saved in the data dir when --to is not given', async () => {
+    const ownDataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-data-'));
+    const upstream = await startReferenceServer({ profile: { tokenRequired: 'none' } });
+    try {
+      const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--upstream', upstream.origin, '--data-dir', ownDataDir]);
+      const port = await listeningPort(served);
+      await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+      served.child.kill('SIGKILL');
+      await served.exited;
+      const captureId = readdirSync(join(ownDataDir, 'captures'))[0]!;
+      const show = runCli(['captures', 'show', captureId, '--data-dir', ownDataDir]);
+      expect(await show.exited).toBe(0);
+      const exchangeId = show.stdout().split(' ')[0]!;
+      // The UI saved another port: replay goes there.
+      await writeFile(join(ownDataDir, 'settings.json'), JSON.stringify({ port: Number(new URL(upstream.origin).port) }));
+      const replay = runCli(['replay', captureId, exchangeId, '--data-dir', ownDataDir]);
+      expect(await replay.exited).toBe(0);
+      expect(replay.stdout()).toContain(`POST ${upstream.origin}/mcp → `); // it reached the saved port
+    } finally {
+      await upstream.close();
+      rmSync(ownDataDir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     [['captures', 'show', '../etc'], 'Cannot open capture "../etc"'],
     [['captures', 'delete', 'nope'], 'Cannot delete capture "nope"'],
