@@ -343,8 +343,8 @@ describe('CLI captures, export, import, replay', () => {
     try {
       const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--upstream', upstream.origin, '--data-dir', ownDataDir]);
       const port = await listeningPort(served);
-      await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
-      served.child.kill('SIGKILL');
+      await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' }).then((r) => r.text());
+      served.child.kill('SIGINT'); // Ctrl-C: a clean stop, the capture closed
       await served.exited;
       const captureId = readdirSync(join(ownDataDir, 'captures'))[0]!;
       const show = runCli(['captures', 'show', captureId, '--data-dir', ownDataDir]);
