@@ -6,6 +6,7 @@ import { CaptureStore } from './core/recorder/captureStore';
 import { SettingsStore } from './core/control/settings';
 import { DEFAULT_PORT } from './core/inspector';
 import { fromHar, toHar } from './core/recorder/har';
+import { originForm } from './core/recorder/classify';
 
 // The CLI's capture commands: list, show, rename, delete, export (HAR), import (HAR), replay.
 // They work on the capture folder of the data dir, the same one `serve` and the app record to.
@@ -127,10 +128,11 @@ export async function replayCommand(argv: string[], out: (line: string) => void)
   if (body?.truncated) throw new CommandError(`The request body was truncated when recorded (${body.size} bytes), so it can't be replayed exactly.`);
   // By default to the front door where `serve` listens: the port saved from the UI, or 7420.
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const to = values.to ?? `http://127.0.0.1:${new SettingsStore(dataDir).get().port ?? DEFAULT_PORT}`;
+  const to = values.to ?? `http://127.0.0.1:${new SettingsStore(dataDir).get().port || DEFAULT_PORT}`;
   let target: URL;
   try {
-    target = new URL(original.request.url, to);
+    // The recorded path on that origin, also a `//host/x` one (which new URL(path, base) would read as another host).
+    target = new URL(`${new URL(to).origin}${originForm(original.request.url)}`);
   } catch {
     throw new CommandError(`--to must be an origin such as http://127.0.0.1:7420, got "${values.to}"`);
   }

@@ -325,7 +325,17 @@ const COMMANDS = new Set(['serve', 'captures', 'export', 'import', 'replay', 'si
 /** parseArgs errors that are the user's typing, said in one line. */
 const ARG_ERRORS = new Set(['ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL']);
 
+let pipeWatched = false;
+
 export async function main(argv: string[]): Promise<void> {
+  if (!pipeWatched) {
+    pipeWatched = true;
+    // `captures show | head`: the reader left, which is no error of ours.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   const [command, ...rest] = argv;
   // Every command's options are in the one usage text.
   if (command && COMMANDS.has(command) && (rest.includes('--help') || rest.includes('-h'))) {
@@ -396,11 +406,4 @@ function invokedDirectly(): boolean {
     return false;
   }
 }
-if (invokedDirectly()) {
-  // `captures show | head`: the reader left, which is no error of ours.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit(process.exitCode ?? 0);
-  });
-  void main(process.argv.slice(2));
-}
+if (invokedDirectly()) void main(process.argv.slice(2));

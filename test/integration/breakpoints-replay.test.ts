@@ -54,6 +54,20 @@ describe('breakpoints and replay', () => {
     expect(running.inspector.resume(paused.id)).toBe(false);
   });
 
+  it('refuses an edited URL that would break the request line (header injection), answering 500 and recording why', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' }, rules: [breakpointRule('request')] });
+    cleanups.push(running.close);
+    const answer = post(running.info.mcpUrl, initialize);
+    const paused = await whenPaused(running);
+    running.inspector.resume(paused.id, { url: '/mcp HTTP/1.1\r\nX-Injected: yes\r\nFoo: bar' });
+    const response = await answer;
+    expect(response.status).toBe(500);
+    expect((await response.json()).message).toContain('has characters a request line cannot carry');
+    const done = await running.waitForExchange((e) => e.id === paused.id);
+    expect(done).toMatchObject({ state: 'failed', error: { kind: 'proxy-error' }, response: { status: 500 } });
+    expect(running.ended.some((e) => e.request.headers['x-injected'])).toBe(false);
+  });
+
   it('holds a response before the client sees it, and lets the user change the status', async () => {
     const running = await startInspector({ profile: { tokenRequired: 'none' }, rules: [breakpointRule('response')] });
     cleanups.push(running.close);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FrontDoor, type FrontDoorOptions } from '../../src/main/core/proxy/frontDoor';
 import { Recorder } from '../../src/main/core/recorder/recorder';
 import type { Exchange } from '../../src/shared/exchange';
+import type { Rule } from '../../src/shared/rules';
 
 // The front door on the wire, against small upstreams written for each case: what a client
 // gets through the proxy is what it gets direct (beyond the documented origin rewriting), and
@@ -61,12 +62,16 @@ async function frontDoor(upstreamUrl: string, options: Partial<FrontDoorOptions>
   return { origin: `http://127.0.0.1:${port}`, port, next };
 }
 
-/** Sends raw request bytes; returns everything the server sent until it closed. */
-function rawExchange(port: number, bytes: string): Promise<string> {
+/** Sends raw request bytes; returns everything the server sent until it closed (read after `readAfterMs`). */
+function rawExchange(port: number, bytes: string, readAfterMs = 0): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     socket.on('data', (chunk) => chunks.push(chunk));
+    if (readAfterMs) {
+      socket.pause(); // a slow reader: the proxy's answer waits in its buffers
+      setTimeout(() => socket.resume(), readAfterMs);
+    }
     socket.on('error', () => undefined);
     socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
     socket.write(bytes);
@@ -207,6 +212,40 @@ describe('front door on the wire', () => {
     expect(events).toEqual(['{"jsonrpc":"2.0","method":"notifications/message","params":{}}', 'second']);
   });
 
+  it('drops the upstream length (and compression) of a stream whose events SSE rules re-serialise', async () => {
+    const plain = 'data: one\n\ndata: two\n\ndata: three\n\n';
+    const compressed = gzipSync(plain);
+    const url = await upstream((req, res) => {
+      const gzip = req.url === '/gzip';
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'content-length': gzip ? compressed.length : plain.length, ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+      res.end(gzip ? compressed : plain);
+    });
+    const rules: Rule[] = [{ id: 'drop-1', description: 'drop the second event', enabled: true, match: [], steps: [{ type: 'sse-drop-event', index: 1 }] }];
+    const door = await frontDoor(url, { rules: () => rules });
+    for (const path of ['/plain', '/gzip']) {
+      const head = await rawExchange(door.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n`);
+      expect(head.toLowerCase(), path).not.toMatch(/content-length|content-encoding/);
+      expect(head, path).toContain('data: one\n\n');
+      expect(head, path).toContain('data: three\n\n');
+      expect(head, path).not.toContain('data: two');
+    }
+  });
+
+  it.each([
+    ['held for rewriting', 3.5 * 1024 * 1024, 3.5 * 1024 * 1024 + 100_000],
+    ['streamed (too big to hold)', 4 * 1024 * 1024, 8 * 1024 * 1024],
+  ])('passes on everything that came before an answer %s broke off, even megabytes', async (_how, sent, length) => {
+    const url = await rawUpstream((socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`);
+      socket.write(Buffer.alloc(sent, 0x20), () => setTimeout(() => socket.resetAndDestroy(), 50));
+    });
+    const door = await frontDoor(url);
+    const received = await rawExchange(door.port, 'GET /.well-known/oauth-protected-resource HTTP/1.1\r\nHost: x\r\n\r\n', 500);
+    const body = received.slice(received.indexOf('\r\n\r\n') + 4);
+    expect(body.length).toBe(sent);
+    expect((await door.next()).error?.kind).toBe('upstream-reset');
+  });
+
   it('streams NDJSON as it comes instead of holding it for rewriting', async () => {
     let finish: (() => void) | undefined;
     const url = await upstream((_req, res) => {
@@ -233,6 +272,7 @@ describe('front door on the wire', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify({ resource: `${self}/base/mcp`, authorization_servers: [`${self}/base`] }));
       }
+      if (req.url === '/base/login') return void res.writeHead(302, { location: '/base/consent?step=2' }).end();
       res.writeHead(404).end();
     });
     self = url.replace('127.0.0.1', 'localhost');
@@ -243,6 +283,8 @@ describe('front door on the wire', () => {
     expect(metadataUrl).toBe(`${door.origin}/.well-known/oauth-protected-resource/mcp`);
     const metadata = await fetch(metadataUrl);
     expect(await metadata.json()).toEqual({ resource: `${door.origin}/mcp`, authorization_servers: [door.origin] });
+    const login = await fetch(`${door.origin}/login`, { redirect: 'manual' });
+    expect(login.headers.get('location')).toBe('/consent?step=2'); // the upstream's /base/consent?step=2
   });
 
   it('sends the path exactly as the client did: doubled slashes, backslashes, below a base path', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Exchange, HttpHeaders } from '../../src/shared/exchange';
 import { bodyRecord } from '../../src/main/core/recorder/body';
 import { fromHar, toHar, type Har } from '../../src/main/core/recorder/har';
-import { REDACTED, REDACTED_FORM_PARAMS, redactJsonText, redactUrl, REDACTED_HEADERS, REDACTED_JSON_KEYS, REDACTED_URL_PARAMS, REDACTION_RULES } from '../../src/main/core/recorder/redact';
+import { REDACTED, REDACTED_FORM_PARAMS, redactJsonText, redactUrl, REDACTED_HEADERS, REDACTED_JSON_KEYS, REDACTED_URL_PARAMS, REDACTION_RULES, UNREADABLE_BODY } from '../../src/main/core/recorder/redact';
 import { Recorder } from '../../src/main/core/recorder/recorder';
 
 // har-validator ships no types; it validates against the HAR 1.2 JSON schema (har-schema).
@@ -213,6 +213,15 @@ describe('HAR redaction', () => {
     expect(serialised.match(new RegExp(`${S}[-\\w]*`, 'g'))).toBeNull();
     for (const kept of ['session-keep-me', 'Bearer realm=\\"keep\\"', 'grant_type=refresh_token']) expect(serialised).toContain(kept);
     const [, , latin1] = toHar(exchanges).log.entries;
+    // Compact JSON with `=` in a value (base64 padding, a URL's query) is still JSON.
+    const compact = exchangeWith({ url: '/token', headers: form, body: 'grant_type=client_credentials' }, { headers: json, body: `{"access_token":"${S}-eyJhbGciOi==","resource":"http://h/mcp?x=1"}` });
+    const prefixed = exchangeWith({ headers: { 'x-authorization': `Bearer ${S}-xa`, 'x-mcp-authorization': `${S}-xma`, x_api_key: `${S}-underscore` } });
+    const zstd = exchangeWith({ url: '/token', headers: form, body: 'grant_type=client_credentials' }, { headers: { ...json, 'content-encoding': 'zstd' }, body: Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x01, 0x02]) });
+    const more = toHar([compact, prefixed, zstd]);
+    expect(JSON.stringify(more)).not.toContain(S);
+    expect(JSON.stringify(more)).toContain('"resource\\":\\"http://h/mcp?x=1\\"');
+    expect(more.log.entries[1]!.request.headers).toContainEqual({ name: 'x-authorization', value: 'Bearer [redacted]' });
+    expect(more.log.entries[2]!.response.content.text).toBe(UNREADABLE_BODY);
     // Every byte but the secrets is kept: the é is still one byte 0xE9.
     const sent = Buffer.from(latin1!.request.postData!.text!, 'base64');
     expect(sent.toString('latin1')).toBe('grant_type=authorization_code&code=[redacted]&client_secret=[redacted]&client_name=Caf\xe9');

@@ -12,7 +12,7 @@ import type { ExchangeErrorKind, ExchangeEvent, HttpHeaders, ResponseRecord } fr
 import type { BreakpointEdits, Rule, Step } from '../../../shared/rules';
 import { SIMULATION_HEADER } from '../../../shared/simulator';
 import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
-import { requestPath } from '../recorder/classify';
+import { originForm, requestPath } from '../recorder/classify';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { SseParser, type ParsedSse } from '../recorder/sseParser';
 import { closeNow, listenForStreams } from '../streamingServer';
@@ -88,6 +88,8 @@ interface ProxyContext {
   timedOut?: boolean;
   /** While a response body is being buffered: hands the client what came so far (true when it did). */
   sendPartial?: () => boolean;
+  /** The upstream's answer broke off and that was dealt with. */
+  brokenOff?: boolean;
 }
 
 /**
@@ -96,7 +98,9 @@ interface ProxyContext {
  * ephemeron entries cost the proxy more CPU than the recording itself.)
  */
 const CONTEXT = Symbol('front door context');
-type ProxiedRequest = IncomingMessage & { [CONTEXT]?: ProxyContext };
+/** The request's recording, from its start (the context comes later). */
+const RECORDING = Symbol('front door recording');
+type ProxiedRequest = IncomingMessage & { [CONTEXT]?: ProxyContext; [RECORDING]?: ExchangeRecording };
 
 /**
  * The front door: every request passes here, is recorded, may be changed by rules, and goes
@@ -163,8 +167,16 @@ export class FrontDoor {
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     this.forward(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendProxyError(res, 500, 'proxy_error', `The inspector's proxy failed: ${(err as Error).message}`);
-      else res.destroy();
+      const message = `The inspector's proxy failed: ${(err as Error).message}`;
+      const recording = (req as ProxiedRequest)[RECORDING];
+      if (!res.headersSent) {
+        const body = sendProxyError(res, 500, 'proxy_error', message);
+        recording?.responseStarted({ status: 500, headers: { 'content-type': 'application/json' } });
+        recording?.fail('proxy-error', message, bodyRecord(body));
+      } else {
+        recording?.fail('proxy-error', message);
+        res.destroy();
+      }
     });
   };
 
@@ -198,6 +210,7 @@ export class FrontDoor {
       // The inspector's own checks (tunnel self-test) and simulator runs are marked simulated.
       ...(simulationRun ? { simulated: true, simulationRun } : check ? { simulated: true } : {}),
     });
+    (req as ProxiedRequest)[RECORDING] = recording;
     let requestBody: BodyPrefix;
     try {
       requestBody = await readPrefix(req, REQUEST_BUFFER_LIMIT);
@@ -263,12 +276,14 @@ export class FrontDoor {
       };
     }
     (req as ProxiedRequest)[CONTEXT] = ctx;
+    const target = originForm(req.url ?? '/');
     this.proxy.web(
       req,
       res,
       {
         target: this.target,
-        buffer: exactPath(body, this.basePath + originForm(req.url ?? '/')) as Readable,
+        // OPTIONS * keeps http-proxy's own path.
+        buffer: (target === '*' ? body : exactPath(body, this.basePath + target)) as Readable,
         changeOrigin: this.options.rewriteHost ?? false,
         headers: forwardedHeaders(req),
       },
@@ -315,9 +330,13 @@ export class FrontDoor {
     const rewrite = this.options.rewriteOrigins ?? true;
     if (rewrite) {
       for (const name of URL_HEADERS) this.noticeSelfOrigin(headers[name], ctx.origins);
+      const rewriteUrl = (name: string, value: string) => {
+        const rewritten = rewriteOrigin(value, ctx.origins);
+        return name.endsWith('location') ? belowBase(rewritten, this.basePath) : rewritten;
+      };
       for (const name of URL_HEADERS) {
         const value = headers[name];
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.map((v) => rewriteOrigin(v, ctx.origins)) : rewriteOrigin(value, ctx.origins);
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.map((v) => rewriteUrl(name, v)) : rewriteUrl(name, value);
       }
     }
     const sse: SseTransform = { drop: new Set(), delays: new Map() };
@@ -379,7 +398,11 @@ export class FrontDoor {
     // A compressed stream is parsed from its decoded bytes; the client gets the bytes as they
     // came, unless SSE transforms re-serialise the events (then uncompressed).
     const decoder = isStream ? streamDecoder(String(headers['content-encoding'] ?? '')) : undefined;
-    if (decoder && transforming) delete headers['content-encoding'];
+    if (transforming) {
+      // Events are re-serialised: neither the upstream's length nor its compression applies.
+      delete headers['content-length'];
+      if (decoder) delete headers['content-encoding'];
+    }
     const changed = status !== upstream.status || !sameHeaders(headers, upstream.headers);
     recording.responseStarted({ status, statusMessage: status === upstream.status ? upstream.statusMessage : undefined, headers }, changed ? upstream : undefined);
     res.writeHead(status, status === upstream.status ? upstream.statusMessage : undefined, headers as OutgoingHttpHeaders);
@@ -547,7 +570,8 @@ export class FrontDoor {
       if (res.headersSent || res.destroyed) return false;
       recording.responseStarted({ status, headers }, changedFromUpstream({ status, headers }));
       res.writeHead(status, headers as OutgoingHttpHeaders);
-      res.write(Buffer.concat(chunks), () => res.destroy()); // cut once it is out
+      res.write(Buffer.concat(chunks));
+      cutAfterFlush(res);
       return true;
     };
     let read: BodyPrefix;
@@ -636,11 +660,13 @@ export class FrontDoor {
 
   /** The upstream's answer stopped before its end: the client's is cut the same way. */
   private brokeOff(res: ServerResponse, ctx: ProxyContext): void {
+    if (ctx.brokenOff) return; // http-proxy's error callback and the response's own events both report it
+    ctx.brokenOff = true;
     const flushing = ctx.sendPartial?.() ?? false;
     const seconds = (this.options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS) / 1000;
     if (ctx.timedOut) ctx.recording.fail('upstream-timeout', `The upstream sent nothing for ${seconds} s in the middle of the response`, ctx.capture?.toRecord());
     else ctx.recording.fail('upstream-reset', 'The upstream closed the connection in the middle of the response', ctx.capture?.toRecord());
-    if (!flushing && !res.writableEnded) res.destroy();
+    if (!flushing && !res.writableEnded) cutAfterFlush(res);
   }
 
   private failed(res: ServerResponse, ctx: ProxyContext, kind: ExchangeErrorKind, message: string, capture?: BodyCapture): void {
@@ -737,6 +763,27 @@ function forwardedHeaders(req: IncomingMessage): Record<string, string> {
   };
 }
 
+/** A relative redirect below the upstream's base path, as the client reaches it: /base/x → /x. */
+function belowBase(url: string, base: string): string {
+  if (!base || !url.startsWith(base)) return url;
+  const rest = url.slice(base.length);
+  if (rest === '') return '/';
+  if (rest.startsWith('/')) return rest;
+  return rest.startsWith('?') || rest.startsWith('#') ? `/${rest}` : url; // /basement is not below /base
+}
+
+/**
+ * Cuts the client's connection once what was written to it has gone out, as the upstream's was
+ * cut (destroying at once would drop what is still buffered). A client that stops reading is cut
+ * after a few seconds anyway.
+ */
+function cutAfterFlush(res: ServerResponse): void {
+  if (!res.writableLength) return void res.destroy();
+  const cut = () => res.destroy();
+  res.once('drain', cut);
+  setTimeout(cut, 5000).unref();
+}
+
 /** Incremental decoders for compressed SSE, flushing per chunk so events are parsed as they pass. */
 const STREAM_DECODERS: Record<string, () => Transform> = {
   gzip: () => createGunzip({ flush: zlibConstants.Z_SYNC_FLUSH }),
@@ -757,17 +804,16 @@ function streamDecoder(encoding: string): Transform | undefined {
 function exactPath(body: Pick<Readable, 'pipe'>, path: string): Pick<Readable, 'pipe'> {
   return {
     pipe<T extends NodeJS.WritableStream>(destination: T): T {
-      (destination as unknown as ClientRequest).path = path;
+      // Only a path http.request itself would take (no spaces or control characters: no header injection).
+      if (VALID_PATH.test(path)) (destination as unknown as ClientRequest).path = path;
       return body.pipe(destination);
     },
   };
 }
 
-/** The path and query of a request target, also of an absolute-form one (http://host/path). */
-function originForm(url: string): string {
-  const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
-  return target.startsWith('/') ? target : `/${target}`;
-}
+/** What Node's http.request accepts in a request target (it refuses anything else). */
+const VALID_PATH = /^[\u0021-\u00ff]+$/;
+
 
 /**
  * A body read in full, in the one shape http-proxy uses its `buffer` option: it calls
@@ -917,6 +963,7 @@ function rewriteParams(encoded: string, pair: OriginPair): string | undefined {
 /** Applies breakpoint edits to a request about to go upstream; returns the body to send. */
 function applyRequestEdits(req: IncomingMessage, edits: BreakpointEdits, body: Buffer, bodyComplete: boolean): Buffer {
   if (edits.method) req.method = edits.method;
+  if (edits.url && !VALID_PATH.test(edits.url)) throw new Error(`The edited URL ${JSON.stringify(edits.url)} has characters a request line cannot carry (spaces, control characters)`);
   if (edits.url) req.url = edits.url;
   Object.assign(req.headers, lowerKeys(edits.headers ?? {}));
   if (edits.body === undefined || !bodyComplete) return body;

@@ -90,9 +90,18 @@ function jsonRpcLabel(summary: JsonRpcSummary): string {
 }
 
 /** Classifies a request from its method, URL, headers and (text) body. */
-/** The path of a request target, also of an absolute-form one (GET http://host/path, as proxies are sent). */
+/**
+ * A request target in origin form (path and query), also from an absolute-form one
+ * (GET http://host/path, as proxies are sent). `*` (OPTIONS *) stays as it is.
+ */
+export function originForm(url: string): string {
+  const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  return target.startsWith('/') || target === '*' ? target : `/${target}`;
+}
+
+/** The path of a request target. */
 export function requestPath(url: string): string {
-  return url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split('?')[0] || '/';
+  return originForm(url).split('?')[0]!;
 }
 
 export function classifyRequest(method: string, url: string, headers: HttpHeaders, bodyText?: string, bodyTruncated = false): Classification {

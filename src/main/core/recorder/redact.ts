@@ -6,6 +6,8 @@ import { bodyRecord, decodeContentSync } from './body';
 // Session ids (Mcp-Session-Id) and `state` are kept: a capture cannot be read without them.
 
 export const REDACTED = '[redacted]';
+/** Stands for a compressed body the export cannot check for secrets (raw export keeps it). */
+export const UNREADABLE_BODY = `${REDACTED}: a body in a content-encoding the export cannot read, left out`;
 
 /** Headers whose value is a credential. Authorization keeps its scheme, cookies their names. */
 export const REDACTED_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'] as const;
@@ -15,7 +17,7 @@ export const REDACTED_HEADERS = ['authorization', 'proxy-authorization', 'cookie
  * Api-Key, X-Amz-Security-Token, X-Client-Secret. (WWW-Authenticate's "authenticate" is not
  * "auth"; Mcp-Session-Id is kept, as above.)
  */
-const CREDENTIAL_HEADER_PART = /(?:^|-)(?:token|secret|auth|apikey|api-key|key|password|passwd|credentials?)(?:$|-)/;
+const CREDENTIAL_HEADER_PART = /(?:^|[-_])(?:token|secret|auth|authorization|apikey|api[-_]key|key|password|passwd|credentials?)(?:$|[-_])/;
 
 /** Parameters of application/x-www-form-urlencoded bodies (token, revocation, consent forms). */
 export const REDACTED_FORM_PARAMS = [
@@ -205,7 +207,8 @@ function redactHeaderValue(name: string, value: string): string {
     case 'referer':
       return redactUrl(value);
     default:
-      return CREDENTIAL_HEADER_PART.test(name) ? REDACTED : value;
+      if (!CREDENTIAL_HEADER_PART.test(name)) return value;
+      return name.endsWith('authorization') ? redactAuthorization(value) : REDACTED; // X-Authorization keeps its scheme too
   }
 }
 
@@ -228,9 +231,13 @@ function headerValue(headers: HttpHeaders, name: string): string {
 }
 
 function redactText(text: string, contentType: string): string {
-  if (contentType.toLowerCase().includes('application/x-www-form-urlencoded')) return redactParams(text);
-  // A form under another content type (text/plain, none) is still a form: the whole body reads as one.
-  return FORM_BODY.test(text.trim()) ? redactParams(text) : redactJsonText(text);
+  const type = contentType.toLowerCase();
+  if (type.includes('application/x-www-form-urlencoded')) return redactParams(text);
+  // A form under another content type (text/plain, none) is still a form: the whole body reads
+  // as one. JSON never is, whatever `=` its strings hold (base64 padding, URLs with a query).
+  const trimmed = text.trim();
+  const json = type.includes('json') || type.includes('event-stream') || trimmed.startsWith('{') || trimmed.startsWith('[');
+  return !json && FORM_BODY.test(trimmed) ? redactParams(text) : redactJsonText(text);
 }
 
 /**
@@ -243,6 +250,8 @@ function redactEncodedBody(body: BodyRecord, headers: HttpHeaders): BodyRecord {
   const contentType = headerValue(headers, 'content-type');
   const encoding = headerValue(headers, 'content-encoding');
   const decoded = encoding ? decodeContentSync(raw, encoding) : undefined;
+  // Compressed bytes we cannot read (zstd, past the decoding limit) could hold anything.
+  if (encoding && encoding.toLowerCase() !== 'identity' && !decoded) return { ...body, encoding: 'utf8', data: UNREADABLE_BODY };
   const text = decoded && bodyRecord(decoded);
   if (text?.encoding === 'utf8') {
     const redacted = redactText(text.data, contentType);
