@@ -128,6 +128,34 @@ describe('front door on the wire', () => {
     expect((await door.next()).state).toBe('complete');
   });
 
+  it('counts the timeout from when the upstream has the whole request, not during a slow upload', async () => {
+    const url = await upstream((req, res) => {
+      let size = 0;
+      req.on('data', (chunk: Buffer) => (size += chunk.length));
+      req.on('end', () => res.end(String(size)));
+    });
+    const door = await frontDoor(url, { upstreamTimeoutMs: 300 });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${door.origin}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      // Over the 1 MiB the proxy reads first, then slower than the timeout between chunks.
+      req.write(Buffer.alloc(1024 * 1024 + 1));
+      let left = 2;
+      const more = setInterval(() => {
+        req.write(Buffer.alloc(1024));
+        if (--left === 0) {
+          clearInterval(more);
+          req.end();
+        }
+      }, 450);
+    });
+    expect(status).toBe(200);
+    expect((await door.next()).state).toBe('complete');
+  });
+
   it.each(['/mcp', '/.well-known/oauth-protected-resource/mcp'])('passes on what came when the upstream breaks off mid-body (%s), and records it', async (path) => {
     const url = await rawUpstream((socket) => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"resource":"par');

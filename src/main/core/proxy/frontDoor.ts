@@ -145,10 +145,16 @@ export class FrontDoor {
       if (!ctx) return;
       ctx.proxyReq = proxyReq;
       // Our own timer, not http-proxy's proxyTimeout: that one aborts, which reads as a reset.
-      proxyReq.setTimeout(timeoutMs, () => {
-        ctx.timedOut = true;
-        proxyReq.destroy(Object.assign(new Error(`no answer for ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
-      });
+      // It starts when the upstream has the whole request: a slow upload is the client's pace.
+      const arm = () => {
+        if (ctx.capture) return; // already answering (a stream has no timeout)
+        proxyReq.setTimeout(timeoutMs, () => {
+          ctx.timedOut = true;
+          proxyReq.destroy(Object.assign(new Error(`no answer for ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
+        });
+      };
+      if (proxyReq.writableFinished) arm();
+      else proxyReq.once('finish', arm);
     });
     this.proxy.on('proxyRes', (proxyRes, req, res) => {
       const ctx = (req as ProxiedRequest)[CONTEXT];
@@ -646,6 +652,7 @@ export class FrontDoor {
   }
 
   private upstreamError(err: NodeJS.ErrnoException, res: ServerResponse, ctx: ProxyContext): void {
+    if (res.writableEnded) return; // answered in full (an early 413): a late error of the upload changes nothing
     if (ctx.capture) return this.brokeOff(res, ctx); // the answer had begun: the client got part of it
     const target = this.upstream.origin;
     const { kind, status, message } = describeUpstreamError(ctx.timedOut ? Object.assign(err, { code: 'ETIMEDOUT' }) : err, target);
