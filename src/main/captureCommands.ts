@@ -7,6 +7,7 @@ import { SettingsStore } from './core/control/settings';
 import { DEFAULT_PORT } from './core/inspector';
 import { fromHar, toHar } from './core/recorder/har';
 import { originForm } from './core/recorder/classify';
+import { HOP_BY_HOP } from './core/proxy/frontDoor';
 
 // The CLI's capture commands: list, show, rename, delete, export (HAR), import (HAR), replay.
 // They work on the capture folder of the data dir, the same one `serve` and the app record to.
@@ -113,8 +114,6 @@ export async function importCommand(argv: string[], out: (line: string) => void)
   out(`Imported ${exchanges.length} exchanges from ${file} as capture ${writer.id}.`);
 }
 
-/** Connection-level headers that describe the original connection, not the request. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'upgrade', 'te', 'trailer', 'proxy-connection']);
 
 export async function replayCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, options: { ...DATA_DIR_OPTION, to: { type: 'string' } }, allowPositionals: true, strict: true });

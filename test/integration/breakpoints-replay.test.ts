@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Exchange, ExchangeEvent } from '../../src/shared/exchange';
 import type { Rule } from '../../src/shared/rules';
@@ -108,6 +110,44 @@ describe('breakpoints and replay', () => {
     const editedExchange = await running.waitForExchange((e) => e.id === edited.exchangeId);
     expect(editedExchange.response?.status).toBe(400); // no session id: the edit really went out
     await expect(running.inspector.replay('no-such-id')).rejects.toThrow(/No exchange/);
+  });
+
+  it('records what a request breakpoint changed, and lets go of an exchange whose client left', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' }, rules: [breakpointRule('request')] });
+    cleanups.push(running.close);
+    const answer = post(running.info.mcpUrl, initialize);
+    const paused = await whenPaused(running);
+    running.inspector.resume(paused.id, { headers: { 'X-Edited': 'yes' }, body: JSON.stringify(initialize) });
+    await answer;
+    const done = await running.waitForExchange((e) => e.id === paused.id);
+    expect(done.appliedRules.map((r) => r.explanation)).toContainEqual(expect.stringMatching(/^Edited at the breakpoint before the upstream: headers X-Edited; body \(\d+ bytes\)$/));
+
+    const controller = new AbortController();
+    const left = fetch(running.info.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(initialize), signal: controller.signal }).catch(() => 'aborted');
+    const held = await whenPaused(running);
+    controller.abort();
+    expect(await left).toBe('aborted');
+    const aborted = await running.waitForExchange((e) => e.id === held.id);
+    expect(aborted.state).toBe('aborted');
+    expect(aborted.paused).toBeUndefined();
+    expect(running.inspector.resume(held.id)).toBe(false);
+  });
+
+  it('replays: each of two at once learns its own exchange; edited headers replace recorded ones whatever their case; Expect and absolute-form requests go again', async () => {
+    const running = await startInspector({ profile: { tokenRequired: 'none' } });
+    cleanups.push(running.close);
+    const raw = request(`${running.origin}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', expect: '100-continue' } });
+    raw.on('continue', () => raw.end(JSON.stringify(initialize)));
+    await once(raw, 'response');
+    const original = await running.waitForExchange((e) => e.classification.jsonRpc?.methods[0] === 'initialize');
+    const [a, b] = await Promise.all([running.inspector.replay(original.id), running.inspector.replay(original.id)]);
+    expect(a.status).toBe(200);
+    expect(new Set([a.exchangeId, b.exchangeId]).size).toBe(2);
+    const edited = await running.inspector.replay(original.id, { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    const editedExchange = await running.waitForExchange((e) => e.id === edited.exchangeId);
+    expect(editedExchange.request.headers['content-type']).toBe('application/json; charset=utf-8');
+    const absolute = await running.inspector.replay({ ...original, request: { ...original.request, url: `http://example.test/mcp` } });
+    expect(absolute.status).toBe(200);
   });
 
   it('ignores a forged replay marker from a client', async () => {

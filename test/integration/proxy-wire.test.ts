@@ -274,6 +274,32 @@ describe('front door on the wire', () => {
     expect((await door.next()).error?.kind).toBe('upstream-reset');
   });
 
+  it('applies a rule with a limit to that many exchanges, also when requests overlap', async () => {
+    const url = await upstream((_req, res) => setTimeout(() => res.end('ok'), 100));
+    const rules: Rule[] = [{ id: 'once', description: 'once', enabled: true, match: [], steps: [{ type: 'set-status', status: 299 }], limit: 1 }];
+    const door = await frontDoor(url, { rules: () => rules });
+    const statuses = await Promise.all([1, 2, 3].map(() => fetch(`${door.origin}/x`).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 299)).toHaveLength(1);
+  });
+
+  it('answers a replaced stream at once, without waiting for the upstream stream to end', async () => {
+    const url = await upstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': open\n\n'); // and never ends
+    });
+    const rules: Rule[] = [{ id: 'replace', description: 'replace', enabled: true, match: [], steps: [{ type: 'replace-body', body: '{"replaced":true}', contentType: 'application/json' }] }];
+    const door = await frontDoor(url, { rules: () => rules });
+    const response = await fetch(`${door.origin}/mcp`, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(3000) });
+    expect(await response.json()).toEqual({ replaced: true });
+    expect((await door.next()).state).toBe('complete');
+  });
+
+  it('keeps at most --body-cap bytes of a request body too', async () => {
+    const door = await frontDoor(await upstream((req, res) => req.resume().on('end', () => res.end())), { bodyCap: 100 });
+    await fetch(`${door.origin}/x`, { method: 'POST', body: 'y'.repeat(300) });
+    expect((await door.next()).request.body).toMatchObject({ size: 300, truncated: true, data: 'y'.repeat(100) });
+  });
+
   it('streams NDJSON as it comes instead of holding it for rewriting', async () => {
     let finish: (() => void) | undefined;
     const url = await upstream((_req, res) => {

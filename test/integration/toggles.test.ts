@@ -95,9 +95,12 @@ const CASES: ToggleCase[] = [
     async probe(wire) {
       const session = await initialize(wire);
       const response = await rpc(wire, { jsonrpc: '2.0', method: 'notifications/initialized' }, session);
-      return { status: response.status, body: await response.text() };
+      // The client's answer to a server request is accepted the same way.
+      const answer = await rpc(wire, { jsonrpc: '2.0', id: 'server-1', result: {} }, session);
+      await answer.text();
+      return { status: response.status, body: await response.text(), response: answer.status };
     },
-    expected: { off: { status: 202, body: '' }, '204': { status: 204, body: '' }, '200': { status: 200, body: '' } },
+    expected: { off: { status: 202, body: '', response: 202 }, '204': { status: 204, body: '', response: 204 }, '200': { status: 200, body: '', response: 200 } },
   },
   {
     toggle: 'get-stream',
@@ -139,11 +142,14 @@ const CASES: ToggleCase[] = [
       const response = await rpc(wire, INITIALIZE);
       await response.text();
       const challenge = response.headers.get('www-authenticate') ?? '';
-      return { status: response.status, bearer: /^Bearer\b/.test(challenge), resourceMetadata: challenge.includes('resource_metadata=') };
+      // A stale token is challenged as well, with or without resource_metadata alike.
+      const stale = await rpc(wire, INITIALIZE, { authorization: 'Bearer stale-token' });
+      await stale.text();
+      return { status: response.status, bearer: /^Bearer\b/.test(challenge), resourceMetadata: challenge.includes('resource_metadata='), stale: [stale.status, (stale.headers.get('www-authenticate') ?? '').includes('resource_metadata=')] };
     },
     expected: {
-      off: { status: 401, bearer: true, resourceMetadata: true },
-      'without-resource-metadata': { status: 401, bearer: true, resourceMetadata: false },
+      off: { status: 401, bearer: true, resourceMetadata: true, stale: [401, true] },
+      'without-resource-metadata': { status: 401, bearer: true, resourceMetadata: false, stale: [401, false] },
     },
   },
   {
@@ -409,11 +415,11 @@ describe('toggles on the wire', () => {
     const running = await setup('rules', NO_AUTH);
     running.inspector.setToggle('notification-status', '204');
     const { value, exchanges } = await observe(running, CASES.find((c) => c.toggle === 'notification-status')!.probe);
-    expect(value).toEqual({ status: 204, body: '' });
+    expect(value).toEqual({ status: 204, body: '', response: 204 });
     const notification = exchanges.find((e) => e.classification.jsonRpc?.methods[0] === 'notifications/initialized')!;
     expect(notification.response?.status).toBe(204);
     expect(notification.upstreamResponse?.status).toBe(202);
-    expect(notification.appliedRules).toEqual([{ ruleId: 'notifications-204', explanation: 'Notifications answered 204: change the status to 204' }]);
+    expect(notification.appliedRules).toEqual([{ ruleId: 'notifications-204', explanation: 'Notifications and responses answered 204: change the status to 204' }]);
     // The initialize before it was not a notification: untouched.
     const init = exchanges.find((e) => e.classification.jsonRpc?.methods[0] === 'initialize')!;
     expect(init.appliedRules).toEqual([]);

@@ -236,6 +236,7 @@ describe('parseRules', () => {
     ['a breakpoint held longer than ten minutes', [{ id: 'x', steps: [{ type: 'breakpoint', stage: 'request', timeoutMs: 600_001 }] }], 'rules[0].steps[0].timeoutMs'],
     ['an empty method list', [{ id: 'x', match: [{ type: 'method', methods: [] }], steps: [{ type: 'close' }] }], 'rules[0].match[0].methods'],
     ['an unknown phase', [{ id: 'x', match: [{ type: 'phase', phases: ['handshake'] }], steps: [{ type: 'close' }] }], 'rules[0].match[0].phases[0]'],
+    ['closing a stream after 0 events', [{ id: 'x', steps: [{ type: 'sse-close-after', count: 0 }] }], 'rules[0].steps[0].count'],
     ['a fractional SSE index', [{ id: 'x', steps: [{ type: 'sse-drop-event', index: 1.5 }] }], 'rules[0].steps[0].index'],
   ])('rejects %s, naming the place', (_name, value, message) => {
     expect(() => parseRules(value)).toThrow(InvalidRulesError);

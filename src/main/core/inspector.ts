@@ -275,7 +275,8 @@ export class Inspector extends EventEmitter<InspectorEvents> {
       replayOf: exchangeId,
       method: edits.method ?? original.request.method,
       url: edits.url ?? original.request.url,
-      headers: { ...original.request.headers, ...edits.headers },
+      // Recorded names are lower case: an edited Content-Type replaces content-type.
+      headers: { ...original.request.headers, ...Object.fromEntries(Object.entries(edits.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])) },
       body,
     });
   }

@@ -52,7 +52,7 @@ export interface ReplayRequest {
 
 const REPLAY_HEADER = 'x-mcp-inspector-replay';
 /** Connection-level headers that describe the original connection, not the request. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'upgrade', 'te', 'trailer', 'proxy-connection']);
+export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'upgrade', 'te', 'trailer', 'proxy-connection', 'expect']);
 
 const DEFAULT_BREAKPOINT_TIMEOUT_MS = 30_000;
 
@@ -90,6 +90,8 @@ interface ProxyContext {
   sendPartial?: () => boolean;
   /** The upstream's answer broke off and that was dealt with. */
   brokenOff?: boolean;
+  /** We closed the upstream's answer ourselves (a replaced body): its end is no failure. */
+  upstreamDropped?: boolean;
 }
 
 /**
@@ -122,6 +124,8 @@ export class FrontDoor {
   private server?: Server;
   private readonly agent: HttpAgent;
   private readonly replaySecret = randomUUID();
+  /** Replays under way, by their marker's nonce: each learns the id of the exchange it became. */
+  private readonly replays = new Map<string, (exchangeId: string) => void>();
   /** Exchanges held at a breakpoint, by id, with the function that lets each go. */
   private readonly paused = new Map<string, (edits: BreakpointEdits) => void>();
   /** How many exchanges each rule changed, for rules with a `limit`. */
@@ -204,7 +208,7 @@ export class FrontDoor {
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const check = this.options.selfCheck?.(req);
     if (check?.respond) return check.respond(res);
-    const replayOf = this.takeReplayMarker(req);
+    const replay = this.takeReplayMarker(req);
     const simulationRun = takeSimulationMarker(req);
     const recording = this.recorder.start({
       method: req.method ?? 'GET',
@@ -212,11 +216,12 @@ export class FrontDoor {
       httpVersion: req.httpVersion,
       headers: { ...req.headers },
       address: req.socket.remoteAddress,
-      replayOf,
+      replayOf: replay?.replayOf,
       // The inspector's own checks (tunnel self-test) and simulator runs are marked simulated.
       ...(simulationRun ? { simulated: true, simulationRun } : check ? { simulated: true } : {}),
     });
     (req as ProxiedRequest)[RECORDING] = recording;
+    if (replay?.nonce) this.replays.get(replay.nonce)?.(recording.exchange.id);
     let requestBody: BodyPrefix;
     try {
       requestBody = await readPrefix(req, REQUEST_BUFFER_LIMIT);
@@ -229,17 +234,18 @@ export class FrontDoor {
     // body without one. (With an Expect header, http-proxy never hands us the upstream request,
     // and a stream could not be closed or exempted from the timeout.)
     delete req.headers.expect;
-    if (requestBody.complete) recording.requestComplete(requestBody.prefix.length ? bodyRecord(requestBody.prefix) : undefined);
+    if (requestBody.complete) recording.requestComplete(this.keep(requestBody.prefix));
 
     const path = requestPath(req.url ?? '/');
     const match: MatchInput = { method: req.method ?? 'GET', path, headers: req.headers, classification: recording.exchange.classification };
     const rules = (this.options.rules?.() ?? []).filter(
-      (rule) => (ruleMatches(rule, match) || needsResponse(rule)) && (rule.limit === undefined || (this.ruleUses.get(rule.id) ?? 0) < rule.limit),
+      (rule) => (ruleMatches(rule, match) || needsResponse(rule)) && this.withinLimit(rule, recording),
     );
     const ctx: ProxyContext = { recording, match, rules, origins: { upstream: this.upstreamOriginList, client: this.publicOrigin() ?? clientOrigin(req) } };
 
     res.on('close', () => {
       if (!res.writableFinished) {
+        this.resume(recording.exchange.id); // a breakpoint holding it lets go: nobody waits any more
         ctx.proxyReq?.destroy();
         recording.fail('client-aborted', 'The client closed the connection before the response finished');
       }
@@ -258,7 +264,12 @@ export class FrontDoor {
     if (res.destroyed) return; // the client left while the exchange was paused
 
     let forwardedBody = requestBody.prefix;
-    if (requestEdits) forwardedBody = applyRequestEdits(req, requestEdits, forwardedBody, requestBody.complete);
+    if (requestEdits) {
+      forwardedBody = applyRequestEdits(req, requestEdits, forwardedBody, requestBody.complete);
+      const edited = describeEdits(requestEdits, requestBody.complete);
+      // The exchange keeps what the client sent; what went upstream instead is said here.
+      if (edited) recording.ruleApplied({ ruleId: 'breakpoint-edit', explanation: `Edited at the breakpoint before the upstream: ${edited}` });
+    }
     if ((this.options.rewriteOrigins ?? true) && this.upstreamSelfOrigin) {
       // The other direction: a `resource` the client built from our origin must name the
       // upstream's, once we have seen the upstream name itself that way.
@@ -272,7 +283,7 @@ export class FrontDoor {
     let body: Pick<Readable, 'pipe'>;
     if (requestBody.complete) body = bufferedBody(forwardedBody);
     else {
-      const streaming = continueStream(req, requestBody.prefix, recording);
+      const streaming = continueStream(req, requestBody.prefix, recording, this.options.bodyCap ?? DEFAULT_BODY_CAP);
       body = streaming.stream;
       ctx.detachRequestBody = () => {
         if (req.readableEnded) return;
@@ -328,7 +339,7 @@ export class FrontDoor {
     const { recording } = ctx;
     const upstream: ResponseRecord = { status: proxyRes.statusCode ?? 502, statusMessage: proxyRes.statusMessage, headers: proxyRes.headers };
     const responseMatch: MatchInput | undefined = ctx.rules.length ? { ...ctx.match, classification: recording.exchange.classification, status: upstream.status } : undefined;
-    const responseRules = responseMatch ? ctx.rules.filter((rule) => ruleMatches(rule, responseMatch)) : [];
+    const responseRules = responseMatch ? ctx.rules.filter((rule) => ruleMatches(rule, responseMatch) && this.withinLimit(rule, recording)) : [];
 
     let status = upstream.status;
     const headers: HttpHeaders = { ...proxyRes.headers };
@@ -395,6 +406,8 @@ export class FrontDoor {
     if (breakpoint) {
       // A stream pauses before its headers: status and headers can be edited, events flow after.
       const edits = await this.pause(recording, 'response', breakpoint.timeoutMs);
+      const edited = describeEdits({ ...edits, body: undefined }, true);
+      if (edited) recording.ruleApplied({ ruleId: 'breakpoint-edit', explanation: `Edited at the breakpoint before the client: ${edited}` });
       if (edits.status) status = edits.status;
       Object.assign(headers, lowerKeys(edits.headers ?? {}));
       if (res.destroyed) return void proxyRes.destroy();
@@ -475,38 +488,36 @@ export class FrontDoor {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (value === undefined || HOP_BY_HOP.has(name.toLowerCase())) continue;
-      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     }
-    headers[REPLAY_HEADER] = `${this.replaySecret}:${request.replayOf}`;
-    const started = new Promise<string>((resolve) => {
-      const onEvent = (event: ExchangeEvent) => {
-        if (event.type === 'exchange:start' && event.exchange.replayOf === request.replayOf) {
-          this.recorder.off('event', onEvent);
-          resolve(event.exchange.id);
-        }
-      };
-      this.recorder.on('event', onEvent);
-    });
-    const response = await fetch(`http://127.0.0.1:${address.port}${request.url}`, {
-      method: request.method,
-      headers,
-      body: request.body && !['GET', 'HEAD'].includes(request.method) ? new Uint8Array(request.body) : undefined,
-      redirect: 'manual',
-    });
-    // Streams are left to run: the new exchange records them; the caller gets the status now.
-    const exchangeId = await started;
-    if (!String(response.headers.get('content-type')).includes('text/event-stream')) await response.arrayBuffer();
-    else void response.body?.cancel();
-    return { status: response.status, exchangeId };
+    // Each replay gets its own marker, so two replays of one exchange learn their own new ids.
+    const nonce = randomUUID();
+    headers[REPLAY_HEADER] = `${this.replaySecret}:${request.replayOf}:${nonce}`;
+    const started = new Promise<string>((resolve) => this.replays.set(nonce, resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${address.port}${originForm(request.url)}`, {
+        method: request.method,
+        headers,
+        body: request.body && !['GET', 'HEAD'].includes(request.method) ? new Uint8Array(request.body) : undefined,
+        redirect: 'manual',
+      });
+      const exchangeId = await started;
+      // The caller gets the status now; the body is read to its end in the background, so the new
+      // exchange records all of it (a stream runs until the upstream ends it or the front door stops).
+      void drain(response);
+      return { status: response.status, exchangeId };
+    } finally {
+      this.replays.delete(nonce);
+    }
   }
 
   /** A replay marker is honoured only with this process's secret, so clients can't forge one. */
-  private takeReplayMarker(req: IncomingMessage): string | undefined {
+  private takeReplayMarker(req: IncomingMessage): { replayOf: string; nonce?: string } | undefined {
     const marker = req.headers[REPLAY_HEADER];
     if (typeof marker !== 'string') return undefined;
     delete req.headers[REPLAY_HEADER];
-    const [secret, id] = marker.split(':');
-    return secret === this.replaySecret ? id : undefined;
+    const [secret, replayOf, nonce] = marker.split(':');
+    return secret === this.replaySecret && replayOf ? { replayOf, nonce } : undefined;
   }
 
   /**
@@ -538,6 +549,15 @@ export class FrontDoor {
   /** Counts these rules' uses afresh: a toggle chosen again re-arms its limited rules. */
   resetRuleUses(ruleIds: string[]): void {
     for (const id of ruleIds) this.ruleUses.delete(id);
+  }
+
+  /**
+   * Whether a rule with a `limit` may still act on this exchange: checked when the request
+   * arrives and again when the answer does, so overlapping requests cannot all take the last use.
+   */
+  private withinLimit(rule: Rule, recording: ExchangeRecording): boolean {
+    if (rule.limit === undefined || recording.exchange.appliedRules.some((r) => r.ruleId === rule.id)) return true;
+    return (this.ruleUses.get(rule.id) ?? 0) < rule.limit;
   }
 
   /** Records that a rule's step acted on this exchange (and counts the rule's first step). */
@@ -582,7 +602,9 @@ export class FrontDoor {
     };
     let read: BodyPrefix;
     try {
-      read = await readPrefix(proxyRes, REWRITE_LIMIT, chunks, capture);
+      // A stream being replaced is not waited for: it might never end.
+      const isStream = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
+      read = replacement && isStream ? { prefix: Buffer.alloc(0), complete: false } : await readPrefix(proxyRes, REWRITE_LIMIT, chunks, capture);
     } catch {
       return this.brokeOff(res, ctx);
     } finally {
@@ -608,7 +630,10 @@ export class FrontDoor {
       proxyRes.resume();
       return;
     }
-    if (!read.complete) proxyRes.destroy(); // replaced: the rest of the upstream's body is not needed
+    if (!read.complete) {
+      ctx.upstreamDropped = true; // replaced: the rest of the upstream's body is not needed
+      proxyRes.destroy();
+    }
     const raw = read.prefix;
     let body = replacement ?? raw;
     if (!replacement) {
@@ -625,6 +650,8 @@ export class FrontDoor {
     } else delete headers['content-encoding'];
     if (breakpointTimeoutMs !== undefined) {
       const edits = await this.pause(recording, 'response', breakpointTimeoutMs);
+      const edited = describeEdits(edits, true);
+      if (edited) recording.ruleApplied({ ruleId: 'breakpoint-edit', explanation: `Edited at the breakpoint before the client: ${edited}` });
       if (edits.status) status = edits.status;
       Object.assign(headers, lowerKeys(edits.headers ?? {}));
       if (edits.body !== undefined) {
@@ -667,7 +694,7 @@ export class FrontDoor {
 
   /** The upstream's answer stopped before its end: the client's is cut the same way. */
   private brokeOff(res: ServerResponse, ctx: ProxyContext): void {
-    if (ctx.brokenOff) return; // http-proxy's error callback and the response's own events both report it
+    if (ctx.brokenOff || ctx.upstreamDropped) return; // reported twice (http-proxy and the response), or our own doing
     ctx.brokenOff = true;
     const flushing = ctx.sendPartial?.() ?? false;
     const seconds = (this.options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS) / 1000;
@@ -777,6 +804,16 @@ function belowBase(url: string, base: string): string {
   if (rest === '') return '/';
   if (rest.startsWith('/')) return rest;
   return rest.startsWith('?') || rest.startsWith('#') ? `/${rest}` : url; // /basement is not below /base
+}
+
+/** Reads a response body to its end, discarding it. */
+async function drain(response: Response): Promise<void> {
+  try {
+    const reader = response.body?.getReader();
+    while (reader && !(await reader.read()).done);
+  } catch {
+    // The front door closed the stream: nothing more to read.
+  }
 }
 
 /**
@@ -907,8 +944,8 @@ function hasBody(method: string, status: number): boolean {
  * `detach` stops forwarding when the upstream answered early (e.g. 413) but keeps reading the
  * client's body, so the recording ends and the connection stays usable.
  */
-function continueStream(req: IncomingMessage, prefix: Buffer, recording: ExchangeRecording): { stream: Readable; detach: () => void } {
-  const capture = new BodyCapture();
+function continueStream(req: IncomingMessage, prefix: Buffer, recording: ExchangeRecording, bodyCap: number): { stream: Readable; detach: () => void } {
+  const capture = new BodyCapture(bodyCap);
   capture.push(prefix);
   const out = new PassThrough();
   out.write(prefix);
@@ -965,6 +1002,20 @@ function rewriteParams(encoded: string, pair: OriginPair): string | undefined {
     }
   }
   return changed ? params.toString() : undefined;
+}
+
+/** What breakpoint edits changed, in words (empty when nothing). */
+function describeEdits(edits: BreakpointEdits, bodyComplete: boolean): string {
+  const parts: string[] = [];
+  if (edits.method) parts.push(`method ${edits.method}`);
+  if (edits.url) parts.push(`URL ${edits.url}`);
+  if (edits.status) parts.push(`status ${edits.status}`);
+  const headers = Object.keys(edits.headers ?? {});
+  if (headers.length) parts.push(`headers ${headers.join(', ')}`);
+  if (edits.body !== undefined) {
+    parts.push(bodyComplete ? `body (${Buffer.byteLength(edits.body)} bytes)` : 'not the body: it is over 1 MiB and was already streaming on');
+  }
+  return parts.join('; ');
 }
 
 /** Applies breakpoint edits to a request about to go upstream; returns the body to send. */

@@ -140,7 +140,7 @@ const stepSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('replace-body'), body: z.string(), contentType: z.string().optional() }),
   z.object({ type: z.literal('sse-drop-event'), index: z.number().int().nonnegative() }),
   z.object({ type: z.literal('sse-delay-event'), index: z.number().int().nonnegative(), ms: z.number().nonnegative() }),
-  z.object({ type: z.literal('sse-close-after'), count: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('sse-close-after'), count: z.number().int().positive() }),
   z.object({ type: z.literal('breakpoint'), stage: z.enum(['request', 'response']), timeoutMs: z.number().int().positive().max(600_000).optional() }),
 ]);
 

@@ -8,7 +8,8 @@ import type { Toggle, ToggleOption } from '../../../shared/toggles';
 const rule = (id: string, description: string, match: Matcher[], steps: Step[], limit?: number): Rule => ({ id, description, enabled: true, match, steps, ...(limit ? { limit } : {}) });
 const passThrough = (label = 'As the server answers'): ToggleOption => ({ id: 'off', label, rules: [] });
 
-const NOTIFICATIONS_ONLY: Matcher[] = [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'jsonrpc-kind', kinds: ['notification'] }];
+/** What the spec answers 202 with no body: notifications, the client's responses, and batches of them. */
+const ACCEPTED_MESSAGES: Matcher[] = [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'jsonrpc-kind', kinds: ['notification', 'response', 'error', 'batch'] }];
 const GET_STREAM: Matcher[] = [{ type: 'method', methods: ['GET'] }, { type: 'phase', phases: ['sse-stream'] }, { type: 'path', glob: '/sse', negate: true }];
 const OAUTH_ERRORS: Matcher[] = [{ type: 'phase', phases: ['registration', 'token'] }, { type: 'status', statuses: [400, 401, 403, 404] }];
 const JSON_BODY = (message: string) => JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message } });
@@ -16,7 +17,7 @@ const JSON_BODY = (message: string) => JSON.stringify({ jsonrpc: '2.0', id: null
 const notificationStatus = (status: 204 | 200): ToggleOption => ({
   id: String(status),
   label: `${status} instead of 202`,
-  rules: [rule(`notifications-${status}`, `Notifications answered ${status}`, [...NOTIFICATIONS_ONLY, { type: 'status', statuses: [202] }], [{ type: 'set-status', status }])],
+  rules: [rule(`notifications-${status}`, `Notifications and responses answered ${status}`, [...ACCEPTED_MESSAGES, { type: 'status', statuses: [202] }], [{ type: 'set-status', status }])],
   profile: { notificationStatus: status },
 });
 
@@ -75,7 +76,11 @@ export const TOGGLES: readonly Toggle[] = [
       {
         id: 'without-resource-metadata',
         label: '401 without resource_metadata',
-        rules: [rule('401-bare', '401 without resource_metadata', [{ type: 'jsonrpc-method', methods: ['initialize'] }, { type: 'header', name: 'authorization', negate: true }], [{ type: 'reply', status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: '{"error":"invalid_token","error_description":"Missing access token"}' }])],
+        rules: [
+          rule('401-bare', '401 without resource_metadata', [{ type: 'jsonrpc-method', methods: ['initialize'] }, { type: 'header', name: 'authorization', negate: true }], [{ type: 'reply', status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: '{"error":"invalid_token","error_description":"Missing access token"}' }]),
+          // The upstream's own challenges (a stale token, GET /mcp) lose resource_metadata too, as the built-in server's do.
+          rule('401-bare-challenge', 'Challenge without resource_metadata', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }, { type: 'status', statuses: [401] }], [{ type: 'set-headers', set: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }]),
+        ],
         profile: { tokenRequired: 'all', challengeResourceMetadata: false },
       },
     ],
