@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -249,5 +249,34 @@ ${ending}
     expect((await store.list()).map((c) => c.name)).toEqual(['kept']);
     expect(readdirSync(root).sort()).toEqual([writer.id, 'notes.txt'].sort());
     expect(existsSync(join(root, writer.id, 'meta.json'))).toBe(true);
+  });
+
+  it('reads a capture folder without its log as an empty capture instead of failing every listing', async () => {
+    const writer = store.create('half made');
+    writer.close();
+    rmSync(join(root, writer.id, 'events.ndjson'), { force: true });
+    const bare = '2026-01-01T00-00-00Z-deadbeef';
+    mkdirSync(join(root, bare));
+    expect((await store.list()).map((c) => [c.id, c.exchanges]).sort()).toEqual(
+      [
+        [bare, 0],
+        [writer.id, 0],
+      ].sort(),
+    );
+    expect(await store.open(bare)).toEqual([]);
+  });
+
+  it('reads a live capture with its in-flight exchanges as in flight, not aborted', async () => {
+    const recorder = new Recorder();
+    const detach = store.attach(recorder);
+    const stream = recorder.start({ method: 'GET', url: '/mcp', httpVersion: '1.1', headers: { accept: 'text/event-stream' } });
+    stream.requestComplete(undefined);
+    stream.responseStarted({ status: 200, headers: { 'content-type': 'text/event-stream' } });
+    const [live] = await store.open(detach.writer.id);
+    expect(live).toMatchObject({ state: 'streaming' });
+    expect(live!.error).toBeUndefined();
+    detach();
+    const [closed] = await store.open(detach.writer.id);
+    expect(closed).toMatchObject({ state: 'aborted', error: { message: UNFINISHED_MESSAGE } });
   });
 });

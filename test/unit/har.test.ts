@@ -222,9 +222,47 @@ describe('HAR redaction', () => {
     expect(JSON.stringify(more)).toContain('"resource\\":\\"http://h/mcp?x=1\\"');
     expect(more.log.entries[1]!.request.headers).toContainEqual({ name: 'x-authorization', value: 'Bearer [redacted]' });
     expect(more.log.entries[2]!.response.content.text).toBe(UNREADABLE_BODY);
+
+    // Token exchange and device flow, camelCase keys, API keys in URLs, JSON inside a JSON string, a resources/read URI.
+    const wider = [
+      exchangeWith({ url: '/token', headers: form, body: `grant_type=urn:ietf:params:oauth:grant-type:token-exchange&subject_token=${S}-st&actor_token=${S}-at&device_code=${S}-dc` }),
+      exchangeWith({ url: '/x', headers: json, body: JSON.stringify({ accessToken: `${S}-camel`, apiKey: `${S}-apikey`, token: `${S}-token`, nested: JSON.stringify({ access_token: `${S}-nested` }) }) }),
+      exchangeWith({ method: 'GET', url: `/x?api_key=${S}-q1&key=${S}-q2&page=2`, headers: { authentication: `${S}-authn` } }, { status: 200, headers: { 'content-location': `/y?token=${S}-cl` } }),
+      exchangeWith({ url: '/mcp', headers: json, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri: `https://files.test/doc?access_token=${S}-uri` } }) }),
+    ];
+    const widerHar = JSON.stringify(toHar(wider));
+    expect(widerHar.match(new RegExp(`${S}[-\\w]*`, 'g'))).toBeNull();
+    expect(widerHar).toContain('page=2');
     // Every byte but the secrets is kept: the é is still one byte 0xE9.
     const sent = Buffer.from(latin1!.request.postData!.text!, 'base64');
     expect(sent.toString('latin1')).toBe('grant_type=authorization_code&code=[redacted]&client_secret=[redacted]&client_name=Caf\xe9');
+  });
+});
+
+describe('HAR import of odd logs', () => {
+  it('gives the second copy of a repeated id an id of its own, so nothing is lost', () => {
+    const exchange = exchangeWith({ url: '/mcp', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+    const har = toHar([exchange], { redact: false });
+    const doubled = { log: { ...har.log, entries: [...har.log.entries, ...har.log.entries] } };
+    const imported = fromHar(JSON.parse(JSON.stringify(doubled)));
+    expect(imported).toHaveLength(2);
+    expect(new Set(imported.map((e) => e.id)).size).toBe(2);
+    expect(imported[0]!.id).toBe(exchange.id);
+  });
+
+  it('exports OPTIONS * as a valid HAR and brings the * back', async () => {
+    const star = exchangeWith({ method: 'OPTIONS', url: '*' });
+    const har = toHar([star], { redact: false });
+    await expectValidHar(har);
+    expect(har.log.entries[0]!.request.url).toBe('http://as.test/*');
+    expect(fromHar(JSON.parse(JSON.stringify(har)))[0]!.request.url).toBe('*');
+  });
+
+  it('counts a foreign request body whose bodySize says 0', () => {
+    const [entry] = toHar([exchangeWith({ url: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })], { redact: false }).log.entries;
+    const foreign = { ...entry!, _id: undefined, _classification: undefined, request: { ...entry!.request, bodySize: 0 } };
+    const [imported] = fromHar({ log: { version: '1.2', creator: { name: 'devtools', version: '1' }, entries: [foreign] } });
+    expect(imported!.request.body?.size).toBe('grant_type=client_credentials'.length);
   });
 });
 

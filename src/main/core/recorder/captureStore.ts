@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -271,10 +271,12 @@ class ExchangeReplay {
     }
   }
 
-  result(): Exchange[] {
+  /** `live`: the capture is still being written, so an exchange without its end is in flight, not lost. */
+  result(live = false): Exchange[] {
     // Lines come in the order they were written: a finished exchange can precede one that
     // started before it and was still in flight.
-    return [...this.exchanges.values()].sort((a, b) => a.startedAt - b.startedAt).map((exchange) => (this.ended.has(exchange.id) ? exchange : unfinished(exchange)));
+    const sorted = [...this.exchanges.values()].sort((a, b) => a.startedAt - b.startedAt);
+    return live ? sorted : sorted.map((exchange) => (this.ended.has(exchange.id) ? exchange : unfinished(exchange)));
   }
 }
 
@@ -293,6 +295,8 @@ function parseEvent(line: string): ExchangeEvent | undefined {
 }
 
 async function* eventLines(file: string): AsyncGenerator<string> {
+  // A capture folder without its log (a create that failed half-way) reads as empty.
+  if (!existsSync(file)) return;
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   try {
     yield* lines;
@@ -401,17 +405,19 @@ export class CaptureStore {
 
   /**
    * The capture's exchanges in start order, replayed line by line (never the whole file in
-   * one string). Exchanges that never ended come back as aborted.
+   * one string). Exchanges that never ended come back as aborted, unless this process is still
+   * writing the capture (then they are in flight).
    */
   async open(id: string): Promise<Exchange[]> {
     this.assertExists(id);
-    this.writers.get(id)?.flush(); // what the live capture holds so far, to the last moment
+    const live = this.writers.get(id);
+    live?.flush(); // what the live capture holds so far, to the last moment
     const replay = new ExchangeReplay();
     for await (const line of this.lines(id)) {
       const event = parseEvent(line);
       if (event) replay.apply(event);
     }
-    return replay.result();
+    return replay.result(live !== undefined);
   }
 
   async rename(id: string, name: string): Promise<void> {

@@ -133,10 +133,11 @@ function headerLists(headers: HttpHeaders): string[] | undefined {
 
 /** The absolute URL the client asked for: Host header, https only when a proxy in front says so. */
 function absoluteUrl(url: string, headers: HttpHeaders): string {
-  if (!url.startsWith('/')) return url;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url; // absolute-form already
   const forwarded = headerValue(headers, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
   const scheme = forwarded === 'https' ? 'https' : 'http';
-  return `${scheme}://${headerValue(headers, 'host') ?? 'localhost'}${url}`;
+  // OPTIONS * has no path: HAR needs a URL, `_url` keeps the `*`.
+  return `${scheme}://${headerValue(headers, 'host') ?? 'localhost'}${url.startsWith('/') ? url : `/${url}`}`;
 }
 
 function queryString(url: string): HarNameValue[] {
@@ -298,8 +299,10 @@ function byteLength(text: string, base64: boolean): number {
 }
 
 function fromHarBody(text: string, base64: boolean, size: unknown, truncated: unknown): BodyRecord {
+  // A size of 0 next to a body is a tool that did not count it (DevTools writes 0 for many).
+  const known = typeof size === 'number' && size >= 0 && !(size === 0 && text.length > 0);
   return {
-    size: typeof size === 'number' && size >= 0 ? size : byteLength(text, base64),
+    size: known ? size : byteLength(text, base64),
     encoding: base64 ? 'base64' : 'utf8',
     data: text,
     truncated: truncated === true,
@@ -462,10 +465,15 @@ export function fromHar(har: unknown): Exchange[] {
   if (!isObject(har.log)) throw notHar('no "log" object');
   const entries = har.log.entries;
   if (!Array.isArray(entries)) throw notHar('"log.entries" is not an array');
+  const ids = new Set<string>();
   return entries.map((entry: unknown, index) => {
     const request = checkEntry(entry, index);
     const e = entry as Record<string, unknown>;
     // Ours carries its id and classification; a foreign tool's `_` fields mean nothing here.
-    return typeof e._id === 'string' && isObject(e._classification) ? ownExchange(e, request) : foreignExchange(e, request, index);
+    const exchange = typeof e._id === 'string' && isObject(e._classification) ? ownExchange(e, request) : foreignExchange(e, request, index);
+    // Two exports pasted together repeat ids: the second copy becomes an exchange of its own.
+    if (ids.has(exchange.id)) exchange.id = randomUUID();
+    ids.add(exchange.id);
+    return exchange;
   });
 }

@@ -17,7 +17,7 @@ export const REDACTED_HEADERS = ['authorization', 'proxy-authorization', 'cookie
  * Api-Key, X-Amz-Security-Token, X-Client-Secret. (WWW-Authenticate's "authenticate" is not
  * "auth"; Mcp-Session-Id is kept, as above.)
  */
-const CREDENTIAL_HEADER_PART = /(?:^|[-_])(?:token|secret|auth|authorization|apikey|api[-_]key|key|password|passwd|credentials?)(?:$|[-_])/;
+const CREDENTIAL_HEADER_PART = /(?:^|[-_])(?:token|secret|auth|authorization|authentication|apikey|api[-_]key|key|password|passwd|credentials?)(?:$|[-_])/;
 
 /** Parameters of application/x-www-form-urlencoded bodies (token, revocation, consent forms). */
 export const REDACTED_FORM_PARAMS = [
@@ -31,6 +31,9 @@ export const REDACTED_FORM_PARAMS = [
   'token',
   'password',
   'assertion',
+  'subject_token',
+  'actor_token',
+  'device_code',
 ] as const;
 
 /** Keys of JSON bodies and SSE event data, at any depth; only string values are replaced. */
@@ -43,13 +46,24 @@ export const REDACTED_JSON_KEYS = [
   'code',
   'code_verifier',
   'password',
+  'device_code',
+  'token',
+  'client_assertion',
+  'subject_token',
+  'actor_token',
+  'accessToken',
+  'refreshToken',
+  'idToken',
+  'clientSecret',
+  'apiKey',
+  'api_key',
 ] as const;
 
 /** Query (and fragment) parameters of the request URL and of Location / Referer headers. */
-export const REDACTED_URL_PARAMS = ['code', 'access_token', 'id_token', 'refresh_token', 'token', 'client_secret'] as const;
+export const REDACTED_URL_PARAMS = ['code', 'access_token', 'id_token', 'refresh_token', 'token', 'client_secret', 'api_key', 'apikey', 'key'] as const;
 
 /** Headers that carry a URL whose query can hold an authorization code or a token. */
-export const URL_HEADERS = ['location', 'referer'] as const;
+export const URL_HEADERS = ['location', 'content-location', 'referer', 'refresh'] as const;
 
 export interface RedactionRule {
   where: 'header' | 'form-param' | 'json-key' | 'url-param';
@@ -163,7 +177,21 @@ export function redactJsonText(text: string): string {
     if (valueEnd < 0) break;
     i = text.indexOf('"', valueEnd);
   }
-  return out + text.slice(copied);
+  return redactQueryParams(redactEscapedJson(out + text.slice(copied)));
+}
+
+/** `?access_token=…` in URLs inside JSON strings (a resources/read uri, a link in a tool result). */
+const QUERY_SECRET = new RegExp(`([?&#](?:${REDACTED_URL_PARAMS.join('|')})=)[^&#"\\s\\\\]*`, 'g');
+
+function redactQueryParams(text: string): string {
+  return text.includes('=') ? text.replace(QUERY_SECRET, `$1${REDACTED}`) : text;
+}
+
+/** `\"access_token\":\"…\"`: JSON inside a JSON string (a tool result's text, an error message). */
+const ESCAPED_SECRET = new RegExp(`\\\\"(${[...new Set<string>(REDACTED_JSON_KEYS)].join('|')})\\\\"(\\s*):(\\s*)\\\\"(?:[^"\\\\]|\\\\(?!"))*\\\\"`, 'g');
+
+function redactEscapedJson(text: string): string {
+  return text.includes('\\"') ? text.replace(ESCAPED_SECRET, `\\"$1\\"$2:$3\\"${REDACTED}\\"`) : text;
 }
 
 function redactAuthorization(value: string): string {
@@ -204,7 +232,9 @@ function redactHeaderValue(name: string, value: string): string {
     case 'x-api-key':
       return REDACTED;
     case 'location':
+    case 'content-location':
     case 'referer':
+    case 'refresh':
       return redactUrl(value);
     default:
       if (!CREDENTIAL_HEADER_PART.test(name)) return value;
@@ -289,5 +319,12 @@ export function redactExchange(exchange: Exchange): Exchange {
   if (copy.response) copy.response = redactResponse(copy.response);
   if (copy.upstreamResponse) copy.upstreamResponse = redactResponse(copy.upstreamResponse);
   copy.sseEvents = copy.sseEvents.map(redactSseEvent);
+  // A resources/read URI names its query in the label too.
+  const rpc = copy.classification.jsonRpc;
+  if (rpc?.target) {
+    const target = redactUrl(rpc.target);
+    copy.classification.label = copy.classification.label.split(rpc.target).join(target);
+    rpc.target = target;
+  }
   return copy;
 }
