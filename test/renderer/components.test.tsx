@@ -3,6 +3,8 @@ import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JwtView } from '../../src/renderer/src/components/BodyView';
+import { SseList } from '../../src/renderer/src/components/DetailPane';
+import type { Exchange } from '../../src/shared/exchange';
 import { decodeJwt, findJwts } from '../../src/renderer/src/lib/jwt';
 import { SseDataParser, takeToken } from '../../src/renderer/src/api/client';
 import { row } from './fixtures';
@@ -57,6 +59,23 @@ describe('the app in a DOM', () => {
     expect(app.store.getState().selectedId).toBe(first.id);
     await settle();
     expect(container.querySelector('[data-testid=detail]')?.textContent).toContain('tools/list');
+  });
+});
+
+describe('SSE events in the detail pane', () => {
+  it('shows a block without a data line (a priming event, a retry) as one, not as empty data', async () => {
+    const dom = createContainer();
+    const exchange = { state: 'complete', sseEvents: [
+      { index: 0, at: 1, kind: 'event', id: '42', retry: 3000 },
+      { index: 1, at: 2, kind: 'event', id: '43', data: '' },
+      { index: 2, at: 3, kind: 'comment', comment: 'ping' },
+    ] } as unknown as Exchange;
+    await act(async () => dom.root.render(<SseList exchange={exchange} />));
+    const items = [...dom.container.querySelectorAll('li')].map((li) => li.textContent);
+    expect(items[0]).toContain('id 42 retry 3000 ms (no data line: a client dispatches no message for it)');
+    expect(items[1]).not.toContain('no data line');
+    expect(items[2]).toContain(': ping');
+    dom.unmount();
   });
 });
 

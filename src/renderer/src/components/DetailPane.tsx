@@ -277,7 +277,7 @@ function JsonRpcView({ exchange }: { exchange: Exchange }) {
   );
 }
 
-function SseList({ exchange }: { exchange: Exchange }) {
+export function SseList({ exchange }: { exchange: Exchange }) {
   if (exchange.sseEvents.length === 0) return <p className="hint">No SSE events{exchange.state === 'streaming' ? ' yet' : ''}.</p>;
   return (
     <ol className="sse-list">
@@ -290,7 +290,8 @@ function SseList({ exchange }: { exchange: Exchange }) {
             <>
               {event.event && <strong>{event.event} </strong>}
               {event.id && <span className="hint">id {event.id} </span>}
-              <code>{event.data}</code>
+              {event.retry !== undefined && <span className="hint">retry {event.retry} ms </span>}
+              {event.data !== undefined ? <code>{event.data}</code> : <span className="hint">(no data line: a client dispatches no message for it)</span>}
             </>
           )}
         </li>
