@@ -127,7 +127,7 @@ describe('CaptureStore', () => {
   });
 
   /** Runs a script that records traffic into a capture under `dir`, then ends as `ending` says. */
-  async function recordInChild(dir: string, ending: string) {
+  async function recordInChild(dir: string, ending: string, whileRunning?: (captureId: string) => Promise<void>) {
     const script = join(root, 'writer.ts');
     const modules = fileURLToPath(new URL('../../src/main/core/recorder/', import.meta.url));
     writeFileSync(
@@ -148,7 +148,18 @@ ${ending}
 `,
     );
     const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
-    const [code, signal] = await once(child, 'exit');
+    const exited = once(child, 'exit');
+    if (whileRunning) {
+      // Once the child has written both exchanges (its start takes a moment under tsx).
+      let id: string | undefined;
+      for (let i = 0; i < 200 && !id; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const [listed] = existsSync(dir) ? await new CaptureStore(dir).list() : [];
+        if (listed && listed.exchanges === 2) id = listed.id;
+      }
+      await whileRunning(id!);
+    }
+    const [code, signal] = await exited;
     const [summary] = await new CaptureStore(dir).list();
     return { code, signal, summary, exchanges: await new CaptureStore(dir).open(summary!.id) };
   }
@@ -166,6 +177,21 @@ ${ending}
     expect(killed.summary).toMatchObject({ name: 'child', exchanges: 2 });
     expect(killed.exchanges.map((e) => e.state)).toEqual(['complete', 'aborted']);
     expect(killed.exchanges[1]!.sseEvents.map((e) => e.data)).toEqual(['0', '1', '2']);
+  });
+
+  it('reads a capture another process is writing as live, and will not delete it under that process', async () => {
+    const dir = join(root, 'other-process');
+    const killed = await recordInChild(dir, `setTimeout(() => process.kill(process.pid, 'SIGKILL'), 60_000);`, async (id) => {
+      const other = new CaptureStore(dir);
+      expect((await other.open(id)).map((e) => e.state)).toEqual(['complete', 'streaming']);
+      await expect(other.delete(id)).rejects.toThrow(/is being recorded by process \d+: stop that run first/);
+      process.kill(Number(readFileSync(join(dir, id, 'writer.pid'), 'utf8')), 'SIGKILL');
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    // The writer is gone (its pid file stale): the capture reads as ended, and may be deleted.
+    expect(killed.exchanges.map((e) => e.state)).toEqual(['complete', 'aborted']);
+    await new CaptureStore(dir).delete(killed.summary!.id);
+    expect(await new CaptureStore(dir).list()).toEqual([]);
   });
 
   it('writes what is waiting when the process exits without closing the capture', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,6 +16,8 @@ import { MAX_SSE_EVENTS_IN_MEMORY, type Recorder } from './recorder';
 
 const META_FILE = 'meta.json';
 const EVENTS_FILE = 'events.ndjson';
+/** The pid of the process writing a capture, while it writes (left behind by a crash: stale). */
+const WRITER_FILE = 'writer.pid';
 
 /** `2026-11-24T14-03-00Z-1a2b3c4d`: sortable, readable, safe as a file name on every OS. */
 const CAPTURE_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{8}$/;
@@ -104,6 +106,8 @@ export class CaptureWriter {
     private readonly onClose: (writer: CaptureWriter) => void,
   ) {
     this.fd = openSync(join(dir, EVENTS_FILE), 'a');
+    // Other processes (the CLI next to a running serve) see who is writing it.
+    writeFileSync(join(dir, WRITER_FILE), String(process.pid));
     flushOnExit(this);
   }
 
@@ -182,6 +186,7 @@ export class CaptureWriter {
     openWriters.delete(this);
     closeSync(this.fd);
     this.fd = undefined;
+    rmSync(join(this.dir, WRITER_FILE), { force: true });
     this.onClose(this);
     try {
       const meta = readMeta(this.dir, this.id);
@@ -305,6 +310,23 @@ async function* eventLines(file: string): AsyncGenerator<string> {
   }
 }
 
+/** The live process writing the capture in `dir`, if any. */
+function recordingProcess(dir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dir, WRITER_FILE), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether it exists
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined; // alive, another user's
+  }
+}
+
 /** Append-only store of captures under `root` (the caller picks the user data directory). */
 export class CaptureStore {
   private readonly writers = new Map<string, CaptureWriter>();
@@ -410,8 +432,9 @@ export class CaptureStore {
    */
   async open(id: string): Promise<Exchange[]> {
     this.assertExists(id);
-    const live = this.writers.get(id);
-    live?.flush(); // what the live capture holds so far, to the last moment
+    const writer = this.writers.get(id);
+    writer?.flush(); // what the live capture holds so far, to the last moment
+    const live = writer ?? recordingProcess(this.dirOf(id));
     const replay = new ExchangeReplay();
     for await (const line of this.lines(id)) {
       const event = parseEvent(line);
@@ -428,6 +451,8 @@ export class CaptureStore {
 
   async delete(id: string): Promise<void> {
     const dir = this.assertExists(id);
+    const writer = recordingProcess(dir);
+    if (writer !== undefined && writer !== process.pid) throw new Error(`Capture ${id} is being recorded by process ${writer}: stop that run first`);
     this.writers.get(id)?.close();
     await rm(dir, { recursive: true });
   }
