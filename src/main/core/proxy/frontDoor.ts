@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { brotliDecompress, constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate, gunzip, inflate } from 'node:zlib';
 import httpProxy from 'http-proxy';
 import { randomUUID } from 'node:crypto';
-import type { ExchangeErrorKind, ExchangeEvent, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
+import type { ExchangeErrorKind, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
 import type { BreakpointEdits, Rule, Step } from '../../../shared/rules';
 import { SIMULATION_HEADER } from '../../../shared/simulator';
 import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';

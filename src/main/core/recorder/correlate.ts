@@ -3,7 +3,6 @@ import { parseJson } from './json';
 import type { Exchange, HttpHeaders, JsonRpcSummary, RpcCorrelation, SseEvent } from '../../../shared/exchange';
 import { bodyText } from './body';
 import { REDACTED } from './redact';
-import { summarizeJsonRpc } from './classify';
 
 // Pairs JSON-RPC responses with their requests (in the same exchange, on the POST's SSE
 // stream, or on a separate GET /sse stream), and groups exchanges into client connections.
