@@ -59,6 +59,15 @@ describe('classifyRequest: discovery', () => {
     );
   });
 
+  it('names PAR, RFC 7592 client management, and a Streamable HTTP stream served at /sse', () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect(classifyRequest('POST', '/oauth2/par', form, 'response_type=code&client_id=c').label).toBe('pushed authorization request (PAR)');
+    expect(classifyRequest('GET', '/oauth2/auth?client_id=c&request_uri=urn:x', {}).phase).toBe('authorization');
+    expect(classifyRequest('DELETE', '/register/abc', {})).toMatchObject({ phase: 'registration', label: 'client deletion (RFC 7592)' });
+    expect(classifyRequest('GET', '/sse', { accept: 'text/event-stream', 'mcp-session-id': 's' })).toMatchObject({ stream: 'get-stream' });
+    expect(classifyRequest('GET', '/sse', { accept: 'text/event-stream' })).toMatchObject({ stream: 'legacy-sse' });
+  });
+
   it('reads the path of an absolute-form target', () => {
     expect(classifyRequest('GET', 'http://127.0.0.1:7420/.well-known/oauth-protected-resource/mcp?x=1', {})).toMatchObject({ phase: 'discovery', discovery: 'protected-resource-suffixed' });
   });

@@ -68,6 +68,12 @@ describe('recognizeClient by clientInfo', () => {
     expect(recognizeClient('openai-mcp/1.0.0', { name: 'something-else' }).family).toBe('chatgpt');
   });
 
+  it('does not call an httpx client Claude.ai once its clientInfo names it', () => {
+    expect(recognizeClient('python-httpx/0.28.1', { name: 'mcp', version: '0.1.0' })).toMatchObject({ family: 'mcp-sdk', label: 'mcp 0.1.0' });
+    expect(recognizeClient('python-httpx/0.28.1', { name: 'Anthropic/ClaudeAI', version: '1.0.0' }).family).toBe('claude-user');
+    expect(recognizeClient('python-httpx/0.28.1').family).toBe('claude-ai-discovery');
+  });
+
   it('prefers a clientInfo name over a browser User-Agent', () => {
     expect(recognizeClient(CHROME, { name: 'mcp-inspector', version: '0.19.0' }).family).toBe('mcp-inspector');
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bodyRecord } from '../../src/main/core/recorder/body';
 import { classifyRequest, classifyResponse, summarizeJsonRpc } from '../../src/main/core/recorder/classify';
 import { ConnectionGroups, connectionKeys, RpcCorrelator } from '../../src/main/core/recorder/correlate';
+import { Recorder } from '../../src/main/core/recorder/recorder';
 import type { Exchange, HttpHeaders, SseEvent } from '../../src/shared/exchange';
 
 interface ExchangeSpec {
@@ -96,6 +97,25 @@ describe('connectionKeys', () => {
     expect(connectionKeys(init)).toEqual(['session:S2']);
   });
 
+  it('uses the Python SDK’s session_id query of the legacy transport as well', () => {
+    expect(connectionKeys(exchange({ url: '/messages/?session_id=0f3a', body: rpc(1) }))).toContain('session:0f3a');
+  });
+
+  it('does not join users by a client id every user shares (a Client ID Metadata Document URL), but by their code', () => {
+    const cimd = 'https://claude.ai/oauth/mcp-oauth-client-metadata';
+    const authorize = exchange({ method: 'GET', url: `/authorize?client_id=${encodeURIComponent(cimd)}&response_type=code`, headers: { 'user-agent': 'Mozilla/5.0 alice' }, response: { status: 302, headers: { location: 'https://claude.ai/api/mcp/auth_callback?code=c-alice&state=s' } } });
+    const token = exchange({ url: '/token', headers: FORM, body: `grant_type=authorization_code&code=c-alice&client_id=${encodeURIComponent(cimd)}` });
+    expect(connectionKeys(authorize).some((k) => k.startsWith('client:'))).toBe(false);
+    const code = connectionKeys(token).find((k) => k.startsWith('code:'));
+    expect(code).toMatch(/^code:[0-9a-f]{12}$/); // a hash: connection ids are shown and exported
+    expect(connectionKeys(authorize)).toContain(code);
+  });
+
+  it('reads the client id of client_secret_basic from the Authorization header of a token request', () => {
+    const basic = `Basic ${Buffer.from('my-client:s3cret').toString('base64')}`;
+    expect(connectionKeys(exchange({ url: '/token', headers: { ...FORM, authorization: basic }, body: 'grant_type=client_credentials' }))).toContain('client:my-client');
+  });
+
   it('uses the legacy transport’s sessionId query', () => {
     expect(connectionKeys(exchange({ url: '/messages?sessionId=abc-123', body: rpc(1) }))).toEqual(['session:abc-123']);
     expect(connectionKeys(exchange({ url: '/messages?x=1&sessionId=abc', body: rpc(1) }))).toEqual(['session:abc']);
@@ -139,7 +159,7 @@ describe('connectionKeys', () => {
       response: { body: { access_token: 'at-1', token_type: 'Bearer' } },
     });
     const bearer = connectionKeys(exchange({ headers: { 'content-type': 'application/json', authorization: 'Bearer at-1' }, body: rpc(1) }));
-    expect(connectionKeys(token)).toEqual(['client:c-1', bearer[0]]);
+    expect(connectionKeys(token)).toEqual(['client:c-1', expect.stringMatching(/^code:[0-9a-f]{12}$/), bearer[0]]);
   });
 
   it('ignores client_id and access_token in bodies that are not token requests', () => {
@@ -209,6 +229,25 @@ describe('RpcCorrelator', () => {
     expect(correlator.responsesSeen(streamA, 'session:A', summarizeJsonRpc(result(7)), sse(2))).toEqual([{ rpcId: 7, method: 'tools/list', requestExchangeId: postA.id, sseEventIndex: 2 }]);
   });
 
+  it('pairs a stream response with the latest pending request of that id, and forgets refused ones', () => {
+    const groups = new ConnectionGroups();
+    const correlator = new RpcCorrelator(groups);
+    groups.join(['ua:1:node']);
+    // The spec's fallback: POST /sse refused with 405, then the legacy transport asks again with id 0.
+    const probe = exchange({ url: '/sse', body: rpc(0, 'initialize') });
+    correlator.requestsSent(probe, 'ua:1:node');
+    const stale = exchange({ body: rpc(3, 'tools/call') });
+    correlator.requestsSent(stale, 'ua:1:node'); // never answered
+    correlator.forget(probe.id); // its answer was a 405
+    const real = exchange({ url: '/messages?sessionId=abc', body: rpc(0, 'initialize') });
+    correlator.requestsSent(real, 'ua:1:node');
+    const again = exchange({ url: '/messages?sessionId=abc', body: rpc(3, 'tools/call') });
+    correlator.requestsSent(again, 'ua:1:node');
+    const stream = exchange({ method: 'GET', url: '/sse' });
+    expect(correlator.responsesSeen(stream, 'ua:1:node', summarizeJsonRpc(result(0)), sse(0))[0]!.requestExchangeId).toBe(real.id);
+    expect(correlator.responsesSeen(stream, 'ua:1:node', summarizeJsonRpc(result(3)), sse(1))[0]!.requestExchangeId).toBe(again.id);
+  });
+
   it('follows connections merged after the request was sent', () => {
     const groups = new ConnectionGroups();
     const correlator = new RpcCorrelator(groups);
@@ -272,3 +311,27 @@ describe('RpcCorrelator', () => {
     expect(correlator.responsesSeen(post, undefined, summarizeJsonRpc({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'bad' } }))).toEqual([]);
   });
 });
+
+describe('Recorder: the legacy fallback, end to end', () => {
+  it('pairs the answer on the stream with the POST that asked, not with the refused probe, and names a legacy stream by its endpoint event', () => {
+    const recorder = new Recorder();
+    const headers = { 'content-type': 'application/json', 'user-agent': 'node' };
+    const body = (value: unknown) => bodyRecord(Buffer.from(JSON.stringify(value)));
+    const probe = recorder.start({ method: 'POST', url: '/mcp', httpVersion: '1.1', headers, address: '127.0.0.1' });
+    probe.requestComplete(body(rpc(0, 'initialize')));
+    probe.responseStarted({ status: 405, headers: {} });
+    probe.complete(undefined);
+    const stream = recorder.start({ method: 'GET', url: '/mcp', httpVersion: '1.1', headers: { accept: 'text/event-stream', 'user-agent': 'node' }, address: '127.0.0.1' });
+    stream.requestComplete(undefined);
+    stream.responseStarted({ status: 200, headers: { 'content-type': 'text/event-stream' } });
+    stream.sseEvent({ kind: 'event', event: 'endpoint', data: '/messages?sessionId=abc' });
+    expect(stream.exchange.classification).toMatchObject({ stream: 'legacy-sse', label: 'legacy SSE stream' });
+    const post = recorder.start({ method: 'POST', url: '/messages?sessionId=abc', httpVersion: '1.1', headers, address: '127.0.0.1' });
+    post.requestComplete(body(rpc(0, 'initialize')));
+    post.responseStarted({ status: 202, headers: {} });
+    post.complete(undefined);
+    stream.sseEvent({ kind: 'event', event: 'message', data: JSON.stringify(result(0)) });
+    expect(stream.exchange.correlations).toEqual([expect.objectContaining({ rpcId: 0, requestExchangeId: post.exchange.id })]);
+  });
+});
+

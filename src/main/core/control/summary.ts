@@ -1,6 +1,7 @@
 import type { ExchangeSummary, RowLint } from '../../../shared/controlApi';
 import type { Exchange, HttpHeaders } from '../../../shared/exchange';
 import type { LintFinding } from '../../../shared/lint';
+import { legacySessionId } from '../recorder/correlate';
 
 const header = (headers: HttpHeaders | undefined, name: string): string | undefined => {
   const value = headers?.[name];
@@ -37,7 +38,7 @@ export function summarize(exchange: Exchange, revision: number, connectionId?: s
   if (exchange.timings.end !== undefined) summary.durationMs = exchange.timings.end;
   const connection = connectionId ?? exchange.connectionId;
   if (connection) summary.connectionId = connection;
-  const sessionId = header(request.headers, 'mcp-session-id') ?? header(response?.headers, 'mcp-session-id') ?? /[?&]sessionId=([^&]+)/.exec(request.url)?.[1];
+  const sessionId = header(request.headers, 'mcp-session-id') ?? header(response?.headers, 'mcp-session-id') ?? legacySessionId(request.url);
   if (sessionId) summary.sessionId = sessionId;
   if (exchange.error) summary.error = exchange.error.message;
   if (exchange.paused) summary.paused = exchange.paused;

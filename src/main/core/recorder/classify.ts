@@ -118,10 +118,12 @@ export function classifyRequest(method: string, url: string, headers: HttpHeader
     const grantType = form.get('grant_type');
     if (grantType) return { phase: 'token', label: `token: ${grantType}`, grantType };
     if (/\/authorize$/.test(path)) return { phase: 'authorization', label: 'authorize: consent decision' };
+    // RFC 9126: the authorization request is pushed first, then /authorize carries its request_uri.
+    if (/\/par$/.test(path) || (form.has('response_type') && form.has('client_id'))) return { phase: 'authorization', label: 'pushed authorization request (PAR)' };
   }
   const queryStart = url.indexOf('?');
   const query = method === 'GET' && queryStart !== -1 ? new URLSearchParams(url.slice(queryStart + 1)) : undefined;
-  if (method === 'GET' && (/\/authorize$/.test(path) || (query?.has('response_type') && query.has('client_id')))) {
+  if (method === 'GET' && (/\/authorize$/.test(path) || (query?.has('client_id') && (query.has('response_type') || query.has('request_uri'))))) {
     return { phase: 'authorization', label: 'authorize' };
   }
 
@@ -132,12 +134,17 @@ export function classifyRequest(method: string, url: string, headers: HttpHeader
     if (isObject(body) && ('redirect_uris' in body || /\/register$/.test(path))) return { phase: 'registration', label: 'dynamic client registration' };
   }
   if (method === 'POST' && /\/register$/.test(path)) return { phase: 'registration', label: 'dynamic client registration' };
+  // RFC 7592: the registration_client_uri (/register/<client id>) reads, updates or deletes it.
+  if (/\/register\/[^/]+$/.test(path) && ['GET', 'PUT', 'DELETE'].includes(method)) {
+    return { phase: 'registration', label: `client ${method === 'GET' ? 'read' : method === 'PUT' ? 'update' : 'deletion'} (RFC 7592)` };
+  }
   // Say so, rather than a bare "POST /mcp": a body that doesn't parse is what the user must fix.
   if (method === 'POST' && contentType.includes('json') && body === undefined && bodyText?.trim()) {
     return { phase: 'other', label: `${method} ${path}: ${bodyTruncated ? 'body over the recording cap, not classified' : 'body is not valid JSON'}` };
   }
 
-  if (method === 'GET' && /\/sse$/.test(path)) return { phase: 'sse-stream', label: 'legacy SSE stream', stream: 'legacy-sse' };
+  // A Streamable HTTP server may serve its endpoint at /sse too: a session id says which it is.
+  if (method === 'GET' && /\/sse$/.test(path) && !header(headers, 'mcp-session-id')) return { phase: 'sse-stream', label: 'legacy SSE stream', stream: 'legacy-sse' };
   if (method === 'GET' && accept.includes('text/event-stream')) return { phase: 'sse-stream', label: 'GET stream', stream: 'get-stream' };
   if (method === 'DELETE') return { phase: 'session-end', label: 'end session (DELETE)' };
   if (method === 'HEAD') return { phase: 'other', label: `probe (HEAD ${path})` };

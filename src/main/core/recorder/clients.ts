@@ -7,6 +7,8 @@ import type { ClientFamily, ClientIdentity } from '../../../shared/exchange';
 interface Signature {
   family: ClientFamily;
   userAgent?: RegExp;
+  /** Only when initialize named no client: a generic HTTP library says little once it did. */
+  withoutClientInfo?: true;
   clientName?: RegExp;
   label: (match: RegExpExecArray | null, clientVersion?: string) => string;
 }
@@ -19,7 +21,7 @@ const SIGNATURES: Signature[] = [
   { family: 'vscode', userAgent: /Visual Studio Code\/(\S+)/i, label: (m) => `VS Code ${m?.[1] ?? ''}`.trim() },
   { family: 'cursor', userAgent: /\bCursor\/(\S+)/i, label: (m) => `Cursor ${m?.[1] ?? ''}`.trim() },
   { family: 'mcp-remote', userAgent: /mcp-remote/i, label: () => 'mcp-remote' },
-  { family: 'claude-ai-discovery', userAgent: /^python-httpx\/(\S+)/i, label: (m) => `python-httpx/${m?.[1] ?? '?'} (Claude.ai's connector runtime, or any httpx client)` },
+  { family: 'claude-ai-discovery', userAgent: /^python-httpx\/(\S+)/i, withoutClientInfo: true, label: (m) => `python-httpx/${m?.[1] ?? '?'} (Claude.ai's connector runtime, or any httpx client)` },
   // clientInfo names, when the User-Agent says nothing specific.
   // mcp-remote wraps the name of the client behind it ("Visual Studio Code (via mcp-remote …)"): it goes first.
   { family: 'mcp-remote', clientName: /\(via mcp-remote/i, label: () => 'mcp-remote' },
@@ -34,6 +36,7 @@ const SIGNATURES: Signature[] = [
 
 export function recognizeClient(userAgent: string | undefined, clientInfo?: { name?: string; version?: string }, address?: string): ClientIdentity {
   for (const signature of SIGNATURES) {
+    if (signature.withoutClientInfo && clientInfo?.name) continue;
     const match = signature.userAgent && userAgent ? signature.userAgent.exec(userAgent) : null;
     const named = signature.clientName && clientInfo?.name ? signature.clientName.test(clientInfo.name) : false;
     if (match || named) return { family: signature.family, label: signature.label(match, clientInfo?.version), userAgent, address };

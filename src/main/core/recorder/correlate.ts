@@ -63,16 +63,52 @@ export class ConnectionGroups {
   }
 }
 
-/** A client sends the same token on every request: the last few hashes are kept. */
-const tokenKeys = new Map<string, string>();
-function tokenKey(token: string): string {
-  let key = tokenKeys.get(token);
-  if (key === undefined) {
-    key = `token:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
-    tokenKeys.set(token, key);
-    if (tokenKeys.size > 16) tokenKeys.delete(tokenKeys.keys().next().value as string);
-  }
+/**
+ * A key made from a secret (a token, an authorization code) names it by a short hash: connection
+ * ids are shown and exported. A client sends the same token on every request: the last few
+ * hashes are kept.
+ */
+const secretKeys = new Map<string, string>();
+function secretKey(kind: 'token' | 'code', secret: string): string {
+  const cached = secretKeys.get(`${kind}:${secret}`);
+  if (cached !== undefined) return cached;
+  const key = `${kind}:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
+  secretKeys.set(`${kind}:${secret}`, key);
+  if (secretKeys.size > 16) secretKeys.delete(secretKeys.keys().next().value as string);
   return key;
+}
+
+/**
+ * The session of the legacy HTTP+SSE transport, named in the `endpoint` event's URL and then on
+ * every POST: `sessionId` (TypeScript SDK) or `session_id` (Python SDK, FastMCP).
+ */
+export function legacySessionId(url: string): string | undefined {
+  return /[?&]session_?id=([^&\s#]+)/i.exec(url)?.[1];
+}
+
+/** OAuth client ids that name a client application, not one installation of it: a Client ID
+ * Metadata Document URL is the same for every user of Claude.ai or VS Code. */
+const SHARED_CLIENT_ID = /^https?:\/\//i;
+
+/** The client id of `client_secret_basic` authentication (Authorization: Basic base64(id:secret)). */
+function basicClientId(headers: HttpHeaders): string | undefined {
+  const basic = /^Basic\s+(\S+)/i.exec(header(headers, 'authorization') ?? '')?.[1];
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  try {
+    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+  } catch {
+    return decoded.slice(0, colon);
+  }
+}
+
+/** The `code` of an authorization redirect (Location: …?code=…). */
+function codeInRedirect(headers: HttpHeaders | undefined): string | undefined {
+  const location = headers && header(headers, 'location');
+  const query = location?.split('#')[0]?.split('?')[1];
+  return query ? (new URLSearchParams(query).get('code') ?? undefined) : undefined;
 }
 
 /** The keys that tie an exchange to its client connection. */
@@ -81,24 +117,29 @@ export function connectionKeys(exchange: Exchange): string[] {
   const { request, response } = exchange;
   const sessionId = header(request.headers, 'mcp-session-id') ?? (response && header(response.headers, 'mcp-session-id'));
   if (sessionId) keys.push(`session:${sessionId}`);
-  const legacySession = /[?&]sessionId=([^&]+)/.exec(request.url)?.[1];
+  const legacySession = legacySessionId(request.url);
   if (legacySession) keys.push(`session:${legacySession}`);
   // A redacted export shows every token as the same placeholder: it must not join clients.
   const bearer = /^Bearer\s+(\S+)/i.exec(header(request.headers, 'authorization') ?? '')?.[1];
-  if (bearer && bearer !== REDACTED) keys.push(tokenKey(bearer));
+  if (bearer && bearer !== REDACTED) keys.push(secretKey('token', bearer));
   const { phase } = exchange.classification;
   const query = request.url.includes('?') ? new URLSearchParams(request.url.split('?')[1]) : undefined;
   const form = phase === 'token' ? new URLSearchParams(bodyText(request.body) ?? '') : undefined;
-  const clientId = query?.get('client_id') ?? form?.get('client_id');
-  if (clientId) keys.push(`client:${clientId}`);
+  const clientId = query?.get('client_id') ?? form?.get('client_id') ?? (phase === 'token' ? basicClientId(request.headers) : undefined);
+  const ownClientId = clientId && !SHARED_CLIENT_ID.test(clientId) ? clientId : undefined;
+  if (ownClientId) keys.push(`client:${ownClientId}`);
+  // The authorization code ties the browser's authorize step to the client's token request
+  // (the only tie when the client id is shared, as with a metadata document URL).
+  const code = phase === 'token' ? form?.get('code') : phase === 'authorization' ? codeInRedirect(response?.headers) : undefined;
+  if (code && code !== REDACTED) keys.push(secretKey('code', code));
   // Only registration and token answers name keys: other bodies aren't parsed here.
   const responseJson = phase === 'registration' || phase === 'token' ? (parseJson(bodyText(response?.body)) as Record<string, unknown> | undefined) : undefined;
   if (phase === 'registration' && typeof responseJson?.client_id === 'string') keys.push(`client:${responseJson.client_id}`);
-  if (phase === 'token' && typeof responseJson?.access_token === 'string' && responseJson.access_token !== REDACTED) keys.push(tokenKey(responseJson.access_token));
+  if (phase === 'token' && typeof responseJson?.access_token === 'string' && responseJson.access_token !== REDACTED) keys.push(secretKey('token', responseJson.access_token));
   const userAgent = header(request.headers, 'user-agent');
   // The browser opening /authorize has its own User-Agent: it joins through the client id,
   // and only a step without one (the consent form's POST) falls back to the browser's UA.
-  if (userAgent && (phase !== 'authorization' || !clientId)) keys.push(`ua:${exchange.client.address ?? '?'}:${userAgent}`);
+  if (userAgent && (phase !== 'authorization' || !ownClientId)) keys.push(`ua:${exchange.client.address ?? '?'}:${userAgent}`);
   return keys;
 }
 
@@ -128,6 +169,16 @@ export class RpcCorrelator {
     }
   }
 
+  /** Forgets the requests of an exchange that will get no answer (refused with an HTTP error, or failed). */
+  forget(exchangeId: string): void {
+    for (const [key, list] of this.pending) {
+      const kept = list.filter((p) => p.exchangeId !== exchangeId);
+      if (kept.length === list.length) continue;
+      if (kept.length) this.pending.set(key, kept);
+      else this.pending.delete(key);
+    }
+  }
+
   /** Pairs the responses in a JSON body or an SSE event with the requests that asked for them. */
   responsesSeen(exchange: Exchange, connectionKey: string | undefined, summary: JsonRpcSummary | undefined, sseEvent?: SseEvent): RpcCorrelation[] {
     if (!summary || !['response', 'error', 'batch'].includes(summary.kind)) return [];
@@ -137,7 +188,9 @@ export class RpcCorrelator {
       const list = this.pending.get(RpcCorrelator.idKey(id));
       if (!list) continue;
       let index = list.findIndex((p) => p.exchangeId === exchange.id);
-      if (index === -1 && connection) index = list.findIndex((p) => p.connectionKey !== undefined && this.groups.connectionOf(p.connectionKey) === connection);
+      // On another stream of the connection: the latest request with that id (ids come round
+      // again; an older one still pending was never answered).
+      if (index === -1 && connection) index = list.findLastIndex((p) => p.connectionKey !== undefined && this.groups.connectionOf(p.connectionKey) === connection);
       if (index === -1) continue;
       const [request] = list.splice(index, 1);
       if (list.length === 0) this.pending.delete(RpcCorrelator.idKey(id));

@@ -15,7 +15,7 @@ import { bodyText, readableText } from './body';
 import { classifyRequest, classifyResponse, summarizeJsonRpc } from './classify';
 import { parseJson } from './json';
 import { recognizeClient } from './clients';
-import { ConnectionGroups, connectionKeys, RpcCorrelator } from './correlate';
+import { ConnectionGroups, connectionKeys, legacySessionId, RpcCorrelator } from './correlate';
 import type { ParsedSse } from './sseParser';
 
 /** How many SSE events one exchange keeps in memory; later ones are still emitted and stored. */
@@ -99,7 +99,12 @@ export class ExchangeRecording {
     const event: SseEvent = { index: this.sseCount++, at: this.elapsed(), ...parsed };
     if (exchange.sseEvents.length < MAX_SSE_EVENTS_IN_MEMORY) exchange.sseEvents.push(event);
     // The legacy transport names its session in the `endpoint` event: the stream joins it.
-    const legacySession = parsed.event === 'endpoint' ? /[?&]sessionId=([^&\s]+)/.exec(parsed.data ?? '')?.[1] : undefined;
+    if (parsed.event === 'endpoint' && exchange.classification.stream === 'get-stream') {
+      // An `endpoint` event is the legacy HTTP+SSE transport, whatever the path looked like.
+      exchange.classification = { ...exchange.classification, stream: 'legacy-sse', label: 'legacy SSE stream' };
+      this.emit({ type: 'exchange:update', id: exchange.id, patch: { classification: exchange.classification } });
+    }
+    const legacySession = parsed.event === 'endpoint' ? legacySessionId(parsed.data ?? '') : undefined;
     if (legacySession) this.group([`session:${legacySession}`]);
     if (parsed.kind === 'event') this.correlate(summarizeJsonRpc(parseJson(parsed.data)), event, connectionKeys(exchange)[0]);
     this.emit({ type: 'exchange:update', id: exchange.id, sseEvent: event });
@@ -131,6 +136,8 @@ export class ExchangeRecording {
       if (!contentType.includes('text/event-stream')) {
         this.correlate(contentType.includes('json') ? exchange.classification.jsonRpcResponse : summarizeJsonRpc(parseJson(text)), undefined, connectionKey);
       }
+      // Refused (405, 401, a 400 without a session): no answer will come on a stream either.
+      if (exchange.response.status >= 400) this.links.correlator.forget(exchange.id);
     }
     if (exchange.upstreamResponse && upstreamBody) exchange.upstreamResponse.body = upstreamBody;
     exchange.state = 'complete';
@@ -145,6 +152,7 @@ export class ExchangeRecording {
     if (exchange.response && body) exchange.response.body = body;
     exchange.error = { kind, message };
     exchange.state = kind === 'client-aborted' ? 'aborted' : 'failed';
+    if (kind !== 'client-aborted') this.links.correlator.forget(exchange.id);
     this.finish();
   }
 
