@@ -333,5 +333,17 @@ describe('Recorder: the legacy fallback, end to end', () => {
     stream.sseEvent({ kind: 'event', event: 'message', data: JSON.stringify(result(0)) });
     expect(stream.exchange.correlations).toEqual([expect.objectContaining({ rpcId: 0, requestExchangeId: post.exchange.id })]);
   });
+
+  it('pairs the client’s answer to a server request (sampling on the GET stream) with the stream that asked', () => {
+    const recorder = new Recorder();
+    const session = { 'mcp-session-id': 'S', 'user-agent': 'claude-code/2.1.204 (cli)' };
+    const stream = recorder.start({ method: 'GET', url: '/mcp', httpVersion: '1.1', headers: { accept: 'text/event-stream', ...session } });
+    stream.requestComplete(undefined);
+    stream.responseStarted({ status: 200, headers: { 'content-type': 'text/event-stream' } });
+    stream.sseEvent({ kind: 'event', event: 'message', data: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'sampling/createMessage', params: {} }) });
+    const answer = recorder.start({ method: 'POST', url: '/mcp', httpVersion: '1.1', headers: { 'content-type': 'application/json', ...session } });
+    answer.requestComplete(bodyRecord(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 0, result: { content: { type: 'text', text: 'hi' } } }))));
+    expect(answer.exchange.correlations).toEqual([{ rpcId: 0, method: 'sampling/createMessage', requestExchangeId: stream.exchange.id }]);
+  });
 });
 

@@ -159,12 +159,19 @@ export class RpcCorrelator {
 
   /** Notes the requests an exchange carried (call when its request is known). */
   requestsSent(exchange: Exchange, connectionKey: string | undefined): void {
-    const body = parseJson(bodyText(exchange.request.body));
+    this.requestsIn(parseJson(bodyText(exchange.request.body)), exchange.id, connectionKey);
+  }
+
+  /**
+   * Notes the requests in a parsed JSON-RPC message or batch, sent by `exchangeId`: the client's
+   * in a request body, or the server's (sampling, elicitation) in an SSE event of a stream.
+   */
+  requestsIn(body: unknown, exchangeId: string, connectionKey: string | undefined): void {
     for (const message of Array.isArray(body) ? body : [body]) {
       const m = message as Record<string, unknown> | undefined;
       if (!m || typeof m.method !== 'string' || (typeof m.id !== 'string' && typeof m.id !== 'number')) continue;
       const list = this.pending.get(RpcCorrelator.idKey(m.id)) ?? [];
-      list.push({ exchangeId: exchange.id, method: m.method, connectionKey });
+      list.push({ exchangeId, method: m.method, connectionKey });
       this.pending.set(RpcCorrelator.idKey(m.id), list);
     }
   }

@@ -72,7 +72,14 @@ export class ExchangeRecording {
     exchange.classification = classifyRequest(exchange.request.method, exchange.request.url, exchange.request.headers, bodyText(body), body?.truncated);
     const clientInfo = exchange.classification.jsonRpc?.clientInfo;
     if (clientInfo) exchange.client = recognizeClient(exchange.client.userAgent, clientInfo, exchange.client.address);
-    this.links.correlator.requestsSent(exchange, this.group());
+    const connectionKey = this.group();
+    this.links.correlator.requestsSent(exchange, connectionKey);
+    // The client's answers to the server's requests (sampling, elicitation) pair with the stream event that asked.
+    const answers = exchange.classification.jsonRpc;
+    if (answers && answers.kind !== 'request' && answers.kind !== 'notification') {
+      const found = this.links.serverRequests.responsesSeen(exchange, connectionKey, answers);
+      if (found.length) (exchange.correlations ??= []).push(...found);
+    }
     this.emit({ type: 'exchange:update', id: exchange.id, patch: { request: exchange.request, classification: exchange.classification, timings: exchange.timings, client: exchange.client, connectionId: exchange.connectionId } });
     if (this.endWhenRequestDone) this.finish();
   }
@@ -106,7 +113,12 @@ export class ExchangeRecording {
     }
     const legacySession = parsed.event === 'endpoint' ? legacySessionId(parsed.data ?? '') : undefined;
     if (legacySession) this.group([`session:${legacySession}`]);
-    if (parsed.kind === 'event') this.correlate(summarizeJsonRpc(parseJson(parsed.data)), event, connectionKeys(exchange)[0]);
+    if (parsed.kind === 'event') {
+      const message = parseJson(parsed.data);
+      const connectionKey = connectionKeys(exchange)[0];
+      this.correlate(summarizeJsonRpc(message), event, connectionKey);
+      this.links.serverRequests.requestsIn(message, exchange.id, connectionKey);
+    }
     this.emit({ type: 'exchange:update', id: exchange.id, sseEvent: event });
   }
 
@@ -182,6 +194,8 @@ export interface StartExchange {
 interface ConnectionLinks {
   groups: ConnectionGroups;
   correlator: RpcCorrelator;
+  /** Requests the server sent on streams, answered by the client's POSTs. */
+  serverRequests: RpcCorrelator;
 }
 
 export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
@@ -197,7 +211,7 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
   constructor(private readonly maxExchanges = DEFAULT_MAX_EXCHANGES) {
     super();
     const groups = new ConnectionGroups();
-    this.links = { groups, correlator: new RpcCorrelator(groups) };
+    this.links = { groups, correlator: new RpcCorrelator(groups), serverRequests: new RpcCorrelator(groups) };
   }
 
   /** The current connection id of an exchange (groups merge as a handshake unfolds). */
