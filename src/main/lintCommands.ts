@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Exchange } from '../shared/exchange';
+import type { Boundary, Exchange } from '../shared/exchange';
 import { CommandError } from './captureCommands';
 import { compareConnections } from './core/compare/compare';
 import { renderComparison } from './core/compare/render';
@@ -16,7 +16,7 @@ import { fromHar } from './core/recorder/har';
 const COMMON_OPTIONS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 /** Exchanges of a HAR file or of a capture in the store; `what` is how the user named it. */
-async function loadExchanges(what: string, dataDir: string | undefined): Promise<Exchange[]> {
+async function loadExchanges(what: string, dataDir: string | undefined): Promise<{ exchanges: Exchange[]; boundaries: Boundary[] }> {
   if (existsSync(what) && statSync(what).isFile()) {
     let json: unknown;
     try {
@@ -25,7 +25,7 @@ async function loadExchanges(what: string, dataDir: string | undefined): Promise
       throw new CommandError(`Cannot read ${what}: it is not valid JSON (${(err as Error).message}).`);
     }
     try {
-      return fromHar(json);
+      return { exchanges: fromHar(json), boundaries: [] };
     } catch (err) {
       throw new CommandError(`Cannot read ${what}: ${(err as Error).message}.`);
     }
@@ -37,7 +37,7 @@ async function loadExchanges(what: string, dataDir: string | undefined): Promise
   }
   const store = new CaptureStore(capturesDir(dataDir ?? defaultDataDir()));
   try {
-    return await store.open(what);
+    return await store.read(what);
   } catch (err) {
     throw new CommandError(`Cannot open capture "${what}": ${(err as Error).message}. List the captures with \`captures list\`.`);
   }
@@ -50,25 +50,25 @@ export async function lintCommand(argv: string[], out: (line: string) => void): 
   const idle = values['sse-idle-limit'];
   const seconds = idle === undefined ? undefined : Number(idle);
   if (seconds !== undefined && !(seconds > 0)) throw new CommandError(`--sse-idle-limit must be a positive number of seconds, got "${idle}"`);
-  const exchanges = await loadExchanges(source, values['data-dir']);
-  const report = lintExchanges(exchanges, seconds ? { sseIdleLimitMs: seconds * 1000 } : {});
+  const { exchanges, boundaries } = await loadExchanges(source, values['data-dir']);
+  const report = lintExchanges(exchanges, { grouping: groupConnections(exchanges, boundaries), ...(seconds ? { sseIdleLimitMs: seconds * 1000 } : {}) });
   if (values.json) out(JSON.stringify({ source, exchanges: exchanges.length, connections: report.connections, findings: report.findings }, null, 2));
   else out(renderLintReport(report, exchanges, source));
   return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
 /**
- * `file-or-capture#connection`: the connection is its position (from 1, oldest first) or its
- * id, or a unique part of it. Without one, the connection with the most exchanges.
+ * `file-or-capture#connection`: a client run, named by its position (from 1, oldest first) or
+ * its id, or a unique part of it. Without one, the run with the most exchanges.
  */
 async function loadConnection(spec: string, dataDir: string | undefined) {
   const hash = existsSync(spec) ? -1 : spec.lastIndexOf('#');
   const what = hash === -1 ? spec : spec.slice(0, hash);
   const wanted = hash === -1 ? undefined : spec.slice(hash + 1);
-  const exchanges = await loadExchanges(what, dataDir);
-  const connectionOf = groupConnections(exchanges);
-  const ids = [...new Set([...connectionOf.values()].filter((id): id is string => id !== undefined))];
-  const members = (id: string) => exchanges.filter((e) => connectionOf.get(e.id) === id);
+  const { exchanges, boundaries } = await loadExchanges(what, dataDir);
+  const { runOf } = groupConnections(exchanges, boundaries);
+  const ids = [...new Set([...runOf.values()].filter((id): id is string => id !== undefined))];
+  const members = (id: string) => exchanges.filter((e) => runOf.get(e.id) === id);
   const listing = () => ids.map((id, i) => `#${i + 1} ${id} (${members(id).length} exchanges)`).join(', ');
   if (ids.length === 0) throw new CommandError(`${what} has no client connection to compare (${exchanges.length} exchanges).`);
   let id: string | undefined;

@@ -1,6 +1,7 @@
 import type { BreakpointEdits, Rule } from './rules';
 import type { Comparison } from './compare';
-import type { ClientFamily, DiscoveryKind, Exchange, ExchangeState, HttpHeaders, Phase } from './exchange';
+import type { Boundary, ClientFamily, DiscoveryKind, Exchange, ExchangeState, HttpHeaders, Phase } from './exchange';
+import type { ExchangeOutcome, RunVerdict } from './outcome';
 import type { LintFinding, LintRule, LintRuleId, LintSummary } from './lint';
 import type { BehaviorPreset, BehaviorProfile, BehaviorProfilePatch } from './profile';
 import type { ClientProfile, Scenario, ScenarioRunResult, SimulationResult } from './simulator';
@@ -87,6 +88,12 @@ export interface ExchangeSummary {
   clientLabel: string;
   /** The client connection this exchange belongs to (session id, client id, token, …). */
   connectionId?: string;
+  /** The run of that connection it belongs to (`ConnectionInfo.id`): a client that starts over begins a new run. */
+  runId?: string;
+  /** How it ended for the client (src/shared/outcome.ts: the one meaning of "failed"). */
+  outcome: ExchangeOutcome;
+  /** Why, in words: the error page's or JSON's reason for a failure. */
+  outcomeReason?: string;
   /** The Mcp-Session-Id it carried or received. */
   sessionId?: string;
   sseEventCount: number;
@@ -114,13 +121,27 @@ export interface RowLint {
   rules: LintRuleId[];
 }
 
-/** One client connection of a source, for the handshake and compare pickers. */
-export interface ConnectionInfo {
+/**
+ * One client run of a source (a connection's attempt from its start to where it started over),
+ * for the timeline's groups, the handshake and compare pickers. Handshake, compare and
+ * `lint.findings` take its `id` (or a whole connection's id) as `connectionId`.
+ */
+export interface ConnectionInfo extends RunVerdict {
+  /** The run's id. */
   id: string;
-  /** The client label of its first exchange. */
+  /** The client connection it belongs to: runs of one client (same token, client id or session) share it. */
+  connectionId: string;
+  /** Its number among the connection's runs, from 1, and how many the connection has. */
+  run: number;
+  runs: number;
+  /** Why this run began: the connection's first exchange, the client starting over, or a boundary the user marked. */
+  startedBy: 'first' | 'start-over' | 'boundary';
+  /** The client as its exchanges name it ("Claude Code 2.1.204", "MCP SDK 1.32 (node)"), never a bare address. */
   client: string;
   exchanges: number;
   startedAt: number;
+  /** When its last exchange started. */
+  lastAt: number;
   /** Every exchange was sent by the simulator (the run id when it was one run). */
   simulated?: boolean;
   simulationRun?: string;
@@ -232,6 +253,13 @@ export interface ControlCommands {
   'lint.findings': { params: ExchangeSource & { exchangeId?: string; connectionId?: string }; result: { findings: LintFinding[]; summary?: LintSummary } };
   /** The client connections of a source, newest first. */
   'connections.list': { params: ExchangeSource; result: ConnectionInfo[] };
+  /**
+   * Marks a boundary now ("before toggle" | "after toggle"): every client's next exchange begins
+   * a new run. The mark is an event in the capture and in the timeline.
+   */
+  'boundaries.mark': { params: { label?: string }; result: Boundary };
+  /** The boundaries marked in a source, oldest first. */
+  'boundaries.list': { params: ExchangeSource; result: Boundary[] };
   'simulate.profiles': { params: undefined; result: ClientProfileInfo[] };
   /** Runs a client profile (through the front door by default); its exchanges are recorded, marked simulated. */
   'simulate.run': { params: SimulateRunParams; result: SimulationResult };
@@ -306,6 +334,8 @@ const COMMANDS = {
   'lint.rules': true,
   'lint.findings': true,
   'connections.list': true,
+  'boundaries.mark': true,
+  'boundaries.list': true,
   'simulate.profiles': true,
   'simulate.run': true,
   'scenarios.list': true,
@@ -325,6 +355,8 @@ export type ControlEvent =
   | { type: 'exchange'; exchange: ExchangeSummary }
   /** Two client connections turned out to be one (a token tied DCR to a session): `from` is now `into`. */
   | { type: 'connection-merged'; from: string; into: string }
+  /** The user marked a boundary between runs. */
+  | { type: 'boundary'; boundary: Boundary }
   /** The live exchanges were cleared. */
   | { type: 'cleared' }
   /** Captures were added, renamed or deleted; `imported` names a capture just imported. */

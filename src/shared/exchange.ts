@@ -169,6 +169,8 @@ export interface Exchange {
   classification: Classification;
   /** Groups exchanges of one client connection (session id, client id, token, User-Agent). */
   connectionId?: string;
+  /** The run of the connection it belongs to: a client that starts over, or a marked boundary, begins a new run. */
+  runId?: string;
   /** JSON-RPC responses in this exchange, each paired with its request's exchange. */
   correlations?: RpcCorrelation[];
   appliedRules: AppliedRule[];
@@ -181,6 +183,14 @@ export interface Exchange {
   replayOf?: string;
   /** Set while a breakpoint holds the exchange: where, and when it resumes by itself. */
   paused?: { stage: 'request' | 'response'; resumesAt: number };
+}
+
+/** A line the user drew between runs ("before toggle" / "after toggle"). */
+export interface Boundary {
+  id: string;
+  /** Wall-clock time, ms since the epoch: exchanges that start later belong to new runs. */
+  at: number;
+  label?: string;
 }
 
 /** The one event stream the store, UI, lint and CLI subscribe to. */

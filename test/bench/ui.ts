@@ -33,6 +33,7 @@ function syntheticRows(count: number): ExchangeSummary[] {
       clientFamily: i % 3 === 0 ? 'claude-user' : 'mcp-sdk',
       clientLabel: i % 3 === 0 ? 'Claude-User' : 'MCP SDK',
       sessionId: `session-${i % 50}`,
+      outcome: i % 17 === 0 ? 'challenge' : i % 29 === 0 ? 'failed' : 'ok',
       connectionId: `session:session-${i % 50}`,
       durationMs: (i % 40) + 0.5,
       sseEventCount: 0,

@@ -20,6 +20,7 @@ export function row(overrides: Partial<ExchangeSummary> = {}): ExchangeSummary {
     clientLabel: 'MCP SDK',
     sseEventCount: 0,
     appliedRules: [],
+    outcome: 'ok',
     ...overrides,
   };
 }

@@ -165,7 +165,7 @@ describe('lint, simulate and compare screens in a DOM', () => {
   });
 
   it('compares the two newest connections and highlights what differs', async () => {
-    const connection = (id: string, client: string): ConnectionInfo => ({ id, client, exchanges: 3, startedAt: 1, lint: { connectionId: id, exchanges: 3, errors: 0, warnings: 0, infos: 0, byRule: {} } });
+    const connection = (id: string, client: string): ConnectionInfo => ({ id, connectionId: id, run: 1, runs: 1, startedBy: 'first', outcome: 'complete', client, exchanges: 3, startedAt: 1, lastAt: 1, lint: { connectionId: id, exchanges: 3, errors: 0, warnings: 0, infos: 0, byRule: {} } });
     const comparison: Comparison = {
       left: { source: 'live session#session:a', client: 'Claude-User', exchanges: 3, lint: { connectionId: 'session:a', exchanges: 3, errors: 1, warnings: 0, infos: 0, byRule: {} } },
       right: { source: 'live session#session:b', client: 'MCP SDK', exchanges: 3, lint: { connectionId: 'session:b', exchanges: 3, errors: 0, warnings: 0, infos: 0, byRule: {} } },

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bodyRecord } from '../../src/main/core/recorder/body';
 import { classifyRequest, classifyResponse, summarizeJsonRpc } from '../../src/main/core/recorder/classify';
-import { ConnectionGroups, connectionKeys, RpcCorrelator } from '../../src/main/core/recorder/correlate';
+import { ConnectionGroups, connectionKeys, identityKeys, RpcCorrelator } from '../../src/main/core/recorder/correlate';
 import { Recorder } from '../../src/main/core/recorder/recorder';
 import type { Exchange, HttpHeaders, SseEvent } from '../../src/shared/exchange';
 
@@ -139,10 +140,28 @@ describe('connectionKeys', () => {
     expect(connectionKeys(token)).toEqual([]);
   });
 
-  it('uses client_id from the authorize query, without the browser’s User-Agent', () => {
-    const authorize = exchange({ method: 'GET', url: '/authorize?response_type=code&client_id=c-1&state=s', headers: { 'user-agent': 'Mozilla/5.0 Chrome' } });
+  it('uses client_id, state and the PKCE challenge of the authorize query as strong keys, the browser’s User-Agent as weak', () => {
+    const authorize = exchange({ method: 'GET', url: '/authorize?response_type=code&client_id=c-1&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', headers: { 'user-agent': 'Mozilla/5.0 Chrome' } });
     expect(authorize.classification.phase).toBe('authorization');
-    expect(connectionKeys(authorize)).toEqual(['client:c-1']);
+    expect(identityKeys(authorize)).toEqual({ strong: ['client:c-1', expect.stringMatching(/^state:[0-9a-f]{12}$/), 'pkce:E9Melhoa2OwvFrEM'], weak: 'ua:127.0.0.1:Mozilla/5.0 Chrome' });
+  });
+
+  it('ties the token request to its authorize step through PKCE (S256 of the verifier)', () => {
+    const verifier = 'a-verifier-of-the-client-0123456789-abcdefghij';
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const authorize = exchange({ method: 'GET', url: `/authorize?response_type=code&client_id=c-1&code_challenge=${challenge}&code_challenge_method=S256` });
+    const token = exchange({ url: '/token', headers: FORM, body: `grant_type=authorization_code&code=x&code_verifier=${verifier}` });
+    const pkce = identityKeys(authorize).strong.find((k) => k.startsWith('pkce:'));
+    expect(pkce).toBe(`pkce:${challenge.slice(0, 16)}`);
+    expect(identityKeys(token).strong).toContain(pkce);
+  });
+
+  it('ties the consent answer to its authorize request through the state in its redirect', () => {
+    const authorize = exchange({ method: 'GET', url: '/authorize?response_type=code&client_id=https%3A%2F%2Fclaude.ai%2Fmeta.json&state=st-1' });
+    const consent = exchange({ url: '/authorize', headers: FORM, body: 'transaction=t&decision=approve', response: { status: 302, headers: { location: 'http://localhost:5/cb?code=c&state=st-1' } } });
+    const stateKey = identityKeys(authorize).strong.find((k) => k.startsWith('state:'));
+    expect(stateKey).toBeDefined();
+    expect(identityKeys(consent).strong).toContain(stateKey);
   });
 
   it('falls back to the User-Agent for the consent POST, which carries no client_id in its URL', () => {
@@ -159,7 +178,7 @@ describe('connectionKeys', () => {
       response: { body: { access_token: 'at-1', token_type: 'Bearer' } },
     });
     const bearer = connectionKeys(exchange({ headers: { 'content-type': 'application/json', authorization: 'Bearer at-1' }, body: rpc(1) }));
-    expect(connectionKeys(token)).toEqual(['client:c-1', expect.stringMatching(/^code:[0-9a-f]{12}$/), bearer[0]]);
+    expect(connectionKeys(token)).toEqual(['client:c-1', expect.stringMatching(/^code:[0-9a-f]{12}$/), expect.stringMatching(/^pkce:/), bearer[0]]);
   });
 
   it('ignores client_id and access_token in bodies that are not token requests', () => {

@@ -64,6 +64,8 @@ export const COMMAND_PARAMS = {
   'lint.rules': none,
   'lint.findings': z.object({ ...source, exchangeId: id.optional(), connectionId: id.optional() }).default({}),
   'connections.list': z.object(source).default({}),
+  'boundaries.mark': z.object({ label: z.string().trim().max(200).optional() }).default({}),
+  'boundaries.list': z.object(source).default({}),
   'simulate.profiles': none,
   'simulate.run': z.object({
     client: z.string().trim().min(1, 'choose a client profile').max(100),

@@ -14,7 +14,7 @@ import type {
   UpstreamStatus,
 } from '../../../shared/controlApi';
 import { isCommandName } from '../../../shared/controlApi';
-import type { Exchange, ExchangeEvent } from '../../../shared/exchange';
+import type { Boundary, Exchange, ExchangeEvent } from '../../../shared/exchange';
 import type { LintFinding } from '../../../shared/lint';
 import type { Rule } from '../../../shared/rules';
 import { compareConnections } from '../compare/compare';
@@ -24,6 +24,7 @@ import { LINT_RULE_DEFINITIONS } from '../lint/rules';
 import { InvalidRulesError, parseRules } from '../proxy/rules';
 import { TOGGLES, UnknownToggleError } from '../proxy/toggles';
 import { fromHar, toHar } from '../recorder/har';
+import { describeRuns, isRunId } from '../recorder/runs';
 import { InvalidProfileError } from '../server/profile';
 import { PRESETS, UnknownPresetError } from '../server/presets';
 import { runScenario } from '../scenarioRunner';
@@ -82,8 +83,10 @@ const MAX_LINTED_CAPTURE = 20_000;
 /** A capture read from disk: its exchanges regrouped into connections and judged once. */
 interface OpenedCapture {
   exchanges: Exchange[];
+  boundaries: Boundary[];
   byId: Map<string, Exchange>;
   connectionOf: Map<string, string | undefined>;
+  runOf: Map<string, string | undefined>;
   findings: Map<string, LintFinding[]>;
   linted: boolean;
 }
@@ -95,8 +98,11 @@ interface SourceView {
   list: Exchange[];
   get(id: string): Exchange | undefined;
   connectionOf(exchange: Exchange): string | undefined;
+  /** The run of its connection an exchange belongs to. */
+  runOf(exchange: Exchange): string | undefined;
   /** The current id of a connection id the UI may have seen before a merge. */
   resolveConnection(id: string): string;
+  boundaries: Boundary[];
   findingsFor(exchangeId: string): LintFinding[];
   /** False for a capture too large to lint when opened. */
   linted: boolean;
@@ -236,7 +242,8 @@ export class ControlService {
   }
 
   private summary(exchange: Exchange): ExchangeSummary {
-    return summarize(exchange, this.revisions.get(exchange) ?? 0, this.inspector.recorder.connectionOf(exchange), this.inspector.lint.findingsFor(exchange.id));
+    const { recorder } = this.inspector;
+    return summarize(exchange, this.revisions.get(exchange) ?? 0, recorder.connectionOf(exchange), this.inspector.lint.findingsFor(exchange.id), recorder.runOf(exchange));
   }
 
   private watchConnection(id: string): void {
@@ -378,7 +385,9 @@ export class ControlService {
         list: recorder.list(),
         get: (id) => recorder.get(id),
         connectionOf: (e) => recorder.connectionOf(e),
+        runOf: (e) => recorder.runOf(e),
         resolveConnection: (id) => recorder.connectionRoot(id) ?? id,
+        boundaries: recorder.boundaries(),
         findingsFor: (id) => lint.findingsFor(id),
         linted: true,
         row: (e) => this.summary(e),
@@ -390,34 +399,39 @@ export class ControlService {
     else opened = await this.openCapture(id);
     this.opened.set(id, opened);
     if (this.opened.size > MAX_OPEN_CAPTURES) this.opened.delete(this.opened.keys().next().value!);
-    const { byId, connectionOf, findings } = opened;
+    const { byId, connectionOf, runOf, findings } = opened;
     const findingsFor = (exchangeId: string) => findings.get(exchangeId) ?? [];
     return {
       name: id,
       list: opened.exchanges,
       get: (exchangeId) => byId.get(exchangeId),
       connectionOf: (e) => connectionOf.get(e.id),
+      runOf: (e) => runOf.get(e.id),
       resolveConnection: (connectionId) => connectionId,
+      boundaries: opened.boundaries,
       findingsFor,
       linted: opened.linted,
-      row: (e) => summarize(e, 0, connectionOf.get(e.id), findingsFor(e.id)),
+      row: (e) => summarize(e, 0, connectionOf.get(e.id), findingsFor(e.id), runOf.get(e.id)),
     };
   }
 
   /** Reads a capture, regroups its connections over the whole file and lints it like live traffic. */
   private async openCapture(id: string): Promise<OpenedCapture> {
-    let exchanges: Exchange[];
+    let read: { exchanges: Exchange[]; boundaries: Boundary[] };
     try {
-      exchanges = await this.requireCaptures().open(id);
+      read = await this.requireCaptures().read(id);
     } catch (err) {
       throw new CommandError(`Cannot open capture ${id}: ${(err as Error).message}`, 'not-found');
     }
+    const { exchanges, boundaries } = read;
     const byId = new Map(exchanges.map((e) => [e.id, e]));
     const findings = new Map<string, LintFinding[]>();
-    if (exchanges.length > MAX_LINTED_CAPTURE) return { exchanges, byId, connectionOf: groupConnections(exchanges), findings, linted: false };
-    const report = lintExchanges(exchanges);
+    const grouping = groupConnections(exchanges, boundaries);
+    const opened = { exchanges, boundaries, byId, connectionOf: grouping.connectionOf, runOf: grouping.runOf, findings };
+    if (exchanges.length > MAX_LINTED_CAPTURE) return { ...opened, linted: false };
+    const report = lintExchanges(exchanges, { grouping });
     for (const finding of report.findings) findings.set(finding.exchangeId, [...(findings.get(finding.exchangeId) ?? []), finding]);
-    return { exchanges, byId, connectionOf: report.connectionOf, findings, linted: true };
+    return { ...opened, linted: true };
   }
 
   /** The live capture grows while the app runs: read it afresh next time. */
@@ -425,38 +439,27 @@ export class ControlService {
     if (id) this.opened.delete(id);
   }
 
+  /** The exchanges of a run (`run:…`) or of a whole connection. */
   private connectionMembers(view: SourceView, connectionId: string): Exchange[] {
+    if (isRunId(connectionId)) return view.list.filter((e) => view.runOf(e) === connectionId);
     const id = view.resolveConnection(connectionId);
     return view.list.filter((e) => view.connectionOf(e) === id);
   }
 
+  /** One entry per client run, newest first, each with its verdict. */
   private connectionList(view: SourceView): ConnectionInfo[] {
-    const groups = new Map<string, Exchange[]>();
+    const runs = new Map<string, Exchange[]>();
     for (const exchange of view.list) {
-      const id = view.connectionOf(exchange);
+      const id = view.runOf(exchange);
       if (!id) continue;
-      const members = groups.get(id);
+      const members = runs.get(id);
       if (members) members.push(exchange);
-      else groups.set(id, [exchange]);
+      else runs.set(id, [exchange]);
     }
-    const infos = [...groups].map(([id, members]): ConnectionInfo => {
-      const first = members.reduce((a, b) => (b.startedAt < a.startedAt ? b : a));
-      const runs = new Set(members.map((e) => e.simulationRun));
-      const info: ConnectionInfo = {
-        id,
-        client: first.client.label,
-        exchanges: members.length,
-        startedAt: first.startedAt,
-        lint: summarizeLint(id, members.length, members.flatMap((e) => view.findingsFor(e.id))),
-      };
-      if (members.every((e) => e.simulated)) {
-        info.simulated = true;
-        const [run] = runs;
-        if (runs.size === 1 && run) info.simulationRun = run;
-      }
-      return info;
+    return describeRuns([...runs].map(([id, members]) => ({ id, connectionId: view.connectionOf(members[0]!) ?? id, members })), view.boundaries, (members, id) => {
+      const rows = members.map((e) => view.row(e));
+      return { rows, lint: summarizeLint(id, members.length, members.flatMap((e) => view.findingsFor(e.id))) };
     });
-    return infos.sort((a, b) => b.startedAt - a.startedAt);
   }
 
   private async connectionInput(ref: ConnectionRef) {
@@ -651,6 +654,12 @@ export class ControlService {
       return connectionId ? { findings, summary: summarizeLint(view.resolveConnection(connectionId), members.length, findings) } : { findings };
     },
     'connections.list': async (source) => this.connectionList(await this.exchangesOf(source)),
+    'boundaries.mark': async ({ label }) => {
+      const boundary = this.inspector.recorder.markBoundary(label);
+      this.emit({ type: 'boundary', boundary });
+      return boundary;
+    },
+    'boundaries.list': async (source) => (await this.exchangesOf(source)).boundaries,
     'simulate.profiles': async () =>
       PROFILES.map(({ id, family, isDefault, client, variant, observed, sources, notes, transport, driver }) => ({ id, family, isDefault, client, variant, observed, sources, notes, transport, driver })),
     'simulate.run': async ({ client, url, headers }) => {

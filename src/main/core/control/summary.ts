@@ -2,6 +2,7 @@ import type { ExchangeSummary, RowLint } from '../../../shared/controlApi';
 import type { Exchange, HttpHeaders } from '../../../shared/exchange';
 import type { LintFinding } from '../../../shared/lint';
 import { legacySessionId } from '../recorder/correlate';
+import { exchangeOutcome } from '../../../shared/outcome';
 
 const header = (headers: HttpHeaders | undefined, name: string): string | undefined => {
   const value = headers?.[name];
@@ -12,7 +13,7 @@ const header = (headers: HttpHeaders | undefined, name: string): string | undefi
  * A timeline row for an exchange: metadata only. Bodies, headers and SSE data stay in the
  * core until a row is opened (`exchanges.get`), so the live stream and the list stay small.
  */
-export function summarize(exchange: Exchange, revision: number, connectionId?: string, findings: readonly LintFinding[] = []): ExchangeSummary {
+export function summarize(exchange: Exchange, revision: number, connectionId?: string, findings: readonly LintFinding[] = [], runId?: string): ExchangeSummary {
   const { request, response, upstreamResponse, classification } = exchange;
   const summary: ExchangeSummary = {
     id: exchange.id,
@@ -28,7 +29,13 @@ export function summarize(exchange: Exchange, revision: number, connectionId?: s
     clientLabel: exchange.client.label,
     sseEventCount: exchange.sseEvents.length ? exchange.sseEvents[exchange.sseEvents.length - 1]!.index + 1 : 0,
     appliedRules: exchange.appliedRules.map((rule) => rule.explanation),
+    outcome: 'in-progress',
   };
+  const judged = exchangeOutcome(exchange);
+  summary.outcome = judged.outcome;
+  if (judged.reason) summary.outcomeReason = judged.reason;
+  const run = runId ?? exchange.runId;
+  if (run) summary.runId = run;
   if (classification.discovery) summary.discovery = classification.discovery;
   if (classification.grantType) summary.grantType = classification.grantType;
   if (classification.jsonRpc?.target) summary.rpcTarget = classification.jsonRpc.target;

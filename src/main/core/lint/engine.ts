@@ -1,6 +1,6 @@
 import type { Exchange } from '../../../shared/exchange';
 import type { LintFinding, LintRuleId, LintSummary } from '../../../shared/lint';
-import { ConnectionGroups, connectionKeys } from '../recorder/correlate';
+import { groupExchanges } from '../recorder/runs';
 import { DEFAULT_MAX_EXCHANGES as RECORDER_WINDOW } from '../recorder/recorder';
 import { DEFAULT_SSE_IDLE_LIMIT_MS, isHandshake, type LintContext, type LintOptions, type LintRuleDefinition } from './rule';
 import { LINT_RULE_DEFINITIONS } from './rules';
@@ -192,20 +192,15 @@ export interface LintReport {
 }
 
 /**
- * Groups exchanges into client connections the way the recorder does live (session id, client
- * id, token, User-Agent), over the whole list at once. Stored connection ids were current when
- * each exchange ended; groups that merged later, and foreign HARs without ids, need this.
+ * Groups exchanges into client connections and runs the way the recorder does live, over the
+ * whole list at once. Stored connection ids were current when each exchange ended; groups that
+ * merged later, and foreign HARs without ids, need this.
  */
-export function groupConnections(exchanges: readonly Exchange[]): Map<string, string | undefined> {
-  const groups = new ConnectionGroups();
-  const joined = new Map<string, string | undefined>();
-  for (const e of [...exchanges].sort((a, b) => a.startedAt - b.startedAt)) joined.set(e.id, groups.join(connectionKeys(e)));
-  return new Map([...joined].map(([id, key]) => [id, key ? groups.connectionOf(key) : undefined]));
-}
+export const groupConnections = groupExchanges;
 
 /** Lints a saved capture (a capture's exchanges, an imported HAR): same rules as live. */
-export function lintExchanges(exchanges: readonly Exchange[], options: LintOptions = {}): LintReport {
-  const connectionOf = groupConnections(exchanges);
+export function lintExchanges(exchanges: readonly Exchange[], options: LintOptions & { grouping?: ReturnType<typeof groupExchanges> } = {}): LintReport {
+  const { connectionOf } = options.grouping ?? groupExchanges(exchanges);
   const engine = new LintEngine({ ...options, connectionOf: (e) => connectionOf.get(e.id), maxExchanges: Number.MAX_SAFE_INTEGER });
   for (const e of [...exchanges].sort((a, b) => a.startedAt - b.startedAt)) engine.add(e);
   const findings = engine.findings();

@@ -3,7 +3,7 @@ import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileS
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Exchange, ExchangeEvent } from '../../../shared/exchange';
+import type { Boundary, Exchange, ExchangeEvent } from '../../../shared/exchange';
 import { MAX_SSE_EVENTS_IN_MEMORY, type Recorder } from './recorder';
 
 // Captures on disk: one folder per capture holding meta.json and events.ndjson, the recorder's
@@ -144,6 +144,13 @@ export class CaptureWriter {
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS).unref();
   }
 
+  /** A boundary the user marked: written at once, after what was waiting (it orders what follows). */
+  appendBoundary(boundary: Boundary): void {
+    if (this.fd === undefined) throw new Error(`Capture ${this.id} is closed`);
+    this.flush();
+    this.writeText(`${JSON.stringify({ type: 'boundary', boundary } satisfies BoundaryLine)}\n`);
+  }
+
   private readonly writeEnded = (): void => {
     const ended = this.ended;
     this.ended = [];
@@ -165,6 +172,11 @@ export class CaptureWriter {
   private write(batch: ExchangeEvent[]): void {
     if (this.fd === undefined || this.error || batch.length === 0) return;
     const { text, exchanges } = serializeBatch(batch);
+    if (this.writeText(text)) this.started += exchanges;
+  }
+
+  private writeText(text: string): boolean {
+    if (this.fd === undefined || this.error) return false;
     try {
       // One write(2) in practice; a short write (a full disk) goes on from where it stopped.
       let written = writeSync(this.fd, text);
@@ -175,9 +187,9 @@ export class CaptureWriter {
     } catch (err) {
       this.error = err as Error;
       process.emitWarning(`Capture ${this.id} stopped recording: ${this.error.message}`);
-      return;
+      return false;
     }
-    this.started += exchanges;
+    return true;
   }
 
   close(): void {
@@ -195,6 +207,12 @@ export class CaptureWriter {
       // Deleted while open: nothing left to describe.
     }
   }
+}
+
+/** A capture line that is not an exchange event: a boundary between runs. */
+interface BoundaryLine {
+  type: 'boundary';
+  boundary: Boundary;
 }
 
 /** Writers not closed yet: a process exiting (normally or on an uncaught error) flushes them. */
@@ -289,10 +307,10 @@ function unfinished(exchange: Exchange): Exchange {
   return { ...exchange, state: 'aborted', error: { kind: 'proxy-error', message: UNFINISHED_MESSAGE } };
 }
 
-function parseEvent(line: string): ExchangeEvent | undefined {
+function parseEvent(line: string): ExchangeEvent | BoundaryLine | undefined {
   if (!line) return undefined;
   try {
-    const event = JSON.parse(line) as ExchangeEvent;
+    const event = JSON.parse(line) as ExchangeEvent | BoundaryLine;
     return typeof event === 'object' && event !== null && typeof event.type === 'string' ? event : undefined;
   } catch {
     return undefined; // the partial last line of a crashed writer
@@ -366,9 +384,12 @@ export class CaptureStore {
       if (exchange.state === 'pending' || exchange.state === 'streaming') writer.append({ type: 'exchange:start', exchange });
     }
     const onEvent = (event: ExchangeEvent): void => writer.append(event);
+    const onBoundary = (boundary: Boundary): void => writer.appendBoundary(boundary);
     recorder.on('event', onEvent);
+    recorder.on('boundary', onBoundary);
     const detach = (): void => {
       recorder.off('event', onEvent);
+      recorder.off('boundary', onBoundary);
       writer.close();
     };
     return Object.assign(detach, { writer });
@@ -431,16 +452,23 @@ export class CaptureStore {
    * writing the capture (then they are in flight).
    */
   async open(id: string): Promise<Exchange[]> {
+    return (await this.read(id)).exchanges;
+  }
+
+  /** The capture's exchanges (as `open`) and the boundaries marked while it was recorded. */
+  async read(id: string): Promise<{ exchanges: Exchange[]; boundaries: Boundary[] }> {
     this.assertExists(id);
     const writer = this.writers.get(id);
     writer?.flush(); // what the live capture holds so far, to the last moment
     const live = writer ?? recordingProcess(this.dirOf(id));
     const replay = new ExchangeReplay();
+    const boundaries: Boundary[] = [];
     for await (const line of this.lines(id)) {
       const event = parseEvent(line);
-      if (event) replay.apply(event);
+      if (event?.type === 'boundary') boundaries.push(event.boundary);
+      else if (event) replay.apply(event);
     }
-    return replay.result(live !== undefined);
+    return { exchanges: replay.result(live !== undefined), boundaries };
   }
 
   async rename(id: string, name: string): Promise<void> {

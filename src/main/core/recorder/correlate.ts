@@ -69,7 +69,7 @@ export class ConnectionGroups {
  * hashes are kept.
  */
 const secretKeys = new Map<string, string>();
-function secretKey(kind: 'token' | 'code', secret: string): string {
+function secretKey(kind: 'token' | 'code' | 'state', secret: string): string {
   const cached = secretKeys.get(`${kind}:${secret}`);
   if (cached !== undefined) return cached;
   const key = `${kind}:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
@@ -104,43 +104,68 @@ function basicClientId(headers: HttpHeaders): string | undefined {
   }
 }
 
-/** The `code` of an authorization redirect (Location: …?code=…). */
-function codeInRedirect(headers: HttpHeaders | undefined): string | undefined {
+/** The query (or fragment) of an authorization redirect: `code`, `state`, or an error. */
+function redirectQuery(headers: HttpHeaders | undefined): URLSearchParams | undefined {
   const location = headers && header(headers, 'location');
-  const query = location?.split('#')[0]?.split('?')[1];
-  return query ? (new URLSearchParams(query).get('code') ?? undefined) : undefined;
+  if (!location) return undefined;
+  const [beforeHash, fragment] = location.split('#');
+  const query = beforeHash?.split('?')[1] ?? fragment;
+  return query ? new URLSearchParams(query) : undefined;
 }
 
-/** The keys that tie an exchange to its client connection. */
-export function connectionKeys(exchange: Exchange): string[] {
-  const keys: string[] = [];
+/** PKCE ties the token request (`code_verifier`) to the authorize step (`code_challenge = S256(verifier)`). */
+function pkceKey(challenge: string): string {
+  return `pkce:${challenge.slice(0, 16)}`;
+}
+
+/**
+ * The keys that tie an exchange to its client: `strong` keys name one client run for sure
+ * (session ids, access-token and code hashes, its own client id, OAuth `state`, PKCE, the
+ * simulator's run); `weak` is address + User-Agent, which may only join an exchange that has no
+ * strong key to the client's current attempt (see ConnectionModel).
+ */
+export function identityKeys(exchange: Exchange): { strong: string[]; weak?: string } {
+  const strong: string[] = [];
   const { request, response } = exchange;
+  if (exchange.simulationRun) strong.push(`sim:${exchange.simulationRun}`);
   const sessionId = header(request.headers, 'mcp-session-id') ?? (response && header(response.headers, 'mcp-session-id'));
-  if (sessionId) keys.push(`session:${sessionId}`);
+  if (sessionId) strong.push(`session:${sessionId}`);
   const legacySession = legacySessionId(request.url);
-  if (legacySession) keys.push(`session:${legacySession}`);
+  if (legacySession) strong.push(`session:${legacySession}`);
   // A redacted export shows every token as the same placeholder: it must not join clients.
   const bearer = /^Bearer\s+(\S+)/i.exec(header(request.headers, 'authorization') ?? '')?.[1];
-  if (bearer && bearer !== REDACTED) keys.push(secretKey('token', bearer));
+  if (bearer && bearer !== REDACTED) strong.push(secretKey('token', bearer));
   const { phase } = exchange.classification;
   const query = request.url.includes('?') ? new URLSearchParams(request.url.split('?')[1]) : undefined;
-  const form = phase === 'token' ? new URLSearchParams(bodyText(request.body) ?? '') : undefined;
+  const isForm = /application\/x-www-form-urlencoded/i.test(header(request.headers, 'content-type') ?? '');
+  const form = phase === 'token' || (phase === 'authorization' && isForm) ? new URLSearchParams(bodyText(request.body) ?? '') : undefined;
   const clientId = query?.get('client_id') ?? form?.get('client_id') ?? (phase === 'token' ? basicClientId(request.headers) : undefined);
   const ownClientId = clientId && !SHARED_CLIENT_ID.test(clientId) ? clientId : undefined;
-  if (ownClientId) keys.push(`client:${ownClientId}`);
+  if (ownClientId) strong.push(`client:${ownClientId}`);
+  const redirect = phase === 'authorization' ? redirectQuery(response?.headers) : undefined;
   // The authorization code ties the browser's authorize step to the client's token request
   // (the only tie when the client id is shared, as with a metadata document URL).
-  const code = phase === 'token' ? form?.get('code') : phase === 'authorization' ? codeInRedirect(response?.headers) : undefined;
-  if (code && code !== REDACTED) keys.push(secretKey('code', code));
+  const code = phase === 'token' ? form?.get('code') : (redirect?.get('code') ?? undefined);
+  if (code && code !== REDACTED) strong.push(secretKey('code', code));
+  // `state` ties the authorize request, the consent form's answer and the redirect together.
+  const state = phase === 'authorization' ? (query?.get('state') ?? form?.get('state') ?? redirect?.get('state')) : undefined;
+  if (state && state !== REDACTED) strong.push(secretKey('state', state));
+  const challenge = phase === 'authorization' ? query?.get('code_challenge') : undefined;
+  if (challenge) strong.push(pkceKey(challenge));
+  const verifier = phase === 'token' ? form?.get('code_verifier') : undefined;
+  if (verifier && verifier !== REDACTED) strong.push(pkceKey(createHash('sha256').update(verifier).digest('base64url')));
   // Only registration and token answers name keys: other bodies aren't parsed here.
   const responseJson = phase === 'registration' || phase === 'token' ? (parseJson(bodyText(response?.body)) as Record<string, unknown> | undefined) : undefined;
-  if (phase === 'registration' && typeof responseJson?.client_id === 'string') keys.push(`client:${responseJson.client_id}`);
-  if (phase === 'token' && typeof responseJson?.access_token === 'string' && responseJson.access_token !== REDACTED) keys.push(secretKey('token', responseJson.access_token));
+  if (phase === 'registration' && typeof responseJson?.client_id === 'string') strong.push(`client:${responseJson.client_id}`);
+  if (phase === 'token' && typeof responseJson?.access_token === 'string' && responseJson.access_token !== REDACTED) strong.push(secretKey('token', responseJson.access_token));
   const userAgent = header(request.headers, 'user-agent');
-  // The browser opening /authorize has its own User-Agent: it joins through the client id,
-  // and only a step without one (the consent form's POST) falls back to the browser's UA.
-  if (userAgent && (phase !== 'authorization' || !ownClientId)) keys.push(`ua:${exchange.client.address ?? '?'}:${userAgent}`);
-  return keys;
+  return userAgent ? { strong, weak: `ua:${exchange.client.address ?? '?'}:${userAgent}` } : { strong };
+}
+
+/** Every key of an exchange, strong ones first (for pairing responses within a connection). */
+export function connectionKeys(exchange: Exchange): string[] {
+  const { strong, weak } = identityKeys(exchange);
+  return weak ? [...strong, weak] : strong;
 }
 
 /**

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type {
   AppliedRule,
+  Boundary,
   Exchange,
   ExchangeErrorKind,
   ExchangeEvent,
@@ -15,7 +16,8 @@ import { bodyText, readableText } from './body';
 import { classifyRequest, classifyResponse, summarizeJsonRpc } from './classify';
 import { parseJson } from './json';
 import { recognizeClient } from './clients';
-import { ConnectionGroups, connectionKeys, legacySessionId, RpcCorrelator } from './correlate';
+import { legacySessionId, RpcCorrelator } from './correlate';
+import { ConnectionModel } from './runs';
 import type { ParsedSse } from './sseParser';
 
 /** How many SSE events one exchange keeps in memory; later ones are still emitted and stored. */
@@ -38,6 +40,8 @@ export class ExchangeRecording {
   private requestDone = false;
   /** A response can finish before the request body does (an early 413); the end waits for both. */
   private endWhenRequestDone = false;
+  /** A key of the exchange's connection group, from its last placement. */
+  private key?: string;
 
   constructor(
     readonly exchange: Exchange,
@@ -45,12 +49,12 @@ export class ExchangeRecording {
     private readonly links: ConnectionLinks,
   ) {}
 
-  /** Joins this exchange's connection keys (plus `extra`) and records the connection. */
+  /** Places this exchange in its connection and run (plus `extra` keys); returns a key of its group. */
   private group(extra: string[] = []): string | undefined {
-    const keys = [...connectionKeys(this.exchange), ...extra];
-    const connection = this.links.groups.join(keys);
-    if (connection) this.exchange.connectionId = connection;
-    return keys[0];
+    const { connectionId, key } = this.links.model.assign(this.exchange, extra);
+    if (connectionId) this.exchange.connectionId = connectionId;
+    this.key = key;
+    return key;
   }
 
   /** `connectionKey`: the exchange's first connection key (what group() returned). */
@@ -80,7 +84,7 @@ export class ExchangeRecording {
       const found = this.links.serverRequests.responsesSeen(exchange, connectionKey, answers);
       if (found.length) (exchange.correlations ??= []).push(...found);
     }
-    this.emit({ type: 'exchange:update', id: exchange.id, patch: { request: exchange.request, classification: exchange.classification, timings: exchange.timings, client: exchange.client, connectionId: exchange.connectionId } });
+    this.emit({ type: 'exchange:update', id: exchange.id, patch: { request: exchange.request, classification: exchange.classification, timings: exchange.timings, client: exchange.client, connectionId: exchange.connectionId, runId: exchange.runId } });
     if (this.endWhenRequestDone) this.finish();
   }
 
@@ -115,7 +119,7 @@ export class ExchangeRecording {
     if (legacySession) this.group([`session:${legacySession}`]);
     if (parsed.kind === 'event') {
       const message = parseJson(parsed.data);
-      const connectionKey = connectionKeys(exchange)[0];
+      const connectionKey = this.key ?? this.group();
       this.correlate(summarizeJsonRpc(message), event, connectionKey);
       this.links.serverRequests.requestsIn(message, exchange.id, connectionKey);
     }
@@ -172,6 +176,7 @@ export class ExchangeRecording {
     if (this.ended) return;
     this.ended = true;
     if (!this.exchange.response) this.group();
+    this.links.model.ended(this.exchange);
     this.exchange.timings.end = this.elapsed();
     this.emit({ type: 'exchange:end', exchange: this.exchange });
   }
@@ -192,14 +197,15 @@ export interface StartExchange {
 /** Records exchanges and publishes the inspector's one event stream. */
 /** Shared by all recordings of one recorder: connection groups and pending JSON-RPC requests. */
 interface ConnectionLinks {
-  groups: ConnectionGroups;
+  model: ConnectionModel;
   correlator: RpcCorrelator;
   /** Requests the server sent on streams, answered by the client's POSTs. */
   serverRequests: RpcCorrelator;
 }
 
-export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
+export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [Boundary] }> {
   private readonly exchanges = new Map<string, Exchange>();
+  private readonly marked: Boundary[] = [];
   /**
    * Ids in insertion order, the oldest kept at `oldest`. (Asking the Map for its first key
    * walks over every deleted entry before it: ~4 µs per exchange with 5000 kept.)
@@ -210,18 +216,23 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
 
   constructor(private readonly maxExchanges = DEFAULT_MAX_EXCHANGES) {
     super();
-    const groups = new ConnectionGroups();
-    this.links = { groups, correlator: new RpcCorrelator(groups), serverRequests: new RpcCorrelator(groups) };
+    const model = new ConnectionModel();
+    this.links = { model, correlator: new RpcCorrelator(model.groups), serverRequests: new RpcCorrelator(model.groups) };
   }
 
   /** The current connection id of an exchange (groups merge as a handshake unfolds). */
   connectionOf(exchange: Exchange): string | undefined {
-    return exchange.connectionId ? this.links.groups.connectionOf(exchange.connectionId) : undefined;
+    return this.links.model.connectionOf(exchange.connectionId);
+  }
+
+  /** The current id of an exchange's run (runs tied by a later key answer to their oldest id). */
+  runOf(exchange: Exchange): string | undefined {
+    return this.links.model.runOf(exchange.runId);
   }
 
   /** The current id of a connection id seen earlier (merged groups answer to their oldest id). */
   connectionRoot(connectionId: string): string | undefined {
-    return this.links.groups.connectionOf(connectionId);
+    return this.links.model.connectionOf(connectionId);
   }
 
   start(init: StartExchange): ExchangeRecording {
@@ -260,6 +271,19 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent] }> {
 
   get(id: string): Exchange | undefined {
     return this.exchanges.get(id);
+  }
+
+  /** Marks a boundary now: every client's next exchange begins a new run. */
+  markBoundary(label?: string): Boundary {
+    const boundary: Boundary = { id: randomUUID().toLowerCase(), at: Date.now(), ...(label ? { label } : {}) };
+    this.marked.push(boundary);
+    this.links.model.markBoundary();
+    this.emit('boundary', boundary);
+    return boundary;
+  }
+
+  boundaries(): Boundary[] {
+    return [...this.marked];
   }
 
   list(): Exchange[] {

@@ -209,7 +209,8 @@ export class AuthorizationServer {
     sendHtml(
       res,
       400,
-      `<!doctype html><meta charset="utf-8"><title>Authorization error</title><body style="font-family:system-ui;max-width:560px;margin:48px auto"><h1>Authorization request rejected</h1><p>${escapeHtml(message)}</p><p>This page is shown instead of redirecting because the client or redirect URI could not be trusted (RFC 6749 §4.1.2.1).</p></body>`,
+      // The meta tags carry the error in a structured form for tools (the inspector's outcome reason).
+      `<!doctype html><meta charset="utf-8"><meta name="oauth-error" content="invalid_request"><meta name="oauth-error-description" content="${escapeHtml(message)}"><title>Authorization error</title><body style="font-family:system-ui;max-width:560px;margin:48px auto"><h1>Authorization request rejected</h1><p>${escapeHtml(message)}</p><p>This page is shown instead of redirecting because the client or redirect URI could not be trusted (RFC 6749 §4.1.2.1).</p></body>`,
     );
   }
 
