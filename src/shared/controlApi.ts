@@ -355,6 +355,8 @@ export type ControlEvent =
   | { type: 'exchange'; exchange: ExchangeSummary }
   /** Two client connections turned out to be one (a token tied DCR to a session): `from` is now `into`. */
   | { type: 'connection-merged'; from: string; into: string }
+  /** Two runs turned out to be one (a browser's authorize leg tied to its client by a code or state): `from` is now `into`. */
+  | { type: 'run-merged'; from: string; into: string }
   /** The user marked a boundary between runs. */
   | { type: 'boundary'; boundary: Boundary }
   /** The live exchanges were cleared. */

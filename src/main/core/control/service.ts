@@ -69,6 +69,13 @@ type Handlers = { [K in CommandName]: (params: CommandParams<K>) => Promise<Comm
 
 /** How many connection roots are watched for merges (a handshake's groups join as it unfolds). */
 const MAX_WATCHED_CONNECTIONS = 2000;
+/** Watches an announced id (bounded: the oldest goes first). */
+function watch(announced: Set<string>, id: string): void {
+  if (announced.has(id)) return;
+  announced.add(id);
+  if (announced.size > MAX_WATCHED_CONNECTIONS) announced.delete(announced.values().next().value!);
+}
+
 /** Search results are ids for a filter: beyond this many the filter is not useful anyway. */
 const MAX_SEARCH_RESULTS = 20_000;
 /** Captures kept open at once: the timeline's, and the two sides of a comparison. */
@@ -118,8 +125,9 @@ export class ControlService {
   private healthTimer?: NodeJS.Timeout;
   private revision = 0;
   private readonly revisions = new WeakMap<Exchange, number>();
-  /** Connection ids announced to the UI, watched so a merge can be announced too. */
+  /** Connection and run ids announced to the UI, watched so a merge can be announced too. */
   private readonly announcedConnections = new Set<string>();
+  private readonly announcedRuns = new Set<string>();
   private presetId?: string;
   private health: Pick<UpstreamStatus, 'health' | 'reason'> = { health: 'unknown' };
   private captureName?: string;
@@ -226,7 +234,8 @@ export class ControlService {
     this.queued = [];
     for (const exchange of this.dirty.values()) {
       const summary = this.summary(exchange);
-      if (summary.connectionId) this.watchConnection(summary.connectionId);
+      if (summary.connectionId) watch(this.announcedConnections, summary.connectionId);
+      if (summary.runId) watch(this.announcedRuns, summary.runId);
       events.push({ type: 'exchange', exchange: summary });
     }
     this.dirty.clear();
@@ -246,23 +255,22 @@ export class ControlService {
     return summarize(exchange, this.revisions.get(exchange) ?? 0, recorder.connectionOf(exchange), this.inspector.lint.findingsFor(exchange.id), recorder.runOf(exchange));
   }
 
-  private watchConnection(id: string): void {
-    if (this.announcedConnections.has(id)) return;
-    this.announcedConnections.add(id);
-    if (this.announcedConnections.size > MAX_WATCHED_CONNECTIONS) this.announcedConnections.delete(this.announcedConnections.values().next().value!);
-  }
-
-  /** Groups merge as a handshake unfolds (a token ties DCR to the session): tell the UI which. */
+  /** Groups and runs merge as a handshake unfolds (a token ties DCR to the session): tell the UI which. */
   private connectionMerges(): ControlEvent[] {
+    const { recorder } = this.inspector;
     const merges: ControlEvent[] = [];
-    for (const id of [...this.announcedConnections]) {
-      const now = this.inspector.recorder.connectionOf({ connectionId: id } as Exchange);
-      if (now && now !== id) {
-        this.announcedConnections.delete(id);
-        this.watchConnection(now);
-        merges.push({ type: 'connection-merged', from: id, into: now });
+    const check = (announced: Set<string>, type: 'connection-merged' | 'run-merged', current: (id: string) => string | undefined) => {
+      for (const id of [...announced]) {
+        const now = current(id);
+        if (now && now !== id) {
+          announced.delete(id);
+          watch(announced, now);
+          merges.push({ type, from: id, into: now });
+        }
       }
-    }
+    };
+    check(this.announcedConnections, 'connection-merged', (id) => recorder.connectionRoot(id));
+    check(this.announcedRuns, 'run-merged', (id) => recorder.runOf({ runId: id } as Exchange));
     return merges;
   }
 
