@@ -99,6 +99,13 @@ export interface ExchangeSummary {
   sseEventCount: number;
   /** Why a rule changed this exchange, one sentence each. */
   appliedRules: string[];
+  /** The toggles and rules that changed what the client saw, by name ("notifications → 204", a rule's id), once each. */
+  changedBy?: string[];
+  /**
+   * A toggle or rule set the status the client saw: which one, and the status it replaced when
+   * known (the upstream's own, or the spec answer a built-in server toggle replaced).
+   */
+  statusChange?: { by: string; was?: number };
   error?: string;
   paused?: Exchange['paused'];
   replayOf?: string;

@@ -151,6 +151,15 @@ export interface RpcCorrelation {
 export interface AppliedRule {
   ruleId: string;
   explanation: string;
+  /** The status this rule gave the client (a `reply` or `set-status` step, or a toggle's server answer). */
+  setStatus?: number;
+  /** The status before it, when known without asking the upstream twice (a toggle's spec answer: 202). */
+  fromStatus?: number;
+  /**
+   * The built-in server did it itself, because a toggle set its profile: nothing in the front
+   * door acted, the toggle's rules (its wire-equivalent definition) say this exchange is one it changes.
+   */
+  byServer?: boolean;
 }
 
 export interface Exchange {

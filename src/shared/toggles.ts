@@ -8,6 +8,8 @@ import type { Rule } from './rules';
 export interface ToggleOption {
   id: string;
   label: string;
+  /** The option as a short phrase where the toggle is not named around it (status bar, timeline rows): "notifications → 204". */
+  name?: string;
   /** Rules that produce this option in front of any upstream (none for the pass-through option). */
   rules: Rule[];
   /** The reference-server profile fields for the same behaviour, when the upstream is built in. */
@@ -27,3 +29,8 @@ export interface Toggle {
 
 /** Which option of each toggle is selected. */
 export type ToggleSelection = Record<string, string>;
+
+/** How the status bar and timeline rows name a toggle's option: its short name, else "title: label". */
+export function toggleOptionName(toggle: Pick<Toggle, 'title'>, option: Pick<ToggleOption, 'name' | 'label'>): string {
+  return option.name ?? `${toggle.title}: ${option.label}`;
+}

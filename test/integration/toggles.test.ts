@@ -392,9 +392,13 @@ describe('toggles on the wire', () => {
         expect(on.value, `${c.toggle}=${option.id}`).toEqual(c.expected[option.id]);
         expect(on.exchanges.filter((e) => e.state === 'failed')).toEqual([]);
         if (mode === 'built-in' && option.profile) {
-          // The server itself answers that way: nothing in the front door changed the exchanges.
+          // The server itself answers that way: nothing in the front door changed the exchanges,
+          // and the exchanges the option's rules describe name the toggle (the server did it).
           expect(running.inspector.server.profile).toMatchObject(option.profile);
-          expect(on.exchanges.flatMap((e) => e.appliedRules)).toEqual([]);
+          const attributed = on.exchanges.flatMap((e) => e.appliedRules);
+          expect(attributed.filter((r) => !r.byServer)).toEqual([]);
+          for (const entry of attributed) expect(option.rules.map((r) => r.id)).toContain(entry.ruleId);
+          if (option.rules.some((r) => r.steps.some((step) => step.type === 'reply' || step.type === 'set-status'))) expect(attributed.length, 'the toggle is named on what it changed').toBeGreaterThan(0);
           expect(on.exchanges.filter((e) => e.upstreamResponse)).toEqual([]);
         } else {
           expectRecordedRules(on.exchanges, option.rules);
@@ -419,7 +423,7 @@ describe('toggles on the wire', () => {
     const notification = exchanges.find((e) => e.classification.jsonRpc?.methods[0] === 'notifications/initialized')!;
     expect(notification.response?.status).toBe(204);
     expect(notification.upstreamResponse?.status).toBe(202);
-    expect(notification.appliedRules).toEqual([{ ruleId: 'notifications-204', explanation: 'Notifications and responses answered 204: change the status to 204' }]);
+    expect(notification.appliedRules).toEqual([{ ruleId: 'notifications-204', explanation: 'Notifications and responses answered 204: change the status to 204', setStatus: 204 }]);
     // The initialize before it was not a notification: untouched.
     const init = exchanges.find((e) => e.classification.jsonRpc?.methods[0] === 'initialize')!;
     expect(init.appliedRules).toEqual([]);
@@ -440,7 +444,7 @@ describe('toggles on the wire', () => {
       expect(first.value).toEqual({ statuses: [503, 503, 503, 200], retryAfter: '1' });
       const refused = first.exchanges.filter((e) => e.response?.status === 503);
       expect(refused).toHaveLength(3);
-      for (const e of refused) expect(e.appliedRules).toEqual([{ ruleId: '503-burst', explanation: '503 burst: answer 503 without contacting the upstream' }]);
+      for (const e of refused) expect(e.appliedRules).toEqual([{ ruleId: '503-burst', explanation: '503 burst: answer 503 without contacting the upstream', setStatus: 503 }]);
       expect((await observe(running, burst.probe)).value).toEqual({ statuses: [200, 200, 200, 200], retryAfter: null });
 
       // "Next 3 requests → 503" chosen again means the next three, not none.

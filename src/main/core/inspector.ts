@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../shared/profile';
 import type { Exchange, HttpHeaders } from '../../shared/exchange';
 import type { BreakpointEdits, Rule } from '../../shared/rules';
-import type { ToggleSelection } from '../../shared/toggles';
+import type { Toggle, ToggleOption, ToggleSelection } from '../../shared/toggles';
 import type { TunnelNote, TunnelStatus } from '../../shared/tunnel';
 import { toggleOption } from './proxy/toggles';
+import { serverToggleEffects } from './proxy/toggleEffects';
 import { FrontDoor } from './proxy/frontDoor';
 import { checkUpstreamUrl } from './proxy/originRewrite';
 import { LiveLint } from './lint/live';
@@ -95,6 +96,8 @@ export class Inspector extends EventEmitter<InspectorEvents> {
   private readonly toggleRules = new Map<string, Rule[]>();
   /** Profile values a toggle replaced, restored when it goes back to its default. */
   private readonly toggleRestore = new Map<string, Partial<BehaviorProfile>>();
+  /** Toggles the built-in server carries out itself (profile fields): exchanges they change are attributed to them. */
+  private readonly serverToggles = new Map<string, { toggle: Toggle; option: ToggleOption }>();
   private frontDoor?: FrontDoor;
   private listening?: ListeningInfo;
   /** The capture store, when this inspector records to disk. */
@@ -120,6 +123,7 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     this.recorder.on('event', (event) => {
       if (event.type === 'exchange:start') this.tunnel.observeStart(event.exchange);
       else if (event.type === 'exchange:end') this.tunnel.observeEnd(event.exchange);
+      else if (event.type === 'exchange:update' && event.patch?.response && this.serverToggles.size) this.attributeServerToggles(event.id);
     });
   }
 
@@ -242,6 +246,7 @@ export class Inspector extends EventEmitter<InspectorEvents> {
       this.toggleRestore.delete(toggleId);
     }
     this.toggleRules.delete(toggleId);
+    this.serverToggles.delete(toggleId);
     delete this.toggles[toggleId];
     if (option.id === 'off') return;
     this.toggles[toggleId] = option.id;
@@ -250,9 +255,25 @@ export class Inspector extends EventEmitter<InspectorEvents> {
       const current = this.server.profile;
       this.toggleRestore.set(toggleId, Object.fromEntries(Object.keys(option.profile).map((k) => [k, current[k as keyof BehaviorProfile]])));
       this.server.updateProfile(option.profile);
+      this.serverToggles.set(toggleId, toggleOption(toggleId, optionId));
     } else {
       this.toggleRules.set(toggleId, option.rules);
       this.frontDoor?.resetRuleUses(option.rules.map((rule) => rule.id)); // "next 3 requests" counts from now
+    }
+  }
+
+  /**
+   * Names the toggles the built-in server carried out on an exchange whose answer just arrived
+   * (recorded with it, before its end reaches lint, the capture and the UI). An answer a rule
+   * gave without asking the server is not the server's doing.
+   */
+  private attributeServerToggles(id: string): void {
+    const exchange = this.recorder.get(id);
+    if (!exchange?.response || !this.builtInAddress || this.options.upstream) return;
+    if (!exchange.upstreamResponse && exchange.appliedRules.some((rule) => rule.setStatus !== undefined && !rule.byServer)) return;
+    const upstreamStatus = (exchange.upstreamResponse ?? exchange.response).status;
+    for (const effect of serverToggleEffects(exchange, upstreamStatus, [...this.serverToggles.values()])) {
+      if (!exchange.appliedRules.some((rule) => rule.ruleId === effect.ruleId)) exchange.appliedRules.push(effect);
     }
   }
 

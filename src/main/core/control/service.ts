@@ -279,8 +279,8 @@ export class ControlService {
     const kind = exchange.error?.kind;
     if (kind === 'upstream-refused' || kind === 'upstream-timeout' || kind === 'upstream-reset') {
       this.setHealth({ health: 'down', reason: exchange.error!.message });
-    } else if (exchange.response && !kind && (exchange.upstreamResponse || exchange.appliedRules.length === 0)) {
-      // (a rule that answered by itself says nothing about the upstream)
+    } else if (exchange.response && !kind && (exchange.upstreamResponse || exchange.appliedRules.every((rule) => rule.byServer))) {
+      // (a rule that answered by itself says nothing about the upstream; a toggle the built-in server carried out does)
       this.setHealth({ health: 'up' });
     }
   }

@@ -1,8 +1,9 @@
 import type { ExchangeSummary, RowLint } from '../../../shared/controlApi';
-import type { Exchange, HttpHeaders } from '../../../shared/exchange';
+import type { AppliedRule, Exchange, HttpHeaders } from '../../../shared/exchange';
 import type { LintFinding } from '../../../shared/lint';
 import { legacySessionId } from '../recorder/correlate';
 import { exchangeOutcome } from '../../../shared/outcome';
+import { toggleRuleName } from '../proxy/toggleEffects';
 
 const header = (headers: HttpHeaders | undefined, name: string): string | undefined => {
   const value = headers?.[name];
@@ -53,7 +54,29 @@ export function summarize(exchange: Exchange, revision: number, connectionId?: s
   if (exchange.simulated) summary.simulated = true;
   if (exchange.simulationRun) summary.simulationRun = exchange.simulationRun;
   if (findings.length) summary.lint = rowLint(findings);
+  Object.assign(summary, changes(exchange));
   return summary;
+}
+
+/** A rule as rows name it: the toggle option it belongs to, else its id. */
+const ruleName = (rule: AppliedRule): string => toggleRuleName(rule.ruleId) ?? rule.ruleId;
+
+/** Who changed what the client saw (`changedBy`), and the status change with what it replaced (`statusChange`). */
+export function changes(exchange: Pick<Exchange, 'appliedRules' | 'response' | 'upstreamResponse'>): Pick<ExchangeSummary, 'changedBy' | 'statusChange'> {
+  const { appliedRules, response, upstreamResponse } = exchange;
+  if (appliedRules.length === 0) return {};
+  const out: Pick<ExchangeSummary, 'changedBy' | 'statusChange'> = { changedBy: [...new Set(appliedRules.map(ruleName))] };
+  if (!response) return out;
+  // The last rule that set the status the client saw is the one that decided it.
+  const setter = [...appliedRules].reverse().find((rule) => rule.setStatus === response.status);
+  const upstreamChanged = upstreamResponse !== undefined && upstreamResponse.status !== response.status;
+  if (setter) {
+    const was = upstreamChanged ? upstreamResponse.status : setter.fromStatus;
+    out.statusChange = { by: ruleName(setter), ...(was !== undefined && was !== response.status ? { was } : {}) };
+  } else if (upstreamChanged) {
+    out.statusChange = { by: out.changedBy![0]!, was: upstreamResponse.status };
+  }
+  return out;
 }
 
 export function rowLint(findings: readonly LintFinding[]): RowLint {

@@ -563,7 +563,8 @@ export class FrontDoor {
   /** Records that a rule's step acted on this exchange (and counts the rule's first step). */
   private applied(rule: Rule, step: Step, recording: ExchangeRecording): void {
     if (!recording.exchange.appliedRules.some((r) => r.ruleId === rule.id)) this.ruleUses.set(rule.id, (this.ruleUses.get(rule.id) ?? 0) + 1);
-    recording.ruleApplied({ ruleId: rule.id, explanation: `${rule.description}: ${explainStep(step)}` });
+    const setStatus = step.type === 'reply' || step.type === 'set-status' ? { setStatus: step.status } : {};
+    recording.ruleApplied({ ruleId: rule.id, explanation: `${rule.description}: ${explainStep(step)}`, ...setStatus });
   }
 
   private noticeSelfOrigin(text: string | string[] | undefined, pair: OriginPair): void {

@@ -17,6 +17,7 @@ const JSON_BODY = (message: string) => JSON.stringify({ jsonrpc: '2.0', id: null
 const notificationStatus = (status: 204 | 200): ToggleOption => ({
   id: String(status),
   label: `${status} instead of 202`,
+  name: `notifications → ${status}`,
   rules: [rule(`notifications-${status}`, `Notifications and responses answered ${status}`, [...ACCEPTED_MESSAGES, { type: 'status', statuses: [202] }], [{ type: 'set-status', status }])],
   profile: { notificationStatus: status },
 });
@@ -24,6 +25,7 @@ const notificationStatus = (status: 204 | 200): ToggleOption => ({
 const getStream = (status: 405 | 501 | 404): ToggleOption => ({
   id: String(status),
   label: `GET /mcp → ${status}`,
+  name: `GET /mcp → ${status}`,
   rules: [
     rule(`get-${status}`, `GET stream answered ${status}`, GET_STREAM, [
       { type: 'reply', status, headers: status === 405 ? { Allow: 'POST, DELETE' } : {}, body: JSON_BODY(status === 405 ? 'Method Not Allowed' : status === 501 ? 'Not Implemented' : 'Not Found') },
@@ -60,6 +62,7 @@ export const TOGGLES: readonly Toggle[] = [
       {
         id: 'omit',
         label: 'Drop it',
+        name: 'no Mcp-Session-Id',
         rules: [rule('drop-session-id', 'Mcp-Session-Id dropped', [{ type: 'jsonrpc-method', methods: ['initialize'] }], [{ type: 'set-headers', remove: ['Mcp-Session-Id'] }])],
         profile: { sessionId: 'omit' },
       },
@@ -76,6 +79,7 @@ export const TOGGLES: readonly Toggle[] = [
       {
         id: 'without-resource-metadata',
         label: '401 without resource_metadata',
+        name: '401 without resource_metadata',
         rules: [
           rule('401-bare', '401 without resource_metadata', [{ type: 'jsonrpc-method', methods: ['initialize'] }, { type: 'header', name: 'authorization', negate: true }], [{ type: 'reply', status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: '{"error":"invalid_token","error_description":"Missing access token"}' }]),
           // The upstream's own challenges (a stale token, GET /mcp) lose resource_metadata too, as the built-in server's do.
@@ -96,12 +100,14 @@ export const TOGGLES: readonly Toggle[] = [
       {
         id: 'hide-suffixed',
         label: 'Hide the path-suffixed document',
+        name: 'path-suffixed PRM hidden',
         rules: [rule('hide-prm-suffixed', 'Path-suffixed PRM hidden', [{ type: 'path', glob: '/.well-known/oauth-protected-resource/**' }], [{ type: 'reply', status: 404, body: '{"error":"not_found"}' }])],
         profile: { protectedResourceMetadata: 'root' },
       },
       {
         id: 'hide-root',
         label: 'Hide the root document',
+        name: 'root PRM hidden',
         rules: [rule('hide-prm-root', 'Root PRM hidden', [{ type: 'path', glob: '/.well-known/oauth-protected-resource' }], [{ type: 'reply', status: 404, body: '{"error":"not_found"}' }])],
         profile: { protectedResourceMetadata: 'path-suffixed' },
       },
@@ -118,6 +124,7 @@ export const TOGGLES: readonly Toggle[] = [
       {
         id: 'framework-404',
         label: 'Framework 404 body',
+        name: 'OAuth errors → framework 404',
         rules: [rule('framework-404', 'OAuth error turned into a framework 404', OAUTH_ERRORS, [{ type: 'set-status', status: 404 }, { type: 'replace-body', body: '{"detail":"Not Found"}', contentType: 'application/json' }])],
       },
     ],
@@ -133,6 +140,7 @@ export const TOGGLES: readonly Toggle[] = [
       {
         id: 'strict',
         label: '406 unless Accept lists both types',
+        name: 'strict Accept → 406',
         rules: [
           rule('strict-accept-json', 'Accept without application/json refused', [{ type: 'method', methods: ['POST'] }, { type: 'phase', phases: ['jsonrpc'] }, { type: 'header', name: 'accept', contains: 'application/json', negate: true }], [{ type: 'reply', status: 406, body: JSON_BODY('Not Acceptable: Accept must list application/json and text/event-stream') }]),
           rule('strict-accept-sse', 'Accept without text/event-stream refused', [{ type: 'method', methods: ['POST'] }, { type: 'phase', phases: ['jsonrpc'] }, { type: 'header', name: 'accept', contains: 'text/event-stream', negate: true }], [{ type: 'reply', status: 406, body: JSON_BODY('Not Acceptable: Accept must list application/json and text/event-stream') }]),
@@ -152,6 +160,7 @@ export const TOGGLES: readonly Toggle[] = [
       {
         id: '400',
         label: '400 when it is missing',
+        name: 'no MCP-Protocol-Version → 400',
         rules: [rule('require-protocol-version', 'Missing MCP-Protocol-Version refused', [{ type: 'method', methods: ['POST'] }, { type: 'phase', phases: ['jsonrpc'] }, { type: 'jsonrpc-method', methods: ['initialize'], negate: true }, { type: 'header', name: 'mcp-protocol-version', negate: true }], [{ type: 'reply', status: 400, body: JSON_BODY('Bad Request: MCP-Protocol-Version header is required') }])],
       },
     ],
@@ -163,7 +172,7 @@ export const TOGGLES: readonly Toggle[] = [
     explanation: 'An unknown session must get 404, which tells clients to initialize again. A 400 instead left clients stuck (research/clients.md §5).',
     options: [
       passThrough('404 (spec)'),
-      { id: '400', label: '400 instead of 404', rules: [rule('expired-session-400', 'Expired session answered 400', [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'header', name: 'mcp-session-id' }, { type: 'status', statuses: [404] }], [{ type: 'set-status', status: 400 }])] },
+      { id: '400', label: '400 instead of 404', name: 'expired session → 400', rules: [rule('expired-session-400', 'Expired session answered 400', [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'header', name: 'mcp-session-id' }, { type: 'status', statuses: [404] }], [{ type: 'set-status', status: 400 }])] },
     ],
   },
   {
@@ -173,7 +182,7 @@ export const TOGGLES: readonly Toggle[] = [
     explanation: 'A 401 invalid_client from the token endpoint makes Claude.ai register again; a 400 does not, so a deleted client stays broken (research/clients.md §3.1, fastmcp #1762).',
     options: [
       passThrough('401 (RFC 6749)'),
-      { id: '400', label: '400 instead of 401', rules: [rule('invalid-client-400', 'invalid_client answered 400', [{ type: 'phase', phases: ['token'] }, { type: 'status', statuses: [401] }], [{ type: 'set-status', status: 400 }])] },
+      { id: '400', label: '400 instead of 401', name: 'invalid_client → 400', rules: [rule('invalid-client-400', 'invalid_client answered 400', [{ type: 'phase', phases: ['token'] }, { type: 'status', statuses: [401] }], [{ type: 'set-status', status: 400 }])] },
     ],
   },
   {
@@ -183,7 +192,7 @@ export const TOGGLES: readonly Toggle[] = [
     explanation: "Claude.ai gives discovery, registration and the token exchange about 10 s; slower answers fail the connection (FIELD-NOTES.md, research/tunnels.md).",
     options: [
       passThrough('As fast as the server'),
-      { id: '12s', label: '12 s (past the budget)', rules: [rule('slow-token', 'Token endpoint slowed down', [{ type: 'phase', phases: ['token'] }], [{ type: 'delay', ms: 12_000 }])] },
+      { id: '12s', label: '12 s (past the budget)', name: 'token endpoint +12 s', rules: [rule('slow-token', 'Token endpoint slowed down', [{ type: 'phase', phases: ['token'] }], [{ type: 'delay', ms: 12_000 }])] },
     ],
   },
   {
@@ -193,7 +202,7 @@ export const TOGGLES: readonly Toggle[] = [
     explanation: 'A flaky upstream: the next three MCP requests get 503. Shows which clients retry and which give up.',
     options: [
       passThrough('No errors'),
-      { id: '3x503', label: 'Next 3 requests → 503', rules: [rule('503-burst', '503 burst', [{ type: 'phase', phases: ['jsonrpc'] }], [{ type: 'reply', status: 503, headers: { 'Retry-After': '1' }, body: JSON_BODY('Service Unavailable') }], 3)] },
+      { id: '3x503', label: 'Next 3 requests → 503', name: 'next 3 requests → 503', rules: [rule('503-burst', '503 burst', [{ type: 'phase', phases: ['jsonrpc'] }], [{ type: 'reply', status: 503, headers: { 'Retry-After': '1' }, body: JSON_BODY('Service Unavailable') }], 3)] },
     ],
   },
   {
@@ -204,9 +213,9 @@ export const TOGGLES: readonly Toggle[] = [
       'Tunnels and reverse proxies buffer or cut long-lived SSE (research/tunnels.md §4). Drop, delay or cut events to see how a client copes with a lost response or a stream that ends early.',
     options: [
       passThrough('Forward every event'),
-      { id: 'drop-first', label: 'Drop the first event', rules: [rule('sse-drop-0', 'First SSE event dropped', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-drop-event', index: 0 }])] },
-      { id: 'delay-first', label: 'Delay the first event 5 s', rules: [rule('sse-delay-0', 'First SSE event delayed', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-delay-event', index: 0, ms: 5000 }])] },
-      { id: 'close-after-1', label: 'Close after one event', rules: [rule('sse-close-1', 'SSE stream closed after one event', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-close-after', count: 1 }])] },
+      { id: 'drop-first', label: 'Drop the first event', name: 'SSE: first event dropped', rules: [rule('sse-drop-0', 'First SSE event dropped', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-drop-event', index: 0 }])] },
+      { id: 'delay-first', label: 'Delay the first event 5 s', name: 'SSE: first event +5 s', rules: [rule('sse-delay-0', 'First SSE event delayed', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-delay-event', index: 0, ms: 5000 }])] },
+      { id: 'close-after-1', label: 'Close after one event', name: 'SSE: closed after 1 event', rules: [rule('sse-close-1', 'SSE stream closed after one event', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-close-after', count: 1 }])] },
     ],
   },
 ];

@@ -1,6 +1,7 @@
 import type { ExchangeSummary } from '../../../shared/controlApi';
 import type { Phase } from '../../../shared/exchange';
 import { LINT_RULE_IDS } from '../../../shared/lint';
+import { isFailed } from '../../../shared/outcome';
 
 // Timeline filters as data: each has its syntax, a description the filter bar shows, a parser
 // and a predicate. A query is words: `phase:token status:4xx -client:browser jwt` (a leading
@@ -69,7 +70,8 @@ export const FILTERS = [
       // Each value becomes a number test once, so 100k rows cost no string work.
       return {
         value: values.map((v): ((row: ExchangeSummary) => boolean) => {
-          if (v === 'changed') return (row) => row.upstreamStatus !== undefined;
+          // Changed by a toggle or rule: in the front door, or by the built-in server a toggle set.
+          if (v === 'changed') return (row) => row.statusChange !== undefined || row.upstreamStatus !== undefined;
           if (v === 'pending') return (row) => row.status === undefined;
           if (v.endsWith('xx')) {
             const hundreds = Number(v[0]);
@@ -114,10 +116,11 @@ export const FILTERS = [
   }),
   define<string[]>({
     key: 'is',
-    syntax: 'is:paused,error,replay,changed,simulated,streaming',
-    description: 'Exchange state: held at a breakpoint, failed, a replay, changed by a rule, sent by the simulator, an open stream',
+    syntax: 'is:paused,error,challenge,closed,replay,changed,simulated,streaming',
+    description:
+      'Exchange state: held at a breakpoint, failed (the client did not get what it asked for), a 401 challenge, a stream the client closed, a replay, changed by a toggle or rule, sent by the simulator, an open stream',
     parse(raw) {
-      const known = ['paused', 'error', 'replay', 'changed', 'simulated', 'streaming'];
+      const known = ['paused', 'error', 'failed', 'challenge', 'closed', 'replay', 'changed', 'simulated', 'streaming'];
       const bad = list(raw).filter((v) => !known.includes(v));
       return bad.length ? { problem: `is takes ${known.join(', ')}` } : { value: list(raw) };
     },
@@ -125,7 +128,9 @@ export const FILTERS = [
       values.some(
         (v) =>
           (v === 'paused' && !!row.paused) ||
-          (v === 'error' && (!!row.error || row.state === 'failed')) ||
+          ((v === 'error' || v === 'failed') && isFailed(row.outcome)) ||
+          (v === 'challenge' && row.outcome === 'challenge') ||
+          (v === 'closed' && row.outcome === 'closed-by-client') ||
           (v === 'replay' && !!row.replayOf) ||
           (v === 'changed' && row.appliedRules.length > 0) ||
           (v === 'simulated' && !!row.simulated) ||
