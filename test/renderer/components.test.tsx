@@ -30,11 +30,11 @@ describe('the app in a DOM', () => {
   it('renders rows from event batches with phase badges and the changed status', async () => {
     const app = await mount();
     await act(async () => app.push([{ type: 'exchange', exchange: row({ phase: 'registration', method: 'POST', url: '/register', rpcMethods: [], status: 201 }) }]));
-    await act(async () => app.push([{ type: 'exchange', exchange: row({ rpcMethods: ['notifications/initialized'], status: 204, upstreamStatus: 202 }) }]));
+    await act(async () => app.push([{ type: 'exchange', exchange: row({ rpcMethods: ['notifications/initialized'], status: 204, upstreamStatus: 202, statusChange: { by: 'notifications → 204', was: 202 }, changedBy: ['notifications → 204'] }) }]));
     await settle();
     const rows = [...container.querySelectorAll('[data-testid=row]')];
     expect(rows.map((r) => r.querySelector('[data-testid=phase-badge]')?.textContent)).toEqual(['DCR', 'notifications/initialized']);
-    expect(rows[1]!.textContent).toContain('was 202 → now 204');
+    expect(rows[1]!.textContent).toContain('204 (was 202)notifications → 204');
     expect(container.querySelector('[data-testid=counts]')?.textContent).toContain('2 exchanges');
   });
 

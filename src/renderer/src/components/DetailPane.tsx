@@ -7,7 +7,7 @@ import { bytes, duration, header, time } from '../lib/format';
 import { useApp } from '../state/store';
 import { BodyView, HeadersTable, JsonTree } from './BodyView';
 import { countsText, FindingList } from './Lint';
-import { StatusCell } from './Timeline';
+import { OutcomeLine, StatusCell } from './StatusChips';
 
 type Tab = 'request' | 'response' | 'original' | 'sse' | 'jsonrpc' | 'timing';
 
@@ -331,6 +331,7 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
             {summary.label} · {summary.clientLabel} · {time(summary.startedAt)} · {duration(summary.durationMs)}
             {summary.sessionId ? ` · session ${summary.sessionId}` : ''}
           </div>
+          <OutcomeLine row={summary} />
         </div>
         <button className="dismiss" aria-label="Close detail" onClick={() => select(undefined)}>
           ×
@@ -343,7 +344,6 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
           ))}
         </ul>
       )}
-      {summary.error && <div className="banner error">{summary.error}</div>}
       <LintSection summary={summary} />
       {exchange === undefined && <p className="hint">Loading…</p>}
       {exchange === null && <p className="hint">This exchange is no longer kept in memory (the capture on disk still has it).</p>}

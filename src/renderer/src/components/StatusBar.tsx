@@ -1,4 +1,5 @@
 import { useApp, useTimeline } from '../state/store';
+import { ToggleChip } from './StatusChips';
 
 export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
   const notify = useApp((s) => s.notify);
@@ -23,9 +24,13 @@ export function StatusBar() {
   const status = useApp((s) => s.status);
   const source = useApp((s) => s.source);
   const setView = useApp((s) => s.setView);
+  const setQuery = useApp((s) => s.setQuery);
+  const connection = useApp((s) => s.connection);
   const model = useTimeline();
   useApp((s) => s.version); // counts follow the timeline
-  if (!status) return <header className="status-bar">Connecting to the inspector…</header>;
+  if (!status) {
+    return <header className="status-bar">{connection.state === 'unauthorized' ? 'Not connected: this page has no valid access token for the inspector.' : 'Connecting to the inspector…'}</header>;
+  }
   const { upstream, tunnel } = status;
   const { failed, paused } = model.counts;
   return (
@@ -64,10 +69,26 @@ export function StatusBar() {
           <span className="muted">none (local only; start one on the Tunnel screen)</span>
         )}
       </span>
+      <ToggleChip />
       <span className="item">Capture: {source.capture ? <strong>{source.name} (opened)</strong> : (status.capture?.name ?? 'off')}</span>
       <span className="item counts" data-testid="counts">
         {model.size} exchanges{model.visible.length !== model.size ? ` (${model.visible.length} shown)` : ''}
-        {failed > 0 && <span className="bad"> · {failed} failed</span>}
+        {failed > 0 && (
+          <>
+            {' · '}
+            <button
+              className="link failed-count"
+              data-testid="failed-count"
+              title="Exchanges where the client did not get what it asked for (not 401 challenges, not streams the client closed). Show only these."
+              onClick={() => {
+                setQuery('is:error');
+                setView('timeline');
+              }}
+            >
+              {failed} failed
+            </button>
+          </>
+        )}
         {paused > 0 && <span className="paused-count"> · {paused} paused</span>}
       </span>
     </header>

@@ -1,31 +1,23 @@
 import { useMemo, useRef } from 'react';
 import type { ExchangeSummary } from '../../../shared/controlApi';
 import { FILTERS, filterValue, withFilter } from '../lib/filters';
-import { duration, phaseBadge, shortId, statusClass, time } from '../lib/format';
+import { duration, phaseBadge, shortId, time } from '../lib/format';
 import { useApp, useTimeline } from '../state/store';
+import { isFailed } from '../../../shared/outcome';
 import { DetailPane } from './DetailPane';
+import { StatusCell, statusTitle } from './StatusChips';
 import { EmptyState } from './EmptyState';
 import { LintBadge } from './Lint';
 import { VirtualList } from './VirtualList';
 
 export const ROW_HEIGHT = 26;
 
-export function StatusCell({ row }: { row: Pick<ExchangeSummary, 'status' | 'upstreamStatus' | 'state' | 'error'> }) {
-  if (row.status === undefined) return <span className="status pending">{row.error ? 'failed' : row.state === 'pending' ? '…' : row.state}</span>;
-  if (row.upstreamStatus !== undefined) {
-    return (
-      <span className={`status changed ${statusClass(row.status)}`} title={`The upstream answered ${row.upstreamStatus}; a rule or toggle changed it to ${row.status}`}>
-        was {row.upstreamStatus} → now {row.status}
-      </span>
-    );
-  }
-  return <span className={`status ${statusClass(row.status)}`}>{row.status}</span>;
-}
+export { StatusCell } from './StatusChips';
 
 function Row({ row, selected, onSelect }: { row: ExchangeSummary; selected: boolean; onSelect: () => void }) {
-  const className = ['row', selected ? 'selected' : '', row.paused ? 'paused' : '', row.error ? 'failed' : '', row.appliedRules.length ? 'ruled' : ''].join(' ');
+  const className = ['row', selected ? 'selected' : '', row.paused ? 'paused' : '', isFailed(row.outcome) ? 'failed' : '', row.appliedRules.length ? 'ruled' : ''].join(' ');
   return (
-    <div className={className} role="row" aria-selected={selected} data-testid="row" data-id={row.id} data-phase={row.phase} data-status={row.status ?? ''} onClick={onSelect} style={{ height: ROW_HEIGHT }}>
+    <div className={className} role="row" aria-selected={selected} data-testid="row" data-id={row.id} data-phase={row.phase} data-status={row.status ?? ''} data-outcome={row.outcome} onClick={onSelect} style={{ height: ROW_HEIGHT }}>
       <span className="cell time">{time(row.startedAt)}</span>
       <span className="cell method">{row.method}</span>
       <span className="cell path" title={row.url}>
@@ -44,15 +36,15 @@ function Row({ row, selected, onSelect }: { row: ExchangeSummary; selected: bool
         )}
         {row.lint && <LintBadge lint={row.lint} />}
       </span>
-      <span className="cell status-cell" title={row.appliedRules.join('\n')}>
+      <span className="cell status-cell" title={statusTitle(row)}>
         <StatusCell row={row} />
       </span>
       <span className="cell duration">{row.state === 'streaming' ? `streaming · ${row.sseEventCount} events` : duration(row.durationMs)}</span>
       <span className="cell client" title={row.clientLabel}>
         {row.clientLabel}
       </span>
-      <span className="cell session" title={row.sessionId ?? row.connectionId}>
-        {shortId(row.sessionId ?? row.connectionId)}
+      <span className="cell session" title={row.sessionId ? `Mcp-Session-Id ${row.sessionId}` : 'No session yet: the server has not issued an Mcp-Session-Id to this client'}>
+        {row.sessionId ? shortId(row.sessionId) : '—'}
       </span>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Toggle } from '../../../shared/toggles';
 import { useApp } from '../state/store';
+import { ActiveToggle, activeToggles } from './StatusChips';
 
 const GROUPS: Array<{ id: Toggle['group']; title: string }> = [
   { id: 'discovery', title: 'Discovery' },
@@ -113,27 +114,82 @@ function RulesEditor() {
   );
 }
 
+/** Whether a toggle mentions every word of the search in its title, description or options. */
+function toggleMatches(toggle: Toggle, words: string[]): boolean {
+  if (words.length === 0) return true;
+  const text = [toggle.id, toggle.title, toggle.explanation, ...toggle.options.flatMap((o) => [o.label, o.name ?? ''])].join(' ').toLowerCase();
+  return words.every((word) => text.includes(word));
+}
+
+/** What changes the wire right now: the toggles not at their default, each off in one click, and the custom rules. */
+function ActiveSection() {
+  const status = useApp((s) => s.status);
+  const catalogue = useApp((s) => s.toggles);
+  const active = activeToggles(status, catalogue);
+  const rules = status?.rules.filter((rule) => rule.enabled) ?? [];
+  return (
+    <section className="active-section" data-testid="active-toggles" aria-label="Active toggles and rules">
+      <h2>Active</h2>
+      {active.length === 0 && rules.length === 0 ? (
+        <p className="hint">None: the wire shows the server as it is.</p>
+      ) : (
+        <ul className="active-list">
+          {active.map((entry) => (
+            <li key={entry.toggle.id}>
+              <ActiveToggle {...entry} /> <span className="hint">{entry.toggle.title}</span>
+            </li>
+          ))}
+          {rules.map((rule) => (
+            <li key={rule.id}>
+              <span className="active-toggle rule">{rule.id}</span> <span className="hint">custom rule{rule.description ? `: ${rule.description}` : ''} (edit below)</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 /** Presets of the reference server, the toggle catalogue grouped by phase, and the rules editor. */
 export function TogglesPanel() {
   const toggles = useApp((s) => s.toggles);
   const presets = useApp((s) => s.presets);
   const status = useApp((s) => s.status);
   const run = useApp((s) => s.run);
-  const grouped = useMemo(() => GROUPS.map((g) => ({ ...g, toggles: toggles.filter((t) => t.group === g.id) })).filter((g) => g.toggles.length), [toggles]);
+  const [search, setSearch] = useState('');
+  const words = useMemo(() => search.toLowerCase().split(/\s+/).filter(Boolean), [search]);
+  const grouped = useMemo(
+    () => GROUPS.map((g) => ({ ...g, toggles: toggles.filter((t) => t.group === g.id && toggleMatches(t, words)) })).filter((g) => g.toggles.length),
+    [toggles, words],
+  );
   const builtIn = status?.upstream.builtIn ?? true;
   return (
     <div className="toggles-panel">
+      <ActiveSection />
       <section>
         <h2>Toggles</h2>
         <p className="hint">
           Each changes the wire behaviour from the next exchange on.{' '}
           {builtIn ? 'With the built-in server, a toggle with a profile field changes the server itself; the others act as rules in the inspector.' : 'In front of your server, toggles act as rules in the inspector: the timeline shows the upstream’s status and the changed one.'}
         </p>
+        <input
+          type="search"
+          className="toggle-search"
+          placeholder="Search toggles: name, description or option (204, session, Claude.ai…)"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          aria-label="Search toggles"
+        />
+        {grouped.length === 0 && toggles.length > 0 && (
+          <p className="hint" data-testid="toggles-search-empty">
+            No toggle matches “{search}”.
+          </p>
+        )}
         {grouped.map((group) => (
           <fieldset key={group.id} className="toggle-group">
             <legend>{group.title}</legend>
             {group.toggles.map((toggle) => {
-              const selected = status?.toggles[toggle.id] ?? 'off';
+              const selected = status?.toggles[toggle.id] ?? toggle.options[0]?.id;
               return (
                 <div key={toggle.id} className="toggle" data-testid={`toggle-${toggle.id}`}>
                   <div className="toggle-head">

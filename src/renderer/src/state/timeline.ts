@@ -1,4 +1,5 @@
 import type { ControlEvent, ExchangeSummary } from '../../../shared/controlApi';
+import { isFailed } from '../../../shared/outcome';
 import { matchesQuery, parseQuery, type FilterContext, type ParsedQuery } from '../lib/filters';
 
 // The timeline as plain data, no React: rows normalised by id plus their order, the filtered
@@ -52,7 +53,7 @@ export class TimelineModel {
   }
 
   private count(row: ExchangeSummary, sign: 1 | -1): void {
-    if (row.error || (row.status ?? 0) >= 500) this.counts.failed += sign;
+    if (isFailed(row.outcome)) this.counts.failed += sign;
     if (row.paused) this.counts.paused += sign;
   }
 
