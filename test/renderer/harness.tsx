@@ -42,7 +42,7 @@ export function fakeClient(handlers: Handlers) {
       return () => undefined;
     },
   } as unknown as ControlClient;
-  return { client, calls, push: (events: ControlEvent[]) => listener!(events), open: () => connection!({ state: 'open' }) };
+  return { client, calls, push: (events: ControlEvent[]) => listener!(events), open: () => connection!({ state: 'open' }), connection: (state: ConnectionState) => connection!(state) };
 }
 
 export const DEFAULTS: Handlers = {

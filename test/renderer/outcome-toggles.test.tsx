@@ -227,4 +227,15 @@ describe('the app: outcomes and toggles in view', () => {
     expect(rowOf(before.id).querySelector('.cell.session')!.textContent).toBe('—');
     expect(rowOf(after.id).querySelector('.cell.session')!.textContent).toBe('5f0c1d2e…');
   });
+
+  it('tells a page without a valid token how to get one, and invents no URL or port', async () => {
+    const refuse = () => Promise.reject(new Error('The control API needs the access token'));
+    const app = await mountApp(dom.root, { status: refuse, 'exchanges.list': refuse, 'toggles.list': refuse, 'presets.list': refuse, 'settings.get': refuse, 'lint.rules': refuse, 'captures.list': refuse });
+    await act(async () => app.connection({ state: 'unauthorized', reason: 'The control API needs the access token' }));
+    await settle();
+    expect($('[data-testid=no-access]')!.textContent).toContain('?token=');
+    expect($('[data-testid=empty-state]')).toBeNull();
+    expect($('.status-bar')!.textContent).toContain('no valid access token');
+    expect(dom.container.textContent).not.toContain('7420');
+  });
 });

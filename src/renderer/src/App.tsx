@@ -83,6 +83,7 @@ export function App({ client }: { client: ControlClient }) {
   const start = useApp((s) => s.start);
   const view = useApp((s) => s.view);
   const setView = useApp((s) => s.setView);
+  const connection = useApp((s) => s.connection);
   const filterRef = useRef<HTMLInputElement>(null);
   useEffect(() => start(client), [start, client]);
   useShortcuts(filterRef);
@@ -99,17 +100,42 @@ export function App({ client }: { client: ControlClient }) {
       </nav>
       <Banners />
       <main className="screen">
-        <ErrorBoundary name={view} key={view}>
-          {view === 'timeline' && <Timeline filterRef={filterRef} />}
-          {view === 'handshake' && <HandshakeView />}
-          {view === 'toggles' && <TogglesPanel />}
-          {view === 'captures' && <CapturesScreen />}
-          {view === 'simulate' && <SimulateScreen />}
-          {view === 'compare' && <CompareScreen />}
-          {view === 'settings' && <SettingsScreen />}
-          {view === 'tunnel' && <TunnelPanel />}
-        </ErrorBoundary>
+        {connection.state === 'unauthorized' ? (
+          <NoAccess />
+        ) : (
+          <ErrorBoundary name={view} key={view}>
+            {view === 'timeline' && <Timeline filterRef={filterRef} />}
+            {view === 'handshake' && <HandshakeView />}
+            {view === 'toggles' && <TogglesPanel />}
+            {view === 'captures' && <CapturesScreen />}
+            {view === 'simulate' && <SimulateScreen />}
+            {view === 'compare' && <CompareScreen />}
+            {view === 'settings' && <SettingsScreen />}
+            {view === 'tunnel' && <TunnelPanel />}
+          </ErrorBoundary>
+        )}
       </main>
+    </div>
+  );
+}
+
+/**
+ * Shown instead of the screens when the core refuses this page's token: what to do, and no
+ * onboarding (this page can't know the inspector's ports or URLs without the token).
+ */
+function NoAccess() {
+  return (
+    <div className="empty" data-testid="no-access">
+      <h2>This page has no access to the inspector</h2>
+      <p>The inspector’s UI needs the access token it prints when it starts. Each start makes a new one, so a bookmark or an old tab stops working.</p>
+      <ol>
+        <li>
+          Find the line <code>Inspector UI (keep this URL private, it carries the access token)</code> in the terminal where the inspector runs.
+        </li>
+        <li>
+          Open the URL under it (it ends in <code>?token=…</code>). The token is then kept for this address, and removed from the address bar.
+        </li>
+      </ol>
     </div>
   );
 }

@@ -23,7 +23,7 @@ export function EmptyState({ status, capture }: { status?: InspectorStatus; capt
           <strong>Claude.ai → Settings → Connectors → Add custom connector</strong>.
         </li>
         <li>
-          For Claude Code: <code>claude mcp add --transport http inspector {status?.mcpUrl ?? 'http://127.0.0.1:7420/mcp'}</code>, then <code>/mcp</code> to authenticate.
+          For Claude Code: <code>claude mcp add --transport http inspector {status?.mcpUrl ?? '<the MCP URL>'}</code>, then <code>/mcp</code> to authenticate.
         </li>
         <li>Every request then shows up here as it happens, grouped by handshake phase.</li>
       </ol>

@@ -5,6 +5,7 @@ import { duration, phaseBadge, shortId, time } from '../lib/format';
 import { useApp, useTimeline } from '../state/store';
 import { isFailed } from '../../../shared/outcome';
 import { DetailPane } from './DetailPane';
+import { ResizableDetail } from './Split';
 import { StatusCell, statusTitle } from './StatusChips';
 import { EmptyState } from './EmptyState';
 import { LintBadge } from './Lint';
@@ -159,7 +160,11 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
             />
           )}
         </div>
-        {selectedId && model.byId.get(selectedId) && <DetailPane summary={model.byId.get(selectedId)!} />}
+        {selectedId && model.byId.get(selectedId) && (
+          <ResizableDetail>
+            <DetailPane summary={model.byId.get(selectedId)!} />
+          </ResizableDetail>
+        )}
       </div>
     </div>
   );
