@@ -10,7 +10,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
-export async function launchChromium(options: { downloadsPath?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(
+  options: { downloadsPath?: string; colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; /** Lets a test inject a script tag (axe-core) into pages whose CSP forbids it. */ bypassCSP?: boolean } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
@@ -18,8 +20,9 @@ export async function launchChromium(options: { downloadsPath?: string; colorSch
     args: FLAGS,
     acceptDownloads: true,
     downloadsPath: options.downloadsPath,
-    viewport: { width: 1400, height: 900 },
+    viewport: options.viewport ?? { width: 1400, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
+    bypassCSP: options.bypassCSP ?? false,
   });
   return {
     context,

@@ -96,10 +96,10 @@ export function HandshakeView() {
           </li>
         ))}
       </ol>
-      <div className="sequence" role="table" aria-label="Sequence diagram">
-        <div className="lanes" role="row">
+      <div className="sequence" role="group" aria-label="Sequence diagram">
+        <div className="lanes">
           {LANES.map((lane) => (
-            <span key={lane.id} role="columnheader" className="lane-title">
+            <span key={lane.id} className="lane-title">
               {lane.title}
             </span>
           ))}
@@ -109,7 +109,7 @@ export function HandshakeView() {
           const to = laneIndex(arrow.to);
           const via = arrow.viaTunnel ? 'via-tunnel' : 'direct';
           return (
-            <button key={arrow.id} className={`arrow-row ${via}`} role="row" onClick={() => open(arrow.id)} title="Open in the timeline">
+            <button key={arrow.id} className={`arrow-row ${via}`} onClick={() => open(arrow.id)} title="Open in the timeline">
               <span className="arrow" style={{ left: `${(from + 0.5) * 20}%`, width: `${(to - from) * 20}%` }}>
                 <span className="arrow-label">{arrow.request}</span>
               </span>

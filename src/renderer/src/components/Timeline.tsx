@@ -15,16 +15,16 @@ export const ROW_HEIGHT = 26;
 
 export { StatusCell } from './StatusChips';
 
-function Row({ row, selected, onSelect }: { row: ExchangeSummary; selected: boolean; onSelect: () => void }) {
+function Row({ row, index, selected, onSelect }: { row: ExchangeSummary; index: number; selected: boolean; onSelect: () => void }) {
   const className = ['row', selected ? 'selected' : '', row.paused ? 'paused' : '', isFailed(row.outcome) ? 'failed' : '', row.appliedRules.length ? 'ruled' : ''].join(' ');
   return (
-    <div className={className} role="row" aria-selected={selected} data-testid="row" data-id={row.id} data-phase={row.phase} data-status={row.status ?? ''} data-outcome={row.outcome} onClick={onSelect} style={{ height: ROW_HEIGHT }}>
-      <span className="cell time">{time(row.startedAt)}</span>
-      <span className="cell method">{row.method}</span>
-      <span className="cell path" title={row.url}>
+    <div className={className} role="row" aria-rowindex={index + 2} aria-selected={selected} data-testid="row" data-id={row.id} data-phase={row.phase} data-status={row.status ?? ''} data-outcome={row.outcome} onClick={onSelect} style={{ height: ROW_HEIGHT }}>
+      <span role="gridcell" className="cell time">{time(row.startedAt)}</span>
+      <span role="gridcell" className="cell method">{row.method}</span>
+      <span role="gridcell" className="cell path" title={row.url}>
         {row.url}
       </span>
-      <span className="cell badge-cell">
+      <span role="gridcell" className="cell badge-cell">
         <span className={`badge phase-${row.phase}`} data-testid="phase-badge">
           {phaseBadge(row)}
         </span>
@@ -37,14 +37,14 @@ function Row({ row, selected, onSelect }: { row: ExchangeSummary; selected: bool
         )}
         {row.lint && <LintBadge lint={row.lint} />}
       </span>
-      <span className="cell status-cell" title={statusTitle(row)}>
+      <span role="gridcell" className="cell status-cell" title={statusTitle(row)}>
         <StatusCell row={row} />
       </span>
-      <span className="cell duration">{row.state === 'streaming' ? `streaming · ${row.sseEventCount} events` : duration(row.durationMs)}</span>
-      <span className="cell client" title={row.clientLabel}>
+      <span role="gridcell" className="cell duration">{row.state === 'streaming' ? `streaming · ${row.sseEventCount} events` : duration(row.durationMs)}</span>
+      <span role="gridcell" className="cell client" title={row.clientLabel}>
         {row.clientLabel}
       </span>
-      <span className="cell session" title={row.sessionId ? `Mcp-Session-Id ${row.sessionId}` : 'No session yet: the server has not issued an Mcp-Session-Id to this client'}>
+      <span role="gridcell" className="cell session" title={row.sessionId ? `Mcp-Session-Id ${row.sessionId}` : 'No session yet: the server has not issued an Mcp-Session-Id to this client'}>
         {row.sessionId ? shortId(row.sessionId) : '—'}
       </span>
     </div>
@@ -119,6 +119,8 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
   const listRef = useRef<HTMLDivElement>(null);
   const visible = model.visible;
   const selectedIndex = selectedId ? visible.indexOf(selectedId) : -1;
+  /** The header and the rows form one grid while there are rows to show. */
+  const grid = visible.length > 0;
 
   return (
     <div className="timeline-screen">
@@ -129,16 +131,18 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
       )}
       <FilterBar inputRef={filterRef} />
       <div className="split">
-        <div className="timeline" ref={listRef}>
-          <div className="row header-row" role="row">
-            <span className="cell time">Time</span>
-            <span className="cell method">Method</span>
-            <span className="cell path">Path</span>
-            <span className="cell badge-cell">Phase</span>
-            <span className="cell status-cell">Status</span>
-            <span className="cell duration">Duration</span>
-            <span className="cell client">Client</span>
-            <span className="cell session">Session</span>
+        <div className="timeline" ref={listRef} role={grid ? 'grid' : undefined} aria-label={grid ? 'Exchanges' : undefined} aria-rowcount={grid ? visible.length + 1 : undefined}>
+          <div role={grid ? 'rowgroup' : undefined}>
+            <div className="row header-row" role={grid ? 'row' : undefined}>
+              <span role={grid ? 'columnheader' : undefined} className="cell time">Time</span>
+              <span role={grid ? 'columnheader' : undefined} className="cell method">Method</span>
+              <span role={grid ? 'columnheader' : undefined} className="cell path">Path</span>
+              <span role={grid ? 'columnheader' : undefined} className="cell badge-cell">Phase</span>
+              <span role={grid ? 'columnheader' : undefined} className="cell status-cell">Status</span>
+              <span role={grid ? 'columnheader' : undefined} className="cell duration">Duration</span>
+              <span role={grid ? 'columnheader' : undefined} className="cell client">Client</span>
+              <span role={grid ? 'columnheader' : undefined} className="cell session">Session</span>
+            </div>
           </div>
           {model.size === 0 ? (
             <EmptyState status={status} capture={source.capture} />
@@ -149,13 +153,13 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
             </div>
           ) : (
             <VirtualList
-              label="Exchanges"
+              role="rowgroup"
               count={visible.length}
               rowHeight={ROW_HEIGHT}
               scrollToIndex={selectedIndex}
               renderRow={(index) => {
                 const id = visible[index]!;
-                return <Row key={id} row={model.byId.get(id)!} selected={id === selectedId} onSelect={() => select(id)} />;
+                return <Row key={id} row={model.byId.get(id)!} index={index} selected={id === selectedId} onSelect={() => select(id)} />;
               }}
             />
           )}

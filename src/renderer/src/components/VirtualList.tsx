@@ -14,9 +14,11 @@ export interface VirtualListProps {
   overscan?: number;
   className?: string;
   label?: string;
+  /** `grid` on its own; `rowgroup` inside a grid that also holds a header row. */
+  role?: 'grid' | 'rowgroup';
 }
 
-export function VirtualList({ count, rowHeight, renderRow, scrollToIndex, follow = true, overscan = 8, className, label }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, renderRow, scrollToIndex, follow = true, overscan = 8, className, label, role = 'grid' }: VirtualListProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -56,9 +58,9 @@ export function VirtualList({ count, rowHeight, renderRow, scrollToIndex, follow
     <div
       ref={ref}
       className={`virtual-list ${className ?? ''}`}
-      role="grid"
+      role={role}
       aria-label={label}
-      aria-rowcount={count}
+      aria-rowcount={role === 'grid' ? count : undefined}
       onScroll={(event) => {
         const element = event.currentTarget;
         setScrollTop(element.scrollTop);
