@@ -101,7 +101,7 @@ describe('inspector web UI in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'detail-jwt.png') });
   });
 
-  it('shows “was 202 → now 204” once the notification toggle is flipped to 204', async () => {
+  it('shows “204 (was 202)” with the toggle’s name once the notification toggle is flipped to 204', async () => {
     await page.getByRole('tab', { name: 'Toggles & rules' }).click();
     const toggle = page.getByTestId('toggle-notification-status');
     await toggle.getByLabel('204 instead of 202').click(); // checked once the core confirms
@@ -122,9 +122,11 @@ describe('inspector web UI in Chromium', () => {
     });
     expect(response.status).toBe(204);
     await page.getByRole('tab', { name: 'Timeline' }).click();
-    const changed = page.locator('[data-testid=row]', { hasText: 'was 202 → now 204' });
+    const changed = page.locator('[data-testid=row]', { hasText: '204 (was 202)' });
     await changed.waitFor();
     expect(await changed.count()).toBe(1);
+    expect(await changed.getByTestId('changed-by').textContent()).toBe('notifications → 204');
+    await page.getByTestId('toggle-chip').getByText('notifications → 204').waitFor(); // the status bar says it is on
     await changed.click();
     await page.getByRole('tab', { name: 'Upstream’s original' }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'changed-status.png') });

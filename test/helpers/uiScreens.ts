@@ -113,15 +113,15 @@ async function api<T>(control: Control, name: string, params?: unknown): Promise
 }
 
 /**
- * Real traffic through the front door of a built-in-server inspector: Claude.ai (2025-10) and
- * the spec client run by the simulator, with "notifications → 204" and "GET /mcp → 501" on for
- * the second run, as the new user of issue 12 had them. Leaves both toggles on.
+ * Real traffic through the front door of a built-in-server inspector: the spec client, then
+ * Claude.ai (2025-10) with "notifications → 204" and "GET /mcp → 501" on, as the new user of
+ * issue 12 had them (Claude.ai goes on after both, so both show). Leaves both toggles on.
  */
 export async function recordTraffic(control: Control): Promise<ExchangeSummary[]> {
-  await api(control, 'simulate.run', { client: 'claude-ai@2025-10' });
+  await api(control, 'simulate.run', { client: 'spec@2025-06-18' });
   await api(control, 'toggles.set', { toggleId: 'notification-status', optionId: '204' });
   await api(control, 'toggles.set', { toggleId: 'get-stream', optionId: '501' });
-  await api(control, 'simulate.run', { client: 'spec@2025-06-18' });
+  await api(control, 'simulate.run', { client: 'claude-ai@2025-10' });
   return api<ExchangeSummary[]>(control, 'exchanges.list', {});
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CaptureInfo } from '../../../shared/controlApi';
 import { bytes } from '../lib/format';
 import { useApp } from '../state/store';
+import './CapturesScreen.css';
 
 /** Saves text as a file through the browser (works the same in Electron's window). */
 export function download(fileName: string, text: string, type = 'application/json'): void {

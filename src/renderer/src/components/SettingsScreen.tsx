@@ -8,6 +8,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['/', 'filter the timeline'],
   ['Esc', 'close the detail (or leave the filter box)'],
   ['Ctrl+L', 'clear the timeline'],
+  ['← / →', 'on the divider beside the detail pane: make the pane wider / narrower (Shift: bigger steps, Enter: back to the default)'],
   ['1 … 8', 'timeline, handshake, toggles, captures, simulate, compare, tunnel, settings'],
 ];
 

@@ -66,7 +66,9 @@ export function StatusBar() {
             your own, <code>{status.publicUrl}</code> <CopyButton text={`${status.publicUrl}/mcp`} />
           </>
         ) : (
-          <span className="muted">none (local only; start one on the Tunnel screen)</span>
+          <span className="muted" title="Only clients on this machine can reach the inspector; start a tunnel on the Tunnel screen">
+            none (local only)
+          </span>
         )}
       </span>
       <ToggleChip />

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Toggle } from '../../../shared/toggles';
 import { useApp } from '../state/store';
 import { ActiveToggle, activeToggles } from './StatusChips';
+import './TogglesPanel.css';
 
 const GROUPS: Array<{ id: Toggle['group']; title: string }> = [
   { id: 'discovery', title: 'Discovery' },
@@ -185,30 +186,32 @@ export function TogglesPanel() {
             No toggle matches “{search}”.
           </p>
         )}
-        {grouped.map((group) => (
-          <fieldset key={group.id} className="toggle-group">
-            <legend>{group.title}</legend>
-            {group.toggles.map((toggle) => {
-              const selected = status?.toggles[toggle.id] ?? toggle.options[0]?.id;
-              return (
-                <div key={toggle.id} className="toggle" data-testid={`toggle-${toggle.id}`}>
-                  <div className="toggle-head">
-                    <strong>{toggle.title}</strong>
-                    <div className="options" role="radiogroup" aria-label={toggle.title}>
-                      {toggle.options.map((option) => (
-                        <label key={option.id} className={selected === option.id ? 'chosen' : ''}>
-                          <input type="radio" name={toggle.id} value={option.id} checked={selected === option.id} onChange={() => void run('toggles.set', { toggleId: toggle.id, optionId: option.id })} />
-                          {option.label}
-                        </label>
-                      ))}
+        <div className="toggle-groups">
+          {grouped.map((group) => (
+            <fieldset key={group.id} className="toggle-group">
+              <legend>{group.title}</legend>
+              {group.toggles.map((toggle) => {
+                const selected = status?.toggles[toggle.id] ?? toggle.options[0]?.id;
+                return (
+                  <div key={toggle.id} className="toggle" data-testid={`toggle-${toggle.id}`}>
+                    <div className="toggle-head">
+                      <strong>{toggle.title}</strong>
+                      <div className="options" role="radiogroup" aria-label={toggle.title}>
+                        {toggle.options.map((option) => (
+                          <label key={option.id} className={selected === option.id ? 'chosen' : ''}>
+                            <input type="radio" name={toggle.id} value={option.id} checked={selected === option.id} onChange={() => void run('toggles.set', { toggleId: toggle.id, optionId: option.id })} />
+                            {option.label}
+                          </label>
+                        ))}
+                      </div>
                     </div>
+                    <p className="hint">{toggle.explanation}</p>
                   </div>
-                  <p className="hint">{toggle.explanation}</p>
-                </div>
-              );
-            })}
-          </fieldset>
-        ))}
+                );
+              })}
+            </fieldset>
+          ))}
+        </div>
       </section>
       <section>
         <h2>Reference server preset</h2>
