@@ -6,6 +6,7 @@ import type { BehaviorProfile } from '../../src/shared/profile';
 import type { Matcher, Rule, Step } from '../../src/shared/rules';
 import type { InspectorOptions } from '../../src/main/core/inspector';
 import { LINT_RULE_DEFINITIONS } from '../../src/main/core/lint/rules';
+import { simulate } from '../../src/main/core/simulator';
 import { sdkSession } from '../helpers/sdkSession';
 import { startInspector } from '../helpers/inspector';
 import { completeAuthorization, startReferenceServer } from '../helpers/server';
@@ -437,6 +438,32 @@ describe('lint rules on real exchanges', () => {
     const scope = rule('insufficient-scope', [], [jsonReply(403, { error: 'insufficient_scope', error_description: 'tools/call needs scope mcp:tools' }, { 'www-authenticate': 'Bearer error="insufficient_scope"' })]);
     const { findings } = await lintProbe({ profile: NO_AUTH, rules: () => [scope] }, async (wire) => void (await rpc(wire, initializeBody())));
     expect(findings.map((f) => f.ruleId)).not.toContain('host-rejected');
+  });
+
+  it('discovery-not-json stays silent on HEAD of every metadata document (no body is right for HEAD)', async () => {
+    const documents = ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'];
+    const { running, findings } = await lintProbe({ preset: 'spec' }, async (wire) => {
+      for (const path of documents) expect((await wire.fetch(path, { method: 'HEAD' })).status, path).toBe(200);
+    });
+    expect(running.ended.filter((e) => e.request.method === 'HEAD' && e.classification.phase === 'discovery')).toHaveLength(documents.length);
+    expect(findings).toEqual([]);
+  });
+
+  it('discovery-not-json still fires on HEAD when the document would be HTML', async () => {
+    const spa = rule('spa-fallback', [{ type: 'path', glob: '/.well-known/oauth-authorization-server' }], [{ type: 'reply', status: 200, headers: { 'content-type': 'text/html' } }]);
+    const { findings } = await lintProbe({ rules: () => [spa] }, async (wire) => void (await wire.fetch('/.well-known/oauth-authorization-server', { method: 'HEAD' })));
+    expect(findings.map((f) => f.ruleId)).toEqual(['discovery-not-json']);
+  });
+
+  it('prm-resource-mismatch stays silent for a legacy HTTP+SSE client: /messages is part of the /sse resource', async () => {
+    const { findings, running } = await lintProbe({ preset: 'spec' }, async (wire) => {
+      const result = await simulate('legacy-sse', { url: `${wire.origin}/sse` });
+      expect(result.ok, result.summary).toBe(true);
+    });
+    // The client used the legacy transport's POST endpoint and read the /sse document.
+    expect(running.ended.some((e) => e.request.method === 'POST' && e.request.url.startsWith('/messages?'))).toBe(true);
+    expect(running.ended.some((e) => e.request.url === '/.well-known/oauth-protected-resource/sse' && e.response?.status === 200)).toBe(true);
+    expect(findings).toEqual([]);
   });
 
   // Spec-correct servers of every flavour: presets, and SSE answers to POSTs.
