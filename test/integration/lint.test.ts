@@ -207,9 +207,22 @@ const CASES: LintCase[] = [
   },
   {
     rule: 'protocol-version-mismatch',
-    faulty: { profile: { ...NO_AUTH, protocolVersion: '2025-06-18' } },
+    // A server that echoes 2024-11-05 to one client and answers another one's 2024-11-05 with
+    // 2025-06-18 (an instance with a hard-coded version behind the same URL). Answering a newer
+    // version alone is no fault: the server may not support the older one.
+    faulty: {
+      profile: NO_AUTH,
+      rules: () => [
+        rule('hard-coded-version', [{ type: 'jsonrpc-method', methods: ['initialize'] }, { type: 'header', name: 'x-instance', contains: 'b' }], [
+          { type: 'replace-body', body: JSON.stringify({ jsonrpc: '2.0', id: 1, result: { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 'instance-b', version: '1.0.0' } } }), contentType: 'application/json' },
+        ]),
+      ],
+    },
     spec: { profile: NO_AUTH },
-    probe: async (wire) => void (await initialize(wire, '2024-11-05')),
+    probe: async (wire) => {
+      await initialize(wire, '2024-11-05');
+      await rpc(wire, initializeBody('2024-11-05'), { 'x-instance': 'b' });
+    },
   },
   {
     rule: 'version-negotiation-error',

@@ -58,6 +58,7 @@ export class LintEngine {
       get handshake() {
         return (handshake ??= ofConnection(handshakes));
       },
+      everyHandshake: handshakes,
       options: this.options,
     };
     const found: LintFinding[] = [];
