@@ -65,6 +65,24 @@ export interface LintFinding {
   /** What was seen on this exchange, in one or two sentences. */
   message: string;
   fix: string;
+  /**
+   * Set when the user made this happen: a toggle, a rule of theirs, or an edit at a breakpoint
+   * changed what the client saw (the server's own answer would not have brought the finding).
+   * The finding is then at most a warning, says so in its message, and is about how the client
+   * reacts, not about the server.
+   */
+  causedBy?: LintCause;
+}
+
+/** What the user set that produced a finding. */
+export interface LintCause {
+  kind: 'toggle' | 'rule' | 'breakpoint';
+  /** The toggle's id (`notification-status`), the rule's id, or `breakpoint-edit`. */
+  id: string;
+  /** The option of a toggle (`204`). */
+  option?: string;
+  /** How the UI names it: “Status for notifications → 204 instead of 202”, a rule's description. */
+  name: string;
 }
 
 /** Findings of one connection, counted. */

@@ -447,6 +447,55 @@ describe('lint rules on real exchanges', () => {
     expect(findings).toEqual([]);
   });
 
+  describe('findings the user asked for (toggles, rules, breakpoint edits)', () => {
+    const notification = async (wire: Wire) => void (await rpc(wire, { jsonrpc: '2.0', method: 'notifications/initialized' }, await initialize(wire)));
+    const TOGGLE_204 = { kind: 'toggle', id: 'notification-status', option: '204', name: 'Status for notifications → 204 instead of 202' };
+    const ASKED = 'You asked for this with the toggle “Status for notifications → 204 instead of 202”; what matters is how the client reacts.';
+
+    it('a toggle the built-in server plays through its profile: causedBy the toggle, a warning, not the server’s error', async () => {
+      const { findings, running } = await lintProbe({ profile: NO_AUTH, toggles: { 'notification-status': '204' } }, notification);
+      const finding = findings.find((f) => f.ruleId === 'notification-not-202');
+      expect(finding, JSON.stringify(findings, null, 1)).toMatchObject({ severity: 'warning', causedBy: TOGGLE_204 });
+      expect(finding!.message).toContain(ASKED);
+      expect(finding!.message).not.toMatch(/your server/i);
+      // The server played it natively: no rule on the exchange, the toggle is known from the inspector.
+      expect(running.ended.find((e) => e.id === finding!.exchangeId)!.appliedRules).toEqual([]);
+      const summary = running.inspector.lint.summary(finding!.connectionId!);
+      expect(summary).toMatchObject({ errors: 0, warnings: 1 });
+    });
+
+    it('the same toggle as front-door rules in front of another server: causedBy the toggle through the applied rule', async () => {
+      const { findings, running } = await lintProbe({ profile: NO_AUTH, upstream: { rewriteOrigins: true }, toggles: { 'notification-status': '204' } }, notification);
+      const finding = findings.find((f) => f.ruleId === 'notification-not-202');
+      expect(finding, JSON.stringify(findings, null, 1)).toMatchObject({ severity: 'warning', causedBy: TOGGLE_204 });
+      expect(finding!.message).toContain(ASKED);
+      expect(running.ended.find((e) => e.id === finding!.exchangeId)!.appliedRules.map((r) => r.ruleId)).toEqual(['notifications-204']);
+    });
+
+    it('a rule of the user’s that answers in the server’s place: causedBy the rule, error capped at warning', async () => {
+      const host = rule('sdk-allowed-hosts', [], [jsonReply(403, { jsonrpc: '2.0', error: { code: -32000, message: 'Invalid Host: calm-fox-12.loca.lt' }, id: null })]);
+      const { findings } = await lintProbe({ profile: NO_AUTH, rules: () => [host] }, async (wire) => void (await rpc(wire, initializeBody())));
+      const finding = findings.find((f) => f.ruleId === 'host-rejected');
+      expect(finding, JSON.stringify(findings, null, 1)).toMatchObject({ severity: 'warning', causedBy: { kind: 'rule', id: 'sdk-allowed-hosts' } });
+      expect(finding!.causedBy!.name).toContain('sdk-allowed-hosts: answer 403 without contacting the upstream');
+      expect(finding!.message).toContain('You asked for this with the rule “sdk-allowed-hosts: answer 403');
+    });
+
+    it('a fault the server makes by itself stays the server’s, whatever rule also touched the exchange', async () => {
+      const tag = rule('tag', [], [{ type: 'set-headers', set: { 'x-seen-by': 'inspector' } }]);
+      const slow = rule('slow', [], [{ type: 'delay', ms: 1 }]);
+      const { findings, running } = await lintProbe({ profile: { ...NO_AUTH, notificationStatus: 204 }, rules: () => [tag, slow] }, notification);
+      const finding = findings.find((f) => f.ruleId === 'notification-not-202');
+      expect(finding, JSON.stringify(findings, null, 1)).toMatchObject({ severity: 'error' });
+      expect(finding!.causedBy).toBeUndefined();
+      expect(finding!.message).not.toContain('You asked for this');
+      // Both rules ran on it: the header changed (the upstream's own answer is kept, and it is 204 too).
+      const exchange = running.ended.find((e) => e.id === finding!.exchangeId)!;
+      expect(exchange.appliedRules.map((r) => r.ruleId).sort()).toEqual(['slow', 'tag']);
+      expect(exchange.upstreamResponse?.status).toBe(204);
+    });
+  });
+
   it('host-rejected stays silent on a 403 that is about the token’s scope, not the Host', async () => {
     const scope = rule('insufficient-scope', [], [jsonReply(403, { error: 'insufficient_scope', error_description: 'tools/call needs scope mcp:tools' }, { 'www-authenticate': 'Bearer error="insufficient_scope"' })]);
     const { findings } = await lintProbe({ profile: NO_AUTH, rules: () => [scope] }, async (wire) => void (await rpc(wire, initializeBody())));
