@@ -496,6 +496,18 @@ describe('lint rules on real exchanges', () => {
     });
   });
 
+  it('session-id-not-enforced judges by the one meaning of failed: a JSON-RPC error in a 200 is a refusal', async () => {
+    const refused = rule('session-required-in-body', [{ type: 'jsonrpc-method', methods: ['tools/list'] }, { type: 'header', name: 'mcp-session-id', negate: true }], [
+      jsonReply(200, { jsonrpc: '2.0', id: 2, error: { code: -32000, message: 'Bad Request: Mcp-Session-Id header is required' } }),
+    ]);
+    const { findings, running } = await lintProbe({ profile: NO_AUTH, rules: () => [refused] }, async (wire) => {
+      await initialize(wire);
+      await rpc(wire, TOOLS_LIST, { 'mcp-protocol-version': '2025-06-18' });
+    });
+    expect(running.ended.some((e) => e.classification.jsonRpc?.methods.includes('tools/list') && e.response?.status === 200)).toBe(true);
+    expect(findings).toEqual([]);
+  });
+
   it('host-rejected stays silent on a 403 that is about the token’s scope, not the Host', async () => {
     const scope = rule('insufficient-scope', [], [jsonReply(403, { error: 'insufficient_scope', error_description: 'tools/call needs scope mcp:tools' }, { 'www-authenticate': 'Bearer error="insufficient_scope"' })]);
     const { findings } = await lintProbe({ profile: NO_AUTH, rules: () => [scope] }, async (wire) => void (await rpc(wire, initializeBody())));

@@ -1,4 +1,5 @@
 import type { Exchange } from '../../../../shared/exchange';
+import { exchangeOutcome, isFailed } from '../../../../shared/outcome';
 import { legacySessionId } from '../../recorder/correlate';
 import { before, type LintCheck } from '../rule';
 import {
@@ -19,6 +20,7 @@ import {
   responseJson,
   seconds,
   status,
+  succeeded,
   describeRequest,
 } from '../wire';
 
@@ -43,7 +45,7 @@ export const challengeWithoutResourceMetadata: LintCheck = (e) => {
 export const servedPrm = (e: Exchange) => isProtectedResourceMetadata(e) && status(e) === 200 && isObject(responseJson(e));
 
 /** An initialize answered 200 without a token: what lazy-auth-initialize judges. */
-export const unauthenticatedInitialize = (e: Exchange) => isInitialize(e) && status(e) === 200 && requestHeader(e, 'authorization') === undefined;
+export const unauthenticatedInitialize = (e: Exchange) => isInitialize(e) && succeeded(e) && requestHeader(e, 'authorization') === undefined;
 
 export const lazyAuthInitialize: LintCheck = (e, context) => {
   if (!unauthenticatedInitialize(e)) return undefined;
@@ -103,8 +105,9 @@ export const wellKnownBehindAuth: LintCheck = (e) => {
 
 export const discoveryNotJson: LintCheck = (e) => {
   const s = status(e);
-  const registrationOk = e.classification.phase === 'registration' && s !== undefined && s < 400;
-  if ((!isMetadataDocument(e) && !registrationOk) || s === undefined || s >= 400) return undefined;
+  if (!isMetadataDocument(e) && e.classification.phase !== 'registration') return undefined;
+  // Only answers the client got (a 404 probe, a challenge, an error or a body cut short is another story).
+  if (s === undefined || exchangeOutcome(e).outcome !== 'ok') return undefined;
   if (s >= 300 && s < 400) return { message: `${e.classification.label} (${path(e)}) was answered with a ${s} redirect${responseHeader(e, 'location') ? ` to ${responseHeader(e, 'location')}` : ''} instead of JSON.` };
   const type = contentType(e.response?.headers);
   // HEAD gets the headers GET would get and no body (RFC 9110 §9.3.2): only a Content-Type
@@ -233,7 +236,7 @@ const REAL_CLIENT_REDIRECTS: Array<[RegExp, string]> = [
 
 export const registrationRejectsRedirectUri: LintCheck = (e) => {
   const s = status(e);
-  if (e.classification.phase !== 'registration' || s === undefined || s < 400) return undefined;
+  if (e.classification.phase !== 'registration' || s === undefined || !isFailed(exchangeOutcome(e).outcome)) return undefined;
   const error = oauthError(e);
   const aboutRedirects = error && (error.error === 'invalid_redirect_uri' || /redirect/i.test(error.description ?? ''));
   if (!aboutRedirects) return undefined;

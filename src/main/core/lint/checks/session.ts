@@ -1,7 +1,7 @@
 import type { Exchange } from '../../../../shared/exchange';
 import { ALL_PROTOCOL_VERSIONS, SESSION_ERA_VERSIONS, type ProtocolVersion } from '../../../../shared/protocol';
 import { before, type LintCheck } from '../rule';
-import { clientUrl, describeRequest, isInitialize, isObject, issuedSessionId, requestHeader, responseJson, responseMessages, status } from '../wire';
+import { clientUrl, describeRequest, isInitialize, isObject, issuedSessionId, requestHeader, responseJson, responseMessages, status, succeeded } from '../wire';
 
 // Lifecycle and sessions (basic/lifecycle, basic/transports §Session Management).
 
@@ -13,7 +13,7 @@ function answeredVersion(e: Exchange): string | undefined {
   return undefined;
 }
 
-const initializeSucceeded = (e: Exchange) => isInitialize(e) && status(e) === 200 && answeredVersion(e) !== undefined;
+const initializeSucceeded = (e: Exchange) => isInitialize(e) && succeeded(e) && answeredVersion(e) !== undefined;
 
 export const initializeWithoutSessionId: LintCheck = (e) => {
   if (!initializeSucceeded(e) || issuedSessionId(e)) return undefined;
@@ -26,7 +26,7 @@ const isStatelessEra = (e: Exchange) => !isInitialize(e) && e.classification.jso
 export const sessionIdNotEnforced: LintCheck = (e, context) => {
   const s = status(e);
   if (e.request.method !== 'POST' || e.classification.phase !== 'jsonrpc' || isInitialize(e) || isStatelessEra(e)) return undefined;
-  if (s === undefined || s < 200 || s >= 300 || requestHeader(e, 'mcp-session-id') !== undefined) return undefined;
+  if (s === undefined || !succeeded(e) || requestHeader(e, 'mcp-session-id') !== undefined) return undefined;
   const initialize = before(e, context, context.handshake).filter((x) => issuedSessionId(x)).at(-1);
   if (!initialize) return undefined;
   return {
@@ -40,7 +40,7 @@ export const unknownSession400: LintCheck = (e, context) => {
   if (!session || status(e) !== 400 || e.classification.phase === 'other') return undefined;
   const json = responseJson(e);
   const message = isObject(json) && isObject(json.error) ? String(json.error.message ?? '') : '';
-  const ended = before(e, context, context.handshake).find((x) => x.request.method === 'DELETE' && requestHeader(x, 'mcp-session-id') === session && (status(x) ?? 0) < 300);
+  const ended = before(e, context, context.handshake).find((x) => x.request.method === 'DELETE' && requestHeader(x, 'mcp-session-id') === session && succeeded(x));
   const saysUnknown = /session/i.test(message) && /not found|unknown|expired|invalid|terminated|no such/i.test(message);
   if (!ended && !saysUnknown) return undefined;
   const why = ended ? `the session was ended by DELETE earlier` : `the server says "${message}"`;
