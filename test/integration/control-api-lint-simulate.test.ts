@@ -74,11 +74,12 @@ describe('control API: lint, simulate, compare', () => {
 
     const row = await initializedRow(faulty.runId, (r) => r.lint !== undefined);
     expect(row).toMatchObject({ simulated: true, status: 204 });
-    expect(row.lint).toMatchObject({ errors: 1, rules: ['notification-not-202'] });
+    // The toggle asked for it: a warning that names the toggle, not the server's error.
+    expect(row.lint).toMatchObject({ errors: 0, warnings: 1, rules: ['notification-not-202'] });
 
     const own = await control.api<{ findings: LintFinding[] }>('lint.findings', { exchangeId: row.id });
     expect(own.result!.findings).toHaveLength(1);
-    expect(own.result!.findings[0]).toMatchObject({ ruleId: 'notification-not-202', exchangeId: row.id, severity: 'error' });
+    expect(own.result!.findings[0]).toMatchObject({ ruleId: 'notification-not-202', exchangeId: row.id, severity: 'warning', causedBy: { kind: 'toggle', id: 'notification-status', option: '204' } });
     expect(own.result!.findings[0]!.message).toContain('204');
 
     const ofConnection = await control.api<{ findings: LintFinding[]; summary: LintSummary }>('lint.findings', { connectionId: row.connectionId });
@@ -114,7 +115,7 @@ describe('control API: lint, simulate, compare', () => {
     const initialized = live.result!.steps.find((s) => s.stage === 'initialized')!;
     expect(initialized.differences).toContainEqual({ kind: 'status', left: '204', right: '202' });
     expect(initialized.differences).toContainEqual({ kind: 'lint', name: 'notification-not-202', left: 'notification-not-202' });
-    expect(live.result!.left.lint.errors).toBe(1);
+    expect(live.result!.left.lint).toMatchObject({ errors: 0, warnings: 1 });
     expect(live.result!.right.lint.errors).toBe(0);
 
     // The same two connections read back from the capture this run records into.
