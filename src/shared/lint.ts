@@ -368,7 +368,7 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Right after OAuth, the client sends initialize with its new token and the server answers 401. In published logs of a Claude.ai connector (2025-10) it disconnected at once: the server validated the token on initialize with a JWKS-only check that could not read Auth0\'s encrypted token (no `kid`).',
     breaks: ['claude-ai', 'claude-code', 'mcp-sdk'],
-    sources: [HANDSHAKE_LOGS('token checked on initialize, Claude disconnects right after OAuth'), AUDIENCE],
+    sources: [HANDSHAKE_LOGS('token checked on initialize, Claude disconnects right after OAuth'), spec('authorization', 'token-handling', 'token handling')],
     fix: 'Make token validation accept every token your authorization server issues (fall back to /userinfo or introspection for encrypted tokens); the server in those logs also let initialize through on the session alone.',
   },
   {
