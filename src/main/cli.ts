@@ -40,7 +40,7 @@ Commands:
                                           that client would fail (--strict: also on warnings)
   simulate --list [--json]                The client profiles: ids like claude-ai@2025-06, or a family
                                           name (claude-ai) for its default variant
-  scenario list [--json]                  The bug-report library (reference/001-003)
+  scenario list [--json]                  The bug-report library (documented client failures)
   scenario run <id|file.json> [--json] [--fixed] [--no-capture]
                                           Start an inspector that misbehaves as the scenario says, simulate
                                           its client through it; exits 1 unless the client fails where the

@@ -45,7 +45,7 @@ describe('control API: lint, simulate, compare', () => {
     const profiles = await control.api<ClientProfileInfo[]>('simulate.profiles');
     const claude = profiles.result!.find((p) => p.id === 'claude-ai@2025-10')!;
     expect(claude).toMatchObject({ family: 'claude-ai', observed: '2025-10', driver: 'replay' });
-    expect(claude.sources.map((s) => s.ref).join(' ')).toContain('reference/001');
+    expect(claude.sources.map((s) => s.ref).join(' ')).toContain('MCP_INTEGRATION_SUCCESS_STORY.md');
     expect(profiles.result!.filter((p) => p.family === 'claude-ai' && p.isDefault)).toHaveLength(1);
     expect(JSON.stringify(profiles.result)).not.toContain('"steps"'); // the list stays small
   });

@@ -83,7 +83,7 @@ describe('CLI scenario', () => {
     const parsed = parseScenarioFile(JSON.parse(readFileSync(file, 'utf8')));
     expect(parsed.run?.reproduced).toBe(true);
     expect(parsed.run?.exchanges.length).toBeGreaterThan(5);
-    // Tokens in the capture are redacted by default (the reference/001 server issues JWE tokens: eyJ…).
+    // Tokens in the capture are redacted by default (the Claude.ai + Auth0 logs' server issues JWE tokens: eyJ…).
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('Bearer [redacted]');
     expect(text).not.toMatch(/eyJ[\w-]{20,}/);
