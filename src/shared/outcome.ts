@@ -1,6 +1,6 @@
 import type { Exchange, HttpHeaders, Phase } from './exchange';
 
-// The one meaning of "failed" (DESIGN.md: "the client did not get what it asked for"), used by
+// The one meaning of "failed" (the client did not get what it asked for), used by
 // the status bar, the filters, the timeline, the handshake view, compare, lint, the CLI and the
 // HAR export. Pure functions over plain data: the core and the renderer both import them.
 

@@ -92,8 +92,7 @@ describe('control API: lint, simulate, compare', () => {
 
   it('a clean run after the toggle goes back connects, with no finding on its notification', async () => {
     await control.api('toggles.set', { toggleId: 'notification-status', optionId: 'off' });
-    // Another client: runs of one profile from one address share a User-Agent, which the
-    // recorder reads as one client connection.
+    // Another run of the same profile from the same address: its own connection.
     const run = await control.api<SimulationResult>('simulate.run', { client: 'claude-ai@2026-03' });
     clean = run.result!;
     expect(clean).toMatchObject({ ok: true, summary: 'connected and listed 5 tools' });
@@ -101,8 +100,9 @@ describe('control API: lint, simulate, compare', () => {
     expect(row.status).toBe(202);
     expect(row.lint).toBeUndefined();
     const connections = await control.api<ConnectionInfo[]>('connections.list', {});
-    const mine = connections.result!.find((c) => c.id === row.connectionId)!;
-    expect(mine).toMatchObject({ simulated: true, simulationRun: clean.runId });
+    const mine = connections.result!.find((c) => c.id === row.runId)!;
+    expect(mine).toMatchObject({ simulated: true, simulationRun: clean.runId, connectionId: row.connectionId, outcome: 'complete' });
+    expect(connections.result!.find((c) => c.simulationRun === faulty.runId)?.connectionId).not.toBe(row.connectionId);
     expect(mine.lint.errors).toBe(0);
   });
 

@@ -4,7 +4,7 @@ import type { LintSummary } from '../../../shared/lint';
 import { exchangeOutcome, runVerdict } from '../../../shared/outcome';
 import { ConnectionGroups, identityKeys } from './correlate';
 
-// Connections and runs, built from the wire (DESIGN.md "Connections come from the wire").
+// Connections and runs, built from the wire.
 // A connection is one client, known by its strong keys (session ids, token and code hashes, its
 // own client id, OAuth state, PKCE, the simulator's run). Address + User-Agent is weak: it only
 // joins an exchange with no strong key (discovery, a DCR request) to the client's current
