@@ -108,6 +108,9 @@ export class ConnectionModel {
 
   /** Joins keys and carries the groups' states over to the joined root (their runs become one). */
   private join(keys: string[]): string {
+    // The common case (a session's every request): all keys already in one group.
+    const first = this.groups.connectionOf(keys[0]!);
+    if (first !== undefined && keys.every((key) => this.groups.connectionOf(key) === first)) return first;
     const before = new Map<string, GroupState>();
     for (const key of keys) {
       const root = this.groups.connectionOf(key);
