@@ -143,6 +143,7 @@ describe('detail views in a DOM', () => {
     expect(paramRow('iss', redirect)!.querySelector('a')!.getAttribute('href')).toBe('https://www.rfc-editor.org/rfc/rfc9207#section-2');
     expect(paramRow('iss', redirect)!.textContent).toContain('http://127.0.0.1:7420');
     expect(paramRow('state', redirect)!.querySelector('[data-testid=state-decoded]')!.textContent).toContain('"nonce"');
+    expect(paramRow('state', redirect)!.querySelector<HTMLElement>('[data-testid=state-echo]')!.dataset.same).toBe('true');
   });
 
   it('shows an error redirect in the fragment, and a resource that names another server', async () => {
@@ -320,9 +321,13 @@ describe('detail views in a DOM', () => {
     });
     const app = await mountWith([stream, call], 'get-stream');
     await clickTab('SSE');
-    const related = await waitFor(() => $('[data-testid=sse-row][data-index="1"] [data-testid=sse-related]'), 'the belongs-to link');
-    expect(related.textContent).toContain('belongs to tools/call #3 (by progressToken)');
-    expect(related.textContent).toContain('POST /mcp · tools/call slow_count');
+    const related = await waitFor(() => $('[data-testid=sse-row][data-index="1"] [data-testid=sse-related-inline]'), 'the belongs-to link');
+    expect(related.textContent).toBe('→ tools/call #3');
+    expect(related.title).toBe('belongs to tools/call #3 (by progressToken)');
+    expect($('[data-testid=sse-row][data-index="0"] [data-testid=sse-related-inline]')).toBeNull(); // a ping belongs to nothing
+    // Opened, the event says it in full, naming the other exchange.
+    await act(async () => $('[data-testid=sse-row][data-index="2"]')!.click());
+    expect($('[data-testid=sse-event-detail] [data-testid=sse-related]')!.textContent).toContain('belongs to tools/call #3 (by progressToken) in POST /mcp · tools/call slow_count');
 
     // One click: the tools/call opens on its JSON-RPC tab.
     await act(async () => related.querySelector<HTMLElement>('[data-testid=open-link]')!.click());

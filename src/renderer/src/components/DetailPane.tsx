@@ -221,8 +221,10 @@ function ResponseView({ response, where, params = [], methods }: { response?: Re
           {response.status} {response.statusMessage}
         </strong>
       </p>
-      <ParamSections sections={params} />
+      {/* A redirect's parameters are the point of it; a JSON answer's field notes come after its body. */}
+      <ParamSections sections={params.filter((p) => p.source !== 'json')} />
       <MessageView headers={response.headers} body={response.body} where={where} expand={expandFor(methods)} />
+      <ParamSections sections={params.filter((p) => p.source === 'json')} folded />
     </div>
   );
 }
@@ -360,7 +362,7 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
             {current === 'request' && (
               <div>
                 <ParamSections sections={params.request} />
-                <MessageView headers={exchange.request.headers} body={exchange.request.body} where="request" expand={expandFor(methods)} />
+                <MessageView headers={exchange.request.headers} body={exchange.request.body} where="request" expand={expandFor(methods)} explained={params.request.some((p) => p.source === 'form' || p.source === 'json')} />
                 {header(exchange.request.headers, 'content-length') && <p className="hint">Content-Length {bytes(Number(header(exchange.request.headers, 'content-length')))}</p>}
               </div>
             )}

@@ -31,7 +31,20 @@ export function FoldedHeaders({ headers, where }: { headers: HttpHeaders; where:
   );
 }
 
-export function MessageView({ headers, body, where, expand }: { headers: HttpHeaders; body?: BodyRecord; where: string; expand?: JsonExpand }) {
+export function MessageView({ headers, body, where, expand, explained }: { headers: HttpHeaders; body?: BodyRecord; where: string; expand?: JsonExpand; explained?: boolean }) {
+  if (explained && isStructuredBody(body, headers)) {
+    // A parameter table above already shows every field: the body as sent folds away too.
+    return (
+      <div className="message-view body-first" data-testid="body-first">
+        <details className="folded-body" data-testid="folded-body">
+          <summary>Body as sent <span className="count">({header(headers, 'content-type')?.split(';')[0] ?? 'no content type'})</span></summary>
+          <BodyView body={body} headers={headers} where={where} expand={expand} />
+        </details>
+        <FoldedHeaders headers={headers} where={where} />
+        <HeaderJwts headers={headers} where={where} />
+      </div>
+    );
+  }
   if (isStructuredBody(body, headers)) {
     return (
       <div className="message-view body-first" data-testid="body-first">

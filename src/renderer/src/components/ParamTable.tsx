@@ -45,16 +45,24 @@ function ValueCell({ row }: { row: ParamRow }) {
           {row.resource.sentence}
         </div>
       )}
+      {row.stateEcho && (
+        <div className={`resource-check ${row.stateEcho.same ? 'resource-match' : 'resource-mismatch'}`} data-testid="state-echo" data-same={row.stateEcho.same}>
+          <span className="resource-mark" aria-hidden="true">
+            {row.stateEcho.same ? '✓' : '⚠'}
+          </span>{' '}
+          {row.stateEcho.sentence}
+        </div>
+      )}
       {row.note && <div className="param-note">⚠ {row.note}</div>}
       <What row={row} />
     </td>
   );
 }
 
-export function ParamTable({ section }: { section: ParamSection }) {
+export function ParamTable({ section, heading = true }: { section: ParamSection; heading?: boolean }) {
   return (
     <section className="param-section" data-testid="param-table" data-source={section.source} aria-label={section.title}>
-      <h4>{section.title}</h4>
+      {heading && <h4>{section.title}</h4>}
       <table className="param-table">
         <thead>
           <tr>
@@ -77,13 +85,23 @@ export function ParamTable({ section }: { section: ParamSection }) {
   );
 }
 
-export function ParamSections({ sections }: { sections: ParamSection[] }) {
+/** The sections as tables; `folded`: each closed under its title (fields of a JSON body shown above). */
+export function ParamSections({ sections, folded = false }: { sections: ParamSection[]; folded?: boolean }) {
   if (sections.length === 0) return null;
   return (
     <div className="param-sections">
-      {sections.map((section) => (
-        <ParamTable key={section.id} section={section} />
-      ))}
+      {sections.map((section) =>
+        folded ? (
+          <details key={section.id} className="folded-params" data-testid="folded-params">
+            <summary>
+              {section.title}: what each field is for <span className="count">({section.rows.length})</span>
+            </summary>
+            <ParamTable section={section} heading={false} />
+          </details>
+        ) : (
+          <ParamTable key={section.id} section={section} />
+        ),
+      )}
     </div>
   );
 }

@@ -16,6 +16,9 @@ function handshakeMessage(message: LocatedMessage['message']): boolean {
   return message.method === 'initialize' || message.method === 'server/discover' || (typeof message.result === 'object' && message.result !== null && 'serverInfo' in message.result);
 }
 
+/** A response's result or error is what a reader came for: open it a few levels down. */
+const openAnswer = (path: readonly string[]) => (path[0] === 'result' || path[0] === 'error') && path.length <= 4;
+
 /** One JSON-RPC message with where it travelled and a link there when that is elsewhere. */
 function MessageCard({ located, title, current, onOpen, testId }: { located: LocatedMessage; title: string; current: Exchange; onOpen: OpenLink; testId: string }) {
   const elsewhere = located.place.exchangeId !== current.id;
@@ -45,7 +48,7 @@ function MessageCard({ located, title, current, onOpen, testId }: { located: Loc
           </>
         )}
       </div>
-      <JsonTree value={located.message} expand={handshakeMessage(located.message) ? expandHandshake : undefined} />
+      <JsonTree value={located.message} expand={handshakeMessage(located.message) ? expandHandshake : openAnswer} />
     </div>
   );
 }
@@ -105,9 +108,10 @@ export function RpcPanel({ exchange, links, pairings, onOpen }: { exchange: Exch
       {summary ? (
         <section data-testid="rpc-request">
           <h4>
-            Request: {summary.kind} {summary.methods.join(', ')} {summary.ids.length ? `(id ${summary.ids.join(', ')})` : ''}
+            Request: {summary.kind === 'request' ? '' : `${summary.kind} `}
+            {summary.methods.join(', ')} {summary.ids.length ? `(id ${summary.ids.join(', ')})` : ''}
           </h4>
-          {requestBody !== undefined && <JsonTree value={requestBody} expand={expandFor(summary.methods)} />}
+          {requestBody !== undefined && <JsonTree value={requestBody} expand={(path) => path[path.length - 1] === '_meta' || (expandFor(summary.methods)?.(path) ?? false)} />}
         </section>
       ) : (
         <p className="hint">The request carried no JSON-RPC.</p>
@@ -119,7 +123,7 @@ export function RpcPanel({ exchange, links, pairings, onOpen }: { exchange: Exch
           {requests.map((request) => {
             const pair = own.find((p) => String(p.rpcId) === String(request.info.id) && (p.method === undefined || p.method === request.info.method));
             const title = `${labelOf(request.info)} →`;
-            if (pair?.response) return <MessageCard key={String(request.info.id)} located={pair.response} title={`${title} ${pair.response.info.kind === 'error' ? 'error' : 'result'}`} current={exchange} onOpen={onOpen} testId="paired-response" />;
+            if (pair?.response) return <MessageCard key={String(request.info.id)} located={pair.response} title={title} current={exchange} onOpen={onOpen} testId="paired-response" />;
             if (pair)
               return (
                 <p key={String(request.info.id)} className="hint" data-testid="paired-response">

@@ -15,6 +15,8 @@ import './ExchangeViews.css';
 
 interface Related {
   label: string;
+  /** The request it belongs to or answers, for the compact link in the row ("→ tools/call #3"). */
+  short: string;
   /** What the link opens, when it is another exchange or another tab. */
   target?: Parameters<OpenLink>[0];
   /** The other exchange, to name it. */
@@ -30,23 +32,39 @@ function relatedByEvent(exchange: Exchange, links: NotificationLink[], pairings:
     if (place.in !== 'sse' || place.exchangeId !== exchange.id) continue;
     const request = link.request;
     const how = link.how === 'progressToken' ? 'by progressToken' : link.how === 'requestId' ? 'by request id' : 'sent on its response stream';
-    add(place.index, { label: `belongs to ${labelOf(request.info)} (${how})`, target: targetOf(request.place), exchangeId: request.place.exchangeId });
+    add(place.index, { label: `belongs to ${labelOf(request.info)} (${how})`, short: `→ ${labelOf(request.info)}`, target: targetOf(request.place), exchangeId: request.place.exchangeId });
   }
   for (const pair of pairings) {
     const response = pair.response?.place;
     if (response?.in === 'sse' && response.exchangeId === exchange.id) {
       add(response.index, {
         label: `answers ${pair.method ?? 'request'} #${pair.rpcId}`,
+        short: `→ ${pair.method ?? 'request'} #${pair.rpcId}`,
         target: pair.request ? targetOf(pair.request.place) : { id: pair.requestExchangeId, tab: 'jsonrpc' },
         exchangeId: pair.requestExchangeId,
       });
     }
     const request = pair.request?.place;
     if (request?.in === 'sse' && request.exchangeId === exchange.id) {
-      add(request.index, { label: `answered (#${pair.rpcId})`, target: pair.response ? targetOf(pair.response.place) : { id: pair.responseExchangeId, tab: 'jsonrpc' }, exchangeId: pair.responseExchangeId });
+      add(request.index, { label: `answered (#${pair.rpcId})`, short: '→ answer', target: pair.response ? targetOf(pair.response.place) : { id: pair.responseExchangeId, tab: 'jsonrpc' }, exchangeId: pair.responseExchangeId });
     }
   }
   return byEvent;
+}
+
+/** A method name that may wrap after its slashes, never inside a word. */
+function breakable(text: string) {
+  const parts = text.split('/');
+  return parts.map((part, i) => (
+    <Fragment key={i}>
+      {part}
+      {i < parts.length - 1 && (
+        <>
+          /<wbr />
+        </>
+      )}
+    </Fragment>
+  ));
 }
 
 function RelatedLinks({ related, exchangeId, onOpen }: { related: Related[]; exchangeId: string; onOpen: OpenLink }) {
@@ -192,10 +210,18 @@ export function SseEventTable({
                     {time(exchange.startedAt + row.event.at)}
                   </td>
                   <td className="sse-type">{row.type}</td>
-                  <td className="sse-rpc">{row.rpcLabel}</td>
+                  <td className="sse-rpc">{breakable(row.rpcLabel)}</td>
                   <td className="sse-summary">
                     <span className="sse-summary-text">{row.summary}</span>
-                    {rowRelated.length > 0 && !open && <RelatedLinks related={rowRelated.slice(0, 1)} exchangeId={exchange.id} onOpen={onOpen} />}
+                    {rowRelated.slice(0, 1).map((r) =>
+                      r.target ? (
+                        <span key="related" className="sse-related-inline" data-testid="sse-related-inline" title={r.label}>
+                          <OpenButton target={r.target} onOpen={onOpen}>
+                            {r.short}
+                          </OpenButton>
+                        </span>
+                      ) : null,
+                    )}
                   </td>
                 </tr>
                 {open && (

@@ -138,6 +138,8 @@ export interface ParamRow {
   resource?: ResourceCheck;
   /** A short remark on this value (plain PKCE, a metadata-document client id, …). */
   note?: string;
+  /** A redirect's state compared with the state the same exchange's request sent. */
+  stateEcho?: { same: boolean; sentence: string };
 }
 
 export interface ParamSection {
@@ -301,9 +303,20 @@ export function responseParams(exchange: Exchange, endpoints: string[] = []): Pa
     const [beforeHash, fragment] = [location.split('#')[0]!, location.includes('#') ? location.slice(location.indexOf('#') + 1) : ''];
     const query = queryOf(beforeHash);
     const target = pathOf(location);
-    if (query && [...query.keys()].length) sections.push({ id: 'redirect-query', title: `Redirect to ${target}: query`, source: 'redirect-query', rows: rowsOf(query, AUTHORIZE_DOCS, endpoints) });
+    const sentState = queryOf(exchange.request.url)?.get('state') ?? undefined;
+    const echo = (rows: ParamRow[]) => {
+      const row = rows.find((r) => r.name === 'state');
+      if (row && sentState !== undefined) {
+        row.stateEcho =
+          row.value === sentState
+            ? { same: true, sentence: 'The same state this request sent: the client can tie the answer to its request.' }
+            : { same: false, sentence: 'Not the state this request sent: a client must reject this answer (CSRF defence).' };
+      }
+      return rows;
+    };
+    if (query && [...query.keys()].length) sections.push({ id: 'redirect-query', title: `Redirect to ${target}: query`, source: 'redirect-query', rows: echo(rowsOf(query, AUTHORIZE_DOCS, endpoints)) });
     const hashParams = new URLSearchParams(fragment);
-    if (fragment && [...hashParams.keys()].length) sections.push({ id: 'redirect-fragment', title: `Redirect to ${target}: fragment`, source: 'redirect-fragment', rows: rowsOf(hashParams, { ...AUTHORIZE_DOCS, ...TOKEN_RESPONSE_DOCS }, endpoints) });
+    if (fragment && [...hashParams.keys()].length) sections.push({ id: 'redirect-fragment', title: `Redirect to ${target}: fragment`, source: 'redirect-fragment', rows: echo(rowsOf(hashParams, { ...AUTHORIZE_DOCS, ...TOKEN_RESPONSE_DOCS }, endpoints)) });
   }
   const { phase } = exchange.classification;
   if (phase === 'token' || phase === 'registration') {
