@@ -287,6 +287,24 @@ describe('detail views in a DOM', () => {
     expect($('[data-testid=sse-event-detail]')!.textContent).toContain('"logger"');
   });
 
+  it('draws the newest 500 events of a long stream, and all of them on request', async () => {
+    const stream = exchange({
+      id: 'long',
+      request: { method: 'GET', url: '/mcp', httpVersion: '1.1', headers: {} },
+      response: { status: 200, headers: { 'content-type': 'text/event-stream' } },
+      sseEvents: Array.from({ length: 620 }, (_, index): SseEvent => ({ index, at: index, kind: 'comment', comment: 'ping' })),
+      classification: { phase: 'sse-stream', label: 'GET stream' },
+    });
+    await mountWith([stream], 'long');
+    await clickTab('SSE');
+    await waitFor(() => $('[data-testid=sse-table]'), 'the SSE table');
+    expect($$('[data-testid=sse-row]')).toHaveLength(500);
+    expect($$('[data-testid=sse-row]')[0]!.dataset.index).toBe('120');
+    const all = $$('button').find((b) => b.textContent === 'Show all')!;
+    await act(async () => all.click());
+    expect($$('[data-testid=sse-row]')).toHaveLength(620);
+  });
+
   it('links progress on the GET stream to its tools/call and back, both ways, across exchanges', async () => {
     const call = exchange({
       id: 'call-3',

@@ -378,7 +378,7 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
                 <label className="sse-raw-toggle">
                   <input type="checkbox" checked={rawSse} onChange={(e) => setRawSse(e.target.checked)} /> raw lines
                 </label>
-                {rawSse ? <SseList exchange={exchange} /> : <SseEventTable exchange={exchange} links={links} pairings={pairings} onOpen={open} focusIndex={sseFocus} />}
+                {rawSse ? <SseList exchange={exchange} /> : <SseEventTable key={exchange.id} exchange={exchange} links={links} pairings={pairings} onOpen={open} focusIndex={sseFocus} />}
               </div>
             )}
             {current === 'jsonrpc' && <RpcPanel exchange={exchange} links={links} pairings={pairings} onOpen={open} />}

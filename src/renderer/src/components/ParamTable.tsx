@@ -3,6 +3,7 @@ import type { ExchangeSummary } from '../../../shared/controlApi';
 import type { Exchange } from '../../../shared/exchange';
 import { mcpEndpoints, requestParams, responseParams, type ParamRow, type ParamSection } from '../lib/oauthParams';
 import { useApp, useTimeline } from '../state/store';
+import { useSlowVersion } from './useRelatedExchanges';
 import { JsonTree, JwtView } from './BodyView';
 import './ExchangeViews.css';
 
@@ -109,11 +110,13 @@ export function ParamSections({ sections, folded = false }: { sections: ParamSec
 /** The request's and response's parameter sections, with `resource` checked against the MCP endpoints known for this exchange. */
 export function useParamSections(exchange: Exchange | null | undefined, summary: ExchangeSummary): { request: ParamSection[]; response: ParamSection[] } {
   const status = useApp((s) => s.status);
-  const version = useApp((s) => s.version);
+  const version = useSlowVersion();
   const model = useTimeline();
   return useMemo(() => {
     if (!exchange) return { request: [], response: [] };
-    const rows = summary.connectionId ? model.connection(summary.connectionId) : [];
+    // Only OAuth steps carry a resource to check against the connection's MCP paths.
+    const oauth = ['authorization', 'token', 'registration'].includes(exchange.classification.phase);
+    const rows = oauth && summary.connectionId ? model.connection(summary.connectionId) : [];
     const rpcPaths = [...new Set(rows.filter((r) => r.phase === 'jsonrpc' || r.phase === 'sse-stream').map((r) => r.url.split('?')[0]!))];
     const endpoints = mcpEndpoints(exchange, { mcpUrl: status?.mcpUrl, publicOrigin: status?.publicOrigin, rpcPaths });
     return { request: requestParams(exchange, endpoints), response: responseParams(exchange, endpoints) };

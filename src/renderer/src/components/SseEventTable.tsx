@@ -13,6 +13,9 @@ import './ExchangeViews.css';
 // request it belongs to. Pings (comments, empty keep-alives, ping messages) can be hidden.
 // Rows are keyed by event index, so a stream that grows while open only appends.
 
+/** Rows drawn at once; a stream open for hours has thousands of pings. */
+const ROW_LIMIT = 500;
+
 interface Related {
   label: string;
   /** The request it belongs to or answers, for the compact link in the row ("→ tools/call #3"). */
@@ -158,7 +161,11 @@ export function SseEventTable({
   );
   const related = useMemo(() => relatedByEvent(exchange, links, pairings), [exchange, links, pairings]);
   const pings = rows.filter((r) => r.ping).length;
-  const shown = hidePings ? rows.filter((r) => !r.ping) : rows;
+  const kept = hidePings ? rows.filter((r) => !r.ping) : rows;
+  // A long stream shows its newest rows; all on request, or when a link asks for an older one.
+  const [showAll, setShowAll] = useState(false);
+  const limited = !showAll && kept.length > ROW_LIMIT && !(selected !== undefined && kept.findIndex((r) => r.event.index === selected) < kept.length - ROW_LIMIT && kept.some((r) => r.event.index === selected));
+  const shown = limited ? kept.slice(-ROW_LIMIT) : kept;
 
   if (rows.length === 0) return <p className="hint">No SSE events{exchange.state === 'streaming' ? ' yet' : ''}.</p>;
   return (
@@ -172,6 +179,14 @@ export function SseEventTable({
           <input type="checkbox" checked={hidePings} onChange={(e) => setHidePings(e.target.checked)} data-testid="hide-pings" /> Hide pings
         </label>
       </div>
+      {limited && (
+        <p className="hint">
+          Showing the newest {ROW_LIMIT} of {kept.length} events.{' '}
+          <button className="link" onClick={() => setShowAll(true)}>
+            Show all
+          </button>
+        </p>
+      )}
       <table className="sse-table" data-testid="sse-table">
         <thead>
           <tr>

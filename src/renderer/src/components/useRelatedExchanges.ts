@@ -9,11 +9,33 @@ import { useApp, useTimeline } from '../state/store';
 // fetched with `exchanges.get` and fetched again when their rows change (an open stream grows),
 // at most 4× a second. Old copies stay shown while new ones load, so nothing flickers.
 
+/**
+ * The timeline's version, at most once a `ms`: reading a connection's rows walks the whole
+ * timeline, which must not happen on every batch of a busy session.
+ */
+export function useSlowVersion(ms = 1000): number {
+  const version = useApp((s) => s.version);
+  const [slow, setSlow] = useState(version);
+  const last = useRef(0);
+  useEffect(() => {
+    if (version === slow) return;
+    const timer = setTimeout(
+      () => {
+        last.current = Date.now();
+        setSlow(version);
+      },
+      Math.max(0, last.current + ms - Date.now()),
+    );
+    return () => clearTimeout(timer);
+  }, [version, slow, ms]);
+  return slow;
+}
+
 export function useRelatedExchanges(exchange: Exchange | null | undefined, summary: ExchangeSummary): Exchange[] {
   const run = useApp((s) => s.run);
   const capture = useApp((s) => s.source.capture);
-  // Re-read the connection's rows whenever the timeline changes.
-  const version = useApp((s) => s.version);
+  // Re-read the connection's rows as the timeline changes (an open stream's revision grows).
+  const version = useSlowVersion();
   const model = useTimeline();
   const connectionId = summary.connectionId;
   const candidates = useMemo(

@@ -183,10 +183,16 @@ export function relatedCandidates(current: Exchange, rows: ExchangeSummary[]): E
     const streams = others.filter((r) => (r.sseEventCount > 0 || r.phase === 'sse-stream') && r.startedAt <= end).sort((a, b) => b.startedAt - a.startedAt);
     take(streams, 6);
   }
-  const needsRequests = messages.some((m) => m.info.kind === 'notification' || (m.from === 'server' && m.info.kind === 'request'));
-  if (needsRequests) {
-    const requests = others.filter((r) => r.rpcMethods.some((m) => !notification(m)) && r.startedAt <= end).sort((a, b) => b.startedAt - a.startedAt);
-    take(requests, 12);
+  // Notifications (and server requests) belong to a request sent before them: for each, the few
+  // requests of the connection just before it (a long stream's early events keep theirs).
+  const needing = messages.filter((m) => m.info.kind === 'notification' || (m.from === 'server' && m.info.kind === 'request'));
+  if (needing.length) {
+    const requests = others.filter((r) => r.rpcMethods.some((m) => !notification(m))).sort((a, b) => b.startedAt - a.startedAt);
+    const times = [...new Set(needing.map((m) => m.at))].sort((a, b) => b - a);
+    for (const at of times) {
+      if (picked.size >= 24) break;
+      take(requests.filter((r) => r.startedAt <= at + 5).slice(0, 3), 3);
+    }
   }
   const serverRequests = messages.some((m) => m.from === 'server' && m.info.kind === 'request');
   if (serverRequests) {
