@@ -45,7 +45,7 @@ describe('control API: lint, simulate, compare', () => {
     const profiles = await control.api<ClientProfileInfo[]>('simulate.profiles');
     const claude = profiles.result!.find((p) => p.id === 'claude-ai@2025-10')!;
     expect(claude).toMatchObject({ family: 'claude-ai', observed: '2025-10', driver: 'replay' });
-    expect(claude.sources.map((s) => s.ref).join(' ')).toContain('reference/001');
+    expect(claude.sources.map((s) => s.ref).join(' ')).toContain('MCP_INTEGRATION_SUCCESS_STORY.md');
     expect(profiles.result!.filter((p) => p.family === 'claude-ai' && p.isDefault)).toHaveLength(1);
     expect(JSON.stringify(profiles.result)).not.toContain('"steps"'); // the list stays small
   });
@@ -93,8 +93,7 @@ describe('control API: lint, simulate, compare', () => {
 
   it('a clean run after the toggle goes back connects, with no finding on its notification', async () => {
     await control.api('toggles.set', { toggleId: 'notification-status', optionId: 'off' });
-    // Another client: runs of one profile from one address share a User-Agent, which the
-    // recorder reads as one client connection.
+    // Another run of the same profile from the same address: its own connection.
     const run = await control.api<SimulationResult>('simulate.run', { client: 'claude-ai@2026-03' });
     clean = run.result!;
     expect(clean).toMatchObject({ ok: true, summary: 'connected and listed 5 tools' });
@@ -102,8 +101,9 @@ describe('control API: lint, simulate, compare', () => {
     expect(row.status).toBe(202);
     expect(row.lint).toBeUndefined();
     const connections = await control.api<ConnectionInfo[]>('connections.list', {});
-    const mine = connections.result!.find((c) => c.id === row.connectionId)!;
-    expect(mine).toMatchObject({ simulated: true, simulationRun: clean.runId });
+    const mine = connections.result!.find((c) => c.id === row.runId)!;
+    expect(mine).toMatchObject({ simulated: true, simulationRun: clean.runId, connectionId: row.connectionId, outcome: 'complete' });
+    expect(connections.result!.find((c) => c.simulationRun === faulty.runId)?.connectionId).not.toBe(row.connectionId);
     expect(mine.lint.errors).toBe(0);
   });
 

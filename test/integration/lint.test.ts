@@ -262,8 +262,8 @@ const CASES: LintCase[] = [
   },
   {
     rule: 'token-rejected-after-issue',
-    // reference/001 after fixing pitfall 1 only: initialize passes on the session, and the
-    // encrypted token is then checked against the JWKS alone from tools/list on (pitfall 4).
+    // The Claude.ai + Auth0 logs' server with only the initialize fix: initialize passes on the
+    // session, and the encrypted token is then checked against the JWKS alone from tools/list on.
     faulty: { profile: { tokenRequired: 'all-but-handshake', accessTokenFormat: 'jwe-like', tokenValidation: 'jwks-only', getStream: 405 } },
     spec: {},
     probe: async (wire) => void (await sdkSession(wire)),
@@ -283,7 +283,7 @@ const CASES: LintCase[] = [
   {
     rule: 'prm-resource-mismatch',
     // The upstream names its own origin and the inspector is told not to rewrite it: what a
-    // client reaching a server through a proxy or tunnel sees (FIELD-NOTES.md).
+    // client reaching a server through a proxy or tunnel sees (the TS SDK's "Protected resource … does not match expected …").
     faulty: { upstream: { rewriteOrigins: false, rewriteHost: true } },
     spec: { upstream: { rewriteOrigins: true, rewriteHost: true } },
     probe: async (wire) => {

@@ -225,7 +225,7 @@ export const oauthErrorNotRfc6749: LintCheck = (e) => {
   return { message: `${e.classification.label} was answered ${s} with ${contentType(e.response?.headers) || 'no Content-Type'} ${body ? `"${body}"` : '(empty body)'}, not {"error": "…"}.` };
 };
 
-/** Redirect URIs real clients register (research/clients.md §4), and loopback URIs on any port. */
+/** Redirect URIs real clients register (docs/client-profiles.md), and loopback URIs on any port. */
 const REAL_CLIENT_REDIRECTS: Array<[RegExp, string]> = [
   [/^https:\/\/claude\.(ai|com)\/api\/mcp\/auth_callback$/, 'Claude.ai'],
   [/^https:\/\/chatgpt\.com\/connector/, 'ChatGPT'],
