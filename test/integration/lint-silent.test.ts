@@ -52,7 +52,7 @@ const CANNOT_CONNECT: Partial<Record<Preset, Record<string, { because: string; s
     'cursor@2026-08': { because: 'Cursor falls back to legacy SSE on the same URL after the 4xx on initialize; a 2026-07-28 server answers that GET 405', summary: 'legacy SSE fallback' },
   },
   'no-auth': {
-    'claude-ai@2025-10': { because: 'the replay of reference/001 starts OAuth whatever the server says (the connector was added with OAuth), and an authless server has no authorization server metadata', summary: 'no authorization server metadata' },
+    'claude-ai@2025-10': { because: 'this replay starts OAuth whatever the server says (that connector was added with OAuth), and an authless server has no authorization server metadata', summary: 'no authorization server metadata' },
     'chatgpt@2026': { because: 'ChatGPT needs the root Protected Resource Metadata and reports "does not implement OAuth" without it (kernel-mcp-server#91)', summary: '/.well-known/oauth-protected-resource answered 404' },
   },
 };
