@@ -44,7 +44,7 @@ export const challengeWithoutResourceMetadata: LintCheck = (e) => {
 /** A Protected Resource Metadata document the server served (200, JSON). */
 export const servedPrm = (e: Exchange) => isProtectedResourceMetadata(e) && status(e) === 200 && isObject(responseJson(e));
 
-/** An initialize answered 200 without a token: what lazy-auth-initialize judges. */
+/** An initialize accepted (2xx, no JSON-RPC error) without a token: what lazy-auth-initialize judges. */
 export const unauthenticatedInitialize = (e: Exchange) => isInitialize(e) && succeeded(e) && requestHeader(e, 'authorization') === undefined;
 
 export const lazyAuthInitialize: LintCheck = (e, context) => {
