@@ -18,10 +18,10 @@ export interface ParamDoc {
 }
 
 const OAUTH21 = (section: string, title: string): SpecLink => ({
-  label: `OAuth 2.1 §${section} ${title}`,
+  label: `OAuth 2.1 section ${section} ${title}`,
   url: `https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1-13#section-${section}`,
 });
-const RFC = (n: number, section: string, title: string): SpecLink => ({ label: `RFC ${n} §${section} ${title}`, url: `https://www.rfc-editor.org/rfc/rfc${n}#section-${section}` });
+const RFC = (n: number, section: string, title: string): SpecLink => ({ label: `RFC ${n} section ${section} ${title}`, url: `https://www.rfc-editor.org/rfc/rfc${n}#section-${section}` });
 const MCP = (anchor: string, title: string): SpecLink => ({ label: `MCP authorization: ${title}`, url: `https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#${anchor}` });
 const OIDC = (anchor: string, title: string): SpecLink => ({ label: `OpenID Connect Core: ${title}`, url: `https://openid.net/specs/openid-connect-core-1_0.html#${anchor}` });
 
