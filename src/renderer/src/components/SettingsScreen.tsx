@@ -8,6 +8,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['/', 'filter the timeline'],
   ['Esc', 'close the detail (or leave the filter box)'],
   ['Ctrl+L', 'clear the timeline'],
+  ['m', 'mark a boundary: every client’s next exchange begins a new run'],
   ['1 … 8', 'timeline, handshake, toggles, captures, simulate, compare, tunnel, settings'],
 ];
 

@@ -6,6 +6,7 @@ import { useApp, useTimeline } from '../state/store';
 import { DetailPane } from './DetailPane';
 import { EmptyState } from './EmptyState';
 import { LintBadge } from './Lint';
+import { BoundaryRow, RunControls, RunHeader } from './Runs';
 import { VirtualList } from './VirtualList';
 
 export const ROW_HEIGHT = 26;
@@ -104,6 +105,7 @@ export function FilterBar({ inputRef }: { inputRef: React.RefObject<HTMLInputEle
       {select('status', STATUSES, 'Status')}
       {select('client', ['', ...families], 'Client')}
       {select('lint', LINT, 'Lint')}
+      <RunControls />
       {problems.length > 0 && (
         <span className="filter-problem" role="alert">
           {problems.join('; ')}
@@ -123,9 +125,12 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
   const liveWhileAway = useApp((s) => s.liveWhileAway);
   const backToLive = useApp((s) => s.backToLive);
   const query = useApp((s) => s.query);
+  useApp((s) => s.grouped);
   const listRef = useRef<HTMLDivElement>(null);
   const visible = model.visible;
-  const selectedIndex = selectedId ? visible.indexOf(selectedId) : -1;
+  // Rows under their run's header (or flat), with boundary dividers: see TimelineModel.items.
+  const items = model.items;
+  const selectedIndex = selectedId ? items.indexOf(selectedId) : -1;
 
   return (
     <div className="timeline-screen">
@@ -157,12 +162,19 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
           ) : (
             <VirtualList
               label="Exchanges"
-              count={visible.length}
+              count={items.length}
               rowHeight={ROW_HEIGHT}
               scrollToIndex={selectedIndex}
               renderRow={(index) => {
-                const id = visible[index]!;
-                return <Row key={id} row={model.byId.get(id)!} selected={id === selectedId} onSelect={() => select(id)} />;
+                const item = items[index]!;
+                if (typeof item !== 'string') {
+                  return item.kind === 'run' ? (
+                    <RunHeader key={`run:${item.group.key}`} group={item.group} height={ROW_HEIGHT} />
+                  ) : (
+                    <BoundaryRow key={`boundary:${item.boundary.id}`} boundary={item.boundary} height={ROW_HEIGHT} />
+                  );
+                }
+                return <Row key={item} row={model.byId.get(item)!} selected={item === selectedId} onSelect={() => select(item)} />;
               }}
             />
           )}
