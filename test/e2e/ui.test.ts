@@ -210,8 +210,8 @@ describe('inspector web UI in Chromium', () => {
   it('compares the SDK client’s connection with the simulated one, step by step', async () => {
     await page.getByRole('tab', { name: 'Compare' }).click();
     // By default the newest handshake (the simulation) on the left, the one before it (the SDK's) on the right.
-    const chosen = (side: string) => page.getByLabel(`${side} connection`).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent ?? '');
-    await page.waitForFunction(() => (document.querySelector('select[aria-label="Left connection"]') as HTMLSelectElement | null)?.value);
+    const chosen = (side: string) => page.getByLabel(`${side} run`).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent ?? '');
+    await page.waitForFunction(() => (document.querySelector('select[aria-label="Left run"]') as HTMLSelectElement | null)?.value);
     expect(await chosen('Left')).toContain('simulated');
     expect(await chosen('Right')).not.toContain('simulated');
     await page.locator('.compare button.primary:not([disabled])').click();
