@@ -32,10 +32,12 @@ export interface RunDescription {
 
 /**
  * The client a run's rows name best: a clientInfo name on initialize beats a User-Agent, a
- * browser (the authorize leg) is named last. The same rule as the core's ConnectionInfo.client.
+ * browser (the authorize leg) is named last. The core's ConnectionInfo.client follows the same
+ * rule (for initialize only).
  */
 export function runClient(rows: readonly ExchangeSummary[]): string {
-  const named = rows.find((r) => r.clientFamily !== 'browser' && r.clientFamily !== 'unknown' && r.phase === 'jsonrpc' && r.rpcMethods.includes('initialize'));
+  // (server/discover carries the 2026-07-28 client's clientInfo as initialize does.)
+  const named = rows.find((r) => r.clientFamily !== 'browser' && r.clientFamily !== 'unknown' && r.phase === 'jsonrpc' && (r.rpcMethods.includes('initialize') || r.rpcMethods.includes('server/discover')));
   if (named) return named.clientLabel;
   const counts = new Map<string, number>();
   for (const r of rows) if (r.clientFamily !== 'browser') counts.set(r.clientLabel, (counts.get(r.clientLabel) ?? 0) + 1);
