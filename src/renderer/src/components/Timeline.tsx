@@ -128,9 +128,9 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
   useApp((s) => s.grouped);
   const listRef = useRef<HTMLDivElement>(null);
   const visible = model.visible;
-  // Rows under their run's header (or flat), with boundary dividers: see TimelineModel.items.
-  const items = model.items;
-  const selectedIndex = selectedId ? items.indexOf(selectedId) : -1;
+  // Rows under their run's header (or flat), with boundary dividers: see TimelineModel.display.
+  const display = model.display;
+  const selectedIndex = selectedId ? display.indexOf(selectedId) : -1;
 
   return (
     <div className="timeline-screen">
@@ -162,11 +162,11 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
           ) : (
             <VirtualList
               label="Exchanges"
-              count={items.length}
+              count={display.length}
               rowHeight={ROW_HEIGHT}
               scrollToIndex={selectedIndex}
               renderRow={(index) => {
-                const item = items[index]!;
+                const item = display.at(index);
                 if (typeof item !== 'string') {
                   return item.kind === 'run' ? (
                     <RunHeader key={`run:${item.group.key}`} group={item.group} height={ROW_HEIGHT} />

@@ -30,6 +30,81 @@ export interface RunGroup {
 /** What the grouped timeline shows, top to bottom: a row id, a run's header, a boundary. */
 export type TimelineItem = string | { kind: 'run'; group: RunGroup } | { kind: 'boundary'; boundary: Boundary };
 
+type Segment =
+  | { kind: 'rows'; ids: string[]; from: number; to: number }
+  | { kind: 'run'; group: RunGroup; open: boolean }
+  | { kind: 'boundary'; item: { kind: 'boundary'; boundary: Boundary } };
+
+const segmentLength = (segment: Segment): number =>
+  segment.kind === 'rows' ? segment.to - segment.from : segment.kind === 'run' ? 1 + (segment.open ? segment.group.visibleIds.length : 0) : 1;
+
+/** The lines the timeline shows, by index, computed from segments on demand. */
+export class TimelineDisplay {
+  readonly length: number;
+  private readonly offsets: number[];
+  private readonly runSegment = new Map<RunGroup, number>();
+
+  constructor(
+    private readonly segments: Segment[],
+    private readonly groupOf: (id: string) => RunGroup | undefined,
+    private readonly visible: string[],
+  ) {
+    let offset = 0;
+    this.offsets = segments.map((segment, i) => {
+      if (segment.kind === 'run') this.runSegment.set(segment.group, i);
+      const at = offset;
+      offset += segmentLength(segment);
+      return at;
+    });
+    this.length = offset;
+  }
+
+  /** The line at an index (0 ≤ index < length). */
+  at(index: number): TimelineItem {
+    const { offsets } = this;
+    let lo = 0;
+    let hi = offsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (offsets[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    const segment = this.segments[lo]!;
+    const within = index - offsets[lo]!;
+    if (segment.kind === 'rows') return segment.ids[segment.from + within]!;
+    if (segment.kind === 'boundary') return segment.item;
+    return within === 0 ? segment.group.item : segment.group.visibleIds[within - 1]!;
+  }
+
+  /** Where a row is shown, or -1 (filtered out, or its run folded). */
+  indexOf(id: string): number {
+    const group = this.groupOf(id);
+    const runAt = group ? this.runSegment.get(group) : undefined;
+    if (runAt !== undefined) {
+      const segment = this.segments[runAt] as Extract<Segment, { kind: 'run' }>;
+      const within = segment.open ? segment.group.visibleIds.indexOf(id) : -1;
+      return within < 0 ? -1 : this.offsets[runAt]! + 1 + within;
+    }
+    const at = this.visible.indexOf(id);
+    if (at < 0) return -1;
+    for (let i = 0; i < this.segments.length; i++) {
+      const segment = this.segments[i]!;
+      if (segment.kind === 'rows' && at >= segment.from && at < segment.to) return this.offsets[i]! + at - segment.from;
+    }
+    return -1;
+  }
+
+  /** The rows shown, in order. */
+  rows(): string[] {
+    const rows: string[] = [];
+    for (const segment of this.segments) {
+      if (segment.kind === 'rows') for (let i = segment.from; i < segment.to; i++) rows.push(segment.ids[i]!);
+      else if (segment.kind === 'run' && segment.open) for (const id of segment.group.visibleIds) rows.push(id);
+    }
+    return rows;
+  }
+}
+
 export class TimelineModel {
   readonly byId = new Map<string, ExchangeSummary>();
   /** Rows in start order, and each id's place in it (filtering walks the array, not the map). */
@@ -50,7 +125,7 @@ export class TimelineModel {
   grouped = true;
   /** Runs whose rows are folded under their header. */
   readonly collapsed = new Set<string>();
-  private itemsCache?: { items: TimelineItem[]; rows: string[] };
+  private displayCache?: TimelineDisplay;
   private describeCache = new Map<string, { revision: number; epoch: number; description: RunDescription }>();
   /** Grows when run numbering may change (a run, a connection merge, a boundary). */
   private epoch = 0;
@@ -215,7 +290,7 @@ export class TimelineModel {
 
   /** Something the grouped view shows changed: rebuild it when next read. */
   private changed(): void {
-    this.itemsCache = undefined;
+    this.displayCache = undefined;
   }
 
   /** Merges a list fetched while events were already flowing: the higher revision wins. */
@@ -292,18 +367,30 @@ export class TimelineModel {
   }
 
   setSearchHits(hits: ReadonlySet<string> | undefined): void {
+    const same = hits === this.searchHits;
     this.searchHits = hits;
-    this.refilter();
+    // Hits only matter to free words: a query without them was filtered already (no second pass).
+    if (!same && this.query.text.length > 0) this.refilter();
   }
 
   refilter(): void {
     const { rows, mask, query, context, rowGroup } = this;
-    const visible: string[] = [];
     const trivial = query.filters.length === 0 && query.text.length === 0;
+    if (trivial) {
+      // Everything passes: copy, don't test.
+      const all = new Array<string>(rows.length);
+      for (let i = 0; i < rows.length; i++) all[i] = rows[i]!.id;
+      mask.fill(1, 0, rows.length);
+      for (const group of this.groups.values()) group.visibleIds = group.rowIds.slice();
+      this.visible = all;
+      this.changed();
+      return;
+    }
+    const visible: string[] = [];
     for (const group of this.groups.values()) group.visibleIds = [];
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const passes = trivial || matchesQuery(row, query, context);
+      const passes = matchesQuery(row, query, context);
       mask[i] = passes ? 1 : 0;
       if (passes) {
         visible.push(row.id);
@@ -370,50 +457,62 @@ export class TimelineModel {
     return this.groups.get(this.resolveRun(key));
   }
 
-  /** What the timeline shows, top to bottom: headers, rows and boundary dividers. */
+  /**
+   * What the timeline shows, top to bottom (run headers, rows, boundary dividers), without
+   * materialising it: a list of segments with their offsets, so a filter over 100k rows in 2000
+   * runs builds 2000 entries, and the virtual list asks only for the lines on screen.
+   */
+  get display(): TimelineDisplay {
+    this.displayCache ??= this.buildDisplay();
+    return this.displayCache;
+  }
+
+  /** Every line shown, materialised (tests, and anything that needs them all). */
   get items(): TimelineItem[] {
-    return this.display().items;
+    const { display } = this;
+    return Array.from({ length: display.length }, (_, i) => display.at(i));
   }
 
   /** The rows shown, in the order shown (keyboard navigation follows it). */
   get shownRows(): string[] {
-    return this.display().rows;
+    return this.display.rows();
   }
 
-  private display(): { items: TimelineItem[]; rows: string[] } {
-    if (this.itemsCache) return this.itemsCache;
-    const items: TimelineItem[] = [];
-    const rows: string[] = [];
+  private buildDisplay(): TimelineDisplay {
+    const segments: Segment[] = [];
     const marks = this.boundaries;
     let next = 0;
-    const boundariesUntil = (at: number) => {
-      while (next < marks.length && marks[next]!.at <= at) items.push({ kind: 'boundary', boundary: marks[next++]! });
-    };
     if (!this.grouped) {
-      for (const id of this.visible) {
-        boundariesUntil(this.byId.get(id)!.startedAt);
-        items.push(id);
-        rows.push(id);
+      // The visible rows cut where boundaries fall (rows are in start order).
+      const { visible, byId } = this;
+      let from = 0;
+      while (next < marks.length && from <= visible.length) {
+        const at = marks[next]!.at;
+        let lo = from;
+        let hi = visible.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (byId.get(visible[mid]!)!.startedAt < at) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo === visible.length && this.rows.length === 0) break;
+        if (lo > from) segments.push({ kind: 'rows', ids: visible, from, to: lo });
+        segments.push({ kind: 'boundary', item: { kind: 'boundary', boundary: marks[next++]! } });
+        from = lo;
       }
+      if (from < visible.length) segments.push({ kind: 'rows', ids: visible, from, to: visible.length });
     } else {
       const filtered = this.filtered;
       for (const group of this.runGroups()) {
         if (group.visibleIds.length === 0 && (filtered || group.rowIds.length === 0)) continue;
-        boundariesUntil(group.start);
-        items.push(group.item);
-        if (this.collapsed.has(group.key)) continue;
-        for (const id of group.visibleIds) {
-          items.push(id);
-          rows.push(id);
-        }
+        while (next < marks.length && marks[next]!.at <= group.start) segments.push({ kind: 'boundary', item: { kind: 'boundary', boundary: marks[next++]! } });
+        segments.push({ kind: 'run', group, open: !this.collapsed.has(group.key) });
       }
+      // Boundaries after everything shown (one just marked) close the list.
+      if (this.rows.length > 0) while (next < marks.length) segments.push({ kind: 'boundary', item: { kind: 'boundary', boundary: marks[next++]! } });
     }
-    // Boundaries after everything shown (one just marked) close the list.
-    if (this.rows.length > 0) boundariesUntil(Infinity);
-    this.itemsCache = { items, rows };
-    return this.itemsCache;
+    return new TimelineDisplay(segments, (id) => this.groupOf(id), this.visible);
   }
-
   /** Run numbers per connection ("run 2 of 3") and each run's previous run, recomputed only when runs change. */
   private runNumbers(): Map<string, { run: number; runs: number; previous?: RunGroup }> {
     if (this.numbering?.epoch === this.epoch) return this.numbering.byRun;
