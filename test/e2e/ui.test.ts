@@ -139,10 +139,10 @@ describe('inspector web UI in Chromium', () => {
 
   it('checks off every step of the handshake and draws the sequence', async () => {
     await page.getByRole('tab', { name: 'Handshake' }).click();
-    for (const step of ['discovered', 'registered', 'authorized', 'token', 'initialized', 'tools-listed', 'tool-called']) {
+    for (const step of ['challenge', 'prm', 'as-metadata', 'registered', 'authorized', 'token', 'initialized', 'notified', 'tools-listed', 'tool-called']) {
       await page.locator(`[data-testid=step-${step}][data-state=done]`).waitFor();
     }
-    expect(await page.locator('.arrow-row').count()).toBeGreaterThanOrEqual(8);
+    expect(await page.locator('[data-testid=seq-arrow]').count()).toBeGreaterThanOrEqual(8);
     await page.screenshot({ path: join(ARTIFACTS, 'handshake.png'), fullPage: true });
   });
 

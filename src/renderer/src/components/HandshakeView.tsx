@@ -103,7 +103,7 @@ function SequenceDiagram({ seq, selectedId, open, scrollRef }: { seq: Sequence; 
         </span>
         <div className="seq-lanes-head">
           {seq.lanes.map((lane) => (
-            <span key={lane.id} className="seq-lane-title" role="columnheader" data-testid="lane">
+            <span key={lane.id} className="seq-lane-title" role="columnheader" data-testid="lane" title={lane.id === 'as' ? 'Authorization server' : lane.title}>
               {lane.title}
             </span>
           ))}

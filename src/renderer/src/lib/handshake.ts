@@ -441,7 +441,7 @@ const LANE_TITLES: Record<Lane, string> = {
   tunnel: 'Tunnel',
   proxy: 'Inspector',
   server: 'MCP server',
-  as: 'Authorization server',
+  as: 'Auth server',
 };
 
 /** The authorization server answers OAuth endpoints and its own metadata; the MCP server the rest. */

@@ -36,9 +36,16 @@ export interface RunDescription {
  * rule (for initialize only).
  */
 export function runClient(rows: readonly ExchangeSummary[]): string {
-  // (server/discover carries the 2026-07-28 client's clientInfo as initialize does.)
-  const named = rows.find((r) => r.clientFamily !== 'browser' && r.clientFamily !== 'unknown' && r.phase === 'jsonrpc' && (r.rpcMethods.includes('initialize') || r.rpcMethods.includes('server/discover')));
-  if (named) return named.clientLabel;
+  return namedClient(rows) ?? busiestClient(rows);
+}
+
+/** The clientInfo name an initialize (or a 2026-07-28 server/discover) carried, if the run has one. */
+export function namedClient(rows: readonly ExchangeSummary[]): string | undefined {
+  return rows.find((r) => r.clientFamily !== 'browser' && r.clientFamily !== 'unknown' && r.phase === 'jsonrpc' && (r.rpcMethods.includes('initialize') || r.rpcMethods.includes('server/discover')))?.clientLabel;
+}
+
+/** The label most of a run's rows carry (a User-Agent), a browser last. */
+function busiestClient(rows: readonly ExchangeSummary[]): string {
   const counts = new Map<string, number>();
   for (const r of rows) if (r.clientFamily !== 'browser') counts.set(r.clientLabel, (counts.get(r.clientLabel) ?? 0) + 1);
   let best: string | undefined;
@@ -47,8 +54,12 @@ export function runClient(rows: readonly ExchangeSummary[]): string {
   return best ?? rows[0]?.clientLabel ?? 'unknown client';
 }
 
-/** Verdict, client, span and lint of one run's rows (any order). */
-export function judgeRun(rows: readonly ExchangeSummary[]): Pick<RunDescription, 'client' | 'verdict' | 'startedAt' | 'endedAt' | 'exchanges' | 'lint' | 'simulated'> {
+/**
+ * Verdict, client, span and lint of one run's rows (any order). `knownClient`: the name an
+ * earlier run of the same connection gave (a client that goes on after a boundary sends no
+ * initialize, only its User-Agent).
+ */
+export function judgeRun(rows: readonly ExchangeSummary[], knownClient?: string): Pick<RunDescription, 'client' | 'verdict' | 'startedAt' | 'endedAt' | 'exchanges' | 'lint' | 'simulated'> {
   let startedAt = Infinity;
   let endedAt = 0;
   let errors = 0;
@@ -61,7 +72,7 @@ export function judgeRun(rows: readonly ExchangeSummary[]): Pick<RunDescription,
     warnings += r.lint?.warnings ?? 0;
     simulated &&= !!r.simulated;
   }
-  return { client: runClient(rows), verdict: runVerdict(rows), startedAt: rows.length ? startedAt : 0, endedAt, exchanges: rows.length, lint: { errors, warnings }, simulated };
+  return { client: namedClient(rows) ?? knownClient ?? busiestClient(rows), verdict: runVerdict(rows), startedAt: rows.length ? startedAt : 0, endedAt, exchanges: rows.length, lint: { errors, warnings }, simulated };
 }
 
 /** "✓ complete", "✗ failed at GET stream: 501 …", "… in progress: waiting for token". */

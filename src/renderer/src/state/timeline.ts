@@ -1,7 +1,7 @@
 import type { ControlEvent, ExchangeSummary } from '../../../shared/controlApi';
 import type { Boundary } from '../../../shared/exchange';
 import { matchesQuery, parseQuery, type FilterContext, type ParsedQuery } from '../lib/filters';
-import { judgeRun, type RunDescription } from '../lib/runs';
+import { judgeRun, namedClient, type RunDescription } from '../lib/runs';
 
 // The timeline as plain data, no React: rows normalised by id plus their order, the filtered
 // view kept up to date incrementally (a batch only re-tests the rows it touched), the
@@ -544,10 +544,19 @@ export class TimelineModel {
       runs,
       startedBy: previous ? (boundary ? 'boundary' : 'start-over') : 'first',
       ...(boundary ? { boundary } : {}),
-      ...judgeRun(rows),
+      ...judgeRun(rows, previous ? this.knownClient(previous) : undefined),
     };
     this.describeCache.set(group.key, { revision: group.revision, epoch: this.epoch, description });
     return description;
+  }
+
+  /** The client name a run, or the runs of its connection before it, gave in an initialize. */
+  private knownClient(group: RunGroup): string | undefined {
+    for (let run: RunGroup | undefined = group; run; run = this.runNumbers().get(run.key)?.previous) {
+      const name = namedClient(run.rowIds.map((id) => this.byId.get(id)!));
+      if (name) return name;
+    }
+    return undefined;
   }
 
   /** Rows of one run (merges followed), in start order. */
