@@ -1,3 +1,4 @@
+import { exchangeOutcome, type ExchangeOutcome } from '../shared/outcome';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Exchange } from '../shared/exchange';
@@ -20,12 +21,20 @@ function storeFor(dataDir: string | undefined): CaptureStore {
   return new CaptureStore(capturesDir(dataDir ?? defaultDataDir()));
 }
 
+/** What a line says after the client, by outcome: failures with their reason (src/shared/outcome.ts). */
+const OUTCOME_NOTE: Partial<Record<ExchangeOutcome, (reason: string | undefined) => string>> = {
+  failed: (reason) => `  FAILED${reason ? `: ${reason}` : ''}`,
+  challenge: () => '  (challenge)',
+  'closed-by-client': () => '  (closed by client)',
+};
+
 /** One line per exchange, as `serve` prints them live. */
 export function formatExchange(e: Exchange): string {
   const status = e.response ? String(e.response.status) : e.state;
   const changed = e.upstreamResponse && e.upstreamResponse.status !== e.response?.status ? ` (was ${e.upstreamResponse.status})` : '';
   const time = new Date(e.startedAt).toISOString().slice(11, 23);
-  return `${time}  ${e.request.method.padEnd(6)} ${status}${changed}  ${e.classification.label}  [${e.client.label}]${e.error ? `  ${e.error.message}` : ''}`;
+  const { outcome, reason } = exchangeOutcome(e);
+  return `${time}  ${e.request.method.padEnd(6)} ${status}${changed}  ${e.classification.label}  [${e.client.label}]${OUTCOME_NOTE[outcome]?.(reason) ?? ''}`;
 }
 
 async function latestCaptureId(store: CaptureStore): Promise<string> {

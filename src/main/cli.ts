@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline';
+import type { Boundary } from '../shared/exchange';
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -40,7 +42,7 @@ Commands:
                                           that client would fail (--strict: also on warnings)
   simulate --list [--json]                The client profiles: ids like claude-ai@2025-06, or a family
                                           name (claude-ai) for its default variant
-  scenario list [--json]                  The bug-report library (reference/001-003)
+  scenario list [--json]                  The bug-report library (documented client failures)
   scenario run <id|file.json> [--json] [--fixed] [--no-capture]
                                           Start an inspector that misbehaves as the scenario says, simulate
                                           its client through it; exits 1 unless the client fails where the
@@ -287,8 +289,17 @@ async function serve(argv: string[]): Promise<void> {
   if (ui) lines.push(`  Inspector UI (keep this URL private, it carries the access token):`, `    ${ui.url}${ui.hasRenderer ? '' : '   (not built yet: run npm run build)'}`);
   lines.push(`  Capture:                         ${info.captureId ? `${info.captureId} in ${inspector.captures!.root}` : 'off (--no-capture)'}`);
   if (tunnel) lines.push(`  Tunnel:                          ${tunnel.provider}${reopened ? ` (reopened from ${settings.file}; --tunnel none or --fresh skips it)` : ''} (its progress follows as [tunnel] lines)`);
-  lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. Press Ctrl-C to stop.`, '');
+  const interactive = process.stdin.isTTY === true;
+  lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. ${interactive ? 'Type a label and Enter to mark a boundary between runs. ' : ''}Press Ctrl-C to stop.`, '');
   process.stdout.write(lines.join('\n'));
+  if (interactive) {
+    // A boundary splits "before toggle" from "after toggle": every client's next exchange begins a new run.
+    createInterface({ input: process.stdin }).on('line', (label) => {
+      void control.invoke('boundaries.mark', label.trim() ? { label: label.trim() } : {}).then((marked) => {
+        if (marked.ok) process.stdout.write(`── boundary marked at ${new Date((marked.result as Boundary).at).toISOString().slice(11, 23)}${label.trim() ? ` (${label.trim()})` : ''}: clients' next exchanges begin new runs ──\n`);
+      });
+    });
+  }
   inspector.recorder.on('event', (event) => {
     if (event.type === 'exchange:end') process.stdout.write(`${formatExchange(event.exchange)}\n`);
   });

@@ -127,6 +127,9 @@ function buildMenu(service: ControlService): Menu {
         { label: 'Export Capture as HAR (secrets redacted)…', accelerator: 'CmdOrCtrl+E', click: () => void exportCapture(service, true) },
         { label: 'Export Capture as HAR with secrets…', click: () => void exportCapture(service, false) },
         { type: 'separator' },
+        // Splits "before toggle" from "after toggle": every client's next exchange begins a new run.
+        { label: 'Mark Boundary Between Runs', accelerator: 'CmdOrCtrl+B', click: () => void service.invoke('boundaries.mark', {}) },
+        { type: 'separator' },
         process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
       ],
     },

@@ -55,7 +55,7 @@ export interface Classification {
   stream?: SseStreamKind;
 }
 
-/** Client families recognised from User-Agent and `clientInfo` (research/clients.md §3). */
+/** Client families recognised from User-Agent and `clientInfo` (the clients the simulator profiles; docs/client-profiles.md). */
 export type ClientFamily =
   | 'claude-ai-discovery'
   | 'claude-user'

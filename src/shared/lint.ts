@@ -1,6 +1,8 @@
+import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_AUTH_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, VSCODE_OAUTH, githubIssue } from './sources';
+
 // Lint: what the inspector says is wrong with a server's answers, judged against the MCP and
-// OAuth specifications and against what is known to break real clients (FIELD-NOTES.md,
-// reference/, research/clients.md §5). The rule catalogue is plain data so the UI, the CLI and
+// OAuth specifications and against what is known to break real clients (public issue reports
+// and published logs, cited per rule). The rule catalogue is plain data so the UI, the CLI and
 // the simulator's scenarios can name rules by id; the checks live in src/main/core/lint.
 
 export type LintSeverity = 'error' | 'warning' | 'info';
@@ -30,10 +32,11 @@ export const LINT_CLIENT_NAMES: Record<LintClient, string> = {
   'browser-clients': 'browser-based clients',
 };
 
-/** Where a rule comes from: a specification section, an RFC, or a reference document. */
+/** Where a rule comes from: a specification or RFC section, an issue report, published logs. */
 export interface LintSource {
   title: string;
-  url?: string;
+  /** An absolute https URL anyone can open. */
+  url: string;
 }
 
 /**
@@ -65,6 +68,24 @@ export interface LintFinding {
   /** What was seen on this exchange, in one or two sentences. */
   message: string;
   fix: string;
+  /**
+   * Set when the user made this happen: a toggle, a rule of theirs, or an edit at a breakpoint
+   * changed what the client saw (the server's own answer would not have brought the finding).
+   * The finding is then at most a warning, says so in its message, and is about how the client
+   * reacts, not about the server.
+   */
+  causedBy?: LintCause;
+}
+
+/** What the user set that produced a finding. */
+export interface LintCause {
+  kind: 'toggle' | 'rule' | 'breakpoint';
+  /** The toggle's id (`notification-status`), the rule's id, or `breakpoint-edit`. */
+  id: string;
+  /** The option of a toggle (`204`). */
+  option?: string;
+  /** How the UI names it: “Status for notifications → 204 instead of 202”, a rule's description. */
+  name: string;
 }
 
 /** Findings of one connection, counted. */
@@ -126,8 +147,9 @@ const spec = (section: string, anchor: string, title: string): LintSource => ({
   title: `MCP 2025-11-25 ${section}: ${title}`,
   url: `https://modelcontextprotocol.io/specification/2025-11-25/basic/${section}#${anchor}`,
 });
-const rfc = (n: number, section: string, title: string): LintSource => ({ title: `RFC ${n} §${section}: ${title}`, url: `https://www.rfc-editor.org/rfc/rfc${n}#section-${section}` });
-const doc = (title: string): LintSource => ({ title });
+const rfc = (n: number, section: string, title: string): LintSource => ({ title: `RFC ${n} section ${section}: ${title}`, url: `https://www.rfc-editor.org/rfc/rfc${n}#section-${section}` });
+const link = (title: string, url: string): LintSource => ({ title, url });
+const issue = (repo: string, n: number, title: string): LintSource => link(`${repo}#${n}: ${title}`, githubIssue(repo, n));
 
 const TRANSPORT_POST = spec('transports', 'sending-messages-to-the-server', 'sending messages to the server');
 const TRANSPORT_GET = spec('transports', 'listening-for-messages-from-the-server', 'listening for messages from the server');
@@ -137,7 +159,7 @@ const NEGOTIATION = spec('lifecycle', 'version-negotiation', 'version negotiatio
 const AUTH_DISCOVERY = spec('authorization', 'protected-resource-metadata-discovery-requirements', 'protected resource metadata discovery');
 const AS_DISCOVERY = spec('authorization', 'authorization-server-metadata-discovery', 'authorization server metadata discovery');
 const AUDIENCE = spec('authorization', 'token-audience-binding-and-validation', 'token audience binding and validation');
-const CATALOGUE = (n: number, title: string) => doc(`research/clients.md §5 #${n}: ${title}`);
+const HANDSHAKE_LOGS = (title: string) => link(`Claude.ai + Auth0 handshake logs (2025-10): ${title}`, CLAUDE_AI_AUTH0_HANDSHAKE_LOGS);
 
 /** The rule catalogue, in the order of LINT_RULE_IDS. */
 export const LINT_RULES: readonly LintRule[] = [
@@ -147,9 +169,9 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'exchange',
     explanation:
-      'A POST carrying only notifications or responses must be answered 202 Accepted with no body. Claude.ai retried and warned on 204 (reference/001 pitfall 2), and a 200 broke it (ruby-sdk #158).',
+      'A POST carrying only notifications or responses must be answered 202 Accepted with no body. Claude.ai retried and warned on 204 (published handshake logs, 2025-10), and a 200 kept it from adding the server (modelcontextprotocol/ruby-sdk#158).',
     breaks: ['claude-ai'],
-    sources: [TRANSPORT_POST, doc('reference/001 pitfall 2: wrong status code for notifications'), CATALOGUE(15, 'relying on sessions / notifications')],
+    sources: [TRANSPORT_POST, HANDSHAKE_LOGS('204 instead of 202 for notifications'), issue('modelcontextprotocol/ruby-sdk', 158, 'notifications/initialized answered 200 breaks adding the server to Claude')],
     fix: 'Answer notifications and responses with 202 Accepted and an empty body.',
   },
   {
@@ -158,9 +180,9 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'exchange',
     explanation:
-      'GET opens the server-to-client SSE stream; a server without one answers 405 Method Not Allowed. Claude.ai read 501 as "broken server" and ended the session with DELETE (reference/001 pitfall 3).',
+      'GET opens the server-to-client SSE stream; a server without one answers 405 Method Not Allowed. Claude.ai read 501 as "broken server" and ended the session with DELETE (published handshake logs, 2025-10).',
     breaks: ['claude-ai', 'mcp-sdk'],
-    sources: [TRANSPORT_GET, doc('reference/001 pitfall 3: 501 for GET')],
+    sources: [TRANSPORT_GET, HANDSHAKE_LOGS('GET answered 501, an immediate DELETE follows')],
     fix: 'Answer GET with 405 and `Allow: POST, DELETE` (or open an SSE stream).',
   },
   {
@@ -169,9 +191,14 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'warning',
     scope: 'connection',
     explanation:
-      'The spec allows only an SSE stream or 405 for GET. The TypeScript SDK reports any other status as "Failed to open SSE stream"; VS Code disables the stream and loses notifications (research/clients.md §2.4, §5 #16).',
+      'The spec allows only an SSE stream or 405 for GET. The TypeScript SDK reports any other status as "Failed to open SSE stream"; VS Code disables the stream and loses notifications.',
     breaks: ['mcp-sdk', 'vscode', 'claude-ai'],
-    sources: [TRANSPORT_GET, CATALOGUE(16, 'GET/DELETE on the MCP endpoint')],
+    sources: [
+      TRANSPORT_GET,
+      link('MCP TypeScript SDK v1.25.3 client: "Failed to open SSE stream" for any GET status but 405', TS_SDK_CLIENT_STREAMABLE_HTTP),
+      link('VS Code MCP client (extHostMcp.ts): a GET status of 400 or more disables notifications', VSCODE_EXT_HOST_MCP),
+      issue('brendanlong/lion-reader', 736, 'a bare 405 on GET without a challenge as a cause of failed auth discovery'),
+    ],
     fix: 'Answer GET with 405 and `Allow: POST, DELETE`, or open the SSE stream.',
   },
   {
@@ -182,7 +209,12 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Real clients send `Accept: */*`, only `text/event-stream` (Anthropic\'s MCP proxy) or only `application/json` (Claude Code, reported). A server that insists on both types answers them 406 and they never connect.',
     breaks: ['claude-ai', 'claude-code'],
-    sources: [TRANSPORT_POST, CATALOGUE(12, 'strict Accept validation'), doc('python-sdk #2349, claude-ai-mcp #217')],
+    sources: [
+      TRANSPORT_POST,
+      issue('modelcontextprotocol/python-sdk', 2349, 'Anthropic\'s MCP proxy sends only Accept: text/event-stream and gets 406'),
+      issue('anthropics/claude-ai-mcp', 217, 'connector probes with Accept: */* and with both types'),
+      issue('anthropics/claude-code', 45368, 'Claude Code reported to send only Accept: application/json'),
+    ],
     fix: 'Accept `*/*` and either type; pick the response type from what the client accepts.',
   },
   {
@@ -193,7 +225,13 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Without the header a server should assume 2025-03-26 (or the negotiated version). VS Code, Claude.ai and older mcp-remote omit it; a server answering 400 loses them.',
     breaks: ['claude-ai', 'vscode', 'mcp-remote'],
-    sources: [VERSION_HEADER, CATALOGUE(13, 'strict MCP-Protocol-Version enforcement')],
+    sources: [
+      VERSION_HEADER,
+      issue('anthropics/claude-ai-mcp', 70, 'Claude.ai requests without MCP-Protocol-Version'),
+      issue('CodeWithCJ/SparkyFitness', 2155, 'a server answering 400 to the header lost Claude.ai\'s tools'),
+      issue('microsoft/vscode', 308766, 'VS Code tools/list rejected over the protocol version'),
+      issue('punkpeye/mcp-remote', 289, 'mcp-remote sent no MCP-Protocol-Version after initialize'),
+    ],
     fix: 'When MCP-Protocol-Version is missing, use the version negotiated for the session (or 2025-03-26); answer 400 only for an unsupported value.',
   },
   {
@@ -204,7 +242,7 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'A response must carry the id of the request it answers. Clients pair responses by id; a response with another id is dropped and the request times out.',
     breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote', 'mcp-inspector', 'mcp-sdk'],
-    sources: [{ title: 'JSON-RPC 2.0 §5: response object', url: 'https://www.jsonrpc.org/specification#response_object' }],
+    sources: [{ title: 'JSON-RPC 2.0 section 5: response object', url: 'https://www.jsonrpc.org/specification#response_object' }],
     fix: 'Copy the request\'s id (same type, same value) into its response.',
   },
   {
@@ -213,9 +251,13 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'warning',
     scope: 'exchange',
     explanation:
-      'Tunnels and reverse proxies cut idle streams (localtunnel, Cloudflare and load balancers after tens of seconds). Claude.ai\'s servers send a ping every 15 s; a stream silent for longer risks being cut and the client losing notifications.',
+      'Tunnels and reverse proxies cut idle streams (localtunnel, Cloudflare and load balancers after tens of seconds). Servers Claude.ai was seen working with sent a ping every 15 s (observed in a gateway\'s logs of Claude.ai traffic, 2025); a stream silent for longer risks being cut and the client losing notifications.',
     breaks: ['claude-ai', 'vscode', 'mcp-sdk'],
-    sources: [doc('FIELD-NOTES.md: SSE ping events every 15 s'), doc('research/tunnels.md: idle timeouts of tunnels'), doc('DESIGN.md: keep pings flowing')],
+    sources: [
+      issue('anthropics/claude-code', 38631, 'an SSE GET stream cut every ~60 s by a load balancer'),
+      issue('localtunnel/localtunnel', 522, 'long polling and streams time out on the public localtunnel server'),
+      spec('transports', 'resumability-and-redelivery', 'resumability and redelivery'),
+    ],
     fix: 'Send an SSE comment (`: ping`) or event at least every 15 s on open streams.',
   },
   {
@@ -226,7 +268,11 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'A request with an Origin header comes from a browser (MCP Inspector in direct mode, web portals). Without Access-Control-Allow-Origin the browser hides the answer, so discovery, registration, token or MCP calls fail there.',
     breaks: ['mcp-inspector', 'browser-clients'],
-    sources: [{ title: 'Fetch standard: CORS protocol', url: 'https://fetch.spec.whatwg.org/#http-cors-protocol' }, CATALOGUE(22, 'no CORS on discovery, /register, /token and /mcp')],
+    sources: [
+      { title: 'Fetch standard: CORS protocol', url: 'https://fetch.spec.whatwg.org/#http-cors-protocol' },
+      issue('routecraftjs/routecraft', 320, 'MCP Inspector blocked by missing CORS on discovery'),
+      issue('envoyproxy/ai-gateway', 2307, 'CORS for browser MCP clients'),
+    ],
     fix: 'Answer discovery, /register, /token and the MCP endpoint (and their OPTIONS preflights) with Access-Control-Allow-Origin and expose Mcp-Session-Id and WWW-Authenticate.',
   },
   {
@@ -237,7 +283,7 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Servers with DNS-rebinding protection (the MCP SDKs\' allowedHosts, createMcpExpressApp bound to localhost) refuse any Host that is not their own with 403 "Invalid Host" or 421. Behind a tunnel or proxy the Host is the public name, so every hosted client is refused though the server works locally.',
     breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote'],
-    sources: [spec('transports', 'security-warning', 'security warning (DNS rebinding)'), doc('research/tunnels.md: Host/Origin validation behind tunnels (typescript-sdk #2843, resend-mcp #169)')],
+    sources: [spec('transports', 'security-warning', 'security warning (DNS rebinding)'), issue('modelcontextprotocol/typescript-sdk', 2843, 'Host validation refusing a tunnel\'s host name'), issue('resend/resend-mcp', 169, 'allowed hosts behind a proxy')],
     fix: 'Add the public host name (the tunnel\'s) to the server\'s allowed hosts, or, while testing, let the inspector send the upstream its own Host (serve --rewrite-host).',
   },
   {
@@ -246,9 +292,9 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'warning',
     scope: 'exchange',
     explanation:
-      'The spec makes a session id optional, but the 2025 Claude.ai client required it: "If you don\'t provide one, it won\'t go on to request tools" (reference/002). 2026 Claude.ai and ChatGPT work without.',
+      'The spec makes a session id optional, but the 2025 Claude.ai client required it: "If you don\'t provide one, it won\'t go on to request tools" (losvedir/remote_mcp_auth). 2026 Claude.ai and ChatGPT work without.',
     breaks: ['claude-ai'],
-    sources: [SESSIONS, doc('reference/002: no session id, no tools')],
+    sources: [SESSIONS, link('losvedir/remote_mcp_auth: no Mcp-Session-Id, no tools (Claude.ai, 2025)', REMOTE_MCP_AUTH)],
     fix: 'Issue an `Mcp-Session-Id` header on the initialize response (and accept it on later requests).',
   },
   {
@@ -270,7 +316,7 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'A request naming a session the server no longer knows must get 404, which tells the client to initialize again. With 400 the client keeps failing (Claude Code gives up, the TypeScript SDK reports an error).',
     breaks: ['claude-code', 'vscode', 'mcp-sdk'],
-    sources: [SESSIONS, CATALOGUE(15, 'answering 400 instead of 404 for expired sessions')],
+    sources: [SESSIONS, issue('anthropics/claude-code', 94273, 'Claude Code initializes again once on 404, then disconnects'), issue('anthropics/claude-ai-mcp', 450, 'no new session after a dead one')],
     fix: 'Answer 404 for an Mcp-Session-Id you do not know (expired, ended, or from another instance); keep 400 for a missing one.',
   },
   {
@@ -281,7 +327,7 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'A server that supports the requested version must answer initialize with that same version; another version is only right when it does not support it. Servers with a hard-coded version answer clients they could serve with a version those clients may reject. After initialize, every request carries the negotiated version in MCP-Protocol-Version.',
     breaks: ['claude-ai', 'mcp-sdk'],
-    sources: [NEGOTIATION, CATALOGUE(14, 'version negotiation done wrong')],
+    sources: [NEGOTIATION, issue('cl-ai-project/cl-mcp', 26, 'a server answering Claude Code\'s 2025-11-25 with an error')],
     fix: 'Server: echo the requested protocolVersion when you support it, otherwise answer the latest version you support. Client: send the negotiated version in MCP-Protocol-Version.',
   },
   {
@@ -292,7 +338,7 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Version negotiation never fails on the server side: it answers with a version it supports and the client decides whether to go on. An error leaves clients of other revisions with no way to connect.',
     breaks: ['claude-ai', 'claude-code', 'vscode', 'mcp-sdk'],
-    sources: [NEGOTIATION, CATALOGUE(14, 'version negotiation done wrong')],
+    sources: [NEGOTIATION, issue('cl-ai-project/cl-mcp', 26, 'a server answering Claude Code\'s 2025-11-25 with an error')],
     fix: 'Answer initialize with the latest protocol version you support instead of an error.',
   },
   {
@@ -301,9 +347,9 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'exchange',
     explanation:
-      'A 401 must say how to authenticate (RFC 6750 §3). MCP clients start OAuth from the WWW-Authenticate header; without it Claude.ai treats the server as broken or authless and VS Code falls back to guesses.',
+      'A 401 must say how to authenticate (RFC 6750 section 3). MCP clients start OAuth from the WWW-Authenticate header; without it Claude.ai treats the server as broken or authless and VS Code falls back to guesses.',
     breaks: ['claude-ai', 'vscode', 'claude-code', 'mcp-sdk'],
-    sources: [rfc(6750, '3', 'the WWW-Authenticate response header'), AUTH_DISCOVERY, CATALOGUE(1, '401 without resource_metadata')],
+    sources: [rfc(6750, '3', 'the WWW-Authenticate response header'), AUTH_DISCOVERY, issue('microsoft/vscode', 261120, 'a middleware stripped WWW-Authenticate'), issue('anthropics/claude-ai-mcp', 764, 'Claude.ai starts OAuth from the 401 and its challenge')],
     fix: 'Send `WWW-Authenticate: Bearer resource_metadata="<PRM URL>"` with every 401 from the MCP endpoint.',
   },
   {
@@ -312,9 +358,9 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'exchange',
     explanation:
-      'The 401 is what starts OAuth, and its `resource_metadata` tells the client where the Protected Resource Metadata is (RFC 9728 §5.1). Without it Claude.ai treats the server as authless and VS Code falls back to origin defaults; a middleware stripping it is a known cause (vscode #261120).',
+      'The 401 is what starts OAuth, and its `resource_metadata` tells the client where the Protected Resource Metadata is (RFC 9728 section 5.1). Without it Claude.ai treats the server as authless and VS Code falls back to origin defaults; a middleware stripping it is a known cause (microsoft/vscode#261120).',
     breaks: ['claude-ai', 'vscode'],
-    sources: [rfc(9728, '5.1', 'WWW-Authenticate response'), AUTH_DISCOVERY, CATALOGUE(1, '401 without resource_metadata')],
+    sources: [rfc(9728, '5.1', 'WWW-Authenticate response'), AUTH_DISCOVERY, issue('microsoft/vscode', 261120, 'a middleware stripped WWW-Authenticate'), issue('anthropics/claude-ai-mcp', 764, 'Claude.ai starts OAuth from the 401 and its challenge')],
     fix: 'Add `resource_metadata="https://<host>/.well-known/oauth-protected-resource/<path>"` to the Bearer challenge.',
   },
   {
@@ -325,7 +371,11 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'The server publishes Protected Resource Metadata, yet answered an initialize without a token with 200. Claude.ai reads a 200 on the unauthenticated initialize as "no auth" and never starts OAuth, so later calls fail.',
     breaks: ['claude-ai', 'vscode'],
-    sources: [AUTH_DISCOVERY, CATALOGUE(1, 'unauthenticated initialize returns 200 (lazy auth)')],
+    sources: [
+      AUTH_DISCOVERY,
+      issue('erp-mafia/accounted', 2159, 'Claude does not honor a WWW-Authenticate header on a 200 response'),
+      issue('anthropics/claude-ai-mcp', 1064, 'a 200 on the unauthenticated request: "No sign-in" mode'),
+    ],
     fix: 'Answer an initialize without a token with 401 and a resource_metadata challenge, or stop publishing OAuth metadata if no auth is needed.',
   },
   {
@@ -334,10 +384,10 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'connection',
     explanation:
-      'Right after OAuth, the client sends initialize with its new token and the server answers 401. In reference/001 Claude.ai disconnected at once: the server validated the token on initialize with a JWKS-only check that could not read Auth0\'s encrypted token (no `kid`).',
+      'Right after OAuth, the client sends initialize with its new token and the server answers 401. In published logs of a Claude.ai connector (2025-10) it disconnected at once: the server validated the token on initialize with a JWKS-only check that could not read Auth0\'s encrypted token (no `kid`).',
     breaks: ['claude-ai', 'claude-code', 'mcp-sdk'],
-    sources: [doc('reference/001 pitfall 1: authenticating initialize'), doc('reference/001 pitfall 4: JWT-only validation')],
-    fix: 'Make token validation accept every token your authorization server issues (fall back to /userinfo or introspection for encrypted tokens); reference/001 also let initialize through on the session alone.',
+    sources: [HANDSHAKE_LOGS('token checked on initialize, Claude disconnects right after OAuth'), spec('authorization', 'token-handling', 'token handling')],
+    fix: 'Make token validation accept every token your authorization server issues (fall back to /userinfo or introspection for encrypted tokens); the server in those logs also let initialize through on the session alone.',
   },
   {
     id: 'token-rejected-after-issue',
@@ -345,9 +395,9 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'connection',
     explanation:
-      'The client finished OAuth and calls the MCP endpoint (tools/list, …) with the token it just got, and the server answers 401. Re-authorizing cannot help: every new token is refused the same way. In reference/001 Auth0 issued an encrypted token without `kid` and a JWKS-only check failed with "Token key ID (kid): None".',
+      'The client finished OAuth and calls the MCP endpoint (tools/list, …) with the token it just got, and the server answers 401. Re-authorizing cannot help: every new token is refused the same way. In published Claude.ai logs (2025-10) Auth0 issued an encrypted token without `kid` and a JWKS-only check failed with "Token key ID (kid): None".',
     breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote', 'mcp-inspector', 'mcp-sdk'],
-    sources: [doc('reference/001 pitfall 4: JWT-only validation'), AUDIENCE],
+    sources: [HANDSHAKE_LOGS('an encrypted token without kid fails a JWKS-only check'), AUDIENCE],
     fix: 'Validate every token format your authorization server issues: JWTs against its JWKS, encrypted or opaque tokens through /userinfo or introspection; check `aud` against your resource URL.',
   },
   {
@@ -358,7 +408,7 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Metadata under /.well-known/ must be readable without a token: it is how a client learns how to get one. A 401 there deadlocks discovery.',
     breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote', 'mcp-inspector', 'mcp-sdk'],
-    sources: [rfc(9728, '3', 'obtaining protected resource metadata'), CATALOGUE(6, '/.well-known/* behind the auth middleware')],
+    sources: [rfc(9728, '3', 'obtaining protected resource metadata'), issue('markmhendrickson/neotoma', 2049, '/.well-known behind the auth middleware'), issue('jimprosser/obsidian-web-mcp', 20, 'discovery answered 401')],
     fix: 'Exclude /.well-known/* (and /register, /token) from the auth middleware.',
   },
   {
@@ -369,7 +419,12 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Metadata documents are JSON at their exact URL. An HTML page, plain text or a 3xx redirect (a login page, an SPA fallback) fails TypeScript-SDK clients with "Invalid OAuth error response: SyntaxError".',
     breaks: ['claude-code', 'claude-ai', 'mcp-sdk', 'cursor'],
-    sources: [rfc(8414, '3.2', 'authorization server metadata response'), rfc(9728, '3.2', 'protected resource metadata response'), CATALOGUE(5, 'discovery answering HTML or a redirect')],
+    sources: [
+      rfc(8414, '3.2', 'authorization server metadata response'),
+      rfc(9728, '3.2', 'protected resource metadata response'),
+      issue('anthropics/claude-code', 47424, '"Invalid OAuth error response: SyntaxError" on an HTML answer'),
+      issue('taylorwilsdon/google_workspace_mcp', 382, 'discovery probes answered 404 pages'),
+    ],
     fix: 'Serve metadata as `application/json` with 200 at the well-known URL, and answer 404 (not an HTML page or redirect) where you have none.',
   },
   {
@@ -378,9 +433,15 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'connection',
     explanation:
-      'The PRM `resource` must be the MCP server\'s URL exactly as the client knows it (RFC 9728 §3.3). VS Code and Claude.ai require equality; the TypeScript SDK requires the same origin and a path prefix ("Protected resource … does not match expected …"). Proxies, tunnels and trailing slashes are the usual cause.',
+      'The PRM `resource` must be the MCP server\'s URL exactly as the client knows it (RFC 9728 section 3.3). VS Code and Claude.ai require equality; the TypeScript SDK requires the same origin and a path prefix ("Protected resource … does not match expected …"). Proxies, tunnels and trailing slashes are the usual cause.',
     breaks: ['vscode', 'claude-ai', 'mcp-sdk', 'claude-code'],
-    sources: [rfc(9728, '3.3', 'protected resource metadata validation'), CATALOGUE(2, 'PRM resource not exactly the URL')],
+    sources: [
+      rfc(9728, '3.3', 'protected resource metadata validation'),
+      link('VS Code MCP client (oauth.ts): resource must equal the server URL', VSCODE_OAUTH),
+      link('MCP TypeScript SDK v1.25.3 client: "Protected resource … does not match expected …"', TS_SDK_CLIENT_AUTH),
+      issue('anthropics/claude-ai-mcp', 199, 'Claude.ai and a PRM resource other than the connector URL'),
+      issue('akutishevsky/withings-mcp', 20, 'PRM resource with the origin only'),
+    ],
     fix: 'Build `resource` from the public URL of the MCP endpoint (scheme, host, path, no trailing slash), not from the upstream\'s own address.',
   },
   {
@@ -399,9 +460,9 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'exchange',
     explanation:
-      'Since 2025-11-25 clients must refuse an authorization server whose metadata lacks `code_challenge_methods_supported` with `S256`; the C#, Rust, Ruby and Vercel AI clients do, and Cursor and Inspector fail when S256 is absent from the list.',
+      'Since 2025-11-25 clients must refuse an authorization server whose metadata lacks `code_challenge_methods_supported` with `S256`; the C#, Rust and Vercel AI clients do, and Cursor and Inspector fail when S256 is absent from the list.',
     breaks: ['cursor', 'mcp-inspector', 'mcp-sdk'],
-    sources: [spec('authorization', 'authorization-code-protection', 'authorization code protection'), rfc(8414, '2', 'authorization server metadata'), CATALOGUE(11, 'code_challenge_methods_supported missing or lacking S256')],
+    sources: [spec('authorization', 'authorization-code-protection', 'authorization code protection'), rfc(8414, '2', 'authorization server metadata'), issue('modelcontextprotocol/csharp-sdk', 1700, 'refuse an AS without S256'), issue('modelcontextprotocol/rust-sdk', 955, 'refuse an AS without S256'), issue('vercel/ai', 18674, 'refuse an AS without S256'), issue('empires-security/mcp-oauth2-aws-cognito', 9, 'Cursor: "does not support code challenge method S256"')],
     fix: 'Add `"code_challenge_methods_supported": ["S256"]` to the metadata (and support it).',
   },
   {
@@ -412,7 +473,13 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Without `registration_endpoint` (DCR) and without `client_id_metadata_document_supported` (CIMD), clients with no pre-registered id cannot get one: Claude.ai and Claude Code stop there.',
     breaks: ['claude-ai', 'claude-code', 'cursor', 'mcp-remote'],
-    sources: [spec('authorization', 'dynamic-client-registration', 'dynamic client registration'), CATALOGUE(10, 'AS metadata without registration_endpoint and without CIMD')],
+    sources: [
+      spec('authorization', 'dynamic-client-registration', 'dynamic client registration'),
+      spec('authorization', 'client-id-metadata-documents', 'client ID metadata documents'),
+      link('Claude connector docs: authentication (CIMD only with "none", otherwise DCR)', CLAUDE_CONNECTOR_AUTH_DOCS),
+      issue('anthropics/claude-code', 3273, '"Incompatible auth server: does not support dynamic client registration"'),
+      issue('render-oss/render-mcp-server', 25, 'Claude Code cannot register without DCR'),
+    ],
     fix: 'Advertise `registration_endpoint` (RFC 7591) or `client_id_metadata_document_supported: true` (with "none" in `token_endpoint_auth_methods_supported`).',
   },
   {
@@ -421,9 +488,9 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'exchange',
     explanation:
-      'Registration and token endpoints answer errors as JSON with a string `error` (RFC 6749 §5.2, RFC 7591 §3.2.2). Claude Code turned a FastAPI `{"detail":"Not Found"}` into "Invalid OAuth error response … expected string at path error" (reference/003).',
+      'Registration and token endpoints answer errors as JSON with a string `error` (RFC 6749 section 5.2, RFC 7591 section 3.2.2). Claude Code turned a FastAPI `{"detail":"Not Found"}` into "Invalid OAuth error response … expected string at path error" (anthropics/claude-code#7290).',
     breaks: ['claude-code', 'mcp-sdk', 'claude-ai'],
-    sources: [rfc(6749, '5.2', 'error response'), rfc(7591, '3.2.2', 'client registration error response'), doc('reference/003: Claude Code and a FastAPI 404 body')],
+    sources: [rfc(6749, '5.2', 'error response'), rfc(7591, '3.2.2', 'client registration error response'), link('anthropics/claude-code#7290: Claude Code and a FastAPI 404 body', CLAUDE_CODE_HEADERS_IGNORED)],
     fix: 'Answer errors from /register and /token as `{"error": "<code>", "error_description": "…"}` with Content-Type application/json.',
   },
   {
@@ -434,8 +501,15 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Real clients register callbacks such as https://claude.ai/api/mcp/auth_callback, loopback URIs on any port (http://127.0.0.1:33418/, http://localhost:<port>/callback) and custom schemes (cursor://). Rejecting one, or the whole list for one entry, stops that client at registration.',
     breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote', 'mcp-inspector'],
-    sources: [rfc(7591, '2', 'client metadata'), rfc(8252, '7.3', 'loopback interface redirection'), CATALOGUE(7, 'DCR rejecting real redirect URIs')],
-    fix: 'Accept https callbacks, loopback http URIs with any port (RFC 8252 §7.3) and private-use schemes; judge each URI, not the list.',
+    sources: [
+      rfc(7591, '2', 'client metadata'),
+      rfc(8252, '7.3', 'loopback interface redirection'),
+      issue('bytebase/bytebase', 20510, 'Cursor\'s three redirect URIs rejected as a set'),
+      issue('soflyy/agent-connector-for-wp', 111, 'cursor:// and cursor.com callbacks rejected'),
+      issue('contextstream/mcp-server', 57, 'loopback http redirects rejected'),
+      issue('daften/fireflyiii-mcp', 44, 'Claude callbacks on claude.ai and claude.com'),
+    ],
+    fix: 'Accept https callbacks, loopback http URIs with any port (RFC 8252 section 7.3) and private-use schemes; judge each URI, not the list.',
   },
   {
     id: 'invalid-client-400',
@@ -445,15 +519,15 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Claude.ai registers again only when the token endpoint answers 401 `invalid_client` (the client was deleted or forgotten). With 400 the connector stays broken until it is removed and added again.',
     breaks: ['claude-ai'],
-    sources: [rfc(6749, '5.2', 'error response (invalid_client)'), CATALOGUE(18, 'token endpoint answers 400 for deleted DCR clients')],
-    fix: 'Answer `invalid_client` with 401 (RFC 6749 §5.2).',
+    sources: [rfc(6749, '5.2', 'error response (invalid_client)'), issue('PrefectHQ/fastmcp', 1762, 'Claude registers again only after 401 invalid_client')],
+    fix: 'Answer `invalid_client` with 401 (RFC 6749 section 5.2).',
   },
   {
     id: 'token-response-without-token-type',
     title: 'Token response without token_type',
     severity: 'error',
     scope: 'exchange',
-    explanation: '`token_type` is required in a successful token response (RFC 6749 §5.1); the MCP SDKs validate the response with a schema and reject it without.',
+    explanation: '`token_type` is required in a successful token response (RFC 6749 section 5.1); the MCP SDKs validate the response with a schema and reject it without.',
     breaks: ['mcp-sdk', 'claude-code', 'vscode', 'mcp-remote'],
     sources: [rfc(6749, '5.1', 'successful response')],
     fix: 'Include `"token_type": "Bearer"` in token responses.',
@@ -464,7 +538,7 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'warning',
     scope: 'exchange',
     explanation:
-      'Without `expires_in` a client cannot refresh ahead of time: it only learns the token expired from a 401 in the middle of a tool call. Claude.ai refreshes with POST /token on its own schedule (FIELD-NOTES.md).',
+      'Without `expires_in` a client cannot refresh ahead of time: it only learns the token expired from a 401 in the middle of a tool call. Claude.ai refreshes with POST /token on its own schedule, without /authorize (observed in a gateway\'s logs of Claude.ai traffic, 2025).',
     breaks: ['claude-ai'],
     sources: [rfc(6749, '5.1', 'successful response (expires_in RECOMMENDED)')],
     fix: 'Include `expires_in` (seconds) in token responses.',
@@ -477,7 +551,7 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'Tokens must be issued for the MCP server that will receive them (RFC 8707): the token\'s `aud` has to name the PRM `resource`. A mismatch (origin vs /mcp, trailing slash) makes a correct server refuse the token, or a lax one accept tokens meant for others.',
     breaks: ['claude-ai', 'claude-code', 'vscode', 'mcp-sdk'],
-    sources: [AUDIENCE, rfc(8707, '2', 'resource parameter'), CATALOGUE(19, 'token aud differs from the PRM resource')],
+    sources: [AUDIENCE, rfc(8707, '2', 'resource parameter'), issue('cloudflare/workers-oauth-provider', 109, 'audience from the origin, token aud with /mcp'), issue('MyrikLD/memlord', 3, 'token aud and PRM resource differ')],
     fix: 'Issue tokens with `aud` equal to the `resource` parameter the client sent (the PRM `resource`).',
   },
 ];

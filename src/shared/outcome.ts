@@ -1,6 +1,6 @@
 import type { Exchange, HttpHeaders, Phase } from './exchange';
 
-// The one meaning of "failed" (DESIGN.md: "the client did not get what it asked for"), used by
+// The one meaning of "failed" (the client did not get what it asked for), used by
 // the status bar, the filters, the timeline, the handshake view, compare, lint, the CLI and the
 // HAR export. Pure functions over plain data: the core and the renderer both import them.
 
@@ -9,8 +9,9 @@ import type { Exchange, HttpHeaders, Phase } from './exchange';
  * - `ok`: the client got what it asked for (2xx/3xx, a JSON-RPC result, a stream the server ended).
  * - `challenge`: a 401 (or a 403 insufficient_scope) carrying `WWW-Authenticate`: the expected
  *   first step of an OAuth handshake, drawn as expected, not as a failure.
- * - `probe-miss`: a discovery document that is not at this location (404): clients try the
- *   next well-known location; the run fails only if none answers.
+ * - `probe-miss`: something the server does not offer here, which the spec allows and clients
+ *   expect: a discovery document not at this location (404; clients try the next one), no GET
+ *   stream (405 to GET /mcp), no session termination (405 to DELETE).
  * - `closed-by-client`: a stream (SSE) the client closed after a 2xx: a normal end.
  * - `failed`: HTTP ≥ 400 otherwise, an upstream or network error, a JSON-RPC error, an abort
  *   before the answer was complete.
@@ -92,6 +93,14 @@ function isChallenge(status: number, headers: HttpHeaders): boolean {
   return status === 401 || (status === 403 && /insufficient_scope/i.test(challenge));
 }
 
+/** `error="invalid_token", error_description="…"` of a Bearer challenge, in words. */
+function challengeReason(challenge: string): string | undefined {
+  const param = (name: string) => new RegExp(`${name}="([^"]*)"`, 'i').exec(challenge)?.[1];
+  const error = param('error');
+  const description = param('error_description');
+  return error ? (description ? `${error}: ${description}` : error) : undefined;
+}
+
 /** How one exchange ended for the client (see ExchangeOutcome). */
 export function exchangeOutcome(exchange: Exchange): OutcomeJudgement {
   const { response, error, state, classification } = exchange;
@@ -103,10 +112,18 @@ export function exchangeOutcome(exchange: Exchange): OutcomeJudgement {
   if (!response) return { outcome: state === 'aborted' ? 'failed' : 'in-progress', ...(state === 'aborted' ? { reason: 'the client left before the answer' } : {}) };
   const { status } = response;
   if (status >= 400) {
-    if (isChallenge(status, response.headers)) return { outcome: 'challenge', reason: status === 401 ? 'authorization required: the client should discover the authorization server and come back with a token' : 'more scope required' };
+    const challenge = isChallenge(status, response.headers);
+    // A challenge to a request without a token is the handshake's first step; with a token, the
+    // token was refused: a failure, unless a later retry of the step succeeds (see runVerdict).
+    if (challenge && !/^Bearer\s/i.test(header(exchange.request.headers, 'authorization') ?? '')) {
+      return { outcome: 'challenge', reason: status === 401 ? 'authorization required: the client should discover the authorization server and come back with a token' : 'more scope required' };
+    }
+    if (challenge && status === 403) return { outcome: 'challenge', reason: 'more scope required: the client should ask for a token with the scope the challenge names' };
     if (status === 404 && classification.phase === 'discovery') return { outcome: 'probe-miss', reason: 'no document at this location; clients try the next one' };
+    if (status === 405 && exchange.request.method === 'GET' && classification.phase !== 'discovery') return { outcome: 'probe-miss', reason: 'the server offers no GET stream here (405), which the spec allows' };
+    if (status === 405 && exchange.request.method === 'DELETE') return { outcome: 'probe-miss', reason: 'the server does not let clients end sessions (405), which the spec allows' };
     const contentType = String(header(response.headers, 'content-type') ?? '');
-    const fromBody = errorReasonFromBody(plainText(response.body, response.headers), contentType);
+    const fromBody = errorReasonFromBody(plainText(response.body, response.headers), contentType) ?? (challenge ? challengeReason(header(response.headers, 'www-authenticate')!) : undefined);
     return { outcome: 'failed', reason: fromBody ? `${status}: ${fromBody}` : `HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}` };
   }
   const rpcErrors = classification.jsonRpcResponse?.errors;

@@ -17,7 +17,8 @@ export type SessionIdMode = 'issue' | 'omit';
  * Which MCP requests need a bearer token.
  * - `all`: every request, `initialize` included (spec).
  * - `all-but-handshake`: `initialize`, `notifications/initialized` and the GET/DELETE of the
- *   session pass without a token; everything else needs one (the working server of reference/001).
+ *   session pass without a token; everything else needs one (the working server of the published
+ *   Claude.ai + Auth0 handshake logs, CLAUDE_AI_AUTH0_HANDSHAKE_LOGS in sources.ts).
  * - `none`: no authorization at all.
  */
 export type TokenRequirement = 'all' | 'all-but-handshake' | 'none';
@@ -32,7 +33,7 @@ export type AuthServerMetadataFlavor = 'both' | 'rfc8414' | 'openid' | 'none';
  * Access-token format.
  * - `jwt`: ES256-signed JWT with `kid`, verifiable against `/jwks.json`.
  * - `opaque`: random string, looked up server-side.
- * - `jwe-like`: encrypted JWT without `kid` (as Auth0 issued in reference/001); the resource
+ * - `jwe-like`: encrypted JWT without `kid` (as Auth0 issued in those logs); the resource
  *   server cannot verify it locally and validates it through `/userinfo`.
  */
 export type AccessTokenFormat = 'jwt' | 'opaque' | 'jwe-like';
@@ -40,8 +41,8 @@ export type AccessTokenFormat = 'jwt' | 'opaque' | 'jwe-like';
 /**
  * How the resource server validates bearer tokens.
  * - `by-format`: JWTs against our JWKS, encrypted tokens through `/userinfo`, opaque by lookup.
- * - `jwks-only`: JWKS verification only, so a token without `kid` is rejected (reference/001
- *   pitfall 4: "Token key ID (kid): None" followed by an error).
+ * - `jwks-only`: JWKS verification only, so a token without `kid` is rejected (as in those logs:
+ *   "Token key ID (kid): None" followed by an error).
  */
 export type TokenValidation = 'by-format' | 'jwks-only';
 
@@ -97,5 +98,7 @@ export interface BehaviorPreset {
   title: string;
   /** What this preset reproduces and where the behaviour was observed. */
   description: string;
+  /** Public https URLs behind the description: spec revisions, issue reports, published logs. */
+  sources?: string[];
   profile: BehaviorProfilePatch;
 }

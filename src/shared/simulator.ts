@@ -12,7 +12,7 @@ export const SIMULATION_HEADER = 'x-mcp-inspector-simulated';
 
 /** Where a profile's behaviour comes from. */
 export interface ProfileSource {
-  /** `reference/001`, `research/clients.md §3.1`, `anthropics/claude-code#7290`, … */
+  /** A public https URL: an issue (`https://github.com/anthropics/claude-code/issues/7290`), client source, vendor docs, spec section. */
   ref: string;
   /** What this source shows. */
   note?: string;
@@ -230,14 +230,16 @@ export interface ScenarioServer {
 export interface Scenario {
   id: string;
   title: string;
-  /** The document and section it reproduces: `reference/001 pitfall 3`. */
+  /** The report it reproduces, in words: "Claude.ai + Auth0 handshake logs (2025-10): GET answered 501". */
   reference: string;
+  /** Public URLs of that report and of the spec sections the fix follows. */
+  sources?: string[];
   /** What the reference says happened, quoted or close to it. */
   symptom: string;
   server: ScenarioServer;
   /** The client profile that trips on it. */
   clientId: string;
-  /** Headers the user configured for the client (reference/003: X-API-Key). */
+  /** Headers the user configured for the client (anthropics/claude-code#7290: X-API-Key). */
   clientHeaders?: Record<string, string>;
   /** Where the real client failed, as the simulator names steps. */
   expect: { outcome: 'fail' | 'warn'; step: string; messageIncludes?: string };

@@ -21,6 +21,8 @@ export interface Toggle {
   group: 'discovery' | 'registration' | 'authorization' | 'token' | 'transport' | 'session' | 'streaming' | 'faults';
   /** What real clients do with this, and where that was observed. */
   explanation: string;
+  /** Public https URLs behind the explanation: spec sections, issue reports, client source. */
+  sources?: string[];
   /** The first option is the default: the behaviour without the toggle. */
   options: ToggleOption[];
 }

@@ -5,7 +5,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 
 // A localtunnel server for tests, written from the protocol the `localtunnel` client speaks
-// (research/tunnels.md §1; localtunnel/server's server.js, ClientManager.js, TunnelAgent.js):
+// (localtunnel/server's server.js, ClientManager.js, TunnelAgent.js; localtunnel/localtunnel's lib/):
 //   control plane: GET /?new or GET /<subdomain> → {id, port, max_conn_count, url}
 //   data plane:    the client opens plain TCP connections to `port`; each carries one proxied
 //                  HTTP exchange at a time; a request waits when all of them are busy.

@@ -8,6 +8,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../helpers/server';
 import { FakeLocaltunnelServer, tunnelFetch } from '../helpers/localtunnelServer';
 
+// Each test starts the CLI as child processes (tsx compiles on start): on a loaded 2-core
+// machine a start takes seconds, so the budget is per process started, not the unit default.
+const CLI_TEST_TIMEOUT = 60_000;
+
 // `serve` as users run it: a real process, real port, real signals.
 
 interface Served {
@@ -43,7 +47,7 @@ function listeningPort(served: Served): Promise<number> {
   });
 }
 
-describe('CLI serve', () => {
+describe('CLI serve', { timeout: CLI_TEST_TIMEOUT }, () => {
   const children: ChildProcess[] = [];
   const cleanups: Array<() => Promise<unknown>> = [];
   let blocker: Server | undefined;
@@ -198,7 +202,7 @@ describe('CLI serve', () => {
   });
 });
 
-describe('CLI serve --tunnel', () => {
+describe('CLI serve --tunnel', { timeout: CLI_TEST_TIMEOUT }, () => {
   const children: ChildProcess[] = [];
   let tunnels: FakeLocaltunnelServer | undefined;
   afterEach(async () => {
@@ -273,7 +277,7 @@ describe('CLI serve --tunnel', () => {
   });
 });
 
-describe('CLI rules file validation', () => {
+describe('CLI rules file validation', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('names the bad rule and field', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mcp-inspector-cli-'));
     const rulesFile = join(dir, 'rules.json');
@@ -285,7 +289,7 @@ describe('CLI rules file validation', () => {
   });
 });
 
-describe('CLI captures, export, import, replay', () => {
+describe('CLI captures, export, import, replay', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('records a run, lists and shows it, exports redacted HAR, imports it back and replays an exchange', async () => {
     const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--capture-name', 'cli test run']);
     const port = await listeningPort(served);

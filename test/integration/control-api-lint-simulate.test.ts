@@ -45,7 +45,7 @@ describe('control API: lint, simulate, compare', () => {
     const profiles = await control.api<ClientProfileInfo[]>('simulate.profiles');
     const claude = profiles.result!.find((p) => p.id === 'claude-ai@2025-10')!;
     expect(claude).toMatchObject({ family: 'claude-ai', observed: '2025-10', driver: 'replay' });
-    expect(claude.sources.map((s) => s.ref).join(' ')).toContain('reference/001');
+    expect(claude.sources.map((s) => s.ref).join(' ')).toContain('MCP_INTEGRATION_SUCCESS_STORY.md');
     expect(profiles.result!.filter((p) => p.family === 'claude-ai' && p.isDefault)).toHaveLength(1);
     expect(JSON.stringify(profiles.result)).not.toContain('"steps"'); // the list stays small
   });
@@ -74,11 +74,12 @@ describe('control API: lint, simulate, compare', () => {
 
     const row = await initializedRow(faulty.runId, (r) => r.lint !== undefined);
     expect(row).toMatchObject({ simulated: true, status: 204 });
-    expect(row.lint).toMatchObject({ errors: 1, rules: ['notification-not-202'] });
+    // The toggle asked for it: a warning that names the toggle, not the server's error.
+    expect(row.lint).toMatchObject({ errors: 0, warnings: 1, rules: ['notification-not-202'] });
 
     const own = await control.api<{ findings: LintFinding[] }>('lint.findings', { exchangeId: row.id });
     expect(own.result!.findings).toHaveLength(1);
-    expect(own.result!.findings[0]).toMatchObject({ ruleId: 'notification-not-202', exchangeId: row.id, severity: 'error' });
+    expect(own.result!.findings[0]).toMatchObject({ ruleId: 'notification-not-202', exchangeId: row.id, severity: 'warning', causedBy: { kind: 'toggle', id: 'notification-status', option: '204' } });
     expect(own.result!.findings[0]!.message).toContain('204');
 
     const ofConnection = await control.api<{ findings: LintFinding[]; summary: LintSummary }>('lint.findings', { connectionId: row.connectionId });
@@ -92,8 +93,7 @@ describe('control API: lint, simulate, compare', () => {
 
   it('a clean run after the toggle goes back connects, with no finding on its notification', async () => {
     await control.api('toggles.set', { toggleId: 'notification-status', optionId: 'off' });
-    // Another client: runs of one profile from one address share a User-Agent, which the
-    // recorder reads as one client connection.
+    // Another run of the same profile from the same address: its own connection.
     const run = await control.api<SimulationResult>('simulate.run', { client: 'claude-ai@2026-03' });
     clean = run.result!;
     expect(clean).toMatchObject({ ok: true, summary: 'connected and listed 5 tools' });
@@ -101,8 +101,9 @@ describe('control API: lint, simulate, compare', () => {
     expect(row.status).toBe(202);
     expect(row.lint).toBeUndefined();
     const connections = await control.api<ConnectionInfo[]>('connections.list', {});
-    const mine = connections.result!.find((c) => c.id === row.connectionId)!;
-    expect(mine).toMatchObject({ simulated: true, simulationRun: clean.runId });
+    const mine = connections.result!.find((c) => c.id === row.runId)!;
+    expect(mine).toMatchObject({ simulated: true, simulationRun: clean.runId, connectionId: row.connectionId, outcome: 'complete' });
+    expect(connections.result!.find((c) => c.simulationRun === faulty.runId)?.connectionId).not.toBe(row.connectionId);
     expect(mine.lint.errors).toBe(0);
   });
 
@@ -114,7 +115,7 @@ describe('control API: lint, simulate, compare', () => {
     const initialized = live.result!.steps.find((s) => s.stage === 'initialized')!;
     expect(initialized.differences).toContainEqual({ kind: 'status', left: '204', right: '202' });
     expect(initialized.differences).toContainEqual({ kind: 'lint', name: 'notification-not-202', left: 'notification-not-202' });
-    expect(live.result!.left.lint.errors).toBe(1);
+    expect(live.result!.left.lint).toMatchObject({ errors: 0, warnings: 1 });
     expect(live.result!.right.lint.errors).toBe(0);
 
     // The same two connections read back from the capture this run records into.

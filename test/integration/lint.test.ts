@@ -6,6 +6,7 @@ import type { BehaviorProfile } from '../../src/shared/profile';
 import type { Matcher, Rule, Step } from '../../src/shared/rules';
 import type { InspectorOptions } from '../../src/main/core/inspector';
 import { LINT_RULE_DEFINITIONS } from '../../src/main/core/lint/rules';
+import { simulate } from '../../src/main/core/simulator';
 import { sdkSession } from '../helpers/sdkSession';
 import { startInspector } from '../helpers/inspector';
 import { completeAuthorization, startReferenceServer } from '../helpers/server';
@@ -206,9 +207,22 @@ const CASES: LintCase[] = [
   },
   {
     rule: 'protocol-version-mismatch',
-    faulty: { profile: { ...NO_AUTH, protocolVersion: '2025-06-18' } },
+    // A server that echoes 2024-11-05 to one client and answers another one's 2024-11-05 with
+    // 2025-06-18 (an instance with a hard-coded version behind the same URL). Answering a newer
+    // version alone is no fault: the server may not support the older one.
+    faulty: {
+      profile: NO_AUTH,
+      rules: () => [
+        rule('hard-coded-version', [{ type: 'jsonrpc-method', methods: ['initialize'] }, { type: 'header', name: 'x-instance', contains: 'b' }], [
+          { type: 'replace-body', body: JSON.stringify({ jsonrpc: '2.0', id: 1, result: { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 'instance-b', version: '1.0.0' } } }), contentType: 'application/json' },
+        ]),
+      ],
+    },
     spec: { profile: NO_AUTH },
-    probe: async (wire) => void (await initialize(wire, '2024-11-05')),
+    probe: async (wire) => {
+      await initialize(wire, '2024-11-05');
+      await rpc(wire, initializeBody('2024-11-05'), { 'x-instance': 'b' });
+    },
   },
   {
     rule: 'version-negotiation-error',
@@ -248,8 +262,8 @@ const CASES: LintCase[] = [
   },
   {
     rule: 'token-rejected-after-issue',
-    // reference/001 after fixing pitfall 1 only: initialize passes on the session, and the
-    // encrypted token is then checked against the JWKS alone from tools/list on (pitfall 4).
+    // The Claude.ai + Auth0 logs' server with only the initialize fix: initialize passes on the
+    // session, and the encrypted token is then checked against the JWKS alone from tools/list on.
     faulty: { profile: { tokenRequired: 'all-but-handshake', accessTokenFormat: 'jwe-like', tokenValidation: 'jwks-only', getStream: 405 } },
     spec: {},
     probe: async (wire) => void (await sdkSession(wire)),
@@ -269,7 +283,7 @@ const CASES: LintCase[] = [
   {
     rule: 'prm-resource-mismatch',
     // The upstream names its own origin and the inspector is told not to rewrite it: what a
-    // client reaching a server through a proxy or tunnel sees (FIELD-NOTES.md).
+    // client reaching a server through a proxy or tunnel sees (the TS SDK's "Protected resource … does not match expected …").
     faulty: { upstream: { rewriteOrigins: false, rewriteHost: true } },
     spec: { upstream: { rewriteOrigins: true, rewriteHost: true } },
     probe: async (wire) => {
@@ -433,10 +447,97 @@ describe('lint rules on real exchanges', () => {
     expect(findings).toEqual([]);
   });
 
+  describe('findings the user asked for (toggles, rules, breakpoint edits)', () => {
+    const notification = async (wire: Wire) => void (await rpc(wire, { jsonrpc: '2.0', method: 'notifications/initialized' }, await initialize(wire)));
+    const TOGGLE_204 = { kind: 'toggle', id: 'notification-status', option: '204', name: 'Status for notifications → 204 instead of 202' };
+    const ASKED = 'You asked for this with the toggle “Status for notifications → 204 instead of 202”; what matters is how the client reacts.';
+
+    it('a toggle the built-in server plays through its profile: causedBy the toggle, a warning, not the server’s error', async () => {
+      const { findings, running } = await lintProbe({ profile: NO_AUTH, toggles: { 'notification-status': '204' } }, notification);
+      const finding = findings.find((f) => f.ruleId === 'notification-not-202');
+      expect(finding, JSON.stringify(findings, null, 1)).toMatchObject({ severity: 'warning', causedBy: TOGGLE_204 });
+      expect(finding!.message).toContain(ASKED);
+      expect(finding!.message).not.toMatch(/your server/i);
+      // The server played it natively: no rule on the exchange, the toggle is known from the inspector.
+      expect(running.ended.find((e) => e.id === finding!.exchangeId)!.appliedRules).toEqual([]);
+      const summary = running.inspector.lint.summary(finding!.connectionId!);
+      expect(summary).toMatchObject({ errors: 0, warnings: 1 });
+    });
+
+    it('the same toggle as front-door rules in front of another server: causedBy the toggle through the applied rule', async () => {
+      const { findings, running } = await lintProbe({ profile: NO_AUTH, upstream: { rewriteOrigins: true }, toggles: { 'notification-status': '204' } }, notification);
+      const finding = findings.find((f) => f.ruleId === 'notification-not-202');
+      expect(finding, JSON.stringify(findings, null, 1)).toMatchObject({ severity: 'warning', causedBy: TOGGLE_204 });
+      expect(finding!.message).toContain(ASKED);
+      expect(running.ended.find((e) => e.id === finding!.exchangeId)!.appliedRules.map((r) => r.ruleId)).toEqual(['notifications-204']);
+    });
+
+    it('a rule of the user’s that answers in the server’s place: causedBy the rule, error capped at warning', async () => {
+      const host = rule('sdk-allowed-hosts', [], [jsonReply(403, { jsonrpc: '2.0', error: { code: -32000, message: 'Invalid Host: calm-fox-12.loca.lt' }, id: null })]);
+      const { findings } = await lintProbe({ profile: NO_AUTH, rules: () => [host] }, async (wire) => void (await rpc(wire, initializeBody())));
+      const finding = findings.find((f) => f.ruleId === 'host-rejected');
+      expect(finding, JSON.stringify(findings, null, 1)).toMatchObject({ severity: 'warning', causedBy: { kind: 'rule', id: 'sdk-allowed-hosts' } });
+      expect(finding!.causedBy!.name).toContain('sdk-allowed-hosts: answer 403 without contacting the upstream');
+      expect(finding!.message).toContain('You asked for this with the rule “sdk-allowed-hosts: answer 403');
+    });
+
+    it('a fault the server makes by itself stays the server’s, whatever rule also touched the exchange', async () => {
+      const tag = rule('tag', [], [{ type: 'set-headers', set: { 'x-seen-by': 'inspector' } }]);
+      const slow = rule('slow', [], [{ type: 'delay', ms: 1 }]);
+      const { findings, running } = await lintProbe({ profile: { ...NO_AUTH, notificationStatus: 204 }, rules: () => [tag, slow] }, notification);
+      const finding = findings.find((f) => f.ruleId === 'notification-not-202');
+      expect(finding, JSON.stringify(findings, null, 1)).toMatchObject({ severity: 'error' });
+      expect(finding!.causedBy).toBeUndefined();
+      expect(finding!.message).not.toContain('You asked for this');
+      // Both rules ran on it: the header changed (the upstream's own answer is kept, and it is 204 too).
+      const exchange = running.ended.find((e) => e.id === finding!.exchangeId)!;
+      expect(exchange.appliedRules.map((r) => r.ruleId).sort()).toEqual(['slow', 'tag']);
+      expect(exchange.upstreamResponse?.status).toBe(204);
+    });
+  });
+
+  it('session-id-not-enforced judges by the one meaning of failed: a JSON-RPC error in a 200 is a refusal', async () => {
+    const refused = rule('session-required-in-body', [{ type: 'jsonrpc-method', methods: ['tools/list'] }, { type: 'header', name: 'mcp-session-id', negate: true }], [
+      jsonReply(200, { jsonrpc: '2.0', id: 2, error: { code: -32000, message: 'Bad Request: Mcp-Session-Id header is required' } }),
+    ]);
+    const { findings, running } = await lintProbe({ profile: NO_AUTH, rules: () => [refused] }, async (wire) => {
+      await initialize(wire);
+      await rpc(wire, TOOLS_LIST, { 'mcp-protocol-version': '2025-06-18' });
+    });
+    expect(running.ended.some((e) => e.classification.jsonRpc?.methods.includes('tools/list') && e.response?.status === 200)).toBe(true);
+    expect(findings).toEqual([]);
+  });
+
   it('host-rejected stays silent on a 403 that is about the token’s scope, not the Host', async () => {
     const scope = rule('insufficient-scope', [], [jsonReply(403, { error: 'insufficient_scope', error_description: 'tools/call needs scope mcp:tools' }, { 'www-authenticate': 'Bearer error="insufficient_scope"' })]);
     const { findings } = await lintProbe({ profile: NO_AUTH, rules: () => [scope] }, async (wire) => void (await rpc(wire, initializeBody())));
     expect(findings.map((f) => f.ruleId)).not.toContain('host-rejected');
+  });
+
+  it('discovery-not-json stays silent on HEAD of every metadata document (no body is right for HEAD)', async () => {
+    const documents = ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'];
+    const { running, findings } = await lintProbe({ preset: 'spec' }, async (wire) => {
+      for (const path of documents) expect((await wire.fetch(path, { method: 'HEAD' })).status, path).toBe(200);
+    });
+    expect(running.ended.filter((e) => e.request.method === 'HEAD' && e.classification.phase === 'discovery')).toHaveLength(documents.length);
+    expect(findings).toEqual([]);
+  });
+
+  it('discovery-not-json still fires on HEAD when the document would be HTML', async () => {
+    const spa = rule('spa-fallback', [{ type: 'path', glob: '/.well-known/oauth-authorization-server' }], [{ type: 'reply', status: 200, headers: { 'content-type': 'text/html' } }]);
+    const { findings } = await lintProbe({ rules: () => [spa] }, async (wire) => void (await wire.fetch('/.well-known/oauth-authorization-server', { method: 'HEAD' })));
+    expect(findings.map((f) => f.ruleId)).toEqual(['discovery-not-json']);
+  });
+
+  it('prm-resource-mismatch stays silent for a legacy HTTP+SSE client: /messages is part of the /sse resource', async () => {
+    const { findings, running } = await lintProbe({ preset: 'spec' }, async (wire) => {
+      const result = await simulate('legacy-sse', { url: `${wire.origin}/sse` });
+      expect(result.ok, result.summary).toBe(true);
+    });
+    // The client used the legacy transport's POST endpoint and read the /sse document.
+    expect(running.ended.some((e) => e.request.method === 'POST' && e.request.url.startsWith('/messages?'))).toBe(true);
+    expect(running.ended.some((e) => e.request.url === '/.well-known/oauth-protected-resource/sse' && e.response?.status === 200)).toBe(true);
+    expect(findings).toEqual([]);
   });
 
   // Spec-correct servers of every flavour: presets, and SSE answers to POSTs.

@@ -7,6 +7,10 @@ import type { ScenarioRunResult, SimulationResult } from '../../src/shared/simul
 import { parseScenarioFile } from '../../src/main/core/simulator/scenarios';
 import { startInspector } from '../helpers/inspector';
 
+// Each test starts the CLI as child processes (tsx compiles on start): on a loaded 2-core
+// machine a start takes seconds, so the budget is per process started, not the unit default.
+const CLI_TEST_TIMEOUT = 60_000;
+
 // `simulate` and `scenario` as users run them: a real process, its stdout, its exit code.
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-sim-'));
@@ -28,7 +32,7 @@ afterEach(async () => {
   running = undefined;
 });
 
-describe('CLI simulate', () => {
+describe('CLI simulate', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('exits 0 with --json when the client connects, and 1 when it would fail', async () => {
     running = await startInspector({ preset: 'spec' });
     const ok = await cli(['simulate', '--client', 'claude-ai@2025-10', '--url', running.info.mcpUrl, '--json']);
@@ -71,7 +75,7 @@ describe('CLI simulate', () => {
   });
 });
 
-describe('CLI scenario', () => {
+describe('CLI scenario', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('runs a scenario, exports it with its run, and runs the exported file', async () => {
     const run = await cli(['scenario', 'run', 'ref001-pitfall3-get-501', '--json']);
     expect(run.code).toBe(0);
@@ -83,7 +87,7 @@ describe('CLI scenario', () => {
     const parsed = parseScenarioFile(JSON.parse(readFileSync(file, 'utf8')));
     expect(parsed.run?.reproduced).toBe(true);
     expect(parsed.run?.exchanges.length).toBeGreaterThan(5);
-    // Tokens in the capture are redacted by default (the reference/001 server issues JWE tokens: eyJ…).
+    // Tokens in the capture are redacted by default (the Claude.ai + Auth0 logs' server issues JWE tokens: eyJ…).
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('Bearer [redacted]');
     expect(text).not.toMatch(/eyJ[\w-]{20,}/);

@@ -163,7 +163,7 @@ describe('what a profile does on the wire', () => {
 describe('bug-report scenarios', () => {
   it.each(SCENARIOS.map((s) => [s.id, s] as const))('%s: the client fails where the reference says, and connects with the fix', async (_id, scenario) => {
     const broken = await runScenario(scenario);
-    expect(broken.result.explanation).toMatch(/as reference/);
+    expect(broken.result.explanation).toMatch(/as the report says/);
     expect(broken.result.reproduced).toBe(true);
     const failing = broken.result.simulation.steps.find((s) => s.step === scenario.expect.step && s.outcome === scenario.expect.outcome);
     expect(failing).toBeDefined();
@@ -181,13 +181,13 @@ describe('bug-report scenarios', () => {
     for (const id of scenario.expectedLint) expect(fixed.result.lint.found, fixed.result.explanation).not.toContain(id);
   });
 
-  it('reference/001 pitfall 3: the recorder shows GET → 501 followed at once by DELETE', async () => {
+  it('Claude.ai + Auth0 logs, GET → 501: the recorder shows GET → 501 followed at once by DELETE', async () => {
     const { exchanges } = await runScenario(SCENARIOS.find((s) => s.id === 'ref001-pitfall3-get-501')!);
     const tail = exchanges.slice(-2).map((e) => `${e.request.method} ${e.response?.status}`);
     expect(tail).toEqual(['GET 501', 'DELETE 200']);
   });
 
-  it('reference/003: the API-key server answers discovery and /register with FastAPI 404s, and no request carries X-API-Key', async () => {
+  it('claude-code#7290: the API-key server answers discovery and /register with FastAPI 404s, and no request carries X-API-Key', async () => {
     const { exchanges } = await runScenario(SCENARIOS.find((s) => s.id === 'ref003-claude-code-headers-ignored')!);
     expect(exchanges.map((e) => `${e.request.method} ${e.request.url} ${e.response?.status}`)).toEqual([
       'GET /.well-known/oauth-protected-resource/mcp 404',

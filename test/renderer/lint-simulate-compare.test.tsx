@@ -50,9 +50,9 @@ const FINDING: LintFinding = {
 };
 
 const PROFILES: ClientProfileInfo[] = [
-  { id: 'claude-ai@2025-10', family: 'claude-ai', client: 'Claude.ai connector', variant: 'HEAD /, python-httpx', observed: '2025-10', sources: [{ ref: 'reference/001' }], transport: 'streamable-http', driver: 'replay' },
+  { id: 'claude-ai@2025-10', family: 'claude-ai', client: 'Claude.ai connector', variant: 'HEAD /, python-httpx', observed: '2025-10', sources: [{ ref: 'https://github.com/georgevetticaden/multi-agent-federal-form-automation-system/blob/a25a39d7e440e6f0cca5440bad67d5f4e2a01879/docs/mcp-integration/MCP_INTEGRATION_SUCCESS_STORY.md' }], transport: 'streamable-http', driver: 'replay' },
   { id: 'claude-ai@2026-03', family: 'claude-ai', isDefault: true, client: 'Claude.ai connector', variant: 'CIMD or DCR', observed: '2026-02..07', sources: [{ ref: 'https://github.com/anthropics/claude-ai-mcp/issues/76' }], transport: 'streamable-http', driver: 'replay' },
-  { id: 'legacy-sse@2024-11-05', family: 'legacy-sse', client: 'HTTP+SSE client', variant: 'the 2024-11-05 transport', observed: 'spec', sources: [{ ref: 'spec 2024-11-05' }], transport: 'legacy-sse', driver: 'replay' },
+  { id: 'legacy-sse@2024-11-05', family: 'legacy-sse', client: 'HTTP+SSE client', variant: 'the 2024-11-05 transport', observed: 'spec', sources: [{ ref: 'https://modelcontextprotocol.io/specification/2024-11-05/basic/transports#http-with-sse' }], transport: 'legacy-sse', driver: 'replay' },
 ];
 
 const RESULT: SimulationResult = {

@@ -1,48 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bodyRecord } from '../../src/main/core/recorder/body';
-import { classifyRequest, classifyResponse, summarizeJsonRpc } from '../../src/main/core/recorder/classify';
+import { summarizeJsonRpc } from '../../src/main/core/recorder/classify';
+import { exchange } from '../helpers/exchangeFactory';
 import { ConnectionGroups, connectionKeys, identityKeys, RpcCorrelator } from '../../src/main/core/recorder/correlate';
 import { Recorder } from '../../src/main/core/recorder/recorder';
-import type { Exchange, HttpHeaders, SseEvent } from '../../src/shared/exchange';
-
-interface ExchangeSpec {
-  id?: string;
-  method?: string;
-  url?: string;
-  headers?: HttpHeaders;
-  body?: unknown;
-  response?: { status?: number; headers?: HttpHeaders; body?: unknown };
-  address?: string;
-}
-
-let counter = 0;
-const text = (body: unknown) => (body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
-
-/** An Exchange as the recorder would hold it, classified from its request (and response). */
-function exchange(spec: ExchangeSpec = {}): Exchange {
-  const method = spec.method ?? 'POST';
-  const url = spec.url ?? '/mcp';
-  const headers = spec.headers ?? { 'content-type': 'application/json' };
-  const requestText = text(spec.body);
-  let classification = classifyRequest(method, url, headers, requestText);
-  const response = spec.response && { status: spec.response.status ?? 200, headers: spec.response.headers ?? { 'content-type': 'application/json' }, body: undefined as Exchange['request']['body'] };
-  if (response && spec.response?.body !== undefined) response.body = bodyRecord(Buffer.from(text(spec.response.body)!));
-  if (response) classification = classifyResponse(classification, response.status, response.headers, text(spec.response?.body));
-  const userAgent = headers['user-agent'];
-  return {
-    id: spec.id ?? `ex-${++counter}`,
-    startedAt: 0,
-    timings: {},
-    state: 'complete',
-    client: { family: 'unknown', label: 'test', address: spec.address ?? '127.0.0.1', userAgent: Array.isArray(userAgent) ? userAgent[0] : userAgent },
-    request: { method, url, httpVersion: '1.1', headers, body: requestText === undefined ? undefined : bodyRecord(Buffer.from(requestText)) },
-    response,
-    sseEvents: [],
-    classification,
-    appliedRules: [],
-  };
-}
+import type { SseEvent } from '../../src/shared/exchange';
 
 const rpc = (id: string | number, method = 'tools/list') => ({ jsonrpc: '2.0', id, method });
 const result = (id: string | number) => ({ jsonrpc: '2.0', id, result: {} });

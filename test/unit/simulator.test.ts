@@ -14,7 +14,7 @@ describe('parseChallenge', () => {
       scope: 'mcp read',
       error: undefined,
     });
-    // reference/002's server sent the URL unquoted.
+    // losvedir/remote_mcp_auth's server sent the URL unquoted.
     expect(parseChallenge('Bearer resource_metadata=https://x.trycloudflare.com/.well-known/oauth-protected-resource')?.resourceMetadata).toBe('https://x.trycloudflare.com/.well-known/oauth-protected-resource');
     expect(parseChallenge('bearer error="invalid_token"')).toMatchObject({ scheme: 'bearer', error: 'invalid_token' });
     expect(parseChallenge(null)).toBeUndefined();

@@ -112,7 +112,12 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     super();
     this.rules = options.rules ?? [];
     this.recorder = new Recorder(options.memoryWindow);
-    this.lint = new LiveLint(this.recorder, { ...options.lint, maxExchanges: options.memoryWindow });
+    this.lint = new LiveLint(this.recorder, {
+      ...options.lint,
+      maxExchanges: options.memoryWindow,
+      // Toggles the built-in server plays through its profile leave no rule on the exchange.
+      serverToggles: () => Object.fromEntries([...this.toggleRestore.keys()].map((id) => [id, this.toggles[id]!])),
+    });
     if (options.captureDir) this.captures = new CaptureStore(options.captureDir);
     this.tunnel.on('state', (status) => this.emit('tunnel:state', status));
     this.tunnel.on('note', (note, status) => this.emit('tunnel:note', note, status));

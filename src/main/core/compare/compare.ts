@@ -11,7 +11,7 @@ import { bearerToken, header, path } from '../lint/wire';
 // client skipped or repeated shows as one-sided, and what is left on both sides pairs up as
 // "a different request" (PRM at the root on one side, path-suffixed on the other).
 
-/** Request headers worth comparing between clients (research/clients.md §4). */
+/** Request headers worth comparing between clients (docs/client-profiles.md). */
 const REQUEST_HEADERS = ['user-agent', 'accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'authorization', 'origin'] as const;
 /** Response headers worth comparing between servers. */
 const RESPONSE_HEADERS = ['content-type', 'mcp-session-id', 'www-authenticate', 'allow', 'location', 'access-control-allow-origin'] as const;

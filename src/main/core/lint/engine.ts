@@ -2,7 +2,9 @@ import type { Exchange } from '../../../shared/exchange';
 import type { LintFinding, LintRuleId, LintSummary } from '../../../shared/lint';
 import { groupExchanges } from '../recorder/runs';
 import { DEFAULT_MAX_EXCHANGES as RECORDER_WINDOW } from '../recorder/recorder';
-import { DEFAULT_SSE_IDLE_LIMIT_MS, isHandshake, type LintContext, type LintOptions, type LintRuleDefinition } from './rule';
+import type { ToggleSelection } from '../../../shared/toggles';
+import { attribute, causeOf } from './causes';
+import { DEFAULT_SSE_IDLE_LIMIT_MS, isHandshake, type LintContext, type LintOptions, type LintRuleDefinition, type Observation } from './rule';
 import { LINT_RULE_DEFINITIONS } from './rules';
 
 // The lint engine judges finished exchanges one at a time, in the context of their client
@@ -23,6 +25,11 @@ export interface LintEngineOptions extends LintOptions {
   resolveConnection?: (connectionId: string) => string | undefined;
   rules?: readonly LintRuleDefinition[];
   maxExchanges?: number;
+  /**
+   * The toggles the built-in server plays through its own profile now (they leave no applied
+   * rule on the exchange): findings they make are the user's doing (see causes.ts).
+   */
+  serverToggles?: () => ToggleSelection;
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
@@ -58,6 +65,7 @@ export class LintEngine {
       get handshake() {
         return (handshake ??= ofConnection(handshakes));
       },
+      everyHandshake: handshakes,
       options: this.options,
     };
     const found: LintFinding[] = [];
@@ -123,16 +131,9 @@ export class LintEngine {
   private judge(rule: LintRuleDefinition, exchange: Exchange, context: LintContext, connectionId: string | undefined): LintFinding | undefined {
     const existing = this.byExchange.get(exchange.id);
     if (existing?.some((f) => f.ruleId === rule.id)) return undefined;
-    let observation;
-    try {
-      observation = rule.check(exchange, context);
-    } catch (err) {
-      // A check tripping over an odd exchange must not stop the other rules or the recorder.
-      process.emitWarning(`Lint rule ${rule.id} failed on exchange ${exchange.id}: ${(err as Error).message}`);
-      return undefined;
-    }
+    const observation = this.check(rule, exchange, context);
     if (!observation) return undefined;
-    const finding: LintFinding = {
+    let finding: LintFinding = {
       ruleId: rule.id,
       severity: rule.severity,
       exchangeId: exchange.id,
@@ -141,11 +142,24 @@ export class LintEngine {
       message: observation.message,
       fix: rule.fix,
     };
+    // A toggle or rule of the user's that put this on the wire: the finding says so.
+    const cause = causeOf(rule.id, exchange, (upstream) => this.check(rule, upstream, context) !== undefined, this.config.serverToggles?.());
+    if (cause) finding = attribute(finding, cause);
     const list = existing ?? [];
     list.push(finding);
     list.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
     this.byExchange.set(exchange.id, list);
     return finding;
+  }
+
+  private check(rule: LintRuleDefinition, exchange: Exchange, context: LintContext): Observation | undefined {
+    try {
+      return rule.check(exchange, context);
+    } catch (err) {
+      // A check tripping over an odd exchange must not stop the other rules or the recorder.
+      process.emitWarning(`Lint rule ${rule.id} failed on exchange ${exchange.id}: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   /** Keeps exchanges in start order (they end out of order: a stream outlives the POSTs after it). */

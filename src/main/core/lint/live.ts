@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ExchangeEvent } from '../../../shared/exchange';
 import type { LintFinding, LintRuleId, LintSummary } from '../../../shared/lint';
 import type { Recorder } from '../recorder/recorder';
-import { LintEngine } from './engine';
+import { LintEngine, type LintEngineOptions } from './engine';
 import type { LintOptions, LintRuleDefinition } from './rule';
 import { LINT_RULE_DEFINITIONS, lintRule } from './rules';
 
@@ -20,7 +20,7 @@ export class LiveLint extends EventEmitter<{ 'lint:finding': [LintFinding] }> {
 
   constructor(
     private readonly recorder: Recorder,
-    options: LintOptions & { maxExchanges?: number } = {},
+    options: LintOptions & Pick<LintEngineOptions, 'maxExchanges' | 'serverToggles'> = {},
   ) {
     super();
     this.engine = new LintEngine({

@@ -23,6 +23,11 @@ export interface LintContext {
    * back for (the initialize, the token issued, a DELETE) without walking every tool call.
    */
   readonly handshake: readonly Exchange[];
+  /**
+   * The handshake exchanges of every connection the engine keeps, in start order: how the same
+   * server answered other clients (which protocol versions it echoed).
+   */
+  readonly everyHandshake: readonly Exchange[];
   options: Required<LintOptions>;
 }
 

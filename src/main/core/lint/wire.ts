@@ -1,4 +1,5 @@
 import type { Exchange, HttpHeaders } from '../../../shared/exchange';
+import { exchangeOutcome } from '../../../shared/outcome';
 import { bodyText } from '../recorder/body';
 import { parseJson } from '../recorder/json';
 import { SseParser } from '../recorder/sseParser';
@@ -24,6 +25,15 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 export const status = (e: Exchange): number | undefined => e.response?.status;
+
+/**
+ * The client got what it asked for (the one meaning of src/shared/outcome.ts: no HTTP error, no
+ * JSON-RPC error, not cut short), with a 2xx answer: the request was accepted.
+ */
+export function succeeded(e: Exchange): boolean {
+  const { outcome } = exchangeOutcome(e);
+  return (outcome === 'ok' || outcome === 'closed-by-client') && (status(e) ?? 0) < 300;
+}
 
 export function path(e: Exchange): string {
   return e.request.url.split('?')[0]!;
@@ -101,7 +111,7 @@ export function onMcpEndpoint(e: Exchange): boolean {
 
 /** The session id an initialize response issued, if it issued one. */
 export function issuedSessionId(e: Exchange): string | undefined {
-  return isInitialize(e) && status(e) === 200 ? responseHeader(e, 'mcp-session-id') : undefined;
+  return isInitialize(e) && succeeded(e) ? responseHeader(e, 'mcp-session-id') : undefined;
 }
 
 export function isInitialize(e: Exchange): boolean {

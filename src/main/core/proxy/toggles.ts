@@ -1,9 +1,12 @@
 import type { Matcher, Rule, Step } from '../../../shared/rules';
+import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, claudeAiMcp, claudeCode, githubIssue, mcpSpec, rfcUrl, vscodeIssue } from '../../../shared/sources';
 import type { Toggle, ToggleOption } from '../../../shared/toggles';
 
-// The toggle catalogue (issue 3): each a short "what real clients do" text from
-// FIELD-NOTES.md / research/clients.md, built from rules; profile fields where the reference
-// server can do the same natively.
+// The toggle catalogue (issue 3): each a short "what real clients do" text with its public
+// sources, built from rules; profile fields where the reference server can do the same
+// natively. docs/toggles.md is generated from it.
+
+const TRANSPORTS = (anchor: string) => mcpSpec('2025-11-25', 'basic/transports', anchor);
 
 const rule = (id: string, description: string, match: Matcher[], steps: Step[], limit?: number): Rule => ({ id, description, enabled: true, match, steps, ...(limit ? { limit } : {}) });
 const passThrough = (label = 'As the server answers'): ToggleOption => ({ id: 'off', label, rules: [] });
@@ -38,7 +41,8 @@ export const TOGGLES: readonly Toggle[] = [
     title: 'Status for notifications',
     group: 'transport',
     explanation:
-      'The spec answers notifications and responses with 202 and no body. Claude.ai expects 202: 204 caused warnings and retries (reference/001 pitfall 2), and 200 broke it (ruby-sdk #158).',
+      'The spec answers notifications and responses with 202 and no body. Claude.ai expects 202: 204 caused warnings and retries (published Claude.ai + Auth0 logs, 2025-10), and 200 kept it from adding the server (modelcontextprotocol/ruby-sdk#158).',
+    sources: [TRANSPORTS('sending-messages-to-the-server'), CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, githubIssue('modelcontextprotocol/ruby-sdk', 158)],
     options: [passThrough('202 (spec)'), notificationStatus(204), notificationStatus(200)],
   },
   {
@@ -46,7 +50,8 @@ export const TOGGLES: readonly Toggle[] = [
     title: 'GET /mcp (server→client stream)',
     group: 'transport',
     explanation:
-      'GET opens an SSE stream or answers 405 with Allow ("POST only, fine"). Claude.ai ended the session with DELETE after a 501 (reference/001 pitfall 3); the TypeScript SDK reports other statuses as errors; VS Code silently loses notifications.',
+      'GET opens an SSE stream or answers 405 with Allow ("POST only, fine"). Claude.ai ended the session with DELETE after a 501 (published Claude.ai + Auth0 logs, 2025-10); the TypeScript SDK reports other statuses as errors; VS Code silently loses notifications.',
+    sources: [TRANSPORTS('listening-for-messages-from-the-server'), CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP],
     options: [passThrough('Open the stream'), getStream(405), getStream(501), getStream(404)],
   },
   {
@@ -54,7 +59,8 @@ export const TOGGLES: readonly Toggle[] = [
     title: 'Mcp-Session-Id on initialize',
     group: 'session',
     explanation:
-      'The spec lets a server issue a session id. The 2025 Claude.ai client required it: "If you don\'t provide one, it won\'t go on to request tools" (reference/002); 2026 Claude.ai and ChatGPT work without.',
+      'The spec lets a server issue a session id. The 2025 Claude.ai client required it: "If you don\'t provide one, it won\'t go on to request tools" (losvedir/remote_mcp_auth); 2026 Claude.ai and ChatGPT work without.',
+    sources: [TRANSPORTS('session-management'), REMOTE_MCP_AUTH],
     options: [
       passThrough('Issue it'),
       {
@@ -70,7 +76,8 @@ export const TOGGLES: readonly Toggle[] = [
     title: '401 on initialize',
     group: 'authorization',
     explanation:
-      'A 401 with WWW-Authenticate: Bearer resource_metadata="…" is what starts OAuth. Without resource_metadata Claude.ai treats the server as authless and VS Code guesses defaults; a 200 on an unauthenticated initialize means "no auth" to Claude.ai (research/clients.md §5 #1).',
+      'A 401 with WWW-Authenticate: Bearer resource_metadata="…" is what starts OAuth. Without resource_metadata Claude.ai treats the server as authless and VS Code guesses defaults; a 200 on an unauthenticated initialize means "no auth" to Claude.ai.',
+    sources: [rfcUrl(9728, '5.1'), mcpSpec('2025-11-25', 'basic/authorization', 'protected-resource-metadata-discovery-requirements'), claudeAiMcp(764), vscodeIssue(261120), githubIssue('erp-mafia/accounted', 2159)],
     options: [
       passThrough(),
       {
@@ -90,7 +97,8 @@ export const TOGGLES: readonly Toggle[] = [
     title: 'Protected Resource Metadata location',
     group: 'discovery',
     explanation:
-      'Clients look for RFC 9728 metadata at the path-suffixed URL (/.well-known/oauth-protected-resource/mcp) and at the root. Serving only one of them breaks some clients: ChatGPT reads the root, Cursor, Claude.ai and MCP Inspector try the path first (research/clients.md §5 #3).',
+      'Clients look for RFC 9728 metadata at the path-suffixed URL (/.well-known/oauth-protected-resource/mcp) and at the root. Serving only one of them breaks some clients: ChatGPT reads the root, Cursor, Claude.ai and MCP Inspector try the path first.',
+    sources: [rfcUrl(9728, '3.1'), mcpSpec('2025-11-25', 'basic/authorization', 'protected-resource-metadata-discovery-requirements'), githubIssue('kernel/kernel-mcp-server', 91), githubIssue('gamedevpl/www.gamedev.pl', 483), claudeAiMcp(76)],
     options: [
       passThrough('Both, as the server serves them'),
       {
@@ -112,7 +120,8 @@ export const TOGGLES: readonly Toggle[] = [
     title: 'OAuth error bodies',
     group: 'registration',
     explanation:
-      'OAuth endpoints must answer errors as RFC 6749 JSON ({"error": …}). Claude Code turned a FastAPI {"detail":"Not Found"} into "Invalid OAuth error response … expected string at path error" (reference/003).',
+      'OAuth endpoints must answer errors as RFC 6749 JSON ({"error": …}). Claude Code turned a FastAPI {"detail":"Not Found"} into "Invalid OAuth error response … expected string at path error" (anthropics/claude-code#7290).',
+    sources: [rfcUrl(6749, '5.2'), rfcUrl(7591, '3.2.2'), CLAUDE_CODE_HEADERS_IGNORED],
     options: [
       passThrough('RFC 6749 JSON'),
       {
@@ -127,7 +136,8 @@ export const TOGGLES: readonly Toggle[] = [
     title: 'Strict Accept check',
     group: 'transport',
     explanation:
-      'Clients send Accept: */*, a single type, or both (research/clients.md §3.1, §3.2). Servers that demand both answer 406, which broke the Anthropic MCP proxy sending only text/event-stream (python-sdk #2349).',
+      'Clients send Accept: */*, a single type, or both (Claude.ai\'s probes: anthropics/claude-ai-mcp#217; Claude Code, reported: anthropics/claude-code#45368). Servers that demand both answer 406, which broke the Anthropic MCP proxy sending only text/event-stream (modelcontextprotocol/python-sdk#2349).',
+    sources: [TRANSPORTS('sending-messages-to-the-server'), claudeAiMcp(217), claudeCode(45368), githubIssue('modelcontextprotocol/python-sdk', 2349)],
     options: [
       passThrough('Lenient'),
       {
@@ -146,7 +156,8 @@ export const TOGGLES: readonly Toggle[] = [
     title: 'Missing MCP-Protocol-Version',
     group: 'transport',
     explanation:
-      'A missing header means 2025-03-26 (spec). Claude.ai often omitted it in 2026; servers answering 400 lost it (research/clients.md §3.1, §5).',
+      'A missing header means 2025-03-26 (spec). Claude.ai often omitted it in 2026 (anthropics/claude-ai-mcp#70); servers answering 400 lost it.',
+    sources: [TRANSPORTS('protocol-version-header'), claudeAiMcp(70), githubIssue('CodeWithCJ/SparkyFitness', 2155)],
     options: [
       passThrough('Assume 2025-03-26 (spec)'),
       {
@@ -160,7 +171,8 @@ export const TOGGLES: readonly Toggle[] = [
     id: 'expired-session',
     title: 'Expired session status',
     group: 'session',
-    explanation: 'An unknown session must get 404, which tells clients to initialize again. A 400 instead left clients stuck (research/clients.md §5).',
+    explanation: 'An unknown session must get 404, which tells clients to initialize again. A 400 instead left clients stuck (Claude Code initializes again only on 404: anthropics/claude-code#94273).',
+    sources: [TRANSPORTS('session-management'), claudeCode(94273)],
     options: [
       passThrough('404 (spec)'),
       { id: '400', label: '400 instead of 404', rules: [rule('expired-session-400', 'Expired session answered 400', [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'header', name: 'mcp-session-id' }, { type: 'status', statuses: [404] }], [{ type: 'set-status', status: 400 }])] },
@@ -170,7 +182,8 @@ export const TOGGLES: readonly Toggle[] = [
     id: 'invalid-client-status',
     title: 'invalid_client status',
     group: 'token',
-    explanation: 'A 401 invalid_client from the token endpoint makes Claude.ai register again; a 400 does not, so a deleted client stays broken (research/clients.md §3.1, fastmcp #1762).',
+    explanation: 'A 401 invalid_client from the token endpoint makes Claude.ai register again; a 400 does not, so a deleted client stays broken (PrefectHQ/fastmcp#1762).',
+    sources: [rfcUrl(6749, '5.2'), githubIssue('PrefectHQ/fastmcp', 1762)],
     options: [
       passThrough('401 (RFC 6749)'),
       { id: '400', label: '400 instead of 401', rules: [rule('invalid-client-400', 'invalid_client answered 400', [{ type: 'phase', phases: ['token'] }, { type: 'status', statuses: [401] }], [{ type: 'set-status', status: 400 }])] },
@@ -180,7 +193,8 @@ export const TOGGLES: readonly Toggle[] = [
     id: 'slow-token',
     title: 'Slow token endpoint',
     group: 'token',
-    explanation: "Claude.ai gives discovery, registration and the token exchange about 10 s; slower answers fail the connection (FIELD-NOTES.md, research/tunnels.md).",
+    explanation: "Claude.ai gives discovery, registration and the token exchange about 10 s; slower answers fail the connection (homeassistant-ai/ha-mcp#2213).",
+    sources: [CLAUDE_CONNECTOR_DOCS, githubIssue('homeassistant-ai/ha-mcp', 2213)],
     options: [
       passThrough('As fast as the server'),
       { id: '12s', label: '12 s (past the budget)', rules: [rule('slow-token', 'Token endpoint slowed down', [{ type: 'phase', phases: ['token'] }], [{ type: 'delay', ms: 12_000 }])] },
@@ -201,7 +215,8 @@ export const TOGGLES: readonly Toggle[] = [
     title: 'SSE stream faults',
     group: 'streaming',
     explanation:
-      'Tunnels and reverse proxies buffer or cut long-lived SSE (research/tunnels.md §4). Drop, delay or cut events to see how a client copes with a lost response or a stream that ends early.',
+      'Tunnels and reverse proxies buffer or cut long-lived SSE (Cloudflare quick tunnels buffer GET streams: cloudflare/cloudflared#1449; a load balancer cut a stream every ~60 s: anthropics/claude-code#38631). Drop, delay or cut events to see how a client copes with a lost response or a stream that ends early.',
+    sources: [TRANSPORTS('resumability-and-redelivery'), githubIssue('cloudflare/cloudflared', 1449), claudeCode(38631)],
     options: [
       passThrough('Forward every event'),
       { id: 'drop-first', label: 'Drop the first event', rules: [rule('sse-drop-0', 'First SSE event dropped', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-drop-event', index: 0 }])] },

@@ -1,7 +1,7 @@
 import type { ClientFamily, ClientIdentity } from '../../../shared/exchange';
 
-// Recognises known MCP clients from User-Agent and initialize's clientInfo
-// (research/clients.md §3 and FIELD-NOTES.md). Hosted clients change silently, so labels
+// Recognises known MCP clients from User-Agent and initialize's clientInfo (the identities
+// docs/client-profiles.md lists with their sources). Hosted clients change silently, so labels
 // say what was seen rather than asserting who it is when the evidence is thin.
 
 interface Signature {

@@ -1,3 +1,4 @@
+import { exchangeOutcome } from '../../../shared/outcome';
 import { randomUUID } from 'node:crypto';
 import type { BodyRecord, Exchange, ExchangeTimings, HttpHeaders, ResponseRecord, SseEvent } from '../../../shared/exchange';
 import { bodyText } from './body';
@@ -80,6 +81,7 @@ export interface HarTimings {
  * `_`-prefixed copy: `_id`, `_startedAt`, `_timings`, `_state`, `_client`, `_classification`,
  * `_sseEvents`, `_appliedRules`, `_error`, `_upstreamResponse`, `_connectionId`,
  * `_correlations`, `_simulated`, `_replayOf`, ... Fields added to Exchange later travel too.
+ * `_outcome` and `_outcomeReason` say how the exchange ended for the client (export only).
  */
 export type HarExchangeFields = { [K in Exclude<keyof Exchange, 'request' | 'response'> as `_${K}`]?: Exchange[K] };
 
@@ -243,6 +245,11 @@ function harEntry(exchange: Exchange): HarEntry {
   const { request: _request, response: _response, ...fields } = exchange;
   const custom = entry as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) custom[`_${key}`] = value;
+  // How it ended for the client (src/shared/outcome.ts), for readers of the file; derived, so
+  // an import computes it again rather than trusting it.
+  const { outcome, reason } = exchangeOutcome(exchange);
+  custom._outcome = outcome;
+  if (reason) custom._outcomeReason = reason;
   return entry;
 }
 
@@ -413,8 +420,8 @@ function foreignExchange(entry: Record<string, unknown>, request: Record<string,
   return exchange;
 }
 
-/** Names that must never be assigned from a file onto an object. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Names that must never be assigned from a file onto an object, and derived ones recomputed on import. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype', 'outcome', 'outcomeReason']);
 
 /** One of our own entries: the `_` fields restore what HAR cannot say. */
 function ownExchange(entry: Record<string, unknown>, request: Record<string, unknown>): Exchange {

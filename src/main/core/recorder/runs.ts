@@ -4,7 +4,7 @@ import type { LintSummary } from '../../../shared/lint';
 import { exchangeOutcome, runVerdict } from '../../../shared/outcome';
 import { ConnectionGroups, identityKeys } from './correlate';
 
-// Connections and runs, built from the wire (DESIGN.md "Connections come from the wire").
+// Connections and runs, built from the wire.
 // A connection is one client, known by its strong keys (session ids, token and code hashes, its
 // own client id, OAuth state, PKCE, the simulator's run). Address + User-Agent is weak: it only
 // joins an exchange with no strong key (discovery, a DCR request) to the client's current
@@ -108,6 +108,9 @@ export class ConnectionModel {
 
   /** Joins keys and carries the groups' states over to the joined root (their runs become one). */
   private join(keys: string[]): string {
+    // The common case (a session's every request): all keys already in one group.
+    const first = this.groups.connectionOf(keys[0]!);
+    if (first !== undefined && keys.every((key) => this.groups.connectionOf(key) === first)) return first;
     const before = new Map<string, GroupState>();
     for (const key of keys) {
       const root = this.groups.connectionOf(key);

@@ -148,7 +148,7 @@ export class ReferenceServer {
     }
   }
 
-  /** `HEAD /` and `HEAD /mcp`: Claude.ai's first contact in reference/001, answered without auth. */
+  /** `HEAD /` and `HEAD /mcp`: Claude.ai's first contact in the published Claude.ai + Auth0 logs, answered without auth. */
   private probe(res: ServerResponse): void {
     sendEmpty(res, 200, { 'MCP-Protocol-Version': LATEST_SESSION_ERA_VERSION });
   }

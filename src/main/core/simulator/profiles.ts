@@ -1,8 +1,23 @@
 import type { AuthBehaviour, ClientProfile, Reactions, ReplayProfile, SdkProfile, SimStep } from '../../../shared/simulator';
+import {
+  CLAUDE_AI_AUTH0_HANDSHAKE_LOGS,
+  CLAUDE_CODE_HEADERS_IGNORED,
+  CLAUDE_CONNECTOR_AUTH_DOCS,
+  REMOTE_MCP_AUTH,
+  TS_SDK_CLIENT_SSE,
+  VSCODE_EXT_HOST_MCP,
+  VSCODE_OAUTH,
+  claudeAiMcp,
+  claudeCode,
+  githubIssue,
+  mcpSpec,
+  vscodeIssue,
+} from '../../../shared/sources';
 
 // The client profiles: what each real client sends and how it reacts, at the date it was
-// observed, with its sources. Facts come from /work/shared reference/000-003, FIELD-NOTES.md
-// and research/clients.md; a note says where a value is inferred or only reported.
+// observed, with its public sources (issue reports, client source, vendor docs, published
+// logs); a note says where a value is inferred, only reported, or observed without a public
+// source. docs/client-profiles.md is generated from these.
 
 const CHROME_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 const SIMULATOR_UA = 'mcp-handshake-inspector-simulator/0.1';
@@ -15,7 +30,7 @@ const AS_OIDC_APPENDED = '{origin}{path}/.well-known/openid-configuration';
 const AS_2025_11_25_ORDER = [AS_RFC8414, AS_OIDC_INSERTED, AS_OIDC_APPENDED];
 
 const CLAUDE_CALLBACK = 'https://claude.ai/api/mcp/auth_callback';
-/** The DCR body Claude.ai sent in 2025 (reference/002; modelcontextprotocol#653). */
+/** The DCR body Claude.ai sent in 2025 (losvedir/remote_mcp_auth; modelcontextprotocol/modelcontextprotocol#653). */
 const CLAUDE_2025_DCR = {
   client_name: 'claudeai',
   grant_types: ['authorization_code', 'refresh_token'],
@@ -76,13 +91,13 @@ const claudeAi2025_06: ReplayProfile = {
   variant: 'protocol 2024-11-05, scope "claudeai", AS metadata read on the MCP host, needs Mcp-Session-Id',
   observed: '2025-06',
   sources: [
-    { ref: 'reference/002', note: 'losvedir/remote_mcp_auth: initialize without token, GET probe, /.well-known/oauth-authorization-server on the MCP host, DCR body, scope claudeai, "no session id → no tools"' },
-    { ref: 'reference/000', note: 'discovery order: PRM root (404) → PRM /mcp → AS root (404) → AS /mcp' },
-    { ref: 'modelcontextprotocol/modelcontextprotocol#653', note: 'the DCR body, June 2025 (via research/clients.md §3.1)' },
+    { ref: REMOTE_MCP_AUTH, note: 'losvedir/remote_mcp_auth: initialize without token, GET probe, /.well-known/oauth-authorization-server on the MCP host, DCR body, scope claudeai, "no session id → no tools"' },
+    { ref: githubIssue('modelcontextprotocol/modelcontextprotocol', 653), note: 'the DCR body and scope claudeai, June 2025' },
   ],
   notes: [
-    'User-Agents are the ones reference/001 saw in 2025 (python-httpx/0.27.0, then Claude-User); reference/002 shows none.',
-    'reference/002 also saw tools cached per connector and registration cached per domain; a simulation always starts fresh.',
+    'The discovery order (PRM at the root, 404, then /.well-known/oauth-protected-resource/mcp; AS metadata at the root, 404, then …/mcp) was observed in a gateway\'s logs of Claude.ai traffic (2025); no public link to those logs is kept.',
+    'User-Agents are the ones the 2025-10 Claude.ai + Auth0 logs show (python-httpx/0.27.0, then Claude-User); remote_mcp_auth shows none.',
+    'remote_mcp_auth also saw tools cached per connector and registration cached per domain; a simulation always starts fresh.',
   ],
   driver: 'replay',
   transport: 'streamable-http',
@@ -111,8 +126,8 @@ const claudeAi2025_06: ReplayProfile = {
     { type: 'mcp', id: 'add-connector', method: 'initialize', on: { '401': { do: 'continue', because: 'the connector is added; OAuth starts when the user clicks Connect' }, ok: { do: 'authless' } } },
     { type: 'get-stream', id: 'add-connector-get', withToken: false, on: { '401': { do: 'continue' }, other: { do: 'continue' } } },
     { type: 'oauth', id: 'oauth', when: 'always' },
-    { type: 'mcp', id: 'initialize', method: 'initialize', on: { 'no-session-id': { do: 'stop', because: 'reference/002: "If you don\'t provide one, it won\'t go on to request tools"' } } },
-    { type: 'initialized', id: 'initialized', on: { ok: { do: 'warn', because: 'Claude.ai expects 202 (reference/001 pitfall 2)' } } },
+    { type: 'mcp', id: 'initialize', method: 'initialize', on: { 'no-session-id': { do: 'stop', because: 'remote_mcp_auth: "If you don\'t provide one, it won\'t go on to request tools"' } } },
+    { type: 'initialized', id: 'initialized', on: { ok: { do: 'warn', because: 'Claude.ai expects 202 (2025-10 handshake logs: 204 brought retries and warnings)' } } },
     CLAUDE_LISTS,
   ],
 };
@@ -123,13 +138,13 @@ const claudeAi2025_10: ReplayProfile = {
   variant: 'HEAD / probe, protocol 2025-06-18, python-httpx then Claude-User, GET detection: 405 fine, 501 ends the session',
   observed: '2025-10',
   sources: [
-    { ref: 'reference/001', note: 'full handshake from server logs: HEAD / → PRM → (DCR, authorize, token at Auth0) → initialize → initialized 202 → GET 405 → tools/list, resources/list, prompts/list in parallel; pitfalls 1-4' },
-    { ref: 'reference/002', note: 'the DCR body (reference/001 did not see it: it went to Auth0) and "no session id → no tools"' },
+    { ref: CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, note: 'full handshake from server logs: HEAD / → PRM → (DCR, authorize, token at Auth0) → initialize → initialized 202 → GET 405 → tools/list, resources/list, prompts/list in parallel; the four fixes that made it work' },
+    { ref: REMOTE_MCP_AUTH, note: 'the DCR body (the Auth0 logs did not see it: it went to Auth0) and "no session id → no tools"' },
   ],
   notes: [
-    'Dated from the Auth0 subject id in reference/001 (an ObjectId minted 2025-10-04).',
-    'reference/001 claims Claude won\'t proceed when HEAD / fails; unverified, so a failing HEAD is only a warning.',
-    'The DCR body is the 2025 one from reference/002: reference/001\'s DCR went to Auth0 and was reconstructed, not logged.',
+    'Dated from the Auth0 subject id in the logs (an ObjectId minted 2025-10-04).',
+    'The logs claim Claude won\'t proceed when HEAD / fails; unverified, so a failing HEAD is only a warning.',
+    'The DCR body is the 2025 one from remote_mcp_auth: the Auth0 logs\' DCR went to Auth0 and was reconstructed, not logged.',
   ],
   protocol: { era: 'session', version: '2025-06-18', clientInfo: { name: 'claude-ai', version: '0.1.0' }, capabilities: {}, versionHeader: 'negotiated' },
   auth: {
@@ -146,25 +161,25 @@ const claudeAi2025_10: ReplayProfile = {
       id: 'initialize',
       method: 'initialize',
       on: {
-        '401-after-auth': { do: 'fail', because: 'reference/001 pitfall 1: Claude disconnects immediately after OAuth' },
-        'no-session-id': { do: 'stop', because: 'reference/002: "If you don\'t provide one, it won\'t go on to request tools"' },
+        '401-after-auth': { do: 'fail', because: 'the 2025-10 handshake logs: with the token checked on initialize, Claude disconnects immediately after OAuth' },
+        'no-session-id': { do: 'stop', because: 'remote_mcp_auth: "If you don\'t provide one, it won\'t go on to request tools"' },
       },
     },
-    { type: 'initialized', id: 'initialized', on: { ok: { do: 'warn', because: 'reference/001 pitfall 2: Claude may retry or show warnings unless it gets 202' } } },
+    { type: 'initialized', id: 'initialized', on: { ok: { do: 'warn', because: 'the 2025-10 handshake logs: Claude may retry or show warnings unless it gets 202' } } },
     {
       type: 'get-stream',
       id: 'get-stream',
       withToken: true,
       on: {
         '405': { do: 'continue', because: '405 with Allow tells Claude "POST-only server, continue"' },
-        '501': { do: 'terminate', because: 'reference/001 pitfall 3: 501 says "server is broken"; Claude ends the session with DELETE' },
+        '501': { do: 'terminate', because: 'the 2025-10 handshake logs: 501 says "server is broken"; Claude ends the session with DELETE' },
       },
     },
     {
       type: 'parallel',
       id: 'lists',
       steps: [
-        { type: 'mcp', id: 'tools/list', method: 'tools/list', on: { '401-after-auth': { do: 'fail', because: 'reference/001 pitfall 4: the token is checked from tools/list on; a JWE without kid fails JWKS-only validation' } } },
+        { type: 'mcp', id: 'tools/list', method: 'tools/list', on: { '401-after-auth': { do: 'fail', because: 'the 2025-10 handshake logs: the token is checked from tools/list on; a JWE without kid fails JWKS-only validation' } } },
         { type: 'mcp', id: 'resources/list', method: 'resources/list', on: { 'rpc-error': { do: 'warn' } } },
         { type: 'mcp', id: 'prompts/list', method: 'prompts/list', on: { 'rpc-error': { do: 'warn' } } },
       ],
@@ -198,9 +213,15 @@ const claudeAi2026_03: ReplayProfile = {
   variant: 'protocol 2025-11-25; CIMD when the AS advertises it with "none", else DCR; 200 on initialize means authless; no MCP-Protocol-Version header',
   observed: '2026-02..2026-07',
   sources: [
-    { ref: 'research/clients.md §3.1', note: 'anthropics/claude-ai-mcp #76, #217, #260 (2025-11-25, clientInfo Anthropic/ClaudeAI, python-httpx/0.28.1), #70 (header missing), #518 (CIMD URL), #99 (DELETE at teardown)' },
-    { ref: 'claude.com docs via lion-reader#1519', note: 'CIMD only with client_id_metadata_document_supported and "none" in token_endpoint_auth_methods_supported' },
-    { ref: 'FIELD-NOTES.md', note: '"What changed since those documents"' },
+    { ref: claudeAiMcp(76), note: 'initialize with protocolVersion 2025-11-25, clientInfo Anthropic/ClaudeAI; discovery order in the server log' },
+    { ref: claudeAiMcp(217), note: 'clientInfo, Accept: */* and Accept with both types on the connector-add probes' },
+    { ref: claudeAiMcp(260), note: '2025-11-25, clientInfo Anthropic/ClaudeAI' },
+    { ref: claudeAiMcp(406), note: 'User-Agent python-httpx/0.28.1 on MCP POSTs, well-known fetches and DCR' },
+    { ref: claudeAiMcp(70), note: 'no MCP-Protocol-Version header on later requests' },
+    { ref: claudeAiMcp(518), note: 'CIMD client_id https://claude.ai/oauth/mcp-oauth-client-metadata' },
+    { ref: claudeAiMcp(99), note: 'DELETE at teardown' },
+    { ref: CLAUDE_CONNECTOR_AUTH_DOCS, note: 'CIMD only with client_id_metadata_document_supported and "none" in token_endpoint_auth_methods_supported, otherwise DCR' },
+    { ref: githubIssue('brendanlong/lion-reader', 1519), note: 'the CIMD condition quoted from Anthropic\'s docs' },
   ],
   notes: ['GET detection is only reported for this period (lion-reader#736), so it is not replayed.', 'The CIMD document content is inferred from the DCR body.'],
   driver: 'replay',
@@ -226,9 +247,11 @@ const claudeAi2026_09: ReplayProfile = {
   variant: 'stateless 2026-07-28: server/discover first, _meta and Mcp-Method on every request, no session; initialize 2025-11-25 when the server does not speak 2026-07-28',
   observed: '2026-08..2026-09',
   sources: [
-    { ref: 'research/clients.md §2.3, §3.1', note: 'anthropics/claude-ai-mcp#1064 (server/discover, 2026-09-22), CodeWithCJ/SparkyFitness#2155 (2026-07-28 header, Aug 2026)' },
+    { ref: claudeAiMcp(1064), note: 'server/discover in "No sign-in" mode, 2026-09-22' },
+    { ref: githubIssue('CodeWithCJ/SparkyFitness', 2155), note: 'MCP-Protocol-Version 2026-07-28 after negotiating 2025-11-25, Aug 2026' },
+    { ref: mcpSpec('2026-07-28', 'changelog'), note: 'the stateless 2026-07-28 revision: server/discover, _meta, Mcp-Method' },
   ],
-  notes: ['The fallback to initialize is what Claude Code 2.1.317 does (presa capture); for Claude.ai it is inferred.'],
+  notes: ['The fallback to initialize is what Claude Code 2.1.317 was seen to do in a published capture (2026-11); for Claude.ai it is inferred.'],
   protocol: { era: 'stateless', version: '2026-07-28', fallbackVersion: '2025-11-25', clientInfo: { name: 'Anthropic/ClaudeAI', version: '1.0.0' }, capabilities: {}, versionHeader: 'absent' },
   steps: [
     {
@@ -255,8 +278,9 @@ const claudeCode1_0_108: ReplayProfile = {
   variant: 'v1.0.108: configured headers ignored, OAuth discovery forced; the whole server URL taken as issuer (/sse probes)',
   observed: '2025-09-08',
   sources: [
-    { ref: 'reference/003', note: 'anthropics/claude-code#7290: headers in .mcp.json ignored for http and sse; PRM, AS, OIDC, POST /register; "Invalid OAuth error response … Raw body: {"detail":"Not Found"}"' },
-    { ref: 'research/clients.md §1.2, §3.2', note: 'TS SDK ≤ 1.21 took the full server URL as the issuer: /.well-known/…/sse and /sse/.well-known/openid-configuration' },
+    { ref: CLAUDE_CODE_HEADERS_IGNORED, note: 'headers in .mcp.json ignored for http and sse; PRM, AS, OIDC, POST /register; "Invalid OAuth error response … Raw body: {"detail":"Not Found"}"' },
+    { ref: 'https://github.com/modelcontextprotocol/typescript-sdk/blob/1.21.0/src/client/auth.ts', note: 'TS SDK ≤ 1.21 took the full server URL as the issuer: /.well-known/…/sse and /sse/.well-known/openid-configuration' },
+    { ref: claudeCode(2831), note: 'the same forced OAuth in v1.0.31, said to be fixed in v1.0.40' },
   ],
   notes: ['The User-Agent format is the one seen on 2.1.204; 1.0.108\'s own is not in the sources.', 'The DCR client_name is that of its later CIMD document.'],
   driver: 'replay',
@@ -287,7 +311,12 @@ const claudeCode2_1: ReplayProfile = {
   variant: '2.1.x: 401-driven OAuth via the TS SDK, CIMD (≥ 2.1.81) else DCR, offline_access when offered, sends its default MCP-Protocol-Version',
   observed: '2026-01..2026-09',
   sources: [
-    { ref: 'research/clients.md §3.2', note: 'UA claude-code/2.1.204 (TypingMind#25), clientInfo (cl-mcp#26), CIMD document (read 2026-08-20), scopes (basic-memory#1283), default version header (claude-code#92835, reported)' },
+    { ref: githubIssue('TypingMind/typingmind-mcp', 25), note: 'User-Agent claude-code/2.1.204 (cli)' },
+    { ref: githubIssue('cl-ai-project/cl-mcp', 26), note: 'clientInfo claude-code, protocolVersion 2025-11-25, capabilities {roots: {}}' },
+    { ref: claudeCode(36861), note: 'CIMD since v2.1.81 (changelog quoted)' },
+    { ref: 'https://claude.ai/oauth/claude-code-client-metadata', note: 'the CIMD document: port-less loopback redirect URIs, token_endpoint_auth_method none (read 2026-08-20)' },
+    { ref: githubIssue('basicmachines-co/basic-memory', 1283), note: 'scope order: oauth.scopes, challenge, PRM scopes_supported; offline_access when the AS lists it' },
+    { ref: claudeCode(92835), note: 'sends its default MCP-Protocol-Version, not the negotiated one (reported)' },
   ],
   notes: ['claude-code#45368 reports Accept: application/json only; unverified, so the SDK\'s Accept is sent.'],
   driver: 'replay',
@@ -319,11 +348,15 @@ const chatgpt: ReplayProfile = {
   variant: 'reads AS metadata and root PRM on the MCP host before any 401; no GET stream, no DELETE',
   observed: '2026',
   sources: [
-    { ref: 'research/clients.md §3.3', note: 'OpenAI community 1358992 (discovery before 401), adcp#1081 (/mcp variant), kernel-mcp-server#91 (root PRM, "does not implement OAuth"), redirect per connector (plane-mcp-server#165)' },
+    { ref: 'https://community.openai.com/t/1358992', note: 'HEAD and GET of AS metadata and openid-configuration on the MCP host before any 401' },
+    { ref: githubIssue('adcontextprotocol/adcp', 1081), note: 'the /.well-known/oauth-authorization-server/mcp variant' },
+    { ref: githubIssue('kernel/kernel-mcp-server', 91), note: 'root PRM checked; "MCP server … does not implement OAuth"' },
+    { ref: githubIssue('makeplane/plane-mcp-server', 165), note: 'redirect URI https://chatgpt.com/connector/oauth/<id>, one per connector' },
+    { ref: 'https://developers.openai.com/apps-sdk/build/auth', note: 'ChatGPT supports CIMD, DCR, predefined clients and PKCE' },
   ],
   notes: [
     'Observed stateless against servers that issued no session id; that it echoes one when issued is inferred.',
-    'ChatGPT prefers CIMD (zuplo) but its CIMD URL is not published, so DCR is replayed; the DCR client_name is a guess.',
+    'ChatGPT prefers CIMD (https://zuplo.com/learn/mcp/compatibility) but its CIMD URL is not published, so DCR is replayed; the DCR client_name is a guess.',
   ],
   driver: 'replay',
   transport: 'streamable-http',
@@ -374,7 +407,11 @@ const vscode: ReplayProfile = {
   variant: 'OAuth on 401 or 403, PRM resource must equal the URL exactly, legacy SSE on other 4xx, no MCP-Protocol-Version on POST',
   observed: '2025-09..2026-04',
   sources: [
-    { ref: 'research/clients.md §3.4', note: 'microsoft/vscode extHostMcp.ts and base/common/oauth.ts (read), vscode#268210 (PRM fallback, Sept 2025), #271403 (CIMD URL), #308766 (Apr 2026)' },
+    { ref: VSCODE_EXT_HOST_MCP, note: 'transport detection, Accept, OAuth on 401 or 403, GET stream, DELETE, no MCP-Protocol-Version on POSTs (read)' },
+    { ref: VSCODE_OAUTH, note: 'PRM resource must equal the server URL; case-sensitive Bearer; the DCR body (read)' },
+    { ref: vscodeIssue(268210), note: 'PRM fallback from the path-suffixed to the root document, Sept 2025' },
+    { ref: vscodeIssue(271403), note: 'CIMD client_id https://vscode.dev/oauth/client-metadata.json' },
+    { ref: vscodeIssue(308766), note: 'tools/list refused over the protocol version, Apr 2026' },
   ],
   notes: ['No MCP-Protocol-Version on POSTs is read from one stored version of extHostMcp.ts; re-check on a current build.', 'The CIMD document content is inferred from the DCR body.'],
   driver: 'replay',
@@ -431,7 +468,11 @@ const cursor: ReplayProfile = {
   variant: 'PRM path then root, root AS metadata (invents /authorize without it), three redirect URIs in one DCR, refuses an AS without S256',
   observed: '2026-08',
   sources: [
-    { ref: 'research/clients.md §3.5', note: 'gamedev.pl#483 (discovery order, Aug 2026), accounted#2225 (DCR redirect URIs), redmine-mcp-server#188 (invented /authorize), mcp-oauth2-aws-cognito#9 (S256), obot#3406 (SSE fallback)' },
+    { ref: githubIssue('gamedevpl/www.gamedev.pl', 483), note: 'discovery order, Aug 2026' },
+    { ref: githubIssue('erp-mafia/accounted', 2225), note: 'the three DCR redirect URIs' },
+    { ref: githubIssue('jztan/redmine-mcp-server', 188), note: '{issuer}/authorize invented without AS metadata' },
+    { ref: githubIssue('empires-security/mcp-oauth2-aws-cognito', 9), note: '"does not support code challenge method S256"' },
+    { ref: githubIssue('obot-platform/obot', 3406), note: '"falling back to SSE" on errors' },
   ],
   notes: ['Cursor\'s User-Agent is not in the sources; its Node fetch default ("node") is sent.'],
   driver: 'replay',
@@ -467,7 +508,9 @@ const mcpRemote: ReplayProfile = {
   variant: 'GET pre-probe for the challenge, http-first with SSE fallback on 404/405, "MCP CLI Proxy" DCR, no MCP-Protocol-Version after initialize',
   observed: '2025-05..2026-08 (package 0.1.38)',
   sources: [
-    { ref: 'research/clients.md §3.6', note: 'geelen/mcp-remote @ d26e5a8 (read): pre-probe, fallback, DCR body, scope order, clientInfo suffix; punkpeye/mcp-remote#289 (version header, Jun 2026)' },
+    { ref: 'https://github.com/geelen/mcp-remote/tree/d26e5a8', note: 'source read: GET pre-probe, http-first fallback on 404/405, DCR body, scope order, clientInfo suffix' },
+    { ref: githubIssue('punkpeye/mcp-remote', 289), note: 'no MCP-Protocol-Version after initialize until Jun 2026' },
+    { ref: claudeCode(24870), note: 'the "MCP CLI Proxy" DCR body seen from Claude Desktop' },
   ],
   notes: ['The client behind the bridge is taken to be Claude Desktop ("claude-ai"), as claude-code#24870 saw.'],
   driver: 'replay',
@@ -506,7 +549,11 @@ const mcpInspector: ReplayProfile = {
   variant: 'the TS SDK flow in a browser page at http://localhost:6274: Origin on every request, CORS preflights, only exposed headers readable',
   observed: '2025..2026 (tag 0.19.0-hotfix)',
   sources: [
-    { ref: 'research/clients.md §3.7', note: 'inspector client/src/lib/auth.ts (read); CORS breakers: routecraft#320, envoy ai-gateway#2307, sentry-mcp#509, mcp-memory-service#877' },
+    { ref: 'https://github.com/modelcontextprotocol/inspector/blob/0.19.0-hotfix/client/src/lib/auth.ts', note: 'client metadata, redirect URIs, scope choice (read)' },
+    { ref: githubIssue('routecraftjs/routecraft', 320), note: 'missing CORS on discovery breaks it' },
+    { ref: githubIssue('envoyproxy/ai-gateway', 2307), note: 'CORS preflights' },
+    { ref: githubIssue('getsentry/sentry-mcp', 509), note: 'CORS for the Inspector' },
+    { ref: githubIssue('doobidoo/mcp-memory-service', 877), note: 'Mcp-Session-Id not exposed to the browser' },
   ],
   driver: 'replay',
   transport: 'streamable-http',
@@ -543,8 +590,9 @@ const spec2025_06_18: ReplayProfile = {
   variant: 'exactly what the 2025-06-18 revision asks: PRM from the challenge, RFC 8414, DCR, PKCE S256, resource indicator, MCP-Protocol-Version after initialize',
   observed: 'specification 2025-06-18',
   sources: [
-    { ref: 'modelcontextprotocol spec 2025-06-18', note: 'basic/authorization.mdx, basic/transports.mdx, basic/lifecycle.mdx' },
-    { ref: 'research/clients.md §1, §2.1' },
+    { ref: mcpSpec('2025-06-18', 'basic/authorization'), note: 'PRM from the challenge, RFC 8414, DCR, PKCE S256, resource indicator' },
+    { ref: mcpSpec('2025-06-18', 'basic/transports', 'protocol-version-header'), note: 'MCP-Protocol-Version after initialize; 202 for notifications' },
+    { ref: mcpSpec('2025-06-18', 'basic/lifecycle'), note: 'initialize and version negotiation' },
   ],
   driver: 'replay',
   transport: 'streamable-http',
@@ -585,8 +633,8 @@ const legacySse: ReplayProfile = {
   variant: 'GET the SSE URL, POST to the endpoint it names, answers on the stream; OAuth as the SDK SSE clients do it',
   observed: 'specification 2024-11-05',
   sources: [
-    { ref: 'modelcontextprotocol spec 2024-11-05', note: 'basic/transports.mdx (HTTP with SSE)' },
-    { ref: 'research/clients.md §2.2', note: 'both SDK clients refuse an endpoint on another origin' },
+    { ref: mcpSpec('2024-11-05', 'basic/transports', 'http-with-sse'), note: 'the endpoint event, POSTs to its URI, answers on the stream' },
+    { ref: TS_SDK_CLIENT_SSE, note: 'the TS SDK client refuses an endpoint on another origin ("Endpoint origin does not match connection origin"); the Python SDK\'s sse.py does the same' },
   ],
   notes: ['Point it at the SSE URL (the inspector\'s is /sse).'],
   driver: 'replay',
@@ -635,7 +683,7 @@ const sdk1: SdkProfile = {
   client: 'MCP TypeScript SDK 1.x client (driven for real)',
   variant: '@modelcontextprotocol/sdk Client + StreamableHTTPClientTransport with an OAuth provider',
   observed: 'the installed package (1.32)',
-  sources: [{ ref: '@modelcontextprotocol/sdk', note: 'not a replay: the SDK itself makes every request' }],
+  sources: [{ ref: 'https://www.npmjs.com/package/@modelcontextprotocol/sdk', note: 'not a replay: the SDK itself makes every request' }],
   driver: 'sdk-1',
   clientInfo: { name: 'mcp-sdk-1-simulated', version: '1.32' },
   clientMetadata: publicClient('MCP SDK 1.x client (simulated)'),
@@ -649,7 +697,7 @@ const sdk2: SdkProfile = {
   client: 'MCP TypeScript SDK 2.x client (driven for real)',
   variant: '@modelcontextprotocol/client in its default negotiation: the 2025-11-25 initialize handshake',
   observed: 'the installed package (2.4)',
-  sources: [{ ref: '@modelcontextprotocol/client', note: 'not a replay: the SDK itself makes every request' }],
+  sources: [{ ref: 'https://www.npmjs.com/package/@modelcontextprotocol/client', note: 'not a replay: the SDK itself makes every request' }],
   driver: 'sdk-2',
   sdkNegotiation: 'default',
   clientInfo: { name: 'mcp-sdk-2-simulated', version: '2.4' },

@@ -1,56 +1,59 @@
 import type { Rule } from '../../../shared/rules';
 import type { Scenario, ScenarioFile, SimulationResult } from '../../../shared/simulator';
+import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, REMOTE_MCP_AUTH, mcpSpec, rfcUrl } from '../../../shared/sources';
 import { profileById } from './profiles';
 
 // The bug-report library: each documented failure as data. A scenario names the server
 // misbehaviour (preset, profile fields, toggles or rules), the client profile that trips on
-// it, where that client failed according to the reference, the lint finding that explains
-// it, and the fix, with the fixed server the same client must connect to.
+// it, where that client failed according to the report (cited by public URL in `sources`), the
+// lint finding that explains it, and the fix, with the fixed server the same client must
+// connect to.
 //
 // Lint rule ids are strings owned by core/lint (src/shared/lint.ts); these are the ids the
 // scenarios expect it to report.
 
-/** reference/003's server: FastAPI with an X-API-Key check and no OAuth at all. */
+/** The server of anthropics/claude-code#7290: FastAPI with an X-API-Key check and no OAuth at all. */
 const FASTAPI_NOT_FOUND = '{"detail":"Not Found"}';
 const API_KEY_ONLY_RULES: Rule[] = [
   {
     id: 'api-key-required',
-    description: 'reference/003: /mcp needs X-API-Key; FastAPI answers 401 {"detail": …} without WWW-Authenticate',
+    description: 'claude-code#7290: /mcp needs X-API-Key; FastAPI answers 401 {"detail": …} without WWW-Authenticate',
     enabled: true,
     match: [{ type: 'path', glob: '/mcp' }, { type: 'header', name: 'x-api-key', contains: 'test-key-12345', negate: true }],
     steps: [{ type: 'reply', status: 401, headers: { 'Content-Type': 'application/json' }, body: '{"detail":"Missing or invalid API key"}' }],
   },
   {
     id: 'no-well-known',
-    description: 'reference/003: no OAuth metadata; FastAPI\'s own 404 body',
+    description: 'claude-code#7290: no OAuth metadata; FastAPI\'s own 404 body',
     enabled: true,
     match: [{ type: 'path', glob: '/.well-known/**' }],
     steps: [{ type: 'reply', status: 404, headers: { 'Content-Type': 'application/json' }, body: FASTAPI_NOT_FOUND }],
   },
   {
     id: 'no-oidc-appended',
-    description: 'reference/003: no OpenID configuration under the endpoint path either',
+    description: 'claude-code#7290: no OpenID configuration under the endpoint path either',
     enabled: true,
     match: [{ type: 'path', glob: '/**/.well-known/**' }],
     steps: [{ type: 'reply', status: 404, headers: { 'Content-Type': 'application/json' }, body: FASTAPI_NOT_FOUND }],
   },
   {
     id: 'no-register',
-    description: 'reference/003: no /register route, so FastAPI answers {"detail":"Not Found"} (not an RFC 6749 error)',
+    description: 'claude-code#7290: no /register route, so FastAPI answers {"detail":"Not Found"} (not an RFC 6749 error)',
     enabled: true,
     match: [{ type: 'path', glob: '/register' }],
     steps: [{ type: 'reply', status: 404, headers: { 'Content-Type': 'application/json' }, body: FASTAPI_NOT_FOUND }],
   },
 ];
 
-/** reference/001's server: Auth0 issued an encrypted token (JWE, no kid), PRM at the root, protocol 2025-06-18. */
+/** The server of the published Claude.ai + Auth0 logs: Auth0 issued an encrypted token (JWE, no kid), PRM at the root, protocol 2025-06-18. */
 const REFERENCE_001 = { protectedResourceMetadata: 'root', protocolVersion: '2025-06-18', accessTokenFormat: 'jwe-like', accessTokenLifetimeSeconds: 86_400 } as const;
 
 export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'ref001-pitfall1-token-on-initialize',
     title: 'Token validated on initialize, and the validation fails',
-    reference: 'reference/001 pitfall 1',
+    reference: 'Claude.ai + Auth0 handshake logs (2025-10): authenticating initialize',
+    sources: [CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, mcpSpec('2025-11-25', 'basic/authorization', 'token-handling')],
     symptom:
       'Claude disconnects immediately after OAuth; the logs show "Validating token" for initialize (FastAPI Depends(verify_token) on the route), and the encrypted Auth0 token cannot be validated there.',
     server: { profile: { ...REFERENCE_001, tokenRequired: 'all', tokenValidation: 'jwks-only' } },
@@ -58,13 +61,14 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { outcome: 'fail', step: 'initialize', messageIncludes: '401' },
     expectedLint: ['token-validated-on-initialize'],
     fix:
-      "reference/001's fix: no token check on initialize and notifications/initialized (session only), full validation from tools/list on, and encrypted tokens validated through /userinfo. (The spec itself asks for the token on every request: validating it correctly is what matters.)",
+      "The fix in those logs: no token check on initialize and notifications/initialized (session only), full validation from tools/list on, and encrypted tokens validated through /userinfo. (The spec itself asks for the token on every request: validating it correctly is what matters.)",
     fixedServer: { profile: { ...REFERENCE_001, tokenRequired: 'all-but-handshake', tokenValidation: 'by-format', getStream: 405 } },
   },
   {
     id: 'ref001-pitfall2-notification-204',
     title: 'notifications/initialized answered 204',
-    reference: 'reference/001 pitfall 2',
+    reference: 'Claude.ai + Auth0 handshake logs (2025-10): wrong status code for notifications',
+    sources: [CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, mcpSpec('2025-11-25', 'basic/transports', 'sending-messages-to-the-server')],
     symptom: 'Claude may retry or show warnings; the log shows 204 instead of 202 for notifications/initialized.',
     server: { profile: { ...REFERENCE_001, tokenValidation: 'by-format' }, toggles: { 'notification-status': '204' } },
     clientId: 'claude-ai@2025-10',
@@ -76,7 +80,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'ref001-pitfall3-get-501',
     title: 'GET /mcp answered 501',
-    reference: 'reference/001 pitfall 3',
+    reference: 'Claude.ai + Auth0 handshake logs (2025-10): 501 for GET',
+    sources: [CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, mcpSpec('2025-11-25', 'basic/transports', 'listening-for-messages-from-the-server')],
     symptom: 'Claude terminates the session after transport detection: GET returns 501, an immediate DELETE follows.',
     server: { profile: { ...REFERENCE_001, tokenValidation: 'by-format' }, toggles: { 'get-stream': '501' } },
     clientId: 'claude-ai@2025-10',
@@ -88,7 +93,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'ref001-pitfall4-jwe-jwks-only',
     title: 'Encrypted token (no kid) checked against the JWKS only',
-    reference: 'reference/001 pitfall 4',
+    reference: 'Claude.ai + Auth0 handshake logs (2025-10): JWT-only validation',
+    sources: [CLAUDE_AI_AUTH0_HANDSHAKE_LOGS],
     symptom: 'Token validation fails with a "no kid" error: "Token key ID (kid): None" followed by an error, from tools/list on.',
     server: { profile: { ...REFERENCE_001, tokenRequired: 'all-but-handshake', tokenValidation: 'jwks-only', getStream: 405 } },
     clientId: 'claude-ai@2025-10',
@@ -100,7 +106,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'ref002-no-session-id',
     title: 'initialize answered without Mcp-Session-Id',
-    reference: 'reference/002',
+    reference: 'losvedir/remote_mcp_auth (2025): no session id, no tools',
+    sources: [REMOTE_MCP_AUTH, mcpSpec('2025-11-25', 'basic/transports', 'session-management')],
     symptom: 'While the spec says you "MAY" establish a Mcp-Session-Id, the Claude app requires it. If you don\'t provide one, it won\'t go on to request tools.',
     server: { preset: 'reference-002-no-session' },
     clientId: 'claude-ai@2025-06',
@@ -112,7 +119,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'ref003-claude-code-headers-ignored',
     title: 'Claude Code 1.0.108 ignores configured headers against an API-key-only server',
-    reference: 'reference/003 (anthropics/claude-code#7290)',
+    reference: 'anthropics/claude-code#7290: configured headers ignored, OAuth forced',
+    sources: [CLAUDE_CODE_HEADERS_IGNORED, rfcUrl(6749, '5.2')],
     symptom:
       'Claude Code ignores X-API-Key from .mcp.json and forces OAuth discovery: PRM, AS, OpenID configuration, POST /register, all 404; it reports "HTTP 404: Invalid OAuth error response … Raw body: {"detail":"Not Found"}".',
     server: { preset: 'no-auth', rules: API_KEY_ONLY_RULES },
@@ -135,7 +143,7 @@ export function scenarioById(id: string): Scenario {
 }
 
 /**
- * Did the client fail where the reference says? For `fixed`, did it connect without the
+ * Did the client fail where the report says? For `fixed`, did it connect without the
  * expected failure or warning? Returns the verdict and a sentence saying why.
  */
 export function judgeScenario(scenario: Scenario, simulation: SimulationResult, fixed = false): { reproduced: boolean; explanation: string } {
@@ -153,7 +161,7 @@ export function judgeScenario(scenario: Scenario, simulation: SimulationResult, 
   const hit = atStep.find((s) => s.outcome === expect.outcome && matches(s.message));
   const failedRightThere = expect.outcome === 'fail' ? !simulation.ok && simulation.failedAt === expect.step : true;
   if (hit && failedRightThere) {
-    return { reproduced: true, explanation: `${simulation.profileId} ${expect.outcome === 'fail' ? 'failed' : 'warned'} at ${hit.title} as ${scenario.reference} says: ${hit.message}` };
+    return { reproduced: true, explanation: `${simulation.profileId} ${expect.outcome === 'fail' ? 'failed' : 'warned'} at ${hit.title} as the report says (${scenario.reference}): ${hit.message}` };
   }
   return {
     reproduced: false,

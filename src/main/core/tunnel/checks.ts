@@ -22,7 +22,7 @@ const BROWSER_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/
 const PROBES: Array<{ as: ReachabilityProbe['as']; userAgent: string; method: string; path: string; accept: string }> = [
   // The OAuth consent page opens in the user's browser, through the tunnel.
   { as: 'browser', userAgent: BROWSER_UA, method: 'GET', path: '/', accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
-  // Claude.ai's backend during discovery (FIELD-NOTES: python-httpx, then Claude-User).
+  // Claude.ai's backend during discovery (python-httpx, then Claude-User: docs/client-profiles.md).
   { as: 'python-httpx', userAgent: 'python-httpx/0.27.0', method: 'GET', path: '/.well-known/oauth-protected-resource/mcp', accept: 'application/json' },
   { as: 'claude-user', userAgent: 'Claude-User', method: 'GET', path: '/mcp', accept: 'application/json' },
 ];
@@ -30,7 +30,7 @@ const PROBES: Array<{ as: ReachabilityProbe['as']; userAgent: string; method: st
 /** What interstitial pages say (loca.lt's reminder, ngrok's and dev tunnels' warnings). */
 const INTERSTITIAL_TEXT = /tunnel password|friendly reminder|bypass-tunnel-reminder|ngrok-skip-browser-warning|you are about to visit|anti-phishing|interstitial/i;
 
-/** Headers that get server-side requests past the interstitials we know (research §5). */
+/** Headers that get server-side requests past the interstitials we know (loca.lt, ngrok, dev tunnels). */
 export const INTERSTITIAL_BYPASS_HEADERS = {
   'bypass-tunnel-reminder': '1',
   'ngrok-skip-browser-warning': '1',

@@ -6,7 +6,7 @@ import { deferred, dialable, TunnelError, type LocalTarget, type OpenTunnel, typ
 // Cloudflare quick tunnels: `cloudflared tunnel --url http://127.0.0.1:<port>` prints a
 // random https://<words>.trycloudflare.com URL in a box on stderr, then "Registered tunnel
 // connection" once the edge can reach us. No account and no interstitial page; a new URL every
-// start, and GET SSE streams are buffered by quick tunnels (research/tunnels.md §3.1).
+// start, and GET SSE streams are buffered by quick tunnels (cloudflare/cloudflared#1449).
 
 export const TRYCLOUDFLARE_URL = /https:\/\/[a-z0-9-]+\.trycloudflare\.com/;
 const REGISTERED = /Registered tunnel connection/;

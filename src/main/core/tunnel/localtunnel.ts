@@ -8,7 +8,7 @@ import { abortable, deferred, TunnelError, type LocalTarget, type OpenTunnel, ty
 // supervision. We keep its data plane (TunnelCluster: a pool of plain TCP sockets to the
 // tunnel server, each piped to one local connection) and replace only its control-plane call,
 // `Tunnel#_init`, which retries `GET {host}/?new` every second forever on any error and can't
-// be cancelled. Everything else the client gets wrong is handled here; see research/tunnels.md §1.
+// be cancelled. Everything else the client gets wrong is handled here (localtunnel/localtunnel lib/Tunnel.js, TunnelCluster.js).
 
 export const PUBLIC_LOCALTUNNEL_HOST = 'https://localtunnel.me';
 /** loca.lt's page showing the tunnel password (the public IP of the machine running the client). */
@@ -165,7 +165,7 @@ export class LocaltunnelProvider implements TunnelProvider {
         port: local.port,
         subdomain: wanted,
         // Without local_host the client dials `localhost` and leaves the public Host header
-        // alone; with it, it rewrites Host on the first request of each socket only (§1.3).
+        // alone; with it, it rewrites Host on the first request of each socket only (lib/HeaderHostTransformer.js).
         ...(localHost && !LOOPBACK_BINDINGS.has(localHost) ? { local_host: localHost } : {}),
         ...https,
       },

@@ -2,7 +2,7 @@ import { abortable, deferred, dialable, TunnelError, type LocalTarget, type Open
 
 // ngrok through its official SDK (`@ngrok/ngrok`, a native addon installed from the npm
 // registry, no binary download). Needs an auth token from a free ngrok account. Streams SSE
-// fine; free plans show browsers a warning page once per 7 days (research/tunnels.md §3.2).
+// fine; free plans show browsers a warning page once per 7 days (https://ngrok.com/docs/pricing-limits/free-plan-limits).
 
 const TOKEN_HINT = 'Set NGROK_AUTHTOKEN (or pass --ngrok-authtoken <token>); a free account gives one at https://dashboard.ngrok.com/get-started/your-authtoken';
 /** ngrok error codes that mean the token itself is wrong: retrying won't help. */

@@ -55,7 +55,7 @@ function streamSelfTest(res: ServerResponse, params: URLSearchParams): void {
   const intervalMs = clamp(Number(params.get('interval') ?? 300), 0, 5000);
   res.writeHead(200, {
     'content-type': 'text/event-stream',
-    // What makes proxies pass events on at once (research/tunnels.md §4).
+    // What makes proxies pass events on at once (nginx honours X-Accel-Buffering; Cloudflare flushes text/event-stream, cloudflare/cloudflared#1095).
     'cache-control': 'no-cache, no-transform',
     'x-accel-buffering': 'no',
   });

@@ -6,8 +6,11 @@ import { bytes, header } from '../lib/format';
 // Bodies as a developer wants to read them: JSON as a collapsible tree, forms as tables,
 // JWTs decoded (header and claims), binary described rather than dumped.
 
-export function JsonTree({ value, name, depth = 0 }: { value: unknown; name?: string; depth?: number }) {
-  const [open, setOpen] = useState(depth < 2);
+/** Says which nodes start open beyond the first two levels (by their path of keys). */
+export type JsonExpand = (path: readonly string[]) => boolean;
+
+export function JsonTree({ value, name, depth = 0, expand, path = [] }: { value: unknown; name?: string; depth?: number; expand?: JsonExpand; path?: readonly string[] }) {
+  const [open, setOpen] = useState(() => depth < 2 || (expand?.(path) ?? false));
   const label = name !== undefined ? <span className="json-key">{JSON.stringify(name)}: </span> : null;
   if (value === null || typeof value !== 'object') {
     const jwt = typeof value === 'string' ? decodeJwt(value) : undefined;
@@ -32,7 +35,7 @@ export function JsonTree({ value, name, depth = 0 }: { value: unknown; name?: st
       {open && (
         <div className="json-children">
           {entries.map(([key, child]) => (
-            <JsonTree key={key} name={Array.isArray(value) ? undefined : key} value={child} depth={depth + 1} />
+            <JsonTree key={key} name={Array.isArray(value) ? undefined : key} value={child} depth={depth + 1} expand={expand} path={[...path, key]} />
           ))}
         </div>
       )}
@@ -96,7 +99,7 @@ export function FormTable({ text }: { text: string }) {
   );
 }
 
-export function BodyView({ body, headers, where }: { body?: BodyRecord; headers: HttpHeaders; where: string }) {
+export function BodyView({ body, headers, where, expand }: { body?: BodyRecord; headers: HttpHeaders; where: string; expand?: JsonExpand }) {
   const [raw, setRaw] = useState(false);
   if (!body || body.size === 0) return <p className="hint">No body.</p>;
   const contentType = header(headers, 'content-type') ?? '';
@@ -125,7 +128,7 @@ export function BodyView({ body, headers, where }: { body?: BodyRecord; headers:
         </label>
       </div>
       {note}
-      {json ? <JsonTree value={json.value} /> : form ? <FormTable text={body.data} /> : <pre className="raw">{body.data}</pre>}
+      {json ? <JsonTree value={json.value} expand={expand} /> : form ? <FormTable text={body.data} /> : <pre className="raw">{body.data}</pre>}
       {jwts.map((token) => (
         <JwtView key={token} token={token} where={`the ${where} body`} />
       ))}
@@ -133,9 +136,26 @@ export function BodyView({ body, headers, where }: { body?: BodyRecord; headers:
   );
 }
 
-export function HeadersTable({ headers, where }: { headers: HttpHeaders; where: string }) {
+/** JWTs carried in headers (Authorization: Bearer …), each with its header's name. */
+function headerJwts(headers: HttpHeaders): Array<{ name: string; token: string }> {
   const entries = Object.entries(headers).filter(([, v]) => v !== undefined);
-  const jwts = entries.flatMap(([name, value]) => (Array.isArray(value) ? value : [value!]).flatMap((v) => findJwts(v).map((token) => ({ name, token }))));
+  return entries.flatMap(([name, value]) => (Array.isArray(value) ? value : [value!]).flatMap((v) => findJwts(v).map((token) => ({ name, token }))));
+}
+
+/** The decoded JWTs of headers, on their own (shown outside folded headers). */
+export function HeaderJwts({ headers, where }: { headers: HttpHeaders; where: string }) {
+  return (
+    <>
+      {headerJwts(headers).map(({ name, token }) => (
+        <JwtView key={token} token={token} where={`the ${where} ${name} header`} />
+      ))}
+    </>
+  );
+}
+
+export function HeadersTable({ headers, where, decodeJwts = true }: { headers: HttpHeaders; where: string; decodeJwts?: boolean }) {
+  const entries = Object.entries(headers).filter(([, v]) => v !== undefined);
+  const jwts = decodeJwts ? headerJwts(headers) : [];
   return (
     <div>
       <table className="kv headers">

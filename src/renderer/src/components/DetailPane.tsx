@@ -1,13 +1,20 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ExchangeSummary } from '../../../shared/controlApi';
 import type { Exchange, ResponseRecord } from '../../../shared/exchange';
 import type { LintFinding } from '../../../shared/lint';
 import { toCurl } from '../lib/curl';
 import { bytes, duration, header, time } from '../lib/format';
 import { useApp } from '../state/store';
-import { BodyView, HeadersTable, JsonTree } from './BodyView';
+import { notificationLinks, pairingsOf } from '../lib/rpcLinks';
+import type { ParamSection } from '../lib/oauthParams';
+import { setPendingFocus, takePendingFocus, type LinkTarget } from './exchangeLinks';
 import { countsText, FindingList } from './Lint';
+import { expandFor, MessageView } from './MessageView';
+import { ParamSections, useParamSections } from './ParamTable';
+import { RpcPanel } from './RpcPanel';
+import { SseEventTable } from './SseEventTable';
 import { StatusCell } from './Timeline';
+import { useRelatedExchanges } from './useRelatedExchanges';
 
 type Tab = 'request' | 'response' | 'original' | 'sse' | 'jsonrpc' | 'timing';
 
@@ -205,7 +212,7 @@ function TimingBar({ exchange }: { exchange: Exchange }) {
   );
 }
 
-function ResponseView({ response, where }: { response?: ResponseRecord; where: string }) {
+function ResponseView({ response, where, params = [], methods }: { response?: ResponseRecord; where: string; params?: ParamSection[]; methods?: string[] }) {
   if (!response) return <p className="hint">No response yet.</p>;
   return (
     <div>
@@ -214,65 +221,10 @@ function ResponseView({ response, where }: { response?: ResponseRecord; where: s
           {response.status} {response.statusMessage}
         </strong>
       </p>
-      <h4>Headers</h4>
-      <HeadersTable headers={response.headers} where={where} />
-      <h4>Body</h4>
-      <BodyView body={response.body} headers={response.headers} where={where} />
-    </div>
-  );
-}
-
-function JsonRpcView({ exchange }: { exchange: Exchange }) {
-  const select = useApp((s) => s.select);
-  const request = exchange.classification.jsonRpc;
-  const response = exchange.classification.jsonRpcResponse;
-  const text = exchange.request.body?.encoding === 'utf8' ? exchange.request.body.data : undefined;
-  let requestValue: unknown;
-  try {
-    requestValue = text ? JSON.parse(text) : undefined;
-  } catch {
-    requestValue = undefined;
-  }
-  const elsewhere = (exchange.correlations ?? []).filter((c) => c.requestExchangeId !== exchange.id);
-  const own = (exchange.correlations ?? []).filter((c) => c.requestExchangeId === exchange.id);
-  return (
-    <div className="jsonrpc">
-      {request ? (
-        <>
-          <h4>
-            Request: {request.kind} {request.methods.join(', ')} {request.ids.length ? `(id ${request.ids.join(', ')})` : ''}
-          </h4>
-          {requestValue !== undefined && <JsonTree value={requestValue} />}
-        </>
-      ) : (
-        <p className="hint">The request carried no JSON-RPC.</p>
-      )}
-      <h4>Paired response</h4>
-      {own.length > 0 ? (
-        <p>
-          Answered in this exchange{own.some((c) => c.sseEventIndex !== undefined) ? ` as SSE event ${own.map((c) => c.sseEventIndex).join(', ')}` : ' as the response body'}: {response?.kind ?? ''}{' '}
-          {response?.errors?.map((e) => `error ${e.code}: ${e.message}`).join('; ')}
-        </p>
-      ) : request?.kind === 'notification' ? (
-        <p className="hint">A notification gets no JSON-RPC response: the HTTP status ({exchange.response?.status ?? '…'}) is the whole answer (the spec says 202).</p>
-      ) : (
-        <p className="hint">No response seen in this exchange (it may travel on another stream).</p>
-      )}
-      {elsewhere.length > 0 && (
-        <>
-          <h4>Responses to requests of other exchanges</h4>
-          <ul>
-            {elsewhere.map((c) => (
-              <li key={`${c.requestExchangeId}-${c.rpcId}`}>
-                {c.method ?? 'request'} (id {String(c.rpcId)}){c.sseEventIndex !== undefined ? `, SSE event ${c.sseEventIndex}` : ''} —{' '}
-                <button className="link" onClick={() => select(c.requestExchangeId)}>
-                  open the request
-                </button>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      {/* A redirect's parameters are the point of it; a JSON answer's field notes come after its body. */}
+      <ParamSections sections={params.filter((p) => p.source !== 'json')} />
+      <MessageView headers={response.headers} body={response.body} where={where} expand={expandFor(methods)} />
+      <ParamSections sections={params.filter((p) => p.source === 'json')} folded />
     </div>
   );
 }
@@ -309,14 +261,39 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
   const capture = useApp((s) => s.source.capture);
   const [tab, setTab] = useState<Tab>('request');
   const [editing, setEditing] = useState(false);
-  useEffect(() => setEditing(false), [summary.id]);
+  const [sseFocus, setSseFocus] = useState<number | undefined>(undefined);
+  const [rawSse, setRawSse] = useState(false);
+  useEffect(() => {
+    setEditing(false);
+    // A link from another exchange asked for a tab (and an SSE event) here.
+    const focus = takePendingFocus(summary.id);
+    if (focus?.tab) setTab(focus.tab);
+    setSseFocus(focus?.sseIndex);
+  }, [summary.id]);
+  const open = useCallback(
+    (target: LinkTarget) => {
+      if (target.id === summary.id) {
+        if (target.tab) setTab(target.tab);
+        setSseFocus(target.sseIndex);
+        return;
+      }
+      setPendingFocus(target);
+      select(target.id);
+    },
+    [summary.id, select],
+  );
+  const related = useRelatedExchanges(exchange, summary);
+  const links = useMemo(() => (exchange ? notificationLinks([exchange, ...related]).filter((l) => l.notification.place.exchangeId === exchange.id || l.request.place.exchangeId === exchange.id) : []), [exchange, related]);
+  const pairings = useMemo(() => (exchange ? pairingsOf(exchange, related) : []), [exchange, related]);
+  const params = useParamSections(exchange, summary);
+  const methods = exchange?.classification.jsonRpc?.methods;
 
   const tabs: Array<{ id: Tab; label: string; show: boolean }> = [
     { id: 'request', label: 'Request', show: true },
     { id: 'response', label: 'Response', show: true },
     { id: 'original', label: 'Upstream’s original', show: !!exchange?.upstreamResponse },
     { id: 'sse', label: `SSE (${summary.sseEventCount})`, show: summary.sseEventCount > 0 || summary.state === 'streaming' },
-    { id: 'jsonrpc', label: 'JSON-RPC', show: !!exchange?.classification.jsonRpc || !!exchange?.correlations?.length },
+    { id: 'jsonrpc', label: 'JSON-RPC', show: !!exchange?.classification.jsonRpc || !!exchange?.correlations?.length || pairings.length > 0 },
     { id: 'timing', label: 'Timing', show: true },
   ];
   const current = tabs.find((t) => t.id === tab && t.show) ? tab : 'request';
@@ -384,22 +361,27 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
           <div className="tab-body">
             {current === 'request' && (
               <div>
-                <h4>Headers</h4>
-                <HeadersTable headers={exchange.request.headers} where="request" />
-                <h4>Body</h4>
-                <BodyView body={exchange.request.body} headers={exchange.request.headers} where="request" />
+                <ParamSections sections={params.request} />
+                <MessageView headers={exchange.request.headers} body={exchange.request.body} where="request" expand={expandFor(methods)} explained={params.request.some((p) => p.source === 'form' || p.source === 'json')} />
                 {header(exchange.request.headers, 'content-length') && <p className="hint">Content-Length {bytes(Number(header(exchange.request.headers, 'content-length')))}</p>}
               </div>
             )}
-            {current === 'response' && <ResponseView response={exchange.response} where="response" />}
+            {current === 'response' && <ResponseView response={exchange.response} where="response" params={params.response} methods={methods} />}
             {current === 'original' && (
               <div>
                 <p className="hint">What the upstream answered before a rule or toggle changed it.</p>
-                <ResponseView response={exchange.upstreamResponse} where="upstream response" />
+                <ResponseView response={exchange.upstreamResponse} where="upstream response" methods={methods} />
               </div>
             )}
-            {current === 'sse' && <SseList exchange={exchange} />}
-            {current === 'jsonrpc' && <JsonRpcView exchange={exchange} />}
+            {current === 'sse' && (
+              <div>
+                <label className="sse-raw-toggle">
+                  <input type="checkbox" checked={rawSse} onChange={(e) => setRawSse(e.target.checked)} /> raw lines
+                </label>
+                {rawSse ? <SseList exchange={exchange} /> : <SseEventTable key={exchange.id} exchange={exchange} links={links} pairings={pairings} onOpen={open} focusIndex={sseFocus} />}
+              </div>
+            )}
+            {current === 'jsonrpc' && <RpcPanel exchange={exchange} links={links} pairings={pairings} onOpen={open} />}
             {current === 'timing' && <TimingBar exchange={exchange} />}
           </div>
         </>

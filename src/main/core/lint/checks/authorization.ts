@@ -1,4 +1,6 @@
 import type { Exchange } from '../../../../shared/exchange';
+import { exchangeOutcome, isFailed } from '../../../../shared/outcome';
+import { legacySessionId } from '../../recorder/correlate';
 import { before, type LintCheck } from '../rule';
 import {
   bearerToken,
@@ -18,6 +20,7 @@ import {
   responseJson,
   seconds,
   status,
+  succeeded,
   describeRequest,
 } from '../wire';
 
@@ -41,8 +44,8 @@ export const challengeWithoutResourceMetadata: LintCheck = (e) => {
 /** A Protected Resource Metadata document the server served (200, JSON). */
 export const servedPrm = (e: Exchange) => isProtectedResourceMetadata(e) && status(e) === 200 && isObject(responseJson(e));
 
-/** An initialize answered 200 without a token: what lazy-auth-initialize judges. */
-export const unauthenticatedInitialize = (e: Exchange) => isInitialize(e) && status(e) === 200 && requestHeader(e, 'authorization') === undefined;
+/** An initialize accepted (2xx, no JSON-RPC error) without a token: what lazy-auth-initialize judges. */
+export const unauthenticatedInitialize = (e: Exchange) => isInitialize(e) && succeeded(e) && requestHeader(e, 'authorization') === undefined;
 
 export const lazyAuthInitialize: LintCheck = (e, context) => {
   if (!unauthenticatedInitialize(e)) return undefined;
@@ -102,19 +105,36 @@ export const wellKnownBehindAuth: LintCheck = (e) => {
 
 export const discoveryNotJson: LintCheck = (e) => {
   const s = status(e);
-  const registrationOk = e.classification.phase === 'registration' && s !== undefined && s < 400;
-  if ((!isMetadataDocument(e) && !registrationOk) || s === undefined || s >= 400) return undefined;
+  if (!isMetadataDocument(e) && e.classification.phase !== 'registration') return undefined;
+  // Only answers the client got (a 404 probe, a challenge, an error or a body cut short is another story).
+  if (s === undefined || exchangeOutcome(e).outcome !== 'ok') return undefined;
   if (s >= 300 && s < 400) return { message: `${e.classification.label} (${path(e)}) was answered with a ${s} redirect${responseHeader(e, 'location') ? ` to ${responseHeader(e, 'location')}` : ''} instead of JSON.` };
   const type = contentType(e.response?.headers);
+  // HEAD gets the headers GET would get and no body (RFC 9110 §9.3.2): only a Content-Type
+  // that is not JSON says the document is not JSON.
+  if (e.request.method === 'HEAD') {
+    if (!type || type.includes('json')) return undefined;
+    return { message: `${e.classification.label} (HEAD ${path(e)}) was answered ${s} with ${type}: a GET would get that instead of JSON.` };
+  }
   if (isObject(responseJson(e)) && type.includes('json')) return undefined;
   return { message: `${e.classification.label} (${path(e)}) was answered ${s} with ${type || 'no Content-Type'}${isObject(responseJson(e)) ? '' : ' and a body that is not a JSON object'}.` };
 };
 
-/** Where the client reached the MCP endpoint in this connection, when it did. */
-function mcpUrlUsed(context: { connection: readonly Exchange[] }): { url: string; exchange: Exchange } | undefined {
-  const exchange = context.connection.find((x) => onMcpEndpoint(x) && clientUrl(x));
-  return exchange ? { url: clientUrl(exchange)!, exchange } : undefined;
+/**
+ * Where the client reached the MCP server in this connection: the Streamable HTTP endpoint, or
+ * the legacy transport's SSE URL. The legacy transport's POST endpoint (the URL its `endpoint`
+ * event names, with the session in the query) belongs to the resource of the SSE URL, not one
+ * of its own: the client was configured with, and asks metadata for, the SSE URL.
+ */
+function mcpUrlsUsed(context: { connection: readonly Exchange[] }): Array<{ url: string; exchange: Exchange }> {
+  return context.connection
+    .filter((x) => (onMcpEndpoint(x) && !isLegacyMessagePost(x)) || x.classification.stream === 'legacy-sse')
+    .map((exchange) => ({ url: clientUrl(exchange)!, exchange }))
+    .filter((used) => used.url);
 }
+
+/** A POST to the legacy HTTP+SSE transport's message endpoint (`/messages?sessionId=…`). */
+const isLegacyMessagePost = (e: Exchange) => e.request.method === 'POST' && legacySessionId(e.request.url) !== undefined;
 
 /** The resource a PRM document names for the URL it was fetched from. */
 function prmResource(e: Exchange): unknown {
@@ -142,7 +162,10 @@ function describeMismatch(resource: string, expected: string): string {
 export const prmResourceMismatch: LintCheck = (e, context) => {
   if (!servedPrm(e)) return undefined;
   const resource = prmResource(e);
-  const used = mcpUrlUsed(context);
+  const urls = mcpUrlsUsed(context);
+  // A client that moved to another transport (Streamable HTTP, then legacy SSE) used both URLs.
+  if (typeof resource === 'string' && urls.some((u) => u.url === resource)) return undefined;
+  const used = urls[0];
   // Without an MCP request, the path-suffixed URL still says which resource it describes.
   const suffix = e.classification.discovery === 'protected-resource-suffixed' ? path(e).replace(/^\/\.well-known\/oauth-protected-resource/, '') : undefined;
   const origin = clientUrl(e) ? new URL(clientUrl(e)!).origin : undefined;
@@ -202,7 +225,7 @@ export const oauthErrorNotRfc6749: LintCheck = (e) => {
   return { message: `${e.classification.label} was answered ${s} with ${contentType(e.response?.headers) || 'no Content-Type'} ${body ? `"${body}"` : '(empty body)'}, not {"error": "…"}.` };
 };
 
-/** Redirect URIs real clients register (research/clients.md §4), and loopback URIs on any port. */
+/** Redirect URIs real clients register (docs/client-profiles.md), and loopback URIs on any port. */
 const REAL_CLIENT_REDIRECTS: Array<[RegExp, string]> = [
   [/^https:\/\/claude\.(ai|com)\/api\/mcp\/auth_callback$/, 'Claude.ai'],
   [/^https:\/\/chatgpt\.com\/connector/, 'ChatGPT'],
@@ -213,7 +236,7 @@ const REAL_CLIENT_REDIRECTS: Array<[RegExp, string]> = [
 
 export const registrationRejectsRedirectUri: LintCheck = (e) => {
   const s = status(e);
-  if (e.classification.phase !== 'registration' || s === undefined || s < 400) return undefined;
+  if (e.classification.phase !== 'registration' || s === undefined || !isFailed(exchangeOutcome(e).outcome)) return undefined;
   const error = oauthError(e);
   const aboutRedirects = error && (error.error === 'invalid_redirect_uri' || /redirect/i.test(error.description ?? ''));
   if (!aboutRedirects) return undefined;

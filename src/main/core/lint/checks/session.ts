@@ -1,7 +1,7 @@
 import type { Exchange } from '../../../../shared/exchange';
-import { ALL_PROTOCOL_VERSIONS, type ProtocolVersion } from '../../../../shared/protocol';
+import { ALL_PROTOCOL_VERSIONS, SESSION_ERA_VERSIONS, type ProtocolVersion } from '../../../../shared/protocol';
 import { before, type LintCheck } from '../rule';
-import { describeRequest, isInitialize, isObject, issuedSessionId, requestHeader, responseJson, responseMessages, status } from '../wire';
+import { clientUrl, describeRequest, isInitialize, isObject, issuedSessionId, requestHeader, responseJson, responseMessages, status, succeeded } from '../wire';
 
 // Lifecycle and sessions (basic/lifecycle, basic/transports §Session Management).
 
@@ -13,7 +13,7 @@ function answeredVersion(e: Exchange): string | undefined {
   return undefined;
 }
 
-const initializeSucceeded = (e: Exchange) => isInitialize(e) && status(e) === 200 && answeredVersion(e) !== undefined;
+const initializeSucceeded = (e: Exchange) => isInitialize(e) && succeeded(e) && answeredVersion(e) !== undefined;
 
 export const initializeWithoutSessionId: LintCheck = (e) => {
   if (!initializeSucceeded(e) || issuedSessionId(e)) return undefined;
@@ -26,7 +26,7 @@ const isStatelessEra = (e: Exchange) => !isInitialize(e) && e.classification.jso
 export const sessionIdNotEnforced: LintCheck = (e, context) => {
   const s = status(e);
   if (e.request.method !== 'POST' || e.classification.phase !== 'jsonrpc' || isInitialize(e) || isStatelessEra(e)) return undefined;
-  if (s === undefined || s < 200 || s >= 300 || requestHeader(e, 'mcp-session-id') !== undefined) return undefined;
+  if (s === undefined || !succeeded(e) || requestHeader(e, 'mcp-session-id') !== undefined) return undefined;
   const initialize = before(e, context, context.handshake).filter((x) => issuedSessionId(x)).at(-1);
   if (!initialize) return undefined;
   return {
@@ -40,12 +40,15 @@ export const unknownSession400: LintCheck = (e, context) => {
   if (!session || status(e) !== 400 || e.classification.phase === 'other') return undefined;
   const json = responseJson(e);
   const message = isObject(json) && isObject(json.error) ? String(json.error.message ?? '') : '';
-  const ended = before(e, context, context.handshake).find((x) => x.request.method === 'DELETE' && requestHeader(x, 'mcp-session-id') === session && (status(x) ?? 0) < 300);
+  const ended = before(e, context, context.handshake).find((x) => x.request.method === 'DELETE' && requestHeader(x, 'mcp-session-id') === session && succeeded(x));
   const saysUnknown = /session/i.test(message) && /not found|unknown|expired|invalid|terminated|no such/i.test(message);
   if (!ended && !saysUnknown) return undefined;
   const why = ended ? `the session was ended by DELETE earlier` : `the server says "${message}"`;
   return { message: `A request for session ${session} was answered 400 although ${why}; an unknown session gets 404 so the client initializes again.`, related: ended ? [ended.id] : undefined };
 };
+
+/** Two requests to the same MCP endpoint (the URL the client asked for). */
+const sameEndpoint = (a: Exchange, b: Exchange) => clientUrl(a) === clientUrl(b);
 
 const versionRank = (v: string) => ALL_PROTOCOL_VERSIONS.indexOf(v as ProtocolVersion);
 
@@ -55,12 +58,16 @@ export const protocolVersionMismatch: LintCheck = (e, context) => {
     const answered = answeredVersion(e)!;
     if (!asked || asked === answered) return undefined;
     if (versionRank(answered) === -1) return { message: `initialize asked for ${asked} and was answered ${answered}, which is no published protocol version.` };
-    // Answering an older version is what negotiation is for; a newer one than asked can only
-    // come from a version the server hard-codes, and the client can't speak it.
-    if (versionRank(asked) !== -1 && versionRank(answered) > versionRank(asked)) {
-      return { message: `initialize asked for ${asked} and was answered ${answered}, a newer version the client never offered (a hard-coded version?).` };
-    }
-    return undefined;
+    // Answering another version is what negotiation is for when the server does not support
+    // the one asked, and a server may support only newer ones (a 2025-11-25-only server). It is
+    // wrong only when the server supports the version asked: it echoed it to another initialize.
+    if (versionRank(asked) === -1 || versionRank(answered) <= versionRank(asked)) return undefined;
+    const echoed = context.everyHandshake.find((x) => x !== e && x.startedAt <= e.startedAt && sameEndpoint(x, e) && initializeSucceeded(x) && x.classification.jsonRpc?.protocolVersion === asked && answeredVersion(x) === asked);
+    if (!echoed) return undefined;
+    return {
+      message: `initialize asked for ${asked} and was answered ${answered}, a newer version the client never offered, although this server answered ${asked} to another initialize: it supports ${asked} and must echo it (a hard-coded version?).`,
+      related: [echoed.id],
+    };
   }
   // After initialize: the version header should be the negotiated one.
   const sent = requestHeader(e, 'mcp-protocol-version');
@@ -75,10 +82,27 @@ export const protocolVersionMismatch: LintCheck = (e, context) => {
   };
 };
 
+/**
+ * The 2026-07-28 UnsupportedProtocolVersion error (-32022) from a server whose versions all
+ * lack the initialize handshake: that era negotiates per request, and `data.supported` is its
+ * offer. A server that lists a version with initialize could have answered with it.
+ */
+function statelessOnlyOffer(m: Record<string, unknown>): string[] | undefined {
+  if (!isObject(m.error) || m.error.code !== UNSUPPORTED_PROTOCOL_VERSION || !isObject(m.error.data)) return undefined;
+  const supported = m.error.data.supported;
+  if (!Array.isArray(supported) || supported.length === 0 || !supported.every((v) => typeof v === 'string')) return undefined;
+  return supported.some((v) => (SESSION_ERA_VERSIONS as readonly string[]).includes(v)) ? undefined : supported;
+}
+
+/** JSON-RPC error code of 2026-07-28 for a protocol version the server does not speak. */
+const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
 export const versionNegotiationError: LintCheck = (e) => {
   if (!isInitialize(e)) return undefined;
   const s = status(e);
-  for (const m of responseMessages(e)) {
+  const messages = responseMessages(e);
+  if (messages.some((m) => statelessOnlyOffer(m))) return undefined;
+  for (const m of messages) {
     if (isObject(m.error) && /version/i.test(String(m.error.message ?? ''))) {
       return { message: `initialize (protocol ${e.classification.jsonRpc?.protocolVersion ?? '?'}) was answered with an error: "${String(m.error.message)}".` };
     }

@@ -40,8 +40,10 @@ export const getStreamNot405: LintCheck = (e, context) => {
   // (404 for an unknown session, 400 when a required session id is missing). 501 has its own rule.
   if ([401, 403, 405, 406, 501].includes(s) || s >= 500) return undefined;
   if (s === 404 && sessionHeader) return undefined;
+  // A server that requires sessions answers 400 to a request without one: known from the
+  // initialize that issued one, or from the answer itself (a probe sent before initialize).
   const sessionsIssued = context.connection.some((x) => x.classification.jsonRpc?.methods.includes('initialize') && responseHeader(x, 'mcp-session-id'));
-  if (s === 400 && !sessionHeader && sessionsIssued) return undefined;
+  if (s === 400 && !sessionHeader && (sessionsIssued || /session/i.test(errorMessage(e)))) return undefined;
   return { message: `GET ${path(e)} was answered ${s}; clients expect an SSE stream or 405 Method Not Allowed.` };
 };
 

@@ -35,7 +35,7 @@ function requireNumber(args: Record<string, unknown>, name: string): number {
   return value;
 }
 
-/** reference/002's "Best Person Looker-upper", the tool Claude.ai first called there. */
+/** losvedir/remote_mcp_auth's "Best Person Looker-upper", the tool Claude.ai first called there. */
 const BEST_PEOPLE = ['Ada Lovelace', 'Alan Turing', 'Barbara Liskov', 'Donald Knuth', 'Edsger Dijkstra', 'Grace Hopper', 'Katherine Johnson', 'Margaret Hamilton', 'Radia Perlman', 'Tim Berners-Lee'];
 
 export const TOOLS: ToolDefinition[] = [
@@ -62,7 +62,7 @@ export const TOOLS: ToolDefinition[] = [
   {
     name: 'best_person',
     title: 'Best Person Looker-upper',
-    description: 'Helps the agent identify who the best person is (the demo tool of reference/002).',
+    description: 'Helps the agent identify who the best person is (the demo tool of losvedir/remote_mcp_auth).',
     inputSchema: { type: 'object', properties: { startsWith: { type: 'string' } }, required: ['startsWith'] },
     annotations: { readOnlyHint: true },
     call: async (args) => {

@@ -62,7 +62,7 @@ export class AccessTokens {
           .setJti(randomUUID())
           .sign(this.signingKey);
       case 'jwe-like':
-        // Like Auth0's tokens in reference/001: encrypted, no `kid`, unverifiable via JWKS.
+        // Like Auth0's tokens in the published Claude.ai + Auth0 logs: encrypted, no `kid`, unverifiable via JWKS.
         return new EncryptJWT(claims)
           .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
           .setIssuer(issuer)
@@ -103,7 +103,7 @@ export class AccessTokens {
   /**
    * The `/userinfo` path: an encrypted token cannot be checked against the JWKS, so the
    * resource server asks the authorization server who it belongs to. As with Auth0 in
-   * reference/001, that answer carries no audience: a token for another resource passes.
+   * the published Claude.ai + Auth0 logs, that answer carries no audience: a token for another resource passes.
    */
   async introspectViaUserinfo(token: string): Promise<VerifiedAccessToken> {
     try {

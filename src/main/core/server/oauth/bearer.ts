@@ -10,7 +10,7 @@ import { challengeMetadataUrl } from './metadata';
 // The resource-server side of OAuth: who may call the MCP endpoints, and the 401 that tells a
 // client where to start (RFC 6750 §3, RFC 9728 §5.1).
 
-/** Messages reference/001's working server let through without a token. */
+/** Messages the working server of the published Claude.ai + Auth0 logs let through without a token. */
 const HANDSHAKE_METHODS = new Set(['initialize', 'notifications/initialized']);
 
 /**

@@ -1,0 +1,136 @@
+import type { AppliedRule, Exchange } from '../../../shared/exchange';
+import type { LintCause, LintFinding, LintRuleId, LintSeverity } from '../../../shared/lint';
+import type { Step } from '../../../shared/rules';
+import type { ToggleSelection } from '../../../shared/toggles';
+import { TOGGLES } from '../proxy/toggles';
+
+// Findings the user asked for. A toggle, a rule of the user's or an edit at a breakpoint can
+// put a fault on the wire on purpose ("answer notifications 204"): lint still says what the
+// client saw, but not as the server's error. Such a finding names what caused it, is at most
+// a warning, and says that what matters now is how the client reacts.
+
+/** Where a toggle's rule comes from in the catalogue (proxy/toggles.ts), by the rule's id. */
+const TOGGLE_RULES = new Map<string, { cause: LintCause; steps: readonly Step[] }>(
+  TOGGLES.flatMap((toggle) =>
+    toggle.options.flatMap((option) =>
+      option.rules.map((rule) => [rule.id, { cause: toggleCause(toggle.id, option.id)!, steps: rule.steps }] as const),
+    ),
+  ),
+);
+
+/**
+ * The findings a toggle option makes on purpose when the built-in server plays it through its
+ * own profile (Inspector.setToggle): the exchange then carries no applied rule, so lint has to
+ * know. Every toggle option with profile fields is listed (a unit test holds the list to the
+ * catalogue); an empty list says the option changes nothing lint judges.
+ */
+export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<string, readonly LintRuleId[]>>>> = {
+  'notification-status': { '204': ['notification-not-202'], '200': ['notification-not-202'] },
+  'get-stream': { '405': [], '501': ['get-mcp-501'], '404': ['get-mcp-not-405'] },
+  'session-id': { omit: ['initialize-missing-session-id'] },
+  'initialize-401': { 'without-resource-metadata': ['challenge-without-resource-metadata'] },
+  'hide-metadata': { 'hide-suffixed': [], 'hide-root': [] },
+  'strict-accept': { strict: ['strict-accept-406'] },
+};
+
+export function toggleCause(toggleId: string, optionId: string): LintCause | undefined {
+  const toggle = TOGGLES.find((t) => t.id === toggleId);
+  const option = toggle?.options.find((o) => o.id === optionId);
+  if (!toggle || !option) return undefined;
+  return { kind: 'toggle', id: toggle.id, option: option.id, name: `${toggle.title} → ${option.label}` };
+}
+
+/**
+ * What an applied rule did to the exchange, read from its explanation (`<description>: <step>`,
+ * proxy/rules.ts explainStep) when it is not a toggle's: `inert` steps change nothing lint
+ * judges (a delay, a breakpoint resumed as it was); `response` steps change the status, headers
+ * or body, which the recorder shows by keeping the upstream's own response; `other` steps
+ * (answer without the upstream, close, reset, SSE event changes, breakpoint edits) change what
+ * the client saw with no upstream answer to compare.
+ */
+export type StepEffect = 'inert' | 'response' | 'other';
+
+const OTHER = [/: answer \d+ without contacting the upstream$/, /: close the connection without an answer$/, /: reset the connection$/, /: never answer$/, /: drop SSE event #\d+$/, /: hold SSE event #\d+ back \d+ ms$/, /: close the stream after \d+ events$/];
+const INERT = [/: wait \d+ ms$/, /: pause before the (request goes upstream|response reaches the client)$/];
+const RESPONSE = [/: change the status to \d+$/, /: replace the body$/, /: leave the headers$/, /: (set [^:,]+: .*|remove [^,]+)(, (set [^:,]+: .*|remove [^,]+))*$/];
+
+export function appliedEffect(applied: AppliedRule): StepEffect {
+  const fromCatalogue = TOGGLE_RULES.get(applied.ruleId);
+  if (fromCatalogue) return stepsEffect(fromCatalogue.steps);
+  if (applied.ruleId === 'breakpoint-edit' || OTHER.some((pattern) => pattern.test(applied.explanation))) return 'other';
+  if (INERT.some((pattern) => pattern.test(applied.explanation))) return 'inert';
+  if (RESPONSE.some((pattern) => pattern.test(applied.explanation))) return 'response';
+  return 'other';
+}
+
+function stepsEffect(steps: readonly Step[]): StepEffect {
+  const effects = steps.map((step): StepEffect => {
+    switch (step.type) {
+      case 'delay':
+      case 'breakpoint':
+        return 'inert';
+      case 'set-status':
+      case 'set-headers':
+      case 'replace-body':
+        return 'response';
+      default:
+        return 'other';
+    }
+  });
+  return effects.includes('other') ? 'other' : effects.includes('response') ? 'response' : 'inert';
+}
+
+/** The cause an applied rule names (a toggle's rule is named by its toggle). */
+function appliedCause(applied: AppliedRule): LintCause {
+  const fromCatalogue = TOGGLE_RULES.get(applied.ruleId);
+  if (fromCatalogue) return fromCatalogue.cause;
+  if (applied.ruleId === 'breakpoint-edit') return { kind: 'breakpoint', id: applied.ruleId, name: applied.explanation };
+  return { kind: 'rule', id: applied.ruleId, name: applied.explanation };
+}
+
+/**
+ * The exchange as the upstream answered it, when a rule changed the status, headers or body
+ * (the recorder keeps the upstream's response then; its body only when the body changed).
+ */
+export function asUpstreamAnswered(e: Exchange): Exchange | undefined {
+  const upstream = e.upstreamResponse;
+  if (!upstream || !e.response) return undefined;
+  // What the recorder read from the visible response is read again from the upstream's.
+  const { jsonRpcResponse: _visible, ...classification } = e.classification;
+  return { ...e, response: { ...upstream, body: upstream.body ?? e.response.body }, sseEvents: [], classification, correlations: undefined, appliedRules: [] };
+}
+
+/**
+ * Who made a finding happen, if the user did: `firesOnUpstream` judges the exchange as the
+ * upstream answered it (a finding the server earns by itself is the server's, whatever rules
+ * ran). `serverToggles` are the toggles the built-in server plays through its profile now.
+ */
+export function causeOf(ruleId: LintRuleId, e: Exchange, firesOnUpstream: (upstream: Exchange) => boolean, serverToggles: ToggleSelection | undefined): LintCause | undefined {
+  const changes = e.appliedRules.filter((applied) => applied.ruleId !== 'origin-rewrite' && appliedEffect(applied) !== 'inert');
+  if (changes.length) {
+    const upstream = asUpstreamAnswered(e);
+    // Status, header and body steps that left no upstream response behind changed nothing.
+    const effective = upstream ? changes : changes.filter((applied) => appliedEffect(applied) === 'other');
+    if (effective.length && !(upstream && firesOnUpstream(upstream))) {
+      const causes = effective.map(appliedCause);
+      return causes.find((c) => c.kind === 'toggle') ?? causes[0];
+    }
+  }
+  for (const [toggleId, optionId] of Object.entries(serverToggles ?? {})) {
+    if (PROFILE_TOGGLE_FINDINGS[toggleId]?.[optionId]?.includes(ruleId)) return toggleCause(toggleId, optionId);
+  }
+  return undefined;
+}
+
+const CAPPED: Record<LintSeverity, LintSeverity> = { error: 'warning', warning: 'warning', info: 'info' };
+
+/** A finding the user caused: named, at most a warning, and said to be about the client's reaction. */
+export function attribute(finding: LintFinding, cause: LintCause): LintFinding {
+  const what = cause.kind === 'breakpoint' ? 'an edit at a breakpoint' : `the ${cause.kind} “${cause.name}”`;
+  return {
+    ...finding,
+    severity: CAPPED[finding.severity],
+    message: `${finding.message} You asked for this with ${what}; what matters is how the client reacts.`,
+    causedBy: cause,
+  };
+}
