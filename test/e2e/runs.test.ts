@@ -103,7 +103,7 @@ describe('client runs in the web UI', () => {
     expect(headers[2]!.text).toContain('Claude Code 2.1.204');
     expect(headers[3]!.text).toContain('Claude.ai (Claude-User)');
     for (const h of headers) expect(h.text).toMatch(/run 1.*\d+ exchanges · [\d.]+ (ms|s)/);
-    expect(headers[3]!.text).toMatch(/⚠ 2 lint errors/);
+    expect(headers[3]!.text).toMatch(/⚠ lint: 2 warnings/);
     await page.screenshot({ path: join(ARTIFACTS, 'runs-folded.png') });
     await page.getByRole('button', { name: 'Unfold all', exact: true }).click();
   });
@@ -158,7 +158,7 @@ describe('client runs in the web UI', () => {
     await page.locator('[data-testid=step-notified][data-state=warned]').waitFor();
     expect(await page.getByTestId('step-notified').textContent()).toContain('204 (spec: 202)');
     const notification = page.locator('[data-testid=seq-arrow]', { hasText: 'notifications/initialized' });
-    expect(await notification.getByTestId('seq-response').getAttribute('class')).toContain('lint-error');
+    expect(await notification.getByTestId('seq-response').getAttribute('class')).toContain('lint-warning');
     // A boundary in the run list, between the runs before it and the SDK client's run 2.
     await page.locator('.run-list [data-testid=boundary-row]').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'runs-handshake-failed.png') });

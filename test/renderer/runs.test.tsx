@@ -42,7 +42,7 @@ describe('timeline model: rows grouped by client run', () => {
     const failed = describe('failed');
     expect(failed.verdict).toMatchObject({ outcome: 'failed', step: 'GET stream', failedAt: RUNS.failed.find((r) => r.status === 501)!.id });
     expect(failed.verdict.reason).toContain('501: Not Implemented');
-    expect(failed.lint.errors).toBeGreaterThanOrEqual(2); // the 204 and the 501 are both flagged
+    expect(failed.lint).toEqual({ errors: 0, warnings: 2 }); // the 204 and the 501 are both flagged (warnings: the user's toggles asked for them)
     // The same verdicts as the core's connections.list for the same rows.
     for (const info of CONNECTIONS) expect(model.describe(model.run(info.id)!).verdict.outcome).toBe(info.outcome);
   });
@@ -275,7 +275,7 @@ describe('the handshake of one run', () => {
     expect($('[data-testid=run-paths]')?.getAttribute('data-transport')).toBe('legacy-sse');
     expect(step('sse-open')?.getAttribute('data-state')).toBe('done');
     expect(step('initialized')?.textContent).toContain('POST /messages · initialize → 202');
-    expect(step('prm')?.getAttribute('data-state')).toBe('warned'); // lint: the PRM names /mcp, the client asked for /sse
+    expect(step('tools-listed')?.textContent).toContain('POST /messages · tools/list → 202'); // the answer comes on the stream
     await pick('authless');
     expect(steps()).toEqual(['no-auth:done', 'initialized:done', 'notified:done', 'get-stream:done', 'tools-listed:done', 'tool-called:skipped', 'session-end:skipped']);
     // Only the parties that took part: no browser, no authorization server.
@@ -296,7 +296,7 @@ describe('the handshake of one run', () => {
     const arrows = $$('[data-testid=seq-arrow]');
     const notification = arrows.find((a) => a.textContent!.includes('notifications/initialized'))!;
     expect(notification.getAttribute('data-outcome')).toBe('ok');
-    expect(notification.querySelector('[data-testid=seq-response]')?.className).toContain('lint-error'); // drawn red, not green
+    expect(notification.querySelector('[data-testid=seq-response]')?.className).toContain('lint-warning'); // drawn in the warning colour, not green
     const stream = arrows.find((a) => a.textContent!.includes('GET /mcp'))!;
     expect(stream.querySelector('[data-testid=seq-response]')?.className).toContain('out-failed');
     expect(arrows[0]!.querySelector('.seq-axis')?.textContent).toBe('+0 ms'); // the time axis starts at the run's first request
@@ -311,6 +311,19 @@ describe('the handshake of one run', () => {
     const prm = list.find((s) => s.id === 'prm')!;
     expect(prm.attempts).toEqual([expect.objectContaining({ request: 'GET /.well-known/oauth-protected-resource/mcp', status: '200', count: 30 })]);
     expect(list.find((s) => s.id === 'notified')!.attempts[0]!.status).toBe('204 (was 202)');
+  });
+
+  it('a 405 to GET /mcp is an answer the spec allows, not a failed step', () => {
+    const at = 1_800_000_000_000;
+    const rows = [
+      row({ startedAt: at, runId: 'run:g', rpcMethods: ['initialize'], label: 'initialize' }),
+      row({ startedAt: at + 1, runId: 'run:g', phase: 'sse-stream', method: 'GET', url: '/mcp', rpcMethods: [], label: 'GET stream', status: 405, outcome: 'probe-miss', outcomeReason: 'the server offers no GET stream here (405), which the spec allows' }),
+      row({ startedAt: at + 2, runId: 'run:g', rpcMethods: ['tools/list'], label: 'tools/list' }),
+    ];
+    const handshake = runHandshake(rows);
+    expect(handshake.verdict.outcome).toBe('complete');
+    expect(handshake.steps.find((s) => s.id === 'get-stream')).toMatchObject({ state: 'done', attempts: [expect.objectContaining({ status: '405', outcome: 'probe-miss' })] });
+    expect(sequence(rows).arrows[1]!.response).toBe('405 not offered here');
   });
 
   it('pre-registered: a client id that is not a URL and no registration', () => {
@@ -353,7 +366,7 @@ describe('compare pickers', () => {
     await settle();
     const options = [...dom.container.querySelectorAll('select[aria-label="Left run"] option')].map((o) => o.textContent);
     const failed = CONNECTIONS.find((c) => c.outcome === 'failed')!;
-    expect(options).toContain(`Claude.ai (Claude-User) · run 1 · ${time(failed.startedAt).slice(0, 8)} · ✗ failed at GET stream · simulated · 10 exchanges · 2 errors`);
+    expect(options).toContain(`Claude.ai (Claude-User) · run 1 · ${time(failed.startedAt).slice(0, 8)} · ✗ failed at GET stream · simulated · 10 exchanges · 2 warnings`);
     expect(new Set(options).size).toBe(options.length); // no two runs read the same
     expect((dom.container.querySelector('select[aria-label="Left run"]') as HTMLSelectElement).value).toBe(CONNECTIONS[0]!.id);
   });

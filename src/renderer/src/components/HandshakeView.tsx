@@ -39,6 +39,14 @@ function RunLint({ connectionId, signature, open }: { connectionId: string; sign
 
 const MARKS: Record<ChecklistStep['state'], string> = { done: '✓', failed: '✗', warned: '⚠', waiting: '○', skipped: '–' };
 
+/** What an attempt's outcome means, next to its status (src/shared/outcome.ts). */
+const OUTCOME_NOTES: Record<string, string> = {
+  challenge: 'challenge',
+  'probe-miss': 'not offered here; the client moves on',
+  'closed-by-client': 'closed by the client',
+  failed: 'failed',
+};
+
 function attemptClass(outcome: string, lint?: string, unexpected?: boolean): string {
   if (outcome === 'failed' || lint === 'error') return 'bad';
   if (lint === 'warning' || unexpected) return 'warn';
@@ -67,7 +75,7 @@ function StepItem({ step, open }: { step: ChecklistStep; open: (id: string) => v
           {step.attempts.map((a) => (
             <li key={`${a.id}`} data-testid="attempt">
               <code>{a.request}</code> → <span className={`attempt-status ${attemptClass(a.outcome, a.lint, a.unexpected)}`}>{a.status}</span>
-              {a.outcome !== 'ok' && a.outcome !== 'in-progress' && <span className="hint"> ({a.outcome.replace(/-/g, ' ')})</span>}
+              {OUTCOME_NOTES[a.outcome] && <span className="hint"> ({OUTCOME_NOTES[a.outcome]})</span>}
               {a.count > 1 && <span className="attempt-count"> ×{a.count}</span>}
             </li>
           ))}

@@ -68,7 +68,7 @@ export function RunHeader({ group, height }: { group: RunGroup; height: number }
         {run.lint.errors + run.lint.warnings > 0 && (
           <span className={`run-lint ${run.lint.errors ? 'sev-error' : 'sev-warning'}`} title="Lint findings on this run's exchanges">
             {' '}
-            · ⚠ {[run.lint.errors && plural(run.lint.errors, 'lint error'), run.lint.warnings && plural(run.lint.warnings, 'warning')].filter(Boolean).join(', ')}
+            · ⚠ lint: {[run.lint.errors && plural(run.lint.errors, 'error'), run.lint.warnings && plural(run.lint.warnings, 'warning')].filter(Boolean).join(', ')}
           </span>
         )}
         {run.simulated && <span className="badge sim-badge">sim</span>}

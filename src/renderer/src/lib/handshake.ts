@@ -339,7 +339,9 @@ function judgeStep(id: StepId, rows: ExchangeSummary[], verdict: RunVerdict, lin
   if (lastFailed && !rows.some((r) => r.startedAt > lastFailed.startedAt && succeeded(r))) return { state: 'failed', reason: lastFailed.outcomeReason ?? `HTTP ${lastFailed.status ?? '—'}`, evidence: lastFailed.id };
   const flagged = rows.filter((r) => r.lint && (r.lint.errors || r.lint.warnings));
   const unexpected = definition.expectStatus !== undefined ? rows.find((r) => r.status !== undefined && r.status >= 200 && r.status < 300 && r.status !== definition.expectStatus) : undefined;
-  const ok = rows.findLast(succeeded) ?? (id === 'challenge' ? rows.findLast((r) => r.outcome === 'challenge') : undefined);
+  // A 405 to GET /mcp or DELETE says the server offers none, which the spec allows: answered.
+  const declined = id === 'get-stream' || id === 'session-end' ? rows.findLast((r) => r.outcome === 'probe-miss') : undefined;
+  const ok = rows.findLast(succeeded) ?? (id === 'challenge' ? rows.findLast((r) => r.outcome === 'challenge') : undefined) ?? declined;
   // A legacy SSE stream that is open is what the client wanted.
   const open = id === 'sse-open' ? rows.findLast((r) => r.outcome === 'in-progress' && r.status !== undefined && r.status < 300) : undefined;
   const worked = ok ?? open;
@@ -479,7 +481,7 @@ export interface Sequence {
 const OUTCOME_WORDS: Record<ExchangeOutcome, string> = {
   ok: '',
   challenge: 'challenge',
-  'probe-miss': 'not here',
+  'probe-miss': 'not offered here',
   'closed-by-client': 'closed by the client',
   failed: 'failed',
   'in-progress': '',
