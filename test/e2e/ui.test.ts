@@ -143,10 +143,10 @@ describe('inspector web UI in Chromium', () => {
 
   it('checks off every step of the handshake and draws the sequence', async () => {
     await page.getByRole('tab', { name: 'Handshake' }).click();
-    for (const step of ['discovered', 'registered', 'authorized', 'token', 'initialized', 'tools-listed', 'tool-called']) {
+    for (const step of ['challenge', 'prm', 'as-metadata', 'registered', 'authorized', 'token', 'initialized', 'notified', 'tools-listed', 'tool-called']) {
       await page.locator(`[data-testid=step-${step}][data-state=done]`).waitFor();
     }
-    expect(await page.locator('.arrow-row').count()).toBeGreaterThanOrEqual(8);
+    expect(await page.locator('[data-testid=seq-arrow]').count()).toBeGreaterThanOrEqual(8);
     await page.screenshot({ path: join(ARTIFACTS, 'handshake.png'), fullPage: true });
   });
 
@@ -214,8 +214,8 @@ describe('inspector web UI in Chromium', () => {
   it('compares the SDK client’s connection with the simulated one, step by step', async () => {
     await page.getByRole('tab', { name: 'Compare' }).click();
     // By default the newest handshake (the simulation) on the left, the one before it (the SDK's) on the right.
-    const chosen = (side: string) => page.getByLabel(`${side} connection`).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent ?? '');
-    await page.waitForFunction(() => (document.querySelector('select[aria-label="Left connection"]') as HTMLSelectElement | null)?.value);
+    const chosen = (side: string) => page.getByLabel(`${side} run`).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent ?? '');
+    await page.waitForFunction(() => (document.querySelector('select[aria-label="Left run"]') as HTMLSelectElement | null)?.value);
     expect(await chosen('Left')).toContain('simulated');
     expect(await chosen('Right')).not.toContain('simulated');
     await page.locator('.compare button.primary:not([disabled])').click();

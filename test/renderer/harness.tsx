@@ -53,6 +53,7 @@ export const DEFAULTS: Handlers = {
   'settings.get': () => ({}),
   'captures.list': () => [],
   'lint.rules': () => LINT_RULES,
+  'boundaries.list': () => [],
 };
 
 /** The next macrotask: lets awaited fake calls and the batcher's timer settle inside act(). */

@@ -36,6 +36,8 @@ function useShortcuts(filterRef: React.RefObject<HTMLInputElement | null>) {
   const setView = useApp((s) => s.setView);
   const clear = useApp((s) => s.clear);
   const setQuery = useApp((s) => s.setQuery);
+  const markBoundary = useApp((s) => s.markBoundary);
+  const viewingCapture = useApp((s) => !!s.source.capture);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'l' && (event.ctrlKey || event.metaKey)) {
@@ -72,11 +74,15 @@ function useShortcuts(filterRef: React.RefObject<HTMLInputElement | null>) {
           return void setTimeout(() => filterRef.current?.focus());
         case 'Escape':
           return select(undefined);
+        case 'm':
+          // A boundary now, with the default label ("boundary 12:03:04"): the live session only.
+          if (!viewingCapture) void markBoundary();
+          return;
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [step, select, setView, clear, setQuery, filterRef]);
+  }, [step, select, setView, clear, setQuery, filterRef, markBoundary, viewingCapture]);
 }
 
 export function App({ client }: { client: ControlClient }) {

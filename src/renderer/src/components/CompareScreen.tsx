@@ -1,14 +1,20 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionInfo, ConnectionRef } from '../../../shared/controlApi';
 import type { CompareDifference, CompareSide, CompareStep, Comparison } from '../../../shared/compare';
-import { shortId } from '../lib/format';
+import { runLabel } from '../lib/runs';
 import { useApp } from '../state/store';
 import { countsText } from './Lint';
 
-// Two client connections side by side (Claude.ai's capture vs a simulated profile, before vs
-// after a fix), aligned by handshake stage, with what differs highlighted.
+// Two client runs side by side (Claude.ai's capture vs a simulated profile, before vs after a
+// fix), aligned by handshake stage, with what differs highlighted. A run, not a whole
+// connection: a client that started over nine times is nine runs, each compared on its own.
 
-/** Picks a source (live or a capture) and one of its connections. */
+/** A run as the picker names it: client, run n of N, start time, verdict (never a bare address). */
+export function runOptionLabel(c: ConnectionInfo): string {
+  return `${runLabel({ ...c, verdict: c })} · ${c.exchanges} exchanges · ${countsText(c.lint)}`;
+}
+
+/** Picks a source (live or a capture) and one of its client runs. */
 function ConnectionPicker({ side, value, onChange }: { side: string; value?: ConnectionRef; onChange: (ref: ConnectionRef | undefined) => void }) {
   const run = useApp((s) => s.run);
   const captures = useApp((s) => s.captures);
@@ -48,13 +54,12 @@ function ConnectionPicker({ side, value, onChange }: { side: string; value?: Con
         </select>
       </label>
       <label>
-        Connection{' '}
-        <select value={value?.connectionId ?? ''} onChange={(e) => onChange({ ...(capture ? { capture } : {}), connectionId: e.target.value })} aria-label={`${side} connection`}>
-          {connections.length === 0 && <option value="">no connection</option>}
+        Run{' '}
+        <select value={value?.connectionId ?? ''} onChange={(e) => onChange({ ...(capture ? { capture } : {}), connectionId: e.target.value })} aria-label={`${side} run`}>
+          {connections.length === 0 && <option value="">no client run</option>}
           {connections.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.client} · {shortId(c.id)} · {c.exchanges} exchanges · {countsText(c.lint)}
-              {c.simulated ? ' · simulated' : ''}
+            <option key={c.id} value={c.id} title={c.outcome === 'failed' && c.reason ? c.reason : undefined}>
+              {runOptionLabel(c)}
             </option>
           ))}
         </select>
@@ -147,8 +152,8 @@ export function CompareScreen() {
 
   return (
     <div className="compare">
-      <h2>Compare two connections</h2>
-      <p className="hint">Two clients against one server, or one client before and after a fix: each step is paired with the same step of the other side, stage by stage.</p>
+      <h2>Compare two client runs</h2>
+      <p className="hint">Two clients against one server, or one client before and after a fix: each run’s steps are paired with the same steps of the other run, stage by stage.</p>
       <div className="pickers">
         <ConnectionPicker side="Left" value={left} onChange={setLeft} />
         <ConnectionPicker side="Right" value={right} onChange={setRight} />

@@ -1,14 +1,21 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { Boundary } from '../../../shared/exchange';
 import type { LintFinding, LintSummary } from '../../../shared/lint';
-import { handshakeSteps, LANES, sequence, type Lane } from '../lib/handshake';
-import { shortId } from '../lib/format';
+import { duration, time } from '../lib/format';
+import { AUTH_PATH_NAMES, runHandshake, sequence, TRANSPORT_PATH_NAMES, type ChecklistStep, type Sequence } from '../lib/handshake';
+import { runDuration, runLabel, runOfText, startedByText, verdictShort, type RunDescription } from '../lib/runs';
 import { useApp, useTimeline } from '../state/store';
-import { FindingList, SummaryLine } from './Lint';
+import type { RunGroup } from '../state/timeline';
+import { FindingList, SummaryLine, useRuleMap } from './Lint';
+import { BoundaryRow } from './Runs';
+import './Runs.css';
 
-const laneIndex = (lane: Lane) => LANES.findIndex((l) => l.id === lane);
+// One client RUN at a time (not a merged connection): pick it from the run list (newest first,
+// with the boundaries you marked between them), read its verdict, the checklist of the path it
+// took, and the sequence diagram, which stays in view while the checklist scrolls.
 
-/** The connection's lint findings, asked again only when one of its rows' findings changed. */
-function ConnectionLint({ connectionId, signature, open }: { connectionId: string; signature: string; open: (id: string) => void }) {
+/** The run's lint findings, asked again only when one of its rows' findings changed. */
+function RunLint({ connectionId, signature, open }: { connectionId: string; signature: string; open: (id: string) => void }) {
   const run = useApp((s) => s.run);
   const capture = useApp((s) => s.source.capture);
   const [answer, setAnswer] = useState<{ findings: LintFinding[]; summary?: LintSummary }>();
@@ -21,104 +28,277 @@ function ConnectionLint({ connectionId, signature, open }: { connectionId: strin
   }, [connectionId, signature, capture, run]);
   if (!answer?.summary) return null;
   return (
-    <section className="connection-lint" aria-label="Lint of this connection">
+    <section className="connection-lint" aria-label="Lint of this run">
       <h3>
         Lint: <SummaryLine summary={answer.summary} />
       </h3>
-      {answer.findings.length === 0 ? <p className="hint">Nothing in this connection goes against the spec or what real clients need.</p> : <FindingList findings={answer.findings} onOpen={open} />}
+      {answer.findings.length === 0 ? <p className="hint">Nothing in this run goes against the spec or what real clients need.</p> : <FindingList findings={answer.findings} onOpen={open} />}
     </section>
   );
 }
 
-/** One client connection as a sequence diagram, and how far its handshake got. */
-export function HandshakeView() {
-  const model = useTimeline();
-  const version = useApp((s) => s.version);
-  const select = useApp((s) => s.select);
-  const setView = useApp((s) => s.setView);
-  const connections = useMemo(() => model.connections(), [model, version]);
-  const [chosen, setChosen] = useState<string | undefined>();
-  const connectionId = chosen && connections.some((c) => c.id === model.resolveConnection(chosen)) ? model.resolveConnection(chosen) : connections[0]?.id;
-  const rows = useMemo(() => (connectionId ? model.connection(connectionId) : []), [model, connectionId, version]);
-  const steps = useMemo(() => handshakeSteps(rows), [rows]);
-  const arrows = useMemo(() => sequence(rows), [rows]);
-  const lintSignature = useMemo(() => `${rows.length}|${rows.map((r) => (r.lint ? `${r.id}:${r.lint.rules.join(',')}` : '')).join('|')}`, [rows]);
-  const open = (id?: string) => {
-    if (!id) return;
-    select(id);
-    setView('timeline');
-  };
+const MARKS: Record<ChecklistStep['state'], string> = { done: '✓', failed: '✗', warned: '⚠', waiting: '○', skipped: '–' };
 
-  if (connections.length === 0) {
-    return (
-      <div className="empty">
-        <h2>No connection yet</h2>
-        <p>When a client connects, its handshake is drawn here step by step: discovery, registration, authorization, token, initialize, tools.</p>
-      </div>
-    );
-  }
+/** What an attempt's outcome means, next to its status (src/shared/outcome.ts). */
+const OUTCOME_NOTES: Record<string, string> = {
+  challenge: 'challenge',
+  'probe-miss': 'not offered here; the client moves on',
+  'closed-by-client': 'closed by the client',
+  failed: 'failed',
+};
+
+function attemptClass(outcome: string, lint?: string, unexpected?: boolean): string {
+  if (outcome === 'failed' || lint === 'error') return 'bad';
+  if (lint === 'warning' || unexpected) return 'warn';
+  if (outcome === 'challenge') return 'challenge';
+  return outcome === 'ok' || outcome === 'closed-by-client' ? 'ok' : '';
+}
+
+function StepItem({ step, open }: { step: ChecklistStep; open: (id: string) => void }) {
   return (
-    <div className="handshake">
-      <label>
-        Connection{' '}
-        <select value={connectionId} onChange={(e) => setChosen(e.target.value)} aria-label="Connection">
-          {connections.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.client} · {shortId(c.id)} · {c.rows} exchanges
-            </option>
+    <li className={`step step-${step.state}`} data-testid={`step-${step.id}`} data-state={step.state}>
+      <div className="step-title">
+        <span className="step-mark" aria-hidden>
+          {MARKS[step.state]}
+        </span>
+        <strong>{step.title}</strong>
+        {step.optional && step.state === 'skipped' && <span className="hint">optional</span>}
+        {step.evidence && (
+          <button className="link" onClick={() => open(step.evidence!)}>
+            open exchange
+          </button>
+        )}
+      </div>
+      {step.happened && <p>{step.happened}</p>}
+      {step.attempts.length > 0 && (
+        <ul className="attempts" aria-label={`${step.title}: what happened`}>
+          {step.attempts.map((a) => (
+            <li key={`${a.id}`} data-testid="attempt">
+              <code>{a.request}</code> → <span className={`attempt-status ${attemptClass(a.outcome, a.lint, a.unexpected)}`}>{a.status}</span>
+              {OUTCOME_NOTES[a.outcome] && <span className="hint"> ({OUTCOME_NOTES[a.outcome]})</span>}
+              {a.count > 1 && <span className="attempt-count"> ×{a.count}</span>}
+            </li>
           ))}
-        </select>
-      </label>
-      {connectionId && <ConnectionLint connectionId={connectionId} signature={lintSignature} open={open} />}
-      <ol className="checklist" aria-label="Handshake steps">
-        {steps.map((step) => (
-          <li key={step.id} className={`step step-${step.state}`} data-testid={`step-${step.id}`} data-state={step.state}>
-            <div className="step-title">
-              <span className="step-mark" aria-hidden>
-                {step.state === 'done' ? '✓' : step.state === 'failed' ? '✗' : '○'}
-              </span>
-              <strong>{step.title}</strong>
-              {step.evidence && (
-                <button className="link" onClick={() => open(step.evidence)}>
-                  open exchange
-                </button>
-              )}
-            </div>
-            <p>
-              <span className="what">What happened:</span> {step.happened}
-            </p>
-            <p>
-              <span className="what">The spec expects:</span> {step.expects}{' '}
-              <a href={step.spec.url} target="_blank" rel="noreferrer">
-                {step.spec.label} ↗
-              </a>
-            </p>
-          </li>
-        ))}
-      </ol>
-      <div className="sequence" role="group" aria-label="Sequence diagram">
-        <div className="lanes">
-          {LANES.map((lane) => (
-            <span key={lane.id} className="lane-title">
+        </ul>
+      )}
+      {step.reason && (
+        <p className="step-reason" data-testid="step-reason">
+          <span className="what">{step.state === 'failed' ? 'Why it failed:' : 'Note:'}</span> {step.reason}
+        </p>
+      )}
+      <p>
+        <span className="what">The spec expects:</span> {step.expects}{' '}
+        <a href={step.spec.url} target="_blank" rel="noreferrer">
+          {step.spec.label} ↗
+        </a>
+      </p>
+    </li>
+  );
+}
+
+const offset = (ms: number) => (ms < 1000 ? `+${Math.round(ms)} ms` : `+${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
+
+/** The run as a sequence diagram: a time axis, a lane per party that took part, arrows coloured by outcome and lint. */
+function SequenceDiagram({ seq, selectedId, open, scrollRef }: { seq: Sequence; selectedId?: string; open: (id: string) => void; scrollRef: React.RefObject<HTMLDivElement | null> }) {
+  const n = seq.lanes.length;
+  const center = (lane: string) => ((seq.lanes.findIndex((l) => l.id === lane) + 0.5) / n) * 100;
+  const lifelines = seq.lanes.map((lane) => <span key={lane.id} className="seq-lifeline" style={{ left: `${center(lane.id)}%` }} aria-hidden />);
+  return (
+    <section className="seq" aria-label="Sequence diagram" data-testid="sequence">
+      <div className="seq-head" role="row">
+        <span className="seq-axis-title" role="columnheader">
+          time
+        </span>
+        <div className="seq-lanes-head">
+          {seq.lanes.map((lane) => (
+            <span key={lane.id} className="seq-lane-title" role="columnheader" data-testid="lane" title={lane.id === 'as' ? 'Authorization server' : lane.title}>
               {lane.title}
             </span>
           ))}
         </div>
-        {arrows.map((arrow) => {
-          const from = laneIndex(arrow.from);
-          const to = laneIndex(arrow.to);
-          const via = arrow.viaTunnel ? 'via-tunnel' : 'direct';
+      </div>
+      <div className="seq-scroll" ref={scrollRef}>
+        {seq.arrows.map((arrow) => {
+          const left = center(arrow.from);
+          const width = center(arrow.to) - left;
+          const geometry = { left: `${left}%`, width: `${width}%` };
           return (
-            <button key={arrow.id} className={`arrow-row ${via}`} onClick={() => open(arrow.id)} title="Open in the timeline">
-              <span className="arrow" style={{ left: `${(from + 0.5) * 20}%`, width: `${(to - from) * 20}%` }}>
-                <span className="arrow-label">{arrow.request}</span>
-              </span>
-              <span className={`arrow back ${arrow.status !== undefined && arrow.status >= 400 ? 'bad' : ''}`} style={{ left: `${(from + 0.5) * 20}%`, width: `${(to - from) * 20}%` }}>
-                <span className="arrow-label">{arrow.status === undefined ? '…' : arrow.changedFrom !== undefined ? `${arrow.changedFrom} → ${arrow.status} (changed in the inspector)` : arrow.status}</span>
-              </span>
-            </button>
+            <Fragment key={arrow.id}>
+              {arrow.gapBefore !== undefined && (
+                <div className="seq-gap" aria-hidden>
+                  <span className="seq-axis" />
+                  <span className="seq-gap-text">… {duration(arrow.gapBefore)} later</span>
+                </div>
+              )}
+              <button
+                className={`seq-row ${arrow.id === selectedId ? 'selected' : ''}`}
+                data-testid="seq-arrow"
+                data-outcome={arrow.outcome}
+                data-lint={arrow.lint ?? ''}
+                onClick={() => open(arrow.id)}
+                title={`${arrow.request}\n← ${arrow.response}${arrow.note ? `\n${arrow.note}` : ''}${arrow.viaTunnel ? '\n(through the tunnel)' : ''}\nClick to open it in the timeline`}
+              >
+                <span className="seq-axis">{offset(arrow.at)}</span>
+                <span className="seq-track">
+                  {lifelines}
+                  <span className="seq-arrow request" style={geometry}>
+                    <span className="seq-label">{arrow.request}</span>
+                  </span>
+                  <span className={`seq-arrow response out-${arrow.outcome}${arrow.lint ? ` lint-${arrow.lint}` : ''}`} style={geometry} data-testid="seq-response">
+                    <span className="seq-label">{arrow.response}</span>
+                  </span>
+                </span>
+              </button>
+            </Fragment>
           );
         })}
+      </div>
+      <div className="seq-legend" aria-label="Arrow colours">
+        <span>
+          <span className="key out-ok" />
+          ok
+        </span>
+        <span>
+          <span className="key out-challenge" />
+          401 challenge
+        </span>
+        <span>
+          <span className="key out-failed" />
+          failed
+        </span>
+        <span>
+          <span className="key out-closed-by-client" />
+          closed by the client
+        </span>
+        <span>
+          <span className="key lint-warning" />
+          flagged by lint
+        </span>
+      </div>
+    </section>
+  );
+}
+
+/** Runs newest first, with the boundaries between them. */
+function runListItems(groups: RunGroup[], boundaries: readonly Boundary[]): Array<RunGroup | Boundary> {
+  const items: Array<RunGroup | Boundary> = [];
+  let next = 0;
+  for (const group of groups) {
+    while (next < boundaries.length && boundaries[next]!.at <= group.start) items.push(boundaries[next++]!);
+    items.push(group);
+  }
+  while (next < boundaries.length) items.push(boundaries[next++]!);
+  return items.reverse();
+}
+
+function RunOption({ run, selected, onPick }: { run: RunDescription; selected: boolean; onPick: () => void }) {
+  const began = startedByText(run);
+  return (
+    <button className={`run-option run-${run.verdict.outcome}`} role="option" aria-selected={selected} aria-label={runLabel(run)} data-testid="run-option" data-run={run.id} data-outcome={run.verdict.outcome} onClick={onPick}>
+      <span className="run-option-client">{run.id ? run.client : 'Not part of a client run'}</span>
+      <span className="run-option-meta">
+        {runOfText(run)}
+        {began ? ` · ${began}` : ''} · {time(run.startedAt).slice(0, 8)} · {run.exchanges} ex.
+      </span>
+      <span className="run-option-verdict">{verdictShort(run.verdict)}</span>
+    </button>
+  );
+}
+
+/** One client run: its verdict, the checklist of its path and its sequence diagram. */
+export function HandshakeView() {
+  const model = useTimeline();
+  const version = useApp((s) => s.version);
+  const selectedId = useApp((s) => s.selectedId);
+  const reveal = useApp((s) => s.reveal);
+  const setView = useApp((s) => s.setView);
+  const rules = useRuleMap();
+  const groups = useMemo(() => model.runGroups().filter((g) => g.rowIds.length > 0), [model, version]);
+  const [chosen, setChosen] = useState<string | undefined>();
+  // The run picked here; else the run of the row selected in the timeline; else the newest handshake.
+  const fallback = (selectedId ? model.groupOf(selectedId) : undefined) ?? [...groups].reverse().find((g) => g.rowIds.length > 1) ?? groups[groups.length - 1];
+  const group = (chosen !== undefined ? model.run(chosen) : undefined) ?? fallback;
+  const key = group?.key;
+  const run = group ? model.describe(group) : undefined;
+  const rows = useMemo(() => (group ? model.runRows(group.key) : []), [model, group, version]);
+  const handshake = useMemo(() => runHandshake(rows, (id) => rules.get(id)?.title ?? id), [rows, rules]);
+  const seq = useMemo(() => sequence(rows), [rows]);
+  const lintSignature = useMemo(() => `${rows.length}|${rows.map((r) => (r.lint ? `${r.id}:${r.lint.rules.join(',')}` : '')).join('|')}`, [rows]);
+  const detailRef = useRef<HTMLDivElement>(null);
+  const seqRef = useRef<HTMLDivElement>(null);
+  // Another run starts at its top, checklist and diagram both.
+  useLayoutEffect(() => {
+    if (detailRef.current) detailRef.current.scrollTop = 0;
+    if (seqRef.current) seqRef.current.scrollTop = 0;
+  }, [key]);
+  const open = (id?: string) => {
+    if (!id) return;
+    reveal(id);
+    setView('timeline');
+  };
+
+  if (groups.length === 0 || !group || !run) {
+    return (
+      <div className="empty">
+        <h2>No client run yet</h2>
+        <p>When a client connects, each of its runs is drawn here step by step: discovery, registration, authorization, token, initialize, tools.</p>
+      </div>
+    );
+  }
+  const { verdict } = handshake;
+  const lintId = group.key || run.connectionId;
+  return (
+    <div className="run-handshake">
+      <nav className="run-list" aria-label="Client runs">
+        <h3>Runs (newest first)</h3>
+        <ol role="listbox" aria-label="Run">
+          {runListItems(groups, model.boundaries).map((item) =>
+            'key' in item ? (
+              <li key={`run:${item.key}`}>
+                <RunOption run={model.describe(item)} selected={item.key === group.key} onPick={() => setChosen(item.key)} />
+              </li>
+            ) : (
+              <li key={`boundary:${item.id}`}>
+                <BoundaryRow boundary={item} />
+              </li>
+            ),
+          )}
+        </ol>
+      </nav>
+      <div className="run-detail" ref={detailRef} data-testid="run-detail" data-run={group.key}>
+        <div className="run-title">
+          <h2 data-testid="run-title">{run.id ? run.client : 'Exchanges outside any client run'}</h2>
+          <span className="hint">
+            {runOfText(run)}
+            {startedByText(run) ? ` · ${startedByText(run)}` : ''} · started {time(run.startedAt)} · {run.exchanges} exchanges · {runDuration(run)}
+            {run.simulated ? ' · simulated' : ''}
+          </span>
+        </div>
+        <div className={`run-verdict-banner run-${verdict.outcome}`} data-testid="run-verdict-banner" data-outcome={verdict.outcome}>
+          <strong>{verdict.outcome === 'failed' ? `✗ Failed at ${verdict.step ?? 'a step'}` : verdict.outcome === 'complete' ? '✓ Complete: the client reached MCP' : '… In progress'}</strong>
+          {verdict.outcome === 'failed' && verdict.reason && <span>: {verdict.reason}</span>}
+          {verdict.outcome === 'in-progress' && verdict.reason && <span>: {verdict.reason}</span>}
+          {verdict.failedAt && (
+            <button className="link" onClick={() => open(verdict.failedAt)}>
+              open exchange
+            </button>
+          )}
+        </div>
+        <div className="run-paths" data-testid="run-paths" data-auth={handshake.path.auth} data-transport={handshake.path.transport}>
+          <span className="path-chip">{AUTH_PATH_NAMES[handshake.path.auth]}</span>
+          <span className="path-chip">{TRANSPORT_PATH_NAMES[handshake.path.transport]}</span>
+        </div>
+        <div className="run-body">
+          <div className="checklist-column">
+            <ol className="hs-checklist" aria-label="Handshake steps">
+              {handshake.steps.map((step) => (
+                <StepItem key={step.id} step={step} open={open} />
+              ))}
+            </ol>
+            {lintId && <RunLint connectionId={lintId} signature={lintSignature} open={(id) => open(id)} />}
+          </div>
+          <SequenceDiagram seq={seq} selectedId={selectedId} open={open} scrollRef={seqRef} />
+        </div>
       </div>
     </div>
   );

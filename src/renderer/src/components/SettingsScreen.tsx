@@ -9,6 +9,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['Esc', 'close the detail (or leave the filter box)'],
   ['Ctrl+L', 'clear the timeline'],
   ['← / →', 'on the divider beside the detail pane: make the pane wider / narrower (Shift: bigger steps, Enter: back to the default)'],
+  ['m', 'mark a boundary: every client’s next exchange begins a new run'],
   ['1 … 8', 'timeline, handshake, toggles, captures, simulate, compare, tunnel, settings'],
 ];
 

@@ -9,6 +9,7 @@ import { ResizableDetail } from './Split';
 import { StatusCell, statusTitle } from './StatusChips';
 import { EmptyState } from './EmptyState';
 import { LintBadge } from './Lint';
+import { BoundaryRow, RunControls, RunHeader } from './Runs';
 import { VirtualList } from './VirtualList';
 
 export const ROW_HEIGHT = 26;
@@ -97,6 +98,7 @@ export function FilterBar({ inputRef }: { inputRef: React.RefObject<HTMLInputEle
       {select('status', STATUSES, 'Status')}
       {select('client', ['', ...families], 'Client')}
       {select('lint', LINT, 'Lint')}
+      <RunControls />
       {problems.length > 0 && (
         <span className="filter-problem" role="alert">
           {problems.join('; ')}
@@ -116,10 +118,13 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
   const liveWhileAway = useApp((s) => s.liveWhileAway);
   const backToLive = useApp((s) => s.backToLive);
   const query = useApp((s) => s.query);
+  useApp((s) => s.grouped);
   const listRef = useRef<HTMLDivElement>(null);
   const visible = model.visible;
-  const selectedIndex = selectedId ? visible.indexOf(selectedId) : -1;
-  /** The header and the rows form one grid while there are rows to show. */
+  // Rows under their run's header (or flat), with boundary dividers: see TimelineModel.display.
+  const display = model.display;
+  const selectedIndex = selectedId ? display.indexOf(selectedId) : -1;
+  /** The header and the lines form one grid while there are rows to show. */
   const grid = visible.length > 0;
 
   return (
@@ -131,7 +136,7 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
       )}
       <FilterBar inputRef={filterRef} />
       <div className="split">
-        <div className="timeline" ref={listRef} role={grid ? 'grid' : undefined} aria-label={grid ? 'Exchanges' : undefined} aria-rowcount={grid ? visible.length + 1 : undefined}>
+        <div className="timeline" ref={listRef} role={grid ? 'grid' : undefined} aria-label={grid ? 'Exchanges' : undefined} aria-rowcount={grid ? display.length + 1 : undefined}>
           <div role={grid ? 'rowgroup' : undefined}>
             <div className="row header-row" role={grid ? 'row' : undefined}>
               <span role={grid ? 'columnheader' : undefined} className="cell time">Time</span>
@@ -154,12 +159,19 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
           ) : (
             <VirtualList
               role="rowgroup"
-              count={visible.length}
+              count={display.length}
               rowHeight={ROW_HEIGHT}
               scrollToIndex={selectedIndex}
               renderRow={(index) => {
-                const id = visible[index]!;
-                return <Row key={id} row={model.byId.get(id)!} index={index} selected={id === selectedId} onSelect={() => select(id)} />;
+                const item = display.at(index);
+                if (typeof item !== 'string') {
+                  return item.kind === 'run' ? (
+                    <RunHeader key={`run:${item.group.key}`} group={item.group} height={ROW_HEIGHT} />
+                  ) : (
+                    <BoundaryRow key={`boundary:${item.boundary.id}`} boundary={item.boundary} height={ROW_HEIGHT} />
+                  );
+                }
+                return <Row key={item} row={model.byId.get(item)!} index={index} selected={item === selectedId} onSelect={() => select(item)} />;
               }}
             />
           )}

@@ -14,10 +14,12 @@ import type {
   Settings,
   SimulateRunParams,
 } from '../../../shared/controlApi';
+import type { Boundary } from '../../../shared/exchange';
 import type { LintRule } from '../../../shared/lint';
 import type { BehaviorPreset } from '../../../shared/profile';
 import type { Scenario, ScenarioRunResult, SimulationResult } from '../../../shared/simulator';
 import type { Toggle } from '../../../shared/toggles';
+import { defaultBoundaryLabel } from '../lib/runs';
 import { FrameBatcher, type Scheduler } from './batcher';
 import { TimelineModel } from './timeline';
 
@@ -62,6 +64,8 @@ export interface AppState {
   liveWhileAway: number;
   view: View;
   banners: Banner[];
+  /** The timeline shows rows under their client run's header (false: one flat list). */
+  grouped: boolean;
 }
 
 export interface AppActions {
@@ -70,6 +74,13 @@ export interface AppActions {
   run<K extends CommandName>(name: K, ...params: CommandParams<K> extends undefined ? [] : [CommandParams<K>]): Promise<CommandResult<K> | undefined>;
   setQuery(query: string): void;
   select(id: string | undefined): void;
+  /** Selects a row and unfolds its run if it was folded (a verdict's "failed at" link). */
+  reveal(id: string): void;
+  setGrouped(grouped: boolean): void;
+  /** Folds one run's rows under its header (or unfolds them); `undefined` key: every run. */
+  setCollapsed(key: string | undefined, collapsed: boolean): void;
+  /** Marks a boundary now (label: "boundary 12:03:04" when none is given); the divider shows at once. */
+  markBoundary(label?: string): Promise<Boundary | undefined>;
   /** Moves the selection through the visible rows (+1 next, -1 previous). */
   step(delta: number): void;
   setView(view: View): void;
@@ -100,7 +111,7 @@ export function createAppStore(model = new TimelineModel(), scheduler?: Schedule
 
     const applyBatch = (events: ControlEvent[]) => {
       const { source } = get();
-      const timelineEvents = source.capture ? events.filter((e) => e.type !== 'exchange' && e.type !== 'cleared') : events;
+      const timelineEvents = source.capture ? events.filter((e) => e.type !== 'exchange' && e.type !== 'cleared' && e.type !== 'boundary') : events;
       const away = source.capture ? events.length - timelineEvents.length : 0;
       const changed = model.apply(timelineEvents, (err) => console.error('A timeline event could not be applied', err));
       const patch: Partial<AppState> = {};
@@ -154,6 +165,7 @@ export function createAppStore(model = new TimelineModel(), scheduler?: Schedule
       liveWhileAway: 0,
       view: 'timeline',
       banners: [],
+      grouped: true,
 
       start(client) {
         set({ client });
@@ -166,19 +178,19 @@ export function createAppStore(model = new TimelineModel(), scheduler?: Schedule
             // Subscribed first, then listed: nothing falls between the two (revisions settle overlaps).
             if (connection.state === 'open') {
               void (async () => {
-                const [status, rows, toggles, presets, settings, lintRules] = await Promise.all([
+                const [status, rows, toggles, presets, settings, lintRules, boundaries] = await Promise.all([
                   get().run('status'),
                   get().run('exchanges.list', { capture: get().source.capture }),
                   first ? get().run('toggles.list') : Promise.resolve(get().toggles),
                   first ? get().run('presets.list') : Promise.resolve(get().presets),
                   get().run('settings.get'),
                   first ? get().run('lint.rules') : Promise.resolve(get().lintRules),
+                  get().run('boundaries.list', { capture: get().source.capture }),
                 ]);
                 first = false;
-                if (rows) {
-                  model.mergeList(rows);
-                  bump();
-                }
+                if (rows) model.mergeList(rows);
+                if (boundaries) for (const boundary of boundaries) model.addBoundary(boundary);
+                if (rows || boundaries?.length) bump();
                 set({ status: status ?? get().status, toggles: toggles ?? [], presets: presets ?? [], settings: settings ?? get().settings, lintRules: lintRules ?? [] });
                 if (status?.error) get().notify('error', status.error);
                 void get().refreshCaptures();
@@ -213,8 +225,32 @@ export function createAppStore(model = new TimelineModel(), scheduler?: Schedule
         set({ selectedId: id });
       },
 
+      reveal(id) {
+        const group = model.groupOf(id);
+        if (group && model.collapsed.has(group.key)) model.setCollapsed(group.key, false);
+        set((s) => ({ selectedId: id, version: s.version + 1 }));
+      },
+
+      setGrouped(grouped) {
+        model.setGrouped(grouped);
+        set((s) => ({ grouped, version: s.version + 1 }));
+      },
+
+      setCollapsed(key, collapsed) {
+        if (key === undefined) model.collapseAll(collapsed);
+        else model.setCollapsed(key, collapsed);
+        bump();
+      },
+
+      async markBoundary(label) {
+        const boundary = await get().run('boundaries.mark', { label: label?.trim() || defaultBoundaryLabel() });
+        // The `boundary` event brings it too; whichever comes first draws the divider.
+        if (boundary && model.addBoundary(boundary)) bump();
+        return boundary;
+      },
+
       step(delta) {
-        const visible = model.visible;
+        const visible = model.shownRows;
         if (visible.length === 0) return;
         const current = get().selectedId;
         const index = current ? visible.indexOf(current) : -1;
@@ -242,18 +278,20 @@ export function createAppStore(model = new TimelineModel(), scheduler?: Schedule
       },
 
       async openCapture(capture) {
-        const rows = await get().run('exchanges.list', { capture: capture.id });
+        const [rows, boundaries] = await Promise.all([get().run('exchanges.list', { capture: capture.id }), get().run('boundaries.list', { capture: capture.id })]);
         if (!rows) return;
         set({ source: { capture: capture.id, name: capture.name }, selectedId: undefined, liveWhileAway: 0, view: 'timeline' });
         model.load(rows);
+        model.setBoundaries(boundaries ?? []);
         bump();
       },
 
       async backToLive() {
-        const rows = await get().run('exchanges.list', {});
+        const [rows, boundaries] = await Promise.all([get().run('exchanges.list', {}), get().run('boundaries.list', {})]);
         if (!rows) return;
         set({ source: {}, selectedId: undefined, liveWhileAway: 0 });
         model.load(rows);
+        model.setBoundaries(boundaries ?? []);
         bump();
       },
 

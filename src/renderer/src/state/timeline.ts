@@ -1,10 +1,110 @@
 import type { ControlEvent, ExchangeSummary } from '../../../shared/controlApi';
 import { isFailed } from '../../../shared/outcome';
+import type { Boundary } from '../../../shared/exchange';
 import { matchesQuery, parseQuery, type FilterContext, type ParsedQuery } from '../lib/filters';
+import { judgeRun, namedClient, type RunDescription } from '../lib/runs';
 
 // The timeline as plain data, no React: rows normalised by id plus their order, the filtered
-// view kept up to date incrementally (a batch only re-tests the rows it touched), and the
-// connection merges the core announces. The zustand store wraps one of these.
+// view kept up to date incrementally (a batch only re-tests the rows it touched), the
+// connection and run merges the core announces, the boundaries the user marked, and the rows
+// grouped by client run (one header per run, its rows under it). The zustand store wraps one
+// of these.
+
+/** One client run's rows (a `run:…` id from the core; '' for rows that belong to no run). */
+export interface RunGroup {
+  readonly key: string;
+  /** Every row of the run, in start order. */
+  rowIds: string[];
+  /** The rows passing the filter, in start order. */
+  visibleIds: string[];
+  /** Its first and last request's start. */
+  start: number;
+  last: number;
+  /** A connection id of its rows (merges resolved when read). */
+  connectionId?: string;
+  /** Grows with every change of one of its rows (the verdict is recomputed only then). */
+  revision: number;
+  /** The header's place in `items` (one object per run, not one per rebuild). */
+  readonly item: { kind: 'run'; group: RunGroup };
+}
+
+/** What the grouped timeline shows, top to bottom: a row id, a run's header, a boundary. */
+export type TimelineItem = string | { kind: 'run'; group: RunGroup } | { kind: 'boundary'; boundary: Boundary };
+
+type Segment =
+  | { kind: 'rows'; ids: string[]; from: number; to: number }
+  | { kind: 'run'; group: RunGroup; open: boolean }
+  | { kind: 'boundary'; item: { kind: 'boundary'; boundary: Boundary } };
+
+const segmentLength = (segment: Segment): number =>
+  segment.kind === 'rows' ? segment.to - segment.from : segment.kind === 'run' ? 1 + (segment.open ? segment.group.visibleIds.length : 0) : 1;
+
+/** The lines the timeline shows, by index, computed from segments on demand. */
+export class TimelineDisplay {
+  readonly length: number;
+  private readonly offsets: number[];
+  private readonly runSegment = new Map<RunGroup, number>();
+
+  constructor(
+    private readonly segments: Segment[],
+    private readonly groupOf: (id: string) => RunGroup | undefined,
+    private readonly visible: string[],
+  ) {
+    let offset = 0;
+    this.offsets = segments.map((segment, i) => {
+      if (segment.kind === 'run') this.runSegment.set(segment.group, i);
+      const at = offset;
+      offset += segmentLength(segment);
+      return at;
+    });
+    this.length = offset;
+  }
+
+  /** The line at an index (0 ≤ index < length). */
+  at(index: number): TimelineItem {
+    const { offsets } = this;
+    let lo = 0;
+    let hi = offsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (offsets[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    const segment = this.segments[lo]!;
+    const within = index - offsets[lo]!;
+    if (segment.kind === 'rows') return segment.ids[segment.from + within]!;
+    if (segment.kind === 'boundary') return segment.item;
+    return within === 0 ? segment.group.item : segment.group.visibleIds[within - 1]!;
+  }
+
+  /** Where a row is shown, or -1 (filtered out, or its run folded). */
+  indexOf(id: string): number {
+    const group = this.groupOf(id);
+    const runAt = group ? this.runSegment.get(group) : undefined;
+    if (runAt !== undefined) {
+      const segment = this.segments[runAt] as Extract<Segment, { kind: 'run' }>;
+      const within = segment.open ? segment.group.visibleIds.indexOf(id) : -1;
+      return within < 0 ? -1 : this.offsets[runAt]! + 1 + within;
+    }
+    const at = this.visible.indexOf(id);
+    if (at < 0) return -1;
+    for (let i = 0; i < this.segments.length; i++) {
+      const segment = this.segments[i]!;
+      if (segment.kind === 'rows' && at >= segment.from && at < segment.to) return this.offsets[i]! + at - segment.from;
+    }
+    return -1;
+  }
+
+  /** The rows shown, in order. */
+  rows(): string[] {
+    const rows: string[] = [];
+    for (const segment of this.segments) {
+      if (segment.kind === 'rows') for (let i = segment.from; i < segment.to; i++) rows.push(segment.ids[i]!);
+      else if (segment.kind === 'run' && segment.open) for (const id of segment.group.visibleIds) rows.push(id);
+    }
+    return rows;
+  }
+}
 
 export class TimelineModel {
   readonly byId = new Map<string, ExchangeSummary>();
@@ -16,6 +116,21 @@ export class TimelineModel {
   /** 1 where the row at that position passes the filter. */
   private mask = new Uint8Array(1024);
   private readonly merged = new Map<string, string>();
+  private readonly runMerged = new Map<string, string>();
+  /** Runs by their (resolved) id, and the run of each row position. */
+  private readonly groups = new Map<string, RunGroup>();
+  private rowGroup: RunGroup[] = [];
+  /** Boundaries the user marked, oldest first. */
+  boundaries: Boundary[] = [];
+  /** Rows under their run's header (true), or one flat list (false). */
+  grouped = true;
+  /** Runs whose rows are folded under their header. */
+  readonly collapsed = new Set<string>();
+  private displayCache?: TimelineDisplay;
+  private describeCache = new Map<string, { revision: number; epoch: number; description: RunDescription }>();
+  /** Grows when run numbering may change (a run, a connection merge, a boundary). */
+  private epoch = 0;
+  private numbering?: { epoch: number; byRun: Map<string, { run: number; runs: number; previous?: RunGroup }> };
   query: ParsedQuery = parseQuery('');
   private searchHits?: ReadonlySet<string>;
   /** Client families seen (for the filter menu), and counts kept as rows change. */
@@ -43,13 +158,12 @@ export class TimelineModel {
   }
 
   resolveConnection(id: string): string {
-    let current = id;
-    for (let i = 0; i < 64; i++) {
-      const next = this.merged.get(current);
-      if (!next) break;
-      current = next;
-    }
-    return current;
+    return follow(this.merged, id);
+  }
+
+  /** The run a (maybe since merged) run id belongs to now. */
+  resolveRun(id: string): string {
+    return follow(this.runMerged, id);
   }
 
   private count(row: ExchangeSummary, sign: 1 | -1): void {
@@ -62,6 +176,10 @@ export class TimelineModel {
     this.position.clear();
     this.rows = [];
     this.visible = [];
+    this.groups.clear();
+    this.rowGroup = [];
+    this.describeCache.clear();
+    this.changed();
     this.families.clear();
     this.counts.failed = 0;
     this.counts.paused = 0;
@@ -75,6 +193,7 @@ export class TimelineModel {
     this.byId.set(row.id, row);
     this.families.add(row.clientFamily);
     this.count(row, 1);
+    this.joinGroup(at, row);
     if (at >= this.mask.length) {
       const grown = new Uint8Array(this.mask.length * 2);
       grown.set(this.mask);
@@ -100,6 +219,79 @@ export class TimelineModel {
     this.byId.set(row.id, row);
     this.families.add(row.clientFamily);
     this.count(row, 1);
+    const group = this.rowGroup[at]!;
+    if (group.key !== this.resolveRun(row.runId ?? '')) {
+      // Placed in a run only now (or in another one): move it.
+      remove(group.rowIds, row.id);
+      remove(group.visibleIds, row.id);
+      group.revision++;
+      if (group.rowIds.length === 0) this.groups.delete(group.key);
+      this.joinGroup(at, row, true);
+      this.epoch++;
+    } else {
+      group.revision++;
+      if (!group.connectionId && row.connectionId) {
+        group.connectionId = row.connectionId;
+        this.epoch++;
+      }
+    }
+    this.changed();
+  }
+
+  /** Puts the row at `at` in its run's group (visible or not is decided by the caller or a refilter). */
+  private joinGroup(at: number, row: ExchangeSummary, keepVisible = false): void {
+    const key = this.resolveRun(row.runId ?? '');
+    let group = this.groups.get(key);
+    if (!group) {
+      group = newGroup(key, row.startedAt);
+      this.groups.set(key, group);
+      this.epoch++;
+    }
+    if (keepVisible) {
+      insertByPosition(group.rowIds, row.id, this.position);
+      if (this.mask[at] === 1) insertByPosition(group.visibleIds, row.id, this.position);
+    } else group.rowIds.push(row.id);
+    if (row.startedAt < group.start) {
+      group.start = row.startedAt;
+      this.epoch++;
+    }
+    if (row.startedAt > group.last) group.last = row.startedAt;
+    if (!group.connectionId && row.connectionId) {
+      group.connectionId = row.connectionId;
+      this.epoch++;
+    }
+    group.revision++;
+    this.rowGroup[at] = group;
+    this.changed();
+  }
+
+  /** Two runs turned out to be one: `from`'s rows join `into`'s. */
+  private mergeRun(from: string, into: string): void {
+    this.runMerged.set(from, into);
+    const source = this.groups.get(from);
+    const target = this.resolveRun(into);
+    if (!source || target === from) return;
+    this.groups.delete(from);
+    let group = this.groups.get(target);
+    if (!group) {
+      group = newGroup(target, source.start);
+      this.groups.set(target, group);
+    }
+    group.rowIds = mergeByPosition(group.rowIds, source.rowIds, this.position);
+    group.visibleIds = mergeByPosition(group.visibleIds, source.visibleIds, this.position);
+    group.start = Math.min(group.start, source.start);
+    group.last = Math.max(group.last, source.last);
+    group.connectionId ??= source.connectionId;
+    group.revision++;
+    for (const id of source.rowIds) this.rowGroup[this.position.get(id)!] = group;
+    if (this.collapsed.delete(from)) this.collapsed.add(target);
+    this.epoch++;
+    this.changed();
+  }
+
+  /** Something the grouped view shows changed: rebuild it when next read. */
+  private changed(): void {
+    this.displayCache = undefined;
   }
 
   /** Merges a list fetched while events were already flowing: the higher revision wins. */
@@ -128,7 +320,10 @@ export class TimelineModel {
             if (at === undefined) {
               const added = this.append(row);
               this.mask[added] = passes ? 1 : 0;
-              if (passes) this.visible.push(row.id);
+              if (passes) {
+                this.visible.push(row.id);
+                this.rowGroup[added]!.visibleIds.push(row.id);
+              }
             } else {
               this.replace(at, row);
               if (passes !== (this.mask[at] === 1)) needsRefilter = true; // membership changed: rebuild to keep the order
@@ -138,10 +333,21 @@ export class TimelineModel {
           case 'connection-merged':
             this.merged.set(event.from, event.into);
             changed = true;
+            this.epoch++;
+            this.changed();
             needsRefilter ||= this.query.filters.some((f) => f.definition.key === 'session');
+            break;
+          case 'run-merged':
+            this.mergeRun(event.from, event.into);
+            changed = true;
+            break;
+          case 'boundary':
+            changed = this.addBoundary(event.boundary) || changed;
             break;
           case 'cleared':
             this.reset();
+            // Boundaries stay in the core, but the ones before the clear divide nothing shown.
+            this.boundaries = [];
             changed = true;
             break;
           default:
@@ -162,21 +368,201 @@ export class TimelineModel {
   }
 
   setSearchHits(hits: ReadonlySet<string> | undefined): void {
+    const same = hits === this.searchHits;
     this.searchHits = hits;
-    this.refilter();
+    // Hits only matter to free words: a query without them was filtered already (no second pass).
+    if (!same && this.query.text.length > 0) this.refilter();
   }
 
   refilter(): void {
-    const { rows, mask, query, context } = this;
-    const visible: string[] = [];
+    const { rows, mask, query, context, rowGroup } = this;
     const trivial = query.filters.length === 0 && query.text.length === 0;
+    if (trivial) {
+      // Everything passes: copy, don't test.
+      const all = new Array<string>(rows.length);
+      for (let i = 0; i < rows.length; i++) all[i] = rows[i]!.id;
+      mask.fill(1, 0, rows.length);
+      for (const group of this.groups.values()) group.visibleIds = group.rowIds.slice();
+      this.visible = all;
+      this.changed();
+      return;
+    }
+    const visible: string[] = [];
+    for (const group of this.groups.values()) group.visibleIds = [];
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const passes = trivial || matchesQuery(row, query, context);
+      const passes = matchesQuery(row, query, context);
       mask[i] = passes ? 1 : 0;
-      if (passes) visible.push(row.id);
+      if (passes) {
+        visible.push(row.id);
+        rowGroup[i]!.visibleIds.push(row.id);
+      }
     }
     this.visible = visible;
+    this.changed();
+  }
+
+  /** Whether a filter is in force (then runs with no matching row are left out). */
+  get filtered(): boolean {
+    return this.query.filters.length > 0 || this.query.text.length > 0;
+  }
+
+  // ------------------------------------------------------------------ runs and boundaries
+
+  /** Adds a boundary (from `boundaries.mark`, the `boundary` event or `boundaries.list`); false if known. */
+  addBoundary(boundary: Boundary): boolean {
+    if (this.boundaries.some((b) => b.id === boundary.id)) return false;
+    this.boundaries = [...this.boundaries, boundary].sort((a, b) => a.at - b.at);
+    this.epoch++;
+    this.changed();
+    return true;
+  }
+
+  setBoundaries(boundaries: readonly Boundary[]): void {
+    this.boundaries = [...boundaries].sort((a, b) => a.at - b.at);
+    this.epoch++;
+    this.changed();
+  }
+
+  setGrouped(grouped: boolean): void {
+    this.grouped = grouped;
+    this.changed();
+  }
+
+  /** Folds a run's rows under its header, or shows them again. */
+  setCollapsed(key: string, collapsed: boolean): void {
+    if (collapsed) this.collapsed.add(key);
+    else this.collapsed.delete(key);
+    this.changed();
+  }
+
+  /** Folds every run (true) or none (false). */
+  collapseAll(collapsed: boolean): void {
+    this.collapsed.clear();
+    if (collapsed) for (const key of this.groups.keys()) this.collapsed.add(key);
+    this.changed();
+  }
+
+  /** The run a row belongs to. */
+  groupOf(id: string): RunGroup | undefined {
+    const at = this.position.get(id);
+    return at === undefined ? undefined : this.rowGroup[at];
+  }
+
+  /** Runs in start order. */
+  runGroups(): RunGroup[] {
+    return [...this.groups.values()].sort((a, b) => a.start - b.start);
+  }
+
+  run(key: string): RunGroup | undefined {
+    return this.groups.get(this.resolveRun(key));
+  }
+
+  /**
+   * What the timeline shows, top to bottom (run headers, rows, boundary dividers), without
+   * materialising it: a list of segments with their offsets, so a filter over 100k rows in 2000
+   * runs builds 2000 entries, and the virtual list asks only for the lines on screen.
+   */
+  get display(): TimelineDisplay {
+    this.displayCache ??= this.buildDisplay();
+    return this.displayCache;
+  }
+
+  /** Every line shown, materialised (tests, and anything that needs them all). */
+  get items(): TimelineItem[] {
+    const { display } = this;
+    return Array.from({ length: display.length }, (_, i) => display.at(i));
+  }
+
+  /** The rows shown, in the order shown (keyboard navigation follows it). */
+  get shownRows(): string[] {
+    return this.display.rows();
+  }
+
+  private buildDisplay(): TimelineDisplay {
+    const segments: Segment[] = [];
+    const marks = this.boundaries;
+    let next = 0;
+    if (!this.grouped) {
+      // The visible rows cut where boundaries fall (rows are in start order).
+      const { visible, byId } = this;
+      let from = 0;
+      while (next < marks.length && from <= visible.length) {
+        const at = marks[next]!.at;
+        let lo = from;
+        let hi = visible.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (byId.get(visible[mid]!)!.startedAt < at) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo === visible.length && this.rows.length === 0) break;
+        if (lo > from) segments.push({ kind: 'rows', ids: visible, from, to: lo });
+        segments.push({ kind: 'boundary', item: { kind: 'boundary', boundary: marks[next++]! } });
+        from = lo;
+      }
+      if (from < visible.length) segments.push({ kind: 'rows', ids: visible, from, to: visible.length });
+    } else {
+      const filtered = this.filtered;
+      for (const group of this.runGroups()) {
+        if (group.visibleIds.length === 0 && (filtered || group.rowIds.length === 0)) continue;
+        while (next < marks.length && marks[next]!.at <= group.start) segments.push({ kind: 'boundary', item: { kind: 'boundary', boundary: marks[next++]! } });
+        segments.push({ kind: 'run', group, open: !this.collapsed.has(group.key) });
+      }
+      // Boundaries after everything shown (one just marked) close the list.
+      if (this.rows.length > 0) while (next < marks.length) segments.push({ kind: 'boundary', item: { kind: 'boundary', boundary: marks[next++]! } });
+    }
+    return new TimelineDisplay(segments, (id) => this.groupOf(id), this.visible);
+  }
+  /** Run numbers per connection ("run 2 of 3") and each run's previous run, recomputed only when runs change. */
+  private runNumbers(): Map<string, { run: number; runs: number; previous?: RunGroup }> {
+    if (this.numbering?.epoch === this.epoch) return this.numbering.byRun;
+    const byConnection = new Map<string, RunGroup[]>();
+    for (const group of this.runGroups()) {
+      const connection = group.connectionId ? this.resolveConnection(group.connectionId) : `run:${group.key}`;
+      const list = byConnection.get(connection);
+      if (list) list.push(group);
+      else byConnection.set(connection, [group]);
+    }
+    const byRun = new Map<string, { run: number; runs: number; previous?: RunGroup }>();
+    for (const list of byConnection.values()) list.forEach((group, i) => byRun.set(group.key, { run: i + 1, runs: list.length, previous: list[i - 1] }));
+    this.numbering = { epoch: this.epoch, byRun };
+    return byRun;
+  }
+
+  /** A run's header: client, run n of N and why it began, verdict (runVerdict), span, lint; cached until one of its rows changes. */
+  describe(group: RunGroup): RunDescription {
+    const cached = this.describeCache.get(group.key);
+    if (cached && cached.revision === group.revision && cached.epoch === this.epoch) return cached.description;
+    const rows = group.rowIds.map((id) => this.byId.get(id)!);
+    const { run, runs, previous } = this.runNumbers().get(group.key) ?? { run: 1, runs: 1 };
+    // As the core says it: a boundary between the connection's previous run and this one began it.
+    const boundary = previous ? this.boundaries.find((b) => b.at > previous.last && b.at <= group.start) : undefined;
+    const description: RunDescription = {
+      id: group.key,
+      connectionId: group.connectionId ? this.resolveConnection(group.connectionId) : undefined,
+      run,
+      runs,
+      startedBy: previous ? (boundary ? 'boundary' : 'start-over') : 'first',
+      ...(boundary ? { boundary } : {}),
+      ...judgeRun(rows, previous ? this.knownClient(previous) : undefined),
+    };
+    this.describeCache.set(group.key, { revision: group.revision, epoch: this.epoch, description });
+    return description;
+  }
+
+  /** The client name a run, or the runs of its connection before it, gave in an initialize. */
+  private knownClient(group: RunGroup): string | undefined {
+    for (let run: RunGroup | undefined = group; run; run = this.runNumbers().get(run.key)?.previous) {
+      const name = namedClient(run.rowIds.map((id) => this.byId.get(id)!));
+      if (name) return name;
+    }
+    return undefined;
+  }
+
+  /** Rows of one run (merges followed), in start order. */
+  runRows(key: string): ExchangeSummary[] {
+    return (this.run(key)?.rowIds ?? []).map((id) => this.byId.get(id)!);
   }
 
   /** Rows of one connection (merges followed), in order. */
@@ -198,4 +584,44 @@ export class TimelineModel {
     }
     return [...seen.values()].sort((a, b) => b.last - a.last);
   }
+}
+
+function follow(merged: Map<string, string>, id: string): string {
+  let current = id;
+  for (let i = 0; i < 64; i++) {
+    const next = merged.get(current);
+    if (!next) break;
+    current = next;
+  }
+  return current;
+}
+
+function newGroup(key: string, start: number): RunGroup {
+  const group = { key, rowIds: [], visibleIds: [], start, last: start, revision: 0 } as unknown as RunGroup & { item: RunGroup['item'] };
+  (group as { item: RunGroup['item'] }).item = { kind: 'run', group };
+  return group;
+}
+
+function remove(list: string[], id: string): void {
+  const at = list.lastIndexOf(id);
+  if (at >= 0) list.splice(at, 1);
+}
+
+/** Inserts an id keeping the list in row order. */
+function insertByPosition(list: string[], id: string, position: ReadonlyMap<string, number>): void {
+  const at = position.get(id)!;
+  let i = list.length;
+  while (i > 0 && position.get(list[i - 1]!)! > at) i--;
+  list.splice(i, 0, id);
+}
+
+/** Two id lists in row order, as one in row order. */
+function mergeByPosition(a: string[], b: string[], position: ReadonlyMap<string, number>): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(position.get(a[i]!)! <= position.get(b[j]!)! ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
