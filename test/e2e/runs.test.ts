@@ -81,7 +81,7 @@ describe('client runs in the web UI', () => {
 
     expect((await simulate('spec@2025-06-18')).summary).toContain('connected');
     expect((await simulate('claude-code@2.1')).summary).toContain('connected');
-    // reference/001's pitfalls 2 and 3 as toggles: notifications answered 204, GET /mcp 501.
+    // The Auth0 write-up's second and third fixes as toggles: notifications answered 204, GET /mcp 501.
     await control.api('toggles.set', { toggleId: 'notification-status', optionId: '204' });
     await control.api('toggles.set', { toggleId: 'get-stream', optionId: '501' });
     expect((await simulate('claude-ai@2025-10')).summary).toContain('501');
