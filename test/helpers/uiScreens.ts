@@ -49,7 +49,8 @@ export const SCREENS: Screen[] = [
     tab: 'Handshake',
     async show(page) {
       await openTab(page, 'Handshake');
-      await page.locator('.handshake').waitFor();
+      await page.getByTestId('handshake').waitFor();
+      await page.getByTestId('sequence').waitFor();
     },
   },
   {
@@ -82,7 +83,7 @@ export const SCREENS: Screen[] = [
     tab: 'Compare',
     async show(page) {
       await openTab(page, 'Compare');
-      await page.waitForFunction(() => (document.querySelector('select[aria-label="Left connection"]') as HTMLSelectElement | null)?.value);
+      await page.waitForFunction(() => (document.querySelector('select[aria-label="Left run"]') as HTMLSelectElement | null)?.value);
       // The two newest connections, compared: the screen as a user reads it.
       if (!(await page.getByTestId('cmp-summary').count())) await page.locator('.compare button.primary:not([disabled])').click();
       await page.getByTestId('cmp-summary').waitFor();
