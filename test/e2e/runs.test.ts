@@ -150,7 +150,7 @@ describe('client runs in the web UI', () => {
     await page.getByRole('tab', { name: 'Handshake' }).click();
     const failedRun = await runOf(simulations['claude-ai@2025-10']!.runId);
     const option = page.locator(`[data-testid=run-option][data-run="${failedRun}"]`);
-    expect(await option.getAttribute('aria-label')).toMatch(/^Claude\.ai \(Claude-User\) · run 1 · \d\d:\d\d:\d\d · ✗ failed at GET stream · simulated$/);
+    expect(await option.getAttribute('title')).toMatch(/^Claude\.ai \(Claude-User\) · run 1 · \d\d:\d\d:\d\d · ✗ failed at GET stream · simulated$/);
     await option.click();
     await page.locator(`[data-testid=run-detail][data-run="${failedRun}"]`).waitFor();
     expect(await page.getByTestId('run-verdict-banner').textContent()).toContain('✗ Failed at GET stream: 501: Not Implemented');

@@ -49,7 +49,8 @@ export const SCREENS: Screen[] = [
     tab: 'Handshake',
     async show(page) {
       await openTab(page, 'Handshake');
-      await page.locator('.handshake').waitFor();
+      await page.getByTestId('handshake').waitFor();
+      await page.getByTestId('sequence').waitFor();
     },
   },
   {
@@ -82,7 +83,7 @@ export const SCREENS: Screen[] = [
     tab: 'Compare',
     async show(page) {
       await openTab(page, 'Compare');
-      await page.waitForFunction(() => (document.querySelector('select[aria-label="Left connection"]') as HTMLSelectElement | null)?.value);
+      await page.waitForFunction(() => (document.querySelector('select[aria-label="Left run"]') as HTMLSelectElement | null)?.value);
       // The two newest connections, compared: the screen as a user reads it.
       if (!(await page.getByTestId('cmp-summary').count())) await page.locator('.compare button.primary:not([disabled])').click();
       await page.getByTestId('cmp-summary').waitFor();
@@ -115,12 +116,14 @@ async function api<T>(control: Control, name: string, params?: unknown): Promise
 /**
  * Real traffic through the front door of a built-in-server inspector: the spec client, then
  * Claude.ai (2025-10) with "notifications → 204" and "GET /mcp → 501" on, as the new user of
- * issue 12 had them (Claude.ai goes on after both, so both show). Leaves both toggles on.
+ * issue 12 had them (Claude.ai goes on after both, so both show), with a boundary marked between
+ * the two runs so the timeline and the run list show a divider. Leaves both toggles on.
  */
 export async function recordTraffic(control: Control): Promise<ExchangeSummary[]> {
   await api(control, 'simulate.run', { client: 'spec@2025-06-18' });
   await api(control, 'toggles.set', { toggleId: 'notification-status', optionId: '204' });
   await api(control, 'toggles.set', { toggleId: 'get-stream', optionId: '501' });
+  await api(control, 'boundaries.mark', { label: 'after toggles' });
   await api(control, 'simulate.run', { client: 'claude-ai@2025-10' });
   return api<ExchangeSummary[]>(control, 'exchanges.list', {});
 }

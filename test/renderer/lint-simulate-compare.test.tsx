@@ -190,6 +190,11 @@ describe('lint, simulate and compare screens in a DOM', () => {
     await settle();
     expect(app.calls).toContainEqual(['compare.connections', { left: { connectionId: 'session:a' }, right: { connectionId: 'session:b' } }]);
     expect($('[data-testid=cmp-summary]')?.textContent).toContain('1 of 2 steps differ');
+    // The columns name the runs as the pickers do, not by their ids.
+    const heads = $$('.cmp-table thead th').map((th) => th.textContent);
+    expect(heads[1]).toMatch(/^LeftClaude-User · run 1 · /);
+    expect(heads[2]).toMatch(/^RightMCP SDK · run 1 · /);
+    expect(heads.join(' ')).not.toContain('session:');
     const rows = $$('[data-testid=cmp-row]');
     expect(rows.map((r) => r.getAttribute('data-differs'))).toEqual(['false', 'true']);
     expect(rows[1]!.querySelectorAll('[data-testid=cmp-status].diff')).toHaveLength(2);

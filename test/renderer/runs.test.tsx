@@ -159,7 +159,14 @@ describe('the timeline screen with runs', () => {
     const before = $$('[data-testid=row]').length;
     await click($$('[data-testid=run-header]')[0]);
     expect($$('[data-testid=row]').length).toBe(before - RUNS.dcr.length);
-    expect($$('[data-testid=run-header]')[0]!.getAttribute('aria-expanded')).toBe('false');
+    // A grid's row may not say it is expanded: its fold button (the client's name) does.
+    const fold = () => $$('[data-testid=run-header]')[0]!.querySelector('[data-testid=run-fold]')!;
+    expect(fold().getAttribute('aria-expanded')).toBe('false');
+    await click(fold());
+    expect($$('[data-testid=row]').length).toBe(before);
+    expect(fold().getAttribute('aria-expanded')).toBe('true');
+    await click(fold());
+    expect(fold().getAttribute('aria-expanded')).toBe('false');
     await click($('input[aria-label="Group by run"]'));
     expect($$('[data-testid=run-header]')).toHaveLength(0);
     expect($$('[data-testid=row]').length).toBeGreaterThan(before - RUNS.dcr.length);
@@ -235,8 +242,10 @@ describe('the handshake of one run', () => {
     const options = $$('[data-testid=run-option]');
     expect(options.map((o) => o.getAttribute('data-run'))).toEqual(['authless', 'failed', 'legacy', 'stateless', 'cimd', 'dcr'].map((n) => runId(n as RunName)));
     const failed = RUNS.failed;
-    expect(options[1]!.getAttribute('aria-label')).toBe(`Claude.ai (Claude-User) · run 1 · ${time(failed[0]!.startedAt).slice(0, 8)} · ✗ failed at GET stream · simulated`);
-    for (const option of options) expect(option.getAttribute('aria-label')).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
+    // Its name is what it shows (client, run, start, verdict); the one-line label is its tooltip.
+    expect(options[1]!.getAttribute('title')).toBe(`Claude.ai (Claude-User) · run 1 · ${time(failed[0]!.startedAt).slice(0, 8)} · ✗ failed at GET stream · simulated`);
+    expect(options[1]!.textContent).toMatch(/^Claude\.ai \(Claude-User\)run 1 · .*✗ failed at GET stream/);
+    for (const option of options) expect(`${option.getAttribute('title')} ${option.textContent}`).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
     // The newest handshake is shown first.
     expect($('[data-testid=run-detail]')?.getAttribute('data-run')).toBe(runId('authless'));
   });

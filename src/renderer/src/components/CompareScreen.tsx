@@ -15,7 +15,7 @@ export function runOptionLabel(c: ConnectionInfo): string {
 }
 
 /** Picks a source (live or a capture) and one of its client runs. */
-function ConnectionPicker({ side, value, onChange }: { side: string; value?: ConnectionRef; onChange: (ref: ConnectionRef | undefined) => void }) {
+function ConnectionPicker({ side, value, onChange, onInfo }: { side: string; value?: ConnectionRef; onChange: (ref: ConnectionRef | undefined) => void; onInfo: (info: ConnectionInfo | undefined) => void }) {
   const run = useApp((s) => s.run);
   const captures = useApp((s) => s.captures);
   const version = useApp((s) => s.version);
@@ -39,6 +39,9 @@ function ConnectionPicker({ side, value, onChange }: { side: string; value?: Con
     const pick = candidates[side === 'Left' ? 0 : Math.min(1, candidates.length - 1)];
     onChange(pick ? { ...(capture ? { capture } : {}), connectionId: pick.id } : undefined);
   }, [connections, capture, side, value, onChange]);
+  // The chosen run as the list describes it, for the comparison's column headers.
+  const info = value && value.capture === (capture || undefined) ? connections.find((c) => c.id === value.connectionId) : undefined;
+  useEffect(() => onInfo(info), [info, onInfo]);
   return (
     <fieldset className="picker">
       <legend>{side}</legend>
@@ -139,14 +142,24 @@ export function CompareScreen() {
   const refreshCaptures = useApp((s) => s.refreshCaptures);
   const [left, setLeft] = useState<ConnectionRef>();
   const [right, setRight] = useState<ConnectionRef>();
-  const [comparison, setComparison] = useState<Comparison>();
+  const [leftInfo, setLeftInfo] = useState<ConnectionInfo>();
+  const [rightInfo, setRightInfo] = useState<ConnectionInfo>();
+  const captures = useApp((s) => s.captures);
+  /** The comparison, with its two runs named as the pickers named them when it was made. */
+  const [compared, setCompared] = useState<{ comparison: Comparison; left?: string; right?: string }>();
+  const comparison = compared?.comparison;
   const [onlyDifferences, setOnlyDifferences] = useState(false);
   useEffect(() => void refreshCaptures(), [refreshCaptures]);
 
   const compare = async () => {
     if (!left || !right) return;
     const result = await run('compare.connections', { left, right });
-    if (result) setComparison(result);
+    if (result) setCompared({ comparison: result, left: sideName(left, leftInfo), right: sideName(right, rightInfo) });
+  };
+  const sideName = (ref: ConnectionRef, info?: ConnectionInfo) => {
+    if (!info) return undefined;
+    const from = ref.capture ? `capture ${captures.find((c) => c.id === ref.capture)?.name ?? ref.capture}: ` : '';
+    return `${from}${runLabel({ ...info, verdict: info })}`;
   };
   const steps = comparison ? comparison.steps.filter((s) => !onlyDifferences || s.differences.length > 0) : [];
 
@@ -155,8 +168,8 @@ export function CompareScreen() {
       <h2>Compare two client runs</h2>
       <p className="hint">Two clients against one server, or one client before and after a fix: each run’s steps are paired with the same steps of the other run, stage by stage.</p>
       <div className="pickers">
-        <ConnectionPicker side="Left" value={left} onChange={setLeft} />
-        <ConnectionPicker side="Right" value={right} onChange={setRight} />
+        <ConnectionPicker side="Left" value={left} onChange={setLeft} onInfo={setLeftInfo} />
+        <ConnectionPicker side="Right" value={right} onChange={setRight} onInfo={setRightInfo} />
       </div>
       <div className="actions">
         <button className="primary" disabled={!left || !right} onClick={() => void compare()}>
@@ -179,8 +192,12 @@ export function CompareScreen() {
             <thead>
               <tr>
                 <th>Stage</th>
-                <th>Left: {comparison.left.source}</th>
-                <th>Right: {comparison.right.source}</th>
+                <th title={comparison.left.source}>
+                  Left<span className="cmp-run">{compared.left ?? comparison.left.source}</span>
+                </th>
+                <th title={comparison.right.source}>
+                  Right<span className="cmp-run">{compared.right ?? comparison.right.source}</span>
+                </th>
                 <th>Differences</th>
               </tr>
             </thead>

@@ -7,7 +7,7 @@ import { runDuration, runLabel, runOfText, startedByText, verdictShort, type Run
 import { useApp, useTimeline } from '../state/store';
 import type { RunGroup } from '../state/timeline';
 import { FindingList, SummaryLine, useRuleMap } from './Lint';
-import { BoundaryRow } from './Runs';
+import { BoundaryMark } from './Runs';
 import './Runs.css';
 
 // One client RUN at a time (not a merged connection): pick it from the run list (newest first,
@@ -105,13 +105,13 @@ function SequenceDiagram({ seq, selectedId, open, scrollRef }: { seq: Sequence; 
   const lifelines = seq.lanes.map((lane) => <span key={lane.id} className="seq-lifeline" style={{ left: `${center(lane.id)}%` }} aria-hidden />);
   return (
     <section className="seq" aria-label="Sequence diagram" data-testid="sequence">
-      <div className="seq-head" role="row">
-        <span className="seq-axis-title" role="columnheader">
+      <div className="seq-head">
+        <span className="seq-axis-title">
           time
         </span>
         <div className="seq-lanes-head">
           {seq.lanes.map((lane) => (
-            <span key={lane.id} className="seq-lane-title" role="columnheader" data-testid="lane" title={lane.id === 'as' ? 'Authorization server' : lane.title}>
+            <span key={lane.id} className="seq-lane-title" data-testid="lane" title={lane.id === 'as' ? 'Authorization server' : lane.title}>
               {lane.title}
             </span>
           ))}
@@ -194,7 +194,7 @@ function runListItems(groups: RunGroup[], boundaries: readonly Boundary[]): Arra
 function RunOption({ run, selected, onPick }: { run: RunDescription; selected: boolean; onPick: () => void }) {
   const began = startedByText(run);
   return (
-    <button className={`run-option run-${run.verdict.outcome}`} role="option" aria-selected={selected} aria-label={runLabel(run)} data-testid="run-option" data-run={run.id} data-outcome={run.verdict.outcome} onClick={onPick}>
+    <button className={`run-option run-${run.verdict.outcome}`} aria-current={selected ? 'true' : undefined} title={runLabel(run)} data-testid="run-option" data-run={run.id} data-outcome={run.verdict.outcome} onClick={onPick}>
       <span className="run-option-client">{run.id ? run.client : 'Not part of a client run'}</span>
       <span className="run-option-meta">
         {runOfText(run)}
@@ -248,10 +248,10 @@ export function HandshakeView() {
   const { verdict } = handshake;
   const lintId = group.key || run.connectionId;
   return (
-    <div className="run-handshake">
+    <div className="run-handshake" data-testid="handshake">
       <nav className="run-list" aria-label="Client runs">
         <h3>Runs (newest first)</h3>
-        <ol role="listbox" aria-label="Run">
+        <ol>
           {runListItems(groups, model.boundaries).map((item) =>
             'key' in item ? (
               <li key={`run:${item.key}`}>
@@ -259,7 +259,7 @@ export function HandshakeView() {
               </li>
             ) : (
               <li key={`boundary:${item.id}`}>
-                <BoundaryRow boundary={item} />
+                <BoundaryMark boundary={item} />
               </li>
             ),
           )}

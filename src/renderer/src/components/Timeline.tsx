@@ -138,7 +138,7 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
       <div className="split">
         <div className="timeline" ref={listRef} role={grid ? 'grid' : undefined} aria-label={grid ? 'Exchanges' : undefined} aria-rowcount={grid ? display.length + 1 : undefined}>
           <div role={grid ? 'rowgroup' : undefined}>
-            <div className="row header-row" role={grid ? 'row' : undefined}>
+            <div className="row header-row" role={grid ? 'row' : undefined} aria-rowindex={grid ? 1 : undefined}>
               <span role={grid ? 'columnheader' : undefined} className="cell time">Time</span>
               <span role={grid ? 'columnheader' : undefined} className="cell method">Method</span>
               <span role={grid ? 'columnheader' : undefined} className="cell path">Path</span>
@@ -166,9 +166,9 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
                 const item = display.at(index);
                 if (typeof item !== 'string') {
                   return item.kind === 'run' ? (
-                    <RunHeader key={`run:${item.group.key}`} group={item.group} height={ROW_HEIGHT} />
+                    <RunHeader key={`run:${item.group.key}`} group={item.group} height={ROW_HEIGHT} rowIndex={index + 2} />
                   ) : (
-                    <BoundaryRow key={`boundary:${item.boundary.id}`} boundary={item.boundary} height={ROW_HEIGHT} />
+                    <BoundaryRow key={`boundary:${item.boundary.id}`} boundary={item.boundary} height={ROW_HEIGHT} rowIndex={index + 2} />
                   );
                 }
                 return <Row key={item} row={model.byId.get(item)!} index={index} selected={item === selectedId} onSelect={() => select(item)} />;
