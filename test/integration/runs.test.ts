@@ -142,6 +142,9 @@ describe('connections and runs from the wire', () => {
     expect(after!.connectionId).toBe(before!.connectionId);
     expect(after).toMatchObject({ run: 2, runs: 2, startedBy: 'boundary', exchanges: 1, outcome: 'complete' });
     expect(before).toMatchObject({ run: 1, runs: 2, startedBy: 'first', exchanges: 2, outcome: 'complete' });
+    // The run after the boundary has no initialize of its own: it keeps the name its client gave.
+    expect(before!.client).toMatch(/boundary-test/);
+    expect(after!.client).toBe(before!.client);
     expect((await control.api<Boundary[]>('boundaries.list', {})).result).toEqual([marked.result]);
 
     // The capture on disk holds the mark: opened from there, the runs come out the same.

@@ -2,6 +2,7 @@ import type { Exchange } from '../../../shared/exchange';
 import { COMPARE_STAGES, type CompareDifference, type CompareSide, type CompareStage, type CompareStep, type Comparison } from '../../../shared/compare';
 import type { LintFinding } from '../../../shared/lint';
 import { lintExchanges, summarize } from '../lint/engine';
+import { exchangeSighting, nameClient } from '../recorder/runs';
 import { bearerToken, header, path } from '../lint/wire';
 
 // Compare: two client connections side by side. Each exchange becomes a step with a stage
@@ -165,9 +166,9 @@ export function compareConnections(leftInput: ConnectionInput, rightInput: Conne
 }
 
 function describe(input: ConnectionInput, findings: readonly LintFinding[]) {
-  const first = [...input.exchanges].sort((a, b) => a.startedAt - b.startedAt);
-  // The most specific client label seen (clientInfo beats a bare User-Agent).
-  const client = first.find((e) => e.client.family !== 'unknown')?.client.label ?? first[0]?.client.label ?? 'unknown client';
+  const inOrder = [...input.exchanges].sort((a, b) => a.startedAt - b.startedAt);
+  // Named as the run lists name it: the client that opened MCP beats a bare User-Agent.
+  const { name: client } = nameClient(inOrder.map(exchangeSighting));
   const ids = new Set(input.exchanges.map((e) => e.id));
   return {
     source: input.source,

@@ -1,5 +1,5 @@
 import type { ConnectionInfo, ExchangeSummary } from '../../../shared/controlApi';
-import type { Boundary, Exchange } from '../../../shared/exchange';
+import type { Boundary, ClientFamily, Exchange } from '../../../shared/exchange';
 import type { LintSummary } from '../../../shared/lint';
 import { exchangeOutcome, runVerdict } from '../../../shared/outcome';
 import { ConnectionGroups, identityKeys } from './correlate';
@@ -241,15 +241,40 @@ export function groupExchanges(exchanges: readonly Exchange[], boundaries: reado
   };
 }
 
-/** The client a run's exchanges name best: a clientInfo name beats a User-Agent, a browser is last. */
-function runClient(rows: readonly ExchangeSummary[]): string {
-  const named = rows.find((r) => r.clientFamily !== 'browser' && r.clientFamily !== 'unknown' && r.phase === 'jsonrpc' && r.rpcMethods.includes('initialize'));
-  if (named) return named.clientLabel;
-  const counts = new Map<string, number>();
-  for (const r of rows) if (r.clientFamily !== 'browser') counts.set(r.clientLabel, (counts.get(r.clientLabel) ?? 0) + 1);
-  const best = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-  return best ?? rows[0]?.clientLabel ?? 'unknown client';
+/** What naming a client needs of one exchange: its recognised client, and whether it opened MCP. */
+export interface ClientSighting {
+  family: ClientFamily;
+  label: string;
+  /** An initialize or server/discover: the request that carries `clientInfo`. */
+  handshake: boolean;
 }
+
+/**
+ * The name a run's exchanges give their client, and whether it is a real name: the client that
+ * opened MCP (its `clientInfo`) beats the most frequent User-Agent; a browser or an unknown
+ * client is named only when nothing else is.
+ */
+export function nameClient(sightings: readonly ClientSighting[]): { name: string; named: boolean } {
+  const known = (s: ClientSighting) => s.family !== 'browser' && s.family !== 'unknown';
+  const opened = sightings.find((s) => s.handshake && known(s));
+  if (opened) return { name: opened.label, named: true };
+  const counts = new Map<string, number>();
+  for (const s of sightings) if (s.family !== 'browser') counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
+  const best = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return { name: best ?? sightings[0]?.label ?? 'unknown client', named: false };
+}
+
+const HANDSHAKE_METHODS = ['initialize', 'server/discover'];
+
+/** A timeline row as a sighting of its client. */
+const rowSighting = (r: ExchangeSummary): ClientSighting => ({ family: r.clientFamily, label: r.clientLabel, handshake: r.phase === 'jsonrpc' && r.rpcMethods.some((m) => HANDSHAKE_METHODS.includes(m)) });
+
+/** An exchange as a sighting of its client. */
+export const exchangeSighting = (e: Exchange): ClientSighting => ({
+  family: e.client.family,
+  label: e.client.label,
+  handshake: e.classification.jsonRpc?.methods.some((m) => HANDSHAKE_METHODS.includes(m)) ?? false,
+});
 
 /**
  * One ConnectionInfo per run, newest first: its verdict (src/shared/outcome.ts), its number
@@ -260,11 +285,17 @@ export function describeRuns(
   boundaries: readonly Boundary[],
   judge: (members: Exchange[], id: string) => { rows: ExchangeSummary[]; lint: LintSummary },
 ): ConnectionInfo[] {
+  /** A name a run of each connection gave itself, for its runs that gave none (a run after a boundary). */
+  const namedConnections = new Map<string, string>();
+  const unnamed = new Set<ConnectionInfo>();
   const infos = runs.map(({ id, connectionId, members }): ConnectionInfo => {
     const { rows, lint } = judge(members, id);
     const startedAt = Math.min(...members.map((e) => e.startedAt));
     const lastAt = Math.max(...members.map((e) => e.startedAt));
-    const info: ConnectionInfo = { id, connectionId, run: 1, runs: 1, startedBy: 'first', client: runClient(rows), exchanges: members.length, startedAt, lastAt, lint, ...runVerdict(rows) };
+    const { name, named } = nameClient(rows.map(rowSighting));
+    if (named) namedConnections.set(connectionId, name);
+    const info: ConnectionInfo = { id, connectionId, run: 1, runs: 1, startedBy: 'first', client: name, exchanges: members.length, startedAt, lastAt, lint, ...runVerdict(rows) };
+    if (!named) unnamed.add(info);
     const simulationRuns = new Set(members.map((e) => e.simulationRun));
     if (members.every((e) => e.simulated)) {
       info.simulated = true;
@@ -273,6 +304,7 @@ export function describeRuns(
     }
     return info;
   });
+  for (const info of unnamed) info.client = namedConnections.get(info.connectionId) ?? info.client;
   const byConnection = new Map<string, ConnectionInfo[]>();
   for (const info of infos) byConnection.set(info.connectionId, [...(byConnection.get(info.connectionId) ?? []), info]);
   for (const list of byConnection.values()) {
