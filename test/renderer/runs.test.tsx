@@ -154,6 +154,20 @@ describe('the timeline screen with runs', () => {
     expect($('[data-testid=row][aria-selected=true]')?.getAttribute('data-id')).toBe(failing.id);
   });
 
+  it('names a row that carries only a User-Agent by its run’s client, the User-Agent in the tooltip', async () => {
+    await mount({ 'exchanges.list': () => RUNS.stateless });
+    const clients = $$('[data-testid=row] .cell.client');
+    const nodeRows = RUNS.stateless.filter((r) => r.clientLabel === 'node');
+    expect(nodeRows.length).toBeGreaterThan(0);
+    for (const r of nodeRows) {
+      const cell = $(`[data-testid=row][data-id="${r.id}"] .cell.client`)!;
+      expect(cell.textContent).toBe('mcp-sdk-2-simulated 2.4');
+      expect(cell.getAttribute('title')).toBe('mcp-sdk-2-simulated 2.4 (User-Agent: node)');
+    }
+    // The browser's authorize leg keeps its own name.
+    expect(clients.map((c) => c.textContent)).toContain('Browser');
+  });
+
   it('folds a run by its header and turns grouping off with the toggle', async () => {
     await mount();
     const before = $$('[data-testid=row]').length;

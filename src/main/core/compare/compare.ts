@@ -2,7 +2,8 @@ import type { Exchange } from '../../../shared/exchange';
 import { COMPARE_STAGES, type CompareDifference, type CompareSide, type CompareStage, type CompareStep, type Comparison } from '../../../shared/compare';
 import type { LintFinding } from '../../../shared/lint';
 import { lintExchanges, summarize } from '../lint/engine';
-import { exchangeSighting, nameClient } from '../recorder/runs';
+import { nameClient } from '../../../shared/clientName';
+import { exchangeSighting } from '../recorder/runs';
 import { bearerToken, header, path } from '../lint/wire';
 
 // Compare: two client connections side by side. Each exchange becomes a step with a stage

@@ -1,5 +1,6 @@
 import type { ConnectionInfo, ExchangeSummary } from '../../../shared/controlApi';
-import type { Boundary, ClientFamily, Exchange } from '../../../shared/exchange';
+import { nameClient, opensMcp, rowSighting, type ClientSighting } from '../../../shared/clientName';
+import type { Boundary, Exchange } from '../../../shared/exchange';
 import type { LintSummary } from '../../../shared/lint';
 import { exchangeOutcome, runVerdict } from '../../../shared/outcome';
 import { ConnectionGroups, identityKeys } from './correlate';
@@ -241,39 +242,11 @@ export function groupExchanges(exchanges: readonly Exchange[], boundaries: reado
   };
 }
 
-/** What naming a client needs of one exchange: its recognised client, and whether it opened MCP. */
-export interface ClientSighting {
-  family: ClientFamily;
-  label: string;
-  /** An initialize or server/discover: the request that carries `clientInfo`. */
-  handshake: boolean;
-}
-
-/**
- * The name a run's exchanges give their client, and whether it is a real name: the client that
- * opened MCP (its `clientInfo`) beats the most frequent User-Agent; a browser or an unknown
- * client is named only when nothing else is.
- */
-export function nameClient(sightings: readonly ClientSighting[]): { name: string; named: boolean } {
-  const known = (s: ClientSighting) => s.family !== 'browser' && s.family !== 'unknown';
-  const opened = sightings.find((s) => s.handshake && known(s));
-  if (opened) return { name: opened.label, named: true };
-  const counts = new Map<string, number>();
-  for (const s of sightings) if (s.family !== 'browser') counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
-  const best = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-  return { name: best ?? sightings[0]?.label ?? 'unknown client', named: false };
-}
-
-const HANDSHAKE_METHODS = ['initialize', 'server/discover'];
-
-/** A timeline row as a sighting of its client. */
-const rowSighting = (r: ExchangeSummary): ClientSighting => ({ family: r.clientFamily, label: r.clientLabel, handshake: r.phase === 'jsonrpc' && r.rpcMethods.some((m) => HANDSHAKE_METHODS.includes(m)) });
-
 /** An exchange as a sighting of its client. */
 export const exchangeSighting = (e: Exchange): ClientSighting => ({
   family: e.client.family,
   label: e.client.label,
-  handshake: e.classification.jsonRpc?.methods.some((m) => HANDSHAKE_METHODS.includes(m)) ?? false,
+  handshake: opensMcp(e.classification.jsonRpc?.methods ?? []),
 });
 
 /**

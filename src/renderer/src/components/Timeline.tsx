@@ -16,7 +16,9 @@ export const ROW_HEIGHT = 26;
 
 export { StatusCell } from './StatusChips';
 
-function Row({ row, index, selected, onSelect }: { row: ExchangeSummary; index: number; selected: boolean; onSelect: () => void }) {
+function Row({ row, index, selected, onSelect, runClient }: { row: ExchangeSummary; index: number; selected: boolean; onSelect: () => void; runClient?: string }) {
+  // A row with only a User-Agent ("node") shows the name its run's client gave in initialize.
+  const client = row.clientFamily === 'unknown' && runClient ? runClient : row.clientLabel;
   const className = ['row', selected ? 'selected' : '', row.paused ? 'paused' : '', isFailed(row.outcome) ? 'failed' : '', row.appliedRules.length ? 'ruled' : ''].join(' ');
   return (
     <div className={className} role="row" aria-rowindex={index + 2} aria-selected={selected} data-testid="row" data-id={row.id} data-phase={row.phase} data-status={row.status ?? ''} data-outcome={row.outcome} onClick={onSelect} style={{ height: ROW_HEIGHT }}>
@@ -42,8 +44,8 @@ function Row({ row, index, selected, onSelect }: { row: ExchangeSummary; index: 
         <StatusCell row={row} />
       </span>
       <span role="gridcell" className="cell duration">{row.state === 'streaming' ? `streaming · ${row.sseEventCount} events` : duration(row.durationMs)}</span>
-      <span role="gridcell" className="cell client" title={row.clientLabel}>
-        {row.clientLabel}
+      <span role="gridcell" className="cell client" title={client === row.clientLabel ? row.clientLabel : `${client} (User-Agent: ${row.clientLabel})`}>
+        {client}
       </span>
       <span role="gridcell" className="cell session" title={row.sessionId ? `Mcp-Session-Id ${row.sessionId}` : 'No session yet: the server has not issued an Mcp-Session-Id to this client'}>
         {row.sessionId ? shortId(row.sessionId) : '—'}
@@ -171,7 +173,8 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
                     <BoundaryRow key={`boundary:${item.boundary.id}`} boundary={item.boundary} height={ROW_HEIGHT} rowIndex={index + 2} />
                   );
                 }
-                return <Row key={item} row={model.byId.get(item)!} index={index} selected={item === selectedId} onSelect={() => select(item)} />;
+                const row = model.byId.get(item)!;
+                return <Row key={item} row={row} index={index} selected={item === selectedId} onSelect={() => select(item)} runClient={row.clientFamily === 'unknown' ? model.runClientOf(item) : undefined} />;
               }}
             />
           )}

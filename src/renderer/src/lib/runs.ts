@@ -1,5 +1,6 @@
 import type { ExchangeSummary } from '../../../shared/controlApi';
 import type { Boundary } from '../../../shared/exchange';
+import { nameClient, rowSighting } from '../../../shared/clientName';
 import { runVerdict, type RunVerdict } from '../../../shared/outcome';
 import { duration, time } from './format';
 
@@ -30,28 +31,15 @@ export interface RunDescription {
   simulated: boolean;
 }
 
-/**
- * The client a run's rows name best: a clientInfo name on initialize beats a User-Agent, a
- * browser (the authorize leg) is named last. The core's ConnectionInfo.client follows the same
- * rule (for initialize only).
- */
+/** The client a run's rows name best (src/shared/clientName.ts, as the core names runs). */
 export function runClient(rows: readonly ExchangeSummary[]): string {
-  return namedClient(rows) ?? busiestClient(rows);
+  return nameClient(rows.map(rowSighting)).name;
 }
 
 /** The clientInfo name an initialize (or a 2026-07-28 server/discover) carried, if the run has one. */
 export function namedClient(rows: readonly ExchangeSummary[]): string | undefined {
-  return rows.find((r) => r.clientFamily !== 'browser' && r.clientFamily !== 'unknown' && r.phase === 'jsonrpc' && (r.rpcMethods.includes('initialize') || r.rpcMethods.includes('server/discover')))?.clientLabel;
-}
-
-/** The label most of a run's rows carry (a User-Agent), a browser last. */
-function busiestClient(rows: readonly ExchangeSummary[]): string {
-  const counts = new Map<string, number>();
-  for (const r of rows) if (r.clientFamily !== 'browser') counts.set(r.clientLabel, (counts.get(r.clientLabel) ?? 0) + 1);
-  let best: string | undefined;
-  let most = 0;
-  for (const [label, n] of counts) if (n > most) [best, most] = [label, n];
-  return best ?? rows[0]?.clientLabel ?? 'unknown client';
+  const { name, named } = nameClient(rows.map(rowSighting));
+  return named ? name : undefined;
 }
 
 /**
@@ -72,7 +60,8 @@ export function judgeRun(rows: readonly ExchangeSummary[], knownClient?: string)
     warnings += r.lint?.warnings ?? 0;
     simulated &&= !!r.simulated;
   }
-  return { client: namedClient(rows) ?? knownClient ?? busiestClient(rows), verdict: runVerdict(rows), startedAt: rows.length ? startedAt : 0, endedAt, exchanges: rows.length, lint: { errors, warnings }, simulated };
+  const { name, named } = nameClient(rows.map(rowSighting));
+  return { client: named ? name : (knownClient ?? name), verdict: runVerdict(rows), startedAt: rows.length ? startedAt : 0, endedAt, exchanges: rows.length, lint: { errors, warnings }, simulated };
 }
 
 /** "✓ complete", "✗ failed at GET stream: 501 …", "… in progress: waiting for token". */

@@ -530,6 +530,12 @@ export class TimelineModel {
     return byRun;
   }
 
+  /** The client a row's run names (for a row that carries only a User-Agent, such as `node`). */
+  runClientOf(id: string): string | undefined {
+    const group = this.groupOf(id);
+    return group ? this.describe(group).client : undefined;
+  }
+
   /** A run's header: client, run n of N and why it began, verdict (runVerdict), span, lint; cached until one of its rows changes. */
   describe(group: RunGroup): RunDescription {
     const cached = this.describeCache.get(group.key);
