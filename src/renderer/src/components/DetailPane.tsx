@@ -4,7 +4,7 @@ import type { Exchange, ResponseRecord } from '../../../shared/exchange';
 import type { LintFinding } from '../../../shared/lint';
 import { toCurl } from '../lib/curl';
 import { bytes, duration, header, time } from '../lib/format';
-import { useApp } from '../state/store';
+import { useApp, useTimeline } from '../state/store';
 import { notificationLinks, pairingsOf } from '../lib/rpcLinks';
 import type { ParamSection } from '../lib/oauthParams';
 import { setPendingFocus, takePendingFocus, type LinkTarget } from './exchangeLinks';
@@ -256,6 +256,7 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
   const exchange = useExchange(summary);
   const select = useApp((s) => s.select);
   const status = useApp((s) => s.status);
+  const timeline = useTimeline();
   const notify = useApp((s) => s.notify);
   const run = useApp((s) => s.run);
   const capture = useApp((s) => s.source.capture);
@@ -298,6 +299,8 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
   ];
   const current = tabs.find((t) => t.id === tab && t.show) ? tab : 'request';
   const origin = status?.publicOrigin ?? `http://127.0.0.1:${status?.port ?? 7420}`;
+  // A row with only a User-Agent ("node") is named by its run's client, as the timeline does.
+  const clientName = (summary.clientFamily === 'unknown' && timeline.runClientOf(summary.id)) || summary.clientLabel;
 
   return (
     <aside className="detail" aria-label="Exchange detail" data-testid="detail">
@@ -305,7 +308,8 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
         <div>
           <strong>{summary.method}</strong> <code className="detail-url">{summary.url}</code> <StatusCell row={summary} />
           <div className="hint">
-            {summary.label} · {summary.clientLabel} · {time(summary.startedAt)} · {duration(summary.durationMs)}
+            {summary.label} · {clientName} · {time(summary.startedAt)}
+            {summary.durationMs !== undefined ? ` · ${duration(summary.durationMs)}` : ''}
             {summary.sessionId ? ` · session ${summary.sessionId}` : ''}
           </div>
           <OutcomeLine row={summary} />
