@@ -293,12 +293,20 @@ async function register(ctx: OAuthContext, as: AuthServer): Promise<string> {
 }
 
 function registrationBody(ctx: OAuthContext): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(ctx.profile.auth.dcrBody).replaceAll('{redirect_uri}', ctx.redirectUri)) as Record<string, unknown>;
+  return dcrBodyFor(ctx.profile.auth, ctx.redirectUri);
+}
+
+function dcrBodyFor(auth: AuthBehaviour, redirectUri: string): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(auth.dcrBody).replaceAll('{redirect_uri}', redirectUri)) as Record<string, unknown>;
 }
 
 function clientMetadataDocument(ctx: OAuthContext): Record<string, unknown> {
-  const auth = ctx.profile.auth;
-  return { ...registrationBody(ctx), ...(auth.cimdDocument ?? {}), client_id: auth.cimdClientId };
+  return clientMetadataDocumentFor(ctx.profile.auth, ctx.redirectUri);
+}
+
+/** The document a profile's CIMD URL serves: its DCR body, its own CIMD fields, client_id = the URL. */
+export function clientMetadataDocumentFor(auth: AuthBehaviour, redirectUri: string): Record<string, unknown> {
+  return { ...dcrBodyFor(auth, redirectUri), ...(auth.cimdDocument ?? {}), client_id: auth.cimdClientId };
 }
 
 /** An OAuth error as the client reports it: TS SDK clients insist on RFC 6749 JSON. */

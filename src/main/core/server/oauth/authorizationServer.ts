@@ -5,6 +5,7 @@ import { escapeHtml, renderTemplate } from '../../resources';
 import { firstHeader, mediaType, readBody, redirect, sendHtml, sendJson } from '../http';
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH, type ServerUrls } from '../urls';
 import { AccessTokens } from './accessTokens';
+import { builtInClientMetadataDocument, builtInCimdNote, CIMD_SOURCE_HEADER } from './builtInClientMetadata';
 import { OAuthError, sendOAuthError } from './errors';
 import {
   clientInformationResponse,
@@ -88,9 +89,7 @@ export class AuthorizationServer {
    * the tests) must not reach; the document is validated exactly as a fetched one.
    */
   rememberClientMetadataDocument(clientId: string, document: Record<string, unknown>): void {
-    if (!isClientIdMetadataUrl(clientId)) throw new OAuthError('invalid_client', `${clientId} is not a client_id URL`);
-    const metadata = parseClientMetadata({ token_endpoint_auth_method: 'none', ...document, client_id: clientId });
-    this.state.clients.set(clientId, { ...metadata, client_id: clientId, client_id_issued_at: Math.floor(Date.now() / 1000), source: 'cimd' });
+    this.state.clients.set(clientId, clientFromDocument(clientId, document));
   }
 
   /** Finds a client by id, resolving URL client ids through their metadata document. */
@@ -98,9 +97,26 @@ export class AuthorizationServer {
     const known = this.state.clients.get(clientId);
     if (known) return known;
     if (!isClientIdMetadataUrl(clientId)) return undefined;
-    const client = await fetchClientIdMetadataDocument(clientId, profile.clientIdMetadataDocuments);
+    const client = await this.resolveClientMetadataDocument(clientId, profile);
     this.state.clients.set(clientId, client);
     return client;
+  }
+
+  /**
+   * A URL client_id's document: fetched from the URL first (when the network works the real
+   * document wins); only when that fails, and the URL is a built-in client profile's, that
+   * profile's own copy (builtInClientMetadata.ts), marked so the authorize answer says so.
+   * Any other URL that can't be fetched still fails with the fetch's reason.
+   */
+  private async resolveClientMetadataDocument(clientId: string, profile: BehaviorProfile): Promise<RegisteredClient> {
+    try {
+      return await fetchClientIdMetadataDocument(clientId, profile.clientIdMetadataDocuments);
+    } catch (err) {
+      const builtIn = profile.clientIdMetadataDocuments === 'off' ? undefined : builtInClientMetadataDocument(clientId);
+      if (!builtIn) throw err;
+      const reason = err instanceof OAuthError ? err.description : err instanceof Error ? err.message : String(err);
+      return { ...clientFromDocument(clientId, builtIn), cimdBuiltIn: builtInCimdNote(clientId, reason) };
+    }
   }
 
   // ---- RFC 6749 §4.1.1 authorization endpoint -----------------------------------------------
@@ -120,10 +136,13 @@ export class AuthorizationServer {
       return this.errorPage(res, err instanceof OAuthError ? err.description : String(err));
     }
     if (!client) return this.errorPage(res, `Unknown client_id "${clientId}". Register it first (POST /register).`);
+    // Every answer below (consent page, redirect, error page) says where a built-in document came from.
+    if (client.cimdBuiltIn) res.setHeader(CIMD_SOURCE_HEADER, client.cimdBuiltIn);
+    const documentNote = client.cimdBuiltIn ? `The client metadata document is the ${client.cimdBuiltIn.replace(/^built-in/, 'built-in copy')}.` : undefined;
     const chosenRedirect = redirectUri ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined);
-    if (!chosenRedirect) return this.errorPage(res, 'The request has no redirect_uri and the client registered several.');
+    if (!chosenRedirect) return this.errorPage(res, 'The request has no redirect_uri and the client registered several.', documentNote);
     if (!client.redirect_uris.some((registered) => redirectUriMatches(registered, chosenRedirect))) {
-      return this.errorPage(res, `The redirect_uri "${chosenRedirect}" is not one the client registered (${client.redirect_uris.join(', ')}).`);
+      return this.errorPage(res, `The redirect_uri "${chosenRedirect}" is not one the client registered (${client.redirect_uris.join(', ')}).`, documentNote);
     }
 
     const state = params.get('state') ?? undefined;
@@ -162,7 +181,7 @@ export class AuthorizationServer {
       renderTemplate('consent.html', {
         clientName: pending.clientName,
         clientId: client.client_id,
-        clientSource: client.source === 'cimd' ? 'client metadata document' : 'dynamically registered',
+        clientSource: client.source === 'dcr' ? 'dynamically registered' : client.cimdBuiltIn ? `client metadata document, ${client.cimdBuiltIn.replace(/^built-in/, 'built-in copy')}` : 'client metadata document',
         redirectUri: pending.redirectUri,
         scopes: pending.scope || '(none)',
         resource: pending.resource,
@@ -205,12 +224,12 @@ export class AuthorizationServer {
     redirect(res, callbackUrl(pending.redirectUri, { code, state: pending.state, iss: ctx.urls.issuer }));
   }
 
-  private errorPage(res: ServerResponse, message: string): void {
+  private errorPage(res: ServerResponse, message: string, note?: string): void {
     sendHtml(
       res,
       400,
       // The meta tags carry the error in a structured form for tools (the inspector's outcome reason).
-      `<!doctype html><meta charset="utf-8"><meta name="oauth-error" content="invalid_request"><meta name="oauth-error-description" content="${escapeHtml(message)}"><title>Authorization error</title><body style="font-family:system-ui;max-width:560px;margin:48px auto"><h1>Authorization request rejected</h1><p>${escapeHtml(message)}</p><p>This page is shown instead of redirecting because the client or redirect URI could not be trusted (RFC 6749 §4.1.2.1).</p></body>`,
+      `<!doctype html><meta charset="utf-8"><meta name="oauth-error" content="invalid_request"><meta name="oauth-error-description" content="${escapeHtml(message)}"><title>Authorization error</title><body style="font-family:system-ui;max-width:560px;margin:48px auto"><h1>Authorization request rejected</h1><p>${escapeHtml(message)}</p>${note ? `<p>${escapeHtml(note)}</p>` : ''}<p>This page is shown instead of redirecting because the client or redirect URI could not be trusted (RFC 6749 §4.1.2.1).</p></body>`,
     );
   }
 
@@ -368,6 +387,13 @@ export class AuthorizationServer {
       sendOAuthError(res, error, { 'WWW-Authenticate': `Bearer realm="userinfo", error="invalid_token"` });
     }
   }
+}
+
+/** A CIMD client from a document we hold (not fetched), validated exactly as a fetched one. */
+function clientFromDocument(clientId: string, document: Record<string, unknown>): RegisteredClient {
+  if (!isClientIdMetadataUrl(clientId)) throw new OAuthError('invalid_client', `${clientId} is not a client_id URL`);
+  const metadata = parseClientMetadata({ token_endpoint_auth_method: 'none', ...document, client_id: clientId });
+  return { ...metadata, client_id: clientId, client_id_issued_at: Math.floor(Date.now() / 1000), source: 'cimd' };
 }
 
 /** RFC 6749 §2.3.1 Basic credentials: undefined when there is no colon or bad percent-encoding. */

@@ -20,6 +20,11 @@ export interface RegisteredClient {
   scope?: string;
   /** How we learned about the client: dynamic registration or its metadata document. */
   source: 'dcr' | 'cimd';
+  /**
+   * Set when a CIMD client's document is a built-in profile's copy because its URL could not be
+   * fetched: what the authorize answer says about it (see builtInClientMetadata.ts).
+   */
+  cimdBuiltIn?: string;
   /** The rest of the client's metadata, echoed back as RFC 7591 asks. */
   extra: Record<string, unknown>;
 }

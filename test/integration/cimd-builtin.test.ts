@@ -1,0 +1,192 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import type { SimulationResult } from '../../src/shared/simulator';
+import { CaptureStore } from '../../src/main/core/recorder/captureStore';
+import { builtInClientMetadataDocuments, CIMD_SOURCE_HEADER } from '../../src/main/core/server/oauth/builtInClientMetadata';
+import { parseClientMetadata } from '../../src/main/core/server/oauth/registration';
+import { startReferenceServer, type RunningServer } from '../helpers/server';
+
+// The Client ID Metadata Documents of the built-in client profiles (claude.ai, claude-code,
+// vscode.dev) are resolved from the profiles when their URL can't be fetched, in whichever
+// process runs the simulation; any other URL still fails with the fetch's reason.
+
+const CLAUDE_AI = 'https://claude.ai/oauth/mcp-oauth-client-metadata';
+const CLAUDE_CODE = 'https://claude.ai/oauth/claude-code-client-metadata';
+const VSCODE = 'https://vscode.dev/oauth/client-metadata.json';
+const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+
+function authorizeUrl(origin: string, clientId: string, redirectUri: string): string {
+  const params = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, code_challenge: CHALLENGE, code_challenge_method: 'S256', state: 's' });
+  return `${origin}/authorize?${params}`;
+}
+
+/** Makes fetch to `host` fail (as offline) or answer `document`; loopback traffic is untouched. */
+function stubRemoteFetch(answer: (url: URL) => Response | Error): void {
+  const realFetch = globalThis.fetch;
+  vi.spyOn(globalThis, 'fetch').mockImplementation((input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.hostname === '127.0.0.1') return realFetch(input, init);
+    const answered = answer(url);
+    return answered instanceof Error ? Promise.reject(answered) : Promise.resolve(answered);
+  });
+}
+
+describe('the built-in catalogue', () => {
+  it('holds the CIMD documents of the built-in profiles, each valid as a fetched one', () => {
+    const catalogue = builtInClientMetadataDocuments();
+    expect([...catalogue.keys()].sort()).toEqual([CLAUDE_CODE, CLAUDE_AI, VSCODE].sort());
+    for (const [url, document] of catalogue) {
+      expect(document.client_id).toBe(url);
+      expect(parseClientMetadata({ token_endpoint_auth_method: 'none', ...document }).token_endpoint_auth_method).toBe('none');
+      expect(JSON.stringify(document)).not.toMatch(/\{(redirect_uri|port|id)\}/);
+    }
+    expect(catalogue.get(CLAUDE_AI)).toMatchObject({ client_name: 'Claude', redirect_uris: ['https://claude.ai/api/mcp/auth_callback'] });
+    // Port-less loopback redirect URIs: any port the client picks per run matches them.
+    expect(catalogue.get(CLAUDE_CODE)).toMatchObject({ client_name: 'Claude Code', redirect_uris: ['http://localhost/callback', 'http://127.0.0.1/callback'] });
+  });
+});
+
+describe('the authorization server and a CIMD URL it cannot fetch', () => {
+  let running: RunningServer | undefined;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await running?.close();
+    running = undefined;
+  });
+
+  it("uses a built-in profile's document and says so in the header and on the consent page", async () => {
+    stubRemoteFetch(() => new TypeError('fetch failed'));
+    running = await startReferenceServer();
+    const page = await fetch(authorizeUrl(running.origin, CLAUDE_CODE, 'http://localhost:50123/callback'), { redirect: 'manual' });
+    const html = await page.text();
+    expect(page.status, html).toBe(200);
+    expect(page.headers.get(CIMD_SOURCE_HEADER)).toBe(`built-in (could not fetch ${CLAUDE_CODE}: fetch failed)`);
+    expect(html).toContain('Claude Code');
+    expect(html).toContain(`client metadata document, built-in copy (could not fetch ${CLAUDE_CODE}: fetch failed)`);
+    // Cached: the next authorize says it again without fetching.
+    const again = await fetch(authorizeUrl(running.origin, CLAUDE_CODE, 'http://127.0.0.1:50124/callback'), { redirect: 'manual' });
+    expect(again.headers.get(CIMD_SOURCE_HEADER)).toContain('built-in');
+  });
+
+  it('the error page says the document was the built-in copy when the request is refused', async () => {
+    stubRemoteFetch(() => new TypeError('fetch failed'));
+    running = await startReferenceServer();
+    const page = await fetch(authorizeUrl(running.origin, CLAUDE_AI, 'https://evil.example/cb'), { redirect: 'manual' });
+    const html = await page.text();
+    expect(page.status).toBe(400);
+    expect(page.headers.get(CIMD_SOURCE_HEADER)).toContain('built-in');
+    expect(html).toContain('is not one the client registered');
+    expect(html).toContain(`The client metadata document is the built-in copy (could not fetch ${CLAUDE_AI}: fetch failed).`);
+  });
+
+  it('the real document wins when it can be fetched', async () => {
+    stubRemoteFetch((url) => Response.json({ client_id: url.toString(), client_name: 'Claude (as published)', redirect_uris: ['https://claude.ai/api/mcp/auth_callback'] }));
+    running = await startReferenceServer();
+    const page = await fetch(authorizeUrl(running.origin, CLAUDE_AI, 'https://claude.ai/api/mcp/auth_callback'), { redirect: 'manual' });
+    const html = await page.text();
+    expect(page.status, html).toBe(200);
+    expect(page.headers.get(CIMD_SOURCE_HEADER)).toBeNull();
+    expect(html).toContain('Claude (as published)');
+    expect(html).toContain(`${CLAUDE_AI} (client metadata document)`);
+  });
+
+  it("a URL that is no built-in profile's still fails with the fetch's reason", async () => {
+    stubRemoteFetch(() => new TypeError('fetch failed'));
+    running = await startReferenceServer();
+    const clientId = 'https://client.example.invalid/oauth/metadata.json';
+    const page = await fetch(authorizeUrl(running.origin, clientId, 'http://127.0.0.1:50125/callback'), { redirect: 'manual' });
+    const html = await page.text();
+    expect(page.status).toBe(400);
+    expect(page.headers.get(CIMD_SOURCE_HEADER)).toBeNull();
+    expect(html).toContain(`Could not fetch the client metadata document ${clientId}: fetch failed`);
+    expect(html).not.toContain('built-in');
+  });
+
+  it('with CIMD off, a built-in URL is refused as any other', async () => {
+    stubRemoteFetch(() => new TypeError('fetch failed'));
+    running = await startReferenceServer({ profile: { clientIdMetadataDocuments: 'off' } });
+    const page = await fetch(authorizeUrl(running.origin, CLAUDE_AI, 'https://claude.ai/api/mcp/auth_callback'), { redirect: 'manual' });
+    expect(page.status).toBe(400);
+    expect(page.headers.get(CIMD_SOURCE_HEADER)).toBeNull();
+    expect(await page.text()).toContain('Client ID Metadata Documents are off');
+  });
+});
+
+// `serve` and `simulate` as two processes, the README's first example: the serve process has
+// no network (test/helpers/offlineFetch.ts), so claude.ai and vscode.dev can't be fetched.
+
+// Each process start compiles with tsx: on a loaded 2-core machine that takes seconds.
+const CLI_TEST_TIMEOUT = 300_000;
+const dataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-cimd-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Child {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function runCli(args: string[], preload: string[] = []): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), 'src/main/cli.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MCP_INSPECTOR_DATA_DIR: dataDir },
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Resolves once serve says it is listening (or rejects when it exits first). */
+function listening(served: Child): Promise<{ port: number; captureId: string }> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const port = /Listening on 127\.0\.0\.1:(\d+)/.exec(served.stdout());
+      const capture = /Capture:\s+(\S+) in /.exec(served.stdout());
+      if (port && capture) resolve({ port: Number(port[1]), captureId: capture[1]! });
+    };
+    served.child.stdout!.on('data', check);
+    void served.exited.then((code) => reject(new Error(`serve exited with ${code}: ${served.stderr()}`)));
+  });
+}
+
+describe('CLI simulate against a separate serve, offline', { timeout: CLI_TEST_TIMEOUT }, () => {
+  let served: Child | undefined;
+  afterEach(() => {
+    served?.child.kill('SIGKILL');
+    served = undefined;
+  });
+
+  it('claude-ai, claude-ai@2026-09, claude-code@2.1 and vscode@2026-04 connect with the built-in documents', async () => {
+    served = runCli(['serve', '--port', '0', '--no-ui', '--data-dir', dataDir], ['./test/helpers/offlineFetch.ts']);
+    const { port, captureId } = await listening(served);
+    const expected: Record<string, string> = { 'claude-ai': CLAUDE_AI, 'claude-ai@2026-09': CLAUDE_AI, 'claude-code@2.1': CLAUDE_CODE, 'vscode@2026-04': VSCODE };
+    const runs: Record<string, string> = {};
+    for (const client of Object.keys(expected)) {
+      const run = runCli(['simulate', '--client', client, '--url', `http://127.0.0.1:${port}/mcp`, '--json']);
+      const code = await run.exited;
+      expect(code, `${client}: ${run.stdout()}\n${run.stderr()}`).toBe(0);
+      const result = JSON.parse(run.stdout()) as SimulationResult;
+      expect(result.ok).toBe(true);
+      expect(result.steps.find((s) => s.step === 'oauth.register')?.title).toBe('Client ID Metadata Document (CIMD)');
+      runs[client] = result.runId;
+    }
+
+    // The recorded authorize answers say where each client's document came from.
+    served.child.kill('SIGINT');
+    expect(await served.exited).toBe(0);
+    served = undefined;
+    const exchanges = await new CaptureStore(join(dataDir, 'captures')).open(captureId);
+    for (const [client, url] of Object.entries(expected)) {
+      const authorize = exchanges.find((e) => e.simulationRun === runs[client] && e.classification.label === 'authorize');
+      expect(authorize, client).toBeDefined();
+      expect(authorize!.response?.headers[CIMD_SOURCE_HEADER.toLowerCase()], client).toMatch(new RegExp(`^built-in \\(could not fetch ${url.replaceAll('.', '\\.')}: fetch failed`));
+    }
+  });
+});
