@@ -200,7 +200,6 @@ export class AuthorizationServer {
       codeChallenge: pending.codeChallenge,
       expiresAt: Date.now() + ctx.profile.authorizationCodeLifetimeSeconds * 1000,
       used: false,
-      issuedRefreshTokens: [],
     });
     redirect(res, callbackUrl(pending.redirectUri, { code, state: pending.state, iss: ctx.urls.issuer }));
   }
@@ -287,10 +286,8 @@ export class AuthorizationServer {
     if (!safeEqual(s256(verifier), code.codeChallenge)) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
     const resource = form.get('resource');
     if (resource && resource !== code.resource) throw new OAuthError('invalid_target', `resource must be ${code.resource}, as in the authorization request`);
-    const family = randomToken(12);
-    const body = await this.issueTokens(code, family, client, ctx);
-    code.issuedRefreshTokens.push(body.refresh_token as string);
-    sendTokenResponse(res, body);
+    code.family = randomToken(12);
+    sendTokenResponse(res, await this.issueTokens(code, code.family, client, ctx));
   }
 
   private async refresh(res: ServerResponse, form: URLSearchParams, client: RegisteredClient, ctx: OAuthRequestContext): Promise<void> {
@@ -319,7 +316,7 @@ export class AuthorizationServer {
 
   private async issueTokens(grant: Grant, family: string, client: RegisteredClient, ctx: OAuthRequestContext): Promise<Record<string, unknown>> {
     const { profile, urls } = ctx;
-    const accessToken = await this.tokens.issue(grant, profile.accessTokenFormat, profile.accessTokenLifetimeSeconds, urls.issuer);
+    const accessToken = await this.tokens.issue(grant, profile.accessTokenFormat, profile.accessTokenLifetimeSeconds, urls.issuer, family);
     const body: Record<string, unknown> = {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -339,11 +336,9 @@ export class AuthorizationServer {
     return body;
   }
 
+  /** A replayed code revokes the refresh and access tokens issued from it (RFC 6749 §4.1.2). */
   private revokeIssuedFrom(code: AuthorizationCode): void {
-    for (const token of code.issuedRefreshTokens) {
-      const record = this.state.refreshTokens.get(token);
-      if (record) this.state.revokedFamilies.add(record.family);
-    }
+    if (code.family) this.state.revokedFamilies.add(code.family);
   }
 
   // ---- JWKS and userinfo -------------------------------------------------------------------
