@@ -122,6 +122,10 @@ export class AuthorizationServer {
     if (!client) return this.errorPage(res, `Unknown client_id "${clientId}". Register it first (POST /register).`);
     const chosenRedirect = redirectUri ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined);
     if (!chosenRedirect) return this.errorPage(res, 'The request has no redirect_uri and the client registered several.');
+    // RFC 6749 §3.1.2: a redirection URI never has a fragment, whatever kind of client asks.
+    if (chosenRedirect.includes('#')) {
+      return this.errorPage(res, `The redirect_uri "${chosenRedirect}" has a fragment, which RFC 6749 §3.1.2 forbids.`);
+    }
     if (!client.redirect_uris.some((registered) => redirectUriMatches(registered, chosenRedirect))) {
       return this.errorPage(res, `The redirect_uri "${chosenRedirect}" is not one the client registered (${client.redirect_uris.join(', ')}).`);
     }
