@@ -2,7 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse } from 'node:htt
 import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../../shared/profile';
 import { LATEST_SESSION_ERA_VERSION } from '../../../shared/protocol';
-import { sendEmpty, sendJson, sleep } from './http';
+import { BodyTooLargeError, sendEmpty, sendJson, sleep } from './http';
 import { closeNow, listenForStreams } from '../streamingServer';
 import { LegacySseEndpoint } from './mcp/legacySse';
 import type { JsonRpcMessage } from './mcp/jsonrpc';
@@ -183,6 +183,8 @@ export class ReferenceServer {
       return;
     }
     if (err instanceof OAuthError) return sendOAuthError(res, err);
+    // An oversized /register, /token or consent body: 413 with an RFC 6749-shaped body, not a 500.
+    if (err instanceof BodyTooLargeError) return sendOAuthError(res, new OAuthError('invalid_request', `Payload Too Large: ${err.message}`, 413));
     sendJson(res, 500, { error: 'server_error', error_description: `The reference server failed: ${(err as Error)?.message ?? String(err)}` });
   }
 }

@@ -1,0 +1,244 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AccessTokenFormat, BehaviorProfile } from '../../src/shared/profile';
+import { completeAuthorization, startReferenceServer, type RunningServer } from '../helpers/server';
+
+// Hardening of the reference authorization server (issue 13, item 6), each attacked over real
+// sockets on 127.0.0.1: access tokens die with a replayed code or a reused refresh token,
+// CIMD fetches only public addresses unless allowed, scopes stay within scopes_supported,
+// fragments in redirect_uri are refused, and oversized bodies get an RFC 6749-shaped 413.
+
+const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
+
+let running: RunningServer | undefined;
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function start(profile: Partial<BehaviorProfile> = {}, options: { allowPrivateCimd?: boolean } = {}): Promise<RunningServer> {
+  running = await startReferenceServer({ profile, ...options });
+  return running;
+}
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+async function reply(res: Response): Promise<Reply> {
+  const text = await res.text();
+  const json = (res.headers.get('content-type') ?? '').startsWith('application/json') ? JSON.parse(text) : undefined;
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+function expectOAuthError(r: Reply, status: number, error: string): void {
+  expect({ status: r.status, error: r.json?.error }, r.text).toEqual({ status, error });
+  expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(typeof r.json.error_description).toBe('string');
+}
+
+function expectErrorPage(r: Reply, message: RegExp): void {
+  expect(r.status, r.text).toBe(400);
+  expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(r.headers.get('location')).toBeNull();
+  expect(r.text).toMatch(message);
+}
+
+async function registerPublicClient(origin: string, metadata: Record<string, unknown> = {}): Promise<string> {
+  const r = await reply(
+    await fetch(`${origin}/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none', ...metadata }),
+    }),
+  );
+  expect(r.status, r.text).toBe(201);
+  return r.json.client_id;
+}
+
+function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+function authorizeUrl(origin: string, clientId: string, params: Record<string, string | undefined> = {}): URL {
+  const url = new URL(`${origin}/authorize`);
+  const all: Record<string, string | undefined> = {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT_URI,
+    scope: 'mcp',
+    state: 'state-123',
+    code_challenge: pkce().challenge,
+    code_challenge_method: 'S256',
+    resource: `${origin}/mcp`,
+    ...params,
+  };
+  for (const [key, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(key, value);
+  return url;
+}
+
+const authorizeRaw = async (url: URL): Promise<Reply> => reply(await fetch(url, { redirect: 'manual' }));
+
+/** Authorizes (consent approved) and returns the callback URL with the code and its verifier. */
+async function authorizeFor(origin: string, clientId: string, params: Record<string, string> = {}): Promise<{ callback: URL; verifier: string }> {
+  const { verifier, challenge } = pkce();
+  const callback = await completeAuthorization(authorizeUrl(origin, clientId, { code_challenge: challenge, ...params }));
+  return { callback, verifier };
+}
+
+async function tokenRequest(origin: string, form: Record<string, string>): Promise<Reply> {
+  return reply(await fetch(`${origin}/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) }));
+}
+
+async function exchange(origin: string, clientId: string, code: string, verifier: string): Promise<Reply> {
+  return tokenRequest(origin, { grant_type: 'authorization_code', client_id: clientId, code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+}
+
+const refresh = (origin: string, clientId: string, refreshToken: string) =>
+  tokenRequest(origin, { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken });
+
+async function callMcp(url: string, accessToken: string): Promise<Reply> {
+  return reply(
+    await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', Authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'as-hardening', version: '1' } } }),
+    }),
+  );
+}
+
+function expectRevoked(r: Reply): void {
+  expectOAuthError(r, 401, 'invalid_token');
+  expect(r.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  expect(r.json.error_description).toMatch(/revoked/);
+}
+
+const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
+
+// ---- 1. revocation of access tokens ------------------------------------------------------------
+
+describe('access tokens are revoked with their family', () => {
+  for (const format of ['jwt', 'opaque', 'jwe-like'] as AccessTokenFormat[]) {
+    it(`${format}: replaying the authorization code revokes the access token issued from it`, async () => {
+      const { origin, mcpUrl } = await start({ accessTokenFormat: format });
+      const clientId = await registerPublicClient(origin);
+      const { callback, verifier } = await authorizeFor(origin, clientId);
+      const code = callback.searchParams.get('code')!;
+      const first = await exchange(origin, clientId, code, verifier);
+      expect(first.status, first.text).toBe(200);
+      const tokenA: string = first.json.access_token;
+      expect((await callMcp(mcpUrl, tokenA)).status).toBe(200);
+      // The userinfo path (how encrypted tokens are checked) works before the replay.
+      const userinfo = await fetch(`${origin}/userinfo`, { headers: { Authorization: `Bearer ${tokenA}` } });
+      expect(userinfo.status).toBe(200);
+
+      expectOAuthError(await exchange(origin, clientId, code, verifier), 400, 'invalid_grant');
+      expectRevoked(await callMcp(mcpUrl, tokenA));
+      const after = await reply(await fetch(`${origin}/userinfo`, { headers: { Authorization: `Bearer ${tokenA}` } }));
+      expectOAuthError(after, 401, 'invalid_token');
+      expectOAuthError(await refresh(origin, clientId, first.json.refresh_token), 400, 'invalid_grant');
+    });
+
+    it(`${format}: reusing a rotated-out refresh token revokes every access token of the family`, async () => {
+      const { origin, mcpUrl } = await start({ accessTokenFormat: format });
+      const clientId = await registerPublicClient(origin);
+      const { callback, verifier } = await authorizeFor(origin, clientId);
+      const first = await exchange(origin, clientId, callback.searchParams.get('code')!, verifier);
+      expect(first.status, first.text).toBe(200);
+      const rotated = await refresh(origin, clientId, first.json.refresh_token);
+      expect(rotated.status, rotated.text).toBe(200);
+      const tokenA: string = first.json.access_token;
+      const tokenB: string = rotated.json.access_token;
+      expect((await callMcp(mcpUrl, tokenB)).status).toBe(200);
+
+      expectOAuthError(await refresh(origin, clientId, first.json.refresh_token), 400, 'invalid_grant');
+      for (const token of [tokenA, tokenB]) {
+        expectRevoked(await callMcp(mcpUrl, token));
+        expectOAuthError(await reply(await fetch(`${origin}/userinfo`, { headers: { Authorization: `Bearer ${token}` } })), 401, 'invalid_token');
+      }
+      expectOAuthError(await refresh(origin, clientId, rotated.json.refresh_token), 400, 'invalid_grant');
+    });
+  }
+
+  it('another family of the same client is untouched', async () => {
+    const { origin, mcpUrl } = await start();
+    const clientId = await registerPublicClient(origin);
+    const one = await authorizeFor(origin, clientId);
+    const two = await authorizeFor(origin, clientId);
+    const a = await exchange(origin, clientId, one.callback.searchParams.get('code')!, one.verifier);
+    const b = await exchange(origin, clientId, two.callback.searchParams.get('code')!, two.verifier);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expectOAuthError(await exchange(origin, clientId, one.callback.searchParams.get('code')!, one.verifier), 400, 'invalid_grant');
+    expectRevoked(await callMcp(mcpUrl, a.json.access_token));
+    expect((await callMcp(mcpUrl, b.json.access_token)).status).toBe(200);
+  });
+});
+
+// ---- 4. fragments in redirect_uri --------------------------------------------------------------
+
+describe('/authorize refuses a redirect_uri with a fragment', () => {
+  it('for a loopback DCR client (whose port is otherwise ignored), without redirecting anywhere', async () => {
+    const { origin } = await start();
+    const clientId = await registerPublicClient(origin);
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, clientId, { redirect_uri: `${REDIRECT_URI}#frag` })), /fragment/);
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, clientId, { redirect_uri: `http://127.0.0.1:40000/callback#` })), /fragment/);
+    expect((await authorizeRaw(authorizeUrl(origin, clientId))).status).toBe(200);
+  });
+
+  it('for an https client and a client metadata document client', async () => {
+    const { origin, server } = await start();
+    const clientId = await registerPublicClient(origin, { redirect_uris: ['https://client.example/cb'] });
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, clientId, { redirect_uri: 'https://client.example/cb#x' })), /fragment/);
+    const cimd = 'https://client.example/oauth/client.json';
+    server.authorizationServer.rememberClientMetadataDocument(cimd, { client_id: cimd, redirect_uris: ['https://client.example/cb'] });
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, cimd, { redirect_uri: 'https://client.example/cb#x' })), /fragment/);
+    expect((await authorizeRaw(authorizeUrl(origin, cimd, { redirect_uri: 'https://client.example/cb' }))).status).toBe(200);
+  });
+});
+
+// ---- 5. oversized bodies -----------------------------------------------------------------------
+
+describe('bodies over 64 KiB get an RFC 6749-shaped 413', () => {
+  const big = 'x'.repeat(70 * 1024);
+
+  it('/token', async () => {
+    const { origin } = await start();
+    const r = await reply(await fetch(`${origin}/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `grant_type=authorization_code&code=${big}` }));
+    expectOAuthError(r, 413, 'invalid_request');
+    expect(r.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('/register', async () => {
+    const { origin } = await start();
+    const r = await reply(await fetch(`${origin}/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ redirect_uris: [REDIRECT_URI], client_name: big }) }));
+    expectOAuthError(r, 413, 'invalid_request');
+  });
+
+  it('the consent POST', async () => {
+    const { origin } = await start();
+    const r = await reply(await fetch(`${origin}/authorize`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `transaction=${big}&decision=approve` }));
+    expectOAuthError(r, 413, 'invalid_request');
+  });
+
+  it('a body without Content-Length (chunked) is refused the same way', async () => {
+    const { origin } = await start();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 70; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(1024)));
+        controller.close();
+      },
+    });
+    const r = await reply(
+      await fetch(`${origin}/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, duplex: 'half' } as RequestInit),
+    );
+    expectOAuthError(r, 413, 'invalid_request');
+  });
+});
