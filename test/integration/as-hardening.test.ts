@@ -88,7 +88,7 @@ function authorizeUrl(origin: string, clientId: string, params: Record<string, s
 const authorizeRaw = async (url: URL): Promise<Reply> => reply(await fetch(url, { redirect: 'manual' }));
 
 /** Authorizes (consent approved) and returns the callback URL with the code and its verifier. */
-async function authorizeFor(origin: string, clientId: string, params: Record<string, string> = {}): Promise<{ callback: URL; verifier: string }> {
+async function authorizeFor(origin: string, clientId: string, params: Record<string, string | undefined> = {}): Promise<{ callback: URL; verifier: string }> {
   const { verifier, challenge } = pkce();
   const callback = await completeAuthorization(authorizeUrl(origin, clientId, { code_challenge: challenge, ...params }));
   return { callback, verifier };
@@ -240,5 +240,58 @@ describe('bodies over 64 KiB get an RFC 6749-shaped 413', () => {
       await fetch(`${origin}/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, duplex: 'half' } as RequestInit),
     );
     expectOAuthError(r, 413, 'invalid_request');
+  });
+});
+
+// ---- 3. scopes within scopes_supported -----------------------------------------------------------
+
+describe('granted scopes stay within scopes_supported', () => {
+  async function tokensFor(origin: string, scope: string): Promise<Reply> {
+    const clientId = await registerPublicClient(origin);
+    const { callback, verifier } = await authorizeFor(origin, clientId, { scope });
+    expect(callback.searchParams.get('error'), callback.href).toBeNull();
+    const r = await exchange(origin, clientId, callback.searchParams.get('code')!, verifier);
+    expect(r.status, r.text).toBe(200);
+    return r;
+  }
+
+  it('scope=admin is not granted: the defaults are, and the token response and the JWT say so', async () => {
+    const { origin } = await start();
+    const metadata = await (await fetch(`${origin}/.well-known/oauth-authorization-server`)).json();
+    expect(metadata.scopes_supported).toEqual(['mcp']);
+    const r = await tokensFor(origin, 'admin');
+    expect(r.json.scope).toBe('mcp');
+    expect(claimsOf(r.json.access_token).scope).toBe('mcp');
+  });
+
+  it('a supported scope asked for with an unsupported one is granted alone', async () => {
+    const { origin } = await start({ scopes: ['mcp', 'tools:read'] });
+    const r = await tokensFor(origin, 'admin tools:read');
+    expect(r.json.scope).toBe('tools:read');
+    expect(claimsOf(r.json.access_token).scope).toBe('tools:read');
+  });
+
+  it('the consent page shows only what will be granted', async () => {
+    const { origin } = await start();
+    const clientId = await registerPublicClient(origin);
+    const page = await authorizeRaw(authorizeUrl(origin, clientId, { scope: 'mcp admin' }));
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('admin');
+  });
+
+  it("a client's registered scope outside scopes_supported is not granted either", async () => {
+    const { origin } = await start();
+    const clientId = await registerPublicClient(origin, { scope: 'admin' });
+    const { callback, verifier } = await authorizeFor(origin, clientId, { scope: undefined });
+    const r = await exchange(origin, clientId, callback.searchParams.get('code')!, verifier);
+    expect(r.status, r.text).toBe(200);
+    expect(claimsOf(r.json.access_token).scope).toBe('mcp');
+  });
+
+  it("scopeGrant 'grant-any' reproduces a lenient AS: admin ends up in the JWT", async () => {
+    const { origin } = await start({ scopeGrant: 'grant-any' });
+    const r = await tokensFor(origin, 'mcp admin');
+    expect(r.json.scope).toBe('mcp admin');
+    expect(claimsOf(r.json.access_token).scope).toBe('mcp admin');
   });
 });

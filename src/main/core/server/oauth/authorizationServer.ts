@@ -152,7 +152,7 @@ export class AuthorizationServer {
       clientName: client.client_name ?? client.client_id,
       redirectUri: chosenRedirect,
       codeChallenge,
-      scope: params.get('scope') ?? client.scope ?? ctx.profile.scopes.join(' '),
+      scope: grantedScope(params.get('scope') ?? client.scope, ctx.profile),
       resource,
       state,
       expiresAt: Date.now() + PENDING_AUTHORIZATION_TTL_MS,
@@ -379,6 +379,21 @@ function parseBasicCredentials(encoded: string): [string, string] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The scope an authorization grants (RFC 6749 §3.3): the profile's defaults when none is asked
+ * for; with `supported-only`, the requested scopes outside `scopes_supported` are dropped and a
+ * request left with none gets the defaults, so nothing unadvertised reaches a token.
+ */
+export function grantedScope(requested: string | undefined, profile: BehaviorProfile): string {
+  const defaults = profile.scopes.join(' ');
+  const asked = (requested ?? '').split(' ').filter(Boolean);
+  if (requested === undefined) return defaults;
+  if (profile.scopeGrant === 'grant-any') return asked.join(' ');
+  const supported = asked.filter((scope) => profile.scopes.includes(scope));
+  if (asked.length > 0 && supported.length === 0) return defaults;
+  return [...new Set(supported)].join(' ');
 }
 
 /** Adds query parameters to a redirect URI, keeping the query it already has. */
