@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccessTokenFormat, BehaviorProfile } from '../../src/shared/profile';
 import { completeAuthorization, startReferenceServer, type RunningServer } from '../helpers/server';
@@ -293,5 +293,118 @@ describe('granted scopes stay within scopes_supported', () => {
     const r = await tokensFor(origin, 'mcp admin');
     expect(r.json.scope).toBe('mcp admin');
     expect(claimsOf(r.json.access_token).scope).toBe('mcp admin');
+  });
+});
+
+// ---- 2. CIMD: public addresses only, unless --allow-private-cimd ---------------------------------
+
+/** A plain http host on 127.0.0.1 for client metadata documents; records every path asked for. */
+async function serveCimd(handler: (origin: string, req: IncomingMessage, res: ServerResponse) => void): Promise<{ origin: string; requests: string[] }> {
+  const requests: string[] = [];
+  let origin = '';
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    handler(origin, req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cleanups.push(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+  return { origin, requests };
+}
+
+const documentFor = (clientId: string) => ({ client_id: clientId, client_name: 'Private CIMD client', redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token'] });
+
+function sendDocument(res: ServerResponse, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+}
+
+/** A TCP listener that only counts connections: proof that a refused URL was never contacted. */
+async function countingListener(): Promise<{ port: number; connections: () => number }> {
+  let count = 0;
+  const server = createTcpServer((socket) => {
+    count++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { port: (server.address() as AddressInfo).port, connections: () => count };
+}
+
+describe('Client ID Metadata Documents are fetched only from public addresses', () => {
+  it('an https client_id on 127.0.0.1 is refused without contacting it, with the reason on the error page', async () => {
+    const { origin } = await start();
+    const target = await countingListener();
+    const clientId = `https://127.0.0.1:${target.port}/client.json`;
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, clientId)), /127\.0\.0\.1 is a loopback address.*--allow-private-cimd/);
+    expect(target.connections()).toBe(0);
+  });
+
+  it('a host name is judged by what it resolves to: localhost is refused after DNS resolution', async () => {
+    const { origin } = await start();
+    const target = await countingListener();
+    const clientId = `https://localhost:${target.port}/client.json`;
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, clientId)), /localhost \((127\.0\.0\.1|::1)\) is a loopback address/);
+    expect(target.connections()).toBe(0);
+  });
+
+  it('IPv6 literals: loopback and IPv4-mapped loopback are refused', async () => {
+    const { origin } = await start();
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, 'https://[::1]:1/client.json')), /::1 is a loopback address/);
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, 'https://[::ffff:7f00:1]:1/client.json')), /is a loopback address/);
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, 'https://[fd00::1]:1/client.json')), /fd00::1 is a unique-local address/);
+  });
+
+  it('with allowPrivateCimd (--allow-private-cimd) the same host on 127.0.0.1 is fetched, over http too, and its client gets tokens', async () => {
+    const { origin, mcpUrl } = await start({}, { allowPrivateCimd: true });
+    const host = await serveCimd((hostOrigin, _req, res) => sendDocument(res, documentFor(`${hostOrigin}/client.json`)));
+    const clientId = `${host.origin}/client.json`;
+    const page = await authorizeRaw(authorizeUrl(origin, clientId));
+    expect(page.status, page.text).toBe(200);
+    expect(page.text).toContain('Private CIMD client');
+    const { callback, verifier } = await authorizeFor(origin, clientId);
+    const r = await exchange(origin, clientId, callback.searchParams.get('code')!, verifier);
+    expect(r.status, r.text).toBe(200);
+    expect((await callMcp(mcpUrl, r.json.access_token)).status).toBe(200);
+  });
+
+  it('without the flag, the same http host on 127.0.0.1 is refused and never asked', async () => {
+    const { origin } = await start();
+    const host = await serveCimd((hostOrigin, _req, res) => sendDocument(res, documentFor(`${hostOrigin}/client.json`)));
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, `${host.origin}/client.json`)), /must be served over https/);
+    expect(host.requests).toEqual([]);
+  });
+
+  it('a redirect to a private or link-local address is not followed', async () => {
+    // on-allow-loopback lets the first hop reach the loopback test host; the redirect target is judged on its own.
+    const { origin } = await start({ clientIdMetadataDocuments: 'on-allow-loopback' });
+    for (const [target, reason] of [
+      ['https://10.0.0.1/client.json', /10\.0\.0\.1 is a private address/],
+      ['https://169.254.169.254/latest/meta-data', /169\.254\.169\.254 is a link-local address/],
+      ['https://[fe80::1]/client.json', /fe80::1 is a link-local address/],
+    ] as const) {
+      const host = await serveCimd((_origin, _req, res) => res.writeHead(302, { Location: target }).end());
+      expectErrorPage(await authorizeRaw(authorizeUrl(origin, `${host.origin}/client.json`)), reason);
+      expect(host.requests).toEqual(['/client.json']);
+    }
+  });
+
+  it('a redirect among allowed hosts is followed, and a document over 64 KiB is refused', async () => {
+    const { origin } = await start({}, { allowPrivateCimd: true });
+    const host = await serveCimd((hostOrigin, req, res) => {
+      if (req.url === '/client.json') return void res.writeHead(301, { Location: '/moved.json' }).end();
+      sendDocument(res, documentFor(`${hostOrigin}/client.json`));
+    });
+    expect((await authorizeRaw(authorizeUrl(origin, `${host.origin}/client.json`))).status).toBe(200);
+    expect(host.requests).toEqual(['/client.json', '/moved.json']);
+
+    const big = await serveCimd((hostOrigin, _req, res) => sendDocument(res, { ...documentFor(`${hostOrigin}/client.json`), padding: 'x'.repeat(70 * 1024) }));
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, `${big.origin}/client.json`)), /larger than 65536 bytes/);
+    const chunked = await serveCimd((_origin, _req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      for (let i = 0; i < 70; i++) res.write('x'.repeat(1024));
+      res.end();
+    });
+    expectErrorPage(await authorizeRaw(authorizeUrl(origin, `${chunked.origin}/client.json`)), /larger than 65536 bytes/);
   });
 });

@@ -31,6 +31,8 @@ export interface ReferenceServerOptions {
   profile?: Partial<BehaviorProfile>;
   /** The public origin clients use (a tunnel URL); otherwise derived from each request. */
   publicUrl?: string;
+  /** `--allow-private-cimd`: fetch Client ID Metadata Documents from private addresses too. */
+  allowPrivateCimd?: boolean;
 }
 
 const MCP_ENDPOINTS = [MCP_ENDPOINT_PATH, LEGACY_SSE_PATH];
@@ -66,7 +68,7 @@ export class ReferenceServer {
   }
 
   static async create(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
-    return new ReferenceServer(await AuthorizationServer.create(), options);
+    return new ReferenceServer(await AuthorizationServer.create({ allowPrivateCimd: options.allowPrivateCimd }), options);
   }
 
   get profile(): BehaviorProfile {

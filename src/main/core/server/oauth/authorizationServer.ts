@@ -31,6 +31,15 @@ export interface OAuthRequestContext {
   url: URL;
 }
 
+export interface AuthorizationServerOptions {
+  /**
+   * `--allow-private-cimd`: fetch Client ID Metadata Documents from non-public addresses
+   * (loopback, private, link-local…) and over http from them, to test a client on a private
+   * network. Off: only https URLs resolving to public addresses are fetched.
+   */
+  allowPrivateCimd?: boolean;
+}
+
 const PENDING_AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 /** Registration and token bodies are small; refuse anything larger than this early. */
 const OAUTH_BODY_LIMIT = 64 * 1024;
@@ -54,11 +63,12 @@ export class AuthorizationServer {
   private constructor(
     readonly state: OAuthState,
     readonly tokens: AccessTokens,
+    private readonly options: AuthorizationServerOptions,
   ) {}
 
-  static async create(): Promise<AuthorizationServer> {
+  static async create(options: AuthorizationServerOptions = {}): Promise<AuthorizationServer> {
     const state = new OAuthState();
-    return new AuthorizationServer(state, await AccessTokens.create(state));
+    return new AuthorizationServer(state, await AccessTokens.create(state), options);
   }
 
   /** Our protected resources: a `resource` parameter must name one of them (RFC 8707). */
@@ -98,7 +108,7 @@ export class AuthorizationServer {
     const known = this.state.clients.get(clientId);
     if (known) return known;
     if (!isClientIdMetadataUrl(clientId)) return undefined;
-    const client = await fetchClientIdMetadataDocument(clientId, profile.clientIdMetadataDocuments);
+    const client = await fetchClientIdMetadataDocument(clientId, profile.clientIdMetadataDocuments, { allowPrivateAddresses: this.options.allowPrivateCimd });
     this.state.clients.set(clientId, client);
     return client;
   }
