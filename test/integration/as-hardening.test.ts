@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccessTokenFormat, BehaviorProfile } from '../../src/shared/profile';
+import { CIMD_TIMEOUT_MS, fetchClientIdMetadataDocumentText } from '../../src/main/core/server/oauth/cimdFetch';
 import { completeAuthorization, startReferenceServer, type RunningServer } from '../helpers/server';
 
 // Hardening of the reference authorization server (issue 13, item 6), each attacked over real
@@ -406,5 +407,22 @@ describe('Client ID Metadata Documents are fetched only from public addresses', 
       res.end();
     });
     expectErrorPage(await authorizeRaw(authorizeUrl(origin, `${chunked.origin}/client.json`)), /larger than 65536 bytes/);
+  });
+});
+
+describe('fetchClientIdMetadataDocumentText limits', () => {
+  it('a host that accepts the connection but never answers is given up on at the deadline', async () => {
+    const held: ServerResponse[] = [];
+    const host = await serveCimd((_origin, _req, res) => void held.push(res));
+    const started = Date.now();
+    await expect(fetchClientIdMetadataDocumentText(`${host.origin}/client.json`, { mode: 'on', allowPrivateAddresses: true, timeoutMs: 300 })).rejects.toThrow(/did not answer within 300 ms/);
+    expect(Date.now() - started).toBeLessThan(CIMD_TIMEOUT_MS);
+    expect(host.requests).toEqual(['/client.json']);
+  });
+
+  it('more than three redirects are not followed', async () => {
+    const host = await serveCimd((_origin, req, res) => void res.writeHead(302, { Location: `${req.url}x` }).end());
+    await expect(fetchClientIdMetadataDocumentText(`${host.origin}/r`, { mode: 'on', allowPrivateAddresses: true })).rejects.toThrow(/redirected more than 3 times/);
+    expect(host.requests).toEqual(['/r', '/rx', '/rxx', '/rxxx']);
   });
 });

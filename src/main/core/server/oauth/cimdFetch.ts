@@ -21,6 +21,8 @@ export interface CimdFetchPolicy {
    * network), and over plain http from them.
    */
   allowPrivateAddresses?: boolean;
+  /** The deadline of the whole fetch, redirects included (CIMD_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 const NOT_PUBLIC: Array<[string, number, 'ipv4' | 'ipv6', string]> = [
@@ -140,11 +142,12 @@ function checkScheme(url: URL, policy: CimdFetchPolicy): void {
  * Fetches a Client ID Metadata Document's text under the URL/address policy: https only
  * (http only to a loopback host with `on-allow-loopback`, or to a non-public address with
  * `allowPrivateAddresses`), every resolved address public unless allowed, redirects followed
- * (at most CIMD_MAX_REDIRECTS) only to URLs that pass the same checks, a CIMD_TIMEOUT_MS
- * deadline for the whole fetch, and at most CIMD_MAX_BYTES of body.
+ * (at most CIMD_MAX_REDIRECTS) only to URLs that pass the same checks, a deadline for the
+ * whole fetch (CIMD_TIMEOUT_MS), and at most CIMD_MAX_BYTES of body.
  */
 export async function fetchClientIdMetadataDocumentText(clientId: string, policy: CimdFetchPolicy): Promise<string> {
-  const signal = AbortSignal.timeout(CIMD_TIMEOUT_MS);
+  const timeoutMs = policy.timeoutMs ?? CIMD_TIMEOUT_MS;
+  const signal = AbortSignal.timeout(timeoutMs);
   let url = new URL(clientId);
   try {
     for (let hop = 0; ; hop++) {
@@ -167,7 +170,7 @@ export async function fetchClientIdMetadataDocumentText(clientId: string, policy
       return await readCapped(response, CIMD_MAX_BYTES, signal);
     }
   } catch (err) {
-    const message = signal.aborted ? `it did not answer within ${CIMD_TIMEOUT_MS} ms` : (err as Error).message;
+    const message = signal.aborted ? `it did not answer within ${timeoutMs} ms` : (err as Error).message;
     throw new OAuthError('invalid_client', `Could not fetch the client metadata document ${clientId}: ${message}`);
   }
 }
