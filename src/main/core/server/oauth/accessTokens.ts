@@ -55,7 +55,13 @@ export class AccessTokens {
     const now = Math.floor(Date.now() / 1000);
     const claims = { scope: grant.scope, client_id: grant.clientId };
     const jti = randomUUID();
-    if (format !== 'opaque') this.state.accessTokenFamilies.set(jti, { family, expiresAt: (now + lifetimeSeconds) * 1000 });
+    if (format !== 'opaque') {
+      // Expired tokens fail on `exp` anyway: forget their families once the list grows.
+      if (this.state.accessTokenFamilies.size >= 10_000) {
+        for (const [id, entry] of this.state.accessTokenFamilies) if (entry.expiresAt < now * 1000) this.state.accessTokenFamilies.delete(id);
+      }
+      this.state.accessTokenFamilies.set(jti, { family, expiresAt: (now + lifetimeSeconds) * 1000 });
+    }
     switch (format) {
       case 'jwt':
         return new SignJWT(claims)
