@@ -70,6 +70,9 @@ serve options:
   --ngrok-domain <name> ngrok: your reserved or free static domain
   --profile <preset>    Behaviour preset (default spec): ${PRESETS.map((p) => p.id).join(', ')}
   --consent <mode>      manual (consent page, default) or auto (approve at once, for tests and demos)
+  --allow-private-cimd  Let the built-in server fetch Client ID Metadata Documents from private,
+                        loopback and link-local addresses (and over http from them), to test your
+                        own client on a private network; by default only https URLs on public addresses
   --upstream <url>      Proxy to your own MCP server instead of the built-in reference server
   --rules <file>        JSON file with rules that change exchanges on the way (see README)
   --no-rewrite-origins  Leave the upstream's own origin in its metadata and headers
@@ -192,6 +195,7 @@ async function serve(argv: string[]): Promise<void> {
       'public-url': { type: 'string' },
       profile: { type: 'string' },
       consent: { type: 'string' },
+      'allow-private-cimd': { type: 'boolean' },
       upstream: { type: 'string' },
       rules: { type: 'string' },
       'no-rewrite-origins': { type: 'boolean' },
@@ -236,6 +240,7 @@ async function serve(argv: string[]): Promise<void> {
     publicUrl: parsePublicUrl(values['public-url']),
     preset,
     profile: consent ? { consent } : undefined,
+    allowPrivateCimd: values['allow-private-cimd'] ?? false,
     upstream: values.upstream !== undefined ? parseUpstream(values.upstream) : saved.upstream,
     rules: values.rules ? readRulesFile(values.rules) : saved.rules,
     rewriteOrigins: !values['no-rewrite-origins'],
@@ -277,6 +282,7 @@ async function serve(argv: string[]): Promise<void> {
         `  MCP endpoint (Streamable HTTP):  ${info.mcpUrl}`,
         `  Legacy HTTP+SSE endpoint:        ${info.legacySseUrl}`,
         ...discoveryLines(inspector.server.profile, info.publicOrigin),
+        ...(values['allow-private-cimd'] ? ['  Client ID Metadata Documents:    also fetched from private addresses (--allow-private-cimd)'] : []),
       ]
     : [
         `MCP Handshake Inspector: proxying to ${info.upstream}`,

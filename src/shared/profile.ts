@@ -52,6 +52,15 @@ export type PostResponseMode = 'json' | 'sse';
 /** How `Accept` on POST is checked: lenient accepts `*\/*` or either type; strict needs both. */
 export type AcceptCheck = 'lenient' | 'strict';
 
+/**
+ * Which requested scopes are granted.
+ * - `supported-only`: only those in `scopes_supported` (the profile's `scopes`); others are
+ *   dropped, and a request left with none gets the defaults (RFC 6749 §3.3: the AS may ignore
+ *   requested scopes and says what it granted in the token response's `scope`).
+ * - `grant-any`: whatever the client asks for ends up in the token, as a lenient AS does.
+ */
+export type ScopeGrant = 'supported-only' | 'grant-any';
+
 /** Client ID Metadata Documents (2025-11-25): a URL `client_id` resolved by fetching it. */
 export type ClientIdMetadataMode = 'off' | 'on' | 'on-allow-loopback';
 
@@ -82,6 +91,8 @@ export interface BehaviorProfile {
   authorizationCodeLifetimeSeconds: number;
   /** Scopes advertised and granted when a client asks for none. */
   scopes: string[];
+  /** Whether scopes outside `scopes` can be granted. */
+  scopeGrant: ScopeGrant;
   /** Interval of `: ping` comments on open SSE streams; 0 turns pings off. */
   pingIntervalMs: number;
   consent: 'manual' | 'auto';

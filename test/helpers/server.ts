@@ -9,7 +9,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startReferenceServer(options: { preset?: string; profile?: Partial<BehaviorProfile>; publicUrl?: string } = {}): Promise<RunningServer> {
+export async function startReferenceServer(options: { preset?: string; profile?: Partial<BehaviorProfile>; publicUrl?: string; allowPrivateCimd?: boolean } = {}): Promise<RunningServer> {
   const server = await ReferenceServer.create(options);
   const address = await server.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${address.port}`;

@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../src/shared/simulator';
 import { CaptureStore } from '../../src/main/core/recorder/captureStore';
 import { builtInClientMetadataDocuments, CIMD_SOURCE_HEADER } from '../../src/main/core/server/oauth/builtInClientMetadata';
 import { parseClientMetadata } from '../../src/main/core/server/oauth/registration';
+import { goOffline } from '../helpers/offline';
 import { startReferenceServer, type RunningServer } from '../helpers/server';
 
 // The Client ID Metadata Documents of the built-in client profiles (claude.ai, claude-code,
@@ -21,17 +22,6 @@ const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 function authorizeUrl(origin: string, clientId: string, redirectUri: string): string {
   const params = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, code_challenge: CHALLENGE, code_challenge_method: 'S256', state: 's' });
   return `${origin}/authorize?${params}`;
-}
-
-/** Makes fetch to `host` fail (as offline) or answer `document`; loopback traffic is untouched. */
-function stubRemoteFetch(answer: (url: URL) => Response | Error): void {
-  const realFetch = globalThis.fetch;
-  vi.spyOn(globalThis, 'fetch').mockImplementation((input: string | URL | Request, init?: RequestInit) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.hostname === '127.0.0.1') return realFetch(input, init);
-    const answered = answer(url);
-    return answered instanceof Error ? Promise.reject(answered) : Promise.resolve(answered);
-  });
 }
 
 describe('the built-in catalogue', () => {
@@ -51,62 +41,52 @@ describe('the built-in catalogue', () => {
 
 describe('the authorization server and a CIMD URL it cannot fetch', () => {
   let running: RunningServer | undefined;
+  let online: (() => void) | undefined;
+  beforeEach(() => {
+    online = goOffline();
+  });
   afterEach(async () => {
-    vi.restoreAllMocks();
+    online?.();
     await running?.close();
     running = undefined;
   });
 
   it("uses a built-in profile's document and says so in the header and on the consent page", async () => {
-    stubRemoteFetch(() => new TypeError('fetch failed'));
     running = await startReferenceServer();
     const page = await fetch(authorizeUrl(running.origin, CLAUDE_CODE, 'http://localhost:50123/callback'), { redirect: 'manual' });
     const html = await page.text();
     expect(page.status, html).toBe(200);
-    expect(page.headers.get(CIMD_SOURCE_HEADER)).toBe(`built-in (could not fetch ${CLAUDE_CODE}: fetch failed)`);
+    // The real URL was tried first: the fetch's own failure is the reason given.
+    expect(page.headers.get(CIMD_SOURCE_HEADER)).toBe(`built-in (could not fetch ${CLAUDE_CODE}: getaddrinfo ENOTFOUND claude.ai)`);
     expect(html).toContain('Claude Code');
-    expect(html).toContain(`client metadata document, built-in copy (could not fetch ${CLAUDE_CODE}: fetch failed)`);
+    expect(html).toContain(`client metadata document, built-in copy (could not fetch ${CLAUDE_CODE}: getaddrinfo ENOTFOUND claude.ai)`);
     // Cached: the next authorize says it again without fetching.
     const again = await fetch(authorizeUrl(running.origin, CLAUDE_CODE, 'http://127.0.0.1:50124/callback'), { redirect: 'manual' });
     expect(again.headers.get(CIMD_SOURCE_HEADER)).toContain('built-in');
   });
 
   it('the error page says the document was the built-in copy when the request is refused', async () => {
-    stubRemoteFetch(() => new TypeError('fetch failed'));
     running = await startReferenceServer();
     const page = await fetch(authorizeUrl(running.origin, CLAUDE_AI, 'https://evil.example/cb'), { redirect: 'manual' });
     const html = await page.text();
     expect(page.status).toBe(400);
     expect(page.headers.get(CIMD_SOURCE_HEADER)).toContain('built-in');
     expect(html).toContain('is not one the client registered');
-    expect(html).toContain(`The client metadata document is the built-in copy (could not fetch ${CLAUDE_AI}: fetch failed).`);
-  });
-
-  it('the real document wins when it can be fetched', async () => {
-    stubRemoteFetch((url) => Response.json({ client_id: url.toString(), client_name: 'Claude (as published)', redirect_uris: ['https://claude.ai/api/mcp/auth_callback'] }));
-    running = await startReferenceServer();
-    const page = await fetch(authorizeUrl(running.origin, CLAUDE_AI, 'https://claude.ai/api/mcp/auth_callback'), { redirect: 'manual' });
-    const html = await page.text();
-    expect(page.status, html).toBe(200);
-    expect(page.headers.get(CIMD_SOURCE_HEADER)).toBeNull();
-    expect(html).toContain('Claude (as published)');
-    expect(html).toContain(`${CLAUDE_AI} (client metadata document)`);
+    expect(html).toContain(`The client metadata document is the built-in copy (could not fetch ${CLAUDE_AI}: getaddrinfo ENOTFOUND claude.ai).`);
   });
 
   it("a URL that is no built-in profile's still fails with the fetch's reason", async () => {
-    stubRemoteFetch(() => new TypeError('fetch failed'));
     running = await startReferenceServer();
     const clientId = 'https://client.example.invalid/oauth/metadata.json';
     const page = await fetch(authorizeUrl(running.origin, clientId, 'http://127.0.0.1:50125/callback'), { redirect: 'manual' });
     const html = await page.text();
     expect(page.status).toBe(400);
     expect(page.headers.get(CIMD_SOURCE_HEADER)).toBeNull();
-    expect(html).toContain(`Could not fetch the client metadata document ${clientId}: fetch failed`);
+    expect(html).toContain(`Could not fetch the client metadata document ${clientId}: getaddrinfo ENOTFOUND client.example.invalid`);
     expect(html).not.toContain('built-in');
   });
 
   it('with CIMD off, a built-in URL is refused as any other', async () => {
-    stubRemoteFetch(() => new TypeError('fetch failed'));
     running = await startReferenceServer({ profile: { clientIdMetadataDocuments: 'off' } });
     const page = await fetch(authorizeUrl(running.origin, CLAUDE_AI, 'https://claude.ai/api/mcp/auth_callback'), { redirect: 'manual' });
     expect(page.status).toBe(400);
@@ -186,7 +166,7 @@ describe('CLI simulate against a separate serve, offline', { timeout: CLI_TEST_T
     for (const [client, url] of Object.entries(expected)) {
       const authorize = exchanges.find((e) => e.simulationRun === runs[client] && e.classification.label === 'authorize');
       expect(authorize, client).toBeDefined();
-      expect(authorize!.response?.headers[CIMD_SOURCE_HEADER.toLowerCase()], client).toMatch(new RegExp(`^built-in \\(could not fetch ${url.replaceAll('.', '\\.')}: fetch failed`));
+      expect(authorize!.response?.headers[CIMD_SOURCE_HEADER.toLowerCase()], client).toMatch(new RegExp(`^built-in \\(could not fetch ${url.replaceAll('.', '\\.')}: getaddrinfo ENOTFOUND`));
     }
   });
 });

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -112,6 +114,37 @@ describe('CLI serve', { timeout: CLI_TEST_TIMEOUT }, () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18' } }),
     });
     expect(initialize.status).toBe(200);
+  });
+
+  it('--allow-private-cimd lets the built-in server fetch a client metadata document from 127.0.0.1', async () => {
+    const cimdHost = createHttpServer((req, res) => {
+      const body = JSON.stringify({ client_id: `${origin}/client.json`, client_name: 'LAN client', redirect_uris: ['http://127.0.0.1:53682/callback'] });
+      res.writeHead(req.url === '/client.json' ? 200 : 404, { 'Content-Type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => cimdHost.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => { cimdHost.close(resolve); cimdHost.closeAllConnections(); }));
+    const origin = `http://127.0.0.1:${(cimdHost.address() as { port: number }).port}`;
+    const authorize = (port: number) => {
+      const url = new URL(`http://127.0.0.1:${port}/authorize`);
+      const challenge = createHash('sha256').update('v'.repeat(43)).digest('base64url');
+      for (const [k, v] of Object.entries({ response_type: 'code', client_id: `${origin}/client.json`, redirect_uri: 'http://127.0.0.1:53682/callback', code_challenge: challenge, code_challenge_method: 'S256', state: 's' })) url.searchParams.set(k, v);
+      return fetch(url, { redirect: 'manual' });
+    };
+
+    const allowed = runCli(['serve', '--ui-port', '0', '--port', '0', '--no-ui', '--no-capture', '--fresh', '--consent', 'auto', '--allow-private-cimd']);
+    children.push(allowed.child);
+    const port = await listeningPort(allowed);
+    expect(allowed.stdout()).toContain('--allow-private-cimd');
+    const granted = await authorize(port);
+    expect(granted.status, await granted.clone().text()).toBe(302);
+    expect(new URL(granted.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+
+    const refused = runCli(['serve', '--ui-port', '0', '--port', '0', '--no-ui', '--no-capture', '--fresh', '--consent', 'auto']);
+    children.push(refused.child);
+    const refusedPort = await listeningPort(refused);
+    const page = await authorize(refusedPort);
+    expect(page.status).toBe(400);
+    expect(await page.text()).toMatch(/--allow-private-cimd/);
   });
 
   it('starts with the settings the UI saved, unless --fresh', async () => {

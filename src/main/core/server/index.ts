@@ -2,7 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse } from 'node:htt
 import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../../shared/profile';
 import { LATEST_SESSION_ERA_VERSION } from '../../../shared/protocol';
-import { sendEmpty, sendJson, sleep } from './http';
+import { BodyTooLargeError, sendEmpty, sendJson, sleep } from './http';
 import { closeNow, listenForStreams } from '../streamingServer';
 import { LegacySseEndpoint } from './mcp/legacySse';
 import type { JsonRpcMessage } from './mcp/jsonrpc';
@@ -31,6 +31,8 @@ export interface ReferenceServerOptions {
   profile?: Partial<BehaviorProfile>;
   /** The public origin clients use (a tunnel URL); otherwise derived from each request. */
   publicUrl?: string;
+  /** `--allow-private-cimd`: fetch Client ID Metadata Documents from private addresses too. */
+  allowPrivateCimd?: boolean;
 }
 
 const MCP_ENDPOINTS = [MCP_ENDPOINT_PATH, LEGACY_SSE_PATH];
@@ -66,7 +68,7 @@ export class ReferenceServer {
   }
 
   static async create(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
-    return new ReferenceServer(await AuthorizationServer.create(), options);
+    return new ReferenceServer(await AuthorizationServer.create({ allowPrivateCimd: options.allowPrivateCimd }), options);
   }
 
   get profile(): BehaviorProfile {
@@ -183,6 +185,8 @@ export class ReferenceServer {
       return;
     }
     if (err instanceof OAuthError) return sendOAuthError(res, err);
+    // An oversized /register, /token or consent body: 413 with an RFC 6749-shaped body, not a 500.
+    if (err instanceof BodyTooLargeError) return sendOAuthError(res, new OAuthError('invalid_request', `Payload Too Large: ${err.message}`, 413));
     sendJson(res, 500, { error: 'server_error', error_description: `The reference server failed: ${(err as Error)?.message ?? String(err)}` });
   }
 }

@@ -47,9 +47,21 @@ export class AccessTokens {
     return { keys: [this.publicJwk] };
   }
 
-  async issue(grant: Grant, format: AccessTokenFormat, lifetimeSeconds: number, issuer: string): Promise<string> {
+  /**
+   * Issues an access token of `family` (the code exchange it descends from): revoking the
+   * family (OAuthState.revokedFamilies) makes the bearer check refuse it, whatever its format.
+   */
+  async issue(grant: Grant, format: AccessTokenFormat, lifetimeSeconds: number, issuer: string, family: string): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const claims = { scope: grant.scope, client_id: grant.clientId };
+    const jti = randomUUID();
+    if (format !== 'opaque') {
+      // Expired tokens fail on `exp` anyway: forget their families once the list grows.
+      if (this.state.accessTokenFamilies.size >= 10_000) {
+        for (const [id, entry] of this.state.accessTokenFamilies) if (entry.expiresAt < now * 1000) this.state.accessTokenFamilies.delete(id);
+      }
+      this.state.accessTokenFamilies.set(jti, { family, expiresAt: (now + lifetimeSeconds) * 1000 });
+    }
     switch (format) {
       case 'jwt':
         return new SignJWT(claims)
@@ -59,7 +71,7 @@ export class AccessTokens {
           .setAudience(grant.resource)
           .setIssuedAt(now)
           .setExpirationTime(now + lifetimeSeconds)
-          .setJti(randomUUID())
+          .setJti(jti)
           .sign(this.signingKey);
       case 'jwe-like':
         // Like Auth0's tokens in the published Claude.ai + Auth0 logs: encrypted, no `kid`, unverifiable via JWKS.
@@ -70,10 +82,11 @@ export class AccessTokens {
           .setAudience(grant.resource)
           .setIssuedAt(now)
           .setExpirationTime(now + lifetimeSeconds)
+          .setJti(jti)
           .encrypt(this.encryptionKey);
       case 'opaque': {
         const token = randomToken();
-        this.state.opaqueAccessTokens.set(token, { ...grant, expiresAt: (now + lifetimeSeconds) * 1000 });
+        this.state.opaqueAccessTokens.set(token, { ...grant, family, expiresAt: (now + lifetimeSeconds) * 1000 });
         return token;
       }
     }
@@ -94,6 +107,7 @@ export class AccessTokens {
   private async verifyJwt(token: string, audience: string | undefined, issuer: string): Promise<VerifiedAccessToken> {
     try {
       const { payload } = await jwtVerify(token, this.verifyKey, { audience, issuer, algorithms: [SIGNING_ALG] });
+      this.checkNotRevoked(this.state.accessTokenFamilies.get(payload.jti ?? '')?.family);
       return { ...grantFromClaims(payload), format: 'jwt', expiresAt: (payload.exp ?? 0) * 1000, claims: payload };
     } catch (err) {
       throw new OAuthError('invalid_token', `The access token is not valid here: ${(err as Error).message}`);
@@ -108,9 +122,17 @@ export class AccessTokens {
   async introspectViaUserinfo(token: string): Promise<VerifiedAccessToken> {
     try {
       const { payload } = await jwtDecrypt(token, this.encryptionKey);
+      this.checkNotRevoked(this.state.accessTokenFamilies.get(payload.jti ?? '')?.family);
       return { ...grantFromClaims(payload), format: 'jwe-like', expiresAt: (payload.exp ?? 0) * 1000, claims: payload };
     } catch (err) {
       throw new OAuthError('invalid_token', `The access token could not be decrypted: ${(err as Error).message}`);
+    }
+  }
+
+  /** The revocation list, checked for every format (RFC 6749 §4.1.2, OAuth 2.1 §4.3.1). */
+  private checkNotRevoked(family: string | undefined): void {
+    if (family !== undefined && this.state.revokedFamilies.has(family)) {
+      throw new OAuthError('invalid_token', 'The access token was revoked: its authorization code was replayed or its refresh token reused');
     }
   }
 
@@ -121,6 +143,7 @@ export class AccessTokens {
       this.state.opaqueAccessTokens.delete(token);
       throw new OAuthError('invalid_token', 'The access token expired');
     }
+    this.checkNotRevoked(record.family);
     if (audience !== undefined && record.resource !== audience) {
       throw new OAuthError('invalid_token', `The access token was issued for ${record.resource}, not ${audience}`);
     }

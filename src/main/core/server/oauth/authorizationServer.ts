@@ -32,6 +32,15 @@ export interface OAuthRequestContext {
   url: URL;
 }
 
+export interface AuthorizationServerOptions {
+  /**
+   * `--allow-private-cimd`: fetch Client ID Metadata Documents from non-public addresses
+   * (loopback, private, link-local…) and over http from them, to test a client on a private
+   * network. Off: only https URLs resolving to public addresses are fetched.
+   */
+  allowPrivateCimd?: boolean;
+}
+
 const PENDING_AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 /** Registration and token bodies are small; refuse anything larger than this early. */
 const OAUTH_BODY_LIMIT = 64 * 1024;
@@ -55,11 +64,12 @@ export class AuthorizationServer {
   private constructor(
     readonly state: OAuthState,
     readonly tokens: AccessTokens,
+    private readonly options: AuthorizationServerOptions,
   ) {}
 
-  static async create(): Promise<AuthorizationServer> {
+  static async create(options: AuthorizationServerOptions = {}): Promise<AuthorizationServer> {
     const state = new OAuthState();
-    return new AuthorizationServer(state, await AccessTokens.create(state));
+    return new AuthorizationServer(state, await AccessTokens.create(state), options);
   }
 
   /** Our protected resources: a `resource` parameter must name one of them (RFC 8707). */
@@ -110,7 +120,7 @@ export class AuthorizationServer {
    */
   private async resolveClientMetadataDocument(clientId: string, profile: BehaviorProfile): Promise<RegisteredClient> {
     try {
-      return await fetchClientIdMetadataDocument(clientId, profile.clientIdMetadataDocuments);
+      return await fetchClientIdMetadataDocument(clientId, profile.clientIdMetadataDocuments, { allowPrivateAddresses: this.options.allowPrivateCimd });
     } catch (err) {
       const builtIn = profile.clientIdMetadataDocuments === 'off' ? undefined : builtInClientMetadataDocument(clientId);
       if (!builtIn) throw err;
@@ -141,6 +151,10 @@ export class AuthorizationServer {
     const documentNote = client.cimdBuiltIn ? `The client metadata document is the ${client.cimdBuiltIn.replace(/^built-in/, 'built-in copy')}.` : undefined;
     const chosenRedirect = redirectUri ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined);
     if (!chosenRedirect) return this.errorPage(res, 'The request has no redirect_uri and the client registered several.', documentNote);
+    // RFC 6749 §3.1.2: a redirection URI never has a fragment, whatever kind of client asks.
+    if (chosenRedirect.includes('#')) {
+      return this.errorPage(res, `The redirect_uri "${chosenRedirect}" has a fragment, which RFC 6749 §3.1.2 forbids.`, documentNote);
+    }
     if (!client.redirect_uris.some((registered) => redirectUriMatches(registered, chosenRedirect))) {
       return this.errorPage(res, `The redirect_uri "${chosenRedirect}" is not one the client registered (${client.redirect_uris.join(', ')}).`, documentNote);
     }
@@ -167,7 +181,7 @@ export class AuthorizationServer {
       clientName: client.client_name ?? client.client_id,
       redirectUri: chosenRedirect,
       codeChallenge,
-      scope: params.get('scope') ?? client.scope ?? ctx.profile.scopes.join(' '),
+      scope: grantedScope(params.get('scope') ?? client.scope, ctx.profile),
       resource,
       state,
       expiresAt: Date.now() + PENDING_AUTHORIZATION_TTL_MS,
@@ -219,7 +233,6 @@ export class AuthorizationServer {
       codeChallenge: pending.codeChallenge,
       expiresAt: Date.now() + ctx.profile.authorizationCodeLifetimeSeconds * 1000,
       used: false,
-      issuedRefreshTokens: [],
     });
     redirect(res, callbackUrl(pending.redirectUri, { code, state: pending.state, iss: ctx.urls.issuer }));
   }
@@ -306,10 +319,8 @@ export class AuthorizationServer {
     if (!safeEqual(s256(verifier), code.codeChallenge)) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
     const resource = form.get('resource');
     if (resource && resource !== code.resource) throw new OAuthError('invalid_target', `resource must be ${code.resource}, as in the authorization request`);
-    const family = randomToken(12);
-    const body = await this.issueTokens(code, family, client, ctx);
-    code.issuedRefreshTokens.push(body.refresh_token as string);
-    sendTokenResponse(res, body);
+    code.family = randomToken(12);
+    sendTokenResponse(res, await this.issueTokens(code, code.family, client, ctx));
   }
 
   private async refresh(res: ServerResponse, form: URLSearchParams, client: RegisteredClient, ctx: OAuthRequestContext): Promise<void> {
@@ -338,7 +349,7 @@ export class AuthorizationServer {
 
   private async issueTokens(grant: Grant, family: string, client: RegisteredClient, ctx: OAuthRequestContext): Promise<Record<string, unknown>> {
     const { profile, urls } = ctx;
-    const accessToken = await this.tokens.issue(grant, profile.accessTokenFormat, profile.accessTokenLifetimeSeconds, urls.issuer);
+    const accessToken = await this.tokens.issue(grant, profile.accessTokenFormat, profile.accessTokenLifetimeSeconds, urls.issuer, family);
     const body: Record<string, unknown> = {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -358,11 +369,9 @@ export class AuthorizationServer {
     return body;
   }
 
+  /** A replayed code revokes the refresh and access tokens issued from it (RFC 6749 §4.1.2). */
   private revokeIssuedFrom(code: AuthorizationCode): void {
-    for (const token of code.issuedRefreshTokens) {
-      const record = this.state.refreshTokens.get(token);
-      if (record) this.state.revokedFamilies.add(record.family);
-    }
+    if (code.family) this.state.revokedFamilies.add(code.family);
   }
 
   // ---- JWKS and userinfo -------------------------------------------------------------------
@@ -406,6 +415,21 @@ function parseBasicCredentials(encoded: string): [string, string] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The scope an authorization grants (RFC 6749 §3.3): the profile's defaults when none is asked
+ * for; with `supported-only`, the requested scopes outside `scopes_supported` are dropped and a
+ * request left with none gets the defaults, so nothing unadvertised reaches a token.
+ */
+export function grantedScope(requested: string | undefined, profile: BehaviorProfile): string {
+  const defaults = profile.scopes.join(' ');
+  const asked = (requested ?? '').split(' ').filter(Boolean);
+  if (requested === undefined) return defaults;
+  if (profile.scopeGrant === 'grant-any') return asked.join(' ');
+  const supported = asked.filter((scope) => profile.scopes.includes(scope));
+  if (asked.length > 0 && supported.length === 0) return defaults;
+  return [...new Set(supported)].join(' ');
 }
 
 /** Adds query parameters to a redirect URI, keeping the query it already has. */

@@ -1,4 +1,5 @@
 import type { ClientIdMetadataMode } from '../../../../shared/profile';
+import { fetchClientIdMetadataDocumentText } from './cimdFetch';
 import { OAuthError } from './errors';
 import { randomToken, type RegisteredClient, type TokenEndpointAuthMethod } from './state';
 
@@ -127,36 +128,18 @@ export function isClientIdMetadataUrl(clientId: string): boolean {
   return /^https?:\/\//i.test(clientId);
 }
 
-const CIMD_TIMEOUT_MS = 5_000;
-const CIMD_MAX_BYTES = 64 * 1024;
-
 /**
  * Resolves a URL `client_id` by fetching its metadata document (draft-ietf-oauth-client-id-
- * metadata-document): https only (loopback http when the profile allows it for tests), a
- * timeout and a size cap, and the document's `client_id` must equal the URL.
+ * metadata-document) under the URL/address policy and limits of fetchClientIdMetadataDocumentText
+ * (cimdFetch.ts), and the document's `client_id` must equal the URL.
  */
-export async function fetchClientIdMetadataDocument(clientId: string, mode: ClientIdMetadataMode): Promise<RegisteredClient> {
+export async function fetchClientIdMetadataDocument(clientId: string, mode: ClientIdMetadataMode, options: { allowPrivateAddresses?: boolean } = {}): Promise<RegisteredClient> {
   if (mode === 'off') throw new OAuthError('invalid_client', 'URL client_ids are not accepted: Client ID Metadata Documents are off');
   const url = new URL(clientId);
-  const loopbackAllowed = mode === 'on-allow-loopback' && url.protocol === 'http:' && isLoopbackHost(url.hostname);
-  if (url.protocol !== 'https:' && !loopbackAllowed) {
-    throw new OAuthError('invalid_client', `The client metadata document ${clientId} must be served over https`);
-  }
   if (url.pathname === '/' || url.hash) {
     throw new OAuthError('invalid_client', 'A client_id URL must have a path and no fragment');
   }
-  let text: string;
-  try {
-    const response = await fetch(url, {
-      signal: AbortSignal.timeout(CIMD_TIMEOUT_MS),
-      headers: { Accept: 'application/json' },
-      redirect: 'error',
-    });
-    if (!response.ok) throw new Error(`it answered HTTP ${response.status}`);
-    text = await readCapped(response, CIMD_MAX_BYTES);
-  } catch (err) {
-    throw new OAuthError('invalid_client', `Could not fetch the client metadata document ${clientId}: ${(err as Error).message}`);
-  }
+  const text = await fetchClientIdMetadataDocumentText(clientId, { mode, allowPrivateAddresses: options.allowPrivateAddresses });
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -172,22 +155,4 @@ export async function fetchClientIdMetadataDocument(clientId: string, mode: Clie
     throw new OAuthError('invalid_client', 'Client metadata documents must use token_endpoint_auth_method "none"');
   }
   return { ...metadata, client_id: clientId, client_id_issued_at: Math.floor(Date.now() / 1000), source: 'cimd' };
-}
-
-async function readCapped(response: Response, limit: number): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      throw new Error(`it is larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -42,8 +42,11 @@ export interface AuthorizationCode extends Grant {
   codeChallenge: string;
   expiresAt: number;
   used: boolean;
-  /** Tokens issued from this code, revoked if the code is replayed (RFC 6749 §4.1.2). */
-  issuedRefreshTokens: string[];
+  /**
+   * The token family its exchange started (access and refresh tokens alike), revoked if the
+   * code is replayed (RFC 6749 §4.1.2).
+   */
+  family?: string;
 }
 
 export interface RefreshTokenRecord extends Grant {
@@ -73,8 +76,14 @@ export class OAuthState {
   readonly clients = new Map<string, RegisteredClient>();
   readonly codes = new Map<string, AuthorizationCode>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  /**
+   * The revocation list: token families (one per code exchange, kept across refresh rotation)
+   * whose refresh AND access tokens are dead, after a replayed code or a reused refresh token.
+   */
   readonly revokedFamilies = new Set<string>();
+  /** The family of each self-contained access token (JWT, encrypted), by its `jti`. */
+  readonly accessTokenFamilies = new Map<string, { family: string; expiresAt: number }>();
   readonly pending = new Map<string, PendingAuthorization>();
   /** Opaque access tokens (and their grant) by value. */
-  readonly opaqueAccessTokens = new Map<string, Grant & { expiresAt: number }>();
+  readonly opaqueAccessTokens = new Map<string, Grant & { expiresAt: number; family: string }>();
 }
