@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../../shared/profile';
 import { LATEST_SESSION_ERA_VERSION } from '../../../shared/protocol';
 import { sendEmpty, sendJson, sleep } from './http';
+import { hostRefusal, publicHostnames, refusalBody } from './hostGuard';
 import { closeNow, listenForStreams } from '../streamingServer';
 import { LegacySseEndpoint } from './mcp/legacySse';
 import type { JsonRpcMessage } from './mcp/jsonrpc';
@@ -31,6 +32,8 @@ export interface ReferenceServerOptions {
   profile?: Partial<BehaviorProfile>;
   /** The public origin clients use (a tunnel URL); otherwise derived from each request. */
   publicUrl?: string;
+  /** Host names accepted besides loopback names and the public URL's (DNS-rebinding protection). */
+  allowedHosts?: string[];
 }
 
 const MCP_ENDPOINTS = [MCP_ENDPOINT_PATH, LEGACY_SSE_PATH];
@@ -54,7 +57,12 @@ export class ReferenceServer {
   private readonly streamable = new StreamableHttpEndpoint(this.sessions);
   private readonly legacy = new LegacySseEndpoint(this.sessions);
   private httpServer?: Server;
+  /** The public origin now: the tunnel's while one is up, else the configured one. */
   publicUrl: string | undefined;
+  /** The configured public URL (--public-url), accepted as a Host even while a tunnel is up. */
+  private readonly configuredPublicUrl: string | undefined;
+  /** Host names accepted besides loopback names and the public URLs' (the front door's bind address). */
+  allowedHosts: string[];
 
   private constructor(
     readonly authorizationServer: AuthorizationServer,
@@ -63,6 +71,8 @@ export class ReferenceServer {
     const base = options.preset ? presetProfile(options.preset) : { ...SPEC_PROFILE };
     this.current = applyProfilePatch(base, options.profile ?? {});
     this.publicUrl = options.publicUrl;
+    this.configuredPublicUrl = options.publicUrl;
+    this.allowedHosts = [...(options.allowedHosts ?? [])];
   }
 
   static async create(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
@@ -111,6 +121,10 @@ export class ReferenceServer {
     const urls = urlsFor(req, this.publicUrl);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+    // DNS-rebinding protection before anything else, as the SDKs' middleware runs:
+    // https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#security-warning
+    const refusal = hostRefusal(req, profile.hostValidation, [...publicHostnames(this.publicUrl, this.configuredPublicUrl), ...this.allowedHosts]);
+    if (refusal) return sendJson(res, 403, refusalBody(refusal));
     if (req.method === 'OPTIONS') return sendEmpty(res, 204);
 
     if (path.startsWith('/.well-known/') || path.endsWith('/.well-known/openid-configuration')) {
