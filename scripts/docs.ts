@@ -223,7 +223,8 @@ function toggleSection(t: Toggle): string {
     '',
     ...t.options.map((o) => {
       const what = o.rules.map((r) => r.description).join('; ');
-      const profile = o.profile ? ` With the built-in server it sets ${Object.entries(o.profile).map(([k, v]) => `\`${k}: ${JSON.stringify(v)}\``).join(', ')} instead.` : '';
+      const fields = o.profile ? Object.entries(o.profile).map(([k, v]) => `\`${k}: ${JSON.stringify(v)}\``).join(', ') : '';
+      const profile = !o.profile ? '' : what ? ` With the built-in server it sets ${fields} instead.` : ` Built-in server only: it sets ${fields}.`;
       return `- \`${o.id}\`: ${o.label}${what ? `. ${what}.` : '.'}${profile}`;
     }),
     ...(t.sources?.length ? ['', 'Sources:', '', ...t.sources.map((s) => `- ${link(s)}`)] : []),

@@ -64,6 +64,16 @@ export type ScopeGrant = 'supported-only' | 'grant-any';
 /** Client ID Metadata Documents (2025-11-25): a URL `client_id` resolved by fetching it. */
 export type ClientIdMetadataMode = 'off' | 'on' | 'on-allow-loopback';
 
+/**
+ * DNS-rebinding protection (the spec's Streamable HTTP security warning, the SDKs' allowedHosts):
+ * - `allowed-hosts`: a Host (and X-Forwarded-Host) that is a loopback name, the public URL's or
+ *   the tunnel's host, and an Origin (when sent) of those hosts; anything else gets 403.
+ * - `off`: every Host and Origin is accepted (a server without the protection).
+ * - `reject-tunnel-host`: loopback names only, as an SDK server with allowedHosts left at
+ *   localhost answers behind a tunnel: 403 "Invalid Host: <the tunnel's name>".
+ */
+export type HostValidation = 'allowed-hosts' | 'off' | 'reject-tunnel-host';
+
 export interface BehaviorProfile {
   /** Pin the protocol era, or pick it per request from what the client sends. */
   era: 'auto' | ProtocolEra;
@@ -100,6 +110,7 @@ export interface BehaviorProfile {
   latencyMs: number;
   /** Largest accepted request body; larger ones get 413. */
   maxBodyBytes: number;
+  hostValidation: HostValidation;
 }
 
 export type BehaviorProfilePatch = Partial<BehaviorProfile>;

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Exchange, ExchangeEvent } from '../../src/shared/exchange';
@@ -20,6 +21,8 @@ const MODES: Mode[] = ['built-in', 'rules'];
 /** What a probe may use: the front door, with every request counted so its exchanges can be awaited. */
 interface Wire {
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** A POST with headers fetch can't set (Host): its status (the table's probes have it). */
+  post?(path: string, body: unknown, headers: Record<string, string>): Promise<number>;
 }
 
 const NO_AUTH: Partial<BehaviorProfile> = { tokenRequired: 'none' };
@@ -80,6 +83,10 @@ function sseMessages(text: string): string[] {
 interface ToggleCase {
   toggle: string;
   profile: Partial<BehaviorProfile>;
+  /** The inspector's (and the external server's) --public-url. */
+  publicUrl?: string;
+  /** Options only the built-in server plays (no rules): refused in front of another upstream. */
+  builtInOnly?: string[];
   /** Observes the wire effect the toggle names. */
   probe(wire: Wire): Promise<unknown>;
   /** What the probe must observe: for 'off' and for each option tested through this table. */
@@ -207,6 +214,21 @@ const CASES: ToggleCase[] = [
     expected: { off: { without: 200, with: 200 }, '400': { without: 400, with: 200 } },
   },
   {
+    toggle: 'host-validation',
+    profile: NO_AUTH,
+    publicUrl: 'https://calm-fox-12.loca.lt',
+    builtInOnly: ['unprotected'],
+    async probe(wire) {
+      const post = (headers: Record<string, string>) => wire.post!('/mcp', INITIALIZE, { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers });
+      return { loopback: await post({}), public: await post({ host: 'calm-fox-12.loca.lt' }), forged: await post({ host: 'evil.example' }), origin: await post({ origin: 'http://evil.example' }) };
+    },
+    expected: {
+      off: { loopback: 200, public: 200, forged: 403, origin: 403 },
+      'reject-tunnel-host': { loopback: 200, public: 403, forged: 403, origin: 403 },
+      unprotected: { loopback: 200, public: 200, forged: 200, origin: 200 },
+    },
+  },
+  {
     toggle: 'expired-session',
     profile: NO_AUTH,
     async probe(wire) {
@@ -321,15 +343,15 @@ describe('toggles on the wire', () => {
   });
 
   /** Built-in: the inspector's own reference server. Rules: an external reference server behind it. */
-  async function setup(mode: Mode, profile: Partial<BehaviorProfile>): Promise<Running> {
+  async function setup(mode: Mode, profile: Partial<BehaviorProfile>, publicUrl?: string): Promise<Running> {
     if (mode === 'built-in') {
-      const running = await startInspector({ profile });
+      const running = await startInspector({ profile, publicUrl });
       cleanups.push(running.close);
       return running;
     }
-    const upstream = await startReferenceServer({ profile });
+    const upstream = await startReferenceServer({ profile, publicUrl });
     cleanups.push(upstream.close);
-    const running = await startInspector({ upstream: upstream.origin });
+    const running = await startInspector({ upstream: upstream.origin, publicUrl });
     cleanups.push(running.close);
     return running;
   }
@@ -357,6 +379,20 @@ describe('toggles on the wire', () => {
         sent++;
         return fetch(`${running.origin}${path}`, init);
       },
+      post: (path, body, headers) => {
+        sent++;
+        const payload = JSON.stringify(body);
+        return new Promise((resolve, reject) => {
+          const url = new URL(running.origin);
+          const req = request({ host: url.hostname, port: url.port, method: 'POST', path, headers: { 'content-length': Buffer.byteLength(payload), ...headers } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+            res.on('error', reject);
+          });
+          req.on('error', reject);
+          req.end(payload);
+        });
+      },
     };
     const value = await probe(wire);
     await endedAtLeast(running, before + sent);
@@ -376,7 +412,7 @@ describe('toggles on the wire', () => {
   describe.each(MODES)('%s upstream', (mode) => {
     it.each(CASES.map((c) => [c.toggle, c] as const))('%s: every option shows on the wire, and off restores the default', async (_id, c) => {
       const toggle = toggleById(c.toggle);
-      const running = await setup(mode, c.profile);
+      const running = await setup(mode, c.profile, c.publicUrl);
       const baseline = structuredClone(running.inspector.server.profile);
 
       const initial = await observe(running, c.probe);
@@ -385,6 +421,11 @@ describe('toggles on the wire', () => {
 
       for (const option of toggle.options.slice(1)) {
         if (!(option.id in c.expected)) continue;
+        if (mode === 'rules' && c.builtInOnly?.includes(option.id)) {
+          expect(() => running.inspector.setToggle(toggle.id, option.id)).toThrow(/built-in reference server only/);
+          expect(running.inspector.toggles[toggle.id]).toBeUndefined();
+          continue;
+        }
         running.inspector.setToggle(toggle.id, option.id);
         expect(running.inspector.toggles[toggle.id]).toBe(option.id);
 
@@ -596,7 +637,7 @@ describe('toggles on the wire', () => {
 });
 
 describe('toggle catalogue and rule validation', () => {
-  it('every toggle starts with a pass-through "off" option, and every other option is well-formed rules', () => {
+  it('every toggle starts with a pass-through "off" option, and every other option is well-formed rules or a profile field', () => {
     const toggleIds = TOGGLES.map((t) => t.id);
     expect(new Set(toggleIds).size).toBe(toggleIds.length);
     for (const toggle of TOGGLES) {
@@ -605,7 +646,8 @@ describe('toggle catalogue and rule validation', () => {
       const ids = toggle.options.map((o) => o.id);
       expect(new Set(ids).size, toggle.id).toBe(ids.length);
       for (const option of toggle.options.slice(1)) {
-        expect(option.rules.length, `${toggle.id}=${option.id}`).toBeGreaterThan(0);
+        // An option without rules is the built-in server's alone: it must be a profile field.
+        if (option.rules.length === 0) expect(option.profile, `${toggle.id}=${option.id}`).toBeDefined();
         expect(parseRules(structuredClone(option.rules))).toEqual(option.rules);
       }
     }

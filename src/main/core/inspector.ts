@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { BehaviorProfile } from '../../shared/profile';
 import type { Exchange, HttpHeaders } from '../../shared/exchange';
 import type { BreakpointEdits, Rule } from '../../shared/rules';
 import type { Toggle, ToggleOption, ToggleSelection } from '../../shared/toggles';
 import type { TunnelNote, TunnelStatus } from '../../shared/tunnel';
-import { toggleOption } from './proxy/toggles';
+import { ToggleUnavailableError, toggleOption } from './proxy/toggles';
 import { serverToggleEffects } from './proxy/toggleEffects';
 import { FrontDoor } from './proxy/frontDoor';
 import { checkUpstreamUrl } from './proxy/originRewrite';
@@ -148,6 +149,7 @@ export class Inspector extends EventEmitter<InspectorEvents> {
       throw err;
     }
     this.detachCapture = this.captures?.attach(this.recorder, this.options.captureName);
+    this.server.allowedHosts.push(...bindHostnames(host));
     this.listening = this.describe(host, address.port);
     const tunnel = this.options.tunnel;
     if (tunnel && tunnel.provider !== 'none') await this.tunnel.start({ host, port: address.port }, tunnel);
@@ -209,7 +211,14 @@ export class Inspector extends EventEmitter<InspectorEvents> {
       await this.frontDoor?.close();
       await this.openFrontDoor(port, host);
     }
-    for (const [toggleId, optionId] of Object.entries(selection)) this.setToggle(toggleId, optionId);
+    for (const [toggleId, optionId] of Object.entries(selection)) {
+      try {
+        this.setToggle(toggleId, optionId);
+      } catch (err) {
+        // A built-in-only option does not follow to another upstream: the toggle goes back to off.
+        if (!(err instanceof ToggleUnavailableError)) throw err;
+      }
+    }
     if (this.listening) this.listening = this.describe(this.listening.host, this.listening.port);
     return this.listening!;
   }
@@ -244,7 +253,11 @@ export class Inspector extends EventEmitter<InspectorEvents> {
    * change exchanges in the front door.
    */
   setToggle(toggleId: string, optionId: string): void {
-    const { option } = toggleOption(toggleId, optionId);
+    const { toggle, option } = toggleOption(toggleId, optionId);
+    const builtIn = !this.options.upstream;
+    if (!builtIn && option.id !== 'off' && option.rules.length === 0) {
+      throw new ToggleUnavailableError(`"${toggle.title}: ${option.label}" changes the built-in reference server only; the front door can't do it in front of ${this.options.upstream}`);
+    }
     const restore = this.toggleRestore.get(toggleId);
     if (restore) {
       this.server.updateProfile(restore);
@@ -255,7 +268,6 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     delete this.toggles[toggleId];
     if (option.id === 'off') return;
     this.toggles[toggleId] = option.id;
-    const builtIn = !this.options.upstream;
     if (builtIn && option.profile) {
       const current = this.server.profile;
       this.toggleRestore.set(toggleId, Object.fromEntries(Object.keys(option.profile).map((k) => [k, current[k as keyof BehaviorProfile]])));
@@ -343,4 +355,17 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     await this.server.close();
     this.listening = undefined;
   }
+}
+
+/**
+ * The names clients reach a front door bound to `host` by, besides loopback ones (which the
+ * built-in server always accepts): the address itself, or every local interface's when it is
+ * bound to all of them. IP literals can't be rebound, so they are safe to accept.
+ */
+function bindHostnames(host: string): string[] {
+  const literal = (address: string) => (address.includes(':') ? `[${address.replace(/%.*$/, '')}]` : address);
+  if (host === '0.0.0.0' || host === '::') {
+    return Object.values(networkInterfaces()).flatMap((addresses) => (addresses ?? []).map((a) => literal(a.address)));
+  }
+  return [literal(host).toLowerCase()];
 }

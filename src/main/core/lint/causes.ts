@@ -31,6 +31,7 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'initialize-401': { 'without-resource-metadata': ['challenge-without-resource-metadata'] },
   'hide-metadata': { 'hide-suffixed': [], 'hide-root': [] },
   'strict-accept': { strict: ['strict-accept-406'] },
+  'host-validation': { 'reject-tunnel-host': ['host-rejected'], unprotected: [] },
 };
 
 export function toggleCause(toggleId: string, optionId: string): LintCause | undefined {

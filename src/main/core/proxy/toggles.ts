@@ -37,6 +37,15 @@ const getStream = (status: 405 | 501 | 404): ToggleOption => ({
   profile: { getStream: status },
 });
 
+/** A Host that is not a loopback name (the SDK's localhostHostValidation list): a tunnel's or a proxy's. */
+const NOT_LOOPBACK_HOST: Matcher[] = ['localhost', '127.0.0.1', '[::1]'].map((name) => ({ type: 'header', name: 'host', contains: name, negate: true }));
+
+/** The TypeScript SDK's hostHeaderValidation middleware and transports, DNS-rebinding protection. */
+const TS_SDK_DNS_REBINDING = [
+  githubIssue('modelcontextprotocol/typescript-sdk', 1586),
+  'https://github.com/modelcontextprotocol/typescript-sdk/blob/1e1392e3f91583884fe82a0b4b91335875c3fba6/packages/middleware/express/src/express.ts',
+];
+
 export const TOGGLES: readonly Toggle[] = [
   {
     id: 'notification-status',
@@ -177,6 +186,30 @@ export const TOGGLES: readonly Toggle[] = [
     ],
   },
   {
+    id: 'host-validation',
+    title: 'Host and Origin check (DNS rebinding)',
+    group: 'transport',
+    explanation:
+      'The spec asks servers to check Origin against DNS rebinding; the MCP SDKs check Host too (allowedHosts, on by default for servers bound to localhost) and answer 403 "Invalid Host: <name>". Behind a tunnel the Host is the tunnel\'s name, so an SDK server left at localhost refuses every hosted client though it works locally (modelcontextprotocol/typescript-sdk#2843, resend/resend-mcp#169).',
+    sources: [TRANSPORTS('security-warning'), ...TS_SDK_DNS_REBINDING, githubIssue('modelcontextprotocol/typescript-sdk', 2843), githubIssue('resend/resend-mcp', 169)],
+    options: [
+      passThrough('Loopback, public and tunnel hosts'),
+      {
+        id: 'reject-tunnel-host',
+        label: "Refuse the tunnel's Host (allowedHosts: localhost)",
+        name: "tunnel's Host → 403",
+        rules: [
+          rule('reject-tunnel-host', "Host not in allowedHosts (localhost only)", NOT_LOOPBACK_HOST, [
+            { type: 'reply', status: 403, body: JSON_BODY("Invalid Host: the request's Host is not localhost, 127.0.0.1 or [::1]") },
+          ]),
+        ],
+        profile: { hostValidation: 'reject-tunnel-host' },
+      },
+      // Only the built-in server can drop its own check: no rule takes one away from another server.
+      { id: 'unprotected', label: 'Accept any Host and Origin', name: 'a server without protection', rules: [], profile: { hostValidation: 'off' } },
+    ],
+  },
+  {
     id: 'expired-session',
     title: 'Expired session status',
     group: 'session',
@@ -236,6 +269,9 @@ export const TOGGLES: readonly Toggle[] = [
 ];
 
 export class UnknownToggleError extends Error {}
+
+/** An option only the built-in reference server can play (a profile field, no rules), asked of another upstream. */
+export class ToggleUnavailableError extends UnknownToggleError {}
 
 export function toggleOption(toggleId: string, optionId: string): { toggle: Toggle; option: ToggleOption } {
   const toggle = TOGGLES.find((t) => t.id === toggleId);

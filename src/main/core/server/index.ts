@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../../shared/profile';
 import { LATEST_SESSION_ERA_VERSION } from '../../../shared/protocol';
 import { BodyTooLargeError, sendEmpty, sendJson, sleep } from './http';
+import { hostRefusal, publicHostnames, refusalBody } from './hostGuard';
 import { closeNow, listenForStreams } from '../streamingServer';
 import { LegacySseEndpoint } from './mcp/legacySse';
 import type { JsonRpcMessage } from './mcp/jsonrpc';
@@ -33,6 +34,8 @@ export interface ReferenceServerOptions {
   publicUrl?: string;
   /** `--allow-private-cimd`: fetch Client ID Metadata Documents from private addresses too. */
   allowPrivateCimd?: boolean;
+  /** Host names accepted besides loopback names and the public URL's (DNS-rebinding protection). */
+  allowedHosts?: string[];
 }
 
 const MCP_ENDPOINTS = [MCP_ENDPOINT_PATH, LEGACY_SSE_PATH];
@@ -56,7 +59,12 @@ export class ReferenceServer {
   private readonly streamable = new StreamableHttpEndpoint(this.sessions);
   private readonly legacy = new LegacySseEndpoint(this.sessions);
   private httpServer?: Server;
+  /** The public origin now: the tunnel's while one is up, else the configured one. */
   publicUrl: string | undefined;
+  /** The configured public URL (--public-url), accepted as a Host even while a tunnel is up. */
+  private readonly configuredPublicUrl: string | undefined;
+  /** Host names accepted besides loopback names and the public URLs' (the front door's bind address). */
+  allowedHosts: string[];
 
   private constructor(
     readonly authorizationServer: AuthorizationServer,
@@ -65,6 +73,8 @@ export class ReferenceServer {
     const base = options.preset ? presetProfile(options.preset) : { ...SPEC_PROFILE };
     this.current = applyProfilePatch(base, options.profile ?? {});
     this.publicUrl = options.publicUrl;
+    this.configuredPublicUrl = options.publicUrl;
+    this.allowedHosts = [...(options.allowedHosts ?? [])];
   }
 
   static async create(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
@@ -113,6 +123,10 @@ export class ReferenceServer {
     const urls = urlsFor(req, this.publicUrl);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+    // DNS-rebinding protection before anything else, as the SDKs' middleware runs:
+    // https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#security-warning
+    const refusal = hostRefusal(req, profile.hostValidation, [...publicHostnames(this.publicUrl, this.configuredPublicUrl), ...this.allowedHosts]);
+    if (refusal) return sendJson(res, 403, refusalBody(refusal));
     if (req.method === 'OPTIONS') return sendEmpty(res, 204);
 
     if (path.startsWith('/.well-known/') || path.endsWith('/.well-known/openid-configuration')) {

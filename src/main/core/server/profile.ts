@@ -30,6 +30,7 @@ export const SPEC_PROFILE: Readonly<BehaviorProfile> = Object.freeze({
   consent: 'manual',
   latencyMs: 0,
   maxBodyBytes: 4 * 1024 * 1024,
+  hostValidation: 'allowed-hosts',
 } satisfies BehaviorProfile);
 
 const location = z.enum(['both', 'root', 'path-suffixed', 'none']);
@@ -64,6 +65,7 @@ export const BehaviorProfilePatchSchema = z
     consent: z.enum(['manual', 'auto']),
     latencyMs: positiveInt.max(120_000),
     maxBodyBytes: positiveInt.min(1024),
+    hostValidation: z.enum(['allowed-hosts', 'off', 'reject-tunnel-host']),
   })
   .partial()
   .strict();
