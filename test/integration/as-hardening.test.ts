@@ -1,17 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccessTokenFormat, BehaviorProfile } from '../../src/shared/profile';
 import { CIMD_TIMEOUT_MS, fetchClientIdMetadataDocumentText } from '../../src/main/core/server/oauth/cimdFetch';
 import { completeAuthorization, startReferenceServer, type RunningServer } from '../helpers/server';
+import { authorizeRaw, authorizeUrl, expectOAuthError, pkce, REDIRECT_URI, reply, type Reply } from '../helpers/oauthWire';
 
 // Hardening of the reference authorization server (issue 13, item 6), each attacked over real
 // sockets on 127.0.0.1: access tokens die with a replayed code or a reused refresh token,
 // CIMD fetches only public addresses unless allowed, scopes stay within scopes_supported,
 // fragments in redirect_uri are refused, and oversized bodies get an RFC 6749-shaped 413.
 
-const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
 
 let running: RunningServer | undefined;
 const cleanups: Array<() => Promise<void>> = [];
@@ -24,25 +23,6 @@ afterEach(async () => {
 async function start(profile: Partial<BehaviorProfile> = {}, options: { allowPrivateCimd?: boolean } = {}): Promise<RunningServer> {
   running = await startReferenceServer({ profile, ...options });
   return running;
-}
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
-
-async function reply(res: Response): Promise<Reply> {
-  const text = await res.text();
-  const json = (res.headers.get('content-type') ?? '').startsWith('application/json') ? JSON.parse(text) : undefined;
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-function expectOAuthError(r: Reply, status: number, error: string): void {
-  expect({ status: r.status, error: r.json?.error }, r.text).toEqual({ status, error });
-  expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(typeof r.json.error_description).toBe('string');
 }
 
 function expectErrorPage(r: Reply, message: RegExp): void {
@@ -63,30 +43,6 @@ async function registerPublicClient(origin: string, metadata: Record<string, unk
   expect(r.status, r.text).toBe(201);
   return r.json.client_id;
 }
-
-function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
-function authorizeUrl(origin: string, clientId: string, params: Record<string, string | undefined> = {}): URL {
-  const url = new URL(`${origin}/authorize`);
-  const all: Record<string, string | undefined> = {
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: REDIRECT_URI,
-    scope: 'mcp',
-    state: 'state-123',
-    code_challenge: pkce().challenge,
-    code_challenge_method: 'S256',
-    resource: `${origin}/mcp`,
-    ...params,
-  };
-  for (const [key, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(key, value);
-  return url;
-}
-
-const authorizeRaw = async (url: URL): Promise<Reply> => reply(await fetch(url, { redirect: 'manual' }));
 
 /** Authorizes (consent approved) and returns the callback URL with the code and its verifier. */
 async function authorizeFor(origin: string, clientId: string, params: Record<string, string | undefined> = {}): Promise<{ callback: URL; verifier: string }> {

@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BehaviorProfile } from '../../src/shared/profile';
 import { completeAuthorization, startReferenceServer, type RunningServer } from '../helpers/server';
+import { authorizeRaw, authorizeUrl, expectOAuthError, pkce, REDIRECT_URI, reply, type Reply } from '../helpers/oauthWire';
 
 // Every rejection of the reference authorization server and of the MCP endpoint, with raw
 // fetch over real sockets on 127.0.0.1: the RFC 6749 §5.2 / RFC 6750 §3.1 error code, the
@@ -15,7 +15,6 @@ import { completeAuthorization, startReferenceServer, type RunningServer } from 
 // swaps `globalThis.Date` (the server and jose read Date.now()), while timers and sockets stay
 // real. No test waits on wall-clock time.
 
-const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
 const ACCEPT_BOTH = 'application/json, text/event-stream';
 
 let running: RunningServer | undefined;
@@ -33,27 +32,6 @@ async function start(profile: Partial<BehaviorProfile> = {}): Promise<RunningSer
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
-
-async function reply(res: Response): Promise<Reply> {
-  const text = await res.text();
-  const json = (res.headers.get('content-type') ?? '').startsWith('application/json') ? JSON.parse(text) : undefined;
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-/** An RFC 6749 §5.2 error answer: the status, a JSON body with `error`, never cached. */
-function expectOAuthError(r: Reply, status: number, error: string): void {
-  expect({ status: r.status, error: r.json?.error }, r.text).toEqual({ status, error });
-  expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(r.headers.get('cache-control')).toBe('no-store');
-  expect(typeof r.json.error_description).toBe('string');
-}
 
 async function registerRaw(origin: string, metadata: Record<string, unknown>): Promise<Reply> {
   return reply(await fetch(`${origin}/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(metadata) }));
@@ -79,32 +57,6 @@ async function registerClient(origin: string, metadata: Record<string, unknown> 
 const registerPublicClient = (origin: string, metadata: Record<string, unknown> = {}) => registerClient(origin, metadata);
 const registerConfidentialClient = (origin: string, method: 'client_secret_basic' | 'client_secret_post') =>
   registerClient(origin, { token_endpoint_auth_method: method });
-
-function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
-/** An authorization request with every required parameter; `params` overrides or (undefined) removes one. */
-function authorizeUrl(origin: string, clientId: string, params: Record<string, string | undefined> = {}): URL {
-  const url = new URL(`${origin}/authorize`);
-  const all: Record<string, string | undefined> = {
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: REDIRECT_URI,
-    scope: 'mcp',
-    state: 'state-123',
-    code_challenge: pkce().challenge,
-    code_challenge_method: 'S256',
-    resource: `${origin}/mcp`,
-    ...params,
-  };
-  for (const [key, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(key, value);
-  return url;
-}
-
-/** GET /authorize without following redirects. */
-const authorizeRaw = async (url: URL): Promise<Reply> => reply(await fetch(url, { redirect: 'manual' }));
 
 /** The error redirect of the authorization endpoint: 302 to the client with error, state and iss. */
 function expectErrorRedirect(r: Reply, origin: string, error: string, redirectUri = REDIRECT_URI): URL {
