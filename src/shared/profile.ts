@@ -55,6 +55,19 @@ export type AcceptCheck = 'lenient' | 'strict';
 /** Client ID Metadata Documents (2025-11-25): a URL `client_id` resolved by fetching it. */
 export type ClientIdMetadataMode = 'off' | 'on' | 'on-allow-loopback';
 
+/**
+ * What the reference server lists and serves: our own demo catalogue (content.ts), or that plus
+ * the fixture catalogue of the official conformance suite (conformanceFixtures.ts).
+ */
+export type Catalogue = 'own' | 'own+conformance';
+
+/**
+ * DNS-rebinding protection (2025-11-25 transports §Security Warning): `localhost` answers 403
+ * when Host or Origin names anything but localhost, 127.0.0.1 or [::1]. `off` accepts any
+ * host, which a tunnel or a reverse proxy in front of the server needs.
+ */
+export type HostCheck = 'off' | 'localhost';
+
 export interface BehaviorProfile {
   /** Pin the protocol era, or pick it per request from what the client sends. */
   era: 'auto' | ProtocolEra;
@@ -89,6 +102,8 @@ export interface BehaviorProfile {
   latencyMs: number;
   /** Largest accepted request body; larger ones get 413. */
   maxBodyBytes: number;
+  catalogue: Catalogue;
+  hostCheck: HostCheck;
 }
 
 export type BehaviorProfilePatch = Partial<BehaviorProfile>;

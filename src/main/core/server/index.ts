@@ -2,7 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse } from 'node:htt
 import type { AddressInfo } from 'node:net';
 import type { BehaviorProfile } from '../../../shared/profile';
 import { LATEST_SESSION_ERA_VERSION } from '../../../shared/protocol';
-import { sendEmpty, sendJson, sleep } from './http';
+import { firstHeader, sendEmpty, sendJson, sleep } from './http';
 import { closeNow, listenForStreams } from '../streamingServer';
 import { LegacySseEndpoint } from './mcp/legacySse';
 import type { JsonRpcMessage } from './mcp/jsonrpc';
@@ -111,6 +111,10 @@ export class ReferenceServer {
     const urls = urlsFor(req, this.publicUrl);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+    if (profile.hostCheck === 'localhost') {
+      const foreign = foreignHost(req);
+      if (foreign) return sendJson(res, 403, { error: 'forbidden', error_description: `DNS-rebinding protection: ${foreign} is not localhost, 127.0.0.1 or [::1]` });
+    }
     if (req.method === 'OPTIONS') return sendEmpty(res, 204);
 
     if (path.startsWith('/.well-known/') || path.endsWith('/.well-known/openid-configuration')) {
@@ -217,6 +221,34 @@ function wellKnownDocument(path: string, profile: BehaviorProfile, urls: ServerU
     return served ? authorizationServerMetadata(profile, urls, 'openid') : undefined;
   }
   return undefined;
+}
+
+const LOCAL_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The Host or Origin that names something other than localhost (profile hostCheck), or
+ * undefined when both are local. Ports don't matter; an absent Origin is a non-browser client.
+ */
+export function foreignHost(req: IncomingMessage): string | undefined {
+  const host = (firstHeader(req, 'host') ?? '').trim();
+  const hostname = (value: string): string | undefined => {
+    try {
+      return new URL(`http://${value}`).hostname.toLowerCase();
+    } catch {
+      return undefined;
+    }
+  };
+  const hostName = hostname(host);
+  if (!hostName || !LOCAL_HOSTNAMES.has(hostName)) return `Host "${host}"`;
+  const origin = firstHeader(req, 'origin')?.trim();
+  if (origin === undefined) return undefined;
+  let originName: string | undefined;
+  try {
+    originName = new URL(origin).hostname.toLowerCase();
+  } catch {
+    originName = undefined;
+  }
+  return originName && LOCAL_HOSTNAMES.has(originName) ? undefined : `Origin "${origin}"`;
 }
 
 function presetProfile(id: string): BehaviorProfile {

@@ -29,6 +29,8 @@ export const SPEC_PROFILE: Readonly<BehaviorProfile> = Object.freeze({
   consent: 'manual',
   latencyMs: 0,
   maxBodyBytes: 4 * 1024 * 1024,
+  catalogue: 'own',
+  hostCheck: 'off',
 } satisfies BehaviorProfile);
 
 const location = z.enum(['both', 'root', 'path-suffixed', 'none']);
@@ -62,6 +64,8 @@ export const BehaviorProfilePatchSchema = z
     consent: z.enum(['manual', 'auto']),
     latencyMs: positiveInt.max(120_000),
     maxBodyBytes: positiveInt.min(1024),
+    catalogue: z.enum(['own', 'own+conformance']),
+    hostCheck: z.enum(['off', 'localhost']),
   })
   .partial()
   .strict();

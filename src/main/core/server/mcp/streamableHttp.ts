@@ -119,12 +119,15 @@ export class StreamableHttpEndpoint {
       protocolVersion = session?.protocolVersion ?? (headerVersion as ProtocolVersion | undefined) ?? DEFAULT_HEADER_VERSION;
     }
 
-    for (const message of messages) if (isNotification(message)) this.onNotification(message, session);
+    for (const message of messages) {
+      if (isNotification(message)) this.onNotification(message, session);
+      else if (!isRequest(message)) onClientResponse(message, session);
+    }
     const requests = messages.filter(isRequest);
     if (requests.length === 0) return sendEmpty(res, profile.notificationStatus, headers);
 
     const toGetStream: Notify = (n) => session?.stream?.send(n);
-    await respond(req, res, parsed.batch, requests, profile, headers, toGetStream, (request, notify) =>
+    await respond(req, res, parsed.batch, requests, profile, headers, toGetStream, (request, notify, toClient) =>
       runRequest(request, {
         era: 'session',
         protocolVersion,
@@ -132,6 +135,8 @@ export class StreamableHttpEndpoint {
         session,
         logLevel: session?.logLevel,
         notify,
+        clientCapabilities: session?.clientCapabilities,
+        requestClient: toClient && session ? (method, params) => askClient(session, toClient, method, params) : undefined,
       }),
     );
   }
@@ -159,6 +164,8 @@ export class StreamableHttpEndpoint {
         profile,
         logLevel: meta[META.logLevel] as LoggingLevel | undefined,
         notify,
+        clientCapabilities: meta[META.clientCapabilities] as Record<string, unknown>,
+        // No server→client requests here: 2026-07-28 asks for input with input-required results (MRTR), not yet served.
       }),
     );
   }
@@ -314,6 +321,35 @@ function idOf(message: JsonRpcMessage | undefined): JsonRpcResponse['id'] {
 }
 
 type Notify = (notification: JsonRpcNotification) => void;
+/** Writes one JSON-RPC message to the client on the stream answering a POST. */
+type ToClient = (message: JsonRpcRequest) => void;
+
+let clientRequestCounter = 0;
+
+/**
+ * Sends a server→client request (sampling/createMessage, elicitation/create) on the SSE stream
+ * answering the POST it relates to; the client answers it in a later POST of the same session
+ * (2025-11-25 transports §Sending Messages to the Server), which onClientResponse routes back.
+ */
+function askClient(session: McpSession, toClient: ToClient, method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const id = `server-request-${++clientRequestCounter}`;
+  return new Promise((resolve, reject) => {
+    session.clientRequests.set(id, { resolve, reject });
+    toClient({ jsonrpc: '2.0', id, method, params });
+  });
+}
+
+/** A JSON-RPC response from the client: settles the server→client request it answers, if any. */
+function onClientResponse(message: JsonRpcMessage, session: McpSession | undefined): void {
+  const response = message as JsonRpcResponse;
+  const id = response.id;
+  if (!session || id === null || id === undefined) return;
+  const pending = session.clientRequests.get(id);
+  if (!pending) return;
+  session.clientRequests.delete(id);
+  if ('error' in response && response.error) pending.reject(new McpError(response.error.code, `The client answered ${String(id)} with an error: ${response.error.message}`));
+  else pending.resolve(((response as { result?: Record<string, unknown> }).result ?? {}) as Record<string, unknown>);
+}
 
 /** Runs one request, turning McpError into a JSON-RPC error response; registers it for cancellation. */
 export async function runRequest(request: JsonRpcRequest, ctx: Omit<Parameters<typeof dispatch>[1], 'signal'>): Promise<JsonRpcResponse> {
@@ -343,13 +379,14 @@ async function respond(
   profile: BehaviorProfile,
   headers: Record<string, string>,
   notifyElsewhere: Notify,
-  run: (request: JsonRpcRequest, notify: Notify) => Promise<JsonRpcResponse>,
+  run: (request: JsonRpcRequest, notify: Notify, toClient?: ToClient) => Promise<JsonRpcResponse>,
 ): Promise<void> {
   const accept = firstHeader(req, 'accept') ?? '';
   const useSse = profile.postResponse === 'sse' && /text\/event-stream|\*\/\*/.test(accept);
   if (useSse) {
     const stream = new SseStream(res, profile.pingIntervalMs, headers);
-    await Promise.all(requests.map(async (request) => stream.send(await run(request, (n) => stream.send(n)))));
+    const send = (message: JsonRpcNotification | JsonRpcRequest) => stream.send(message);
+    await Promise.all(requests.map(async (request) => stream.send(await run(request, send, send))));
     stream.close();
     return;
   }
