@@ -258,11 +258,17 @@ function classifyEra(req: IncomingMessage, messages: JsonRpcMessage[], profile: 
   return 'session';
 }
 
-/** Checks a 2026-07-28 request's `_meta` envelope and its required headers against its body. */
+/**
+ * Checks a 2026-07-28 request's `_meta` envelope and its required headers against its body.
+ * Order (2026-07-28 transports, standard request headers; as the conformance suite's reference
+ * server does): a version that is no string is -32022, a missing clientCapabilities -32602; then the headers must mirror the body, or
+ * -32020 HeaderMismatch, whatever the body's version; only a request whose headers agree with
+ * its body is judged on its version (-32022 UnsupportedProtocolVersion).
+ */
 function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest): McpError | undefined {
   const meta = request.params?._meta as Record<string, unknown>;
   const version = meta[META.protocolVersion];
-  if (typeof version !== 'string' || !(STATELESS_ERA_VERSIONS as readonly string[]).includes(version)) {
+  if (typeof version !== 'string') {
     return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${String(version)}`, { supported: [...STATELESS_ERA_VERSIONS], requested: version }, 400);
   }
   const capabilities = meta[META.clientCapabilities];
@@ -279,18 +285,27 @@ function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest):
     return undefined;
   };
   const nameSource = NAME_HEADER_SOURCE[request.method];
-  return (
+  const headerProblem =
     mismatch('MCP-Protocol-Version', version) ??
     mismatch('Mcp-Method', request.method) ??
-    (nameSource ? mismatch('Mcp-Name', String(request.params?.[nameSource] ?? '')) : undefined)
-  );
+    (nameSource ? mismatch('Mcp-Name', String(request.params?.[nameSource] ?? '')) : undefined);
+  if (headerProblem) return headerProblem;
+  if (!(STATELESS_ERA_VERSIONS as readonly string[]).includes(version)) {
+    return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${version}`, { supported: [...STATELESS_ERA_VERSIONS], requested: version }, 400);
+  }
+  return undefined;
 }
 
 /** Which body field `Mcp-Name` mirrors (2026-07-28 transports §Standard request headers). */
 const NAME_HEADER_SOURCE: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
 
-/** Values outside visible ASCII travel as `=?base64?…?=` (SEP-2243). */
-function decodeHeaderValue(value: string): string {
+/**
+ * A mirrored header's value as the body would spell it. Optional whitespace around a field value
+ * is not part of it (RFC 9110 section 5.5), so it is trimmed before comparing; values outside
+ * visible ASCII travel as `=?base64?…?=` (SEP-2243).
+ */
+export function decodeHeaderValue(raw: string): string {
+  const value = raw.trim();
   const encoded = /^=\?base64\?(.*)\?=$/.exec(value);
   return encoded ? Buffer.from(encoded[1]!, 'base64').toString('utf8') : value;
 }
