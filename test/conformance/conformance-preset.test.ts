@@ -116,6 +116,42 @@ describe('the conformance preset', () => {
   });
 });
 
+/** A 2026-07-28 tools/call by raw fetch: the `_meta` envelope and its mirrored headers. */
+async function modernToolCall(url: string, name: string, meta: Record<string, unknown> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/call', 'Mcp-Name': name },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name, arguments: {}, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, ...meta } },
+    }),
+  });
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+}
+
+describe('the conformance preset in the 2026-07-28 era', () => {
+  it('test_missing_capability without a declared sampling capability → 400 -32021 naming it, before any stream opens', async () => {
+    running = await startReferenceServer({ preset: 'conformance' });
+    const res = await modernToolCall(running.mcpUrl, 'test_missing_capability');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text)).toMatchObject({ id: 7, error: { code: -32021, data: { requiredCapabilities: { sampling: {} } } } });
+  });
+
+  it('test_logging_tool logs only when the request asked for a log level', async () => {
+    running = await startReferenceServer({ preset: 'conformance' });
+    const silent = await modernToolCall(running.mcpUrl, 'test_logging_tool');
+    expect(silent.status).toBe(200);
+    expect(silent.text).not.toContain('notifications/message');
+    expect(silent.text).toContain('Logging tool executed');
+    const asked = await modernToolCall(running.mcpUrl, 'test_logging_tool', { 'io.modelcontextprotocol/logLevel': 'info' });
+    expect(asked.contentType).toContain('text/event-stream');
+    expect(asked.text.indexOf('notifications/message')).toBeGreaterThan(-1);
+    expect(asked.text.indexOf('notifications/message')).toBeLessThan(asked.text.indexOf('Logging tool executed'));
+  });
+});
+
 describe('without the preset', () => {
   it('our own catalogue only: no fixtures, no subscriptions, any Host', async () => {
     running = await startReferenceServer({ profile: { tokenRequired: 'none' } });

@@ -198,6 +198,26 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
     },
   },
   {
+    name: 'test_logging_tool',
+    description: 'Sends an info log message, only to a client that asked for logs (2026-07-28: _meta logLevel) (conformance fixture).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      ctx.log('info', 'Logging tool ran');
+      return text('Logging tool executed');
+    },
+  },
+  {
+    name: 'test_missing_capability',
+    description: 'Needs the client\'s sampling capability: a client that did not declare it gets -32021 MissingRequiredClientCapability in 2026-07-28 (conformance fixture).',
+    inputSchema: noArguments,
+    requiredClientCapability: 'sampling',
+    call: async (_args, ctx) => {
+      const result = await ctx.requestClient('sampling/createMessage', { messages: [{ role: 'user', content: { type: 'text', text: 'Say hello' } }], maxTokens: 20 }, 'sampling');
+      const content = Array.isArray(result.content) ? result.content[0] : result.content;
+      return text(`Sampled: ${(content as { text?: string } | undefined)?.text ?? 'no text'}`);
+    },
+  },
+  {
     name: 'json_schema_2020_12_tool',
     description: 'A tool whose inputSchema uses JSON Schema 2020-12 keywords, SEP-1613 / SEP-2106 (conformance fixture).',
     inputSchema: JSON_SCHEMA_2020_12_INPUT,

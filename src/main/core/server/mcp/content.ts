@@ -23,6 +23,8 @@ export interface ToolCallContext {
 export type ToolResult = CallToolResult;
 
 export interface ToolDefinition extends Tool {
+  /** A client capability the tool cannot run without; checked before the call (2026-07-28: -32021). */
+  requiredClientCapability?: string;
   call(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult>;
 }
 

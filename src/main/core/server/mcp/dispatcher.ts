@@ -104,7 +104,7 @@ type Handler = (params: Record<string, unknown>, ctx: DispatchContext) => Promis
 /** Methods of both eras. Era-specific ones are added below. */
 const COMMON_METHODS: Record<string, Handler> = {
   'tools/list': (_params, ctx) => ({
-    tools: [...toolDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_TOOLS.map(({ call: _call, ...definition }) => definition) : [])],
+    tools: [...toolDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_TOOLS.map(({ call: _call, requiredClientCapability: _required, ...definition }) => definition) : [])],
   }),
   'tools/call': async (params, ctx) => {
     const name = params.name;
@@ -122,7 +122,9 @@ const COMMON_METHODS: Record<string, Handler> = {
         ctx.notify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress, total, message } });
       },
       log: (level, data) => {
-        // Before logging/setLevel the server may send what it likes (logging §Log Levels); after it, only that level and above.
+        // Session era: before logging/setLevel the server may send what it likes; after it, only that
+        // level and above. 2026-07-28: no log messages unless the request's _meta asked for a level.
+        if (!ctx.logLevel && ctx.era === 'stateless') return;
         if (ctx.logLevel && LOGGING_LEVELS.indexOf(level) < LOGGING_LEVELS.indexOf(ctx.logLevel)) return;
         ctx.notify({ jsonrpc: '2.0', method: 'notifications/message', params: { level, logger: 'reference-server', data } });
       },
@@ -203,6 +205,16 @@ const STATELESS_ERA_METHODS: Record<string, Handler> = {
     instructions: INSTRUCTIONS,
   }),
 };
+
+/**
+ * The client capability a tools/call needs and the client did not declare (2026-07-28:
+ * MissingRequiredClientCapability, -32021, HTTP 400, checked before the response starts).
+ */
+export function missingClientCapability(profile: BehaviorProfile, request: JsonRpcRequest, clientCapabilities: Record<string, unknown>): string | undefined {
+  if (request.method !== 'tools/call' || !withFixtures(profile)) return undefined;
+  const required = FIXTURE_TOOLS.find((tool) => tool.name === request.params?.name)?.requiredClientCapability;
+  return required && !(required in clientCapabilities) ? required : undefined;
+}
 
 /** Whether `method` exists in `era`; unknown methods get -32601 (HTTP 404 in the stateless era). */
 export function hasMethod(era: ProtocolEra, method: string): boolean {

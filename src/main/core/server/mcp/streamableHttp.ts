@@ -7,6 +7,7 @@ import {
   hasMethod,
   isSupportedVersion,
   META,
+  missingClientCapability,
   negotiateVersion,
   StatelessErrorCode,
 } from './dispatcher';
@@ -156,6 +157,10 @@ export class StreamableHttpEndpoint {
       return sendRpcError(res, 404, new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${message.method}`), message.id);
     }
     const meta = message.params!._meta as Record<string, unknown>;
+    const missing = missingClientCapability(profile, message, meta[META.clientCapabilities] as Record<string, unknown>);
+    if (missing) {
+      return sendRpcError(res, 400, new McpError(StatelessErrorCode.MissingRequiredClientCapability, `Missing required client capability: ${missing}`, { requiredCapabilities: { [missing]: {} } }, 400), message.id);
+    }
     const noStream: Notify = () => undefined; // 2026-07-28 has no GET stream to carry them
     await respond(req, res, false, [message], profile, {}, noStream, (request, notify) =>
       runRequest(request, {
