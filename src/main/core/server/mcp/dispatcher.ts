@@ -84,7 +84,7 @@ export interface DispatchContext {
    * Sends a request to the client related to this request and resolves with its result; absent
    * when the transport cannot carry one (a POST answered with one JSON body, the stateless era).
    */
-  requestClient?(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  requestClient?(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
   /** What the client declared: `initialize` capabilities or the `_meta` envelope's. */
   clientCapabilities?: Record<string, unknown>;
 }
@@ -136,7 +136,7 @@ const COMMON_METHODS: Record<string, Handler> = {
         if (!ctx.requestClient) {
           throw new InvalidParamsError(`${method} needs a stream to the client: this POST is answered with one JSON body (profile postResponse "json")`);
         }
-        return ctx.requestClient(method, requestParams);
+        return ctx.requestClient(method, requestParams, ctx.signal);
       },
     })) as unknown as Record<string, unknown>;
   },

@@ -137,7 +137,7 @@ export class StreamableHttpEndpoint {
         logLevel: session?.logLevel,
         notify,
         clientCapabilities: session?.clientCapabilities,
-        requestClient: toClient && session ? (method, params) => askClient(session, toClient, method, params) : undefined,
+        requestClient: toClient && session ? (method, params, signal) => askClient(session, toClient, method, params, signal) : undefined,
       }),
     );
   }
@@ -351,10 +351,21 @@ let clientRequestCounter = 0;
  * answering the POST it relates to; the client answers it in a later POST of the same session
  * (2025-11-25 transports §Sending Messages to the Server), which onClientResponse routes back.
  */
-function askClient(session: McpSession, toClient: ToClient, method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+function askClient(session: McpSession, toClient: ToClient, method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
   const id = `server-request-${++clientRequestCounter}`;
   return new Promise((resolve, reject) => {
-    session.clientRequests.set(id, { resolve, reject });
+    if (signal.aborted) return reject(signal.reason);
+    // A cancelled call (notifications/cancelled, session ended) stops waiting for the client's answer.
+    const onAbort = () => {
+      session.clientRequests.delete(id);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = <T,>(fn: (value: T) => void) => (value: T) => {
+      signal.removeEventListener('abort', onAbort);
+      fn(value);
+    };
+    session.clientRequests.set(id, { resolve: settle(resolve), reject: settle(reject) });
     toClient({ jsonrpc: '2.0', id, method, params });
   });
 }
