@@ -74,6 +74,12 @@ export type ClientIdMetadataMode = 'off' | 'on' | 'on-allow-loopback';
  */
 export type HostValidation = 'allowed-hosts' | 'off' | 'reject-tunnel-host';
 
+/**
+ * What the reference server lists and serves: our own demo catalogue (content.ts), or that plus
+ * the fixture catalogue of the official conformance suite (conformanceFixtures.ts).
+ */
+export type Catalogue = 'own' | 'own+conformance';
+
 export interface BehaviorProfile {
   /** Pin the protocol era, or pick it per request from what the client sends. */
   era: 'auto' | ProtocolEra;
@@ -111,6 +117,7 @@ export interface BehaviorProfile {
   /** Largest accepted request body; larger ones get 413. */
   maxBodyBytes: number;
   hostValidation: HostValidation;
+  catalogue: Catalogue;
 }
 
 export type BehaviorProfilePatch = Partial<BehaviorProfile>;

@@ -31,6 +31,9 @@ export const CLAUDE_AI_AUTH0_HANDSHAKE_LOGS =
  * losvedir/remote_mcp_auth: a working Claude.ai connector server (2025) and its notes: the DCR
  * body, scope `claudeai`, AS metadata read on the MCP host, and "no Mcp-Session-Id, no tools".
  */
+/** The official MCP conformance suite: its server scenarios name the fixtures the `conformance` preset serves. */
+export const CONFORMANCE_SUITE = 'https://github.com/modelcontextprotocol/conformance';
+
 export const REMOTE_MCP_AUTH = 'https://github.com/losvedir/remote_mcp_auth';
 
 /** Claude Code 1.0.108 ignoring configured headers and forcing OAuth discovery. */

@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeHeaderValue } from '../../src/main/core/server/mcp/streamableHttp';
 import type { BehaviorProfile } from '../../src/shared/profile';
 import { startReferenceServer, type RunningServer } from '../helpers/server';
 
@@ -193,6 +195,56 @@ describe('standard request headers', () => {
     await start();
     expectError(await modern('tools/list', {}, { headers: { 'MCP-Protocol-Version': undefined } }), 400, -32020);
     expectError(await modern('tools/list', {}, { headers: { 'MCP-Protocol-Version': '2025-11-25' } }), 400, -32020);
+  });
+});
+
+describe('header defects (issue 13)', () => {
+  it('a body version the server does not support, under a header that names another → 400 -32020 (headers are checked before the version)', async () => {
+    await start();
+    const res = await modern('server/discover', {}, { meta: { [META_VERSION]: 'v999.0.0' } });
+    expectError(res, 400, -32020);
+    expect(res.json.error.data).toMatchObject({ header: 'MCP-Protocol-Version', value: MODERN, expected: 'v999.0.0' });
+  });
+
+  it('Mcp-Method naming another method → 400 -32020 even when the body version is unsupported too', async () => {
+    await start();
+    const res = await modern('tools/list', {}, { meta: { [META_VERSION]: '2099-01-01' }, headers: { 'MCP-Protocol-Version': '2099-01-01', 'Mcp-Method': 'prompts/list' } });
+    expectError(res, 400, -32020);
+    expect(res.json.error.data).toMatchObject({ header: 'Mcp-Method', value: 'prompts/list', expected: 'tools/list' });
+  });
+
+  it('header values with surrounding whitespace are accepted, sent byte for byte over a raw socket', async () => {
+    await start();
+    const { body, headers } = modernRequest('tools/call', { name: 'echo', arguments: { message: 'hi' } });
+    const payload = JSON.stringify(body);
+    const { port } = new URL(running!.mcpUrl);
+    const lines = [
+      'POST /mcp HTTP/1.1',
+      `Host: 127.0.0.1:${port}`,
+      'Content-Type: application/json',
+      'Accept: application/json, text/event-stream',
+      `MCP-Protocol-Version: \t${headers['MCP-Protocol-Version']}  `,
+      `Mcp-Method:   ${headers['Mcp-Method']}\t`,
+      `Mcp-Name:  ${headers['Mcp-Name']} `,
+      `Content-Length: ${Buffer.byteLength(payload)}`,
+      'Connection: close',
+    ];
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(`${lines.join('\r\n')}\r\n\r\n${payload}`));
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    const json = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+    expect(json.result.content).toEqual([{ type: 'text', text: 'hi' }]);
+  });
+
+  it('decodeHeaderValue trims optional whitespace around plain and base64-sentinel values (RFC 9110 section 5.5)', () => {
+    expect(decodeHeaderValue(' \ttools/call \t')).toBe('tools/call');
+    expect(decodeHeaderValue(`  ${base64Sentinel('héllo')} `)).toBe('héllo');
+    expect(decodeHeaderValue('a b')).toBe('a b');
   });
 });
 

@@ -31,6 +31,7 @@ export const SPEC_PROFILE: Readonly<BehaviorProfile> = Object.freeze({
   latencyMs: 0,
   maxBodyBytes: 4 * 1024 * 1024,
   hostValidation: 'allowed-hosts',
+  catalogue: 'own',
 } satisfies BehaviorProfile);
 
 const location = z.enum(['both', 'root', 'path-suffixed', 'none']);
@@ -66,6 +67,7 @@ export const BehaviorProfilePatchSchema = z
     latencyMs: positiveInt.max(120_000),
     maxBodyBytes: positiveInt.min(1024),
     hostValidation: z.enum(['allowed-hosts', 'off', 'reject-tunnel-host']),
+    catalogue: z.enum(['own', 'own+conformance']),
   })
   .partial()
   .strict();

@@ -6,13 +6,25 @@ import type { CallToolResult, Prompt, Resource, ResourceTemplate, Tool } from '@
 export interface ToolCallContext {
   /** Sends `notifications/progress` when the caller asked for progress. */
   progress(progress: number, total: number, message: string): void;
+  /** Sends `notifications/message` unless the client asked for a higher log level. */
+  log(level: 'debug' | 'info' | 'notice' | 'warning' | 'error', data: unknown): void;
+  /** Waits `ms`; rejects when the call is cancelled. */
+  delay(ms: number): Promise<void>;
+  /**
+   * Sends a request to the client (sampling, elicitation) related to this call and returns its
+   * result. Rejects with InvalidParamsError when the client did not declare `capability`, or
+   * when the transport has no way to carry it (a JSON-answered POST).
+   */
+  requestClient(method: string, params: Record<string, unknown>, capability: string): Promise<Record<string, unknown>>;
   signal: AbortSignal;
 }
 
 // The SDK's protocol types check the demo content against the MCP schema at compile time.
 export type ToolResult = CallToolResult;
 
-interface ToolDefinition extends Tool {
+export interface ToolDefinition extends Tool {
+  /** A client capability the tool cannot run without; checked before the call (2026-07-28: -32021). */
+  requiredClientCapability?: string;
   call(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult>;
 }
 
@@ -98,7 +110,7 @@ export const TOOLS: ToolDefinition[] = [
   },
 ];
 
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {

@@ -9,6 +9,7 @@ import {
   type ProtocolVersion,
 } from '../../../../shared/protocol';
 import {
+  abortableDelay,
   InvalidParamsError,
   PROMPTS,
   RESOURCE_TEMPLATES,
@@ -20,6 +21,14 @@ import {
   resourceDescriptions,
   toolDescriptions,
 } from './content';
+import {
+  FIXTURE_PROMPTS,
+  FIXTURE_RESOURCE_TEMPLATES,
+  FIXTURE_RESOURCES,
+  FIXTURE_TOOLS,
+  getFixturePrompt,
+  readFixtureResource,
+} from './conformanceFixtures';
 import { McpError, type JsonRpcNotification, type JsonRpcRequest } from './jsonrpc';
 import { LOGGING_LEVELS, type LoggingLevel, type McpSession } from './sessions';
 
@@ -41,12 +50,20 @@ export const StatelessErrorCode = {
   UnsupportedProtocolVersion: -32022,
 } as const;
 
-const SERVER_CAPABILITIES = {
-  tools: { listChanged: false },
-  resources: { subscribe: false, listChanged: false },
-  prompts: { listChanged: false },
-  completions: {},
-};
+/** The capabilities a profile's catalogue offers: the conformance fixtures add resource subscriptions. */
+function serverCapabilities(profile: BehaviorProfile) {
+  return {
+    tools: { listChanged: false },
+    resources: { subscribe: withFixtures(profile), listChanged: false },
+    prompts: { listChanged: false },
+    completions: {},
+  };
+}
+
+/** Whether the profile serves the conformance suite's fixture catalogue next to our own (conformanceFixtures.ts). */
+function withFixtures(profile: BehaviorProfile): boolean {
+  return profile.catalogue === 'own+conformance';
+}
 
 const INSTRUCTIONS =
   'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError).';
@@ -63,6 +80,13 @@ export interface DispatchContext {
   signal: AbortSignal;
   /** The log level asked for: logging/setLevel (session era) or `_meta` (stateless era). */
   logLevel?: LoggingLevel;
+  /**
+   * Sends a request to the client related to this request and resolves with its result; absent
+   * when the transport cannot carry one (a POST answered with one JSON body, the stateless era).
+   */
+  requestClient?(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** What the client declared: `initialize` capabilities or the `_meta` envelope's. */
+  clientCapabilities?: Record<string, unknown>;
 }
 
 /** Version negotiation of `initialize` (2025-06-18 lifecycle §Version Negotiation). */
@@ -79,11 +103,13 @@ type Handler = (params: Record<string, unknown>, ctx: DispatchContext) => Promis
 
 /** Methods of both eras. Era-specific ones are added below. */
 const COMMON_METHODS: Record<string, Handler> = {
-  'tools/list': () => ({ tools: toolDescriptions() }),
+  'tools/list': (_params, ctx) => ({
+    tools: [...toolDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_TOOLS.map(({ call: _call, requiredClientCapability: _required, ...definition }) => definition) : [])],
+  }),
   'tools/call': async (params, ctx) => {
     const name = params.name;
     if (typeof name !== 'string') throw new InvalidParamsError('tools/call needs a tool "name"');
-    const tool = findTool(name);
+    const tool = findTool(name) ?? (withFixtures(ctx.profile) ? FIXTURE_TOOLS.find((t) => t.name === name) : undefined);
     if (!tool) throw new InvalidParamsError(`Tool ${name} not found`);
     const args = (params.arguments ?? {}) as Record<string, unknown>;
     if (typeof args !== 'object' || args === null) throw new InvalidParamsError('"arguments" must be an object');
@@ -95,18 +121,38 @@ const COMMON_METHODS: Record<string, Handler> = {
         if (progressToken === undefined) return;
         ctx.notify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress, total, message } });
       },
+      log: (level, data) => {
+        // Session era: before logging/setLevel the server may send what it likes; after it, only that
+        // level and above. 2026-07-28: no log messages unless the request's _meta asked for a level.
+        if (!ctx.logLevel && ctx.era === 'stateless') return;
+        if (ctx.logLevel && LOGGING_LEVELS.indexOf(level) < LOGGING_LEVELS.indexOf(ctx.logLevel)) return;
+        ctx.notify({ jsonrpc: '2.0', method: 'notifications/message', params: { level, logger: 'reference-server', data } });
+      },
+      delay: (ms) => abortableDelay(ms, ctx.signal),
+      requestClient: async (method, requestParams, capability) => {
+        if (!ctx.clientCapabilities || !(capability in ctx.clientCapabilities)) {
+          throw new InvalidParamsError(`The client did not declare the "${capability}" capability, so ${method} cannot be sent`);
+        }
+        if (!ctx.requestClient) {
+          throw new InvalidParamsError(`${method} needs a stream to the client: this POST is answered with one JSON body (profile postResponse "json")`);
+        }
+        return ctx.requestClient(method, requestParams, ctx.signal);
+      },
     })) as unknown as Record<string, unknown>;
   },
-  'resources/list': () => ({ resources: resourceDescriptions() }),
-  'resources/templates/list': () => ({ resourceTemplates: RESOURCE_TEMPLATES }),
-  'resources/read': (params) => {
+  'resources/list': (_params, ctx) => ({
+    resources: [...resourceDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_RESOURCES.map(({ read: _read, ...description }) => description) : [])],
+  }),
+  'resources/templates/list': (_params, ctx) => ({ resourceTemplates: [...RESOURCE_TEMPLATES, ...(withFixtures(ctx.profile) ? FIXTURE_RESOURCE_TEMPLATES : [])] }),
+  'resources/read': (params, ctx) => {
     if (typeof params.uri !== 'string') throw new InvalidParamsError('resources/read needs a "uri"');
-    return { contents: readResource(params.uri) };
+    return { contents: (withFixtures(ctx.profile) ? readFixtureResource(params.uri) : undefined) ?? readResource(params.uri) };
   },
-  'prompts/list': () => ({ prompts: PROMPTS }),
-  'prompts/get': (params) => {
+  'prompts/list': (_params, ctx) => ({ prompts: [...PROMPTS, ...(withFixtures(ctx.profile) ? FIXTURE_PROMPTS : [])] }),
+  'prompts/get': (params, ctx) => {
     if (typeof params.name !== 'string') throw new InvalidParamsError('prompts/get needs a prompt "name"');
-    return getPrompt(params.name, (params.arguments ?? {}) as Record<string, string>);
+    const args = (params.arguments ?? {}) as Record<string, string>;
+    return (withFixtures(ctx.profile) ? getFixturePrompt(params.name, args) : undefined) ?? getPrompt(params.name, args);
   },
   'completion/complete': (params) =>
     complete((params.ref ?? {}) as Record<string, string>, (params.argument ?? {}) as Record<string, string>),
@@ -122,7 +168,7 @@ const SESSION_ERA_METHODS: Record<string, Handler> = {
     }
     return {
       protocolVersion: ctx.protocolVersion,
-      capabilities: { ...SERVER_CAPABILITIES, logging: {} },
+      capabilities: { ...serverCapabilities(ctx.profile), logging: {} },
       serverInfo: SERVER_INFO,
       instructions: INSTRUCTIONS,
     };
@@ -134,7 +180,18 @@ const SESSION_ERA_METHODS: Record<string, Handler> = {
     if (ctx.session) ctx.session.logLevel = level;
     return {};
   },
+  // Resource subscriptions (session era): offered with the conformance fixtures only. No fixture
+  // resource changes, so no notifications/resources/updated is ever due.
+  'resources/subscribe': (params, ctx) => subscription(params, ctx, 'add'),
+  'resources/unsubscribe': (params, ctx) => subscription(params, ctx, 'delete'),
 };
+
+function subscription(params: Record<string, unknown>, ctx: DispatchContext, change: 'add' | 'delete'): Record<string, unknown> {
+  if (!withFixtures(ctx.profile)) throw new McpError(JsonRpcErrorCode.MethodNotFound, 'Method not found: this profile offers no resource subscriptions');
+  if (typeof params.uri !== 'string') throw new InvalidParamsError('resources/subscribe needs a "uri"');
+  ctx.session?.subscriptions[change](params.uri);
+  return {};
+}
 
 /** Cache hints of 2026-07-28 (SEP-2549): the demo content can change with a profile switch, so never cache. */
 const CACHE_HINTS = { ttlMs: 0, cacheScope: 'private' } as const;
@@ -142,12 +199,22 @@ const CACHEABLE = new Set(['tools/list', 'resources/list', 'resources/templates/
 
 const STATELESS_ERA_METHODS: Record<string, Handler> = {
   ...COMMON_METHODS,
-  'server/discover': () => ({
+  'server/discover': (_params, ctx) => ({
     supportedVersions: [...STATELESS_ERA_VERSIONS],
-    capabilities: SERVER_CAPABILITIES,
+    capabilities: { ...serverCapabilities(ctx.profile), resources: { subscribe: false, listChanged: false } }, // no resources/subscribe in this era
     instructions: INSTRUCTIONS,
   }),
 };
+
+/**
+ * The client capability a tools/call needs and the client did not declare (2026-07-28:
+ * MissingRequiredClientCapability, -32021, HTTP 400, checked before the response starts).
+ */
+export function missingClientCapability(profile: BehaviorProfile, request: JsonRpcRequest, clientCapabilities: Record<string, unknown>): string | undefined {
+  if (request.method !== 'tools/call' || !withFixtures(profile)) return undefined;
+  const required = FIXTURE_TOOLS.find((tool) => tool.name === request.params?.name)?.requiredClientCapability;
+  return required && !(required in clientCapabilities) ? required : undefined;
+}
 
 /** Whether `method` exists in `era`; unknown methods get -32601 (HTTP 404 in the stateless era). */
 export function hasMethod(era: ProtocolEra, method: string): boolean {

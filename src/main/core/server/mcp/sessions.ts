@@ -19,6 +19,10 @@ export interface McpSession {
   stream?: SseStream;
   /** Requests being processed, so notifications/cancelled can abort them. */
   inFlight: Map<JsonRpcId, AbortController>;
+  /** Server→client requests (sampling, elicitation) awaiting the client's response, by their id. */
+  clientRequests: Map<JsonRpcId, { resolve(result: Record<string, unknown>): void; reject(error: Error): void }>;
+  /** URIs of resources/subscribe. */
+  subscriptions: Set<string>;
   createdAt: number;
 }
 
@@ -32,6 +36,8 @@ export class SessionStore {
       protocolVersion,
       initialized: false,
       inFlight: new Map(),
+      clientRequests: new Map(),
+      subscriptions: new Set(),
       createdAt: Date.now(),
     };
     this.sessions.set(session.id, session);
@@ -48,6 +54,7 @@ export class SessionStore {
     if (!session) return false;
     this.sessions.delete(id);
     for (const controller of session.inFlight.values()) controller.abort(new Error('session ended'));
+    for (const pending of session.clientRequests.values()) pending.reject(new Error('session ended'));
     session.stream?.close();
     return true;
   }

@@ -7,6 +7,7 @@ import {
   hasMethod,
   isSupportedVersion,
   META,
+  missingClientCapability,
   negotiateVersion,
   StatelessErrorCode,
 } from './dispatcher';
@@ -119,12 +120,15 @@ export class StreamableHttpEndpoint {
       protocolVersion = session?.protocolVersion ?? (headerVersion as ProtocolVersion | undefined) ?? DEFAULT_HEADER_VERSION;
     }
 
-    for (const message of messages) if (isNotification(message)) this.onNotification(message, session);
+    for (const message of messages) {
+      if (isNotification(message)) this.onNotification(message, session);
+      else if (!isRequest(message)) onClientResponse(message, session);
+    }
     const requests = messages.filter(isRequest);
     if (requests.length === 0) return sendEmpty(res, profile.notificationStatus, headers);
 
     const toGetStream: Notify = (n) => session?.stream?.send(n);
-    await respond(req, res, parsed.batch, requests, profile, headers, toGetStream, (request, notify) =>
+    await respond(req, res, parsed.batch, requests, profile, headers, toGetStream, (request, notify, toClient) =>
       runRequest(request, {
         era: 'session',
         protocolVersion,
@@ -132,6 +136,8 @@ export class StreamableHttpEndpoint {
         session,
         logLevel: session?.logLevel,
         notify,
+        clientCapabilities: session?.clientCapabilities,
+        requestClient: toClient && session ? (method, params, signal) => askClient(session, toClient, method, params, signal) : undefined,
       }),
     );
   }
@@ -151,6 +157,10 @@ export class StreamableHttpEndpoint {
       return sendRpcError(res, 404, new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${message.method}`), message.id);
     }
     const meta = message.params!._meta as Record<string, unknown>;
+    const missing = missingClientCapability(profile, message, meta[META.clientCapabilities] as Record<string, unknown>);
+    if (missing) {
+      return sendRpcError(res, 400, new McpError(StatelessErrorCode.MissingRequiredClientCapability, `Missing required client capability: ${missing}`, { requiredCapabilities: { [missing]: {} } }, 400), message.id);
+    }
     const noStream: Notify = () => undefined; // 2026-07-28 has no GET stream to carry them
     await respond(req, res, false, [message], profile, {}, noStream, (request, notify) =>
       runRequest(request, {
@@ -159,6 +169,8 @@ export class StreamableHttpEndpoint {
         profile,
         logLevel: meta[META.logLevel] as LoggingLevel | undefined,
         notify,
+        clientCapabilities: meta[META.clientCapabilities] as Record<string, unknown>,
+        // No server→client requests here: 2026-07-28 asks for input with input-required results (MRTR), not yet served.
       }),
     );
   }
@@ -251,11 +263,17 @@ function classifyEra(req: IncomingMessage, messages: JsonRpcMessage[], profile: 
   return 'session';
 }
 
-/** Checks a 2026-07-28 request's `_meta` envelope and its required headers against its body. */
+/**
+ * Checks a 2026-07-28 request's `_meta` envelope and its required headers against its body.
+ * Order (2026-07-28 transports, standard request headers; as the conformance suite's reference
+ * server does): a version that is no string is -32022, a missing clientCapabilities -32602; then the headers must mirror the body, or
+ * -32020 HeaderMismatch, whatever the body's version; only a request whose headers agree with
+ * its body is judged on its version (-32022 UnsupportedProtocolVersion).
+ */
 function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest): McpError | undefined {
   const meta = request.params?._meta as Record<string, unknown>;
   const version = meta[META.protocolVersion];
-  if (typeof version !== 'string' || !(STATELESS_ERA_VERSIONS as readonly string[]).includes(version)) {
+  if (typeof version !== 'string') {
     return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${String(version)}`, { supported: [...STATELESS_ERA_VERSIONS], requested: version }, 400);
   }
   const capabilities = meta[META.clientCapabilities];
@@ -272,18 +290,27 @@ function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest):
     return undefined;
   };
   const nameSource = NAME_HEADER_SOURCE[request.method];
-  return (
+  const headerProblem =
     mismatch('MCP-Protocol-Version', version) ??
     mismatch('Mcp-Method', request.method) ??
-    (nameSource ? mismatch('Mcp-Name', String(request.params?.[nameSource] ?? '')) : undefined)
-  );
+    (nameSource ? mismatch('Mcp-Name', String(request.params?.[nameSource] ?? '')) : undefined);
+  if (headerProblem) return headerProblem;
+  if (!(STATELESS_ERA_VERSIONS as readonly string[]).includes(version)) {
+    return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${version}`, { supported: [...STATELESS_ERA_VERSIONS], requested: version }, 400);
+  }
+  return undefined;
 }
 
 /** Which body field `Mcp-Name` mirrors (2026-07-28 transports §Standard request headers). */
 const NAME_HEADER_SOURCE: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
 
-/** Values outside visible ASCII travel as `=?base64?…?=` (SEP-2243). */
-function decodeHeaderValue(value: string): string {
+/**
+ * A mirrored header's value as the body would spell it. Optional whitespace around a field value
+ * is not part of it (RFC 9110 section 5.5), so it is trimmed before comparing; values outside
+ * visible ASCII travel as `=?base64?…?=` (SEP-2243).
+ */
+export function decodeHeaderValue(raw: string): string {
+  const value = raw.trim();
   const encoded = /^=\?base64\?(.*)\?=$/.exec(value);
   return encoded ? Buffer.from(encoded[1]!, 'base64').toString('utf8') : value;
 }
@@ -314,6 +341,46 @@ function idOf(message: JsonRpcMessage | undefined): JsonRpcResponse['id'] {
 }
 
 type Notify = (notification: JsonRpcNotification) => void;
+/** Writes one JSON-RPC message to the client on the stream answering a POST. */
+type ToClient = (message: JsonRpcRequest) => void;
+
+let clientRequestCounter = 0;
+
+/**
+ * Sends a server→client request (sampling/createMessage, elicitation/create) on the SSE stream
+ * answering the POST it relates to; the client answers it in a later POST of the same session
+ * (2025-11-25 transports §Sending Messages to the Server), which onClientResponse routes back.
+ */
+function askClient(session: McpSession, toClient: ToClient, method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const id = `server-request-${++clientRequestCounter}`;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    // A cancelled call (notifications/cancelled, session ended) stops waiting for the client's answer.
+    const onAbort = () => {
+      session.clientRequests.delete(id);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = <T,>(fn: (value: T) => void) => (value: T) => {
+      signal.removeEventListener('abort', onAbort);
+      fn(value);
+    };
+    session.clientRequests.set(id, { resolve: settle(resolve), reject: settle(reject) });
+    toClient({ jsonrpc: '2.0', id, method, params });
+  });
+}
+
+/** A JSON-RPC response from the client: settles the server→client request it answers, if any. */
+function onClientResponse(message: JsonRpcMessage, session: McpSession | undefined): void {
+  const response = message as JsonRpcResponse;
+  const id = response.id;
+  if (!session || id === null || id === undefined) return;
+  const pending = session.clientRequests.get(id);
+  if (!pending) return;
+  session.clientRequests.delete(id);
+  if ('error' in response && response.error) pending.reject(new McpError(response.error.code, `The client answered ${String(id)} with an error: ${response.error.message}`));
+  else pending.resolve(((response as { result?: Record<string, unknown> }).result ?? {}) as Record<string, unknown>);
+}
 
 /** Runs one request, turning McpError into a JSON-RPC error response; registers it for cancellation. */
 export async function runRequest(request: JsonRpcRequest, ctx: Omit<Parameters<typeof dispatch>[1], 'signal'>): Promise<JsonRpcResponse> {
@@ -343,13 +410,14 @@ async function respond(
   profile: BehaviorProfile,
   headers: Record<string, string>,
   notifyElsewhere: Notify,
-  run: (request: JsonRpcRequest, notify: Notify) => Promise<JsonRpcResponse>,
+  run: (request: JsonRpcRequest, notify: Notify, toClient?: ToClient) => Promise<JsonRpcResponse>,
 ): Promise<void> {
   const accept = firstHeader(req, 'accept') ?? '';
   const useSse = profile.postResponse === 'sse' && /text\/event-stream|\*\/\*/.test(accept);
   if (useSse) {
     const stream = new SseStream(res, profile.pingIntervalMs, headers);
-    await Promise.all(requests.map(async (request) => stream.send(await run(request, (n) => stream.send(n)))));
+    const send = (message: JsonRpcNotification | JsonRpcRequest) => stream.send(message);
+    await Promise.all(requests.map(async (request) => stream.send(await run(request, send, send))));
     stream.close();
     return;
   }
