@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
@@ -27,17 +28,24 @@ export async function node22(): Promise<string> {
   const binary = join(dir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
   if (existsSync(binary)) return binary;
 
-  await mkdir(CACHE, { recursive: true });
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const { stdout } = await run(npm, ['pack', `${packageName()}@${VERSION}`, '--pack-destination', CACHE, '--silent'], { timeout: 240_000 });
-  const tarball = join(CACHE, stdout.trim().split('\n').pop()!);
-  const unpacking = `${dir}.partial`;
+  // Test files run in parallel workers, each may get here: every worker downloads into its own
+  // directory, and the first rename wins.
+  const unpacking = `${dir}.partial-${randomUUID()}`;
   await rm(unpacking, { recursive: true, force: true });
-  await mkdir(unpacking);
-  await run('tar', ['-xzf', tarball, '-C', unpacking, '--strip-components=1'], { timeout: 120_000 });
-  await rm(tarball, { force: true });
-  // Rename last so an interrupted download is never mistaken for a good one.
-  await rename(unpacking, dir);
+  await mkdir(unpacking, { recursive: true });
+  try {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const { stdout } = await run(npm, ['pack', `${packageName()}@${VERSION}`, '--pack-destination', unpacking, '--silent'], { timeout: 240_000 });
+    const tarball = join(unpacking, stdout.trim().split('\n').pop()!);
+    await run('tar', ['-xzf', tarball, '-C', unpacking, '--strip-components=1'], { timeout: 120_000 });
+    await rm(tarball, { force: true });
+    // Rename last so an interrupted download is never mistaken for a good one.
+    await rename(unpacking, dir).catch((error: unknown) => {
+      if (!existsSync(binary)) throw error; // another worker got there first otherwise
+    });
+  } finally {
+    await rm(unpacking, { recursive: true, force: true });
+  }
   if (!existsSync(binary)) throw new Error(`${packageName()}@${VERSION} unpacked without ${binary}: ${(await readdir(dir)).join(', ')}`);
   return binary;
 }

@@ -1,16 +1,13 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInspector } from '../helpers/inspector';
 import type { RunningSdkUpstream } from '../helpers/sdkUpstream';
 import { startEverythingServer } from './everythingServer';
 import { node22 } from './node22';
+import { runServerSuite, SUITE_TIMEOUT_MS, verdict, type Check, type SuiteRun } from './suite';
 
-// Transparency, judged by the official MCP conformance suite: `conformance server --url` runs
-// every server scenario against an SDK-built upstream directly, then against the same upstream
+// Transparency, judged by the official MCP conformance suite: `conformance server --url
+// --requirements 2025-11-25` runs every server scenario that revision requires (plus the ones the
+// suite runs but does not score) against an SDK-built upstream directly, then against the same upstream
 // through the inspector's front door. Each scenario's verdict, and the status of each of its
 // checks, must be the same both ways: a difference is the proxy changing what a client sees.
 //
@@ -18,31 +15,10 @@ import { node22 } from './node22';
 // on any supported Node. Runtime: about 2 s per pass on the 2-core machine, plus a one-time
 // download of Node 22 from the npm registry when the test itself runs on Node 20.
 
-const require = createRequire(import.meta.url);
-const CONFORMANCE_CLI = join(dirname(require.resolve('@modelcontextprotocol/conformance/package.json')), 'dist/index.js');
-/** conformance 0.1.16 has 32 server scenarios in its "all" suite. */
+/** conformance 0.2.0-alpha.12 runs 33 server scenarios for --requirements 2025-11-25. (Its
+ * "all" suite now holds draft 2026-07-28 scenarios that the SDK upstream, a 2025-11-25 server,
+ * fails by design, so "the upstream passes" would mean nothing there.) */
 const MIN_SCENARIOS = 30;
-const SUITE_TIMEOUT_MS = 90_000;
-
-type Status = 'SUCCESS' | 'FAILURE' | 'WARNING' | 'INFO' | 'SKIPPED';
-interface Check {
-  id: string;
-  status: Status;
-  errorMessage?: string;
-}
-interface SuiteRun {
-  exitCode: number | null;
-  output: string;
-  /** Checks per scenario, from the suite's own results files. */
-  scenarios: Map<string, Check[]>;
-}
-
-/** FAILURE if any check failed, else WARNING if any warned, else SUCCESS: the suite's verdict. */
-function verdict(checks: Check[]): Status {
-  if (checks.some((c) => c.status === 'FAILURE')) return 'FAILURE';
-  if (checks.some((c) => c.status === 'WARNING')) return 'WARNING';
-  return 'SUCCESS';
-}
 
 /** Per check id, the statuses in order: what must match between the two runs. */
 function checkStatuses(checks: Check[]): string[] {
@@ -50,30 +26,7 @@ function checkStatuses(checks: Check[]): string[] {
 }
 
 async function runSuite(nodeBinary: string, url: string): Promise<SuiteRun> {
-  const outputDir = await mkdtemp(join(tmpdir(), 'conformance-'));
-  try {
-    const child = spawn(nodeBinary, [CONFORMANCE_CLI, 'server', '--url', url, '--suite', 'all', '--output-dir', outputDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: SUITE_TIMEOUT_MS,
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exitCode = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code) => resolve(code));
-    });
-    const scenarios = new Map<string, Check[]>();
-    for (const entry of await readdir(outputDir)) {
-      // Results go to <dir>/server-<scenario>-<ISO timestamp with : and . as ->/checks.json.
-      const scenario = /^server-(.+)-\d{4}-\d{2}-\d{2}T[\d-]+Z$/.exec(entry)?.[1];
-      if (!scenario) continue;
-      scenarios.set(scenario, JSON.parse(await readFile(join(outputDir, entry, 'checks.json'), 'utf8')) as Check[]);
-    }
-    return { exitCode, output, scenarios };
-  } finally {
-    await rm(outputDir, { recursive: true, force: true });
-  }
+  return runServerSuite(nodeBinary, url, ['--requirements', '2025-11-25']);
 }
 
 describe('official MCP conformance suite: direct vs through the inspector', () => {
