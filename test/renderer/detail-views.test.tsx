@@ -7,7 +7,7 @@ import { checkResource, decodeState } from '../../src/renderer/src/lib/oauthPara
 import { interpretSse } from '../../src/renderer/src/lib/sseEvents';
 import { notificationLinks } from '../../src/renderer/src/lib/rpcLinks';
 import { row } from './fixtures';
-import { createContainer, mountApp, settle } from './harness';
+import { containerPerTest, mountApp, settle } from './harness';
 
 // The detail pane's views for OAuth and MCP, in happy-dom against a fake core: parameter
 // tables, JSON bodies first, the SSE event table, notifications linked to their request, and
@@ -61,19 +61,13 @@ async function waitFor<T>(test: () => T | undefined | null | false, what: string
 }
 
 describe('detail views in a DOM', () => {
-  let dom: ReturnType<typeof createContainer>;
-  beforeEach(() => {
-    dom = createContainer();
-  });
-  afterEach(() => dom.unmount());
-  const $ = (selector: string) => dom.container.querySelector<HTMLElement>(selector);
-  const $$ = (selector: string) => [...dom.container.querySelectorAll<HTMLElement>(selector)];
+  const { dom: current, $, $$ } = containerPerTest();
 
   /** Mounts the app with these exchanges in the timeline and opens `open`. */
   async function mountWith(exchanges: Exchange[], open: string, extras: Record<string, Partial<ExchangeSummary>> = {}) {
     const byId = new Map(exchanges.map((e) => [e.id, e]));
     const rows = exchanges.map((e) => summaryOf(e, extras[e.id]));
-    const app = await mountApp(dom.root, {
+    const app = await mountApp(current().root, {
       'exchanges.list': () => rows,
       'exchanges.get': (params) => byId.get((params as { id: string }).id) ?? null,
     });
@@ -86,7 +80,7 @@ describe('detail views in a DOM', () => {
     const tab = await waitFor(() => detailTab(name), `the ${name} tab`);
     await act(async () => tab.click());
   };
-  const paramRow = (name: string, scope: ParentNode = dom.container) => scope.querySelector<HTMLElement>(`[data-testid=param-row][data-name="${name}"]`);
+  const paramRow = (name: string, scope: ParentNode = current().container) => scope.querySelector<HTMLElement>(`[data-testid=param-row][data-name="${name}"]`);
 
   it('shows the authorize request as a decoded parameter table with what each is for, state decoded and resource checked', async () => {
     const state = b64url(JSON.stringify({ returnTo: '/chat/42', nonce: 'n-1' }));
@@ -399,7 +393,7 @@ describe('detail views in a DOM', () => {
     expect(paired.textContent).toContain('result: "echo: hi"');
     expect(paired.textContent).toContain('this exchange’s response body');
     expect(paired.querySelector('.json-node')!.textContent).toContain('"content"');
-    expect(dom.container.textContent).not.toContain('as the response body: response');
+    expect(current().container.textContent).not.toContain('as the response body: response');
 
     await act(async () => app.store.getState().select('legacy-post'));
     const elsewhere = await waitFor(() => $('[data-testid=paired-response]')?.textContent?.includes('boom') && $('[data-testid=paired-response]'), 'the answer from the stream');

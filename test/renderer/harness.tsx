@@ -1,4 +1,5 @@
 import { act } from 'react';
+import { afterEach, beforeEach } from 'vitest';
 import { createRoot, type Root } from 'react-dom/client';
 import type { ConnectionState, ControlClient, ControlEvent, InspectorStatus } from '../../src/shared/controlApi';
 import { LINT_RULES } from '../../src/shared/lint';
@@ -60,6 +61,24 @@ export const DEFAULTS: Handlers = {
 export const settle = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
 
 /** A root to render into, removed by `unmount`. */
+/**
+ * A fresh container for every test of the enclosing describe, with its query helpers: `dom` is
+ * the current container (read it inside tests), `$`/`$$` query it, `click` clicks inside act().
+ */
+export function containerPerTest() {
+  let current: ReturnType<typeof createContainer>;
+  beforeEach(() => {
+    current = createContainer();
+  });
+  afterEach(() => current.unmount());
+  return {
+    dom: () => current,
+    $: (selector: string) => current.container.querySelector<HTMLElement>(selector),
+    $$: (selector: string) => [...current.container.querySelectorAll<HTMLElement>(selector)],
+    click: (element: Element | null | undefined) => act(async () => (element as HTMLElement).click()),
+  };
+}
+
 export function createContainer() {
   const container = document.createElement('div');
   document.body.append(container);

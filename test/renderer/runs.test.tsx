@@ -8,7 +8,7 @@ import { time } from '../../src/renderer/src/lib/format';
 import { TimelineModel, type TimelineItem } from '../../src/renderer/src/state/timeline';
 import fixture from './fixtures/runs.json';
 import { row } from './fixtures';
-import { createContainer, mountApp, settle, type Handlers } from './harness';
+import { containerPerTest, createContainer, mountApp, settle, type Handlers } from './harness';
 
 // Client runs in the UI, from rows the core really sent: six simulator runs against the
 // reference server (fixtures/runs.json says which), plus hand-made rows for merges, boundaries
@@ -128,15 +128,8 @@ describe('timeline model: rows grouped by client run', () => {
 });
 
 describe('the timeline screen with runs', () => {
-  let dom: ReturnType<typeof createContainer>;
-  beforeEach(() => {
-    dom = createContainer();
-  });
-  afterEach(() => dom.unmount());
-  const $ = (selector: string) => dom.container.querySelector<HTMLElement>(selector);
-  const $$ = (selector: string) => [...dom.container.querySelectorAll<HTMLElement>(selector)];
-  const click = (element: Element | null | undefined) => act(async () => (element as HTMLElement).click());
-  const mount = (handlers: Handlers = {}) => mountApp(dom.root, { 'exchanges.list': () => THREE, 'exchanges.get': () => null, 'lint.findings': () => ({ findings: [] }), ...handlers });
+  const { dom: current, $, $$, click } = containerPerTest();
+  const mount = (handlers: Handlers = {}) => mountApp(current().root, { 'exchanges.list': () => THREE, 'exchanges.get': () => null, 'lint.findings': () => ({ findings: [] }), ...handlers });
 
   it('shows a header per run with the client, run number, verdict and duration; “failed at” selects the failing exchange', async () => {
     const app = await mount();
@@ -233,17 +226,10 @@ describe('the timeline screen with runs', () => {
 });
 
 describe('the handshake of one run', () => {
-  let dom: ReturnType<typeof createContainer>;
-  beforeEach(() => {
-    dom = createContainer();
-  });
-  afterEach(() => dom.unmount());
-  const $ = (selector: string) => dom.container.querySelector<HTMLElement>(selector);
-  const $$ = (selector: string) => [...dom.container.querySelectorAll<HTMLElement>(selector)];
-  const click = (element: Element | null | undefined) => act(async () => (element as HTMLElement).click());
+  const { dom: current, $, $$, click } = containerPerTest();
   const openHandshake = async (rows: ExchangeSummary[] = ALL, handlers: Handlers = {}) => {
-    const app = await mountApp(dom.root, { 'exchanges.list': () => rows, 'exchanges.get': () => null, 'lint.findings': () => ({ findings: [] }), ...handlers });
-    await click([...dom.container.querySelectorAll('[role=tab]')].find((t) => t.textContent === 'Handshake'));
+    const app = await mountApp(current().root, { 'exchanges.list': () => rows, 'exchanges.get': () => null, 'lint.findings': () => ({ findings: [] }), ...handlers });
+    await click([...current().container.querySelectorAll('[role=tab]')].find((t) => t.textContent === 'Handshake'));
     await settle();
     return app;
   };
