@@ -110,6 +110,7 @@ export class ReferenceServer {
 
   async close(): Promise<void> {
     this.sessions.clear();
+    this.streamable.close();
     const server = this.httpServer;
     if (!server) return;
     this.httpServer = undefined;

@@ -20,6 +20,9 @@ import {
   readResource,
   resourceDescriptions,
   toolDescriptions,
+  type TaskHandle,
+  type ToolCallContext,
+  type ToolResult,
 } from './content';
 import {
   FIXTURE_PROMPTS,
@@ -32,6 +35,7 @@ import {
 import { McpError, type JsonRpcNotification, type JsonRpcRequest } from './jsonrpc';
 import { answersFor, beginRound, INPUT_METHODS, InputRequired, inputRequiredResult, MRTR_METHODS, type InputRequest, type InputRound, type RequestStateCodec } from './mrtr';
 import { LOGGING_LEVELS, type LoggingLevel, type McpSession } from './sessions';
+import { declaresTasksExtension, TASK_METHODS, TASKS_EXTENSION, TASKS_REQUIRED_CAPABILITIES, type RunningTask, type TaskStore } from './tasks';
 
 export const SERVER_INFO = { name: 'mcp-handshake-inspector-reference', title: 'MCP Handshake Inspector reference server', version: '0.1.0' };
 
@@ -90,6 +94,8 @@ export interface DispatchContext {
   clientCapabilities?: Record<string, unknown>;
   /** Signs and verifies MRTR requestState; present in the stateless era (mrtr.ts). */
   requestStates?: RequestStateCodec;
+  /** The server's tasks (tasks extension); present in the stateless era (tasks.ts). */
+  tasks?: TaskStore;
 }
 
 /** What a method handler gets: the dispatch context plus the way to ask the client for input. */
@@ -115,7 +121,7 @@ type Handler = (params: Record<string, unknown>, ctx: HandlerContext) => Promise
 /** Methods of both eras. Era-specific ones are added below. */
 const COMMON_METHODS: Record<string, Handler> = {
   'tools/list': (_params, ctx) => ({
-    tools: [...toolDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_TOOLS.map(({ call: _call, requiredClientCapability: _required, ...definition }) => definition) : [])],
+    tools: [...toolDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_TOOLS.map(({ call: _call, requiredClientCapability: _required, taskSupport: _task, ...definition }) => definition) : [])],
   }),
   'tools/call': async (params, ctx) => {
     const name = params.name;
@@ -126,7 +132,7 @@ const COMMON_METHODS: Record<string, Handler> = {
     if (typeof args !== 'object' || args === null) throw new InvalidParamsError('"arguments" must be an object');
     const progressToken = (params._meta as Record<string, unknown> | undefined)?.progressToken;
     log(ctx, 'info', { tool: name, message: `tools/call ${name}` });
-    return (await tool.call(args, {
+    const toolCtx: ToolCallContext = {
       signal: ctx.signal,
       progress: (progress, total, message) => {
         if (progressToken === undefined) return;
@@ -143,7 +149,9 @@ const COMMON_METHODS: Record<string, Handler> = {
       input: ctx.input,
       clientCapabilities: ctx.clientCapabilities ?? {},
       round: ctx.round,
-    })) as unknown as Record<string, unknown>;
+      runAsTask: (work) => runAsTask(ctx, toolCtx, work),
+    };
+    return (await tool.call(args, toolCtx)) as unknown as Record<string, unknown>;
   },
   'resources/list': (_params, ctx) => ({
     resources: [...resourceDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_RESOURCES.map(({ read: _read, ...description }) => description) : [])],
@@ -206,19 +214,81 @@ const STATELESS_ERA_METHODS: Record<string, Handler> = {
   ...COMMON_METHODS,
   'server/discover': (_params, ctx) => ({
     supportedVersions: [...STATELESS_ERA_VERSIONS],
-    capabilities: { ...serverCapabilities(ctx.profile), resources: { subscribe: false, listChanged: false } }, // no resources/subscribe in this era
+    capabilities: {
+      ...serverCapabilities(ctx.profile),
+      resources: { subscribe: false, listChanged: false }, // no resources/subscribe in this era
+      ...(withFixtures(ctx.profile) ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
+    },
     instructions: INSTRUCTIONS,
   }),
+  // The tasks extension (tasks.ts), offered with the conformance catalogue. The check that the
+  // request declared it (-32021) runs before dispatch: missingClientCapability.
+  'tasks/get': (params, ctx) => ({ ...offeredTasks(ctx).get(params.taskId) }),
+  'tasks/update': (params, ctx) => {
+    offeredTasks(ctx).update(params.taskId, params.inputResponses);
+    return {};
+  },
+  'tasks/cancel': (params, ctx) => {
+    offeredTasks(ctx).cancel(params.taskId);
+    return {};
+  },
 };
 
+/** The task store, when this profile offers the extension; else the methods do not exist. */
+function offeredTasks(ctx: DispatchContext): TaskStore {
+  if (!ctx.tasks || !withFixtures(ctx.profile)) throw new McpError(JsonRpcErrorCode.MethodNotFound, 'Method not found: this profile does not offer the tasks extension', undefined, 404);
+  return ctx.tasks;
+}
+
 /**
- * The client capability a tools/call needs and the client did not declare (2026-07-28:
- * MissingRequiredClientCapability, -32021, HTTP 400, checked before the response starts).
+ * ToolCallContext.runAsTask: a task when this server offers the extension and the request
+ * declared it, answered with its CreateTaskResult; else `work` inline. A task's failure is the
+ * JSON-RPC error the call would have had (status failed); its input() parks it (input_required).
  */
-export function missingClientCapability(profile: BehaviorProfile, request: JsonRpcRequest, clientCapabilities: Record<string, unknown>): string | undefined {
-  if (request.method !== 'tools/call' || !withFixtures(profile)) return undefined;
-  const required = FIXTURE_TOOLS.find((tool) => tool.name === request.params?.name)?.requiredClientCapability;
-  return required && !(required in clientCapabilities) ? required : undefined;
+async function runAsTask(ctx: HandlerContext, inline: ToolCallContext, work: (ctx: ToolCallContext) => Promise<ToolResult>): Promise<ToolResult | TaskHandle> {
+  if (!ctx.tasks || !withFixtures(ctx.profile) || !declaresTasksExtension(ctx.clientCapabilities)) return work(inline);
+  return ctx.tasks.create(async (task) => {
+    try {
+      return await work(taskToolContext(ctx, inline, task));
+    } catch (err) {
+      throw toMcpError(err, ctx.era);
+    }
+  });
+}
+
+/** What a tool's work sees inside a task: the extension carries no progress or log notifications for tasks. */
+function taskToolContext(ctx: HandlerContext, inline: ToolCallContext, task: RunningTask): ToolCallContext {
+  const inTask: ToolCallContext = {
+    ...inline,
+    signal: task.signal,
+    progress: () => undefined,
+    log: () => undefined,
+    delay: (ms) => abortableDelay(ms, task.signal),
+    input: (requests) => {
+      requireDeclaredCapabilities(ctx, requests);
+      return task.input(requests);
+    },
+    runAsTask: (more) => more(inTask), // already a task
+  };
+  return inTask;
+}
+
+/**
+ * The error for a request that needs a client capability the client did not declare (2026-07-28:
+ * MissingRequiredClientCapability, -32021, HTTP 400, checked before the response starts): a
+ * fixture tool's required capability, or the tasks extension for tasks/* and the tools that
+ * only run as tasks.
+ */
+export function missingClientCapability(profile: BehaviorProfile, request: JsonRpcRequest, clientCapabilities: Record<string, unknown>): McpError | undefined {
+  if (!withFixtures(profile)) return undefined;
+  const missing = (what: string, requiredCapabilities: Record<string, unknown>) =>
+    new McpError(StatelessErrorCode.MissingRequiredClientCapability, `Missing required client capability: ${what}`, { requiredCapabilities }, 400);
+  const tool = request.method === 'tools/call' ? FIXTURE_TOOLS.find((t) => t.name === request.params?.name) : undefined;
+  if ((TASK_METHODS.has(request.method) || tool?.taskSupport === 'required') && !declaresTasksExtension(clientCapabilities)) {
+    return missing(`${tool ? `tool ${tool.name} runs only as a task, so it` : request.method} needs the ${TASKS_EXTENSION} extension declared in the request's client capabilities`, TASKS_REQUIRED_CAPABILITIES);
+  }
+  const required = tool?.requiredClientCapability;
+  return required && !(required in clientCapabilities) ? missing(required, { [required]: {} }) : undefined;
 }
 
 /** Whether `method` exists in `era`; unknown methods get -32601 (HTTP 404 in the stateless era). */
@@ -267,15 +337,7 @@ export async function dispatch(request: JsonRpcRequest, ctx: DispatchContext): P
  * era, server→client requests on the POST's stream.
  */
 async function gatherInput(ctx: DispatchContext, round: InputRound, requests: Record<string, InputRequest>, mrtr: boolean): Promise<Record<string, Record<string, unknown>>> {
-  const declared = ctx.clientCapabilities ?? {};
-  const undeclared = [...new Set(Object.values(requests).map((request) => INPUT_METHODS[request.method]))].filter((capability) => !(capability in declared));
-  if (undeclared.length > 0) {
-    const message = `The client did not declare the ${undeclared.map((c) => `"${c}"`).join(', ')} capability, so ${Object.values(requests).map((r) => r.method).join(', ')} cannot be asked`;
-    if (ctx.era === 'stateless') {
-      throw new McpError(StatelessErrorCode.MissingRequiredClientCapability, message, { requiredCapabilities: Object.fromEntries(undeclared.map((c) => [c, {}])) });
-    }
-    throw new InvalidParamsError(message);
-  }
+  requireDeclaredCapabilities(ctx, requests);
   if (mrtr) return answersFor(round, requests);
   if (ctx.era === 'stateless') throw new InvalidParamsError('Only tools/call, prompts/get and resources/read may ask the client for input (SEP-2322)');
   const requestClient = ctx.requestClient;
@@ -284,6 +346,18 @@ async function gatherInput(ctx: DispatchContext, round: InputRound, requests: Re
   }
   const entries = await Promise.all(Object.entries(requests).map(async ([key, request]) => [key, await requestClient(request.method, request.params, ctx.signal)] as const));
   return Object.fromEntries(entries);
+}
+
+/** Refuses input requests whose capability the client did not declare: a server must not ask for what the client cannot do. */
+function requireDeclaredCapabilities(ctx: DispatchContext, requests: Record<string, InputRequest>): void {
+  const declared = ctx.clientCapabilities ?? {};
+  const undeclared = [...new Set(Object.values(requests).map((request) => INPUT_METHODS[request.method]))].filter((capability) => !(capability in declared));
+  if (undeclared.length === 0) return;
+  const message = `The client did not declare the ${undeclared.map((c) => `"${c}"`).join(', ')} capability, so ${Object.values(requests).map((r) => r.method).join(', ')} cannot be asked`;
+  if (ctx.era === 'stateless') {
+    throw new McpError(StatelessErrorCode.MissingRequiredClientCapability, message, { requiredCapabilities: Object.fromEntries(undeclared.map((c) => [c, {}])) });
+  }
+  throw new InvalidParamsError(message);
 }
 
 function toMcpError(err: unknown, era: ProtocolEra): McpError {

@@ -24,6 +24,7 @@ import {
 } from './jsonrpc';
 import type { LoggingLevel, McpSession, SessionStore } from './sessions';
 import { RequestStateCodec } from './mrtr';
+import { TaskStore } from './tasks';
 import { SseStream } from './sse';
 
 /** What the HTTP router hands the MCP endpoint for one request. */
@@ -49,8 +50,15 @@ export function sendRpcError(res: ServerResponse, status: number, error: McpErro
 export class StreamableHttpEndpoint {
   /** Signs the requestState of this server's MRTR rounds (2026-07-28). */
   private readonly requestStates = new RequestStateCodec();
+  /** This server's tasks (tasks extension, 2026-07-28). */
+  private readonly tasks = new TaskStore();
 
   constructor(private readonly sessions: SessionStore) {}
+
+  /** Stops the work of every task (server shutdown). */
+  close(): void {
+    this.tasks.close();
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse, ctx: McpHttpContext): Promise<void> {
     switch (req.method) {
@@ -162,9 +170,7 @@ export class StreamableHttpEndpoint {
     }
     const meta = message.params!._meta as Record<string, unknown>;
     const missing = missingClientCapability(profile, message, meta[META.clientCapabilities] as Record<string, unknown>);
-    if (missing) {
-      return sendRpcError(res, 400, new McpError(StatelessErrorCode.MissingRequiredClientCapability, `Missing required client capability: ${missing}`, { requiredCapabilities: { [missing]: {} } }, 400), message.id);
-    }
+    if (missing) return sendRpcError(res, missing.httpStatus, missing, message.id);
     const noStream: Notify = () => undefined; // 2026-07-28 has no GET stream to carry them
     await respond(req, res, false, [message], profile, {}, noStream, (request, notify) =>
       runRequest(request, {
@@ -176,6 +182,7 @@ export class StreamableHttpEndpoint {
         clientCapabilities: meta[META.clientCapabilities] as Record<string, unknown>,
         // No server→client requests in 2026-07-28: input is asked for with input_required results (MRTR).
         requestStates: this.requestStates,
+        tasks: this.tasks,
       }),
     );
   }
@@ -306,8 +313,11 @@ function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest):
   return undefined;
 }
 
-/** Which body field `Mcp-Name` mirrors (2026-07-28 transports §Standard request headers). */
-const NAME_HEADER_SOURCE: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
+/**
+ * Which body field `Mcp-Name` mirrors (2026-07-28 transports §Standard request headers); the
+ * tasks extension adds its methods, routed by `params.taskId` (ext-tasks, Streamable HTTP: Routing Headers).
+ */
+const NAME_HEADER_SOURCE: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri', 'tasks/get': 'taskId', 'tasks/update': 'taskId', 'tasks/cancel': 'taskId' };
 
 /**
  * A mirrored header's value as the body would spell it. Optional whitespace around a field value
