@@ -102,6 +102,7 @@ export class TaskStore {
   private readonly ttlMs: number;
   private readonly pollIntervalMs: number;
   private readonly now: () => number;
+  private readonly listeners = new Set<(task: DetailedTask) => void>();
 
   constructor(options: TaskStoreOptions = {}) {
     this.ttlMs = options.ttlMs ?? DEFAULT_TASK_TTL_MS;
@@ -133,7 +134,8 @@ export class TaskStore {
       signal: record.controller.signal,
       input: (requests) => this.park(record, requests),
     };
-    work(running).then(
+    // Started at once (a synchronous throw becomes the task's failure, not the caller's).
+    new Promise<Record<string, unknown>>((resolve) => resolve(work(running))).then(
       (result) => this.finish(record, 'completed', { result }),
       (err: unknown) => {
         const error = err instanceof McpError ? err.toJson() : { code: JsonRpcErrorCode.InternalError, message: String((err as Error)?.message ?? err) };
@@ -145,7 +147,10 @@ export class TaskStore {
 
   /** tasks/get: the task as it is now, with its inputRequests, result or error inlined. */
   get(taskId: unknown): DetailedTask {
-    const record = this.find(taskId);
+    return this.detail(this.find(taskId));
+  }
+
+  private detail(record: TaskRecord): DetailedTask {
     const detailed: DetailedTask = { ...record.task };
     if (record.task.status === 'input_required') detailed.inputRequests = Object.fromEntries([...record.pending].map(([key, pending]) => [key, pending.request]));
     if (record.result) detailed.result = record.result;
@@ -198,6 +203,15 @@ export class TaskStore {
     return this.tasks.size;
   }
 
+  /**
+   * Calls `listener` with the DetailedTask after every status change: what a notifications/tasks
+   * carries (identical to what tasks/get would answer at that moment). Returns the unsubscribe.
+   */
+  onStatus(listener: (task: DetailedTask) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** The record of a known, unexpired task, or -32602 (the spec's code for an unknown or expired taskId). */
   private find(taskId: unknown): TaskRecord {
     if (typeof taskId !== 'string') throw new McpError(JsonRpcErrorCode.InvalidParams, 'Task methods need "taskId", a string');
@@ -240,6 +254,9 @@ export class TaskStore {
   private setStatus(record: TaskRecord, status: TaskStatus, statusMessage?: string): void {
     const { statusMessage: _previous, ...task } = record.task;
     record.task = { ...task, status, ...(statusMessage ? { statusMessage } : {}), lastUpdatedAt: new Date(this.now()).toISOString() };
+    if (this.listeners.size === 0) return;
+    const detailed = this.detail(record);
+    for (const listener of this.listeners) listener(detailed);
   }
 
   private stop(record: TaskRecord, reason: Error): void {
