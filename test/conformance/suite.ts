@@ -77,3 +77,10 @@ export async function requiredServerScenarios(nodeBinary: string, revision: stri
     .map((line) => /^\s+- (\S+)/.exec(line)?.[1])
     .filter((s): s is string => !!s);
 }
+
+/** The server scenarios `conformance list --server` tags `[extension]`: off the spec timeline, never scored. */
+export async function extensionServerScenarios(nodeBinary: string): Promise<string[]> {
+  const { exitCode, output } = await runCli(nodeBinary, ['list', '--server']);
+  if (exitCode !== 0) throw new Error(`conformance list --server exited ${exitCode}:\n${output}`);
+  return [...output.matchAll(/^\s+- (\S+) \[extension\]$/gm)].map((match) => match[1]!);
+}
