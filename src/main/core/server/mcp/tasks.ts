@@ -5,7 +5,7 @@ import { McpError } from './jsonrpc';
 import { resultProblem, type InputRequest } from './mrtr';
 
 // The tasks extension (io.modelcontextprotocol/tasks, SEP-2663; specification:
-// https://modelcontextprotocol.github.io/ext-tasks/specification/draft/tasks.html). A server
+// https://modelcontextprotocol.github.io/ext-tasks/specification/2026-07-28/tasks.html). A server
 // that the client's request declares the extension to may answer tools/call with a task handle
 // (`resultType: "task"`, a CreateTaskResult) instead of the result; the client polls `tasks/get`
 // until the task is terminal (its result or error inlined), answers the task's own input requests
