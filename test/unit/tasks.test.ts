@@ -180,6 +180,19 @@ describe('TaskStore', () => {
     expect(store.get(taskId).status).toBe('input_required');
   });
 
+  it('has room for maxTasks unexpired tasks, and for more once the oldest have expired', () => {
+    let now = 0;
+    const store = new TaskStore({ maxTasks: 2, ttlMs: 1_000, now: () => now });
+    const work = () => deferred<Record<string, unknown>>().promise;
+    store.create(work);
+    now = 500;
+    store.create(work);
+    expect(store.hasRoom()).toBe(false);
+    now = 1_000; // the first one's TTL has elapsed
+    expect(store.hasRoom()).toBe(true);
+    expect(store.size).toBe(1);
+  });
+
   it('stops every task on close', () => {
     const store = new TaskStore();
     const signals: AbortSignal[] = [];

@@ -241,12 +241,12 @@ function offeredTasks(ctx: DispatchContext): TaskStore {
 }
 
 /**
- * ToolCallContext.runAsTask: a task when this server offers the extension and the request
- * declared it, answered with its CreateTaskResult; else `work` inline. A task's failure is the
+ * ToolCallContext.runAsTask: a task when this server offers the extension, the request declared
+ * it and the store has room, answered with its CreateTaskResult; else `work` inline. A task's failure is the
  * JSON-RPC error the call would have had (status failed); its input() parks it (input_required).
  */
 async function runAsTask(ctx: HandlerContext, inline: ToolCallContext, work: (ctx: ToolCallContext) => Promise<ToolResult>): Promise<ToolResult | TaskHandle> {
-  if (!ctx.tasks || !withFixtures(ctx.profile) || !declaresTasksExtension(ctx.clientCapabilities)) return work(inline);
+  if (!ctx.tasks?.hasRoom() || !withFixtures(ctx.profile) || !declaresTasksExtension(ctx.clientCapabilities)) return work(inline);
   return ctx.tasks.create(async (task) => {
     try {
       return await work(taskToolContext(ctx, inline, task));

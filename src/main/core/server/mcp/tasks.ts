@@ -69,6 +69,8 @@ export interface TaskStoreOptions {
   /** How long a task stays retrievable after its creation. */
   ttlMs?: number;
   pollIntervalMs?: number;
+  /** How many unexpired tasks the store holds at most; past it the server answers inline (hasRoom). */
+  maxTasks?: number;
   /** The clock (tests pass their own to cross a TTL without waiting). */
   now?: () => number;
 }
@@ -76,6 +78,8 @@ export interface TaskStoreOptions {
 /** Tasks are kept 10 minutes: enough for a user to answer an elicitation, bounded for memory. */
 export const DEFAULT_TASK_TTL_MS = 10 * 60_000;
 export const DEFAULT_POLL_INTERVAL_MS = 1_000;
+/** Tasks are never dropped before their TTL, so memory is bounded by refusing to create more. */
+export const DEFAULT_MAX_TASKS = 1_000;
 
 interface PendingInput {
   /** The key the work asked under (the wire key may differ, see mintKey). */
@@ -101,13 +105,24 @@ export class TaskStore {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly ttlMs: number;
   private readonly pollIntervalMs: number;
+  private readonly maxTasks: number;
   private readonly now: () => number;
   private readonly listeners = new Set<(task: DetailedTask) => void>();
 
   constructor(options: TaskStoreOptions = {}) {
     this.ttlMs = options.ttlMs ?? DEFAULT_TASK_TTL_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
     this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Whether another task may be created. When not, the server answers the request inline, which
+   * the extension allows: creating a task is at the server's discretion, per request.
+   */
+  hasRoom(): boolean {
+    this.sweep();
+    return this.tasks.size < this.maxTasks;
   }
 
   /**
