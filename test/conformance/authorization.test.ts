@@ -29,6 +29,8 @@ let server: RunningServer;
 let run: SuiteRun;
 let listed: string[];
 const browsed: URL[] = [];
+/** What the browser sent to our authorization endpoint: the GET of the URL, the consent form's POST. */
+const authorizeRequests: string[] = [];
 
 async function registerSuiteClient(origin: string, callbackPort: number): Promise<string> {
   const res = await fetch(`${origin}/register`, {
@@ -50,7 +52,11 @@ async function registerSuiteClient(origin: string, callbackPort: number): Promis
 /** The person at the browser: approves on the consent page and delivers the redirect to the suite. */
 async function approveInBrowser(authorizationUrl: URL): Promise<void> {
   browsed.push(authorizationUrl);
-  const callback = await completeAuthorization(authorizationUrl, 'approve');
+  const browser: typeof fetch = (input, init) => {
+    authorizeRequests.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
+    return fetch(input, init);
+  };
+  const callback = await completeAuthorization(authorizationUrl, 'approve', browser);
   const delivered = await fetch(callback);
   if (!delivered.ok) throw new Error(`the suite's callback ${callback.origin}${callback.pathname} answered ${delivered.status}`);
 }
@@ -80,6 +86,8 @@ describe('official MCP conformance suite against the reference authorization ser
     expect(browsed.map((u) => `${u.origin}${u.pathname}`)).toEqual([`${server.origin}/authorize`]);
     expect(browsed[0]!.searchParams.get('code_challenge_method')).toBe('S256');
     expect(browsed[0]!.searchParams.get('resource')).toBe(server.mcpUrl);
+    // Consent stayed manual: the page was shown and its form approved.
+    expect(authorizeRequests).toEqual(['GET /authorize', 'POST /authorize']);
   });
 
   it('fails no scenario outside the baseline', () => {
