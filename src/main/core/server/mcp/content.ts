@@ -16,6 +16,8 @@ export interface ToolCallContext {
    * when the transport has no way to carry it (a JSON-answered POST).
    */
   requestClient(method: string, params: Record<string, unknown>, capability: string): Promise<Record<string, unknown>>;
+  /** Changes the server's tool or prompt list and tells the `subscriptions/listen` streams that asked. */
+  changeList(list: 'tools' | 'prompts'): void;
   signal: AbortSignal;
 }
 
