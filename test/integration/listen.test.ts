@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExchangeEvent } from '../../src/shared/exchange';
@@ -29,6 +30,18 @@ function nextNotification(client: Client, method: 'notifications/tools/list_chan
 }
 
 describe('subscriptions/listen with the MCP SDK 2.x client', () => {
+  it('forgets a subscription once the client closes its stream', async () => {
+    const server = await startReferenceServer({ preset: 'conformance' });
+    cleanups.push(server.close);
+    const client = await connect(server.mcpUrl);
+    const subscription = await client.listen({ toolsListChanged: true });
+    expect(server.server.subscriptions.size).toBe(1);
+    const ended = once(server.server.subscriptions, 'ended');
+    await subscription.close();
+    expect(await ended).toEqual([expect.stringMatching(/^listen:/)]);
+    expect(server.server.subscriptions.size).toBe(0);
+  });
+
   it('acknowledges, delivers a list change, is recorded as a listen stream closed by the client, and lints clean', async () => {
     const running = await startInspector({ preset: 'conformance' });
     cleanups.push(running.close);

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import {
   ACKNOWLEDGED_METHOD,
@@ -29,7 +30,8 @@ interface OpenSubscription {
   stream: SseStream;
 }
 
-export class ServerSubscriptions {
+/** Emits `ended` with the subscription id when a stream ends (client gone, or server shutdown). */
+export class ServerSubscriptions extends EventEmitter<{ ended: [JsonRpcId] }> {
   private readonly open = new Set<OpenSubscription>();
   /** Lists whose dynamic entry is currently listed (each change adds it, or takes it away again). */
   private readonly changed = new Set<ChangingList>();
@@ -44,7 +46,7 @@ export class ServerSubscriptions {
     const subscription: OpenSubscription = { id, filter, stream: new SseStream(res, pingIntervalMs) };
     subscription.stream.send(tagged(id, { jsonrpc: '2.0', method: ACKNOWLEDGED_METHOD, params: { notifications: filter } }));
     this.open.add(subscription);
-    res.on('close', () => this.open.delete(subscription));
+    res.on('close', () => this.end(subscription));
     return filter;
   }
 
@@ -76,11 +78,16 @@ export class ServerSubscriptions {
 
   /** Ends every subscription gracefully (server shutdown): the empty listen result, then the end of the stream. */
   closeAll(): void {
-    for (const { id, stream } of this.open) {
+    for (const subscription of [...this.open]) {
+      const { id, stream } = subscription;
       stream.send({ jsonrpc: '2.0', id, result: { resultType: 'complete', _meta: { [SUBSCRIPTION_ID_META]: id } } });
       stream.close();
+      this.end(subscription);
     }
-    this.open.clear();
+  }
+
+  private end(subscription: OpenSubscription): void {
+    if (this.open.delete(subscription)) this.emit('ended', subscription.id);
   }
 }
 
