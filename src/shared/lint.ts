@@ -258,12 +258,13 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'warning',
     scope: 'exchange',
     explanation:
-      'Tunnels and reverse proxies cut idle streams (localtunnel, Cloudflare and load balancers after tens of seconds). Servers Claude.ai was seen working with sent a ping every 15 s (observed in a gateway\'s logs of Claude.ai traffic, 2025); a stream silent for longer risks being cut and the client losing notifications.',
+      'Tunnels and reverse proxies cut idle streams (localtunnel, Cloudflare and load balancers after tens of seconds). Servers Claude.ai was seen working with sent a ping every 15 s (observed in a gateway\'s logs of Claude.ai traffic, 2025); a stream silent for longer risks being cut and the client losing notifications. The 2026-07-28 Streamable HTTP transport encourages such comments on `subscriptions/listen` streams, which this rule judges too.',
     breaks: ['claude-ai', 'vscode', 'mcp-sdk'],
     sources: [
       issue('anthropics/claude-code', 38631, 'an SSE GET stream cut every ~60 s by a load balancer'),
       issue('localtunnel/localtunnel', 522, 'long polling and streams time out on the public localtunnel server'),
       spec('transports', 'resumability-and-redelivery', 'resumability and redelivery'),
+      LISTEN_TRANSPORT,
     ],
     fix: 'Send an SSE comment (`: ping`) or event at least every 15 s on open streams.',
   },

@@ -49,6 +49,18 @@ describe('lint: subscriptions/listen', () => {
     expect(rulesFired(refused)).toEqual([]);
   });
 
+  it('sse-without-pings judges listen streams too: 40 s of silence after the acknowledgement, or pings every 10 s', () => {
+    const quiet = listen([ack()]);
+    quiet.timings = { upstreamHeaders: 5, end: 40_005 };
+    quiet.sseEvents = [{ index: 0, at: 6, kind: 'event', data: JSON.stringify(ack()) }];
+    expect(rulesFired(quiet)).toEqual(['sse-without-pings']);
+    expect(messageOf(quiet, 'sse-without-pings')).toContain('The subscriptions/listen stream was silent for 40 s');
+    const pinged = listen([ack()]);
+    pinged.timings = { upstreamHeaders: 5, end: 40_005 };
+    pinged.sseEvents = [{ index: 0, at: 6, kind: 'event', data: JSON.stringify(ack()) }, ...[1, 2, 3, 4].map((n) => ({ index: n, at: n * 10_000, kind: 'comment' as const, comment: 'ping' }))];
+    expect(rulesFired(pinged)).toEqual([]);
+  });
+
   describe('listen-ack-not-first', () => {
     it('fires when a notification comes before the acknowledgement', () => {
       const e = listen([toolsChanged(), ack()]);
