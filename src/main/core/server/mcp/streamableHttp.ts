@@ -25,6 +25,7 @@ import {
   type JsonRpcResponse,
 } from './jsonrpc';
 import type { LoggingLevel, McpSession, SessionStore } from './sessions';
+import { RequestStateCodec } from './mrtr';
 import { SseStream } from './sse';
 import { ServerSubscriptions } from './subscriptions';
 
@@ -49,6 +50,9 @@ export function sendRpcError(res: ServerResponse, status: number, error: McpErro
  * era (initialize, Mcp-Session-Id, GET stream, DELETE).
  */
 export class StreamableHttpEndpoint {
+  /** Signs the requestState of this server's MRTR rounds (2026-07-28). */
+  private readonly requestStates = new RequestStateCodec();
+
   constructor(
     private readonly sessions: SessionStore,
     /** The server's `subscriptions/listen` streams and changing lists (2026-07-28). */
@@ -180,7 +184,8 @@ export class StreamableHttpEndpoint {
         notify,
         clientCapabilities: meta[META.clientCapabilities] as Record<string, unknown>,
         subscriptions: this.subscriptions,
-        // No server→client requests here: 2026-07-28 asks for input with input-required results (MRTR), not yet served.
+        // No server→client requests in 2026-07-28: input is asked for with input_required results (MRTR).
+        requestStates: this.requestStates,
       }),
     );
   }
