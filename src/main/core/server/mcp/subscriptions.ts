@@ -16,7 +16,9 @@ import { SseStream } from './sse';
 // and the lists of its catalogue that change at runtime. A stream starts with the
 // acknowledgement, then carries only what its agreed filter admits, each message tagged with
 // the subscription id (the listen request's JSON-RPC id); it ends when the client disconnects,
-// or with the empty listen result when the server shuts down.
+// or with the empty listen result when the server shuts down. A `notifications/cancelled` POST
+// naming a listen id ends nothing: ids are the clients' own and not unique across clients, and on
+// Streamable HTTP closing the stream is the cancellation.
 // https://modelcontextprotocol.io/specification/2026-07-28/basic/patterns/subscriptions
 
 /** A list of the catalogue that can change while clients listen. */
@@ -45,6 +47,7 @@ export class ServerSubscriptions extends EventEmitter<{ ended: [JsonRpcId] }> {
     const filter = agreedFilter(requested, offered);
     const subscription: OpenSubscription = { id, filter, stream: new SseStream(res, pingIntervalMs) };
     subscription.stream.send(tagged(id, { jsonrpc: '2.0', method: ACKNOWLEDGED_METHOD, params: { notifications: filter } }));
+    if (res.destroyed) return filter; // the client left while the request was read: its close has passed
     this.open.add(subscription);
     res.on('close', () => this.end(subscription));
     return filter;
