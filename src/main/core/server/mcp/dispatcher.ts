@@ -82,12 +82,12 @@ export function offeredSubscriptions(profile: BehaviorProfile): SubscriptionFilt
 /** The fixture tools and prompts listed now: the suite's, plus the dynamic entries its list-change hooks added. */
 function fixtureTools(ctx: DispatchContext) {
   if (!withFixtures(ctx.profile)) return [];
-  return ctx.subscriptions?.lists('tools') ? [...FIXTURE_TOOLS, FIXTURE_DYNAMIC_TOOL] : FIXTURE_TOOLS;
+  return ctx.subscriptions?.hasDynamicEntry('tools') ? [...FIXTURE_TOOLS, FIXTURE_DYNAMIC_TOOL] : FIXTURE_TOOLS;
 }
 
 function fixturePrompts(ctx: DispatchContext) {
   if (!withFixtures(ctx.profile)) return [];
-  return ctx.subscriptions?.lists('prompts') ? [...FIXTURE_PROMPTS, FIXTURE_DYNAMIC_PROMPT] : FIXTURE_PROMPTS;
+  return ctx.subscriptions?.hasDynamicEntry('prompts') ? [...FIXTURE_PROMPTS, FIXTURE_DYNAMIC_PROMPT] : FIXTURE_PROMPTS;
 }
 
 const INSTRUCTIONS =

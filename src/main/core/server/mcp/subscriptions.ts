@@ -71,7 +71,7 @@ export class ServerSubscriptions extends EventEmitter<{ ended: [JsonRpcId] }> {
   }
 
   /** Whether `list` currently holds its dynamic entry. */
-  lists(list: ChangingList): boolean {
+  hasDynamicEntry(list: ChangingList): boolean {
     return this.changed.has(list);
   }
 
