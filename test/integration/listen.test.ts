@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ExchangeEvent } from '../../src/shared/exchange';
 import { exchangeOutcome } from '../../src/shared/outcome';
 import { startInspector } from '../helpers/inspector';
+import { modernRequest } from '../helpers/listenWire';
 import { startReferenceServer, type RunningServer } from '../helpers/server';
 
 // subscriptions/listen (2026-07-28) with the MCP SDK 2.x client (@modelcontextprotocol/client),
@@ -82,6 +83,18 @@ describe('subscriptions/listen with the MCP SDK 2.x client', () => {
     expect(server.server.subscriptions.size).toBe(1);
     await server.close();
     expect(await subscription.closed).toBe('graceful');
+    expect(server.server.subscriptions.size).toBe(0);
+  });
+
+  it('refuses a malformed filter with -32602 and a client that does not accept SSE with 406', async () => {
+    const server = await startReferenceServer({ preset: 'conformance' });
+    cleanups.push(server.close);
+    const badFilter = await fetch(server.mcpUrl, modernRequest('listen:bad', 'subscriptions/listen', { notifications: { toolsListChanged: 'yes' } }));
+    expect(await badFilter.json()).toMatchObject({ id: 'listen:bad', error: { code: -32602, message: expect.stringContaining('params.notifications') } });
+    const jsonOnly = modernRequest('listen:json', 'subscriptions/listen', { notifications: { toolsListChanged: true } });
+    const refused = await fetch(server.mcpUrl, { ...jsonOnly, headers: { ...(jsonOnly.headers as Record<string, string>), accept: 'application/json' } });
+    expect(refused.status).toBe(406);
+    expect(await refused.json()).toMatchObject({ id: 'listen:json', error: { message: expect.stringContaining('SSE stream') } });
     expect(server.server.subscriptions.size).toBe(0);
   });
 });
