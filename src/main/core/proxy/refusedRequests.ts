@@ -37,8 +37,9 @@ function record(recorder: Recorder, request: { method: string; url: string; addr
 
 /** Node's 'clientError': answers as Node would (400 / 431 / 408) and records the exchange. */
 export function refuseMalformedRequest(recorder: Recorder, err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex & { remoteAddress?: string }): void {
-  // A connection reset or a socket already closed has no one to answer and nothing to show.
-  if (err.code === 'ECONNRESET' || !socket.writable) {
+  // The client left (reset, or closed mid-message: the handler's own exchange records that as
+  // aborted), or nobody is left to answer: nothing to show twice.
+  if (err.code === 'ECONNRESET' || err.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
     socket.destroy();
     return;
   }
