@@ -1,5 +1,6 @@
 import { Client, MissingRequiredClientCapabilityError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listenUntil } from '../helpers/listenWire';
 import { startReferenceServer, type RunningServer } from '../helpers/server';
 
 // The tasks extension (io.modelcontextprotocol/tasks, SEP-2663) of the reference server over real
@@ -99,5 +100,40 @@ describe('the tasks extension on the wire', () => {
     expect(get.json.error?.code).toBe(-32601);
     const call = await raw('tools/call', { name: 'slow_compute', arguments: { seconds: 0 } }, { name: 'slow_compute' });
     expect(call.json.error?.code).toBe(-32602);
+  });
+});
+
+describe('task status notifications on a subscriptions/listen stream', () => {
+  const declared = { elicitation: {}, extensions: { [TASKS]: {} } };
+  const fetchMcp = (path: string, init: RequestInit) => fetch(`${running!.origin}${path}`, init);
+
+  it('agrees to the known tasks asked for and sends each status change of them as notifications/tasks', async () => {
+    running = await startReferenceServer({ preset: 'conformance' });
+    const created = await raw('tools/call', { name: 'confirm_delete', arguments: { filename: 'a.txt' } }, { name: 'confirm_delete', capabilities: declared });
+    const taskId = created.json.result!.taskId as string;
+    const listened = await listenUntil(
+      fetchMcp,
+      'listen:tasks',
+      { taskIds: [taskId, 'not-a-task'] },
+      async () => {
+        const update = await raw('tasks/update', { taskId, inputResponses: { confirm: { action: 'accept', content: { confirm: true } } } }, { name: taskId, capabilities: declared });
+        expect(update.json.result).toMatchObject({ resultType: 'complete' });
+      },
+      (messages) => messages.some((m) => (m.params as { status?: string } | undefined)?.status === 'completed'),
+      declared,
+    );
+    const [ack, ...rest] = listened.messages;
+    expect(ack).toMatchObject({ method: 'notifications/subscriptions/acknowledged', params: { notifications: { taskIds: [taskId] } } });
+    const statuses = rest.filter((m) => m.method === 'notifications/tasks').map((m) => m.params as Record<string, any>);
+    expect(statuses.map((task) => task.status)).toEqual(['working', 'completed']);
+    expect(statuses[1]).toMatchObject({ taskId, result: { content: [{ type: 'text', text: 'Deleted a.txt' }] } });
+    expect(rest.every((m) => (m.params as { _meta?: Record<string, unknown> })._meta?.['io.modelcontextprotocol/subscriptionId'] === 'listen:tasks')).toBe(true);
+  });
+
+  it('answers -32021 to a listen request for task notifications from a client that did not declare the extension', async () => {
+    running = await startReferenceServer({ preset: 'conformance' });
+    const listened = await listenUntil(fetchMcp, 'listen:undeclared', { taskIds: ['any'] }, async () => undefined, () => true, { elicitation: {} });
+    expect(listened.status).toBe(400);
+    expect(listened.messages[0]).toMatchObject({ error: { code: -32021, data: { requiredCapabilities: { extensions: { [TASKS]: {} } } } } });
   });
 });

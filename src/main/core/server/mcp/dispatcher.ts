@@ -24,7 +24,7 @@ import {
   type ToolCallContext,
   type ToolResult,
 } from './content';
-import type { SubscriptionFilter } from '../../../../shared/subscriptions';
+import { LISTEN_METHOD, type SubscriptionFilter } from '../../../../shared/subscriptions';
 import {
   FIXTURE_DYNAMIC_PROMPT,
   FIXTURE_DYNAMIC_TOOL,
@@ -76,11 +76,12 @@ function withFixtures(profile: BehaviorProfile): boolean {
 
 /**
  * What a `subscriptions/listen` stream can carry on this profile: list changes where a list can
- * change (the conformance fixtures' hooks change the tool and prompt lists). No resource of
- * either catalogue changes, so no resource updates.
+ * change (the conformance fixtures' hooks change the tool and prompt lists), and the status of
+ * the server's tasks (`taskIds`, the tasks extension). No resource of either catalogue changes,
+ * so no resource updates.
  */
-export function offeredSubscriptions(profile: BehaviorProfile): SubscriptionFilter {
-  return withFixtures(profile) ? { toolsListChanged: true, promptsListChanged: true } : {};
+export function offeredSubscriptions(profile: BehaviorProfile, taskIds: string[] = []): SubscriptionFilter {
+  return withFixtures(profile) ? { toolsListChanged: true, promptsListChanged: true, taskIds } : {};
 }
 
 /** The fixture tools and prompts listed now: the suite's, plus the dynamic entries its list-change hooks added. */
@@ -327,8 +328,10 @@ export function missingClientCapability(profile: BehaviorProfile, request: JsonR
   const missing = (what: string, requiredCapabilities: Record<string, unknown>) =>
     new McpError(StatelessErrorCode.MissingRequiredClientCapability, `Missing required client capability: ${what}`, { requiredCapabilities }, 400);
   const tool = request.method === 'tools/call' ? FIXTURE_TOOLS.find((t) => t.name === request.params?.name) : undefined;
-  if ((TASK_METHODS.has(request.method) || tool?.taskSupport === 'required') && !declaresTasksExtension(clientCapabilities)) {
-    return missing(`${tool ? `tool ${tool.name} runs only as a task, so it` : request.method} needs the ${TASKS_EXTENSION} extension declared in the request's client capabilities`, TASKS_REQUIRED_CAPABILITIES);
+  const listensToTasks = request.method === LISTEN_METHOD && (request.params?.notifications as Record<string, unknown> | undefined)?.taskIds !== undefined;
+  if ((TASK_METHODS.has(request.method) || tool?.taskSupport === 'required' || listensToTasks) && !declaresTasksExtension(clientCapabilities)) {
+    const what = tool ? `tool ${tool.name} runs only as a task, so it` : listensToTasks ? `${LISTEN_METHOD} for task notifications (taskIds)` : request.method;
+    return missing(`${what} needs the ${TASKS_EXTENSION} extension declared in the request's client capabilities`, TASKS_REQUIRED_CAPABILITIES);
   }
   const required = tool?.requiredClientCapability;
   return required && !(required in clientCapabilities) ? missing(required, { [required]: {} }) : undefined;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BehaviorProfile } from '../../../../shared/profile';
 import { JsonRpcErrorCode, McpHeader, STATELESS_ERA_VERSIONS, type ProtocolEra, type ProtocolVersion } from '../../../../shared/protocol';
-import { LISTEN_METHOD, parseSubscriptionFilter } from '../../../../shared/subscriptions';
+import { LISTEN_METHOD, parseSubscriptionFilter, TASK_STATUS_METHOD } from '../../../../shared/subscriptions';
 import { BodyTooLargeError, firstHeader, mediaType, readBody, sendEmpty, sendJson } from '../http';
 import {
   dispatch,
@@ -60,7 +60,10 @@ export class StreamableHttpEndpoint {
     private readonly sessions: SessionStore,
     /** The server's `subscriptions/listen` streams and changing lists (2026-07-28). */
     readonly subscriptions = new ServerSubscriptions(),
-  ) {}
+  ) {
+    // The tasks extension's status notifications, to the listen streams that asked for the task.
+    this.tasks.onStatus((task) => this.subscriptions.notify({ jsonrpc: '2.0', method: TASK_STATUS_METHOD, params: { ...task } }));
+  }
 
   /** Stops the work of every task (server shutdown). */
   close(): void {
@@ -208,10 +211,13 @@ export class StreamableHttpEndpoint {
     }
     const requested = parseSubscriptionFilter(request.params?.notifications);
     if (!requested) {
-      const error = new McpError(JsonRpcErrorCode.InvalidParams, `Invalid params: ${LISTEN_METHOD} needs params.notifications, an object of boolean toolsListChanged / promptsListChanged / resourcesListChanged and a resourceSubscriptions array of URIs`);
+      const error = new McpError(JsonRpcErrorCode.InvalidParams, `Invalid params: ${LISTEN_METHOD} needs params.notifications, an object of boolean toolsListChanged / promptsListChanged / resourcesListChanged, a resourceSubscriptions array of URIs and a taskIds array`);
       return sendRpcError(res, 200, error, request.id);
     }
-    this.subscriptions.listen(res, request.id, requested, offeredSubscriptions(profile), profile.pingIntervalMs);
+    const clientCapabilities = (request.params?._meta as Record<string, unknown>)[META.clientCapabilities] as Record<string, unknown>;
+    const missing = missingClientCapability(profile, request, clientCapabilities);
+    if (missing) return sendRpcError(res, missing.httpStatus, missing, request.id);
+    this.subscriptions.listen(res, request.id, requested, offeredSubscriptions(profile, this.tasks.ids()), profile.pingIntervalMs);
   }
 
   /** Looks up the session named by Mcp-Session-Id: 400 when missing, 404 when unknown. null = answered. */

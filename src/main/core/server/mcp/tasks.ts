@@ -218,6 +218,12 @@ export class TaskStore {
     return this.tasks.size;
   }
 
+  /** The ids of the unexpired tasks. */
+  ids(): string[] {
+    this.sweep();
+    return [...this.tasks.keys()];
+  }
+
   /**
    * Calls `listener` with the DetailedTask after every status change: what a notifications/tasks
    * carries (identical to what tasks/get would answer at that moment). Returns the unsubscribe.
