@@ -148,6 +148,7 @@ describe('TaskStore', () => {
     const partial = store.get(taskId);
     expect(partial.status).toBe('input_required');
     expect(Object.keys(partial.inputRequests ?? {})).toEqual(['confirm']);
+    expect(partial.statusMessage).toBe('Waiting for the client to answer confirm');
 
     const completed = statusOf(store, taskId, 'completed');
     store.update(taskId, { confirm: accept });

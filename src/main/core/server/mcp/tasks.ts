@@ -81,9 +81,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 1_000;
 /** Tasks are never dropped before their TTL, so memory is bounded by refusing to create more. */
 export const DEFAULT_MAX_TASKS = 1_000;
 
+/** An input request outstanding under its wire key; `resolve` hands the answer to the work under the key it asked with (mintKey). */
 interface PendingInput {
-  /** The key the work asked under (the wire key may differ, see mintKey). */
-  key: string;
   request: InputRequest;
   resolve(answer: Record<string, unknown>): void;
   reject(reason: unknown): void;
@@ -194,7 +193,9 @@ export class TaskStore {
       record.pending.delete(key);
       pending.resolve(answer as Record<string, unknown>);
     }
-    if (answers.length > 0 && record.pending.size === 0 && record.task.status === 'input_required') this.setStatus(record, 'working');
+    if (answers.length === 0 || record.task.status !== 'input_required') return;
+    // Still waiting for some: the same status with fewer inputRequests (listeners hear that too).
+    this.setStatus(record, record.pending.size === 0 ? 'working' : 'input_required', record.pending.size === 0 ? undefined : waitingFor(record));
   }
 
   /**
@@ -257,10 +258,10 @@ export class TaskStore {
     const waits = Object.entries(requests).map(
       ([key, request]) =>
         new Promise<[string, Record<string, unknown>]>((resolve, reject) => {
-          record.pending.set(mintKey(record.issuedKeys, key), { key, request, resolve: (answer) => resolve([key, answer]), reject });
+          record.pending.set(mintKey(record.issuedKeys, key), { request, resolve: (answer) => resolve([key, answer]), reject });
         }),
     );
-    this.setStatus(record, 'input_required', `Waiting for the client to answer ${[...record.pending.keys()].join(', ')}`);
+    this.setStatus(record, 'input_required', waitingFor(record));
     return Promise.all(waits).then(Object.fromEntries);
   }
 
@@ -285,6 +286,10 @@ export class TaskStore {
     record.pending.clear();
     record.controller.abort(reason);
   }
+}
+
+function waitingFor(record: TaskRecord): string {
+  return `Waiting for the client to answer ${[...record.pending.keys()].join(', ')}`;
 }
 
 /** A wire key for `key` not issued before in this task: the key itself, then key-2, key-3, … */
