@@ -20,6 +20,7 @@ import {
   readResource,
   resourceDescriptions,
   toolDescriptions,
+  type ToolDefinition,
 } from './content';
 import {
   FIXTURE_PROMPTS,
@@ -65,8 +66,13 @@ function withFixtures(profile: BehaviorProfile): boolean {
   return profile.catalogue === 'own+conformance';
 }
 
+/** The tool `name` of the profile's catalogue: ours, then the conformance fixtures when served. */
+export function catalogueTool(profile: BehaviorProfile, name: string): ToolDefinition | undefined {
+  return findTool(name) ?? (withFixtures(profile) ? FIXTURE_TOOLS.find((t) => t.name === name) : undefined);
+}
+
 const INSTRUCTIONS =
-  'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError).';
+  'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError), regional_echo (Mcp-Param-* headers).';
 
 /** Everything a method handler may use besides its params. */
 export interface DispatchContext {
@@ -109,7 +115,7 @@ const COMMON_METHODS: Record<string, Handler> = {
   'tools/call': async (params, ctx) => {
     const name = params.name;
     if (typeof name !== 'string') throw new InvalidParamsError('tools/call needs a tool "name"');
-    const tool = findTool(name) ?? (withFixtures(ctx.profile) ? FIXTURE_TOOLS.find((t) => t.name === name) : undefined);
+    const tool = catalogueTool(ctx.profile, name);
     if (!tool) throw new InvalidParamsError(`Tool ${name} not found`);
     const args = (params.arguments ?? {}) as Record<string, unknown>;
     if (typeof args !== 'object' || args === null) throw new InvalidParamsError('"arguments" must be an object');
