@@ -368,8 +368,8 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'exchange',
     explanation:
-      'The client is at fault. A 2026-07-28 request names its protocol version twice, in the MCP-Protocol-Version header and in `_meta["io.modelcontextprotocol/protocolVersion"]`, and the two must be equal; a server refuses the request with 400 and -32020. Claude Code was reported sending a 2025-11-25 header with a 2026-07-28 `_meta`.',
-    breaks: [],
+      'The client is at fault. A 2026-07-28 request names its protocol version twice, in the MCP-Protocol-Version header and in `_meta["io.modelcontextprotocol/protocolVersion"]`, and the two must be equal; a server refuses the request with 400 and -32020. Claude Code was reported sending a 2025-11-25 header with a 2026-07-28 `_meta`, and its requests were refused.',
+    breaks: ['claude-code'],
     sources: [http2026('protocol-version-header', 'protocol version header'), HEADER_VALIDATION, issue('anthropics/claude-code', 93290, 'MCP-Protocol-Version 2025-11-25 sent with _meta 2026-07-28, refused with -32020')],
     fix: 'Client: send the version your `_meta` names in MCP-Protocol-Version on every request.',
   },
