@@ -51,6 +51,28 @@ describe('Mcp-Param-* through the front door, MCP SDK 2.x client', () => {
   });
 });
 
+describe('the suite\'s test_custom_headers fixture (--profile conformance), MCP SDK 2.x client', () => {
+  let server: RunningServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('takes every encoding case of the suite\'s http-custom-headers scenario, and a null argument without its header', async () => {
+    server = await startReferenceServer({ preset: 'conformance' });
+    const client = new Client({ name: 'routing-headers-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(server.mcpUrl)));
+    await client.listTools();
+    const args = { region: 'us-west1', priority: 42, verbose: false, debug: true, empty_val: '', method_val: 'test-method', float_val: 3.14159, non_ascii_val: 'Hello, 世界', whitespace_val: ' padded ', leading_space_val: ' us-west1', trailing_space_val: 'us-west1 ', internal_space_val: 'us west 1', control_char_val: 'line1\nline2', crlf_val: 'line1\r\nline2', tab_val: '\tindented', query: 'SELECT * FROM users' };
+    const all = await client.callTool({ name: 'test_custom_headers', arguments: args });
+    expect(all.isError).toBeFalsy();
+    expect((all.content as Array<{ text: string }>)[0]!.text).toContain(JSON.stringify(args));
+    const withNull = await client.callTool({ name: 'test_custom_headers_null', arguments: { region: 'us-east1', priority: 1, verbose: null, query: 'SELECT 1' } });
+    expect(withNull.isError).toBeFalsy();
+    await client.close();
+  });
+});
+
 describe('Mcp-Param-* validation of the reference server (default profile catalogue)', () => {
   let server: RunningServer | undefined;
   afterEach(async () => {
