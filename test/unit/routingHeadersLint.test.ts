@@ -97,6 +97,16 @@ describe('2026-07-28 routing-header and resultType lint', () => {
     expect(rulesFired(discover(), listTools(), interim)).toEqual([]);
   });
 
+  it('a client fault stays the client\'s when a rule of the user\'s answered in the server\'s place', () => {
+    const answered = post('tools/call', callArgs, 3, { body: ok(3) });
+    answered.appliedRules = [{ ruleId: 'takes-any-call', explanation: 'takes-any-call: answer 200 without contacting the upstream' }];
+    const findings = lintExchanges([discover(), listTools(), answered]).findings;
+    expect(findings.find((f) => f.ruleId === 'header-body-mismatch')).toMatchObject({ severity: 'error' });
+    expect(findings.find((f) => f.ruleId === 'header-body-mismatch')!.causedBy).toBeUndefined();
+    // The server's side of the same exchange is what the rule made happen.
+    expect(findings.find((f) => f.ruleId === 'header-mismatch-not-rejected')).toMatchObject({ severity: 'warning', causedBy: { kind: 'rule', id: 'takes-any-call' } });
+  });
+
   it('names who is at fault in every rule of the 2026-07-28 group', () => {
     const fault: Partial<Record<LintRuleId, 'client' | 'server'>> = {
       'header-body-mismatch': 'client',

@@ -31,7 +31,7 @@ function answerTo(e: Exchange, id: unknown): Record<string, unknown> | undefined
 
 /** The inputSchema of `name` from the last tools/list of the connection that listed it. */
 function listedInputSchema(e: Exchange, context: LintContext, name: string): unknown {
-  const earlier = before(e, context);
+  const earlier = before(e, context, context.handshake);
   for (let i = earlier.length - 1; i >= 0; i--) {
     const x = earlier[i]!;
     if (!x.classification.jsonRpc?.methods.includes('tools/list')) continue;
@@ -61,7 +61,7 @@ const sentence = (problems: HeaderProblem[]) => problems.map(describeHeaderProbl
  */
 function serverSpeaksModern(e: Exchange, context: LintContext): boolean {
   const discovered = (x: Exchange) => x.classification.jsonRpc?.methods.includes('server/discover') && responseMessages(x).some((m) => isObject(m.result));
-  return discovered(e) || before(e, context).some(discovered);
+  return discovered(e) || before(e, context, context.handshake).some(discovered);
 }
 
 export const headerBodyMismatch: LintCheck = (e, context) => {
@@ -83,26 +83,25 @@ export const protocolVersionHeaderMetaMismatch: LintCheck = (e) => {
 
 export const headerMismatchNotRejected: LintCheck = (e, context) => {
   const request = modernRequest(e);
-  if (!request || !serverSpeaksModern(e, context)) return undefined;
-  const problems = problemsOf(e, context, request);
-  if (problems.length === 0) return undefined;
+  if (!request) return undefined;
   const answer = answerTo(e, request.id);
   const error = isObject(answer?.error) ? answer.error : undefined;
-  if (succeeded(e) && answer && !error) {
+  const accepted = succeeded(e) && !!answer && !error;
+  const wrongStatus = error?.code === HEADER_MISMATCH && status(e) !== 400;
+  if (!accepted && !wrongStatus) return undefined;
+  const problems = problemsOf(e, context, request);
+  if (problems.length === 0 || !serverSpeaksModern(e, context)) return undefined;
+  if (accepted) {
     return { message: `The server accepted ${describeRequest(e)} (${status(e)}) although its headers disagree with its body (${sentence(problems)}); it must refuse with 400 and -32020.` };
   }
-  if (error?.code === HEADER_MISMATCH && status(e) !== 400) {
-    return { message: `The server refused ${describeRequest(e)} with -32020 but HTTP ${status(e)}; a header mismatch is 400 Bad Request.` };
-  }
-  return undefined;
+  return { message: `The server refused ${describeRequest(e)} with -32020 but HTTP ${status(e)}; a header mismatch is 400 Bad Request.` };
 };
 
 export const resultTypeInvalid: LintCheck = (e, context) => {
   const request = modernRequest(e);
-  if (!request || !serverSpeaksModern(e, context)) return undefined;
+  if (!request) return undefined;
   const result = answerTo(e, request.id)?.result;
-  if (!isObject(result)) return undefined;
+  if (!isObject(result) || RESULT_TYPES.includes(result.resultType as string) || !serverSpeaksModern(e, context)) return undefined;
   if (!('resultType' in result)) return { message: `The server answered ${describeRequest(e)} (a ${request.version} request) with a result without resultType.` };
-  if (RESULT_TYPES.includes(result.resultType as string)) return undefined;
   return { message: `The server answered ${describeRequest(e)} with resultType ${JSON.stringify(result.resultType)}, which is none of ${RESULT_TYPES.join(', ')}.` };
 };
