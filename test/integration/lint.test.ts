@@ -9,6 +9,7 @@ import { LINT_RULE_DEFINITIONS } from '../../src/main/core/lint/rules';
 import { simulate } from '../../src/main/core/simulator';
 import { sdkSession } from '../helpers/sdkSession';
 import { startInspector } from '../helpers/inspector';
+import { callTool, listenUntil } from '../helpers/listenWire';
 import { completeAuthorization, startReferenceServer } from '../helpers/server';
 
 // Every lint rule, from real exchanges: the reference server (a preset, a profile field or a
@@ -40,8 +41,9 @@ interface LintCase {
   faulty: Setup;
   /** The spec-correct answer to the same probe (the auth switch is the only liberty taken). */
   spec: Setup;
-  /** `faulty` is set for the run against the faulty setup: a client-fault rule's probe errs then. */
-  probe(wire: Wire, faulty: boolean): Promise<void>;
+  probe(wire: Wire): Promise<void>;
+  /** A client-fault rule's probe against the faulty setup: the client errs (`probe` is its correct twin). */
+  faultyProbe?(wire: Wire): Promise<void>;
 }
 
 const NO_AUTH: Partial<BehaviorProfile> = { tokenRequired: 'none' };
@@ -89,14 +91,14 @@ const register = (wire: Wire, redirectUris: string[]) =>
   });
 
 /** The authorization code flow by hand, as oauth clients do it: DCR, PKCE, consent, token. */
-async function authorizationCodeFlow(wire: Wire): Promise<void> {
+async function authorizationCodeFlow(wire: Wire, scope = 'mcp'): Promise<void> {
   const redirectUri = 'http://127.0.0.1:53682/callback';
   const registration = (await (await register(wire, [redirectUri])).json()) as { client_id: string };
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const resource = `${wire.origin}/mcp`;
   const authorize = new URL('/authorize', wire.origin);
-  for (const [k, v] of Object.entries({ response_type: 'code', client_id: registration.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', scope: 'mcp', resource })) authorize.searchParams.set(k, v);
+  for (const [k, v] of Object.entries({ response_type: 'code', client_id: registration.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', scope, resource })) authorize.searchParams.set(k, v);
   const callback = await completeAuthorization(authorize);
   const token = await wire.fetch('/token', {
     method: 'POST',
@@ -114,6 +116,26 @@ function unsignedJwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${part({ alg: 'ES256', typ: 'JWT', kid: 'lint' })}.${part(claims)}.${Buffer.from('not-a-signature').toString('base64url')}`;
 }
+
+/**
+ * A subscriptions/listen stream for tool-list changes: once it is open, a conformance hook changes
+ * the tool list; the stream is read until that change arrives (or the stream ends), then closed.
+ */
+async function listenForToolChange(wire: Wire): Promise<void> {
+  await listenUntil(
+    (path, init) => wire.fetch(path, init),
+    'listen:1',
+    { toolsListChanged: true },
+    () => callTool((path, init) => wire.fetch(path, init), 'test_trigger_tool_change'),
+    (messages) => messages.some((m) => m.method === 'notifications/tools/list_changed'),
+  );
+}
+
+/** A listen stream answered in the server's place by the front door with these messages. */
+const LISTEN: Matcher[] = [{ type: 'jsonrpc-method', methods: ['subscriptions/listen'] }];
+const listenReply = (...messages: unknown[]): Step => ({ type: 'reply', status: 200, headers: { 'content-type': 'text/event-stream' }, body: messages.map((m) => `data: ${JSON.stringify(m)}\n\n`).join('') });
+const LISTEN_TOOLS_CHANGED = { jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'listen:1' } } };
+const LISTEN_ACK = { jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'listen:1' }, notifications: { toolsListChanged: true } } };
 
 const TOKEN_OK: Matcher[] = [{ type: 'phase', phases: ['token'] }, { type: 'status', statuses: [200] }];
 
@@ -195,6 +217,27 @@ const CASES: LintCase[] = [
     probe: async (wire) => void (await rpc(wire, initializeBody())),
   },
   {
+    rule: 'listen-ack-not-first',
+    faulty: { preset: 'conformance', rules: () => [rule('change-before-ack', LISTEN, [listenReply(LISTEN_TOOLS_CHANGED, LISTEN_ACK)])] },
+    spec: { preset: 'conformance' },
+    probe: listenForToolChange,
+  },
+  {
+    rule: 'listen-subscription-id-mismatch',
+    faulty: { preset: 'conformance', rules: () => [rule('untagged', LISTEN, [listenReply(LISTEN_ACK, { jsonrpc: '2.0', method: 'notifications/tools/list_changed' })])] },
+    spec: { preset: 'conformance' },
+    probe: listenForToolChange,
+  },
+  {
+    rule: 'listen-notification-outside-filter',
+    faulty: {
+      preset: 'conformance',
+      rules: () => [rule('leaky', LISTEN, [listenReply(LISTEN_ACK, { jsonrpc: '2.0', method: 'notifications/prompts/list_changed', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'listen:1' } } })])],
+    },
+    spec: { preset: 'conformance' },
+    probe: listenForToolChange,
+  },
+  {
     rule: 'initialize-missing-session-id',
     faulty: { profile: { ...NO_AUTH, sessionId: 'omit' } },
     spec: { profile: NO_AUTH },
@@ -254,20 +297,23 @@ const CASES: LintCase[] = [
     faulty: { profile: NO_AUTH },
     spec: { profile: NO_AUTH },
     // The client errs: it leaves out the Mcp-Param-Region header regional_echo's schema asks for.
-    probe: (wire, faulty) => modernCall(wire, faulty ? {} : { 'mcp-param-region': 'eu-west-1' }),
+    probe: (wire) => modernCall(wire, { 'mcp-param-region': 'eu-west-1' }),
+    faultyProbe: (wire) => modernCall(wire, {}),
   },
   {
     rule: 'protocol-version-header-meta-mismatch',
     faulty: { profile: NO_AUTH },
     spec: { profile: NO_AUTH },
     // The client errs as claude-code#93290 reports: its header names 2025-11-25, its _meta 2026-07-28.
-    probe: (wire, faulty) => modernSession(wire, { method: 'prompts/list', headers: faulty ? { 'mcp-protocol-version': '2025-11-25' } : {} }),
+    probe: (wire) => modernSession(wire, { method: 'prompts/list' }),
+    faultyProbe: (wire) => modernSession(wire, { method: 'prompts/list', headers: { 'mcp-protocol-version': '2025-11-25' } }),
   },
   {
     rule: 'header-mismatch-not-rejected',
     faulty: { profile: NO_AUTH, rules: () => [rule('takes-any-call', [{ type: 'jsonrpc-method', methods: ['tools/call'] }], [jsonReply(200, { jsonrpc: '2.0', id: 3, result: { resultType: 'complete', content: [{ type: 'text', text: 'ran anyway' }] } })])] },
     spec: { profile: NO_AUTH },
-    probe: (wire, faulty) => modernCall(wire, { 'mcp-param-region': faulty ? 'us-east-1' : 'eu-west-1' }),
+    probe: (wire) => modernCall(wire, { 'mcp-param-region': 'eu-west-1' }),
+    faultyProbe: (wire) => modernCall(wire, { 'mcp-param-region': 'us-east-1' }),
   },
   {
     rule: 'result-type-invalid',
@@ -404,6 +450,17 @@ const CASES: LintCase[] = [
     spec: {},
     probe: authorizationCodeFlow,
   },
+  {
+    rule: 'granted-scope-unsupported',
+    faulty: { profile: { scopeGrant: 'grant-any' } },
+    spec: {},
+    async probe(wire) {
+      // Discovery first, as clients do: the metadata says what the server supports.
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+      await authorizationCodeFlow(wire, 'mcp admin');
+    },
+  },
 ];
 
 describe('lint rules on real exchanges', () => {
@@ -467,7 +524,7 @@ describe('lint rules on real exchanges', () => {
   });
 
   it.each(CASES.map((c) => [c.rule, c] as const))('%s fires on the faulty server', async (id, c) => {
-    const { running, findings, announced } = await lintProbe(c.faulty, (wire) => c.probe(wire, true));
+    const { running, findings, announced } = await lintProbe(c.faulty, c.faultyProbe ?? c.probe);
     const mine = findings.filter((f) => f.ruleId === id);
     expect(mine.length, `findings: ${JSON.stringify(findings, null, 1)}`).toBeGreaterThan(0);
     const finding = mine[0]!;
@@ -484,7 +541,7 @@ describe('lint rules on real exchanges', () => {
   });
 
   it.each(CASES.map((c) => [c.rule, c] as const))('%s stays silent on the spec-correct server', async (_id, c) => {
-    const { findings, running } = await lintProbe(c.spec, (wire) => c.probe(wire, false));
+    const { findings, running } = await lintProbe(c.spec, c.probe);
     expect(running.ended.length).toBeGreaterThan(0);
     expect(findings).toEqual([]);
   });
