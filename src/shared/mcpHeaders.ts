@@ -13,13 +13,14 @@ export const HEADER_MISMATCH = -32020;
 /**
  * What `Mcp-Name` must equal, per method: the body value it mirrors (2026-07-28 transports,
  * standard request headers). A method not listed carries no `Mcp-Name`. Extensions add their
- * methods here (the tasks extension: `tasks/get` mirrors `params.taskId`).
+ * methods here (the tasks extension: `tasks/get` mirrors `params.taskId`). A Map, so a method
+ * named like an Object property (`toString`) finds nothing.
  */
-export const MCP_NAME_SOURCES: Readonly<Record<string, (params: Record<string, unknown>) => unknown>> = {
-  'tools/call': (params) => params.name,
-  'prompts/get': (params) => params.name,
-  'resources/read': (params) => params.uri,
-};
+export const MCP_NAME_SOURCES: ReadonlyMap<string, (params: Record<string, unknown>) => unknown> = new Map([
+  ['tools/call', (params) => params.name],
+  ['prompts/get', (params) => params.name],
+  ['resources/read', (params) => params.uri],
+]);
 
 /** What is wrong with a header value that claims to be a mirrored value. */
 export class InvalidHeaderValueError extends Error {}
@@ -167,7 +168,7 @@ export function headerProblems(request: MirroredRequest, header: (lowerCaseName:
 
   compare('MCP-Protocol-Version', meta[META_PROTOCOL_VERSION], false);
   compare('Mcp-Method', request.method, false);
-  const nameSource = MCP_NAME_SOURCES[request.method];
+  const nameSource = MCP_NAME_SOURCES.get(request.method);
   // A body without the mirrored field is the method handler's to refuse (-32602), not a header matter.
   if (nameSource && typeof nameSource(params) === 'string') compare('Mcp-Name', nameSource(params), true);
   if (request.method === 'tools/call') {

@@ -128,5 +128,8 @@ describe('what a 2026-07-28 request must mirror', () => {
     expect(headerProblems(get, from({ 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'prompts/get', 'Mcp-Name': 'q' }))).toEqual([{ header: 'Mcp-Name', kind: 'mismatch', value: 'q', expected: 'p' }]);
     const list = { method: 'tools/list', params: { _meta: META } };
     expect(headerProblems(list, from({ 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/list' }))).toEqual([]);
+    // A method named like an Object property is no method with an Mcp-Name.
+    const odd = { method: 'toString', params: { _meta: META } };
+    expect(headerProblems(odd, from({ 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'toString' }))).toEqual([]);
   });
 });
