@@ -1,9 +1,11 @@
 import { mcpSpec, CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_AUTH_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, VSCODE_OAUTH, githubIssue } from './sources';
 
-// Lint: what the inspector says is wrong with a server's answers, judged against the MCP and
-// OAuth specifications and against what is known to break real clients (public issue reports
-// and published logs, cited per rule). The rule catalogue is plain data so the UI, the CLI and
-// the simulator's scenarios can name rules by id; the checks live in src/main/core/lint.
+// Lint: what the inspector says is wrong with a server's answers (or, for the 2026-07-28
+// request headers, with a client's requests: those rules say the client is at fault), judged
+// against the MCP and OAuth specifications and against what is known to break real clients
+// (public issue reports and published logs, cited per rule). The rule catalogue is plain data
+// so the UI, the CLI and the simulator's scenarios can name rules by id; the checks live in
+// src/main/core/lint.
 
 export type LintSeverity = 'error' | 'warning' | 'info';
 
@@ -124,6 +126,11 @@ export const LINT_RULE_IDS = [
   'unknown-session-400',
   'protocol-version-mismatch',
   'version-negotiation-error',
+  // 2026-07-28: request metadata headers (SEP-2243) and resultType
+  'header-body-mismatch',
+  'protocol-version-header-meta-mismatch',
+  'header-mismatch-not-rejected',
+  'result-type-invalid',
   // Authorization: the resource server
   'unauthorized-without-challenge',
   'challenge-without-resource-metadata',
@@ -164,6 +171,10 @@ const NEGOTIATION = spec('lifecycle', 'version-negotiation', 'version negotiatio
 const AUTH_DISCOVERY = spec('authorization', 'protected-resource-metadata-discovery-requirements', 'protected resource metadata discovery');
 const AS_DISCOVERY = spec('authorization', 'authorization-server-metadata-discovery', 'authorization server metadata discovery');
 const AUDIENCE = spec('authorization', 'token-audience-binding-and-validation', 'token audience binding and validation');
+/** A section of the 2026-07-28 Streamable HTTP transport page. */
+const http2026 = (anchor: string, title: string): LintSource => link(`MCP 2026-07-28 Streamable HTTP: ${title}`, mcpSpec('2026-07-28', 'basic/transports/streamable-http', anchor));
+const SEP_2243 = link('SEP-2243: HTTP standardization (Mcp-Method, Mcp-Name, Mcp-Param-*)', githubIssue('modelcontextprotocol/modelcontextprotocol', 2243));
+const HEADER_VALIDATION = http2026('server-validation', 'server validation (400, -32020 HeaderMismatch)');
 const LISTEN_PAGE = mcpSpec('2026-07-28', 'basic/patterns/subscriptions');
 const LISTEN = (title: string): LintSource => link(`MCP 2026-07-28 subscriptions: ${title}`, LISTEN_PAGE);
 const LISTEN_TRANSPORT = link('MCP 2026-07-28 Streamable HTTP: receiving messages (the subscriptions/listen response stream)', mcpSpec('2026-07-28', 'basic/transports/streamable-http', 'receiving-messages'));
@@ -382,6 +393,50 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['claude-ai', 'claude-code', 'vscode', 'mcp-sdk'],
     sources: [NEGOTIATION, issue('cl-ai-project/cl-mcp', 26, 'a server answering Claude Code\'s 2025-11-25 with an error')],
     fix: 'Answer initialize with the latest protocol version you support instead of an error.',
+  },
+  {
+    id: 'header-body-mismatch',
+    title: 'Client: Mcp-Method, Mcp-Name or Mcp-Param-* header disagrees with the body',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'The client is at fault. From 2026-07-28 every POST mirrors its JSON-RPC `method` into Mcp-Method, the tool or prompt name or resource URI into Mcp-Name, and each tool argument whose inputSchema property carries `x-mcp-header` into Mcp-Param-{Name} (integers in decimal, booleans as true/false, values that are not plain visible ASCII as `=?base64?…?=`). Gateways route and rate-limit on these headers without reading the body, so a server must refuse a request whose headers are missing or disagree (400, -32020). Mcp-Param-* is judged against the tool definition the connection listed.',
+    breaks: [],
+    sources: [http2026('standard-request-headers', 'standard request headers'), http2026('custom-headers-from-tool-parameters', 'custom headers from tool parameters'), http2026('value-encoding', 'value encoding'), SEP_2243],
+    fix: 'Client: derive Mcp-Method, Mcp-Name and the Mcp-Param-* headers from the body you send, encode values as the spec says, and list tools again when a call is refused with -32020.',
+  },
+  {
+    id: 'protocol-version-header-meta-mismatch',
+    title: 'Client: MCP-Protocol-Version header differs from _meta',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'The client is at fault. A 2026-07-28 request names its protocol version twice, in the MCP-Protocol-Version header and in `_meta["io.modelcontextprotocol/protocolVersion"]`, and the two must be equal; a server refuses the request with 400 and -32020. Claude Code was reported sending a 2025-11-25 header with a 2026-07-28 `_meta`, and its requests were refused.',
+    breaks: ['claude-code'],
+    sources: [http2026('protocol-version-header', 'protocol version header'), HEADER_VALIDATION, issue('anthropics/claude-code', 93290, 'MCP-Protocol-Version 2025-11-25 sent with _meta 2026-07-28, refused with -32020')],
+    fix: 'Client: send the version your `_meta` names in MCP-Protocol-Version on every request.',
+  },
+  {
+    id: 'header-mismatch-not-rejected',
+    title: 'Server took a request whose headers disagree with its body',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'The server is at fault. A 2026-07-28 server that processes the body must refuse a request whose MCP-Protocol-Version, Mcp-Method, Mcp-Name or Mcp-Param-* headers are missing, malformed or disagree with the body, with HTTP 400 and JSON-RPC -32020 (HeaderMismatch). Otherwise a load balancer routing on the header and the server acting on the body work from different facts, which is the hole the rule closes. Judged on servers that answered server/discover.',
+    breaks: [],
+    sources: [HEADER_VALIDATION, http2026('server-behavior-for-custom-headers', 'server behavior for custom headers'), SEP_2243],
+    fix: 'Server: compare each mirrored header with the body (decoding `=?base64?…?=` first) before running the request, and answer a difference with 400 and -32020.',
+  },
+  {
+    id: 'result-type-invalid',
+    title: 'Server: 2026-07-28 result without a known resultType',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'The server is at fault. Every 2026-07-28 result carries `resultType`: "complete" for an ordinary result, "input_required" for a multi round-trip interim result (and "task" from the tasks extension). The 2.x MCP SDK client refuses a 2026-07-28 result without it, and an unknown value cannot be consumed. Judged on servers that answered server/discover.',
+    breaks: ['mcp-sdk'],
+    sources: [link('MCP 2026-07-28 changelog: all results carry a required resultType', mcpSpec('2026-07-28', 'changelog', 'major-changes')), link('SEP-2322: multi round-trip requests (resultType)', githubIssue('modelcontextprotocol/modelcontextprotocol', 2322))],
+    fix: 'Server: add `resultType: "complete"` to every result of a 2026-07-28 request (or "input_required" for an interim MRTR result).',
   },
   {
     id: 'unauthorized-without-challenge',

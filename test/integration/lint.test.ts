@@ -42,6 +42,8 @@ interface LintCase {
   /** The spec-correct answer to the same probe (the auth switch is the only liberty taken). */
   spec: Setup;
   probe(wire: Wire): Promise<void>;
+  /** A client-fault rule's probe against the faulty setup: the client errs (`probe` is its correct twin). */
+  faultyProbe?(wire: Wire): Promise<void>;
 }
 
 const NO_AUTH: Partial<BehaviorProfile> = { tokenRequired: 'none' };
@@ -136,6 +138,21 @@ const LISTEN_TOOLS_CHANGED = { jsonrpc: '2.0', method: 'notifications/tools/list
 const LISTEN_ACK = { jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'listen:1' }, notifications: { toolsListChanged: true } } };
 
 const TOKEN_OK: Matcher[] = [{ type: 'phase', phases: ['token'] }, { type: 'status', statuses: [200] }];
+
+/**
+ * A 2026-07-28 client by hand: server/discover, tools/list, then `last` (a method, params and
+ * header overrides), each with the `_meta` envelope and the headers derived from its body.
+ */
+async function modernSession(wire: Wire, last: { method: string; params?: Record<string, unknown>; headers?: Record<string, string> }): Promise<void> {
+  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+  const send = (id: number, method: string, params: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    rpc(wire, { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } }, { 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...(typeof params.name === 'string' ? { 'mcp-name': params.name } : {}), ...headers });
+  await send(1, 'server/discover');
+  await send(2, 'tools/list');
+  await send(3, last.method, last.params, last.headers);
+}
+const REGIONAL_CALL = { name: 'regional_echo', arguments: { region: 'eu-west-1', message: 'lint' } };
+const modernCall = (wire: Wire, headers: Record<string, string>) => modernSession(wire, { method: 'tools/call', params: REGIONAL_CALL, headers });
 
 const CASES: LintCase[] = [
   {
@@ -274,6 +291,35 @@ const CASES: LintCase[] = [
     },
     spec: { profile: NO_AUTH },
     probe: async (wire) => void (await initialize(wire, '2024-11-05')),
+  },
+  {
+    rule: 'header-body-mismatch',
+    faulty: { profile: NO_AUTH },
+    spec: { profile: NO_AUTH },
+    // The client errs: it leaves out the Mcp-Param-Region header regional_echo's schema asks for.
+    probe: (wire) => modernCall(wire, { 'mcp-param-region': 'eu-west-1' }),
+    faultyProbe: (wire) => modernCall(wire, {}),
+  },
+  {
+    rule: 'protocol-version-header-meta-mismatch',
+    faulty: { profile: NO_AUTH },
+    spec: { profile: NO_AUTH },
+    // The client errs as claude-code#93290 reports: its header names 2025-11-25, its _meta 2026-07-28.
+    probe: (wire) => modernSession(wire, { method: 'prompts/list' }),
+    faultyProbe: (wire) => modernSession(wire, { method: 'prompts/list', headers: { 'mcp-protocol-version': '2025-11-25' } }),
+  },
+  {
+    rule: 'header-mismatch-not-rejected',
+    faulty: { profile: NO_AUTH, rules: () => [rule('takes-any-call', [{ type: 'jsonrpc-method', methods: ['tools/call'] }], [jsonReply(200, { jsonrpc: '2.0', id: 3, result: { resultType: 'complete', content: [{ type: 'text', text: 'ran anyway' }] } })])] },
+    spec: { profile: NO_AUTH },
+    probe: (wire) => modernCall(wire, { 'mcp-param-region': 'eu-west-1' }),
+    faultyProbe: (wire) => modernCall(wire, { 'mcp-param-region': 'us-east-1' }),
+  },
+  {
+    rule: 'result-type-invalid',
+    faulty: { profile: NO_AUTH, rules: () => [rule('no-result-type', [{ type: 'jsonrpc-method', methods: ['prompts/list'] }], [{ type: 'replace-body', body: JSON.stringify({ jsonrpc: '2.0', id: 3, result: { prompts: [] } }), contentType: 'application/json' }])] },
+    spec: { profile: NO_AUTH },
+    probe: (wire) => modernSession(wire, { method: 'prompts/list' }),
   },
   {
     rule: 'unauthorized-without-challenge',
@@ -478,7 +524,7 @@ describe('lint rules on real exchanges', () => {
   });
 
   it.each(CASES.map((c) => [c.rule, c] as const))('%s fires on the faulty server', async (id, c) => {
-    const { running, findings, announced } = await lintProbe(c.faulty, c.probe);
+    const { running, findings, announced } = await lintProbe(c.faulty, c.faultyProbe ?? c.probe);
     const mine = findings.filter((f) => f.ruleId === id);
     expect(mine.length, `findings: ${JSON.stringify(findings, null, 1)}`).toBeGreaterThan(0);
     const finding = mine[0]!;

@@ -38,7 +38,7 @@ describe('CLI simulate', { timeout: CLI_TEST_TIMEOUT }, () => {
     const ok = await cli(['simulate', '--client', 'claude-ai@2025-10', '--url', running.info.mcpUrl, '--json']);
     expect(ok.code).toBe(0);
     const result = JSON.parse(ok.stdout) as SimulationResult;
-    expect(result).toMatchObject({ ok: true, profileId: 'claude-ai@2025-10', summary: 'connected and listed 5 tools' });
+    expect(result).toMatchObject({ ok: true, profileId: 'claude-ai@2025-10', summary: 'connected and listed 6 tools' });
     // The run went through the inspector's front door: recorded there, marked with its run id.
     expect(running.ended.filter((e) => e.simulationRun === result.runId).length).toBeGreaterThan(5);
 

@@ -1,5 +1,6 @@
 import { LINT_CLIENT_NAMES, LINT_RULES, type LintRuleId } from '../../../shared/lint';
 import * as auth from './checks/authorization';
+import * as routingHeaders from './checks/routingHeaders';
 import * as session from './checks/session';
 import * as subscriptions from './checks/subscriptions';
 import * as transport from './checks/transport';
@@ -27,6 +28,10 @@ const CHECKS: LintChecks = {
   'unknown-session-400': session.unknownSession400,
   'protocol-version-mismatch': session.protocolVersionMismatch,
   'version-negotiation-error': session.versionNegotiationError,
+  'header-body-mismatch': routingHeaders.headerBodyMismatch,
+  'protocol-version-header-meta-mismatch': routingHeaders.protocolVersionHeaderMetaMismatch,
+  'header-mismatch-not-rejected': routingHeaders.headerMismatchNotRejected,
+  'result-type-invalid': routingHeaders.resultTypeInvalid,
   'unauthorized-without-challenge': auth.unauthorizedWithoutChallenge,
   'challenge-without-resource-metadata': auth.challengeWithoutResourceMetadata,
   'lazy-auth-initialize': auth.lazyAuthInitialize,

@@ -22,6 +22,7 @@ import {
   toolDescriptions,
   type TaskHandle,
   type ToolCallContext,
+  type ToolDefinition,
   type ToolResult,
 } from './content';
 import { LISTEN_METHOD, type SubscriptionFilter } from '../../../../shared/subscriptions';
@@ -75,6 +76,14 @@ function withFixtures(profile: BehaviorProfile): boolean {
 }
 
 /**
+ * The tool `name` of the profile's catalogue, ours then the conformance fixtures: the schema its
+ * Mcp-Param-* headers are checked against (the dynamic fixture tool declares no x-mcp-header).
+ */
+export function catalogueTool(profile: BehaviorProfile, name: string): ToolDefinition | undefined {
+  return findTool(name) ?? (withFixtures(profile) ? FIXTURE_TOOLS.find((t) => t.name === name) : undefined);
+}
+
+/**
  * What a `subscriptions/listen` stream can carry on this profile: list changes where a list can
  * change (the conformance fixtures' hooks change the tool and prompt lists), and the status of
  * the server's tasks (`taskIds`, the tasks extension). No resource of either catalogue changes,
@@ -96,7 +105,7 @@ function fixturePrompts(ctx: DispatchContext) {
 }
 
 const INSTRUCTIONS =
-  'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError).';
+  'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError), regional_echo (Mcp-Param-* headers).';
 
 /** Everything a method handler may use besides its params. */
 export interface DispatchContext {
