@@ -1,4 +1,6 @@
 import { Client, MissingRequiredClientCapabilityError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as Transport1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listenUntil } from '../helpers/listenWire';
 import { startReferenceServer, type RunningServer } from '../helpers/server';
@@ -68,6 +70,18 @@ describe('a client that does not declare the tasks extension (the 2.x SDK client
     expect(refused).toBeInstanceOf(MissingRequiredClientCapabilityError);
     expect((refused as MissingRequiredClientCapabilityError).requiredCapabilities).toEqual({ extensions: { [TASKS]: {} } });
     await c.close();
+  });
+});
+
+describe('a session-era client (the 1.x SDK client, 2025-11-25): no tasks in that era', () => {
+  it('gets the task tools\' results inline, task-only ones included', async () => {
+    running = await startReferenceServer({ preset: 'conformance' });
+    const client = new Client1({ name: 'tasks-test-1x', version: '1.0.0' });
+    await client.connect(new Transport1(new URL(running.mcpUrl)));
+    const failed = await client.callTool({ name: 'failing_job', arguments: {} });
+    expect(failed).toMatchObject({ isError: true, content: [{ type: 'text', text: 'failing_job failed on purpose: a tool execution error' }] });
+    expect(await client.callTool({ name: 'slow_compute', arguments: { seconds: 0, label: 'session' } })).toMatchObject({ content: [{ text: 'session: computed after 0s' }] });
+    await client.close();
   });
 });
 
