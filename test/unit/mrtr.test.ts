@@ -2,56 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bodyRecord } from '../../src/main/core/recorder/body';
 import { CaptureStore } from '../../src/main/core/recorder/captureStore';
 import { fromHar, toHar } from '../../src/main/core/recorder/har';
 import { linkConversations } from '../../src/main/core/recorder/mrtr';
 import { Recorder } from '../../src/main/core/recorder/recorder';
-import type { Exchange } from '../../src/shared/exchange';
 import { conversationVerdict } from '../../src/shared/mrtr';
 import { exchangeOutcome } from '../../src/shared/outcome';
 import { exchange as constructed } from '../helpers/exchangeFactory';
+import { accept, ask, complete, inputRequired, post } from '../helpers/mrtrTraffic';
 
 // The rounds of a 2026-07-28 multi-round-trip request, as the recorder sees them through the
 // front door: every message a POST, a retry a new JSON-RPC id carrying inputResponses and the
 // echoed requestState.
-
-const body = (value: unknown) => bodyRecord(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
-const ask = (key: string, message = `What is ${key}?`) => ({
-  [key]: { method: 'elicitation/create', params: { message, requestedSchema: { type: 'object', properties: { [key]: { type: 'string' } } } } },
-});
-const inputRequired = (inputRequests: Record<string, unknown> | undefined, requestState?: string) => ({
-  resultType: 'input_required',
-  ...(inputRequests ? { inputRequests } : {}),
-  ...(requestState !== undefined ? { requestState } : {}),
-});
-const complete = { resultType: 'complete', content: [{ type: 'text', text: 'done' }] };
-
-interface Call {
-  id: number;
-  tool?: string;
-  inputResponses?: Record<string, unknown>;
-  requestState?: string;
-}
-
-/** One POST of `client` through the recorder: the request, then `answer` as JSON (or as one SSE event). */
-function post(recorder: Recorder, client: string, call: Call, answer: { result?: unknown; error?: unknown }, sse = false): Exchange {
-  const recording = recorder.start({ method: 'POST', url: '/mcp', httpVersion: '1.1', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'user-agent': client } });
-  const params = { name: call.tool ?? 'confirm', arguments: {}, ...(call.inputResponses ? { inputResponses: call.inputResponses } : {}), ...(call.requestState !== undefined ? { requestState: call.requestState } : {}), _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } };
-  recording.requestComplete(body({ jsonrpc: '2.0', id: call.id, method: 'tools/call', params }));
-  const message = JSON.stringify({ jsonrpc: '2.0', id: call.id, ...answer });
-  if (sse) {
-    recording.responseStarted({ status: 200, headers: { 'content-type': 'text/event-stream' } });
-    recording.sseEvent({ kind: 'event', event: 'message', data: message });
-    recording.complete(body(`event: message\ndata: ${message}\n\n`));
-  } else {
-    recording.responseStarted({ status: 200, headers: { 'content-type': 'application/json' } });
-    recording.complete(body(message));
-  }
-  return recording.exchange;
-}
-
-const accept = (value: Record<string, unknown>) => ({ action: 'accept', content: value });
 
 describe('MRTR conversations in the recorder', () => {
   it('links three rounds by their echoed requestState, with the keys asked and answered', () => {
