@@ -168,6 +168,8 @@ export interface SimulateRunParams {
   url?: string;
   /** Headers the user configured for this server (`X-API-Key`): sent unless the client ignores them. */
   headers?: Record<string, string>;
+  /** A tool the client calls once connected (multi-round-trip requests play out there). */
+  callTool?: { name: string; arguments?: Record<string, unknown> };
 }
 
 export interface CaptureInfo {

@@ -670,7 +670,7 @@ export class ControlService {
     'boundaries.list': async (source) => (await this.exchangesOf(source)).boundaries,
     'simulate.profiles': async () =>
       PROFILES.map(({ id, family, isDefault, client, variant, observed, sources, notes, transport, driver }) => ({ id, family, isDefault, client, variant, observed, sources, notes, transport, driver })),
-    'simulate.run': async ({ client, url, headers }) => {
+    'simulate.run': async ({ client, url, headers, callTool }) => {
       if (!this.inspector.info) throw new CommandError(`The inspector is not running${this.options.startError ? `: ${this.options.startError}` : ''}`);
       const profile = profileById(client);
       if (url) {
@@ -683,7 +683,7 @@ export class ControlService {
       }
       // Without a URL the inspector picks its own MCP endpoint as clients know it (the public
       // URL when one is set, so the metadata's `resource` matches what the client used).
-      return this.inspector.simulate(profile, { ...(url ? { url } : {}), headers });
+      return this.inspector.simulate(profile, { ...(url ? { url } : {}), headers, ...(callTool ? { callTool } : {}) });
     },
     'scenarios.list': async () => [...SCENARIOS],
     'scenarios.run': async ({ id, fixed }) => {
