@@ -20,25 +20,8 @@ import { requiredServerScenarios, runServerSuite, SUITE_TIMEOUT_MS, verdict, typ
 /** 2025-11-25: every scored scenario passes. */
 const EXPECTED_FAILURES_2025_11_25: string[] = [];
 
-/**
- * 2026-07-28: the scored scenarios that fail today. The input-required-result-* ones need
- * multi-round-trip requests (MRTR, issue 13 item 8), server-stateless needs the stateless
- * lifecycle. When MRTR lands, these start passing and this test fails until they are removed
- * from this list: it shrinks, it never grows.
- */
-const EXPECTED_FAILURES_2026_07_28: string[] = [
-  'input-required-result-basic-elicitation',
-  'input-required-result-basic-list-roots',
-  'input-required-result-basic-sampling',
-  'input-required-result-capability-check',
-  'input-required-result-multi-round',
-  'input-required-result-multiple-input-requests',
-  'input-required-result-non-tool-request',
-  'input-required-result-request-state',
-  'input-required-result-result-type',
-  'input-required-result-tampered-state',
-  'server-stateless',
-];
+/** 2026-07-28: every scored scenario passes (MRTR included). */
+const EXPECTED_FAILURES_2026_07_28: string[] = [];
 
 interface Judged {
   run: SuiteRun;

@@ -30,6 +30,7 @@ import {
   readFixtureResource,
 } from './conformanceFixtures';
 import { McpError, type JsonRpcNotification, type JsonRpcRequest } from './jsonrpc';
+import { answersFor, beginRound, INPUT_METHODS, InputRequired, inputRequiredResult, MRTR_METHODS, type InputRequest, type InputRound, type RequestStateCodec } from './mrtr';
 import { LOGGING_LEVELS, type LoggingLevel, type McpSession } from './sessions';
 
 export const SERVER_INFO = { name: 'mcp-handshake-inspector-reference', title: 'MCP Handshake Inspector reference server', version: '0.1.0' };
@@ -87,6 +88,16 @@ export interface DispatchContext {
   requestClient?(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
   /** What the client declared: `initialize` capabilities or the `_meta` envelope's. */
   clientCapabilities?: Record<string, unknown>;
+  /** Signs and verifies MRTR requestState; present in the stateless era (mrtr.ts). */
+  requestStates?: RequestStateCodec;
+}
+
+/** What a method handler gets: the dispatch context plus the way to ask the client for input. */
+interface HandlerContext extends DispatchContext {
+  /** See ToolCallContext.input: server→client requests (session era) or MRTR (2026-07-28). */
+  input(requests: Record<string, InputRequest>): Promise<Record<string, Record<string, unknown>>>;
+  /** The MRTR round of this request (1 in the session era). */
+  round: number;
 }
 
 /** Version negotiation of `initialize` (2025-06-18 lifecycle §Version Negotiation). */
@@ -99,7 +110,7 @@ export function isSupportedVersion(version: string): version is ProtocolVersion 
   return (ALL_PROTOCOL_VERSIONS as readonly string[]).includes(version);
 }
 
-type Handler = (params: Record<string, unknown>, ctx: DispatchContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+type Handler = (params: Record<string, unknown>, ctx: HandlerContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 /** Methods of both eras. Era-specific ones are added below. */
 const COMMON_METHODS: Record<string, Handler> = {
@@ -129,15 +140,9 @@ const COMMON_METHODS: Record<string, Handler> = {
         ctx.notify({ jsonrpc: '2.0', method: 'notifications/message', params: { level, logger: 'reference-server', data } });
       },
       delay: (ms) => abortableDelay(ms, ctx.signal),
-      requestClient: async (method, requestParams, capability) => {
-        if (!ctx.clientCapabilities || !(capability in ctx.clientCapabilities)) {
-          throw new InvalidParamsError(`The client did not declare the "${capability}" capability, so ${method} cannot be sent`);
-        }
-        if (!ctx.requestClient) {
-          throw new InvalidParamsError(`${method} needs a stream to the client: this POST is answered with one JSON body (profile postResponse "json")`);
-        }
-        return ctx.requestClient(method, requestParams, ctx.signal);
-      },
+      input: ctx.input,
+      clientCapabilities: ctx.clientCapabilities ?? {},
+      round: ctx.round,
     })) as unknown as Record<string, unknown>;
   },
   'resources/list': (_params, ctx) => ({
@@ -149,10 +154,10 @@ const COMMON_METHODS: Record<string, Handler> = {
     return { contents: (withFixtures(ctx.profile) ? readFixtureResource(params.uri) : undefined) ?? readResource(params.uri) };
   },
   'prompts/list': (_params, ctx) => ({ prompts: [...PROMPTS, ...(withFixtures(ctx.profile) ? FIXTURE_PROMPTS : [])] }),
-  'prompts/get': (params, ctx) => {
+  'prompts/get': async (params, ctx) => {
     if (typeof params.name !== 'string') throw new InvalidParamsError('prompts/get needs a prompt "name"');
     const args = (params.arguments ?? {}) as Record<string, string>;
-    return (withFixtures(ctx.profile) ? getFixturePrompt(params.name, args) : undefined) ?? getPrompt(params.name, args);
+    return (withFixtures(ctx.profile) ? await getFixturePrompt(params.name, args, ctx.input) : undefined) ?? getPrompt(params.name, args);
   },
   'completion/complete': (params) =>
     complete((params.ref ?? {}) as Record<string, string>, (params.argument ?? {}) as Record<string, string>),
@@ -231,28 +236,62 @@ export async function dispatch(request: JsonRpcRequest, ctx: DispatchContext): P
   if (!handler) {
     throw new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${request.method}`, undefined, ctx.era === 'stateless' ? 404 : 200);
   }
+  const params = request.params ?? {};
+  // MRTR (2026-07-28): only these methods may answer input_required; elsewhere input() is refused.
+  const codec = ctx.era === 'stateless' && MRTR_METHODS.has(request.method) ? ctx.requestStates : undefined;
+  let round: InputRound = { round: 1, answers: {}, asked: new Set() };
   let result: Record<string, unknown>;
   try {
-    result = await handler(request.params ?? {}, ctx);
+    if (codec) round = await beginRound(request.method, params, codec);
+    result = await handler(params, { ...ctx, round: round.round, input: (requests) => gatherInput(ctx, round, requests, !!codec) });
   } catch (err) {
-    throw toMcpError(err, ctx.era);
+    if (!(err instanceof InputRequired && codec)) throw toMcpError(err, ctx.era);
+    result = await inputRequiredResult(request.method, params, round, err, codec);
   }
   if (ctx.era === 'stateless') {
+    const complete = result.resultType === undefined;
     result = {
       ...result,
-      resultType: 'complete',
-      ...(CACHEABLE.has(request.method) ? CACHE_HINTS : {}),
+      // SEP-2322: every result says what it is; handlers set it only when it is not "complete".
+      resultType: result.resultType ?? 'complete',
+      ...(complete && CACHEABLE.has(request.method) ? CACHE_HINTS : {}),
       _meta: { ...(result._meta as object | undefined), [META.serverInfo]: SERVER_INFO },
     };
   }
   return result;
 }
 
+/**
+ * A handler's input(): refused for a capability the client did not declare (a server must not
+ * ask for what the client cannot do); then the answers of this MRTR round, or, in the session
+ * era, server→client requests on the POST's stream.
+ */
+async function gatherInput(ctx: DispatchContext, round: InputRound, requests: Record<string, InputRequest>, mrtr: boolean): Promise<Record<string, Record<string, unknown>>> {
+  const declared = ctx.clientCapabilities ?? {};
+  const undeclared = [...new Set(Object.values(requests).map((request) => INPUT_METHODS[request.method]))].filter((capability) => !(capability in declared));
+  if (undeclared.length > 0) {
+    const message = `The client did not declare the ${undeclared.map((c) => `"${c}"`).join(', ')} capability, so ${Object.values(requests).map((r) => r.method).join(', ')} cannot be asked`;
+    if (ctx.era === 'stateless') {
+      throw new McpError(StatelessErrorCode.MissingRequiredClientCapability, message, { requiredCapabilities: Object.fromEntries(undeclared.map((c) => [c, {}])) });
+    }
+    throw new InvalidParamsError(message);
+  }
+  if (mrtr) return answersFor(round, requests);
+  if (ctx.era === 'stateless') throw new InvalidParamsError('Only tools/call, prompts/get and resources/read may ask the client for input (SEP-2322)');
+  const requestClient = ctx.requestClient;
+  if (!requestClient) {
+    throw new InvalidParamsError(`${Object.values(requests).map((r) => r.method).join(', ')} needs a stream to the client: this POST is answered with one JSON body (profile postResponse "json")`);
+  }
+  const entries = await Promise.all(Object.entries(requests).map(async ([key, request]) => [key, await requestClient(request.method, request.params, ctx.signal)] as const));
+  return Object.fromEntries(entries);
+}
+
 function toMcpError(err: unknown, era: ProtocolEra): McpError {
   if (err instanceof McpError) return err;
   if (err instanceof InvalidParamsError) return new McpError(JsonRpcErrorCode.InvalidParams, err.message);
   if (err instanceof ResourceNotFoundError) {
-    return new McpError(era === 'stateless' ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, err.message);
+    // SEP-2164: the error's data names the URI that was not found.
+    return new McpError(era === 'stateless' ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, err.message, { uri: err.uri });
   }
   return new McpError(JsonRpcErrorCode.InternalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
 }

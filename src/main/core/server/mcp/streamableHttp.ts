@@ -23,6 +23,7 @@ import {
   type JsonRpcResponse,
 } from './jsonrpc';
 import type { LoggingLevel, McpSession, SessionStore } from './sessions';
+import { RequestStateCodec } from './mrtr';
 import { SseStream } from './sse';
 
 /** What the HTTP router hands the MCP endpoint for one request. */
@@ -46,6 +47,9 @@ export function sendRpcError(res: ServerResponse, status: number, error: McpErro
  * era (initialize, Mcp-Session-Id, GET stream, DELETE).
  */
 export class StreamableHttpEndpoint {
+  /** Signs the requestState of this server's MRTR rounds (2026-07-28). */
+  private readonly requestStates = new RequestStateCodec();
+
   constructor(private readonly sessions: SessionStore) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, ctx: McpHttpContext): Promise<void> {
@@ -170,7 +174,8 @@ export class StreamableHttpEndpoint {
         logLevel: meta[META.logLevel] as LoggingLevel | undefined,
         notify,
         clientCapabilities: meta[META.clientCapabilities] as Record<string, unknown>,
-        // No server→client requests here: 2026-07-28 asks for input with input-required results (MRTR), not yet served.
+        // No server→client requests in 2026-07-28: input is asked for with input_required results (MRTR).
+        requestStates: this.requestStates,
       }),
     );
   }
