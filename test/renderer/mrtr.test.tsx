@@ -102,7 +102,8 @@ describe('MRTR rounds in the UI', () => {
     await mount();
     await until(() => $$('[data-testid=row]').length === 4, 'the rows');
     const badge = (id: string) => $(`[data-testid=row][data-id="${id}"] [data-testid=mrtr-badge]`)?.textContent;
-    expect([badge('r1'), badge('r2'), badge('r3')]).toEqual(['round 1 of 3', 'round 2 of 3', 'round 3 of 3']);
+    // Compact in the row, retries pointing back at the first round; the tooltip says it in words.
+    expect([badge('r1'), badge('r2'), badge('r3')]).toEqual(['1/3', '↳ 2/3', '↳ 3/3']);
     expect(badge('other')).toBeUndefined();
     expect($('[data-testid=row][data-id="r2"]')!.className).toContain('mrtr-retry');
     expect($('[data-testid=row][data-id="r1"]')!.className).not.toContain('mrtr-retry');
@@ -118,10 +119,10 @@ describe('MRTR rounds in the UI', () => {
     expect(section.querySelector('h3')!.textContent).toBe('Multi-round-trip request: tools/call confirm · round 2 of 3');
     expect(section.querySelector<HTMLElement>('[data-testid=mrtr-verdict]')!.dataset.outcome).toBe('complete');
     expect(section.querySelector('[data-testid=mrtr-verdict]')!.textContent).toBe('finished after 3 rounds');
-    await until(() => $('[data-testid=mrtr-table]'), 'the round table');
-    const response = $('[data-testid=mrtr-response][data-key=step1]')!;
+    await until(() => $('[data-testid=mrtr-asked]'), 'the round tables');
+    const response = $('[data-testid=mrtr-sent] [data-testid=mrtr-response][data-key=step1]')!;
     expect(response.textContent).toContain('"Ada"');
-    const request = $('[data-testid=mrtr-request][data-key=step2]')!;
+    const request = $('[data-testid=mrtr-asked] [data-testid=mrtr-request][data-key=step2]')!;
     expect(request.textContent).toContain('elicitation/create: “Your favourite colour?”; fields: color');
     const sent = $('[data-testid=mrtr-state-sent]')!;
     expect(sent.querySelector('code')!.textContent).toBe(`${STATE_1.slice(0, 12)}…${STATE_1.slice(-6)} (${STATE_1.length} chars)`);
@@ -138,5 +139,7 @@ describe('MRTR rounds in the UI', () => {
     expect(note.dataset.ok).toBe('false');
     expect(note.textContent).toContain('Not the state the server issued in round 2');
     expect($('[data-testid=mrtr-section] [aria-current=step]')!.textContent).toBe('Round 3 (this one): complete');
+    // The final answer asks for nothing more.
+    expect($('[data-testid=mrtr-asked]')).toBeNull();
   });
 });

@@ -41,6 +41,23 @@ function StateValue({ state }: { state: string }) {
   );
 }
 
+function RoundTable({ title, testId, children }: { title: string; testId: string; children: React.ReactNode }) {
+  return (
+    <div className="param-section" data-testid={testId}>
+      <h4>{title}</h4>
+      <table className="param-table">
+        <thead>
+          <tr>
+            <th scope="col">Key</th>
+            <th scope="col">Value and what it is for</th>
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 export function MrtrSection({ summary, exchange }: { summary: ExchangeSummary; exchange?: Exchange }) {
   const timeline = useTimeline();
   useApp((s) => s.version);
@@ -76,63 +93,59 @@ export function MrtrSection({ summary, exchange }: { summary: ExchangeSummary; e
         ))}
       </ol>
       {!content && <p className="hint">Loading the round's bodies…</p>}
-      {content && (
-        <table className="param-table" data-testid="mrtr-table">
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Value and what it is for</th>
+      {content && (responses.length > 0 || sent !== undefined) && (
+        <RoundTable title="Sent by the client with this retry" testId="mrtr-sent">
+          {responses.map(([key, value]) => (
+            <tr key={`response-${key}`} data-testid="mrtr-response" data-key={key}>
+              <th scope="row">
+                <code>{key}</code>
+              </th>
+              <td>
+                <JsonTree value={value} />
+                <div className="param-what">The client's answer (inputResponses) to the input request “{key}” of the round before.</div>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {responses.map(([key, value]) => (
-              <tr key={`response-${key}`} data-testid="mrtr-response" data-key={key}>
-                <th scope="row">
-                  <code>{key}</code>
-                </th>
-                <td>
-                  <JsonTree value={value} />
-                  <div className="param-what">The client's answer (inputResponses) to the input request “{key}” of the round before.</div>
-                </td>
-              </tr>
-            ))}
-            {sent !== undefined && (
-              <tr data-testid="mrtr-state-sent">
-                <th scope="row">requestState sent</th>
-                <td>
-                  <StateValue state={sent} />
-                  {round.stateEchoed !== undefined && (
-                    <StateNote ok={round.stateEchoed}>
-                      {round.stateEchoed ? `Echoed verbatim: the state the server issued in round ${round.round - 1}.` : `Not the state the server issued in round ${round.round - 1}: requestState must come back verbatim.`}
-                    </StateNote>
-                  )}
-                </td>
-              </tr>
-            )}
-            {requests.map(([key, request]) => (
-              <tr key={`request-${key}`} data-testid="mrtr-request" data-key={key}>
-                <th scope="row">
-                  <code>{key}</code>
-                </th>
-                <td>
-                  <code>{request.method}</code>: {describeInputRequest(request)}
-                  <div className="param-what">What the server asks for (inputRequests); the client answers it under this key in its retry.</div>
-                </td>
-              </tr>
-            ))}
-            {issued !== undefined && (
-              <tr data-testid="mrtr-state-issued">
-                <th scope="row">requestState issued</th>
-                <td>
-                  <StateValue state={issued} />
-                  {round.round > 1 && round.stateChanged !== undefined && (
-                    <StateNote ok>{round.stateChanged ? 'A new state: it changed from the one the client sent this round.' : 'Unchanged from the one the client sent this round.'}</StateNote>
-                  )}
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+          ))}
+          {sent !== undefined && (
+            <tr data-testid="mrtr-state-sent">
+              <th scope="row">requestState</th>
+              <td>
+                <StateValue state={sent} />
+                {round.stateEchoed !== undefined && (
+                  <StateNote ok={round.stateEchoed}>
+                    {round.stateEchoed ? `Echoed verbatim: the state the server issued in round ${round.round - 1}.` : `Not the state the server issued in round ${round.round - 1}: requestState must come back verbatim.`}
+                  </StateNote>
+                )}
+              </td>
+            </tr>
+          )}
+        </RoundTable>
+      )}
+      {content && (requests.length > 0 || issued !== undefined) && (
+        <RoundTable title="Asked by the server (input_required)" testId="mrtr-asked">
+          {requests.map(([key, request]) => (
+            <tr key={`request-${key}`} data-testid="mrtr-request" data-key={key}>
+              <th scope="row">
+                <code>{key}</code>
+              </th>
+              <td>
+                <code>{request.method}</code>: {describeInputRequest(request)}
+                <div className="param-what">What the server asks for (inputRequests); the client answers it under this key in its retry.</div>
+              </td>
+            </tr>
+          ))}
+          {issued !== undefined && (
+            <tr data-testid="mrtr-state-issued">
+              <th scope="row">requestState</th>
+              <td>
+                <StateValue state={issued} />
+                {round.round > 1 && round.stateChanged !== undefined && (
+                  <StateNote ok>{round.stateChanged ? 'A new state: it changed from the one the client sent this round.' : 'Unchanged from the one the client sent this round.'}</StateNote>
+                )}
+              </td>
+            </tr>
+          )}
+        </RoundTable>
       )}
     </section>
   );

@@ -11,7 +11,6 @@ import { EmptyState } from './EmptyState';
 import { LintBadge } from './Lint';
 import { BoundaryRow, RunControls, RunHeader } from './Runs';
 import { roundTitle } from './MrtrSection';
-import { roundLabel } from '../../../shared/mrtr';
 import { VirtualList } from './VirtualList';
 
 export const ROW_HEIGHT = 26;
@@ -31,19 +30,17 @@ function Row({ row, index, selected, onSelect, runClient, rounds }: { row: Excha
         {row.url}
       </span>
       <span role="gridcell" className="cell badge-cell">
-        {retry && (
-          <span className="mrtr-indent" aria-hidden="true">
-            ↳{' '}
-          </span>
-        )}
         <span className={`badge phase-${row.phase}`} data-testid="phase-badge">
           {phaseBadge(row)}
         </span>
         {row.mrtr && (
-          <span className="badge mrtr-badge" data-testid="mrtr-badge" title={`${roundTitle(row, rounds ?? row.mrtr.round)}: one round of a multi-round-trip request (the server answered input_required; the client retries with inputResponses)`}>
-            {roundLabel(row.mrtr, rounds)}
+          // Compact in the row ("↳ 2/3"); the tooltip and the detail pane say "round 2 of 3".
+          <span className="badge mrtr-badge" data-testid="mrtr-badge" data-round={row.mrtr.round} title={`${roundTitle(row, rounds ?? row.mrtr.round)}: one round of a multi-round-trip request (the server answered input_required; the client retries with inputResponses)`}>
+            {retry && <span aria-hidden="true">↳ </span>}
+            {row.mrtr.round}/{rounds ?? '?'}
           </span>
         )}
+
         {row.paused && <span className="badge paused-badge">paused</span>}
         {row.replayOf && <span className="badge replay-badge">replay</span>}
         {row.simulated && (
