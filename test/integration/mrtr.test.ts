@@ -18,10 +18,10 @@ afterEach(async () => {
   running = undefined;
 });
 
-const text = (result: { content?: unknown }) => (result.content as Array<{ text?: string }>)[0]?.text;
+const text = (result: Record<string, unknown>) => (result.content as Array<{ text?: string }>)[0]?.text;
 
 /** A 2.x client pinned to 2026-07-28 that answers elicitations from `answers` and records what it was asked. */
-async function modernClient(answers: Record<string, Record<string, unknown>>) {
+async function modernClient(answers: Record<string, Record<string, string>>) {
   const client = new Client2({ name: 'mrtr-test', version: '2.0.0' }, { capabilities: { elicitation: {}, sampling: {}, roots: {} }, versionNegotiation: { mode: { pin: MODERN } } });
   const asked: string[] = [];
   client.setRequestHandler('elicitation/create', async (request) => {
