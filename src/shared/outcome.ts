@@ -1,6 +1,9 @@
 import type { Exchange, HttpHeaders, Phase } from './exchange';
 import { describeInputs } from './mrtr';
 
+/** How a multi-round-trip conversation ended (complete, failed, waiting for the client, abandoned): see mrtr.ts. */
+export { conversationVerdict, type ConversationOutcome, type ConversationVerdict } from './mrtr';
+
 // The one meaning of "failed" (the client did not get what it asked for), used by
 // the status bar, the filters, the timeline, the handshake view, compare, lint, the CLI and the
 // HAR export. Pure functions over plain data: the core and the renderer both import them.

@@ -50,7 +50,8 @@ describe('an MRTR conversation through the front door', () => {
     const client = new Client({ name: 'mrtr-e2e', version: '1.0.0' }, { capabilities: { elicitation: {} }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
     client.setRequestHandler('elicitation/create', async (request) => {
       const message = String((request.params as { message?: string }).message);
-      return { action: 'accept', content: message.startsWith('Step 1') ? { name: 'Ada' } : { color: 'teal' } };
+      const content: Record<string, string> = message.startsWith('Step 1') ? { name: 'Ada' } : { color: 'teal' };
+      return { action: 'accept' as const, content };
     });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${running.proxyOrigin}/mcp`)));
     const result = await client.callTool({ name: MULTI_ROUND, arguments: {} });

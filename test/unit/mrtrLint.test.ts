@@ -61,4 +61,18 @@ describe('MRTR lint', () => {
     expect(findings[0]).toMatchObject({ exchangeId: first.id, relatedExchangeIds: [again.id] });
     expect(findings[0]!.message).toContain('the client never retried with inputResponses');
   });
+
+  it('links and judges the rounds of a list recorded without them (an older capture, a foreign HAR)', () => {
+    const recorder = new Recorder();
+    post(recorder, 'sdk/2.4', { id: 1 }, { result: inputRequired(ask('a'), 'state-1') });
+    post(recorder, 'sdk/2.4', { id: 2, inputResponses: { a: accept({ a: '1' }) }, requestState: 'state-2' }, { error: { code: -32602, message: 'Invalid requestState' } });
+    const unlinked = recorder.list().map((e) => {
+      const copy = structuredClone(e);
+      delete copy.mrtr;
+      return copy;
+    });
+    expect(lintExchanges(unlinked).findings.map((f) => f.ruleId)).toContain('mrtr-state-not-echoed');
+    expect(unlinked[1]!.mrtr).toMatchObject({ round: 2, stateEchoed: false });
+  });
 });
+

@@ -33,6 +33,7 @@ import { scenarioById, SCENARIOS, UnknownScenarioError } from '../simulator/scen
 import { COMMAND_PARAMS } from './params';
 import { tunnelToSave, type SettingsStore } from './settings';
 import type { SupervisorTuning } from '../tunnel';
+import { ensureConversations } from '../recorder/mrtr';
 import { exchangeContains, summarize } from './summary';
 import { probeUpstream } from './upstreamHealth';
 
@@ -435,6 +436,8 @@ export class ControlService {
     const byId = new Map(exchanges.map((e) => [e.id, e]));
     const findings = new Map<string, LintFinding[]>();
     const grouping = groupConnections(exchanges, boundaries);
+    // Rounds of multi-round-trip requests in a capture written before the recorder linked them.
+    ensureConversations(exchanges, (e) => grouping.connectionOf.get(e.id));
     const opened = { exchanges, boundaries, byId, connectionOf: grouping.connectionOf, runOf: grouping.runOf, findings };
     if (exchanges.length > MAX_LINTED_CAPTURE) return { ...opened, linted: false };
     const report = lintExchanges(exchanges, { grouping });

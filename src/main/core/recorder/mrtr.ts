@@ -156,6 +156,15 @@ export function answersIn(exchange: Exchange): unknown[] {
 }
 
 /**
+ * Links the conversations of exchanges recorded before the recorder knew them (an older capture,
+ * a HAR from another tool); a list where any exchange is already linked is left as it is.
+ */
+export function ensureConversations(exchanges: readonly Exchange[], connectionOf?: (exchange: Exchange) => string | undefined): void {
+  if (exchanges.some((e) => e.mrtr)) return;
+  linkConversations(exchanges, connectionOf);
+}
+
+/**
  * Links the conversations of a finished list of exchanges (an imported HAR from another tool, a
  * test's constructed exchanges): requests and answers replayed in the order they happened.
  * Sets `mrtr` on the exchanges it links; `connectionOf` as for MrtrLinker.
