@@ -3,8 +3,9 @@ import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { ExchangeSummary } from '../../src/shared/controlApi';
 import type { Exchange, MrtrRound } from '../../src/shared/exchange';
+import type { SimulationResult } from '../../src/shared/simulator';
 import { row } from './fixtures';
-import { containerPerTest, mountApp } from './harness';
+import { containerPerTest, mountApp, settle } from './harness';
 
 // The rounds of a multi-round-trip request in the UI: one conversation in the timeline
 // ("round 2 of 3", retries indented), and in the detail pane the input requests and responses
@@ -142,4 +143,48 @@ describe('MRTR rounds in the UI', () => {
     // The final answer asks for nothing more.
     expect($('[data-testid=mrtr-asked]')).toBeNull();
   });
+
+  it('lets a simulation call a tool and lists the rounds it took', async () => {
+    const result: SimulationResult = {
+      runId: 'abcdef12-0000',
+      profileId: 'spec@2026-07-28',
+      url: 'http://127.0.0.1:7420/mcp',
+      ok: true,
+      summary: 'connected and listed 12 tools',
+      steps: [
+        {
+          step: 'tools/call',
+          title: 'POST /mcp tools/call',
+          outcome: 'ok',
+          message: 'answered 200 after 3 rounds (step1: elicitation/create; step2: elicitation/create)',
+          requests: [],
+          rounds: [
+            { round: 1, rpcId: 2, asked: [{ key: 'step1', method: 'elicitation/create' }], requestState: true, answer: 'input_required' },
+            { round: 2, rpcId: 3, asked: [{ key: 'step2', method: 'elicitation/create' }], requestState: true, answer: 'input_required' },
+            { round: 3, rpcId: 4, answer: 'complete' },
+          ],
+        },
+      ],
+      startedAt: T0,
+      durationMs: 40,
+    };
+    const profile = { id: 'spec@2026-07-28', family: 'spec', isDefault: false, client: 'Spec-compliant client (2026-07-28)', variant: 'v', observed: 'specification 2026-07-28', sources: [], transport: 'streamable-http', driver: 'replay' };
+    const app = await mountApp(current().root, { 'simulate.profiles': () => [profile], 'scenarios.list': () => [], 'simulate.run': () => result });
+    await act(async () => $$('[role=tab]').find((t) => t.textContent === 'Simulate')!.click());
+    await settle();
+    const input = $('input[aria-label="Tool to call"]') as HTMLInputElement;
+    await act(async () => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, 'test_input_required_result_multi_round');
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await act(async () => $$('button').find((b) => b.textContent === 'Run simulation')!.click());
+    await settle();
+    expect(app.calls).toContainEqual(['simulate.run', { client: 'spec@2026-07-28', callTool: { name: 'test_input_required_result_multi_round' } }]);
+    expect($$('[data-testid=sim-round]').map((li) => li.textContent)).toEqual([
+      'Round 1 (JSON-RPC id 2): input_required, asked for step1 (elicitation/create) with a requestState to echo',
+      'Round 2 (JSON-RPC id 3): input_required, asked for step2 (elicitation/create) with a requestState to echo',
+      'Round 3 (JSON-RPC id 4): complete',
+    ]);
+  });
 });
+
