@@ -147,6 +147,7 @@ export const LINT_RULE_IDS = [
   'token-response-without-token-type',
   'token-response-without-expires-in',
   'token-audience-mismatch',
+  'granted-scope-unsupported',
 ] as const;
 
 export type LintRuleId = (typeof LINT_RULE_IDS)[number];
@@ -630,5 +631,16 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['claude-ai', 'claude-code', 'vscode', 'mcp-sdk'],
     sources: [AUDIENCE, rfc(8707, '2', 'resource parameter'), issue('cloudflare/workers-oauth-provider', 109, 'audience from the origin, token aud with /mcp'), issue('MyrikLD/memlord', 3, 'token aud and PRM resource differ')],
     fix: 'Issue tokens with `aud` equal to the `resource` parameter the client sent (the PRM `resource`).',
+  },
+  {
+    id: 'granted-scope-unsupported',
+    title: 'Token grants a scope the server does not advertise',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The token response (its `scope`, or the JWT access token\'s `scope` claim) grants a scope that neither the authorization server\'s nor the protected resource\'s `scopes_supported` lists. An authorization server may grant less than was asked and says what it granted (RFC 6749 section 3.3); one that grants whatever is asked gives `admin`, or every scope a client can name, to any client that asks, and the MCP server then trusts a scope nobody offered. RFC 8414 lets a server leave some scopes unadvertised, hence a warning.',
+    breaks: [],
+    sources: [rfc(6749, '3.3', 'access token scope'), rfc(8414, '2', 'authorization server metadata (scopes_supported)'), spec('authorization', 'scope-selection-strategy', 'scope selection strategy')],
+    fix: 'Grant only scopes the server supports: drop requested scopes outside `scopes_supported` (or refuse them with `invalid_scope`) and return the granted set in the token response\'s `scope`.',
   },
 ];

@@ -90,14 +90,14 @@ const register = (wire: Wire, redirectUris: string[]) =>
   });
 
 /** The authorization code flow by hand, as oauth clients do it: DCR, PKCE, consent, token. */
-async function authorizationCodeFlow(wire: Wire): Promise<void> {
+async function authorizationCodeFlow(wire: Wire, scope = 'mcp'): Promise<void> {
   const redirectUri = 'http://127.0.0.1:53682/callback';
   const registration = (await (await register(wire, [redirectUri])).json()) as { client_id: string };
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const resource = `${wire.origin}/mcp`;
   const authorize = new URL('/authorize', wire.origin);
-  for (const [k, v] of Object.entries({ response_type: 'code', client_id: registration.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', scope: 'mcp', resource })) authorize.searchParams.set(k, v);
+  for (const [k, v] of Object.entries({ response_type: 'code', client_id: registration.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', scope, resource })) authorize.searchParams.set(k, v);
   const callback = await completeAuthorization(authorize);
   const token = await wire.fetch('/token', {
     method: 'POST',
@@ -399,6 +399,17 @@ const CASES: LintCase[] = [
     },
     spec: {},
     probe: authorizationCodeFlow,
+  },
+  {
+    rule: 'granted-scope-unsupported',
+    faulty: { profile: { scopeGrant: 'grant-any' } },
+    spec: {},
+    async probe(wire) {
+      // Discovery first, as clients do: the metadata says what the server supports.
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+      await authorizationCodeFlow(wire, 'mcp admin');
+    },
   },
   {
     rule: 'mrtr-state-not-echoed',

@@ -32,6 +32,7 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'hide-metadata': { 'hide-suffixed': [], 'hide-root': [] },
   'strict-accept': { strict: ['strict-accept-406'] },
   'host-validation': { 'reject-tunnel-host': ['host-rejected'], unprotected: [] },
+  'scope-grant': { 'grant-any': ['granted-scope-unsupported'] },
 };
 
 export function toggleCause(toggleId: string, optionId: string): LintCause | undefined {

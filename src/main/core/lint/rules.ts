@@ -47,6 +47,7 @@ const CHECKS: LintChecks = {
   'token-response-without-token-type': auth.tokenResponseWithoutTokenType,
   'token-response-without-expires-in': auth.tokenResponseWithoutExpiresIn,
   'token-audience-mismatch': auth.tokenAudienceMismatch,
+  'granted-scope-unsupported': auth.grantedScopeUnsupported,
 };
 
 /**
