@@ -103,7 +103,8 @@ export function conversationVerdict(rounds: readonly ConversationRound[], movedO
   const last = ordered[ordered.length - 1];
   const count = last?.mrtr.round ?? 0;
   const n = `${count} round${count === 1 ? '' : 's'}`;
-  if (!last || last.inProgress || !last.mrtr.answer) return { outcome: 'in-progress', rounds: count, reason: `round ${count}: waiting for the server's answer` };
+  if (!last || last.inProgress) return { outcome: 'in-progress', rounds: count, reason: `round ${count}: waiting for the server's answer` };
+  if (!last.mrtr.answer) return { outcome: 'failed', rounds: count, reason: `round ${count} got no JSON-RPC answer${last.failure ? `: ${last.failure}` : ''}` };
   if (last.mrtr.answer === 'complete') return { outcome: 'complete', rounds: count, reason: `finished after ${n}` };
   if (last.mrtr.answer === 'error') return { outcome: 'failed', rounds: count, reason: `the server refused round ${count}${last.failure ? `: ${last.failure}` : ''}` };
   const asked = describeInputs(last.mrtr);

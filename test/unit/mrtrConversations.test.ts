@@ -9,7 +9,7 @@ import { Recorder } from '../../src/main/core/recorder/recorder';
 import { conversationVerdict } from '../../src/shared/mrtr';
 import { exchangeOutcome } from '../../src/shared/outcome';
 import { exchange as constructed } from '../helpers/exchangeFactory';
-import { accept, ask, complete, inputRequired, post } from '../helpers/mrtrTraffic';
+import { accept, ask, body, complete, inputRequired, post } from '../helpers/mrtrTraffic';
 
 // The rounds of a 2026-07-28 multi-round-trip request, as the recorder sees them through the
 // front door: every message a POST, a retry a new JSON-RPC id carrying inputResponses and the
@@ -100,4 +100,22 @@ describe('MRTR conversations in the recorder', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('keeps a conversation open when a retry is refused without a JSON-RPC answer, so the next retry still links', () => {
+    const recorder = new Recorder();
+    const r1 = post(recorder, 'sdk/2.4', { id: 1 }, { result: inputRequired(ask('name'), 'state-1') });
+    const refused = recorder.start({ method: 'POST', url: '/mcp', httpVersion: '1.1', headers: { 'content-type': 'application/json', 'user-agent': 'sdk/2.4' } });
+    refused.requestComplete(body({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'confirm', inputResponses: { name: accept({ name: 'Ada' }) }, requestState: 'state-1' } }));
+    refused.responseStarted({ status: 400, headers: { 'content-type': 'text/plain' } });
+    refused.complete(body('Mcp-Name header does not match the body'));
+    const r3 = post(recorder, 'sdk/2.4', { id: 3, inputResponses: { name: accept({ name: 'Ada' }) }, requestState: 'state-1' }, { result: complete });
+    expect(refused.exchange.mrtr).toMatchObject({ conversation: r1.id, round: 2, final: false });
+    expect(refused.exchange.mrtr).not.toHaveProperty('answer');
+    expect(r3.mrtr).toMatchObject({ conversation: r1.id, round: 3, linkedBy: 'requestState', stateEchoed: true, answer: 'complete', final: true });
+    expect(conversationVerdict([{ mrtr: r1.mrtr! }, { mrtr: refused.exchange.mrtr!, failure: exchangeOutcome(refused.exchange).reason }])).toMatchObject({
+      outcome: 'failed',
+      reason: 'round 2 got no JSON-RPC answer: 400: Mcp-Name header does not match the body',
+    });
+  });
 });
+

@@ -122,9 +122,19 @@ export class MrtrLinker {
     return true;
   }
 
-  /** The exchange ended: an answer that never came will not come now. */
+  /**
+   * The exchange ended: an answer that never came will not come now. A retry refused without a
+   * JSON-RPC answer (an HTTP error, a dropped connection) leaves its conversation open: the
+   * client may send the same state again.
+   */
   ended(exchange: Exchange): void {
+    const round = this.pending.get(exchange.id);
+    if (!round) return;
     this.pending.delete(exchange.id);
+    const conversation = round.conversation;
+    if (!conversation || this.open.includes(conversation)) return;
+    this.open.push(conversation);
+    if (conversation.state !== undefined) this.byState.set(conversation.state, conversation);
   }
 
   private findConversation(exchange: Exchange, round: PendingRound, answered: string[], state: string | undefined): { conversation: OpenConversation; linkedBy: MrtrRound['linkedBy'] & string } | undefined {
