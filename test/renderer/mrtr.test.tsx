@@ -88,8 +88,7 @@ async function until<T>(test: () => T | undefined | null | false, what: string):
 describe('MRTR rounds in the UI', () => {
   const { dom: current, $, $$ } = containerPerTest();
 
-  async function mount(open?: string) {
-    const exchanges = [r1, other, r2, r3];
+  async function mount(open?: string, exchanges: Exchange[] = [r1, other, r2, r3]) {
     const byId = new Map(exchanges.map((e) => [e.id, e]));
     const app = await mountApp(current().root, {
       'exchanges.list': () => exchanges.map(summaryOf),
@@ -185,6 +184,18 @@ describe('MRTR rounds in the UI', () => {
       'Round 2 (JSON-RPC id 3): input_required, asked for step2 (elicitation/create) with a requestState to echo',
       'Round 3 (JSON-RPC id 4): complete',
     ]);
+  });
+
+  it('says a conversation was abandoned when the client called the tool afresh instead of retrying', async () => {
+    const asked = (id: string, at: number) =>
+      round(id, at, {}, { resultType: 'input_required', inputRequests: ask('step1', 'What is your name?', 'name'), requestState: STATE_1 }, { conversation: id, round: 1, inputKeys: ['step1'], inputMethods: { step1: 'elicitation/create' }, stateIssued: true, answer: 'input_required', final: false });
+    await mount('first', [asked('first', 10), asked('again', 20)]);
+    const verdict = await until(() => $('[data-testid=mrtr-verdict]'), 'the verdict');
+    expect(verdict.dataset.outcome).toBe('abandoned');
+    expect(verdict.textContent).toBe('abandoned after 1 round: the server asked for step1 (elicitation/create) and the client started the request over instead of retrying with inputResponses');
+    // The newest one is still waiting for its retry.
+    await act(async () => $('[data-testid=row][data-id="again"]')!.click());
+    await until(() => $('[data-testid=mrtr-verdict][data-outcome=waiting]'), 'the waiting verdict');
   });
 });
 

@@ -66,10 +66,10 @@ export function MrtrSection({ summary, exchange }: { summary: ExchangeSummary; e
   const rows = timeline.conversation(round.conversation);
   const last = rows[rows.length - 1];
   // The client sent the same request afresh after the last answer: it will not retry this one.
+  const connection = last?.connectionId ? timeline.connection(last.connectionId) : [];
   const movedOn =
     last?.mrtr?.answer === 'input_required' &&
-    !!last.connectionId &&
-    timeline.connection(last.connectionId).some((row) => row.startedAt > last.startedAt && row.rpcMethods[0] === last.rpcMethods[0] && row.rpcTarget === last.rpcTarget && row.mrtr?.conversation !== round.conversation);
+    connection.slice(connection.indexOf(last) + 1).some((row) => row.rpcMethods[0] === last.rpcMethods[0] && row.rpcTarget === last.rpcTarget && row.mrtr?.conversation !== round.conversation);
   const verdict = conversationVerdict(
     rows.map((row) => ({ mrtr: row.mrtr!, inProgress: row.state === 'pending' || row.state === 'streaming', ...(row.outcomeReason ? { failure: row.outcomeReason } : {}) })),
     movedOn,

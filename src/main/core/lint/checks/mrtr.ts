@@ -89,13 +89,14 @@ export const abandoned: LintCheck = (e, context) => {
   const round = e.mrtr;
   if (!round || round.answer !== 'input_required') return undefined;
   if (context.connection.some((x) => x.mrtr?.conversation === round.conversation && x.mrtr.round > round.round)) return undefined;
-  const answeredAt = e.startedAt + (e.timings.end ?? 0);
+  // Start times are whole milliseconds: an exchange that started in the millisecond the answer came counts as after it.
+  const answeredAt = e.startedAt + Math.floor(e.timings.end ?? 0);
   const method = e.classification.jsonRpc?.methods[0];
   const target = e.classification.jsonRpc?.target;
   // The client started the same request over, outside this conversation, after the answer came.
-  const afresh = context.connection.find(
-    (x) => x !== e && x.startedAt >= answeredAt && x.classification.jsonRpc?.methods[0] === method && x.classification.jsonRpc?.target === target && x.mrtr?.conversation !== round.conversation,
-  );
+  const afresh = context.connection
+    .slice(context.connection.indexOf(e) + 1)
+    .find((x) => x.startedAt >= answeredAt && x.classification.jsonRpc?.methods[0] === method && x.classification.jsonRpc?.target === target && x.mrtr?.conversation !== round.conversation);
   if (!afresh) return undefined;
   return {
     message: `The server asked for ${describeInputs(round)} (${roundName(e)}) and the client never retried with inputResponses: it sent ${e.classification.label} afresh instead.`,
