@@ -242,6 +242,24 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
     },
   },
   {
+    name: 'test_trigger_tool_change',
+    description: 'Changes the tool list (test_dynamic_tool comes or goes), so listen streams that asked get notifications/tools/list_changed (conformance fixture, a diagnostic hook of server-stateless).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      ctx.changeList('tools');
+      return text('Tool list changed');
+    },
+  },
+  {
+    name: 'test_trigger_prompt_change',
+    description: 'Changes the prompt list (test_dynamic_prompt comes or goes), so listen streams that asked get notifications/prompts/list_changed (conformance fixture, a diagnostic hook of server-stateless).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      ctx.changeList('prompts');
+      return text('Prompt list changed');
+    },
+  },
+  {
     name: 'json_schema_2020_12_tool',
     description: 'A tool whose inputSchema uses JSON Schema 2020-12 keywords, SEP-1613 / SEP-2106 (conformance fixture).',
     inputSchema: JSON_SCHEMA_2020_12_INPUT,
@@ -343,6 +361,14 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
   },
 ];
 
+/** The entry test_trigger_tool_change adds to (or takes from) the tool list of its server. */
+export const FIXTURE_DYNAMIC_TOOL: ToolDefinition = {
+  name: 'test_dynamic_tool',
+  description: 'Listed after an odd number of test_trigger_tool_change calls (conformance fixture).',
+  inputSchema: noArguments,
+  call: async () => text('Dynamic tool called'),
+};
+
 export const FIXTURE_RESOURCES: Array<Resource & { read(): { text: string } | { blob: string } }> = [
   {
     uri: 'test://static-text',
@@ -407,6 +433,9 @@ export const FIXTURE_PROMPTS: Prompt[] = [
   { name: 'test_input_required_result_prompt', description: 'Asks the user for context (elicitation, key "user_context") before it is built (conformance fixture, MRTR).' },
 ];
 
+/** The entry test_trigger_prompt_change adds to (or takes from) the prompt list of its server. */
+export const FIXTURE_DYNAMIC_PROMPT: Prompt = { name: 'test_dynamic_prompt', description: 'Listed after an odd number of test_trigger_prompt_change calls (conformance fixture).' };
+
 /** prompts/get of a fixture prompt, or undefined when the name is none of them. */
 export async function getFixturePrompt(name: string, args: Record<string, string>, input: ToolCallContext['input']): Promise<Record<string, unknown> | undefined> {
   const required = (key: string): string => {
@@ -436,6 +465,8 @@ export async function getFixturePrompt(name: string, args: Record<string, string
           { role: 'user', content: { type: 'text', text: 'Please analyze the image above.' } },
         ],
       };
+    case 'test_dynamic_prompt':
+      return { messages: [{ role: 'user', content: { type: 'text', text: 'This prompt comes and goes with test_trigger_prompt_change.' } }] };
     default:
       return undefined;
   }

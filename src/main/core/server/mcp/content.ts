@@ -23,6 +23,8 @@ export interface ToolCallContext {
   clientCapabilities: Record<string, unknown>;
   /** The MRTR round this call is in: 1, then one more per retry with a valid requestState (always 1 in the session era). */
   round: number;
+  /** Changes the server's tool or prompt list and tells the `subscriptions/listen` streams that asked. */
+  changeList(list: 'tools' | 'prompts'): void;
   signal: AbortSignal;
 }
 

@@ -21,7 +21,10 @@ import {
   resourceDescriptions,
   toolDescriptions,
 } from './content';
+import type { SubscriptionFilter } from '../../../../shared/subscriptions';
 import {
+  FIXTURE_DYNAMIC_PROMPT,
+  FIXTURE_DYNAMIC_TOOL,
   FIXTURE_PROMPTS,
   FIXTURE_RESOURCE_TEMPLATES,
   FIXTURE_RESOURCES,
@@ -32,6 +35,7 @@ import {
 import { McpError, type JsonRpcNotification, type JsonRpcRequest } from './jsonrpc';
 import { answersFor, beginRound, INPUT_METHODS, InputRequired, inputRequiredResult, MRTR_METHODS, type InputRequest, type InputRound, type RequestStateCodec } from './mrtr';
 import { LOGGING_LEVELS, type LoggingLevel, type McpSession } from './sessions';
+import type { ServerSubscriptions } from './subscriptions';
 
 export const SERVER_INFO = { name: 'mcp-handshake-inspector-reference', title: 'MCP Handshake Inspector reference server', version: '0.1.0' };
 
@@ -66,6 +70,26 @@ function withFixtures(profile: BehaviorProfile): boolean {
   return profile.catalogue === 'own+conformance';
 }
 
+/**
+ * What a `subscriptions/listen` stream can carry on this profile: list changes where a list can
+ * change (the conformance fixtures' hooks change the tool and prompt lists). No resource of
+ * either catalogue changes, so no resource updates.
+ */
+export function offeredSubscriptions(profile: BehaviorProfile): SubscriptionFilter {
+  return withFixtures(profile) ? { toolsListChanged: true, promptsListChanged: true } : {};
+}
+
+/** The fixture tools and prompts listed now: the suite's, plus the dynamic entries its list-change hooks added. */
+function fixtureTools(ctx: DispatchContext) {
+  if (!withFixtures(ctx.profile)) return [];
+  return ctx.subscriptions?.hasDynamicEntry('tools') ? [...FIXTURE_TOOLS, FIXTURE_DYNAMIC_TOOL] : FIXTURE_TOOLS;
+}
+
+function fixturePrompts(ctx: DispatchContext) {
+  if (!withFixtures(ctx.profile)) return [];
+  return ctx.subscriptions?.hasDynamicEntry('prompts') ? [...FIXTURE_PROMPTS, FIXTURE_DYNAMIC_PROMPT] : FIXTURE_PROMPTS;
+}
+
 const INSTRUCTIONS =
   'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError).';
 
@@ -90,6 +114,8 @@ export interface DispatchContext {
   clientCapabilities?: Record<string, unknown>;
   /** Signs and verifies MRTR requestState; present in the stateless era (mrtr.ts). */
   requestStates?: RequestStateCodec;
+  /** The server's listen streams and changing lists; absent where nothing can listen. */
+  subscriptions?: ServerSubscriptions;
 }
 
 /** What a method handler gets: the dispatch context plus the way to ask the client for input. */
@@ -115,12 +141,12 @@ type Handler = (params: Record<string, unknown>, ctx: HandlerContext) => Promise
 /** Methods of both eras. Era-specific ones are added below. */
 const COMMON_METHODS: Record<string, Handler> = {
   'tools/list': (_params, ctx) => ({
-    tools: [...toolDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_TOOLS.map(({ call: _call, requiredClientCapability: _required, ...definition }) => definition) : [])],
+    tools: [...toolDescriptions(), ...fixtureTools(ctx).map(({ call: _call, requiredClientCapability: _required, ...definition }) => definition)],
   }),
   'tools/call': async (params, ctx) => {
     const name = params.name;
     if (typeof name !== 'string') throw new InvalidParamsError('tools/call needs a tool "name"');
-    const tool = findTool(name) ?? (withFixtures(ctx.profile) ? FIXTURE_TOOLS.find((t) => t.name === name) : undefined);
+    const tool = findTool(name) ?? fixtureTools(ctx).find((t) => t.name === name);
     if (!tool) throw new InvalidParamsError(`Tool ${name} not found`);
     const args = (params.arguments ?? {}) as Record<string, unknown>;
     if (typeof args !== 'object' || args === null) throw new InvalidParamsError('"arguments" must be an object');
@@ -143,6 +169,10 @@ const COMMON_METHODS: Record<string, Handler> = {
       input: ctx.input,
       clientCapabilities: ctx.clientCapabilities ?? {},
       round: ctx.round,
+      changeList: (list) => {
+        if (!ctx.subscriptions) throw new InvalidParamsError(`${name} needs a server whose lists can change`);
+        ctx.subscriptions.changeList(list);
+      },
     })) as unknown as Record<string, unknown>;
   },
   'resources/list': (_params, ctx) => ({
@@ -153,11 +183,12 @@ const COMMON_METHODS: Record<string, Handler> = {
     if (typeof params.uri !== 'string') throw new InvalidParamsError('resources/read needs a "uri"');
     return { contents: (withFixtures(ctx.profile) ? readFixtureResource(params.uri) : undefined) ?? readResource(params.uri) };
   },
-  'prompts/list': (_params, ctx) => ({ prompts: [...PROMPTS, ...(withFixtures(ctx.profile) ? FIXTURE_PROMPTS : [])] }),
+  'prompts/list': (_params, ctx) => ({ prompts: [...PROMPTS, ...fixturePrompts(ctx)] }),
   'prompts/get': async (params, ctx) => {
     if (typeof params.name !== 'string') throw new InvalidParamsError('prompts/get needs a prompt "name"');
     const args = (params.arguments ?? {}) as Record<string, string>;
-    return (withFixtures(ctx.profile) ? await getFixturePrompt(params.name, args, ctx.input) : undefined) ?? getPrompt(params.name, args);
+    const name = params.name;
+    return (fixturePrompts(ctx).some((prompt) => prompt.name === name) ? await getFixturePrompt(name, args, ctx.input) : undefined) ?? getPrompt(name, args);
   },
   'completion/complete': (params) =>
     complete((params.ref ?? {}) as Record<string, string>, (params.argument ?? {}) as Record<string, string>),
@@ -202,11 +233,25 @@ function subscription(params: Record<string, unknown>, ctx: DispatchContext, cha
 const CACHE_HINTS = { ttlMs: 0, cacheScope: 'private' } as const;
 const CACHEABLE = new Set(['tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'resources/read', 'server/discover']);
 
+/**
+ * 2026-07-28 capabilities: no resources/subscribe (subscriptions/listen replaces it), and
+ * listChanged where a listen stream can carry the change.
+ */
+function statelessCapabilities(profile: BehaviorProfile) {
+  const offered = offeredSubscriptions(profile);
+  return {
+    ...serverCapabilities(profile),
+    tools: { listChanged: !!offered.toolsListChanged },
+    prompts: { listChanged: !!offered.promptsListChanged },
+    resources: { subscribe: false, listChanged: !!offered.resourcesListChanged },
+  };
+}
+
 const STATELESS_ERA_METHODS: Record<string, Handler> = {
   ...COMMON_METHODS,
   'server/discover': (_params, ctx) => ({
     supportedVersions: [...STATELESS_ERA_VERSIONS],
-    capabilities: { ...serverCapabilities(ctx.profile), resources: { subscribe: false, listChanged: false } }, // no resources/subscribe in this era
+    capabilities: statelessCapabilities(ctx.profile),
     instructions: INSTRUCTIONS,
   }),
 };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BehaviorProfile } from '../../../../shared/profile';
 import { JsonRpcErrorCode, McpHeader, STATELESS_ERA_VERSIONS, type ProtocolEra, type ProtocolVersion } from '../../../../shared/protocol';
+import { LISTEN_METHOD, parseSubscriptionFilter } from '../../../../shared/subscriptions';
 import { BodyTooLargeError, firstHeader, mediaType, readBody, sendEmpty, sendJson } from '../http';
 import {
   dispatch,
@@ -9,6 +10,7 @@ import {
   META,
   missingClientCapability,
   negotiateVersion,
+  offeredSubscriptions,
   StatelessErrorCode,
 } from './dispatcher';
 import {
@@ -25,6 +27,7 @@ import {
 import type { LoggingLevel, McpSession, SessionStore } from './sessions';
 import { RequestStateCodec } from './mrtr';
 import { SseStream } from './sse';
+import { ServerSubscriptions } from './subscriptions';
 
 /** What the HTTP router hands the MCP endpoint for one request. */
 export interface McpHttpContext {
@@ -50,7 +53,11 @@ export class StreamableHttpEndpoint {
   /** Signs the requestState of this server's MRTR rounds (2026-07-28). */
   private readonly requestStates = new RequestStateCodec();
 
-  constructor(private readonly sessions: SessionStore) {}
+  constructor(
+    private readonly sessions: SessionStore,
+    /** The server's `subscriptions/listen` streams and changing lists (2026-07-28). */
+    readonly subscriptions = new ServerSubscriptions(),
+  ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, ctx: McpHttpContext): Promise<void> {
     switch (req.method) {
@@ -141,6 +148,7 @@ export class StreamableHttpEndpoint {
         logLevel: session?.logLevel,
         notify,
         clientCapabilities: session?.clientCapabilities,
+        subscriptions: this.subscriptions,
         requestClient: toClient && session ? (method, params, signal) => askClient(session, toClient, method, params, signal) : undefined,
       }),
     );
@@ -157,6 +165,7 @@ export class StreamableHttpEndpoint {
     }
     const problem = statelessRequestProblem(req, message);
     if (problem) return sendRpcError(res, problem.httpStatus, problem, message.id);
+    if (message.method === LISTEN_METHOD) return this.listen(req, res, message, profile);
     if (!hasMethod('stateless', message.method)) {
       return sendRpcError(res, 404, new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${message.method}`), message.id);
     }
@@ -174,10 +183,28 @@ export class StreamableHttpEndpoint {
         logLevel: meta[META.logLevel] as LoggingLevel | undefined,
         notify,
         clientCapabilities: meta[META.clientCapabilities] as Record<string, unknown>,
+        subscriptions: this.subscriptions,
         // No server→client requests in 2026-07-28: input is asked for with input_required results (MRTR).
         requestStates: this.requestStates,
       }),
     );
+  }
+
+  /**
+   * `subscriptions/listen` (2026-07-28 basic/patterns/subscriptions): the answer is an SSE stream
+   * that stays open, the acknowledgement first; it replaces the session era's GET stream.
+   */
+  private listen(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest, profile: BehaviorProfile): void {
+    const accept = firstHeader(req, 'accept');
+    if (accept && !/text\/event-stream|\*\/\*/.test(accept)) {
+      return sendRpcError(res, 406, new McpError(JsonRpcErrorCode.ServerError, `Not Acceptable: ${LISTEN_METHOD} is answered with an SSE stream, and Accept "${accept}" does not allow text/event-stream`), request.id);
+    }
+    const requested = parseSubscriptionFilter(request.params?.notifications);
+    if (!requested) {
+      const error = new McpError(JsonRpcErrorCode.InvalidParams, `Invalid params: ${LISTEN_METHOD} needs params.notifications, an object of boolean toolsListChanged / promptsListChanged / resourcesListChanged and a resourceSubscriptions array of URIs`);
+      return sendRpcError(res, 200, error, request.id);
+    }
+    this.subscriptions.listen(res, request.id, requested, offeredSubscriptions(profile), profile.pingIntervalMs);
   }
 
   /** Looks up the session named by Mcp-Session-Id: 400 when missing, 404 when unknown. null = answered. */
