@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExchangeSummary } from '../../src/shared/controlApi';
 import type { Exchange, MrtrRound } from '../../src/shared/exchange';
 import type { SimulationResult } from '../../src/shared/simulator';
+import { matchesQuery, parseQuery } from '../../src/renderer/src/lib/filters';
 import { row } from './fixtures';
 import { containerPerTest, mountApp, settle } from './harness';
 
@@ -111,6 +112,14 @@ describe('MRTR rounds in the UI', () => {
     // An input_required answer is a step, not a failure.
     expect($('[data-testid=row][data-id="r1"]')!.dataset.outcome).toBe('input-required');
     expect($('[data-testid=row][data-id="r1"]')!.className).not.toContain('failed');
+  });
+
+  it('filters the rounds with is:mrtr and the rounds that asked for input with is:input-required', () => {
+    const [first, plain, second, last] = [r1, other, r2, r3].map(summaryOf);
+    const matches = (query: string) => [first, plain, second, last].filter((r) => matchesQuery(r!, parseQuery(query), { resolveConnection: (id) => id })).map((r) => r!.id);
+    expect(matches('is:mrtr')).toEqual(['r1', 'r2', 'r3']);
+    expect(matches('is:input-required')).toEqual(['r1', 'r2']);
+    expect(matches('-is:mrtr')).toEqual(['other']);
   });
 
   it('shows a round\'s input responses and requests, the opaque requestState and whether it changed', async () => {

@@ -77,6 +77,11 @@ export class MrtrLinker {
     return true;
   }
 
+  /** Whether the exchange sent a request that may be answered input_required, still unanswered (else its body need not be read). */
+  awaitsAnswer(exchange: Exchange): boolean {
+    return this.pending.has(exchange.id);
+  }
+
   /**
    * A JSON-RPC answer in the exchange's body or stream. Returns whether `exchange.mrtr` changed.
    * Answers to other requests (a batch, a server notification) are ignored.

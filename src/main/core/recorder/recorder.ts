@@ -154,9 +154,11 @@ export class ExchangeRecording {
       // (JSON-RPC under another content type is still read; SSE answers correlate per event.)
       if (!contentType.includes('text/event-stream')) {
         this.correlate(contentType.includes('json') ? exchange.classification.jsonRpcResponse : summarizeJsonRpc(parseJson(text)), undefined, connectionKey);
-        // (parseJson caches: the body classifyResponse just read is not parsed again.)
-        const body = parseJson(text);
-        for (const message of Array.isArray(body) ? body : [body]) this.links.mrtr.answerSeen(exchange, message);
+        if (this.links.mrtr.awaitsAnswer(exchange)) {
+          // (parseJson caches: the body classifyResponse just read is not parsed again.)
+          const body = parseJson(text);
+          for (const message of Array.isArray(body) ? body : [body]) this.links.mrtr.answerSeen(exchange, message);
+        }
       }
       // Refused (405, 401, a 400 without a session): no answer will come on a stream either.
       if (exchange.response.status >= 400) this.links.correlator.forget(exchange.id);
