@@ -42,18 +42,24 @@ async function findingsOf(r: Running, rows: ExchangeSummary[]): Promise<LintFind
   return all.result!.findings.filter((f) => ids.has(f.exchangeId) || f.ruleId.startsWith('mrtr-'));
 }
 
+/** A 2.x SDK client through the front door, pinned to 2026-07-28, answering the two steps' elicitations. */
+async function sdkClient(r: Running, name: string, color: string): Promise<Client> {
+  const client = new Client({ name: `mrtr-e2e-${name}`, version: '1.0.0' }, { capabilities: { elicitation: {} }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  client.setRequestHandler('elicitation/create', async (request) => {
+    const message = String((request.params as { message?: string }).message);
+    const content: Record<string, string> = message.startsWith('Step 1') ? { name } : { color };
+    return { action: 'accept' as const, content };
+  });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${r.proxyOrigin}/mcp`)));
+  return client;
+}
+
 describe('an MRTR conversation through the front door', () => {
   it('the 2.x SDK client: one conversation of three rounds in the recorder and the control API, no lint finding', async () => {
     running = await startControl({ preset: 'conformance' });
     const events = running.events();
     await events.opened;
-    const client = new Client({ name: 'mrtr-e2e', version: '1.0.0' }, { capabilities: { elicitation: {} }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
-    client.setRequestHandler('elicitation/create', async (request) => {
-      const message = String((request.params as { message?: string }).message);
-      const content: Record<string, string> = message.startsWith('Step 1') ? { name: 'Ada' } : { color: 'teal' };
-      return { action: 'accept' as const, content };
-    });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${running.proxyOrigin}/mcp`)));
+    const client = await sdkClient(running, 'Ada', 'teal');
     const result = await client.callTool({ name: MULTI_ROUND, arguments: {} });
     expect((result.content as Array<{ text: string }>)[0]!.text).toBe('Multi-round complete for Ada who likes teal');
     await client.close();
@@ -92,4 +98,25 @@ describe('an MRTR conversation through the front door', () => {
     expect(await findingsOf(running, rows)).toEqual([]);
     events.close();
   });
+
+  it('two 2.x SDK clients at once: two conversations of three rounds, each retry with its own client\'s state', async () => {
+    running = await startControl({ preset: 'conformance' });
+    const [ada, bo] = await Promise.all([sdkClient(running, 'Ada', 'teal'), sdkClient(running, 'Bo', 'red')]);
+    const results = await Promise.all([ada.callTool({ name: MULTI_ROUND, arguments: {} }), bo.callTool({ name: MULTI_ROUND, arguments: {} })]);
+    expect(results.map((r) => (r.content as Array<{ text: string }>)[0]!.text)).toEqual(['Multi-round complete for Ada who likes teal', 'Multi-round complete for Bo who likes red']);
+    await Promise.all([ada.close(), bo.close()]);
+
+    const listed = (await running.api<ExchangeSummary[]>('exchanges.list', {})).result!.filter((row) => row.mrtr);
+    const conversations = new Map<string, ExchangeSummary[]>();
+    for (const row of listed) conversations.set(row.mrtr!.conversation, [...(conversations.get(row.mrtr!.conversation) ?? []), row]);
+    expect(conversations.size).toBe(2);
+    for (const rows of conversations.values()) {
+      expectThreeRounds(rows.sort((a, b) => a.mrtr!.round - b.mrtr!.round));
+      // Every round of one conversation came from one client: the name it gave in round 1 is the one its last round completed with.
+      const bodies = rows.map((row) => running!.inspector.recorder.get(row.id)!.request.body!.data);
+      const name = /"name":"(Ada|Bo)"/.exec(bodies[1]!)![1];
+      expect(bodies[2]).toContain(name === 'Ada' ? '"color":"teal"' : '"color":"red"');
+    }
+  });
 });
+
