@@ -117,5 +117,24 @@ describe('MRTR conversations in the recorder', () => {
       reason: 'round 2 got no JSON-RPC answer: 400: Mcp-Name header does not match the body',
     });
   });
+
+  it('links retries of two clients that were issued the same state (a stateless server keeps only the answers) by state, each on its connection', () => {
+    const recorder = new Recorder();
+    const a1 = post(recorder, 'client-a/1', { id: 1 }, { result: inputRequired(ask('step1'), 'same-state') });
+    const b1 = post(recorder, 'client-b/1', { id: 1 }, { result: inputRequired(ask('step1'), 'same-state') });
+    const b2 = post(recorder, 'client-b/1', { id: 2, inputResponses: { step1: accept({ name: 'Bo' }) }, requestState: 'same-state' }, { result: complete });
+    const a2 = post(recorder, 'client-a/1', { id: 2, inputResponses: { step1: accept({ name: 'Ada' }) }, requestState: 'same-state' }, { result: complete });
+    expect(b2.mrtr).toMatchObject({ conversation: b1.id, round: 2, linkedBy: 'requestState', stateEchoed: true });
+    expect(a2.mrtr).toMatchObject({ conversation: a1.id, round: 2, linkedBy: 'requestState', stateEchoed: true });
+    // On one connection the oldest conversation with that state takes the first retry.
+    const same = new Recorder();
+    const first = post(same, 'node', { id: 1 }, { result: inputRequired(ask('step1'), 'same-state') });
+    const second = post(same, 'node', { id: 1 }, { result: inputRequired(ask('step1'), 'same-state') });
+    const retries = [2, 3].map((id) => post(same, 'node', { id, inputResponses: { step1: accept({}) }, requestState: 'same-state' }, { result: complete }));
+    expect(retries.map((r) => [r.mrtr!.conversation, r.mrtr!.linkedBy])).toEqual([
+      [first.id, 'requestState'],
+      [second.id, 'requestState'],
+    ]);
+  });
 });
 

@@ -40,7 +40,6 @@ const MAX_OPEN = 500;
 export class MrtrLinker {
   /** Conversations awaiting a retry, oldest first. */
   private readonly open: OpenConversation[] = [];
-  private readonly byState = new Map<string, OpenConversation>();
   private readonly pending = new Map<string, PendingRound>();
 
   /** `connectionOf`: the exchange's current client connection (retries without a state link only within one). */
@@ -108,9 +107,7 @@ export class MrtrLinker {
       asked: [],
     };
     conversation.asked = keys;
-    if (conversation.state !== undefined && this.byState.get(conversation.state) === conversation) this.byState.delete(conversation.state);
     conversation.state = asked.requestState;
-    if (asked.requestState !== undefined) this.byState.set(asked.requestState, conversation);
     this.open.push(conversation);
     if (this.open.length > MAX_OPEN) this.close(this.open[0]!);
     const inputMethods = Object.fromEntries(Object.entries(asked.inputRequests ?? {}).map(([key, request]) => [key, request.method]));
@@ -139,15 +136,17 @@ export class MrtrLinker {
     const conversation = round.conversation;
     if (!conversation || this.open.includes(conversation)) return;
     this.open.push(conversation);
-    if (conversation.state !== undefined) this.byState.set(conversation.state, conversation);
   }
 
   private findConversation(exchange: Exchange, round: PendingRound, answered: string[], state: string | undefined): { conversation: OpenConversation; linkedBy: MrtrRound['linkedBy'] & string } | undefined {
-    const byState = state !== undefined ? this.byState.get(state) : undefined;
-    if (byState && byState.method === round.method) return { conversation: byState, linkedBy: 'requestState' };
+    const connection = this.connectionOf(exchange);
+    // A stateless server may issue the same state to two clients (it holds only the answers so
+    // far): the one on this connection, else the oldest, which was answered first.
+    const sameState = state !== undefined ? this.open.filter((c) => c.state === state && c.method === round.method) : [];
+    const byState = sameState.find((c) => this.connectionOf(c.first) === connection) ?? sameState[0];
+    if (byState) return { conversation: byState, linkedBy: 'requestState' };
     // No state, or one the server never issued (changed or made up): the same request on the
     // same connection, answering what was asked. The latest such conversation wins.
-    const connection = this.connectionOf(exchange);
     const candidates = this.open.filter((c) => c.method === round.method && c.target === round.target && this.connectionOf(c.first) === connection);
     const answers = new Set(answered);
     const match = candidates.findLast((c) => c.asked.every((key) => answers.has(key))) ?? candidates.findLast((c) => c.asked.some((key) => answers.has(key)));
@@ -157,7 +156,6 @@ export class MrtrLinker {
   private close(conversation: OpenConversation): void {
     const at = this.open.indexOf(conversation);
     if (at !== -1) this.open.splice(at, 1);
-    if (conversation.state !== undefined && this.byState.get(conversation.state) === conversation) this.byState.delete(conversation.state);
   }
 }
 
