@@ -133,6 +133,8 @@ export type ExchangeErrorKind =
   | 'upstream-timeout'
   | 'upstream-malformed'
   | 'client-aborted'
+  /** Refused before our handler: Node's parser (400, 431, 408) or CONNECT (405). */
+  | 'client-malformed'
   | 'proxy-error';
 
 /** Monotonic timings in milliseconds since `startedAt`. */
