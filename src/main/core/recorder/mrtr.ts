@@ -184,12 +184,20 @@ export function ensureConversations(exchanges: readonly Exchange[], connectionOf
  */
 export function linkConversations(exchanges: readonly Exchange[], connectionOf: (exchange: Exchange) => string | undefined = (e) => e.connectionId): void {
   const linker = new MrtrLinker(connectionOf);
-  const steps: Array<{ at: number; exchange: Exchange; kind: 'request' | 'answer' }> = [];
-  for (const exchange of exchanges) {
-    steps.push({ at: exchange.startedAt + (exchange.timings.requestEnd ?? 0), exchange, kind: 'request' });
-    steps.push({ at: exchange.startedAt + (exchange.timings.upstreamHeaders ?? exchange.timings.end ?? 0), exchange, kind: 'answer' });
-  }
-  steps.sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'request' ? -1 : 1));
+  const steps: Array<{ at: number; index: number; exchange: Exchange; kind: 'request' | 'answer' }> = [];
+  exchanges.forEach((exchange, index) => {
+    steps.push({ at: exchange.startedAt + (exchange.timings.requestEnd ?? 0), index, exchange, kind: 'request' });
+    steps.push({ at: exchange.startedAt + (exchange.timings.upstreamHeaders ?? exchange.timings.end ?? 0), index, exchange, kind: 'answer' });
+  });
+  steps.sort((a, b) => {
+    // startedAt has whole milliseconds: within one, an earlier exchange's answer goes before a
+    // later exchange's request (a retry always follows the answer it responds to).
+    if (Math.abs(a.at - b.at) < 1 && a.index !== b.index) {
+      if (a.kind === 'answer' && b.kind === 'request' && a.index < b.index) return -1;
+      if (b.kind === 'answer' && a.kind === 'request' && b.index < a.index) return 1;
+    }
+    return a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'request' ? -1 : 1);
+  });
   for (const { exchange, kind } of steps) {
     if (kind === 'request') linker.requestSeen(exchange);
     else for (const message of answersIn(exchange)) linker.answerSeen(exchange, message);
