@@ -26,6 +26,7 @@ const OUTCOME_NOTE: Partial<Record<ExchangeOutcome, (reason: string | undefined)
   failed: (reason) => `  FAILED${reason ? `: ${reason}` : ''}`,
   challenge: () => '  (challenge)',
   'closed-by-client': () => '  (closed by client)',
+  'input-required': () => '  (input required)',
 };
 
 /** One line per exchange, as `serve` prints them live. */

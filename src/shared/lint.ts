@@ -1,3 +1,4 @@
+import { MRTR_SPEC, SEP_2322 } from './sources';
 import { mcpSpec, CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_AUTH_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, VSCODE_OAUTH, githubIssue } from './sources';
 
 // Lint: what the inspector says is wrong with a server's answers (or, for the 2026-07-28
@@ -131,6 +132,13 @@ export const LINT_RULE_IDS = [
   'protocol-version-header-meta-mismatch',
   'header-mismatch-not-rejected',
   'result-type-invalid',
+  // Multi-round-trip requests (2026-07-28): input_required and retries
+  'mrtr-state-not-echoed',
+  'mrtr-retry-reused-id',
+  'mrtr-input-responses-missing',
+  'mrtr-input-required-incomplete',
+  'mrtr-input-capability-undeclared',
+  'mrtr-abandoned',
   // Authorization: the resource server
   'unauthorized-without-challenge',
   'challenge-without-resource-metadata',
@@ -175,6 +183,9 @@ const AUDIENCE = spec('authorization', 'token-audience-binding-and-validation', 
 const http2026 = (anchor: string, title: string): LintSource => link(`MCP 2026-07-28 Streamable HTTP: ${title}`, mcpSpec('2026-07-28', 'basic/transports/streamable-http', anchor));
 const SEP_2243 = link('SEP-2243: HTTP standardization (Mcp-Method, Mcp-Name, Mcp-Param-*)', githubIssue('modelcontextprotocol/modelcontextprotocol', 2243));
 const HEADER_VALIDATION = http2026('server-validation', 'server validation (400, -32020 HeaderMismatch)');
+const MRTR = link('MCP 2026-07-28: multi-round-trip requests', MRTR_SPEC);
+const SEP = link('SEP-2322: Multi Round-Trip Requests', SEP_2322);
+const mcpSpecSource = (page: string, anchor: string, title: string): LintSource => link(`MCP 2026-07-28 ${page}: ${title}`, mcpSpec('2026-07-28', page, anchor));
 const LISTEN_PAGE = mcpSpec('2026-07-28', 'basic/patterns/subscriptions');
 const LISTEN = (title: string): LintSource => link(`MCP 2026-07-28 subscriptions: ${title}`, LISTEN_PAGE);
 const LISTEN_TRANSPORT = link('MCP 2026-07-28 Streamable HTTP: receiving messages (the subscriptions/listen response stream)', mcpSpec('2026-07-28', 'basic/transports/streamable-http', 'receiving-messages'));
@@ -437,6 +448,72 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['mcp-sdk'],
     sources: [link('MCP 2026-07-28 changelog: all results carry a required resultType', mcpSpec('2026-07-28', 'changelog', 'major-changes')), link('SEP-2322: multi round-trip requests (resultType)', githubIssue('modelcontextprotocol/modelcontextprotocol', 2322))],
     fix: 'Server: add `resultType: "complete"` to every result of a 2026-07-28 request (or "input_required" for an interim MRTR result).',
+  },
+  {
+    id: 'mrtr-state-not-echoed',
+    title: 'Retry did not echo requestState verbatim (client)',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'A 2026-07-28 server that needs input answers `resultType: "input_required"` with `inputRequests` and an opaque `requestState`; the client retries the request with `inputResponses` and MUST send the `requestState` back exactly as received. The state is the server\'s memory of the earlier rounds: a changed or missing one is rejected, or makes the server start over. This is the client\'s fault, not the server\'s.',
+    breaks: [],
+    sources: [MRTR, SEP],
+    fix: 'In the client: copy `requestState` from the last input_required result into the retry unchanged (never parse, trim or re-encode it).',
+  },
+  {
+    id: 'mrtr-retry-reused-id',
+    title: 'Retry reused the previous round\'s JSON-RPC id (client)',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'Each round of a multi-round-trip request is a new JSON-RPC request: the previous one was answered (with input_required), so its id is spent. A retry under the same id can be taken for a duplicate and its answer paired with the wrong request. This is the client\'s fault.',
+    breaks: [],
+    sources: [MRTR, { title: 'JSON-RPC 2.0 section 4: request object (id)', url: 'https://www.jsonrpc.org/specification#request_object' }],
+    fix: 'In the client: send each retry under a fresh id.',
+  },
+  {
+    id: 'mrtr-input-responses-missing',
+    title: 'Retry left out inputResponses the server asked for (client)',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The keys of `inputResponses` answer the keys of the previous round\'s `inputRequests`, one for one. A retry that leaves some out makes the server ask again (it SHOULD answer another input_required re-requesting what is missing), costing a round trip, or fail. This is the client\'s fault.',
+    breaks: [],
+    sources: [MRTR, SEP],
+    fix: 'In the client: answer every key of `inputRequests` (decline an elicitation with `action: "decline"` rather than leaving its key out).',
+  },
+  {
+    id: 'mrtr-input-required-incomplete',
+    title: 'input_required result without inputRequests or requestState',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'An `input_required` result tells the client what to do before it retries: it MUST carry `inputRequests`, `requestState`, or both. With neither the client has nothing to answer and nothing to echo, and cannot make progress.',
+    breaks: ['mcp-sdk'],
+    sources: [MRTR, SEP],
+    fix: 'Put the requests the client must fulfil in `inputRequests` (keyed by your own identifiers) and any state you need back in `requestState`.',
+  },
+  {
+    id: 'mrtr-input-capability-undeclared',
+    title: 'Input request the client did not declare the capability for',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'A server may only ask for what the client can do: `elicitation/create` needs the `elicitation` capability, `sampling/createMessage` needs `sampling`, `roots/list` needs `roots`, as declared in the request\'s `_meta["io.modelcontextprotocol/clientCapabilities"]`. A client without it cannot answer and the call can never complete.',
+    breaks: ['mcp-sdk'],
+    sources: [MRTR, mcpSpecSource('client/elicitation', 'capabilities', 'elicitation capability')],
+    fix: 'Read the client capabilities from the request\'s `_meta` and only put input requests in `inputRequests` the client declared; otherwise complete without the input or answer with an error that says what is missing.',
+  },
+  {
+    id: 'mrtr-abandoned',
+    title: 'Multi-round-trip request never finished (client)',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The server answered `input_required` and the client never retried with `inputResponses`: it sent the same request afresh instead, so the user\'s input (an elicitation, a sampling answer) was never delivered and the first call never completed. Clients that do not implement multi-round-trip requests behave so.',
+    breaks: [],
+    sources: [MRTR, SEP],
+    fix: 'In the client: handle `resultType: "input_required"` by fulfilling `inputRequests` and retrying under a new id with `inputResponses` and the echoed `requestState`.',
   },
   {
     id: 'unauthorized-without-challenge',

@@ -44,6 +44,8 @@ interface LintCase {
   probe(wire: Wire): Promise<void>;
   /** A client-fault rule's probe against the faulty setup: the client errs (`probe` is its correct twin). */
   faultyProbe?(wire: Wire): Promise<void>;
+  /** For a rule on the client's fault: what a spec-correct client does instead (else `probe` again). */
+  specProbe?(wire: Wire): Promise<void>;
 }
 
 const NO_AUTH: Partial<BehaviorProfile> = { tokenRequired: 'none' };
@@ -153,6 +155,41 @@ async function modernSession(wire: Wire, last: { method: string; params?: Record
 }
 const REGIONAL_CALL = { name: 'regional_echo', arguments: { region: 'eu-west-1', message: 'lint' } };
 const modernCall = (wire: Wire, headers: Record<string, string>) => modernSession(wire, { method: 'tools/call', params: REGIONAL_CALL, headers });
+// Multi-round-trip requests (2026-07-28): the conformance preset's one-elicitation tool, called
+// as a 2.x client does it (envelope, Mcp-* headers); JSON answers, so a rule can replace them.
+const CONFORMANCE: Setup = { preset: 'conformance' };
+const ELICITATION_TOOL = 'test_input_required_result_elicitation';
+const TOOLS_CALL: Matcher[] = [{ type: 'jsonrpc-method', methods: ['tools/call'] }];
+const USER_NAME = { user_name: { action: 'accept', content: { name: 'Ada' } } };
+
+interface MrtrAnswer {
+  result?: { resultType?: string; requestState?: string; inputRequests?: Record<string, unknown> };
+  error?: { code: number; message: string };
+}
+
+async function mrtrCall(wire: Wire, id: number, extra: Record<string, unknown> = {}, capabilities: Record<string, unknown> = { elicitation: {} }): Promise<MrtrAnswer> {
+  const body = {
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: ELICITATION_TOOL, arguments: {}, ...extra, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': capabilities } },
+  };
+  const response = await wire.fetch('/mcp', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': ELICITATION_TOOL },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as MrtrAnswer;
+}
+
+/** Round 1, then the retry `retry` makes of its answer (spec-correct: a new id, every key answered, the state verbatim). */
+const mrtrRetry =
+  (retry: (state: string) => { id: number; extra: Record<string, unknown> } = (state) => ({ id: 2, extra: { inputResponses: USER_NAME, requestState: state } })) =>
+  async (wire: Wire) => {
+    const first = await mrtrCall(wire, 1);
+    const { id, extra } = retry(first.result!.requestState!);
+    await mrtrCall(wire, id, extra);
+  };
 
 const CASES: LintCase[] = [
   {
@@ -461,6 +498,61 @@ const CASES: LintCase[] = [
       await authorizationCodeFlow(wire, 'mcp admin');
     },
   },
+  {
+    rule: 'mrtr-state-not-echoed',
+    faulty: CONFORMANCE,
+    spec: CONFORMANCE,
+    probe: mrtrRetry((state) => ({ id: 2, extra: { inputResponses: USER_NAME, requestState: `${state}x` } })),
+    specProbe: mrtrRetry(),
+  },
+  {
+    rule: 'mrtr-retry-reused-id',
+    faulty: CONFORMANCE,
+    spec: CONFORMANCE,
+    probe: mrtrRetry((state) => ({ id: 1, extra: { inputResponses: USER_NAME, requestState: state } })),
+    specProbe: mrtrRetry(),
+  },
+  {
+    rule: 'mrtr-input-responses-missing',
+    faulty: CONFORMANCE,
+    spec: CONFORMANCE,
+    probe: mrtrRetry((state) => ({ id: 2, extra: { inputResponses: {}, requestState: state } })),
+    specProbe: mrtrRetry(),
+  },
+  {
+    rule: 'mrtr-abandoned',
+    faulty: CONFORMANCE,
+    spec: CONFORMANCE,
+    // The client calls the tool afresh instead of answering: the first call never completes.
+    probe: async (wire) => {
+      await mrtrCall(wire, 1);
+      await mrtrCall(wire, 2);
+    },
+    specProbe: mrtrRetry(),
+  },
+  {
+    rule: 'mrtr-input-required-incomplete',
+    faulty: { ...CONFORMANCE, rules: () => [rule('empty-input-required', TOOLS_CALL, [{ type: 'replace-body', body: JSON.stringify({ jsonrpc: '2.0', id: 1, result: { resultType: 'input_required' } }), contentType: 'application/json' }])] },
+    spec: CONFORMANCE,
+    probe: async (wire) => void (await mrtrCall(wire, 1)),
+  },
+  {
+    rule: 'mrtr-input-capability-undeclared',
+    faulty: {
+      ...CONFORMANCE,
+      rules: () => [
+        rule('asks-for-sampling', TOOLS_CALL, [
+          {
+            type: 'replace-body',
+            body: JSON.stringify({ jsonrpc: '2.0', id: 1, result: { resultType: 'input_required', inputRequests: { capital: { method: 'sampling/createMessage', params: { messages: [], maxTokens: 10 } } }, requestState: 's' } }),
+            contentType: 'application/json',
+          },
+        ]),
+      ],
+    },
+    spec: CONFORMANCE,
+    probe: async (wire) => void (await mrtrCall(wire, 1)),
+  },
 ];
 
 describe('lint rules on real exchanges', () => {
@@ -541,7 +633,7 @@ describe('lint rules on real exchanges', () => {
   });
 
   it.each(CASES.map((c) => [c.rule, c] as const))('%s stays silent on the spec-correct server', async (_id, c) => {
-    const { findings, running } = await lintProbe(c.spec, c.probe);
+    const { findings, running } = await lintProbe(c.spec, c.specProbe ?? c.probe);
     expect(running.ended.length).toBeGreaterThan(0);
     expect(findings).toEqual([]);
   });

@@ -49,6 +49,15 @@ describe('CLI simulate', { timeout: CLI_TEST_TIMEOUT }, () => {
     expect(failing.stderr).toContain('would not connect');
   });
 
+  it('--call has a 2026-07-28 client call a tool, answering each input_required round, and prints the rounds', async () => {
+    running = await startInspector({ preset: 'conformance' });
+    const run = await cli(['simulate', '--client', 'spec@2026-07-28', '--url', running.info.mcpUrl, '--call', 'test_input_required_result_multi_round']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/round 1, id \d+ → input_required: asked for step1 \(elicitation\/create\), with requestState/);
+    expect(run.stdout).toMatch(/round 2, id \d+ → input_required: asked for step2 \(elicitation\/create\), with requestState/);
+    expect(run.stdout).toMatch(/round 3, id \d+ → complete/);
+  });
+
   it('exits 1 with a clear message for an unknown client, a bad URL and a server that is down', async () => {
     const unknown = await cli(['simulate', '--client', 'netscape', '--url', 'http://127.0.0.1:9/mcp']);
     expect(unknown.code).toBe(1);

@@ -93,7 +93,7 @@ describe('2026-07-28 routing-header and resultType lint', () => {
     expect(findingsOf('result-type-invalid', discover(), bare)[0]!.message).toBe('The server answered POST /mcp (tools/list) (a 2026-07-28 request) with a result without resultType.');
     const odd = post('tools/list', {}, 4, { body: { jsonrpc: '2.0', id: 4, result: { tools: [], resultType: 'done' } } });
     expect(findingsOf('result-type-invalid', discover(), odd)[0]!.message).toContain('resultType "done", which is none of complete, input_required, task');
-    const interim = post('tools/call', callArgs, 3, { body: ok(3, { resultType: 'input_required', inputRequests: {} }) }, { 'mcp-param-region': encodeHeaderValue('Zürich') });
+    const interim = post('tools/call', callArgs, 3, { body: ok(3, { resultType: 'input_required', inputRequests: {}, requestState: 'state-1' }) }, { 'mcp-param-region': encodeHeaderValue('Zürich') });
     expect(rulesFired(discover(), listTools(), interim)).toEqual([]);
   });
 
