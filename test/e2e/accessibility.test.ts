@@ -1,10 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../helpers/buildRenderer';
-import { launchChromium } from '../helpers/chromium';
-import { startControl } from '../helpers/control';
-import { MRTR_SCREEN, openUi, recordMrtrTraffic, recordTraffic, SCREENS } from '../helpers/uiScreens';
+import { describe, expect, it } from 'vitest';
+import { MRTR_SCREEN, recordMrtrTraffic, recordTraffic, SCREENS, uiSession } from '../helpers/uiScreens';
 
 // axe-core in Debian's Chromium against the headless web UI with real traffic recorded: every
 // screen (and the timeline with the detail pane open), light and dark, must pass WCAG 2.x A and
@@ -36,40 +33,23 @@ const describeViolations = (violations: Violation[]) =>
   violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 8).map((n) => `  ${n.target}: ${n.summary}`).join('\n')}`).join('\n');
 
 describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
-  let control: Awaited<ReturnType<typeof startControl>>;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
-  let page: Page;
-  let rows = 0;
-
-  beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    control = await startControl({ http: { rendererDir }, profile: { consent: 'auto' } });
-    rows = (await recordTraffic(control)).length;
-    browser = await launchChromium({ bypassCSP: true }); // the UI's CSP forbids inline scripts, axe's tag among them
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
-    await openUi(page, control, rows);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await control?.close();
-  });
+  // The UI's CSP forbids inline scripts, axe's tag among them.
+  const session = uiSession({ control: { profile: { consent: 'auto' } }, record: recordTraffic, bypassCSP: true });
 
   for (const theme of ['light', 'dark'] as const) {
     for (const screen of SCREENS) {
       it(`${screen.id}, ${theme} theme`, async () => {
-        await page.emulateMedia({ colorScheme: theme });
-        await screen.show(page);
-        const violations = await audit(page);
+        await session.page.emulateMedia({ colorScheme: theme });
+        await screen.show(session.page);
+        const violations = await audit(session.page);
         expect(violations, describeViolations(violations)).toEqual([]);
       });
     }
   }
 
   it('the page a wrong token gets passes too, and names no port it cannot know', async () => {
-    const stranger = await browser.context.newPage();
-    await stranger.goto(`${control.uiOrigin}/?token=not-the-token`);
+    const stranger = await session.browser.context.newPage();
+    await stranger.goto(`${session.control.uiOrigin}/?token=not-the-token`);
     await stranger.getByTestId('no-access').waitFor();
     const text = await stranger.locator('body').textContent();
     expect(text).toContain('?token=');
@@ -81,30 +61,13 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
 });
 
 describe('accessibility of a multi-round-trip conversation (axe-core, WCAG 2.1 A/AA)', () => {
-  let control: Awaited<ReturnType<typeof startControl>>;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
-  let page: Page;
-
-  beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    control = await startControl({ http: { rendererDir }, preset: 'conformance' });
-    const rows = (await recordMrtrTraffic(control)).length;
-    browser = await launchChromium({ bypassCSP: true });
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
-    await openUi(page, control, rows);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await control?.close();
-  });
+  const session = uiSession({ control: { preset: 'conformance' }, record: recordMrtrTraffic, bypassCSP: true });
 
   for (const theme of ['light', 'dark'] as const) {
     it(`the rounds in the timeline and the detail pane, ${theme} theme`, async () => {
-      await page.emulateMedia({ colorScheme: theme });
-      await MRTR_SCREEN.show(page);
-      const violations = await audit(page);
+      await session.page.emulateMedia({ colorScheme: theme });
+      await MRTR_SCREEN.show(session.page);
+      const violations = await audit(session.page);
       expect(violations, describeViolations(violations)).toEqual([]);
     });
   }

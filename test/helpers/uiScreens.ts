@@ -1,6 +1,9 @@
 import type { Page } from 'playwright-core';
 import type { ExchangeSummary } from '../../src/shared/controlApi';
-import type { startControl } from './control';
+import { afterAll, beforeAll } from 'vitest';
+import { ensureRendererBuilt } from './buildRenderer';
+import { launchChromium } from './chromium';
+import { startControl as startControlServer, type startControl } from './control';
 
 // Every screen of the web UI, reached the way a user does (its tab), with what shows it is
 // ready, and real traffic to fill them: simulator runs through the front door with toggles
@@ -153,4 +156,34 @@ export const MRTR_SCREEN: Screen = {
 export async function openUi(page: Page, control: Control, rows: number): Promise<void> {
   await page.goto(control.url);
   await page.waitForFunction((count) => document.querySelectorAll('[data-testid=row]').length > 0 && Number(/(\d+) exchanges/.exec(document.querySelector('[data-testid=counts]')?.textContent ?? '')?.[1]) >= count, rows);
+}
+
+/** A control server with traffic recorded and a Chromium page on its UI (see uiSession). */
+export interface UiSession {
+  control: Control;
+  browser: Awaited<ReturnType<typeof launchChromium>>;
+  page: Page;
+}
+
+/**
+ * For the describe block it is called in: before its tests, a control server (`control`
+ * options, the renderer built) with the traffic `record` makes, and a Chromium page on its UI
+ * showing every row; after them, both closed. `bypassCSP` lets axe-core inject its script.
+ */
+export function uiSession(options: { control?: Parameters<typeof startControlServer>[0]; record(control: Control): Promise<unknown[]>; bypassCSP?: boolean }): UiSession {
+  const session = {} as UiSession;
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    session.control = await startControlServer({ ...options.control, http: { rendererDir } });
+    const rows = (await options.record(session.control)).length;
+    session.browser = await launchChromium(options.bypassCSP ? { bypassCSP: true } : {});
+    session.page = await session.browser.context.newPage();
+    session.page.on('pageerror', (err) => console.error('page error:', err.message));
+    await openUi(session.page, session.control, rows);
+  }, 300_000);
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.control?.close();
+  });
+  return session;
 }
