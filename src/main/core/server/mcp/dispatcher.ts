@@ -29,6 +29,7 @@ import {
   getFixturePrompt,
   readFixtureResource,
 } from './conformanceFixtures';
+import { breaks, withoutJsonSchema2020Keywords } from '../breaks';
 import { McpError, type JsonRpcNotification, type JsonRpcRequest } from './jsonrpc';
 import { LOGGING_LEVELS, type LoggingLevel, type McpSession } from './sessions';
 
@@ -103,9 +104,11 @@ type Handler = (params: Record<string, unknown>, ctx: DispatchContext) => Promis
 
 /** Methods of both eras. Era-specific ones are added below. */
 const COMMON_METHODS: Record<string, Handler> = {
-  'tools/list': (_params, ctx) => ({
-    tools: [...toolDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_TOOLS.map(({ call: _call, requiredClientCapability: _required, ...definition }) => definition) : [])],
-  }),
+  'tools/list': (_params, ctx) => {
+    const tools = [...toolDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_TOOLS.map(({ call: _call, requiredClientCapability: _required, ...definition }) => definition) : [])];
+    if (!breaks(ctx.profile, 'json-schema-2020-12-stripped')) return { tools };
+    return { tools: tools.map((tool) => ({ ...tool, inputSchema: withoutJsonSchema2020Keywords(tool.inputSchema as Record<string, unknown>) })) };
+  },
   'tools/call': async (params, ctx) => {
     const name = params.name;
     if (typeof name !== 'string') throw new InvalidParamsError('tools/call needs a tool "name"');
@@ -115,7 +118,7 @@ const COMMON_METHODS: Record<string, Handler> = {
     if (typeof args !== 'object' || args === null) throw new InvalidParamsError('"arguments" must be an object');
     const progressToken = (params._meta as Record<string, unknown> | undefined)?.progressToken;
     log(ctx, 'info', { tool: name, message: `tools/call ${name}` });
-    return (await tool.call(args, {
+    const result = await tool.call(args, {
       signal: ctx.signal,
       progress: (progress, total, message) => {
         if (progressToken === undefined) return;
@@ -124,7 +127,7 @@ const COMMON_METHODS: Record<string, Handler> = {
       log: (level, data) => {
         // Session era: before logging/setLevel the server may send what it likes; after it, only that
         // level and above. 2026-07-28: no log messages unless the request's _meta asked for a level.
-        if (!ctx.logLevel && ctx.era === 'stateless') return;
+        if (!ctx.logLevel && ctx.era === 'stateless' && !breaks(ctx.profile, 'log-without-log-level')) return;
         if (ctx.logLevel && LOGGING_LEVELS.indexOf(level) < LOGGING_LEVELS.indexOf(ctx.logLevel)) return;
         ctx.notify({ jsonrpc: '2.0', method: 'notifications/message', params: { level, logger: 'reference-server', data } });
       },
@@ -138,7 +141,11 @@ const COMMON_METHODS: Record<string, Handler> = {
         }
         return ctx.requestClient(method, requestParams, ctx.signal);
       },
-    })) as unknown as Record<string, unknown>;
+    });
+    if (result.isError && breaks(ctx.profile, 'tool-error-as-protocol-error')) {
+      throw new McpError(JsonRpcErrorCode.InternalError, result.content.map((c) => ('text' in c ? c.text : c.type)).join(' '));
+    }
+    return result as unknown as Record<string, unknown>;
   },
   'resources/list': (_params, ctx) => ({
     resources: [...resourceDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_RESOURCES.map(({ read: _read, ...description }) => description) : [])],
@@ -146,7 +153,12 @@ const COMMON_METHODS: Record<string, Handler> = {
   'resources/templates/list': (_params, ctx) => ({ resourceTemplates: [...RESOURCE_TEMPLATES, ...(withFixtures(ctx.profile) ? FIXTURE_RESOURCE_TEMPLATES : [])] }),
   'resources/read': (params, ctx) => {
     if (typeof params.uri !== 'string') throw new InvalidParamsError('resources/read needs a "uri"');
-    return { contents: (withFixtures(ctx.profile) ? readFixtureResource(params.uri) : undefined) ?? readResource(params.uri) };
+    try {
+      return { contents: (withFixtures(ctx.profile) ? readFixtureResource(params.uri) : undefined) ?? readResource(params.uri) };
+    } catch (err) {
+      if (err instanceof ResourceNotFoundError && breaks(ctx.profile, 'resource-not-found-empty-contents')) return { contents: [] };
+      throw err;
+    }
   },
   'prompts/list': (_params, ctx) => ({ prompts: [...PROMPTS, ...(withFixtures(ctx.profile) ? FIXTURE_PROMPTS : [])] }),
   'prompts/get': (params, ctx) => {
@@ -216,9 +228,16 @@ export function missingClientCapability(profile: BehaviorProfile, request: JsonR
   return required && !(required in clientCapabilities) ? required : undefined;
 }
 
+/** The handler of `method` in `era`, if the server implements it there. */
+function methodHandler(era: ProtocolEra, method: string, profile: BehaviorProfile): Handler | undefined {
+  if (era === 'session') return SESSION_ERA_METHODS[method];
+  if (method === 'server/discover' && breaks(profile, 'no-server-discover')) return undefined;
+  return STATELESS_ERA_METHODS[method] ?? (breaks(profile, 'removed-methods-served') ? SESSION_ERA_METHODS[method] : undefined);
+}
+
 /** Whether `method` exists in `era`; unknown methods get -32601 (HTTP 404 in the stateless era). */
-export function hasMethod(era: ProtocolEra, method: string): boolean {
-  return method in (era === 'session' ? SESSION_ERA_METHODS : STATELESS_ERA_METHODS);
+export function hasMethod(era: ProtocolEra, method: string, profile: BehaviorProfile): boolean {
+  return methodHandler(era, method, profile) !== undefined;
 }
 
 /**
@@ -226,8 +245,7 @@ export function hasMethod(era: ProtocolEra, method: string): boolean {
  * mapped to the error codes of the era (resource-not-found is -32002 before 2026-07-28, -32602 after).
  */
 export async function dispatch(request: JsonRpcRequest, ctx: DispatchContext): Promise<Record<string, unknown>> {
-  const methods = ctx.era === 'session' ? SESSION_ERA_METHODS : STATELESS_ERA_METHODS;
-  const handler = methods[request.method];
+  const handler = methodHandler(ctx.era, request.method, ctx.profile);
   if (!handler) {
     throw new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${request.method}`, undefined, ctx.era === 'stateless' ? 404 : 200);
   }
@@ -235,24 +253,33 @@ export async function dispatch(request: JsonRpcRequest, ctx: DispatchContext): P
   try {
     result = await handler(request.params ?? {}, ctx);
   } catch (err) {
-    throw toMcpError(err, ctx.era);
+    throw toMcpError(err, ctx);
   }
   if (ctx.era === 'stateless') {
+    const { profile } = ctx;
     result = {
       ...result,
-      resultType: 'complete',
-      ...(CACHEABLE.has(request.method) ? CACHE_HINTS : {}),
-      _meta: { ...(result._meta as object | undefined), [META.serverInfo]: SERVER_INFO },
+      ...(breaks(profile, 'no-result-type') ? {} : { resultType: 'complete' }),
+      ...(CACHEABLE.has(request.method) ? cacheHints(profile) : {}),
+      _meta: { ...(result._meta as object | undefined), ...(breaks(profile, 'no-server-info') ? {} : { [META.serverInfo]: SERVER_INFO }) },
     };
   }
   return result;
 }
 
-function toMcpError(err: unknown, era: ProtocolEra): McpError {
+/** The caching hints of a cacheable result (none, or invalid ones, when the profile breaks them). */
+function cacheHints(profile: BehaviorProfile): Record<string, unknown> {
+  if (breaks(profile, 'no-caching-hints')) return {};
+  if (breaks(profile, 'invalid-caching-hints')) return { ttlMs: -1, cacheScope: 'shared' };
+  return CACHE_HINTS;
+}
+
+function toMcpError(err: unknown, { era, profile }: Pick<DispatchContext, 'era' | 'profile'>): McpError {
   if (err instanceof McpError) return err;
   if (err instanceof InvalidParamsError) return new McpError(JsonRpcErrorCode.InvalidParams, err.message);
   if (err instanceof ResourceNotFoundError) {
-    return new McpError(era === 'stateless' ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, err.message);
+    const stateless = era === 'stateless' && !breaks(profile, 'resource-not-found-old-code');
+    return new McpError(stateless ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, err.message);
   }
   return new McpError(JsonRpcErrorCode.InternalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BehaviorProfile } from '../../../../shared/profile';
 import { JsonRpcErrorCode, McpHeader, STATELESS_ERA_VERSIONS, type ProtocolEra, type ProtocolVersion } from '../../../../shared/protocol';
+import { breaks } from '../breaks';
 import { BodyTooLargeError, firstHeader, mediaType, readBody, sendEmpty, sendJson } from '../http';
 import {
   dispatch,
@@ -88,7 +89,7 @@ export class StreamableHttpEndpoint {
     if (!(await ctx.authorize(parsed.messages))) return;
 
     const era = classifyEra(req, parsed.messages, profile);
-    if (era instanceof McpError) return sendRpcError(res, era.httpStatus, era, idOf(parsed.messages[0]));
+    if (era instanceof McpError) return sendRpcError(res, era.httpStatus, era, breaks(profile, 'error-id-null') ? null : idOf(parsed.messages[0]));
     if (era === 'stateless') return this.postStateless(req, res, parsed, profile);
     return this.postSessionEra(req, res, parsed, profile);
   }
@@ -143,7 +144,7 @@ export class StreamableHttpEndpoint {
   }
 
   private async postStateless(req: IncomingMessage, res: ServerResponse, parsed: { messages: JsonRpcMessage[]; batch: boolean }, profile: BehaviorProfile): Promise<void> {
-    const message = parsed.messages[0]!;
+    const message = breaks(profile, 'invalid-meta-accepted') ? withGuessedEnvelope(req, parsed.messages[0]!) : parsed.messages[0]!;
     if (parsed.batch) {
       return sendRpcError(res, 400, new McpError(JsonRpcErrorCode.InvalidRequest, 'Invalid Request: 2026-07-28 carries one message per POST, batches are not allowed'));
     }
@@ -151,15 +152,16 @@ export class StreamableHttpEndpoint {
     if (!isRequest(message)) {
       return sendRpcError(res, 400, new McpError(JsonRpcErrorCode.InvalidRequest, 'Invalid Request: clients send no JSON-RPC responses in 2026-07-28'));
     }
-    const problem = statelessRequestProblem(req, message);
-    if (problem) return sendRpcError(res, problem.httpStatus, problem, message.id);
-    if (!hasMethod('stateless', message.method)) {
-      return sendRpcError(res, 404, new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${message.method}`), message.id);
+    const errorId = breaks(profile, 'error-id-null') ? null : message.id;
+    const problem = statelessRequestProblem(req, message, profile);
+    if (problem) return sendRpcError(res, problem.httpStatus, problem, errorId);
+    if (!hasMethod('stateless', message.method, profile)) {
+      return sendRpcError(res, breaks(profile, 'method-not-found-200') ? 200 : 404, new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${message.method}`), errorId);
     }
     const meta = message.params!._meta as Record<string, unknown>;
-    const missing = missingClientCapability(profile, message, meta[META.clientCapabilities] as Record<string, unknown>);
+    const missing = breaks(profile, 'undeclared-capability-used') ? undefined : missingClientCapability(profile, message, meta[META.clientCapabilities] as Record<string, unknown>);
     if (missing) {
-      return sendRpcError(res, 400, new McpError(StatelessErrorCode.MissingRequiredClientCapability, `Missing required client capability: ${missing}`, { requiredCapabilities: { [missing]: {} } }, 400), message.id);
+      return sendRpcError(res, 400, new McpError(StatelessErrorCode.MissingRequiredClientCapability, `Missing required client capability: ${missing}`, { requiredCapabilities: { [missing]: {} } }, 400), errorId);
     }
     const noStream: Notify = () => undefined; // 2026-07-28 has no GET stream to carry them
     await respond(req, res, false, [message], profile, {}, noStream, (request, notify) =>
@@ -229,7 +231,7 @@ export class StreamableHttpEndpoint {
     }
     const session = this.requireSession(req, res, profile);
     if (!session) return;
-    this.sessions.delete(session.id);
+    if (!breaks(profile, 'session-survives-delete')) this.sessions.delete(session.id);
     sendEmpty(res, 200);
   }
 }
@@ -258,6 +260,7 @@ function classifyEra(req: IncomingMessage, messages: JsonRpcMessage[], profile: 
   }
   if (headerModern && isNotification(first)) return 'stateless';
   if (headerModern) {
+    if (breaks(profile, 'invalid-meta-accepted')) return 'stateless';
     return new McpError(JsonRpcErrorCode.InvalidParams, `Invalid _meta envelope: MCP-Protocol-Version is ${headerVersion} but params._meta has no "${META.protocolVersion}"`, undefined, 400);
   }
   return 'session';
@@ -270,12 +273,10 @@ function classifyEra(req: IncomingMessage, messages: JsonRpcMessage[], profile: 
  * -32020 HeaderMismatch, whatever the body's version; only a request whose headers agree with
  * its body is judged on its version (-32022 UnsupportedProtocolVersion).
  */
-function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest): McpError | undefined {
+function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest, profile: BehaviorProfile): McpError | undefined {
   const meta = request.params?._meta as Record<string, unknown>;
   const version = meta[META.protocolVersion];
-  if (typeof version !== 'string') {
-    return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${String(version)}`, { supported: [...STATELESS_ERA_VERSIONS], requested: version }, 400);
-  }
+  if (typeof version !== 'string') return unsupportedVersion(version, profile);
   const capabilities = meta[META.clientCapabilities];
   if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) {
     return new McpError(JsonRpcErrorCode.InvalidParams, `Invalid _meta envelope for protocol revision ${version}: ${META.clientCapabilities}: missing`, undefined, 400);
@@ -294,11 +295,26 @@ function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest):
     mismatch('MCP-Protocol-Version', version) ??
     mismatch('Mcp-Method', request.method) ??
     (nameSource ? mismatch('Mcp-Name', String(request.params?.[nameSource] ?? '')) : undefined);
-  if (headerProblem) return headerProblem;
-  if (!(STATELESS_ERA_VERSIONS as readonly string[]).includes(version)) {
-    return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${version}`, { supported: [...STATELESS_ERA_VERSIONS], requested: version }, 400);
-  }
+  if (headerProblem && !breaks(profile, 'header-mismatch-accepted')) return headerProblem;
+  if (!(STATELESS_ERA_VERSIONS as readonly string[]).includes(version) && !breaks(profile, 'unsupported-version-accepted')) return unsupportedVersion(version, profile);
   return undefined;
+}
+
+/** UnsupportedProtocolVersionError: the versions this server speaks, and the one asked for. */
+function unsupportedVersion(requested: unknown, profile: BehaviorProfile): McpError {
+  const supported = breaks(profile, 'unsupported-version-without-supported') ? {} : { supported: [...STATELESS_ERA_VERSIONS] };
+  return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${String(requested)}`, { ...supported, requested }, 400);
+}
+
+/**
+ * A request whose `_meta` envelope is missing or incomplete, completed the way a lenient server
+ * guesses: the version from MCP-Protocol-Version, no client capabilities.
+ */
+function withGuessedEnvelope(req: IncomingMessage, message: JsonRpcMessage): JsonRpcMessage {
+  if (!isRequest(message)) return message;
+  const meta = (typeof message.params?._meta === 'object' && message.params._meta !== null ? message.params._meta : {}) as Record<string, unknown>;
+  const envelope = { [META.protocolVersion]: firstHeader(req, McpHeader.ProtocolVersion), [META.clientCapabilities]: {}, ...meta };
+  return { ...message, params: { ...message.params, _meta: envelope } };
 }
 
 /** Which body field `Mcp-Name` mirrors (2026-07-28 transports §Standard request headers). */
@@ -391,7 +407,7 @@ export async function runRequest(request: JsonRpcRequest, ctx: Omit<Parameters<t
     return { jsonrpc: '2.0', id: request.id, result };
   } catch (err) {
     const error = err instanceof McpError ? err : new McpError(JsonRpcErrorCode.InternalError, String(err));
-    return errorResponse(request.id, error.toJson());
+    return errorResponse(breaks(ctx.profile, 'error-id-null') ? null : request.id, error.toJson());
   } finally {
     ctx.session?.inFlight.delete(request.id);
   }
