@@ -61,7 +61,7 @@ export interface RequirementBreak {
 }
 
 export interface Requirement {
-  /** The toggle's id is `break-<id>`. */
+  /** The toggle's id is `breakToggleId(id)`. */
   id: string;
   title: string;
   /** The requirement, as the spec states it. */
@@ -74,6 +74,9 @@ export interface Requirement {
   sources: string[];
   breaks: RequirementBreak[];
 }
+
+/** The id of the toggle that breaks a requirement: `break-<requirement id>`. */
+export const breakToggleId = (requirementId: string): string => `break-${requirementId}`;
 
 const NEXT = '2026-07-28';
 /** A SEP's pull request in the specification repository. */
@@ -263,7 +266,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
         name: 'error id null',
         revisions: [NEXT],
         checks: [check(STATELESS, 'sep-2575-http-server-error-jsonrpc-id')],
-        lint: [],
+        lint: ['jsonrpc-id-mismatch'],
       },
     ],
   },

@@ -1,3 +1,4 @@
+import { breakToggleId, REQUIREMENTS } from '../../../shared/breaks';
 import type { AppliedRule, Exchange } from '../../../shared/exchange';
 import type { LintCause, LintFinding, LintRuleId, LintSeverity } from '../../../shared/lint';
 import type { Step } from '../../../shared/rules';
@@ -32,6 +33,8 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'hide-metadata': { 'hide-suffixed': [], 'hide-root': [] },
   'strict-accept': { strict: ['strict-accept-406'] },
   'host-validation': { 'reject-tunnel-host': ['host-rejected'], unprotected: [] },
+  // The "break a requirement" toggles: each break names the lint rules that flag it (shared/breaks.ts).
+  ...Object.fromEntries(REQUIREMENTS.map((r) => [breakToggleId(r.id), Object.fromEntries(r.breaks.map((b) => [b.id, b.lint]))])),
 };
 
 export function toggleCause(toggleId: string, optionId: string): LintCause | undefined {

@@ -1,3 +1,4 @@
+import { breakToggleId, REQUIREMENTS, type Requirement } from '../../../shared/breaks';
 import type { Matcher, Rule, Step } from '../../../shared/rules';
 import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, claudeAiMcp, claudeCode, githubIssue, mcpSpec, rfcUrl, vscodeIssue } from '../../../shared/sources';
 import type { Toggle, ToggleOption } from '../../../shared/toggles';
@@ -45,6 +46,25 @@ const TS_SDK_DNS_REBINDING = [
   githubIssue('modelcontextprotocol/typescript-sdk', 1586),
   'https://github.com/modelcontextprotocol/typescript-sdk/blob/1e1392e3f91583884fe82a0b4b91335875c3fba6/packages/middleware/express/src/express.ts',
 ];
+
+/**
+ * A requirement of the spec as a toggle (group 'requirements'): the first option keeps it, each
+ * other option is one of its breaks, played by the built-in server through its profile.
+ */
+function requirementToggle(requirement: Requirement): Toggle {
+  return {
+    id: breakToggleId(requirement.id),
+    title: requirement.title,
+    group: 'requirements',
+    explanation: requirement.requirement,
+    breaks: { noticedBy: requirement.noticedBy, clientShould: requirement.clientShould },
+    sources: requirement.sources,
+    options: [passThrough('As the spec says'), ...requirement.breaks.map((b): ToggleOption => ({ id: b.id, label: b.label, name: b.name, rules: [], profile: { breaks: [b.id] } }))],
+  };
+}
+
+/** The "break a requirement" toggles, one per requirement of shared/breaks.ts. */
+export const REQUIREMENT_TOGGLES: readonly Toggle[] = REQUIREMENTS.map(requirementToggle);
 
 export const TOGGLES: readonly Toggle[] = [
   {
@@ -266,6 +286,7 @@ export const TOGGLES: readonly Toggle[] = [
       { id: 'close-after-1', label: 'Close after one event', name: 'SSE: closed after 1 event', rules: [rule('sse-close-1', 'SSE stream closed after one event', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-close-after', count: 1 }])] },
     ],
   },
+  ...REQUIREMENT_TOGGLES,
 ];
 
 export class UnknownToggleError extends Error {}

@@ -87,7 +87,10 @@ export const jsonRpcIdMismatch: LintCheck = (e) => {
   const rpc = e.classification.jsonRpc;
   if (e.classification.phase !== 'jsonrpc' || !rpc || rpc.ids.length === 0) return undefined;
   const asked = new Set(rpc.ids.map(idKey));
-  const stray = answerIds(e).filter((id) => id !== null && id !== undefined && !asked.has(idKey(id)));
+  // null is for an id that could not be read. 2026-07-28 requests name their era in `_meta`, so
+  // their id was read: every answer, errors included, carries it (SEP-2575).
+  const idWasRead = rpc.kind === 'request' && rpc.protocolVersion !== undefined && rpc.methods[0] !== 'initialize';
+  const stray = answerIds(e).filter((id) => (id === null ? idWasRead : id !== undefined && !asked.has(idKey(id))));
   if (stray.length === 0) return undefined;
   return { message: `The response carries id ${stray.map((id) => JSON.stringify(id)).join(', ')} but the request asked with id ${rpc.ids.map((id) => JSON.stringify(id)).join(', ')}.` };
 };
