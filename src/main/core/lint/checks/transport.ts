@@ -76,7 +76,8 @@ function answerIds(e: Exchange): unknown[] {
   // The recorder summarised them already from the whole body, when every message was
   // JSON-RPC and none a request.
   const summary = e.classification.jsonRpcResponse;
-  if (summary && summary.methods.length === 0 && !e.response?.body?.truncated) return summary.ids;
+  // Its ids leave out errors with id null; its errors keep them.
+  if (summary && summary.methods.length === 0 && !e.response?.body?.truncated) return [...summary.ids, ...(summary.errors ?? []).filter((error) => error.id === null).map(() => null)];
   // Server→client requests can share a POST's SSE stream; only results and errors answer ours.
   return responseMessages(e)
     .filter((m) => !('method' in m) && ('result' in m || 'error' in m))

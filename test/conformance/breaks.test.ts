@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { breakToggleId, REQUIREMENTS, type ScoredRevision, type SuiteCheck } from '../../src/shared/breaks';
+import type { LintFinding } from '../../src/shared/lint';
+import { REQUIREMENT_TOGGLES } from '../../src/main/core/proxy/toggles';
+import { startInspector } from '../helpers/inspector';
+import { startReferenceServer } from '../helpers/server';
+import { node22 } from './node22';
+import { runServerSuite, SUITE_TIMEOUT_MS, type Check } from './suite';
+
+// Every "break a requirement" toggle, noticed by the official conformance suite: one inspector
+// with the built-in server on the conformance preset; each break is switched on at runtime the
+// way the Toggles screen does it (Inspector.setToggle), the suite runs the scenario that should
+// notice through the front door, and the named checks must report the failure (or the warning,
+// for a SHOULD). Without the break the same checks pass. Runs are sequential: one server, and the
+// toggle in force belongs to the run.
+
+interface Case {
+  toggle: string;
+  option: string;
+  revision: ScoredRevision;
+  checks: SuiteCheck[];
+}
+
+/** The break catalogue, one case per break and revision, plus DNS rebinding (the existing host-validation toggle). */
+const CASES: Case[] = [
+  ...REQUIREMENTS.flatMap((requirement) =>
+    requirement.breaks.flatMap((b) =>
+      b.revisions.map((revision) => ({ toggle: breakToggleId(requirement.id), option: b.id, revision, checks: b.checks.filter((c) => (c.revision ?? revision) === revision) })),
+    ),
+  ),
+  ...(['2025-11-25', '2026-07-28'] as const).map((revision) => ({
+    toggle: 'host-validation',
+    option: 'unprotected',
+    revision,
+    checks: [{ scenario: 'dns-rebinding-protection', check: 'localhost-host-rebinding-rejected', status: 'FAILURE' as const }],
+  })),
+];
+
+let running: Awaited<ReturnType<typeof startInspector>>;
+let node: string;
+const findings: LintFinding[] = [];
+
+beforeAll(async () => {
+  node = await node22();
+  running = await startInspector({ preset: 'conformance' });
+  running.inspector.lint.on('lint:finding', (finding: LintFinding) => findings.push(finding));
+}, SUITE_TIMEOUT_MS);
+afterAll(() => running?.close());
+
+/** Runs one scenario of the suite at one revision through the front door; its checks. */
+async function scenario(name: string, revision: ScoredRevision): Promise<Check[]> {
+  const run = await runServerSuite(node, running.info.mcpUrl, ['--scenario', name, '--spec-version', revision]);
+  const checks = run.scenarios.get(name);
+  if (!checks) throw new Error(`the suite ran no ${name} at ${revision}:\n${run.output.slice(0, 2000)}`);
+  return checks;
+}
+
+/** The lint rules that flag a break (none for the host-validation toggle's option). */
+const lintRules = (option: string) => REQUIREMENTS.flatMap((r) => r.breaks).find((b) => b.id === option)?.lint ?? [];
+
+/** The statuses the suite gave a check id (an id can be reported once per probe). */
+const statuses = (checks: Check[], id: string) => checks.filter((c) => c.id === id).map((c) => c.status);
+
+describe('breaking a requirement on purpose', () => {
+  it('every break toggle of the catalogue has a case, and each case names checks', () => {
+    const catalogue = REQUIREMENT_TOGGLES.flatMap((t) => t.options.slice(1).map((o) => `${t.id}=${o.id}`)).sort();
+    expect([...new Set(CASES.filter((c) => c.toggle.startsWith('break-')).map((c) => `${c.toggle}=${c.option}`))].sort()).toEqual(catalogue);
+    for (const c of CASES) expect(c.checks.length, `${c.toggle}=${c.option} at ${c.revision}`).toBeGreaterThan(0);
+    for (const t of REQUIREMENT_TOGGLES) expect(t.options[0]).toMatchObject({ id: 'off', label: 'As the spec says', rules: [] });
+  });
+
+  it.each(['2025-11-25', '2026-07-28'] as const)('without a break, every check the breaks name passes at %s', async (revision) => {
+    // One run of every scenario the revision requires: cheaper than one run per scenario.
+    const run = await runServerSuite(node, running.info.mcpUrl, ['--requirements', revision]);
+    for (const c of CASES.filter((x) => x.revision === revision)) {
+      for (const check of c.checks) {
+        const reported = statuses(run.scenarios.get(check.scenario) ?? [], check.check);
+        expect(reported, `${check.check} in ${check.scenario}`).toContain('SUCCESS');
+        expect(reported.filter((s) => s !== 'SUCCESS'), `${check.check} in ${check.scenario}`).toEqual([]);
+      }
+    }
+  }, 2 * SUITE_TIMEOUT_MS);
+
+  it.each(CASES.map((c) => [`${c.toggle}=${c.option}`, c.revision, c] as const))('%s at %s: the suite notices', async (_name, revision, c) => {
+    findings.length = 0;
+    running.inspector.setToggle(c.toggle, c.option);
+    try {
+      for (const name of new Set(c.checks.map((check) => check.scenario))) {
+        const checks = await scenario(name, revision);
+        for (const check of c.checks.filter((x) => x.scenario === name)) {
+          expect(statuses(checks, check.check), `${check.check} in ${name}`).toContain(check.status);
+        }
+      }
+    } finally {
+      running.inspector.setToggle(c.toggle, 'off');
+    }
+    // Lint sees it too where a rule judges it, and names the toggle as the cause.
+    for (const rule of lintRules(c.option)) {
+      const caused = findings.filter((f) => f.ruleId === rule);
+      expect(caused.length, `lint ${rule}`).toBeGreaterThan(0);
+      for (const finding of caused) expect(finding.causedBy).toMatchObject({ kind: 'toggle', id: c.toggle, option: c.option });
+    }
+  }, SUITE_TIMEOUT_MS);
+
+  it('some break is flagged by lint', () => {
+    expect(CASES.some((c) => lintRules(c.option).length > 0)).toBe(true);
+  });
+});
+
+describe('break toggles', () => {
+  it('compose: several at once, each off removes only its own break, in any order', () => {
+    const { inspector } = running;
+    inspector.setToggle('break-server-info', 'no-server-info');
+    inspector.setToggle('break-caching', 'no-caching-hints');
+    expect(inspector.server.profile.breaks).toEqual(['no-server-info', 'no-caching-hints']);
+    inspector.setToggle('break-caching', 'invalid-caching-hints'); // another option of the same toggle replaces its own
+    expect(inspector.server.profile.breaks).toEqual(['no-server-info', 'invalid-caching-hints']);
+    inspector.setToggle('break-server-info', 'off');
+    expect(inspector.server.profile.breaks).toEqual(['invalid-caching-hints']);
+    inspector.setToggle('break-caching', 'off');
+    expect(inspector.server.profile.breaks).toEqual([]);
+  });
+
+  it('are played by the built-in server only: in front of another upstream they are refused', async () => {
+    const upstream = await startReferenceServer({ preset: 'conformance' });
+    const proxied = await startInspector({ upstream: upstream.origin });
+    try {
+      for (const toggle of REQUIREMENT_TOGGLES) {
+        expect(() => proxied.inspector.setToggle(toggle.id, toggle.options[1]!.id)).toThrow(/built-in reference server only/);
+      }
+    } finally {
+      await proxied.close();
+      await upstream.close();
+    }
+  });
+});
