@@ -76,8 +76,7 @@ function answerIds(e: Exchange): unknown[] {
   // The recorder summarised them already from the whole body, when every message was
   // JSON-RPC and none a request.
   const summary = e.classification.jsonRpcResponse;
-  // Its ids leave out errors with id null; its errors keep them.
-  if (summary && summary.methods.length === 0 && !e.response?.body?.truncated) return [...summary.ids, ...(summary.errors ?? []).filter((error) => error.id === null).map(() => null)];
+  if (summary && summary.methods.length === 0 && !e.response?.body?.truncated) return summary.ids;
   // Server→client requests can share a POST's SSE stream; only results and errors answer ours.
   return responseMessages(e)
     .filter((m) => !('method' in m) && ('result' in m || 'error' in m))
@@ -88,10 +87,12 @@ export const jsonRpcIdMismatch: LintCheck = (e) => {
   const rpc = e.classification.jsonRpc;
   if (e.classification.phase !== 'jsonrpc' || !rpc || rpc.ids.length === 0) return undefined;
   const asked = new Set(rpc.ids.map(idKey));
+  const stray = answerIds(e).filter((id) => id !== null && id !== undefined && !asked.has(idKey(id)));
   // null is for an id that could not be read. 2026-07-28 requests name their era in `_meta`, so
-  // their id was read: every answer, errors included, carries it (SEP-2575).
+  // a server that judged one read its id: its errors carry it (SEP-2575). Transport refusals
+  // sent before the body is read (-32000, -32001: the SDKs' bad request, unknown session) may not.
   const idWasRead = rpc.kind === 'request' && rpc.protocolVersion !== undefined && rpc.methods[0] !== 'initialize';
-  const stray = answerIds(e).filter((id) => (id === null ? idWasRead : id !== undefined && !asked.has(idKey(id))));
+  if (idWasRead) stray.push(...(e.classification.jsonRpcResponse?.errors ?? []).filter((error) => error.id === null && error.code !== -32000 && error.code !== -32001).map(() => null));
   if (stray.length === 0) return undefined;
   return { message: `The response carries id ${stray.map((id) => JSON.stringify(id)).join(', ')} but the request asked with id ${rpc.ids.map((id) => JSON.stringify(id)).join(', ')}.` };
 };
