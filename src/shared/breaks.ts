@@ -75,6 +75,9 @@ export interface Requirement {
   breaks: RequirementBreak[];
 }
 
+/** JSON Schema 2020-12 (and 2019-09) keywords a draft-07-only schema converter drops: the json-schema break strips them. */
+export const JSON_SCHEMA_2020_KEYWORDS = ['$schema', '$defs', '$anchor', '$dynamicAnchor', '$dynamicRef', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'prefixItems', 'unevaluatedProperties', 'unevaluatedItems'] as const;
+
 /** The id of the toggle that breaks a requirement: `break-<requirement id>`. */
 export const breakToggleId = (requirementId: string): string => `break-${requirementId}`;
 

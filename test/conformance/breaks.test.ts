@@ -121,16 +121,47 @@ describe('break toggles', () => {
     expect(inspector.server.profile.breaks).toEqual([]);
   });
 
-  it('are played by the built-in server only: in front of another upstream they are refused', async () => {
-    const upstream = await startReferenceServer({ preset: 'conformance' });
-    const proxied = await startInspector({ upstream: upstream.origin });
-    try {
-      for (const toggle of REQUIREMENT_TOGGLES) {
-        expect(() => proxied.inspector.setToggle(toggle.id, toggle.options[1]!.id)).toThrow(/built-in reference server only/);
-      }
-    } finally {
-      await proxied.close();
-      await upstream.close();
+});
+
+describe('in front of another server, as rules', () => {
+  let upstream: Awaited<ReturnType<typeof startReferenceServer>>;
+  let proxied: Awaited<ReturnType<typeof startInspector>>;
+  beforeAll(async () => {
+    upstream = await startReferenceServer({ preset: 'conformance' });
+    proxied = await startInspector({ upstream: upstream.origin });
+  });
+  afterAll(async () => {
+    await proxied?.close();
+    await upstream?.close();
+  });
+
+  const options = REQUIREMENT_TOGGLES.flatMap((toggle) => toggle.options.slice(1).map((option) => ({ toggle, option })));
+  const withRules = CASES.filter((c) => options.some(({ toggle, option }) => toggle.id === c.toggle && option.id === c.option && option.rules.length > 0));
+  // One revision per break is enough here: the rules are the same whatever the revision.
+  const once = withRules.filter((c, i) => withRules.findIndex((x) => x.option === c.option) === i);
+
+  it('breaks that need the server itself are refused; the rest have rules', () => {
+    expect(once.length).toBeGreaterThan(0);
+    for (const { toggle, option } of options.filter((o) => o.option.rules.length === 0)) {
+      expect(() => proxied.inspector.setToggle(toggle.id, option.id)).toThrow(/built-in reference server only/);
+      expect(proxied.inspector.toggles[toggle.id]).toBeUndefined();
     }
   });
+
+  it.each(once.map((c) => [`${c.toggle}=${c.option}`, c.revision, c] as const))('%s at %s: the suite notices the rules, and the exchanges name them', async (_name, revision, c) => {
+    const before = proxied.ended.length;
+    proxied.inspector.setToggle(c.toggle, c.option);
+    try {
+      for (const name of new Set(c.checks.map((check) => check.scenario))) {
+        const run = await runServerSuite(node, proxied.info.mcpUrl, ['--scenario', name, '--spec-version', revision]);
+        const checks = run.scenarios.get(name) ?? [];
+        for (const check of c.checks.filter((x) => x.scenario === name)) expect(statuses(checks, check.check), `${check.check} in ${name}`).toContain(check.status);
+      }
+    } finally {
+      proxied.inspector.setToggle(c.toggle, 'off');
+    }
+    const rules = options.find((o) => o.toggle.id === c.toggle && o.option.id === c.option)!.option.rules.map((r) => r.id);
+    const applied = proxied.ended.slice(before).flatMap((e) => e.appliedRules.map((r) => r.ruleId));
+    expect(applied.filter((id) => rules.includes(id)).length).toBeGreaterThan(0);
+  }, SUITE_TIMEOUT_MS);
 });

@@ -56,7 +56,7 @@ export type StepEffect = 'inert' | 'response' | 'other';
 
 const OTHER = [/: answer \d+ without contacting the upstream$/, /: close the connection without an answer$/, /: reset the connection$/, /: never answer$/, /: drop SSE event #\d+$/, /: hold SSE event #\d+ back \d+ ms$/, /: close the stream after \d+ events$/];
 const INERT = [/: wait \d+ ms$/, /: pause before the (request goes upstream|response reaches the client)$/];
-const RESPONSE = [/: change the status to \d+$/, /: replace the body$/, /: leave the headers$/, /: (set [^:,]+: .*|remove [^,]+)(, (set [^:,]+: .*|remove [^,]+))*$/];
+const RESPONSE = [/: change the status to \d+$/, /: replace the body$/, /: in each JSON-RPC message, (remove|set) .+$/, /: leave the headers$/, /: (set [^:,]+: .*|remove [^,]+)(, (set [^:,]+: .*|remove [^,]+))*$/];
 
 export function appliedEffect(applied: AppliedRule): StepEffect {
   const fromCatalogue = TOGGLE_RULES.get(applied.ruleId);
@@ -76,6 +76,7 @@ function stepsEffect(steps: readonly Step[]): StepEffect {
       case 'set-status':
       case 'set-headers':
       case 'replace-body':
+      case 'patch-json':
         return 'response';
       default:
         return 'other';

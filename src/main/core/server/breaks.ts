@@ -1,4 +1,4 @@
-import type { RequirementBreakId } from '../../../shared/breaks';
+import { JSON_SCHEMA_2020_KEYWORDS, type RequirementBreakId } from '../../../shared/breaks';
 import type { BehaviorProfile, BehaviorProfilePatch } from '../../../shared/profile';
 
 // Requirements the reference server breaks on purpose (shared/breaks.ts). The server asks
@@ -36,8 +36,7 @@ export function toggleOff(current: BehaviorProfile, undo: ToggleUndo): BehaviorP
   return { ...undo.fields, ...(undo.addedBreaks.length ? { breaks: current.breaks.filter((id) => !undo.addedBreaks.includes(id)) } : {}) };
 }
 
-/** Keywords of JSON Schema 2020-12 (and 2019-09) that a draft-07-only schema converter drops. */
-const JSON_SCHEMA_2020_KEYWORDS = new Set(['$schema', '$defs', '$anchor', '$dynamicAnchor', '$dynamicRef', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'prefixItems', 'unevaluatedProperties', 'unevaluatedItems']);
+const DROPPED_KEYWORDS = new Set<string>(JSON_SCHEMA_2020_KEYWORDS);
 
 /**
  * A tool's inputSchema as a server that flattens schemas to a draft-07 subset lists it: the
@@ -48,7 +47,7 @@ export function withoutJsonSchema2020Keywords(schema: Record<string, unknown>): 
   const strip = (value: unknown, names = false): unknown => {
     if (Array.isArray(value)) return value.map((item) => strip(item));
     if (typeof value !== 'object' || value === null) return value;
-    const kept = Object.entries(value).filter(([key]) => names || !JSON_SCHEMA_2020_KEYWORDS.has(key));
+    const kept = Object.entries(value).filter(([key]) => names || !DROPPED_KEYWORDS.has(key));
     return Object.fromEntries(kept.map(([key, inner]) => [key, strip(inner, !names && (key === 'properties' || key === 'patternProperties'))]));
   };
   return strip(schema) as Record<string, unknown>;
