@@ -29,6 +29,9 @@ export const REQUIREMENT_BREAK_IDS = [
   'json-schema-2020-12-stripped',
   'tool-error-as-protocol-error',
   'session-survives-delete',
+  'initialize-unknown-version',
+  'prompts-undeclared',
+  'logging-not-served',
 ] as const;
 
 export type RequirementBreakId = (typeof REQUIREMENT_BREAK_IDS)[number];
@@ -397,6 +400,50 @@ export const REQUIREMENTS: readonly Requirement[] = [
         name: 'session survives DELETE',
         revisions: ['2025-11-25'],
         checks: [check('server-session-lifecycle', 'server-session-terminated-returns-404')],
+        lint: [],
+      },
+    ],
+  },
+  {
+    id: 'version-negotiation',
+    title: 'Version negotiation on initialize (2025-11-25)',
+    requirement: 'initialize answers the version the client asked for when the server supports it, else another version the server supports; a client that cannot speak the answer disconnects.',
+    noticedBy: 'The conformance suite (server-initialize, whose SDK client refuses to connect); every SDK client ("Server\'s protocol version is not supported"); lint (protocol-version-mismatch).',
+    clientShould: 'Disconnect with a message naming the version it got, not carry on guessing.',
+    sources: [mcpSpec('2025-11-25', 'basic/lifecycle', 'version-negotiation')],
+    breaks: [
+      {
+        id: 'initialize-unknown-version',
+        label: 'Answer an unpublished draft version',
+        name: 'initialize → DRAFT-2026-v1',
+        revisions: ['2025-11-25'],
+        checks: [check('server-initialize', 'server-initialize')],
+        lint: ['protocol-version-mismatch'],
+      },
+    ],
+  },
+  {
+    id: 'capabilities',
+    title: 'Capabilities match what is served',
+    requirement: 'A server declares the capabilities it serves (initialize, server/discover) and serves what it declares: prompts/* needs the prompts capability, logging the logging/setLevel method (2025-11-25).',
+    noticedBy: 'The conformance suite (server-stateless, logging-set-level); the SDK client with enforceStrictCapabilities refuses prompts/list to a server that did not declare prompts, clients that show only declared features hide them, and logging/setLevel fails for clients that trusted the capability.',
+    clientShould: 'Use what is declared; report a declared method that answers -32601 instead of retrying it.',
+    sources: [mcpSpec('2025-11-25', 'basic/lifecycle', 'capability-negotiation'), mcpSpec(NEXT, 'server/discover')],
+    breaks: [
+      {
+        id: 'prompts-undeclared',
+        label: 'Serve prompts without declaring them',
+        name: 'prompts undeclared',
+        revisions: [NEXT],
+        checks: [check(STATELESS, 'sep-2575-server-declares-prompts-in-discover')],
+        lint: [],
+      },
+      {
+        id: 'logging-not-served',
+        label: 'Declare logging, answer logging/setLevel -32601',
+        name: 'logging/setLevel missing',
+        revisions: ['2025-11-25'],
+        checks: [check('logging-set-level', 'logging-set-level')],
         lint: [],
       },
     ],

@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breakToggleId, REQUIREMENTS, type ScoredRevision, type SuiteCheck } from '../../src/shared/breaks';
 import type { LintFinding } from '../../src/shared/lint';
@@ -104,6 +106,57 @@ describe('breaking a requirement on purpose', () => {
 
   it('some break is flagged by lint', () => {
     expect(CASES.some((c) => lintRules(c.option).length > 0)).toBe(true);
+  });
+});
+
+describe('the SDK client notices', () => {
+  /** An SDK 1.x (2025-11-25) client on the front door; closed by the caller. */
+  async function sdkClient(options: { enforceStrictCapabilities?: boolean } = {}): Promise<Client> {
+    const client = new Client({ name: 'breaks-test', version: '1.0.0' }, options);
+    await client.connect(new StreamableHTTPClientTransport(new URL(running.info.mcpUrl)));
+    return client;
+  }
+
+  /** Runs `use` with the toggle on, then off again whatever happened. */
+  async function withBreak<T>(toggle: string, option: string, use: () => Promise<T>): Promise<T> {
+    running.inspector.setToggle(toggle, option);
+    try {
+      return await use();
+    } finally {
+      running.inspector.setToggle(toggle, 'off');
+    }
+  }
+
+  it('an initialize answered with an unpublished version: it refuses to connect', async () => {
+    await (await sdkClient()).close();
+    await withBreak('break-version-negotiation', 'initialize-unknown-version', () => expect(sdkClient()).rejects.toThrow(/protocol version is not supported: DRAFT-2026-v1/));
+  });
+
+  it('prompts served without the capability: a client that holds servers to their capabilities will not list them (2025-11-25)', async () => {
+    const listed = await sdkClient({ enforceStrictCapabilities: true });
+    expect((await listed.listPrompts()).prompts.length).toBeGreaterThan(0);
+    await listed.close();
+    await withBreak('break-capabilities', 'prompts-undeclared', async () => {
+      const client = await sdkClient({ enforceStrictCapabilities: true });
+      try {
+        expect(client.getServerCapabilities()?.prompts).toBeUndefined();
+        await expect(client.listPrompts()).rejects.toThrow(/does not support prompts/);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  it('logging declared but logging/setLevel missing: setLoggingLevel fails with -32601', async () => {
+    await withBreak('break-capabilities', 'logging-not-served', async () => {
+      const client = await sdkClient();
+      try {
+        expect(client.getServerCapabilities()?.logging).toEqual({});
+        await expect(client.setLoggingLevel('info')).rejects.toThrow(/-32601|Method not found/);
+      } finally {
+        await client.close();
+      }
+    });
   });
 });
 

@@ -56,7 +56,7 @@ function serverCapabilities(profile: BehaviorProfile) {
   return {
     tools: { listChanged: false },
     resources: { subscribe: withFixtures(profile), listChanged: false },
-    prompts: { listChanged: false },
+    ...(breaks(profile, 'prompts-undeclared') ? {} : { prompts: { listChanged: false } }),
     completions: {},
   };
 }
@@ -65,6 +65,9 @@ function serverCapabilities(profile: BehaviorProfile) {
 function withFixtures(profile: BehaviorProfile): boolean {
   return profile.catalogue === 'own+conformance';
 }
+
+/** What a server built on an unreleased draft answers initialize with: no client can speak it. */
+const UNPUBLISHED_VERSION = 'DRAFT-2026-v1';
 
 const INSTRUCTIONS =
   'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError).';
@@ -179,7 +182,7 @@ const SESSION_ERA_METHODS: Record<string, Handler> = {
       session.clientCapabilities = params.capabilities as Record<string, unknown>;
     }
     return {
-      protocolVersion: ctx.protocolVersion,
+      protocolVersion: breaks(ctx.profile, 'initialize-unknown-version') ? UNPUBLISHED_VERSION : ctx.protocolVersion,
       capabilities: { ...serverCapabilities(ctx.profile), logging: {} },
       serverInfo: SERVER_INFO,
       instructions: INSTRUCTIONS,
@@ -230,7 +233,7 @@ export function missingClientCapability(profile: BehaviorProfile, request: JsonR
 
 /** The handler of `method` in `era`, if the server implements it there. */
 function methodHandler(era: ProtocolEra, method: string, profile: BehaviorProfile): Handler | undefined {
-  if (era === 'session') return SESSION_ERA_METHODS[method];
+  if (era === 'session') return method === 'logging/setLevel' && breaks(profile, 'logging-not-served') ? undefined : SESSION_ERA_METHODS[method];
   if (method === 'server/discover' && breaks(profile, 'no-server-discover')) return undefined;
   return STATELESS_ERA_METHODS[method] ?? (breaks(profile, 'removed-methods-served') ? SESSION_ERA_METHODS[method] : undefined);
 }
