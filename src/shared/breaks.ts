@@ -164,13 +164,13 @@ export const REQUIREMENTS: readonly Requirement[] = [
     id: 'client-capability',
     title: 'Undeclared client capability (2026-07-28)',
     requirement: 'A server MUST NOT rely on a capability the client did not declare in io.modelcontextprotocol/clientCapabilities: such a request gets 400 MissingRequiredClientCapabilityError (-32021) naming the capability.',
-    noticedBy: 'The conformance suite (server-stateless, test_missing_capability); a client sees a generic -32602 instead of being told which capability to declare.',
+    noticedBy: 'The conformance suite (server-stateless, test_missing_capability); a client gets an input request (sampling, elicitation) it never said it could answer, instead of being told which capability to declare.',
     clientShould: 'On -32021, declare the capabilities in error.data.requiredCapabilities if it has them and retry, or show the user which capability is missing.',
     sources: [mcpSpec(NEXT, 'basic/index', 'meta'), SEP_2575],
     breaks: [
       {
         id: 'undeclared-capability-used',
-        label: 'Try anyway, fail with -32602',
+        label: 'Ask the client anyway',
         name: 'undeclared capability used',
         revisions: [NEXT],
         checks: [check(STATELESS, 'sep-2575-server-rejects-undeclared-capability'), check(STATELESS, 'sep-2575-missing-capability-http-400')],

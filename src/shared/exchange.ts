@@ -25,7 +25,11 @@ export type DiscoveryKind =
   | 'userinfo'
   | 'other-well-known';
 
-export type SseStreamKind = 'get-stream' | 'post-response' | 'legacy-sse';
+/**
+ * Which SSE stream an exchange is: the session era's GET stream, a POST answered as a stream,
+ * the legacy HTTP+SSE stream, or a 2026-07-28 `subscriptions/listen` stream (a POST that stays open).
+ */
+export type SseStreamKind = 'get-stream' | 'post-response' | 'legacy-sse' | 'listen';
 
 /** What a JSON-RPC body carried, pulled out for the timeline and for correlation. */
 export interface JsonRpcSummary {
@@ -129,6 +133,8 @@ export type ExchangeErrorKind =
   | 'upstream-timeout'
   | 'upstream-malformed'
   | 'client-aborted'
+  /** Refused before our handler: Node's parser (400, 431, 408) or CONNECT (405). */
+  | 'client-malformed'
   | 'proxy-error';
 
 /** Monotonic timings in milliseconds since `startedAt`. */

@@ -1,4 +1,4 @@
-import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_AUTH_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, VSCODE_OAUTH, githubIssue } from './sources';
+import { mcpSpec, CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_AUTH_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, VSCODE_OAUTH, githubIssue } from './sources';
 
 // Lint: what the inspector says is wrong with a server's answers, judged against the MCP and
 // OAuth specifications and against what is known to break real clients (public issue reports
@@ -114,6 +114,10 @@ export const LINT_RULE_IDS = [
   'sse-without-pings',
   'cors-missing',
   'host-rejected',
+  // subscriptions/listen (2026-07-28)
+  'listen-ack-not-first',
+  'listen-subscription-id-mismatch',
+  'listen-notification-outside-filter',
   // Lifecycle and sessions
   'initialize-missing-session-id',
   'session-id-not-enforced',
@@ -139,6 +143,7 @@ export const LINT_RULE_IDS = [
   'token-response-without-token-type',
   'token-response-without-expires-in',
   'token-audience-mismatch',
+  'granted-scope-unsupported',
 ] as const;
 
 export type LintRuleId = (typeof LINT_RULE_IDS)[number];
@@ -159,6 +164,9 @@ const NEGOTIATION = spec('lifecycle', 'version-negotiation', 'version negotiatio
 const AUTH_DISCOVERY = spec('authorization', 'protected-resource-metadata-discovery-requirements', 'protected resource metadata discovery');
 const AS_DISCOVERY = spec('authorization', 'authorization-server-metadata-discovery', 'authorization server metadata discovery');
 const AUDIENCE = spec('authorization', 'token-audience-binding-and-validation', 'token audience binding and validation');
+const LISTEN_PAGE = mcpSpec('2026-07-28', 'basic/patterns/subscriptions');
+const LISTEN = (title: string): LintSource => link(`MCP 2026-07-28 subscriptions: ${title}`, LISTEN_PAGE);
+const LISTEN_TRANSPORT = link('MCP 2026-07-28 Streamable HTTP: receiving messages (the subscriptions/listen response stream)', mcpSpec('2026-07-28', 'basic/transports/streamable-http', 'receiving-messages'));
 const HANDSHAKE_LOGS = (title: string) => link(`Claude.ai + Auth0 handshake logs (2025-10): ${title}`, CLAUDE_AI_AUTH0_HANDSHAKE_LOGS);
 
 /** The rule catalogue, in the order of LINT_RULE_IDS. */
@@ -251,12 +259,13 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'warning',
     scope: 'exchange',
     explanation:
-      'Tunnels and reverse proxies cut idle streams (localtunnel, Cloudflare and load balancers after tens of seconds). Servers Claude.ai was seen working with sent a ping every 15 s (observed in a gateway\'s logs of Claude.ai traffic, 2025); a stream silent for longer risks being cut and the client losing notifications.',
+      'Tunnels and reverse proxies cut idle streams (localtunnel, Cloudflare and load balancers after tens of seconds). Servers Claude.ai was seen working with sent a ping every 15 s (observed in a gateway\'s logs of Claude.ai traffic, 2025); a stream silent for longer risks being cut and the client losing notifications. The 2026-07-28 Streamable HTTP transport encourages such comments on `subscriptions/listen` streams, which this rule judges too.',
     breaks: ['claude-ai', 'vscode', 'mcp-sdk'],
     sources: [
       issue('anthropics/claude-code', 38631, 'an SSE GET stream cut every ~60 s by a load balancer'),
       issue('localtunnel/localtunnel', 522, 'long polling and streams time out on the public localtunnel server'),
       spec('transports', 'resumability-and-redelivery', 'resumability and redelivery'),
+      LISTEN_TRANSPORT,
     ],
     fix: 'Send an SSE comment (`: ping`) or event at least every 15 s on open streams.',
   },
@@ -285,6 +294,39 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['claude-ai', 'claude-code', 'chatgpt', 'vscode', 'cursor', 'mcp-remote'],
     sources: [spec('transports', 'security-warning', 'security warning (DNS rebinding)'), issue('modelcontextprotocol/typescript-sdk', 2843, 'Host validation refusing a tunnel\'s host name'), issue('resend/resend-mcp', 169, 'allowed hosts behind a proxy')],
     fix: 'Add the public host name (the tunnel\'s) to the server\'s allowed hosts, or, while testing, let the inspector send the upstream its own Host (serve --rewrite-host).',
+  },
+  {
+    id: 'listen-ack-not-first',
+    title: 'subscriptions/listen stream does not start with the acknowledgement',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'In 2026-07-28 a client opens its notification stream with `subscriptions/listen`; the server answers with an SSE stream whose first message MUST be `notifications/subscriptions/acknowledged` (carrying the subscription id and the filter it agreed to), and it MUST NOT send a notification of the subscription before it. The MCP SDK 2.x client resolves `listen()` only on that acknowledgement: without it the call times out, and notifications that came first are dropped.',
+    breaks: ['mcp-sdk'],
+    sources: [LISTEN('the acknowledgement comes first'), LISTEN_TRANSPORT],
+    fix: 'Answer `subscriptions/listen` with `Content-Type: text/event-stream` and send `notifications/subscriptions/acknowledged` (with `_meta["io.modelcontextprotocol/subscriptionId"]` and the agreed `notifications`) before anything else.',
+  },
+  {
+    id: 'listen-subscription-id-mismatch',
+    title: 'Listen-stream message without the matching subscription id',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Every message on a `subscriptions/listen` stream, the acknowledgement, each notification and the result that ends it gracefully, carries `_meta["io.modelcontextprotocol/subscriptionId"]` set to the JSON-RPC id of the listen request, as sent (a number stays a number). Clients with several subscriptions route notifications by it (on stdio it is the only way); the MCP SDK 2.x client keys its subscriptions by the id verbatim.',
+    breaks: ['mcp-sdk'],
+    sources: [LISTEN('receiving notifications (every message carries the subscription id)')],
+    fix: 'Put the listen request\'s `id`, unchanged, in `_meta["io.modelcontextprotocol/subscriptionId"]` of every message on its stream.',
+  },
+  {
+    id: 'listen-notification-outside-filter',
+    title: 'Listen stream carries a notification the client did not ask for',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'The `notifications` filter of `subscriptions/listen` says what the stream carries (toolsListChanged, promptsListChanged, resourcesListChanged, resourceSubscriptions); the server MUST NOT send types the client did not request, nor more than its acknowledgement agreed to. Request-scoped messages (progress, log messages) and server requests never travel on a listen stream.',
+    breaks: ['mcp-sdk'],
+    sources: [LISTEN('the notification filter'), LISTEN_TRANSPORT],
+    fix: 'Deliver to each listen stream only the notifications its filter and acknowledgement name; send progress and log messages on the stream of the request they belong to.',
   },
   {
     id: 'initialize-missing-session-id',
@@ -553,5 +595,16 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['claude-ai', 'claude-code', 'vscode', 'mcp-sdk'],
     sources: [AUDIENCE, rfc(8707, '2', 'resource parameter'), issue('cloudflare/workers-oauth-provider', 109, 'audience from the origin, token aud with /mcp'), issue('MyrikLD/memlord', 3, 'token aud and PRM resource differ')],
     fix: 'Issue tokens with `aud` equal to the `resource` parameter the client sent (the PRM `resource`).',
+  },
+  {
+    id: 'granted-scope-unsupported',
+    title: 'Token grants a scope the server does not advertise',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The token response (its `scope`, or the JWT access token\'s `scope` claim) grants a scope that neither the authorization server\'s nor the protected resource\'s `scopes_supported` lists. An authorization server may grant less than was asked and says what it granted (RFC 6749 section 3.3); one that grants whatever is asked gives `admin`, or every scope a client can name, to any client that asks, and the MCP server then trusts a scope nobody offered. RFC 8414 lets a server leave some scopes unadvertised, hence a warning.',
+    breaks: [],
+    sources: [rfc(6749, '3.3', 'access token scope'), rfc(8414, '2', 'authorization server metadata (scopes_supported)'), spec('authorization', 'scope-selection-strategy', 'scope selection strategy')],
+    fix: 'Grant only scopes the server supports: drop requested scopes outside `scopes_supported` (or refuse them with `invalid_scope`) and return the granted set in the token response\'s `scope`.',
   },
 ];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer, type RunningServer } from '../helpers/server';
 import { node22 } from './node22';
-import { requiredServerScenarios, runServerSuite, SUITE_TIMEOUT_MS, verdict, type SuiteRun } from './suite';
+import { failureDetails, requiredServerScenarios, runServerSuite, SUITE_TIMEOUT_MS, verdict, type SuiteRun } from './suite';
 
 // Our reference server (`serve --profile conformance`, started in-process on 127.0.0.1) judged by
 // the official MCP conformance suite, pinned in package.json, one spec revision at a time:
@@ -20,25 +20,8 @@ import { requiredServerScenarios, runServerSuite, SUITE_TIMEOUT_MS, verdict, typ
 /** 2025-11-25: every scored scenario passes. */
 const EXPECTED_FAILURES_2025_11_25: string[] = [];
 
-/**
- * 2026-07-28: the scored scenarios that fail today. The input-required-result-* ones need
- * multi-round-trip requests (MRTR, issue 13 item 8), server-stateless needs the stateless
- * lifecycle. When MRTR lands, these start passing and this test fails until they are removed
- * from this list: it shrinks, it never grows.
- */
-const EXPECTED_FAILURES_2026_07_28: string[] = [
-  'input-required-result-basic-elicitation',
-  'input-required-result-basic-list-roots',
-  'input-required-result-basic-sampling',
-  'input-required-result-capability-check',
-  'input-required-result-multi-round',
-  'input-required-result-multiple-input-requests',
-  'input-required-result-non-tool-request',
-  'input-required-result-request-state',
-  'input-required-result-result-type',
-  'input-required-result-tampered-state',
-  'server-stateless',
-];
+/** 2026-07-28: every scored scenario passes (MRTR included). */
+const EXPECTED_FAILURES_2026_07_28: string[] = [];
 
 interface Judged {
   run: SuiteRun;
@@ -61,12 +44,6 @@ function failingScored({ run, scored }: Judged): string[] {
   return scored.filter((s) => verdict(run.scenarios.get(s) ?? []) === 'FAILURE').sort();
 }
 
-function failureDetails({ run }: Judged, scenarios: string[]): string {
-  return scenarios
-    .map((s) => `${s}:\n${(run.scenarios.get(s) ?? []).filter((c) => c.status === 'FAILURE').map((c) => `  ${c.id}: ${c.errorMessage ?? ''}`).join('\n')}`)
-    .join('\n');
-}
-
 describe.each([
   { revision: '2025-11-25', expected: EXPECTED_FAILURES_2025_11_25 },
   { revision: '2026-07-28', expected: EXPECTED_FAILURES_2026_07_28 },
@@ -84,7 +61,7 @@ describe.each([
 
   it('fails no scored scenario outside the baseline', () => {
     const unexpected = failingScored(judged).filter((s) => !expected.includes(s));
-    expect(unexpected, failureDetails(judged, unexpected)).toEqual([]);
+    expect(unexpected, failureDetails(judged.run, unexpected)).toEqual([]);
   });
 
   it('still fails every baseline scenario (remove an entry once it passes)', () => {

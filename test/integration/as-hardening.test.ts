@@ -3,8 +3,8 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccessTokenFormat, BehaviorProfile } from '../../src/shared/profile';
 import { CIMD_TIMEOUT_MS, fetchClientIdMetadataDocumentText } from '../../src/main/core/server/oauth/cimdFetch';
-import { completeAuthorization, startReferenceServer, type RunningServer } from '../helpers/server';
-import { authorizeRaw, authorizeUrl, expectOAuthError, pkce, REDIRECT_URI, reply, type Reply } from '../helpers/oauthWire';
+import { startReferenceServer, type RunningServer } from '../helpers/server';
+import { authorizeFor, authorizeRaw, authorizeUrl, exchange, expectOAuthError, registerPublicClient, REDIRECT_URI, reply, tokenRequest, type Reply } from '../helpers/oauthWire';
 
 // Hardening of the reference authorization server (issue 13, item 6), each attacked over real
 // sockets on 127.0.0.1: access tokens die with a replayed code or a reused refresh token,
@@ -30,33 +30,6 @@ function expectErrorPage(r: Reply, message: RegExp): void {
   expect(r.headers.get('content-type')).toMatch(/^text\/html/);
   expect(r.headers.get('location')).toBeNull();
   expect(r.text).toMatch(message);
-}
-
-async function registerPublicClient(origin: string, metadata: Record<string, unknown> = {}): Promise<string> {
-  const r = await reply(
-    await fetch(`${origin}/register`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none', ...metadata }),
-    }),
-  );
-  expect(r.status, r.text).toBe(201);
-  return r.json.client_id;
-}
-
-/** Authorizes (consent approved) and returns the callback URL with the code and its verifier. */
-async function authorizeFor(origin: string, clientId: string, params: Record<string, string | undefined> = {}): Promise<{ callback: URL; verifier: string }> {
-  const { verifier, challenge } = pkce();
-  const callback = await completeAuthorization(authorizeUrl(origin, clientId, { code_challenge: challenge, ...params }));
-  return { callback, verifier };
-}
-
-async function tokenRequest(origin: string, form: Record<string, string>): Promise<Reply> {
-  return reply(await fetch(`${origin}/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) }));
-}
-
-async function exchange(origin: string, clientId: string, code: string, verifier: string): Promise<Reply> {
-  return tokenRequest(origin, { grant_type: 'authorization_code', client_id: clientId, code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
 }
 
 const refresh = (origin: string, clientId: string, refreshToken: string) =>

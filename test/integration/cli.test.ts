@@ -228,6 +228,14 @@ describe('CLI serve', { timeout: CLI_TEST_TIMEOUT }, () => {
     expect(served.stderr()).not.toContain('Unexpected error');
   });
 
+  it('serve --help lists the conformance preset among the profiles, and --allow-private-cimd', async () => {
+    const run = runCli(['serve', '--help']);
+    expect(await run.exited).toBe(0);
+    const profiles = /--profile <preset>\s+Behaviour preset \(default spec\): ([^\n]+)/.exec(run.stdout())?.[1];
+    expect(profiles?.split(', '), run.stdout()).toContain('conformance');
+    expect(run.stdout()).toMatch(/^\s+--allow-private-cimd\s+\S/m);
+  });
+
   it.each([['captures'], ['export'], ['replay'], ['lint'], ['scenario']])('answers %s --help with the usage', async (command) => {
     const run = runCli([command, '--help']);
     expect(await run.exited).toBe(0);

@@ -96,6 +96,9 @@ describe('control API over HTTP', () => {
     expect((await fetch(`${control.uiOrigin}/assets/missing.js`)).status).toBe(404);
     const traversal = await rawGet(control.http.address.port, '/..%2f..%2f..%2fetc%2fpasswd', { host: `127.0.0.1:${control.http.address.port}` });
     expect(traversal.body).not.toContain('root:');
+    // Malformed percent-encoding is the client's error: 400, not a 500 from decodeURIComponent.
+    const malformed = await rawGet(control.http.address.port, '/assets/%E0%A4%A', { host: `127.0.0.1:${control.http.address.port}` });
+    expect(malformed.status).toBe(400);
   });
 
   it('is never served on the proxy port: a request for it there gets the proxy’s normal answer', async () => {
@@ -216,6 +219,12 @@ describe('control API over HTTP', () => {
     expect(liveDelete.ok).toBe(false);
     const deleted = await control.api<CaptureInfo[]>('captures.delete', { id: imported.result!.id });
     expect(deleted.result!.some((c) => c.id === imported.result!.id)).toBe(false);
+    // An id that names no capture (any more) is not found, not a failure of the command.
+    const again = await control.api('captures.delete', { id: imported.result!.id });
+    expect(again.status).toBe(404);
+    expect(again.error).toMatchObject({ code: 'not-found', message: `No capture with id ${imported.result!.id}` });
+    expect((await control.api('captures.rename', { id: '2020-01-01T00-00-00Z-00000000', name: 'x' })).status).toBe(404);
+    expect((await control.api('captures.rename', { id: '../elsewhere', name: 'x' })).status).toBe(400);
     const badHar = await control.api('captures.importHar', { har: '{"nope":1}', name: 'bad' });
     expect(badHar.status).toBe(400);
     expect(badHar.error?.message).toContain('Not a HAR file');

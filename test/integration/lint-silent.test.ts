@@ -5,6 +5,7 @@ import type { SimulationResult } from '../../src/shared/simulator';
 import { DEFAULT_MAX_EXCHANGES } from '../../src/main/core/recorder/recorder';
 import { PROFILES } from '../../src/main/core/simulator';
 import { startInspector } from '../helpers/inspector';
+import { listenUntil } from '../helpers/listenWire';
 
 // Lint is silent on a spec-correct server, whoever the client is. For each preset below, one
 // real inspector on 127.0.0.1 (front door, recorder, live lint, built-in reference server);
@@ -81,10 +82,17 @@ const WELL_KNOWN = [
   '/.well-known/openid-configuration',
 ];
 
+/**
+ * Presets where a client without a token can open a 2026-07-28 subscriptions/listen stream: one
+ * is opened and closed after its acknowledgement (the own catalogue offers no list changes, so
+ * it agrees to nothing), and must lint clean too.
+ */
+const LISTEN_PRESETS: ReadonlySet<Preset> = new Set(['no-auth']);
+
 function describeFinding(f: LintFinding, byId: Map<string, Exchange>, runs: Map<string, string>): string {
   const e = byId.get(f.exchangeId);
   const where = e ? `${e.request.method} ${e.request.url} → ${e.response?.status ?? e.state}` : f.exchangeId;
-  const who = e?.simulationRun ? runs.get(e.simulationRun) : 'HEAD probe';
+  const who = e?.simulationRun ? runs.get(e.simulationRun) : 'HEAD or listen probe';
   return `[${f.severity}] ${f.ruleId} on ${where} (${who ?? 'unknown run'}): ${f.message}`;
 }
 
@@ -111,6 +119,10 @@ describe('lint is silent on every spec preset for every client profile', () => {
     const fetched = r.ended.filter((e) => e.classification.phase === 'discovery' && e.request.method === 'GET').map((e) => e.request.url);
     const documents = [...new Set([...WELL_KNOWN, ...fetched])];
     for (const path of documents) await (await fetch(`${r.origin}${path}`, { method: 'HEAD' })).arrayBuffer();
+    if (LISTEN_PRESETS.has(preset)) {
+      const listened = await listenUntil((path, init) => fetch(`${r.origin}${path}`, init), 'listen:1', { toolsListChanged: true }, async () => undefined, (messages) => messages.length > 0);
+      expect(listened.messages.map((m) => m.method)).toEqual(['notifications/subscriptions/acknowledged']);
+    }
     // Every exchange that started has ended (streams close when their run finishes): events, no polling.
     await Promise.all([...started].map((id) => r.waitForExchange((e) => e.id === id)));
 

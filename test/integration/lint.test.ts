@@ -9,6 +9,7 @@ import { LINT_RULE_DEFINITIONS } from '../../src/main/core/lint/rules';
 import { simulate } from '../../src/main/core/simulator';
 import { sdkSession } from '../helpers/sdkSession';
 import { startInspector } from '../helpers/inspector';
+import { callTool, listenUntil } from '../helpers/listenWire';
 import { completeAuthorization, startReferenceServer } from '../helpers/server';
 
 // Every lint rule, from real exchanges: the reference server (a preset, a profile field or a
@@ -88,14 +89,14 @@ const register = (wire: Wire, redirectUris: string[]) =>
   });
 
 /** The authorization code flow by hand, as oauth clients do it: DCR, PKCE, consent, token. */
-async function authorizationCodeFlow(wire: Wire): Promise<void> {
+async function authorizationCodeFlow(wire: Wire, scope = 'mcp'): Promise<void> {
   const redirectUri = 'http://127.0.0.1:53682/callback';
   const registration = (await (await register(wire, [redirectUri])).json()) as { client_id: string };
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const resource = `${wire.origin}/mcp`;
   const authorize = new URL('/authorize', wire.origin);
-  for (const [k, v] of Object.entries({ response_type: 'code', client_id: registration.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', scope: 'mcp', resource })) authorize.searchParams.set(k, v);
+  for (const [k, v] of Object.entries({ response_type: 'code', client_id: registration.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', scope, resource })) authorize.searchParams.set(k, v);
   const callback = await completeAuthorization(authorize);
   const token = await wire.fetch('/token', {
     method: 'POST',
@@ -113,6 +114,26 @@ function unsignedJwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${part({ alg: 'ES256', typ: 'JWT', kid: 'lint' })}.${part(claims)}.${Buffer.from('not-a-signature').toString('base64url')}`;
 }
+
+/**
+ * A subscriptions/listen stream for tool-list changes: once it is open, a conformance hook changes
+ * the tool list; the stream is read until that change arrives (or the stream ends), then closed.
+ */
+async function listenForToolChange(wire: Wire): Promise<void> {
+  await listenUntil(
+    (path, init) => wire.fetch(path, init),
+    'listen:1',
+    { toolsListChanged: true },
+    () => callTool((path, init) => wire.fetch(path, init), 'test_trigger_tool_change'),
+    (messages) => messages.some((m) => m.method === 'notifications/tools/list_changed'),
+  );
+}
+
+/** A listen stream answered in the server's place by the front door with these messages. */
+const LISTEN: Matcher[] = [{ type: 'jsonrpc-method', methods: ['subscriptions/listen'] }];
+const listenReply = (...messages: unknown[]): Step => ({ type: 'reply', status: 200, headers: { 'content-type': 'text/event-stream' }, body: messages.map((m) => `data: ${JSON.stringify(m)}\n\n`).join('') });
+const LISTEN_TOOLS_CHANGED = { jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'listen:1' } } };
+const LISTEN_ACK = { jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'listen:1' }, notifications: { toolsListChanged: true } } };
 
 const TOKEN_OK: Matcher[] = [{ type: 'phase', phases: ['token'] }, { type: 'status', statuses: [200] }];
 
@@ -177,6 +198,27 @@ const CASES: LintCase[] = [
     faulty: { profile: NO_AUTH, rules: () => [rule('sdk-allowed-hosts', [], [jsonReply(403, { jsonrpc: '2.0', error: { code: -32000, message: 'Invalid Host: calm-fox-12.loca.lt' }, id: null })])] },
     spec: { profile: NO_AUTH },
     probe: async (wire) => void (await rpc(wire, initializeBody())),
+  },
+  {
+    rule: 'listen-ack-not-first',
+    faulty: { preset: 'conformance', rules: () => [rule('change-before-ack', LISTEN, [listenReply(LISTEN_TOOLS_CHANGED, LISTEN_ACK)])] },
+    spec: { preset: 'conformance' },
+    probe: listenForToolChange,
+  },
+  {
+    rule: 'listen-subscription-id-mismatch',
+    faulty: { preset: 'conformance', rules: () => [rule('untagged', LISTEN, [listenReply(LISTEN_ACK, { jsonrpc: '2.0', method: 'notifications/tools/list_changed' })])] },
+    spec: { preset: 'conformance' },
+    probe: listenForToolChange,
+  },
+  {
+    rule: 'listen-notification-outside-filter',
+    faulty: {
+      preset: 'conformance',
+      rules: () => [rule('leaky', LISTEN, [listenReply(LISTEN_ACK, { jsonrpc: '2.0', method: 'notifications/prompts/list_changed', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'listen:1' } } })])],
+    },
+    spec: { preset: 'conformance' },
+    probe: listenForToolChange,
   },
   {
     rule: 'initialize-missing-session-id',
@@ -361,6 +403,17 @@ const CASES: LintCase[] = [
     },
     spec: {},
     probe: authorizationCodeFlow,
+  },
+  {
+    rule: 'granted-scope-unsupported',
+    faulty: { profile: { scopeGrant: 'grant-any' } },
+    spec: {},
+    async probe(wire) {
+      // Discovery first, as clients do: the metadata says what the server supports.
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+      await authorizationCodeFlow(wire, 'mcp admin');
+    },
   },
 ];
 

@@ -8,7 +8,8 @@ import type { Toggle } from '../../src/shared/toggles';
 import { explainStep, InvalidRulesError, parseRules } from '../../src/main/core/proxy/rules';
 import { REQUIREMENT_TOGGLES, TOGGLES, toggleOption, UnknownToggleError } from '../../src/main/core/proxy/toggles';
 import { startInspector } from '../helpers/inspector';
-import { startReferenceServer } from '../helpers/server';
+import { authorizeUrl, pkce, REDIRECT_URI } from '../helpers/oauthWire';
+import { completeAuthorization, startReferenceServer } from '../helpers/server';
 
 // Every toggle of the catalogue, every option, on the wire: with the built-in reference server
 // (a profile option flips the server itself) and as rules in front of an external upstream.
@@ -158,6 +159,31 @@ const CASES: ToggleCase[] = [
       off: { status: 401, bearer: true, resourceMetadata: true, stale: [401, true] },
       'without-resource-metadata': { status: 401, bearer: true, resourceMetadata: false, stale: [401, false] },
     },
+  },
+  {
+    toggle: 'scope-grant',
+    profile: WITH_AUTH,
+    builtInOnly: ['grant-any'],
+    async probe(wire) {
+      // A client asking for a scope the server does not advertise: discovery, DCR, consent, token.
+      const metadata = (await (await wire.fetch('/.well-known/oauth-authorization-server')).json()) as { issuer: string };
+      const registration = await wire.fetch('/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' }) });
+      const { client_id: clientId } = (await registration.json()) as { client_id: string };
+      const { verifier, challenge } = pkce();
+      const viaWire = (input: string | URL | Request, init?: RequestInit) => {
+        const url = new URL(String(input));
+        return wire.fetch(url.pathname + url.search, init);
+      };
+      const callback = await completeAuthorization(authorizeUrl(metadata.issuer, clientId, { scope: 'admin', code_challenge: challenge }), 'approve', viaWire);
+      const token = await wire.fetch('/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, code: callback.searchParams.get('code')!, code_verifier: verifier, redirect_uri: REDIRECT_URI }).toString(),
+      });
+      const { scope, access_token: accessToken } = (await token.json()) as { scope: string; access_token: string };
+      return { scope, claim: JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).scope };
+    },
+    expected: { off: { scope: 'mcp', claim: 'mcp' }, 'grant-any': { scope: 'admin', claim: 'admin' } },
   },
   {
     toggle: 'hide-metadata',

@@ -273,3 +273,25 @@ describe('classifyResponse', () => {
     expect(classifyResponse(classifyRequest('GET', '/.well-known/jwks.json', {}), 401, {}).label).toBe('JWKS');
   });
 });
+
+describe('subscriptions/listen (2026-07-28)', () => {
+  const listen = (notifications: unknown) => post('/mcp', rpc('subscriptions/listen', 'listen:1', { _meta: {}, notifications }));
+
+  it('labels the request as a listen stream, with what it asked for', () => {
+    const c = listen({ toolsListChanged: true, promptsListChanged: true, resourceSubscriptions: ['file:///a', 'file:///b'] });
+    expect(c).toMatchObject({ phase: 'jsonrpc', label: 'subscriptions/listen stream (tools, prompts, 2 resources)', stream: 'listen' });
+    expect(c.jsonRpc?.methods).toEqual(['subscriptions/listen']);
+    expect(listen({}).label).toBe('subscriptions/listen stream (nothing)');
+    expect(listen({ toolsListChanged: 'yes' }).label).toBe('subscriptions/listen stream (no valid filter)');
+  });
+
+  it('keeps the listen kind once the SSE answer starts, and reads the graceful-close result from its events', () => {
+    const request = listen({ toolsListChanged: true });
+    expect(classifyResponse(request, 200, { 'content-type': 'text/event-stream' }).stream).toBe('listen');
+    const body =
+      'data: {"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":"listen:1"},"notifications":{"toolsListChanged":true}}}\n\n' +
+      'data: {"jsonrpc":"2.0","id":"listen:1","result":{"resultType":"complete","_meta":{"io.modelcontextprotocol/subscriptionId":"listen:1"}}}\n\n';
+    const ended = classifyResponse(request, 200, { 'content-type': 'text/event-stream' }, body);
+    expect(ended).toMatchObject({ stream: 'listen', jsonRpcResponse: { kind: 'response', ids: ['listen:1'] } });
+  });
+});

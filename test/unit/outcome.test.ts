@@ -32,6 +32,13 @@ describe('exchangeOutcome: the one meaning of failed', () => {
     expect(exchangeOutcome(exchange({ headers: MCP, body: initialize, state: 'streaming', response: { status: 200, headers: { 'content-type': 'text/event-stream' } } })).outcome).toBe('in-progress');
   });
 
+  it('calls a subscriptions/listen stream the client closed closed by client, not a failure', () => {
+    const listen = { jsonrpc: '2.0', id: 'listen:1', method: 'subscriptions/listen', params: { _meta: {}, notifications: { toolsListChanged: true } } };
+    const e = exchange({ headers: MCP, body: listen, response: { status: 200, headers: { 'content-type': 'text/event-stream' } }, state: 'aborted', error: { kind: 'client-aborted', message: 'The client closed the connection before the response finished' } });
+    expect(e.classification.stream).toBe('listen');
+    expect(exchangeOutcome(e)).toEqual({ outcome: 'closed-by-client', reason: 'the client closed the stream' });
+  });
+
   it('calls a JSON-RPC error a failure, with its message', () => {
     const e = exchange({ headers: MCP, body: { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'x' } }, response: { status: 200, headers: JSON_HEADERS, body: { jsonrpc: '2.0', id: 3, error: { code: -32602, message: 'Unknown tool: x' } } } });
     expect(exchangeOutcome(e)).toEqual({ outcome: 'failed', reason: 'Unknown tool: x (JSON-RPC error -32602)' });

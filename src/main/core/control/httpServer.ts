@@ -178,7 +178,11 @@ export class ControlHttpServer {
         return sendJson(res, 401, { ok: false, error: { code: 'failed', message: 'The control API needs the access token: open the URL the inspector printed when it started (it ends in ?token=…).' } });
       }
       if (path === HTTP_API.events && req.method === 'GET') return this.events(req, res);
-      if (path.startsWith(HTTP_API.commandPrefix) && req.method === 'POST') return this.command(req, res, decodeURIComponent(path.slice(HTTP_API.commandPrefix.length)));
+      if (path.startsWith(HTTP_API.commandPrefix) && req.method === 'POST') {
+        const name = decodedPath(path.slice(HTTP_API.commandPrefix.length));
+        if (name === undefined) return sendJson(res, 400, { ok: false, error: { code: 'invalid-params', message: `Malformed percent-encoding in ${path}` } });
+        return this.command(req, res, name);
+      }
       return sendJson(res, 404, { ok: false, error: { code: 'not-found', message: `No ${req.method} ${path} in the control API` } });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method Not Allowed\n', undefined, { Allow: 'GET, HEAD' });
@@ -236,7 +240,9 @@ export class ControlHttpServer {
         'text/html; charset=utf-8',
       );
     }
-    const relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
+    const decoded = decodedPath(path);
+    if (decoded === undefined) return send(res, 400, 'Bad Request: malformed percent-encoding in the path\n');
+    const relative = normalize(decoded).replace(/^([/\\])+/, '');
     let file = join(root, relative);
     if (file !== root && !file.startsWith(root + sep)) return send(res, 404, 'Not Found\n');
     const found = await stat(file).then((s) => s.isFile(), () => false);
@@ -254,5 +260,14 @@ export class ControlHttpServer {
       'Content-Length': body.length,
     });
     res.end(body);
+  }
+}
+
+/** A percent-decoded path, or undefined when its encoding is malformed (a client error, not ours). */
+function decodedPath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
   }
 }

@@ -24,6 +24,7 @@ import { LINT_RULE_DEFINITIONS } from '../lint/rules';
 import { InvalidRulesError, parseRules } from '../proxy/rules';
 import { TOGGLES, UnknownToggleError } from '../proxy/toggles';
 import { fromHar, toHar } from '../recorder/har';
+import { CaptureNotFoundError, InvalidCaptureIdError } from '../recorder/captureStore';
 import { describeRuns, isRunId } from '../recorder/runs';
 import { InvalidProfileError } from '../server/profile';
 import { PRESETS, UnknownPresetError } from '../server/presets';
@@ -707,7 +708,9 @@ function fileNameOf(name: string): string {
 
 function toFailure(err: unknown): CommandFailure {
   if (err instanceof CommandError) return { message: err.message, code: err.code };
+  if (err instanceof CaptureNotFoundError) return { message: err.message, code: 'not-found' };
   if (
+    err instanceof InvalidCaptureIdError ||
     err instanceof InvalidProfileError ||
     err instanceof UnknownToggleError ||
     err instanceof UnknownPresetError ||

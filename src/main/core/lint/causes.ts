@@ -33,6 +33,7 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'hide-metadata': { 'hide-suffixed': [], 'hide-root': [] },
   'strict-accept': { strict: ['strict-accept-406'] },
   'host-validation': { 'reject-tunnel-host': ['host-rejected'], unprotected: [] },
+  'scope-grant': { 'grant-any': ['granted-scope-unsupported'] },
   // The "break a requirement" toggles: each break names the lint rules that flag it (shared/breaks.ts).
   ...Object.fromEntries(REQUIREMENTS.map((r) => [breakToggleId(r.id), Object.fromEntries(r.breaks.map((b) => [b.id, b.lint]))])),
 };

@@ -1,6 +1,7 @@
 import { LINT_CLIENT_NAMES, LINT_RULES, type LintRuleId } from '../../../shared/lint';
 import * as auth from './checks/authorization';
 import * as session from './checks/session';
+import * as subscriptions from './checks/subscriptions';
 import * as transport from './checks/transport';
 import type { Exchange } from '../../../shared/exchange';
 import type { LintChecks, LintRuleDefinition } from './rule';
@@ -18,6 +19,9 @@ const CHECKS: LintChecks = {
   'sse-without-pings': transport.sseWithoutPings,
   'cors-missing': transport.corsMissing,
   'host-rejected': transport.hostRejected,
+  'listen-ack-not-first': subscriptions.listenAckNotFirst,
+  'listen-subscription-id-mismatch': subscriptions.listenSubscriptionIdMismatch,
+  'listen-notification-outside-filter': subscriptions.listenNotificationOutsideFilter,
   'initialize-missing-session-id': session.initializeWithoutSessionId,
   'session-id-not-enforced': session.sessionIdNotEnforced,
   'unknown-session-400': session.unknownSession400,
@@ -40,6 +44,7 @@ const CHECKS: LintChecks = {
   'token-response-without-token-type': auth.tokenResponseWithoutTokenType,
   'token-response-without-expires-in': auth.tokenResponseWithoutExpiresIn,
   'token-audience-mismatch': auth.tokenAudienceMismatch,
+  'granted-scope-unsupported': auth.grantedScopeUnsupported,
 };
 
 /**

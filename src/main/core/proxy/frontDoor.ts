@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { PassThrough, Readable, type Transform } from 'node:stream';
+import { PassThrough, Readable, type Duplex, type Transform } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import { parse as parseUrl, type UrlWithStringQuery } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import { originForm, requestPath } from '../recorder/classify';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { SseParser, type ParsedSse } from '../recorder/sseParser';
 import { closeNow, listenForStreams } from '../streamingServer';
+import { refuseConnect, refuseMalformedRequest } from './refusedRequests';
 import { clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
 import { patchJsonText, type JsonPatchStep } from './jsonPatch';
 import { explainStep, isRequestStep, needsResponse, ruleMatches, type MatchInput } from './rules';
@@ -193,6 +194,9 @@ export class FrontDoor {
 
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
     const { server, address } = await listenForStreams(this.handle, port, host);
+    // What Node refuses before our handler runs is still an exchange the client saw.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => refuseMalformedRequest(this.recorder, err, socket));
+    server.on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(this.recorder, req, socket));
     this.server = server;
     return address;
   }

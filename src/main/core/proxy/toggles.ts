@@ -146,6 +146,19 @@ export const TOGGLES: readonly Toggle[] = [
     ],
   },
   {
+    id: 'scope-grant',
+    title: 'Scopes beyond scopes_supported',
+    group: 'authorization',
+    explanation:
+      'An authorization server may grant less than a client asks for and says what it granted in the token response\'s scope (RFC 6749). The built-in server grants only what scopes_supported advertises; a lenient one grants whatever is asked, so a client that asks for admin (or every scope it can name) gets it in its token. Shows which clients ask beyond what the server advertises, and whether they read the scope they were granted.',
+    sources: [rfcUrl(6749, '3.3'), mcpSpec('2025-11-25', 'basic/authorization', 'scope-selection-strategy'), mcpSpec('2025-11-25', 'basic/authorization', 'scope-challenge-handling')],
+    options: [
+      passThrough('Only scopes_supported'),
+      // Only the built-in server can widen its own grants: a rule can't put a scope into another server's signed token.
+      { id: 'grant-any', label: 'Grant any requested scope', name: 'any requested scope granted', rules: [], profile: { scopeGrant: 'grant-any' } },
+    ],
+  },
+  {
     id: 'hide-metadata',
     title: 'Protected Resource Metadata location',
     group: 'discovery',

@@ -23,6 +23,13 @@ const WRITER_FILE = 'writer.pid';
 const CAPTURE_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{8}$/;
 
 /** How long the events of an exchange in flight wait in memory before they are written, at most. */
+
+/** No capture has this id: the control API answers 404 for it. */
+export class CaptureNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`No capture with id ${id}`);
+  }
+}
 export const FLUSH_INTERVAL_MS = 100;
 /** Events waiting beyond this many are written at once, whatever the time. */
 const FLUSH_EVENTS = 2000;
@@ -51,9 +58,12 @@ interface CaptureMeta {
 }
 
 /** Rejects anything that is not one of our ids, so no id can point outside the store. */
+/** A string that cannot be a capture id (the control API answers 400; it also keeps paths inside the store). */
+export class InvalidCaptureIdError extends Error {}
+
 export function assertCaptureId(id: unknown): asserts id is string {
   if (typeof id !== 'string' || !CAPTURE_ID.test(id)) {
-    throw new Error(`Invalid capture id ${JSON.stringify(id)}: expected the form 2026-11-24T14-03-00Z-1a2b3c4d`);
+    throw new InvalidCaptureIdError(`Invalid capture id ${JSON.stringify(id)}: expected the form 2026-11-24T14-03-00Z-1a2b3c4d`);
   }
 }
 
@@ -443,7 +453,7 @@ export class CaptureStore {
     } catch {
       // falls through to the clear message
     }
-    throw new Error(`No capture with id ${id}`);
+    throw new CaptureNotFoundError(id);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { parseJson } from './json';
 import { SseParser } from './sseParser';
 import type { Classification, DiscoveryKind, HttpHeaders, JsonRpcSummary } from '../../../shared/exchange';
+import { describeFilter, LISTEN_METHOD, parseSubscriptionFilter } from '../../../shared/subscriptions';
 
 // Classifies an exchange into its handshake phase from what is on the wire. Pure functions:
 // the recorder calls them once the request body is known and again with the response.
@@ -89,7 +90,12 @@ function jsonRpcLabel(summary: JsonRpcSummary): string {
   return summary.target ? `${method} ${summary.target}` : method;
 }
 
-/** Classifies a request from its method, URL, headers and (text) body. */
+/** "subscriptions/listen stream (tools, prompts)": the 2026-07-28 stream, with what it asked for. */
+function listenLabel(body: unknown): string {
+  const filter = parseSubscriptionFilter(isObject(body) && isObject(body.params) ? body.params.notifications : undefined);
+  return `${LISTEN_METHOD} stream (${filter ? describeFilter(filter) : 'no valid filter'})`;
+}
+
 /**
  * A request target in origin form (path and query), also from an absolute-form one
  * (GET http://host/path, as proxies are sent). `*` (OPTIONS *) stays as it is.
@@ -104,6 +110,7 @@ export function requestPath(url: string): string {
   return originForm(url).split('?')[0]!;
 }
 
+/** Classifies a request from its method, URL, headers and (text) body. */
 export function classifyRequest(method: string, url: string, headers: HttpHeaders, bodyText?: string, bodyTruncated = false): Classification {
   const path = requestPath(url).replace(/\/+$/, '') || '/';
   const contentType = (header(headers, 'content-type') ?? '').toLowerCase();
@@ -130,6 +137,7 @@ export function classifyRequest(method: string, url: string, headers: HttpHeader
   const body = contentType.includes('json') ? parseJson(bodyText) : undefined;
   if (method === 'POST' && body !== undefined) {
     const jsonRpc = summarizeJsonRpc(body);
+    if (jsonRpc?.kind === 'request' && jsonRpc.methods[0] === LISTEN_METHOD) return { phase: 'jsonrpc', label: listenLabel(body), jsonRpc, stream: 'listen' };
     if (jsonRpc) return { phase: 'jsonrpc', label: jsonRpcLabel(jsonRpc), jsonRpc };
     if (isObject(body) && ('redirect_uris' in body || /\/register$/.test(path))) return { phase: 'registration', label: 'dynamic client registration' };
   }
@@ -159,12 +167,13 @@ export function classifyResponse(classification: Classification, status: number,
   // Object.assign, not a spread: a spread copy that then gains a property gets a hidden
   // class of its own in V8, and every exchange keeps its classification.
   const next: Classification = Object.assign({}, classification);
-  if (contentType.includes('text/event-stream') && classification.phase === 'jsonrpc') next.stream = 'post-response';
+  if (contentType.includes('text/event-stream') && classification.phase === 'jsonrpc' && classification.stream !== 'listen') next.stream = 'post-response';
   if (contentType.includes('json') && bodyText) {
     const summary = summarizeJsonRpc(parseJson(bodyText));
     if (summary) next.jsonRpcResponse = summary;
   }
-  if (next.stream === 'post-response' && bodyText) {
+  // A listen stream answers with a result only when the server ends it gracefully.
+  if ((next.stream === 'post-response' || next.stream === 'listen') && contentType.includes('text/event-stream') && bodyText) {
     const summary = sseResponses(bodyText);
     if (summary) next.jsonRpcResponse = summary;
   }

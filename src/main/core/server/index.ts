@@ -8,6 +8,7 @@ import { closeNow, listenForStreams } from '../streamingServer';
 import { LegacySseEndpoint } from './mcp/legacySse';
 import type { JsonRpcMessage } from './mcp/jsonrpc';
 import { SessionStore } from './mcp/sessions';
+import { ServerSubscriptions } from './mcp/subscriptions';
 import { StreamableHttpEndpoint, type McpHttpContext } from './mcp/streamableHttp';
 import { AuthorizationServer, type OAuthRequestContext } from './oauth/authorizationServer';
 import { authenticateBearer, tokenNeeded } from './oauth/bearer';
@@ -56,8 +57,10 @@ const CORS_HEADERS = {
 export class ReferenceServer {
   private current: BehaviorProfile;
   readonly sessions = new SessionStore();
-  private readonly streamable = new StreamableHttpEndpoint(this.sessions);
-  private readonly legacy = new LegacySseEndpoint(this.sessions);
+  /** Open `subscriptions/listen` streams and the lists they hear about. */
+  readonly subscriptions = new ServerSubscriptions();
+  private readonly streamable = new StreamableHttpEndpoint(this.sessions, this.subscriptions);
+  private readonly legacy = new LegacySseEndpoint(this.sessions, this.subscriptions);
   private httpServer?: Server;
   /** The public origin now: the tunnel's while one is up, else the configured one. */
   publicUrl: string | undefined;
@@ -110,6 +113,7 @@ export class ReferenceServer {
 
   async close(): Promise<void> {
     this.sessions.clear();
+    this.subscriptions.closeAll();
     const server = this.httpServer;
     if (!server) return;
     this.httpServer = undefined;

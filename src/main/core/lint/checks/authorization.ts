@@ -288,3 +288,46 @@ export const tokenAudienceMismatch: LintCheck = (e, context) => {
     related: !asked && prm ? [prm.x.id] : undefined,
   };
 };
+
+/** A metadata document's `scopes_supported` strings, when it has the array. */
+function scopesSupported(e: Exchange): string[] | undefined {
+  const json = responseJson(e);
+  if (!isObject(json) || !Array.isArray(json.scopes_supported)) return undefined;
+  return json.scopes_supported.filter((s): s is string => typeof s === 'string');
+}
+
+/** Whether a served PRM document lists `issuer` in its `authorization_servers`. */
+function namesAuthorizationServer(prm: Exchange, issuer: unknown): boolean {
+  const servers = (responseJson(prm) as Record<string, unknown>).authorization_servers;
+  return Array.isArray(servers) && servers.includes(issuer);
+}
+
+/** What a token response grants: its `scope`, and a JWT access token's `scope` claim (they may differ). */
+function grantedScopes(json: Record<string, unknown>): string[] {
+  const claims = typeof json.access_token === 'string' ? jwtClaims(json.access_token) : undefined;
+  const lists = [json.scope, claims?.scope].filter((v): v is string => typeof v === 'string');
+  return [...new Set(lists.flatMap((list) => list.split(' ')).filter(Boolean))];
+}
+
+export const grantedScopeUnsupported: LintCheck = (e, context) => {
+  const json = tokenResponse(e);
+  if (!json) return undefined;
+  const granted = grantedScopes(json);
+  if (granted.length === 0) return undefined;
+  // The authorization server's own word: the metadata that sent the client to this token
+  // endpoint. Discovery can belong to an earlier connection (before a client id existed).
+  const earlier = before(e, context, context.everyHandshake);
+  const metadataExchange = earlier.filter((x) => asMetadata(x)?.token_endpoint === clientUrl(e)).at(-1);
+  const advertised = metadataExchange && scopesSupported(metadataExchange);
+  if (!metadataExchange || !advertised) return undefined;
+  // The resources that name this authorization server may advertise scopes of their own.
+  const issuer = asMetadata(metadataExchange)!.issuer;
+  const resources = earlier.filter((x) => servedPrm(x) && namesAuthorizationServer(x, issuer));
+  const supported = new Set([...advertised, ...resources.flatMap((x) => scopesSupported(x) ?? [])]);
+  const outside = granted.filter((scope) => !supported.has(scope));
+  if (outside.length === 0) return undefined;
+  return {
+    message: `The token endpoint granted ${outside.map((s) => `"${s}"`).join(', ')}, which scopes_supported (${[...supported].join(' ') || 'empty'}) does not list${resources.length ? ' in the authorization server or resource metadata' : ` at ${path(metadataExchange)}`}.`,
+    related: [metadataExchange.id, ...resources.map((x) => x.id)],
+  };
+};

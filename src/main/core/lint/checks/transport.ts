@@ -99,7 +99,9 @@ export const jsonRpcIdMismatch: LintCheck = (e) => {
 
 export const sseWithoutPings: LintCheck = (e, { options }) => {
   const stream = e.classification.stream;
-  if (e.request.method !== 'GET' || (stream !== 'get-stream' && stream !== 'legacy-sse')) return undefined;
+  // The long-lived streams: the session era's GET stream, the legacy one, and 2026-07-28 listen streams.
+  const longLived = e.request.method === 'GET' ? stream === 'get-stream' || stream === 'legacy-sse' : stream === 'listen';
+  if (!longLived) return undefined;
   if (!contentType(e.response?.headers).includes('text/event-stream')) return undefined;
   // Moments the stream showed life: its headers, every event or comment, and its end.
   const opened = e.timings.upstreamHeaders ?? e.timings.firstByte ?? 0;
@@ -110,7 +112,8 @@ export const sseWithoutPings: LintCheck = (e, { options }) => {
   for (let i = 1; i < moments.length; i++) longest = Math.max(longest, moments[i]! - moments[i - 1]!);
   if (longest <= options.sseIdleLimitMs) return undefined;
   const tunnel = requestHeader(e, 'x-forwarded-for') || requestHeader(e, 'x-forwarded-proto') ? ' It came through a proxy or tunnel (X-Forwarded-* headers), which may cut idle streams.' : '';
-  return { message: `The ${stream === 'legacy-sse' ? 'legacy /sse' : 'GET'} stream was silent for ${seconds(longest)} (limit ${seconds(options.sseIdleLimitMs)}) with no event or ping comment.${tunnel}` };
+  const name = stream === 'legacy-sse' ? 'legacy /sse' : stream === 'listen' ? 'subscriptions/listen' : 'GET';
+  return { message: `The ${name} stream was silent for ${seconds(longest)} (limit ${seconds(options.sseIdleLimitMs)}) with no event or ping comment.${tunnel}` };
 };
 
 export const corsMissing: LintCheck = (e) => {

@@ -1,5 +1,6 @@
 import type { Prompt, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
-import { InvalidParamsError, type ToolDefinition, type ToolResult } from './content';
+import { InvalidParamsError, type ToolCallContext, type ToolDefinition, type ToolResult } from './content';
+import type { InputRequest } from './mrtr';
 
 // The fixture catalogue of the official conformance suite (@modelcontextprotocol/conformance
 // 0.2.0-alpha.12): the tools, resources and prompts its server scenarios call, with the results
@@ -79,6 +80,37 @@ function requireString(args: Record<string, unknown>, name: string): string {
 
 const elicitationResult = (result: Record<string, unknown>) => `action=${String(result.action)}, content=${JSON.stringify(result.content ?? {})}`;
 
+/** An elicitation/create input request with a form of the given schema. */
+function elicit(message: string, requestedSchema: Record<string, unknown>): InputRequest {
+  return { method: 'elicitation/create', params: { message, requestedSchema } };
+}
+
+/** An elicitation asking for one required field of the given JSON type. */
+const askFor = (message: string, field: string, type = 'string'): InputRequest =>
+  elicit(message, { type: 'object', properties: { [field]: { type } }, required: [field] });
+
+/** A sampling/createMessage input request with one user message. */
+function sample(prompt: string, maxTokens: number): InputRequest {
+  return { method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens } };
+}
+
+const listRoots: InputRequest = { method: 'roots/list', params: {} };
+
+/** The text of a sampling result, whichever of its content shapes the client sent. */
+function sampledText(result: Record<string, unknown>): string | undefined {
+  const content = Array.isArray(result.content) ? result.content[0] : result.content;
+  return (content as { type?: string; text?: string } | undefined)?.type === 'text' ? (content as { text: string }).text : undefined;
+}
+
+/** A field of an accepted elicitation, or undefined when the user declined or cancelled. */
+function acceptedField(result: Record<string, unknown>, field: string): string | undefined {
+  if (result.action !== 'accept') return undefined;
+  const value = (result.content as Record<string, unknown> | undefined)?.[field];
+  return value === undefined ? undefined : String(value);
+}
+
+const rootCount = (result: Record<string, unknown>) => (Array.isArray(result.roots) ? result.roots.length : 0);
+
 export const FIXTURE_TOOLS: ToolDefinition[] = [
   {
     name: 'test_simple_text',
@@ -153,10 +185,8 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
     inputSchema: { type: 'object', properties: { prompt: { type: 'string', description: 'The prompt to send to the LLM' } }, required: ['prompt'] },
     call: async (args, ctx) => {
       const prompt = requireString(args, 'prompt');
-      const result = await ctx.requestClient('sampling/createMessage', { messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens: 100 }, 'sampling');
-      const content = Array.isArray(result.content) ? result.content[0] : result.content;
-      const answer = (content as { type?: string; text?: string } | undefined)?.type === 'text' ? (content as { text: string }).text : 'No response';
-      return text(`LLM response: ${answer}`);
+      const { sampling } = await ctx.input({ sampling: sample(prompt, 100) });
+      return text(`LLM response: ${sampledText(sampling!) ?? 'No response'}`);
     },
   },
   {
@@ -164,19 +194,14 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
     description: 'Asks the user for a username and email with elicitation/create (conformance fixture).',
     inputSchema: { type: 'object', properties: { message: { type: 'string', description: 'The message to show the user' } }, required: ['message'] },
     call: async (args, ctx) => {
-      const result = await ctx.requestClient(
-        'elicitation/create',
-        {
-          message: requireString(args, 'message'),
-          requestedSchema: {
-            type: 'object',
-            properties: { username: { type: 'string', description: "User's response" }, email: { type: 'string', description: "User's email address" } },
-            required: ['username', 'email'],
-          },
-        },
-        'elicitation',
-      );
-      return text(`User response: ${elicitationResult(result)}`);
+      const { elicitation } = await ctx.input({
+        elicitation: elicit(requireString(args, 'message'), {
+          type: 'object',
+          properties: { username: { type: 'string', description: "User's response" }, email: { type: 'string', description: "User's email address" } },
+          required: ['username', 'email'],
+        }),
+      });
+      return text(`User response: ${elicitationResult(elicitation!)}`);
     },
   },
   {
@@ -184,8 +209,8 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
     description: 'Elicitation with a default for every primitive type, SEP-1034 (conformance fixture).',
     inputSchema: noArguments,
     call: async (_args, ctx) => {
-      const result = await ctx.requestClient('elicitation/create', { message: 'Please review and update the form fields with defaults', requestedSchema: SEP1034_SCHEMA }, 'elicitation');
-      return text(`Elicitation completed: ${elicitationResult(result)}`);
+      const { elicitation } = await ctx.input({ elicitation: elicit('Please review and update the form fields with defaults', SEP1034_SCHEMA) });
+      return text(`Elicitation completed: ${elicitationResult(elicitation!)}`);
     },
   },
   {
@@ -193,8 +218,8 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
     description: 'Elicitation with the five enum variants of SEP-1330 (conformance fixture).',
     inputSchema: noArguments,
     call: async (_args, ctx) => {
-      const result = await ctx.requestClient('elicitation/create', { message: 'Please select options from the enum fields', requestedSchema: SEP1330_SCHEMA }, 'elicitation');
-      return text(`Elicitation completed: ${elicitationResult(result)}`);
+      const { elicitation } = await ctx.input({ elicitation: elicit('Please select options from the enum fields', SEP1330_SCHEMA) });
+      return text(`Elicitation completed: ${elicitationResult(elicitation!)}`);
     },
   },
   {
@@ -212,9 +237,26 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
     inputSchema: noArguments,
     requiredClientCapability: 'sampling',
     call: async (_args, ctx) => {
-      const result = await ctx.requestClient('sampling/createMessage', { messages: [{ role: 'user', content: { type: 'text', text: 'Say hello' } }], maxTokens: 20 }, 'sampling');
-      const content = Array.isArray(result.content) ? result.content[0] : result.content;
-      return text(`Sampled: ${(content as { text?: string } | undefined)?.text ?? 'no text'}`);
+      const { sampling } = await ctx.input({ sampling: sample('Say hello', 20) });
+      return text(`Sampled: ${sampledText(sampling!) ?? 'no text'}`);
+    },
+  },
+  {
+    name: 'test_trigger_tool_change',
+    description: 'Changes the tool list (test_dynamic_tool comes or goes), so listen streams that asked get notifications/tools/list_changed (conformance fixture, a diagnostic hook of server-stateless).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      ctx.changeList('tools');
+      return text('Tool list changed');
+    },
+  },
+  {
+    name: 'test_trigger_prompt_change',
+    description: 'Changes the prompt list (test_dynamic_prompt comes or goes), so listen streams that asked get notifications/prompts/list_changed (conformance fixture, a diagnostic hook of server-stateless).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      ctx.changeList('prompts');
+      return text('Prompt list changed');
     },
   },
   {
@@ -223,7 +265,109 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
     inputSchema: JSON_SCHEMA_2020_12_INPUT,
     call: async () => text('ok'),
   },
+  // Multi-round-trip requests (SEP-2322). Each asks with ctx.input(): in 2026-07-28 the call is
+  // answered input_required and completes on the client's retry; in the session era the same
+  // tool sends the requests on the POST's stream. Keys and texts are the ones the suite's
+  // input-required-result-* scenarios describe.
+  {
+    name: 'test_input_required_result_elicitation',
+    description: 'Asks the user\'s name (elicitation, key "user_name") and greets them (conformance fixture, MRTR).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      const { user_name } = await ctx.input({ user_name: askFor('What is your name?', 'name') });
+      return text(`Hello, ${acceptedField(user_name!, 'name') ?? 'stranger'}!`);
+    },
+  },
+  {
+    name: 'test_input_required_result_sampling',
+    description: 'Asks the client\'s model a question (sampling, key "capital_question") (conformance fixture, MRTR).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      const { capital_question } = await ctx.input({ capital_question: sample('What is the capital of France?', 100) });
+      return text(`Sampling result: ${sampledText(capital_question!) ?? 'no response'}`);
+    },
+  },
+  {
+    name: 'test_input_required_result_list_roots',
+    description: 'Asks for the client\'s roots (roots/list, key "client_roots") and counts them (conformance fixture, MRTR).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      const { client_roots } = await ctx.input({ client_roots: listRoots });
+      return text(`Found ${rootCount(client_roots!)} root(s)`);
+    },
+  },
+  {
+    name: 'test_input_required_result_request_state',
+    description: 'Asks for a confirmation (key "confirm") and says whether the retry carried the requestState it was given (conformance fixture, MRTR).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      const { confirm } = await ctx.input({ confirm: askFor('Please confirm', 'ok', 'boolean') });
+      const confirmed = acceptedField(confirm!, 'ok') === 'true';
+      return ctx.round > 1
+        ? text(`state-ok: requestState verified (round ${ctx.round}), confirmed=${confirmed}`)
+        : text(`confirmed=${confirmed}, but the retry did not echo the requestState this server sent`);
+    },
+  },
+  {
+    name: 'test_input_required_result_multiple_inputs',
+    description: 'Asks for three inputs at once: a name (elicitation), a greeting (sampling) and the roots (conformance fixture, MRTR).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      const answers = await ctx.input({ user_name: askFor('What is your name?', 'name'), greeting: sample('Generate a greeting', 50), client_roots: listRoots });
+      return text(`Name: ${acceptedField(answers.user_name!, 'name') ?? 'unknown'}; Greeting: ${sampledText(answers.greeting!) ?? 'none'}; Roots: ${rootCount(answers.client_roots!)}`);
+    },
+  },
+  {
+    name: 'test_input_required_result_multi_round',
+    description: 'Asks two questions one after the other (keys "step1", then "step2"): three rounds (conformance fixture, MRTR).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      const { step1 } = await ctx.input({ step1: askFor('Step 1: What is your name?', 'name') });
+      const { step2 } = await ctx.input({ step2: askFor('Step 2: What is your favorite color?', 'color') });
+      return text(`Multi-round complete for ${acceptedField(step1!, 'name') ?? 'friend'} who likes ${acceptedField(step2!, 'color') ?? 'no color'}`);
+    },
+  },
+  {
+    name: 'test_input_required_result_tampered_state',
+    description: 'Asks for a confirmation; a retry whose requestState was altered is refused with -32602 (conformance fixture, MRTR).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      await ctx.input({ confirm: askFor('Please confirm', 'ok', 'boolean') });
+      return text('integrity-ok: state verified');
+    },
+  },
+  {
+    name: 'test_input_required_result_capabilities',
+    description: 'Asks only for what the client declared: elicitation and/or sampling (conformance fixture, MRTR).',
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      const requests: Record<string, InputRequest> = {};
+      if ('elicitation' in ctx.clientCapabilities) requests.elicit_input = askFor('Elicitation input', 'value');
+      if ('sampling' in ctx.clientCapabilities) requests.sample_input = sample('Sample request', 50);
+      if (Object.keys(requests).length === 0) return text('No supported capabilities declared');
+      return text(`capabilities-ok: received ${Object.keys(await ctx.input(requests)).join(',')}`);
+    },
+  },
+  {
+    name: 'test_streaming_elicitation',
+    description: 'Reports progress, then asks for a confirmation: in 2026-07-28 the answer stream carries only notifications and the input_required result, never a request (conformance fixture).',
+    inputSchema: noArguments,
+    requiredClientCapability: 'elicitation',
+    call: async (_args, ctx) => {
+      ctx.progress(50, 100, 'Halfway, asking for confirmation');
+      await ctx.input({ confirmation: askFor('Continue?', 'confirm', 'boolean') });
+      return text('Streaming complete');
+    },
+  },
 ];
+
+/** The entry test_trigger_tool_change adds to (or takes from) the tool list of its server. */
+export const FIXTURE_DYNAMIC_TOOL: ToolDefinition = {
+  name: 'test_dynamic_tool',
+  description: 'Listed after an odd number of test_trigger_tool_change calls (conformance fixture).',
+  inputSchema: noArguments,
+  call: async () => text('Dynamic tool called'),
+};
 
 export const FIXTURE_RESOURCES: Array<Resource & { read(): { text: string } | { blob: string } }> = [
   {
@@ -286,10 +430,14 @@ export const FIXTURE_PROMPTS: Prompt[] = [
     arguments: [{ name: 'resourceUri', description: 'URI of the resource to embed', required: true }],
   },
   { name: 'test_prompt_with_image', description: 'A prompt with image content (conformance fixture).' },
+  { name: 'test_input_required_result_prompt', description: 'Asks the user for context (elicitation, key "user_context") before it is built (conformance fixture, MRTR).' },
 ];
 
+/** The entry test_trigger_prompt_change adds to (or takes from) the prompt list of its server. */
+export const FIXTURE_DYNAMIC_PROMPT: Prompt = { name: 'test_dynamic_prompt', description: 'Listed after an odd number of test_trigger_prompt_change calls (conformance fixture).' };
+
 /** prompts/get of a fixture prompt, or undefined when the name is none of them. */
-export function getFixturePrompt(name: string, args: Record<string, string>): Record<string, unknown> | undefined {
+export async function getFixturePrompt(name: string, args: Record<string, string>, input: ToolCallContext['input']): Promise<Record<string, unknown> | undefined> {
   const required = (key: string): string => {
     if (typeof args[key] !== 'string') throw new InvalidParamsError(`Missing required argument "${key}"`);
     return args[key];
@@ -306,6 +454,10 @@ export function getFixturePrompt(name: string, args: Record<string, string>): Re
           { role: 'user', content: { type: 'text', text: 'Please process the embedded resource above.' } },
         ],
       };
+    case 'test_input_required_result_prompt': {
+      const { user_context } = await input({ user_context: askFor('What context should the prompt use?', 'context') });
+      return { messages: [{ role: 'user', content: { type: 'text', text: `Prompt with context: ${acceptedField(user_context!, 'context') ?? 'none given'}` } }] };
+    }
     case 'test_prompt_with_image':
       return {
         messages: [
@@ -313,6 +465,8 @@ export function getFixturePrompt(name: string, args: Record<string, string>): Re
           { role: 'user', content: { type: 'text', text: 'Please analyze the image above.' } },
         ],
       };
+    case 'test_dynamic_prompt':
+      return { messages: [{ role: 'user', content: { type: 'text', text: 'This prompt comes and goes with test_trigger_prompt_change.' } }] };
     default:
       return undefined;
   }

@@ -1,4 +1,5 @@
 import type { CallToolResult, Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { InputRequest } from './mrtr';
 
 // The demo content of the reference server: enough tools, resources and prompts for every
 // client to have something to list and call, including the failure and progress cases.
@@ -11,11 +12,19 @@ export interface ToolCallContext {
   /** Waits `ms`; rejects when the call is cancelled. */
   delay(ms: number): Promise<void>;
   /**
-   * Sends a request to the client (sampling, elicitation) related to this call and returns its
-   * result. Rejects with InvalidParamsError when the client did not declare `capability`, or
-   * when the transport has no way to carry it (a JSON-answered POST).
+   * Asks the client for input (elicitation, sampling, its roots) and returns the answers by key.
+   * Session era: server→client requests on the POST's stream. 2026-07-28: the call is answered
+   * `input_required` and this resolves on the client's retry (MRTR, mrtr.ts), so a handler must
+   * not act before its last input() call. Rejects when the client did not declare the capability
+   * a request needs, or the transport cannot carry it (a JSON-answered session-era POST).
    */
-  requestClient(method: string, params: Record<string, unknown>, capability: string): Promise<Record<string, unknown>>;
+  input(requests: Record<string, InputRequest>): Promise<Record<string, Record<string, unknown>>>;
+  /** What the client declared: `initialize` capabilities or the request's `_meta` (2026-07-28). */
+  clientCapabilities: Record<string, unknown>;
+  /** The MRTR round this call is in: 1, then one more per retry with a valid requestState (always 1 in the session era). */
+  round: number;
+  /** Changes the server's tool or prompt list and tells the `subscriptions/listen` streams that asked. */
+  changeList(list: 'tools' | 'prompts'): void;
   signal: AbortSignal;
 }
 
@@ -30,8 +39,12 @@ export interface ToolDefinition extends Tool {
 
 /** Raised for arguments that don't fit a tool's schema: JSON-RPC -32602. */
 export class InvalidParamsError extends Error {}
-/** Raised by resources/read for an unknown URI: MCP -32002. */
-export class ResourceNotFoundError extends Error {}
+/** Raised by resources/read for an unknown URI: MCP -32002 (-32602 from 2026-07-28), with the URI as error data. */
+export class ResourceNotFoundError extends Error {
+  constructor(readonly uri: string) {
+    super(`Resource not found: ${uri}`);
+  }
+}
 
 const text = (value: string): ToolResult => ({ content: [{ type: 'text', text: value }] });
 
@@ -185,7 +198,7 @@ export function readResource(uri: string): Array<Record<string, unknown>> {
     const found = BEST_PEOPLE.find((p) => p.toLowerCase() === name.toLowerCase());
     if (found) return [{ uri, mimeType: 'text/plain', text: `${found} is on the best-person list.` }];
   }
-  throw new ResourceNotFoundError(`Resource not found: ${uri}`);
+  throw new ResourceNotFoundError(uri);
 }
 
 export function resourceDescriptions() {

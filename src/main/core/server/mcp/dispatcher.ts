@@ -21,7 +21,10 @@ import {
   resourceDescriptions,
   toolDescriptions,
 } from './content';
+import type { SubscriptionFilter } from '../../../../shared/subscriptions';
 import {
+  FIXTURE_DYNAMIC_PROMPT,
+  FIXTURE_DYNAMIC_TOOL,
   FIXTURE_PROMPTS,
   FIXTURE_RESOURCE_TEMPLATES,
   FIXTURE_RESOURCES,
@@ -31,7 +34,9 @@ import {
 } from './conformanceFixtures';
 import { breaks, withoutJsonSchema2020Keywords } from '../breaks';
 import { McpError, type JsonRpcNotification, type JsonRpcRequest } from './jsonrpc';
+import { answersFor, beginRound, INPUT_METHODS, InputRequired, inputRequiredResult, MRTR_METHODS, type InputRequest, type InputRound, type RequestStateCodec } from './mrtr';
 import { LOGGING_LEVELS, type LoggingLevel, type McpSession } from './sessions';
+import type { ServerSubscriptions } from './subscriptions';
 
 export const SERVER_INFO = { name: 'mcp-handshake-inspector-reference', title: 'MCP Handshake Inspector reference server', version: '0.1.0' };
 
@@ -69,6 +74,26 @@ function withFixtures(profile: BehaviorProfile): boolean {
 /** What a server built on an unreleased draft answers initialize with: no client can speak it. */
 const UNPUBLISHED_VERSION = 'DRAFT-2026-v1';
 
+/**
+ * What a `subscriptions/listen` stream can carry on this profile: list changes where a list can
+ * change (the conformance fixtures' hooks change the tool and prompt lists). No resource of
+ * either catalogue changes, so no resource updates.
+ */
+export function offeredSubscriptions(profile: BehaviorProfile): SubscriptionFilter {
+  return withFixtures(profile) ? { toolsListChanged: true, promptsListChanged: true } : {};
+}
+
+/** The fixture tools and prompts listed now: the suite's, plus the dynamic entries its list-change hooks added. */
+function fixtureTools(ctx: DispatchContext) {
+  if (!withFixtures(ctx.profile)) return [];
+  return ctx.subscriptions?.hasDynamicEntry('tools') ? [...FIXTURE_TOOLS, FIXTURE_DYNAMIC_TOOL] : FIXTURE_TOOLS;
+}
+
+function fixturePrompts(ctx: DispatchContext) {
+  if (!withFixtures(ctx.profile)) return [];
+  return ctx.subscriptions?.hasDynamicEntry('prompts') ? [...FIXTURE_PROMPTS, FIXTURE_DYNAMIC_PROMPT] : FIXTURE_PROMPTS;
+}
+
 const INSTRUCTIONS =
   'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError).';
 
@@ -91,6 +116,18 @@ export interface DispatchContext {
   requestClient?(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
   /** What the client declared: `initialize` capabilities or the `_meta` envelope's. */
   clientCapabilities?: Record<string, unknown>;
+  /** Signs and verifies MRTR requestState; present in the stateless era (mrtr.ts). */
+  requestStates?: RequestStateCodec;
+  /** The server's listen streams and changing lists; absent where nothing can listen. */
+  subscriptions?: ServerSubscriptions;
+}
+
+/** What a method handler gets: the dispatch context plus the way to ask the client for input. */
+interface HandlerContext extends DispatchContext {
+  /** See ToolCallContext.input: server→client requests (session era) or MRTR (2026-07-28). */
+  input(requests: Record<string, InputRequest>): Promise<Record<string, Record<string, unknown>>>;
+  /** The MRTR round of this request (1 in the session era). */
+  round: number;
 }
 
 /** Version negotiation of `initialize` (2025-06-18 lifecycle §Version Negotiation). */
@@ -103,19 +140,19 @@ export function isSupportedVersion(version: string): version is ProtocolVersion 
   return (ALL_PROTOCOL_VERSIONS as readonly string[]).includes(version);
 }
 
-type Handler = (params: Record<string, unknown>, ctx: DispatchContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+type Handler = (params: Record<string, unknown>, ctx: HandlerContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 /** Methods of both eras. Era-specific ones are added below. */
 const COMMON_METHODS: Record<string, Handler> = {
   'tools/list': (_params, ctx) => {
-    const tools = [...toolDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_TOOLS.map(({ call: _call, requiredClientCapability: _required, ...definition }) => definition) : [])];
+    const tools = [...toolDescriptions(), ...fixtureTools(ctx).map(({ call: _call, requiredClientCapability: _required, ...definition }) => definition)];
     if (!breaks(ctx.profile, 'json-schema-2020-12-stripped')) return { tools };
     return { tools: tools.map((tool) => ({ ...tool, inputSchema: withoutJsonSchema2020Keywords(tool.inputSchema as Record<string, unknown>) })) };
   },
   'tools/call': async (params, ctx) => {
     const name = params.name;
     if (typeof name !== 'string') throw new InvalidParamsError('tools/call needs a tool "name"');
-    const tool = findTool(name) ?? (withFixtures(ctx.profile) ? FIXTURE_TOOLS.find((t) => t.name === name) : undefined);
+    const tool = findTool(name) ?? fixtureTools(ctx).find((t) => t.name === name);
     if (!tool) throw new InvalidParamsError(`Tool ${name} not found`);
     const args = (params.arguments ?? {}) as Record<string, unknown>;
     if (typeof args !== 'object' || args === null) throw new InvalidParamsError('"arguments" must be an object');
@@ -135,14 +172,12 @@ const COMMON_METHODS: Record<string, Handler> = {
         ctx.notify({ jsonrpc: '2.0', method: 'notifications/message', params: { level, logger: 'reference-server', data } });
       },
       delay: (ms) => abortableDelay(ms, ctx.signal),
-      requestClient: async (method, requestParams, capability) => {
-        if (!ctx.clientCapabilities || !(capability in ctx.clientCapabilities)) {
-          throw new InvalidParamsError(`The client did not declare the "${capability}" capability, so ${method} cannot be sent`);
-        }
-        if (!ctx.requestClient) {
-          throw new InvalidParamsError(`${method} needs a stream to the client: this POST is answered with one JSON body (profile postResponse "json")`);
-        }
-        return ctx.requestClient(method, requestParams, ctx.signal);
+      input: ctx.input,
+      clientCapabilities: ctx.clientCapabilities ?? {},
+      round: ctx.round,
+      changeList: (list) => {
+        if (!ctx.subscriptions) throw new InvalidParamsError(`${name} needs a server whose lists can change`);
+        ctx.subscriptions.changeList(list);
       },
     });
     if (result.isError && breaks(ctx.profile, 'tool-error-as-protocol-error')) {
@@ -163,11 +198,12 @@ const COMMON_METHODS: Record<string, Handler> = {
       throw err;
     }
   },
-  'prompts/list': (_params, ctx) => ({ prompts: [...PROMPTS, ...(withFixtures(ctx.profile) ? FIXTURE_PROMPTS : [])] }),
-  'prompts/get': (params, ctx) => {
+  'prompts/list': (_params, ctx) => ({ prompts: [...PROMPTS, ...fixturePrompts(ctx)] }),
+  'prompts/get': async (params, ctx) => {
     if (typeof params.name !== 'string') throw new InvalidParamsError('prompts/get needs a prompt "name"');
     const args = (params.arguments ?? {}) as Record<string, string>;
-    return (withFixtures(ctx.profile) ? getFixturePrompt(params.name, args) : undefined) ?? getPrompt(params.name, args);
+    const name = params.name;
+    return (fixturePrompts(ctx).some((prompt) => prompt.name === name) ? await getFixturePrompt(name, args, ctx.input) : undefined) ?? getPrompt(name, args);
   },
   'completion/complete': (params) =>
     complete((params.ref ?? {}) as Record<string, string>, (params.argument ?? {}) as Record<string, string>),
@@ -212,11 +248,25 @@ function subscription(params: Record<string, unknown>, ctx: DispatchContext, cha
 const CACHE_HINTS = { ttlMs: 0, cacheScope: 'private' } as const;
 const CACHEABLE = new Set(['tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'resources/read', 'server/discover']);
 
+/**
+ * 2026-07-28 capabilities: no resources/subscribe (subscriptions/listen replaces it), and
+ * listChanged where a listen stream can carry the change.
+ */
+function statelessCapabilities(profile: BehaviorProfile) {
+  const offered = offeredSubscriptions(profile);
+  return {
+    ...serverCapabilities(profile),
+    tools: { listChanged: !!offered.toolsListChanged },
+    prompts: { listChanged: !!offered.promptsListChanged },
+    resources: { subscribe: false, listChanged: !!offered.resourcesListChanged },
+  };
+}
+
 const STATELESS_ERA_METHODS: Record<string, Handler> = {
   ...COMMON_METHODS,
   'server/discover': (_params, ctx) => ({
     supportedVersions: [...STATELESS_ERA_VERSIONS],
-    capabilities: { ...serverCapabilities(ctx.profile), resources: { subscribe: false, listChanged: false } }, // no resources/subscribe in this era
+    capabilities: statelessCapabilities(ctx.profile),
     instructions: INSTRUCTIONS,
   }),
 };
@@ -252,18 +302,26 @@ export async function dispatch(request: JsonRpcRequest, ctx: DispatchContext): P
   if (!handler) {
     throw new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${request.method}`, undefined, ctx.era === 'stateless' ? 404 : 200);
   }
+  const params = request.params ?? {};
+  // MRTR (2026-07-28): only these methods may answer input_required; elsewhere input() is refused.
+  const codec = ctx.era === 'stateless' && MRTR_METHODS.has(request.method) ? ctx.requestStates : undefined;
+  let round: InputRound = { round: 1, answers: {}, asked: new Set() };
   let result: Record<string, unknown>;
   try {
-    result = await handler(request.params ?? {}, ctx);
+    if (codec) round = await beginRound(request.method, params, codec);
+    result = await handler(params, { ...ctx, round: round.round, input: (requests) => gatherInput(ctx, round, requests, !!codec) });
   } catch (err) {
-    throw toMcpError(err, ctx);
+    if (!(err instanceof InputRequired && codec)) throw toMcpError(err, ctx);
+    result = await inputRequiredResult(request.method, params, round, err, codec);
   }
   if (ctx.era === 'stateless') {
     const { profile } = ctx;
+    const complete = result.resultType === undefined;
     result = {
       ...result,
-      ...(breaks(profile, 'no-result-type') ? {} : { resultType: 'complete' }),
-      ...(CACHEABLE.has(request.method) ? cacheHints(profile) : {}),
+      // SEP-2322: every result says what it is; handlers set it only when it is not "complete".
+      ...(breaks(profile, 'no-result-type') ? {} : { resultType: result.resultType ?? 'complete' }),
+      ...(complete && CACHEABLE.has(request.method) ? cacheHints(profile) : {}),
       _meta: { ...(result._meta as object | undefined), ...(breaks(profile, 'no-server-info') ? {} : { [META.serverInfo]: SERVER_INFO }) },
     };
   }
@@ -277,12 +335,38 @@ function cacheHints(profile: BehaviorProfile): Record<string, unknown> {
   return CACHE_HINTS;
 }
 
+/**
+ * A handler's input(): refused for a capability the client did not declare (a server must not
+ * ask for what the client cannot do); then the answers of this MRTR round, or, in the session
+ * era, server→client requests on the POST's stream.
+ */
+async function gatherInput(ctx: DispatchContext, round: InputRound, requests: Record<string, InputRequest>, mrtr: boolean): Promise<Record<string, Record<string, unknown>>> {
+  const declared = ctx.clientCapabilities ?? {};
+  const undeclared = [...new Set(Object.values(requests).map((request) => INPUT_METHODS[request.method]))].filter((capability) => !(capability in declared) && !breaks(ctx.profile, 'undeclared-capability-used'));
+  if (undeclared.length > 0) {
+    const message = `The client did not declare the ${undeclared.map((c) => `"${c}"`).join(', ')} capability, so ${Object.values(requests).map((r) => r.method).join(', ')} cannot be asked`;
+    if (ctx.era === 'stateless') {
+      throw new McpError(StatelessErrorCode.MissingRequiredClientCapability, message, { requiredCapabilities: Object.fromEntries(undeclared.map((c) => [c, {}])) });
+    }
+    throw new InvalidParamsError(message);
+  }
+  if (mrtr) return answersFor(round, requests);
+  if (ctx.era === 'stateless') throw new InvalidParamsError('Only tools/call, prompts/get and resources/read may ask the client for input (SEP-2322)');
+  const requestClient = ctx.requestClient;
+  if (!requestClient) {
+    throw new InvalidParamsError(`${Object.values(requests).map((r) => r.method).join(', ')} needs a stream to the client: this POST is answered with one JSON body (profile postResponse "json")`);
+  }
+  const entries = await Promise.all(Object.entries(requests).map(async ([key, request]) => [key, await requestClient(request.method, request.params, ctx.signal)] as const));
+  return Object.fromEntries(entries);
+}
+
 function toMcpError(err: unknown, { era, profile }: Pick<DispatchContext, 'era' | 'profile'>): McpError {
   if (err instanceof McpError) return err;
   if (err instanceof InvalidParamsError) return new McpError(JsonRpcErrorCode.InvalidParams, err.message);
   if (err instanceof ResourceNotFoundError) {
+    // SEP-2164: the error's data names the URI that was not found.
     const stateless = era === 'stateless' && !breaks(profile, 'resource-not-found-old-code');
-    return new McpError(stateless ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, err.message);
+    return new McpError(stateless ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, err.message, { uri: err.uri });
   }
   return new McpError(JsonRpcErrorCode.InternalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
 }

@@ -7,6 +7,7 @@ import { negotiateVersion } from './dispatcher';
 import { isNotification, isRequest, McpError, parseJsonRpcBody, type JsonRpcMessage } from './jsonrpc';
 import type { SessionStore } from './sessions';
 import { SseStream } from './sse';
+import type { ServerSubscriptions } from './subscriptions';
 import { runRequest, sendRpcError, type McpHttpContext } from './streamableHttp';
 
 /**
@@ -14,7 +15,11 @@ import { runRequest, sendRpcError, type McpHttpContext } from './streamableHttp'
  * in an `endpoint` event, the URL to POST messages to; every response travels on the stream.
  */
 export class LegacySseEndpoint {
-  constructor(private readonly sessions: SessionStore) {}
+  constructor(
+    private readonly sessions: SessionStore,
+    /** Where the conformance fixtures' list changes go (no listen stream on this transport). */
+    private readonly subscriptions?: ServerSubscriptions,
+  ) {}
 
   /** GET /sse */
   openStream(req: IncomingMessage, res: ServerResponse, profile: BehaviorProfile): void {
@@ -67,6 +72,7 @@ export class LegacySseEndpoint {
         session,
         logLevel: session.logLevel,
         notify: (n) => stream.send(n, 'message'),
+        subscriptions: this.subscriptions,
       }).then((response) => stream.send(response, 'message'));
     }
   }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BehaviorProfile } from '../../../../shared/profile';
 import { JsonRpcErrorCode, McpHeader, STATELESS_ERA_VERSIONS, type ProtocolEra, type ProtocolVersion } from '../../../../shared/protocol';
 import { breaks } from '../breaks';
+import { LISTEN_METHOD, parseSubscriptionFilter } from '../../../../shared/subscriptions';
 import { BodyTooLargeError, firstHeader, mediaType, readBody, sendEmpty, sendJson } from '../http';
 import {
   dispatch,
@@ -10,6 +11,7 @@ import {
   META,
   missingClientCapability,
   negotiateVersion,
+  offeredSubscriptions,
   StatelessErrorCode,
 } from './dispatcher';
 import {
@@ -24,7 +26,9 @@ import {
   type JsonRpcResponse,
 } from './jsonrpc';
 import type { LoggingLevel, McpSession, SessionStore } from './sessions';
+import { RequestStateCodec } from './mrtr';
 import { SseStream } from './sse';
+import { ServerSubscriptions } from './subscriptions';
 
 /** What the HTTP router hands the MCP endpoint for one request. */
 export interface McpHttpContext {
@@ -47,7 +51,14 @@ export function sendRpcError(res: ServerResponse, status: number, error: McpErro
  * era (initialize, Mcp-Session-Id, GET stream, DELETE).
  */
 export class StreamableHttpEndpoint {
-  constructor(private readonly sessions: SessionStore) {}
+  /** Signs the requestState of this server's MRTR rounds (2026-07-28). */
+  private readonly requestStates = new RequestStateCodec();
+
+  constructor(
+    private readonly sessions: SessionStore,
+    /** The server's `subscriptions/listen` streams and changing lists (2026-07-28). */
+    readonly subscriptions = new ServerSubscriptions(),
+  ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, ctx: McpHttpContext): Promise<void> {
     switch (req.method) {
@@ -138,6 +149,7 @@ export class StreamableHttpEndpoint {
         logLevel: session?.logLevel,
         notify,
         clientCapabilities: session?.clientCapabilities,
+        subscriptions: this.subscriptions,
         requestClient: toClient && session ? (method, params, signal) => askClient(session, toClient, method, params, signal) : undefined,
       }),
     );
@@ -155,6 +167,7 @@ export class StreamableHttpEndpoint {
     const errorId = breaks(profile, 'error-id-null') ? null : message.id;
     const problem = statelessRequestProblem(req, message, profile);
     if (problem) return sendRpcError(res, problem.httpStatus, problem, errorId);
+    if (message.method === LISTEN_METHOD) return this.listen(req, res, message, profile);
     if (!hasMethod('stateless', message.method, profile)) {
       return sendRpcError(res, breaks(profile, 'method-not-found-200') ? 200 : 404, new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${message.method}`), errorId);
     }
@@ -172,9 +185,28 @@ export class StreamableHttpEndpoint {
         logLevel: meta[META.logLevel] as LoggingLevel | undefined,
         notify,
         clientCapabilities: meta[META.clientCapabilities] as Record<string, unknown>,
-        // No server→client requests here: 2026-07-28 asks for input with input-required results (MRTR), not yet served.
+        subscriptions: this.subscriptions,
+        // No server→client requests in 2026-07-28: input is asked for with input_required results (MRTR).
+        requestStates: this.requestStates,
       }),
     );
+  }
+
+  /**
+   * `subscriptions/listen` (2026-07-28 basic/patterns/subscriptions): the answer is an SSE stream
+   * that stays open, the acknowledgement first; it replaces the session era's GET stream.
+   */
+  private listen(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest, profile: BehaviorProfile): void {
+    const accept = firstHeader(req, 'accept');
+    if (accept && !/text\/event-stream|\*\/\*/.test(accept)) {
+      return sendRpcError(res, 406, new McpError(JsonRpcErrorCode.ServerError, `Not Acceptable: ${LISTEN_METHOD} is answered with an SSE stream, and Accept "${accept}" does not allow text/event-stream`), request.id);
+    }
+    const requested = parseSubscriptionFilter(request.params?.notifications);
+    if (!requested) {
+      const error = new McpError(JsonRpcErrorCode.InvalidParams, `Invalid params: ${LISTEN_METHOD} needs params.notifications, an object of boolean toolsListChanged / promptsListChanged / resourcesListChanged and a resourceSubscriptions array of URIs`);
+      return sendRpcError(res, 200, error, request.id);
+    }
+    this.subscriptions.listen(res, request.id, requested, offeredSubscriptions(profile), profile.pingIntervalMs);
   }
 
   /** Looks up the session named by Mcp-Session-Id: 400 when missing, 404 when unknown. null = answered. */

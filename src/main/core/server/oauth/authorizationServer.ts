@@ -6,6 +6,9 @@ import { firstHeader, mediaType, readBody, redirect, sendHtml, sendJson } from '
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH, type ServerUrls } from '../urls';
 import { AccessTokens } from './accessTokens';
 import { builtInClientMetadataDocument, builtInCimdNote, CIMD_SOURCE_HEADER } from './builtInClientMetadata';
+
+/** Response header of a registration that evicted an older client from the bounded registry (state.ts). */
+export const EVICTED_CLIENT_HEADER = 'X-MCP-Inspector-Evicted-Client';
 import { OAuthError, sendOAuthError } from './errors';
 import {
   clientInformationResponse,
@@ -89,8 +92,9 @@ export class AuthorizationServer {
     }
     const body = await readJsonBody(req);
     const client = registerClient(body);
-    this.state.clients.set(client.client_id, client);
-    sendJson(res, 201, clientInformationResponse(client), { 'Cache-Control': 'no-store' });
+    const evicted = this.state.clients.set(client.client_id, client);
+    // The exchange says when this registration pushed an older client out of the bounded registry.
+    sendJson(res, 201, clientInformationResponse(client), { 'Cache-Control': 'no-store', ...(evicted ? { [EVICTED_CLIENT_HEADER]: evicted } : {}) });
   }
 
   /**
@@ -100,6 +104,13 @@ export class AuthorizationServer {
    */
   rememberClientMetadataDocument(clientId: string, document: Record<string, unknown>): void {
     this.state.clients.set(clientId, clientFromDocument(clientId, document));
+  }
+
+  /** Why a client id is not known: never registered, or evicted from the bounded registry (state.ts). */
+  private unknownClient(clientId: string): string {
+    return this.state.clients.wasEvicted(clientId)
+      ? `Client "${clientId}" was registered here but evicted: the server keeps the ${this.state.clients.capacity} most recently used clients`
+      : `Unknown client "${clientId}"`;
   }
 
   /** Finds a client by id, resolving URL client ids through their metadata document. */
@@ -145,7 +156,9 @@ export class AuthorizationServer {
     } catch (err) {
       return this.errorPage(res, err instanceof OAuthError ? err.description : String(err));
     }
-    if (!client) return this.errorPage(res, `Unknown client_id "${clientId}". Register it first (POST /register).`);
+    if (!client) {
+      return this.errorPage(res, this.state.clients.wasEvicted(clientId) ? `${this.unknownClient(clientId)}. Register it again (POST /register).` : `Unknown client_id "${clientId}". Register it first (POST /register).`);
+    }
     // Every answer below (consent page, redirect, error page) says where a built-in document came from.
     if (client.cimdBuiltIn) res.setHeader(CIMD_SOURCE_HEADER, client.cimdBuiltIn);
     const documentNote = client.cimdBuiltIn ? `The client metadata document is the ${client.cimdBuiltIn.replace(/^built-in/, 'built-in copy')}.` : undefined;
@@ -286,7 +299,7 @@ export class AuthorizationServer {
     const basicChallenge = method === 'client_secret_basic' ? { 'WWW-Authenticate': 'Basic realm="token"' } : undefined;
     if (!clientId) throw new OAuthError('invalid_client', 'No client authentication: send client_id (public clients) or client credentials');
     const client = await this.findClient(clientId, profile).catch(() => undefined);
-    if (!client) throw new OAuthError('invalid_client', `Unknown client "${clientId}"`, undefined, basicChallenge);
+    if (!client) throw new OAuthError('invalid_client', this.unknownClient(clientId), undefined, basicChallenge);
     if (client.client_secret) {
       if (!secret || !safeEqual(secret, client.client_secret)) {
         throw new OAuthError('invalid_client', 'Client authentication failed: wrong or missing client_secret', undefined, basicChallenge);

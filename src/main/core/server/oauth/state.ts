@@ -72,8 +72,58 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/** How many clients the server remembers; registrations beyond it evict the least recently used. */
+export const MAX_CLIENTS = 500;
+
+/**
+ * The registered (and CIMD-resolved) clients, bounded: DCR is open to anyone who reaches the
+ * server (through the tunnel, too), so an unbounded registry is a memory leak on demand. When
+ * full, a new client evicts the one used least recently; the evicted ids are remembered (also
+ * bounded) so that a client coming back is told why it is unknown, not just that it is.
+ */
+export class ClientRegistry {
+  private readonly byId = new Map<string, RegisteredClient>();
+  private readonly evicted = new Set<string>();
+
+  constructor(readonly capacity = MAX_CLIENTS) {}
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** The client, marked as just used (a Map keeps insertion order: re-inserting moves it last). */
+  get(clientId: string): RegisteredClient | undefined {
+    const client = this.byId.get(clientId);
+    if (client) {
+      this.byId.delete(clientId);
+      this.byId.set(clientId, client);
+    }
+    return client;
+  }
+
+  /** Adds or replaces a client; returns the id of the client evicted to make room, if any. */
+  set(clientId: string, client: RegisteredClient): string | undefined {
+    this.byId.delete(clientId);
+    this.evicted.delete(clientId);
+    let evictedId: string | undefined;
+    if (this.byId.size >= this.capacity) {
+      evictedId = this.byId.keys().next().value!;
+      this.byId.delete(evictedId);
+      this.evicted.add(evictedId);
+      if (this.evicted.size > this.capacity) this.evicted.delete(this.evicted.values().next().value!);
+    }
+    this.byId.set(clientId, client);
+    return evictedId;
+  }
+
+  /** Whether `clientId` was registered here once and evicted since (so a returning client can be told why). */
+  wasEvicted(clientId: string): boolean {
+    return this.evicted.has(clientId);
+  }
+}
+
 export class OAuthState {
-  readonly clients = new Map<string, RegisteredClient>();
+  readonly clients = new ClientRegistry();
   readonly codes = new Map<string, AuthorizationCode>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   /**

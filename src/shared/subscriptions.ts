@@ -1,0 +1,79 @@
+// `subscriptions/listen` (MCP 2026-07-28, SEP-2575): the names and the filter rule the reference
+// server, the recorder and lint share. Pure functions over plain data.
+// https://modelcontextprotocol.io/specification/2026-07-28/basic/patterns/subscriptions
+
+export const LISTEN_METHOD = 'subscriptions/listen';
+/** The first message of every listen stream. */
+export const ACKNOWLEDGED_METHOD = 'notifications/subscriptions/acknowledged';
+/** The `_meta` key every message of a listen stream carries: the listen request's JSON-RPC id. */
+export const SUBSCRIPTION_ID_META = 'io.modelcontextprotocol/subscriptionId';
+
+/** What a client opts in to (`params.notifications`), and what the acknowledgement says was agreed. */
+export interface SubscriptionFilter {
+  toolsListChanged?: boolean;
+  promptsListChanged?: boolean;
+  resourcesListChanged?: boolean;
+  /** URIs whose `notifications/resources/updated` the client wants. */
+  resourceSubscriptions?: string[];
+}
+
+/** The list-changed notification each boolean filter field opts in to. */
+export const LIST_CHANGED_FIELDS = {
+  toolsListChanged: 'notifications/tools/list_changed',
+  promptsListChanged: 'notifications/prompts/list_changed',
+  resourcesListChanged: 'notifications/resources/list_changed',
+} as const;
+
+export type ListChangedField = keyof typeof LIST_CHANGED_FIELDS;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Reads a filter from the wire: undefined when it is no object or a known field has the wrong
+ * type. Fields this revision does not define are left out (a newer client may send more).
+ */
+export function parseSubscriptionFilter(value: unknown): SubscriptionFilter | undefined {
+  if (!isObject(value)) return undefined;
+  const filter: SubscriptionFilter = {};
+  for (const field of Object.keys(LIST_CHANGED_FIELDS) as ListChangedField[]) {
+    const flag = value[field];
+    if (flag === undefined) continue;
+    if (typeof flag !== 'boolean') return undefined;
+    if (flag) filter[field] = true;
+  }
+  const uris = value.resourceSubscriptions;
+  if (uris !== undefined) {
+    if (!Array.isArray(uris) || !uris.every((uri) => typeof uri === 'string')) return undefined;
+    if (uris.length) filter.resourceSubscriptions = [...new Set(uris as string[])];
+  }
+  return filter;
+}
+
+/**
+ * Whether a filter lets a notification through: a list change whose field is true, or a resource
+ * update for one of its URIs. Anything else (progress, log messages) is never a listen stream's.
+ */
+export function filterAdmits(filter: SubscriptionFilter, method: string, params?: Record<string, unknown>): boolean {
+  for (const [field, listChanged] of Object.entries(LIST_CHANGED_FIELDS) as Array<[ListChangedField, string]>) {
+    if (method === listChanged) return filter[field] === true;
+  }
+  if (method === 'notifications/resources/updated') return typeof params?.uri === 'string' && (filter.resourceSubscriptions ?? []).includes(params.uri);
+  return false;
+}
+
+/** The part of `requested` that `offered` covers: what a server agrees to in its acknowledgement. */
+export function agreedFilter(requested: SubscriptionFilter, offered: SubscriptionFilter): SubscriptionFilter {
+  const agreed: SubscriptionFilter = {};
+  for (const field of Object.keys(LIST_CHANGED_FIELDS) as ListChangedField[]) if (requested[field] && offered[field]) agreed[field] = true;
+  const uris = (requested.resourceSubscriptions ?? []).filter((uri) => offered.resourceSubscriptions?.includes(uri));
+  if (uris.length) agreed.resourceSubscriptions = uris;
+  return agreed;
+}
+
+/** A filter in a few words, for labels and messages: "tools, prompts, 2 resources" or "nothing". */
+export function describeFilter(filter: SubscriptionFilter): string {
+  const parts = (Object.keys(LIST_CHANGED_FIELDS) as ListChangedField[]).filter((field) => filter[field]).map((field) => field.replace('ListChanged', ''));
+  const uris = filter.resourceSubscriptions?.length ?? 0;
+  if (uris) parts.push(uris === 1 ? '1 resource' : `${uris} resources`);
+  return parts.length ? parts.join(', ') : 'nothing';
+}
