@@ -38,19 +38,53 @@ const CASES: Case[] = [
   })),
 ];
 
-let running: Awaited<ReturnType<typeof startInspector>>;
+type Running = Awaited<ReturnType<typeof startInspector>>;
+
+/**
+ * Two inspectors (built-in server, conformance preset), so two suite runs go at once on a 2-core
+ * machine. A case holds one for its whole run: the toggle in force belongs to that run only.
+ */
+interface Lane {
+  running: Running;
+  /** Lint findings since the case holding this lane began. */
+  findings: LintFinding[];
+}
+const lanes: Lane[] = [];
+const idle: Lane[] = [];
+const waiting: Array<(lane: Lane) => void> = [];
 let node: string;
-const findings: LintFinding[] = [];
+
+/** Runs `use` with a lane of its own, waiting for one to be free. */
+async function withLane<T>(use: (lane: Lane) => Promise<T>): Promise<T> {
+  const lane = idle.pop() ?? (await new Promise<Lane>((resolve) => waiting.push(resolve)));
+  lane.findings.length = 0;
+  try {
+    return await use(lane);
+  } finally {
+    const next = waiting.shift();
+    if (next) next(lane);
+    else idle.push(lane);
+  }
+}
+
+/** The first lane, for the tests without the suite: they run after the suite's cases (describe blocks run in order), when every lane is free. */
+const first = () => lanes[0]!.running;
 
 beforeAll(async () => {
   node = await node22();
-  running = await startInspector({ preset: 'conformance' });
-  running.inspector.lint.on('lint:finding', (finding: LintFinding) => findings.push(finding));
+  for (let i = 0; i < 2; i++) {
+    const lane: Lane = { running: await startInspector({ preset: 'conformance' }), findings: [] };
+    lane.running.inspector.lint.on('lint:finding', (finding: LintFinding) => lane.findings.push(finding));
+    lanes.push(lane);
+    idle.push(lane);
+  }
 }, SUITE_TIMEOUT_MS);
-afterAll(() => running?.close());
+afterAll(async () => {
+  for (const lane of lanes) await lane.running.close();
+});
 
-/** Runs one scenario of the suite at one revision through the front door; its checks. */
-async function scenario(name: string, revision: ScoredRevision): Promise<Check[]> {
+/** Runs one scenario of the suite at one revision through a front door; its checks. */
+async function scenario(running: Running, name: string, revision: ScoredRevision): Promise<Check[]> {
   const run = await runServerSuite(node, running.info.mcpUrl, ['--scenario', name, '--spec-version', revision]);
   const checks = run.scenarios.get(name);
   if (!checks) throw new Error(`the suite ran no ${name} at ${revision}:\n${run.output.slice(0, 2000)}`);
@@ -71,9 +105,9 @@ describe('breaking a requirement on purpose', () => {
     for (const t of REQUIREMENT_TOGGLES) expect(t.options[0]).toMatchObject({ id: 'off', label: 'As the spec says', rules: [] });
   });
 
-  it.each(['2025-11-25', '2026-07-28'] as const)('without a break, every check the breaks name passes at %s', async (revision) => {
+  it.concurrent.each(['2025-11-25', '2026-07-28'] as const)('without a break, every check the breaks name passes at %s', async (revision) => {
     // One run of every scenario the revision requires: cheaper than one run per scenario.
-    const run = await runServerSuite(node, running.info.mcpUrl, ['--requirements', revision]);
+    const run = await withLane(({ running }) => runServerSuite(node, running.info.mcpUrl, ['--requirements', revision]));
     for (const c of CASES.filter((x) => x.revision === revision)) {
       for (const check of c.checks) {
         const reported = statuses(run.scenarios.get(check.scenario) ?? [], check.check);
@@ -81,28 +115,29 @@ describe('breaking a requirement on purpose', () => {
         expect(reported.filter((s) => s !== 'SUCCESS'), `${check.check} in ${check.scenario}`).toEqual([]);
       }
     }
-  }, 2 * SUITE_TIMEOUT_MS);
+  }, 3 * SUITE_TIMEOUT_MS);
 
-  it.each(CASES.map((c) => [`${c.toggle}=${c.option}`, c.revision, c] as const))('%s at %s: the suite notices', async (_name, revision, c) => {
-    findings.length = 0;
-    running.inspector.setToggle(c.toggle, c.option);
-    try {
-      for (const name of new Set(c.checks.map((check) => check.scenario))) {
-        const checks = await scenario(name, revision);
-        for (const check of c.checks.filter((x) => x.scenario === name)) {
-          expect(statuses(checks, check.check), `${check.check} in ${name}`).toContain(check.status);
+  it.concurrent.each(CASES.map((c) => [`${c.toggle}=${c.option}`, c.revision, c] as const))('%s at %s: the suite notices', async (_name, revision, c) => {
+    await withLane(async ({ running, findings }) => {
+      running.inspector.setToggle(c.toggle, c.option);
+      try {
+        for (const name of new Set(c.checks.map((check) => check.scenario))) {
+          const checks = await scenario(running, name, revision);
+          for (const check of c.checks.filter((x) => x.scenario === name)) {
+            expect(statuses(checks, check.check), `${check.check} in ${name}`).toContain(check.status);
+          }
         }
+      } finally {
+        running.inspector.setToggle(c.toggle, 'off');
       }
-    } finally {
-      running.inspector.setToggle(c.toggle, 'off');
-    }
-    // Lint sees it too where a rule judges it, and names the toggle as the cause.
-    for (const rule of lintRules(c.option)) {
-      const caused = findings.filter((f) => f.ruleId === rule);
-      expect(caused.length, `lint ${rule}`).toBeGreaterThan(0);
-      for (const finding of caused) expect(finding.causedBy).toMatchObject({ kind: 'toggle', id: c.toggle, option: c.option });
-    }
-  }, SUITE_TIMEOUT_MS);
+      // Lint sees it too where a rule judges it, and names the toggle as the cause.
+      for (const rule of lintRules(c.option)) {
+        const caused = findings.filter((f) => f.ruleId === rule);
+        expect(caused.length, `lint ${rule}`).toBeGreaterThan(0);
+        for (const finding of caused) expect(finding.causedBy).toMatchObject({ kind: 'toggle', id: c.toggle, option: c.option });
+      }
+    });
+  }, 3 * SUITE_TIMEOUT_MS);
 
   it('some break is flagged by lint', () => {
     expect(CASES.some((c) => lintRules(c.option).length > 0)).toBe(true);
@@ -113,17 +148,17 @@ describe('the SDK client notices', () => {
   /** An SDK 1.x (2025-11-25) client on the front door; closed by the caller. */
   async function sdkClient(options: { enforceStrictCapabilities?: boolean } = {}): Promise<Client> {
     const client = new Client({ name: 'breaks-test', version: '1.0.0' }, options);
-    await client.connect(new StreamableHTTPClientTransport(new URL(running.info.mcpUrl)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(first().info.mcpUrl)));
     return client;
   }
 
   /** Runs `use` with the toggle on, then off again whatever happened. */
   async function withBreak<T>(toggle: string, option: string, use: () => Promise<T>): Promise<T> {
-    running.inspector.setToggle(toggle, option);
+    first().inspector.setToggle(toggle, option);
     try {
       return await use();
     } finally {
-      running.inspector.setToggle(toggle, 'off');
+      first().inspector.setToggle(toggle, 'off');
     }
   }
 
@@ -162,7 +197,7 @@ describe('the SDK client notices', () => {
 
 describe('break toggles', () => {
   it('compose: several at once, each off removes only its own break, in any order', () => {
-    const { inspector } = running;
+    const { inspector } = first();
     inspector.setToggle('break-server-info', 'no-server-info');
     inspector.setToggle('break-caching', 'no-caching-hints');
     expect(inspector.server.profile.breaks).toEqual(['no-server-info', 'no-caching-hints']);

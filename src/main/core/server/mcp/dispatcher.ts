@@ -254,10 +254,11 @@ const CACHEABLE = new Set(['tools/list', 'resources/list', 'resources/templates/
  */
 function statelessCapabilities(profile: BehaviorProfile) {
   const offered = offeredSubscriptions(profile);
+  const declared = serverCapabilities(profile);
   return {
-    ...serverCapabilities(profile),
+    ...declared,
     tools: { listChanged: !!offered.toolsListChanged },
-    prompts: { listChanged: !!offered.promptsListChanged },
+    ...('prompts' in declared ? { prompts: { listChanged: !!offered.promptsListChanged } } : {}),
     resources: { subscribe: false, listChanged: !!offered.resourcesListChanged },
   };
 }
