@@ -7,6 +7,13 @@ import { mcpSpec } from './sources';
 // exact place the server honours the requirement (core/server/breaks.ts `breaks(profile, id)`).
 // The toggle catalogue turns each requirement into a toggle of the 'requirements' group whose
 // first option is the spec's behaviour and whose other options are its breaks.
+//
+// To add a break: (1) add its id to REQUIREMENT_BREAK_IDS and an entry under its requirement in
+// REQUIREMENTS (a new requirement becomes a new toggle) naming the suite checks that catch it;
+// (2) at the place the server honours the requirement, do the wrong thing when
+// `breaks(profile, '<id>')`; (3) if a rule can do it to any server's answer, add it to BREAK_RULES
+// in core/proxy/toggles.ts. test/conformance/breaks.test.ts then runs the named checks with the
+// break on (they must fail) and off (they must pass), and fails until the catalogue and the server agree.
 
 /** Every way the reference server can break a requirement on purpose. Add new ids here. */
 export const REQUIREMENT_BREAK_IDS = [

@@ -249,7 +249,12 @@ describe('in front of another server, as rules', () => {
       proxied.inspector.setToggle(c.toggle, 'off');
     }
     const rules = options.find((o) => o.toggle.id === c.toggle && o.option.id === c.option)!.option.rules.map((r) => r.id);
-    const applied = proxied.ended.slice(before).flatMap((e) => e.appliedRules.map((r) => r.ruleId));
-    expect(applied.filter((id) => rules.includes(id)).length).toBeGreaterThan(0);
+    const changed = proxied.ended.slice(before).filter((e) => e.appliedRules.some((r) => rules.includes(r.ruleId)));
+    expect(changed.length).toBeGreaterThan(0);
+    // A JSON body the rule edited is recorded twice: as the client got it, and as the upstream sent it.
+    for (const e of changed.filter((x) => !String(x.response?.headers['content-type']).includes('event-stream'))) {
+      expect(e.upstreamResponse?.body?.data, e.request.url).toBeDefined();
+      expect(e.upstreamResponse!.body!.data).not.toBe(e.response!.body?.data);
+    }
   }, SUITE_TIMEOUT_MS);
 });

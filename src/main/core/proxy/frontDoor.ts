@@ -361,7 +361,7 @@ export class FrontDoor {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.map((v) => rewriteUrl(name, v)) : rewriteUrl(name, value);
       }
     }
-    const sse: SseTransform = { drop: new Set(), delays: new Map(), patches: [] };
+    const sse: SseTransform = { drop: new Set(), delays: new Map() };
     // JSON-RPC edits act (and are recorded as applied) once the body is known to be JSON or SSE.
     const patchSteps: Array<{ rule: Rule; step: JsonPatchStep }> = [];
     // SSE steps act (and are recorded as applied) only once the response is known to be a stream.
@@ -402,11 +402,9 @@ export class FrontDoor {
       else if (step.type === 'sse-close-after') sse.closeAfter = step.count;
     }
     const patchable = isStream || (JSON_TYPE.test(contentType) && hasBody(ctx.match.method, upstream.status));
-    for (const { rule, step } of patchable ? patchSteps : []) {
-      this.applied(rule, step, recording);
-      sse.patches.push(step);
-    }
-    const patchBody = !isStream && sse.patches.length > 0;
+    const patches = new JsonRpcEdits(patchable ? patchSteps : [], (rule, step) => this.applied(rule, step, recording));
+    if (isStream && patches.active) sse.patches = patches;
+    const patchBody = !isStream && patches.active;
     // Only metadata bodies (discovery, registration, token…) name origins clients check;
     // JSON-RPC answers stream through untouched, which keeps the MCP hot path unbuffered.
     const rewriteBody =
@@ -420,7 +418,7 @@ export class FrontDoor {
     if (replacement || rewriteBody || patchBody || (breakpoint && !isStream)) {
       // Held only to patch JSON-RPC: origins in it stay as the upstream wrote them (the hot path's rule).
       const onlyToPatch = !replacement && !rewriteBody && !(breakpoint && !isStream);
-      const edits = { rewriteOrigins: !onlyToPatch, patches: sse.patches };
+      const edits = { rewriteOrigins: !onlyToPatch, patches };
       return this.respondBuffered(proxyRes, res, ctx, upstream, status, headers, replacement, edits, breakpoint?.timeoutMs ?? (breakpoint ? DEFAULT_BREAKPOINT_TIMEOUT_MS : undefined));
     }
     if (breakpoint) {
@@ -433,7 +431,7 @@ export class FrontDoor {
       if (res.destroyed) return void proxyRes.destroy();
     }
 
-    const transforming = isStream && (sse.drop.size > 0 || sse.delays.size > 0 || sse.closeAfter !== undefined || sse.patches.length > 0);
+    const transforming = isStream && (sse.drop.size > 0 || sse.delays.size > 0 || sse.closeAfter !== undefined || sse.patches !== undefined);
     // A compressed stream is parsed from its decoded bytes; the client gets the bytes as they
     // came, unless SSE transforms re-serialise the events (then uncompressed).
     const decoder = isStream ? streamDecoder(String(headers['content-encoding'] ?? '')) : undefined;
@@ -607,7 +605,7 @@ export class FrontDoor {
     headers: HttpHeaders,
     replacement: Buffer | undefined,
     /** Origin rewriting (metadata bodies) and JSON-RPC edits (patch-json steps) of the upstream's body. */
-    edits: { rewriteOrigins: boolean; patches: readonly JsonPatchStep[] },
+    edits: { rewriteOrigins: boolean; patches: JsonRpcEdits },
     breakpointTimeoutMs?: number,
   ): Promise<void> {
     const { recording } = ctx;
@@ -668,7 +666,7 @@ export class FrontDoor {
           this.noticeSelfOrigin(text, ctx.origins);
           edited = rewriteOrigin(text, ctx.origins);
         }
-        if (edits.patches.length) edited = patchJsonText(edited, edits.patches) ?? edited;
+        edited = edits.patches.apply(edited) ?? edited;
         if (edited !== text) {
           body = Buffer.from(edited);
           delete headers['content-encoding'];
@@ -741,7 +739,39 @@ interface SseTransform {
   delays: Map<number, number>;
   closeAfter?: number;
   /** patch-json steps, applied to each event's JSON data. */
-  patches: JsonPatchStep[];
+  patches?: JsonRpcEdits;
+}
+
+/**
+ * The patch-json steps of the rules that matched, applied to JSON-RPC text message by message.
+ * A step is recorded as applied the first time it changes something: a rule that found nothing
+ * to edit did not change the exchange.
+ */
+class JsonRpcEdits {
+  private readonly recorded = new Set<JsonPatchStep>();
+
+  constructor(
+    private readonly steps: ReadonlyArray<{ rule: Rule; step: JsonPatchStep }>,
+    private readonly applied: (rule: Rule, step: JsonPatchStep) => void,
+  ) {}
+
+  get active(): boolean {
+    return this.steps.length > 0;
+  }
+
+  /** The text with every step applied, or undefined when nothing changed. */
+  apply(text: string): string | undefined {
+    let current: string | undefined;
+    for (const { rule, step } of this.steps) {
+      const patched = patchJsonText(current ?? text, [step]);
+      if (patched === undefined) continue;
+      current = patched;
+      if (this.recorded.has(step)) continue;
+      this.recorded.add(step);
+      this.applied(rule, step);
+    }
+    return current;
+  }
 }
 
 /** Writes parsed SSE items to the client in order, applying drop / delay / close-after. */
@@ -758,7 +788,7 @@ class SseEventWriter {
   ) {}
 
   write(parsed: ParsedSse): void {
-    const patched = parsed.kind === 'event' && parsed.data !== undefined && this.transform.patches.length ? patchJsonText(parsed.data, this.transform.patches) : undefined;
+    const patched = parsed.kind === 'event' && parsed.data !== undefined ? this.transform.patches?.apply(parsed.data) : undefined;
     const item = patched === undefined ? parsed : { ...parsed, data: patched };
     const index = item.kind === 'event' ? this.eventIndex++ : -1;
     if (index >= 0 && this.transform.drop.has(index)) return;

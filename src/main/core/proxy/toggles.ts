@@ -47,8 +47,8 @@ const TS_SDK_DNS_REBINDING = [
   'https://github.com/modelcontextprotocol/typescript-sdk/blob/1e1392e3f91583884fe82a0b4b91335875c3fba6/packages/middleware/express/src/express.ts',
 ];
 
-/** A 2026-07-28 exchange: its request's MCP-Protocol-Version names the stateless revision. */
-const STATELESS_ERA: Matcher[] = [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'header', name: 'mcp-protocol-version', contains: '2026-07-28' }];
+/** A 2026-07-28 request: its MCP-Protocol-Version names the stateless revision. */
+const STATELESS_ERA: Matcher[] = [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'jsonrpc-kind', kinds: ['request'] }, { type: 'header', name: 'mcp-protocol-version', contains: '2026-07-28' }];
 const patchJson = (id: string, description: string, match: Matcher[], step: Omit<Extract<Step, { type: 'patch-json' }>, 'type'>): Rule[] => [rule(id, description, match, [{ type: 'patch-json', ...step }])];
 
 /**
