@@ -39,6 +39,8 @@ export const REQUIREMENT_BREAK_IDS = [
   'initialize-unknown-version',
   'prompts-undeclared',
   'logging-not-served',
+  'tampered-state-accepted',
+  'listen-without-ack',
 ] as const;
 
 export type RequirementBreakId = (typeof REQUIREMENT_BREAK_IDS)[number];
@@ -451,6 +453,42 @@ export const REQUIREMENTS: readonly Requirement[] = [
         name: 'logging/setLevel missing',
         revisions: ['2025-11-25'],
         checks: [check('logging-set-level', 'logging-set-level')],
+        lint: [],
+      },
+    ],
+  },
+  {
+    id: 'request-state',
+    title: 'requestState integrity (2026-07-28)',
+    requirement: 'A server that puts state in an input_required result\'s requestState MUST reject a retry whose requestState fails integrity verification (-32602): the client holds the state, so it must not be able to forge it.',
+    noticedBy: 'The conformance suite (input-required-result-tampered-state). Clients that echo state verbatim never see it; it matters when a client, proxy or attacker alters the state.',
+    clientShould: 'Echo requestState exactly as received; on -32602 for it, start the request again without state.',
+    sources: [mcpSpec(NEXT, 'basic/utilities/mrtr'), sep(2322)],
+    breaks: [
+      {
+        id: 'tampered-state-accepted',
+        label: 'Accept altered requestState',
+        name: 'tampered requestState accepted',
+        revisions: [NEXT],
+        checks: [check('input-required-result-tampered-state', 'sep-2322-reject-tampered-state')],
+        lint: [],
+      },
+    ],
+  },
+  {
+    id: 'listen-ack',
+    title: 'subscriptions/listen acknowledgement (2026-07-28)',
+    requirement: 'The first message on a subscriptions/listen stream is notifications/subscriptions/acknowledged, saying which notifications the server agreed to send.',
+    noticedBy: 'The conformance suite (server-stateless); clients that wait for the acknowledgement before relying on the stream (or treat the stream as failed without it).',
+    clientShould: 'Wait a bounded time for the acknowledgement, then treat the subscription as failed and poll or re-list instead.',
+    sources: [mcpSpec(NEXT, 'basic/patterns/subscriptions'), SEP_2575],
+    breaks: [
+      {
+        id: 'listen-without-ack',
+        label: 'No acknowledgement on the stream',
+        name: 'no listen acknowledgement',
+        revisions: [NEXT],
+        checks: [check(STATELESS, 'sep-2575-server-sends-subscription-ack')],
         lint: [],
       },
     ],

@@ -309,7 +309,7 @@ export async function dispatch(request: JsonRpcRequest, ctx: DispatchContext): P
   let round: InputRound = { round: 1, answers: {}, asked: new Set() };
   let result: Record<string, unknown>;
   try {
-    if (codec) round = await beginRound(request.method, params, codec);
+    if (codec) round = await beginRound(request.method, params, codec, !breaks(ctx.profile, 'tampered-state-accepted'));
     result = await handler(params, { ...ctx, round: round.round, input: (requests) => gatherInput(ctx, round, requests, !!codec) });
   } catch (err) {
     if (!(err instanceof InputRequired && codec)) throw toMcpError(err, ctx);

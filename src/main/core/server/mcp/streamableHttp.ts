@@ -206,7 +206,7 @@ export class StreamableHttpEndpoint {
       const error = new McpError(JsonRpcErrorCode.InvalidParams, `Invalid params: ${LISTEN_METHOD} needs params.notifications, an object of boolean toolsListChanged / promptsListChanged / resourcesListChanged and a resourceSubscriptions array of URIs`);
       return sendRpcError(res, 200, error, request.id);
     }
-    this.subscriptions.listen(res, request.id, requested, offeredSubscriptions(profile), profile.pingIntervalMs);
+    this.subscriptions.listen(res, request.id, requested, offeredSubscriptions(profile), profile.pingIntervalMs, !breaks(profile, 'listen-without-ack'));
   }
 
   /** Looks up the session named by Mcp-Session-Id: 400 when missing, 404 when unknown. null = answered. */
