@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Exchange } from '../shared/exchange';
 import { capturesDir, defaultDataDir } from './core/dataDir';
-import { CaptureStore } from './core/recorder/captureStore';
+import { CaptureStore, skippedLinesNote } from './core/recorder/captureStore';
 import { SettingsStore } from './core/control/settings';
 import { DEFAULT_PORT } from './core/inspector';
 import { fromHar, toHar } from './core/recorder/har';
@@ -26,6 +26,7 @@ const OUTCOME_NOTE: Partial<Record<ExchangeOutcome, (reason: string | undefined)
   failed: (reason) => `  FAILED${reason ? `: ${reason}` : ''}`,
   challenge: () => '  (challenge)',
   'closed-by-client': () => '  (closed by client)',
+  'input-required': () => '  (input required)',
 };
 
 /** One line per exchange, as `serve` prints them live. */
@@ -53,7 +54,12 @@ async function attempt<T>(operation: () => Promise<T>, what: string): Promise<T>
   }
 }
 
-const openCapture = (store: CaptureStore, id: string) => attempt(() => store.open(id), `open capture "${id}"`);
+/** A capture's exchanges; the lines it had to skip are reported through `note`, the rest still opens. */
+async function openCapture(store: CaptureStore, id: string, note: (line: string) => void): Promise<Exchange[]> {
+  const { exchanges, skipped } = await attempt(() => store.read(id), `open capture "${id}"`);
+  if (skipped.length > 0) note(skippedLinesNote(id, skipped));
+  return exchanges;
+}
 
 export async function capturesCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, options: { ...DATA_DIR_OPTION }, allowPositionals: true, strict: true });
@@ -67,7 +73,7 @@ export async function capturesCommand(argv: string[], out: (line: string) => voi
       return;
     }
     case 'show': {
-      const exchanges = await openCapture(store, id ?? (await latestCaptureId(store)));
+      const exchanges = await openCapture(store, id ?? (await latestCaptureId(store)), out);
       for (const e of exchanges) out(`${e.id}  ${formatExchange(e)}`);
       if (exchanges.length === 0) out('(no exchanges in this capture)');
       return;
@@ -94,7 +100,7 @@ export async function exportCommand(argv: string[], out: (line: string) => void)
   if (!values.har) throw new CommandError('Usage: export --har <file.har> [--capture <id>] [--raw]');
   const store = storeFor(values['data-dir']);
   const id = values.capture ?? (await latestCaptureId(store));
-  const exchanges = await openCapture(store, id);
+  const exchanges = await openCapture(store, id, out);
   const har = toHar(exchanges, { redact: !values.raw, creatorVersion: '0.1.0' });
   try {
     writeFileSync(values.har, `${JSON.stringify(har, null, 2)}\n`);
@@ -128,7 +134,7 @@ export async function replayCommand(argv: string[], out: (line: string) => void)
   const { values, positionals } = parseArgs({ args: argv, options: { ...DATA_DIR_OPTION, to: { type: 'string' } }, allowPositionals: true, strict: true });
   const [captureId, exchangeId] = positionals;
   if (!captureId || !exchangeId) throw new CommandError('Usage: replay <capture> <exchange-id> [--to <origin>]');
-  const exchanges = await openCapture(storeFor(values['data-dir']), captureId);
+  const exchanges = await openCapture(storeFor(values['data-dir']), captureId, out);
   const matches = exchanges.filter((e) => e.id === exchangeId || e.id.startsWith(exchangeId));
   if (matches.length !== 1) throw new CommandError(matches.length ? `"${exchangeId}" matches ${matches.length} exchanges; give more of the id.` : `No exchange "${exchangeId}" in capture ${captureId}.`);
   const original = matches[0]!;

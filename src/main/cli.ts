@@ -37,9 +37,10 @@ Commands:
   replay <capture> <exchange-id> [--to <origin>]
                                           Send a recorded request again (default: the front door on
                                           127.0.0.1 at the port saved in the data dir, else ${DEFAULT_PORT})
-  simulate --client <id> --url <url> [--json] [--header "Name: value"]... [--timeout <ms>] [--strict] [--requests]
+  simulate --client <id> --url <url> [--json] [--header "Name: value"]... [--timeout <ms>] [--strict] [--requests] [--call <tool>]
                                           Replay a real client's handshake against a server; exits 1 when
-                                          that client would fail (--strict: also on warnings)
+                                          that client would fail (--strict: also on warnings); --call: then
+                                          call that tool (2026-07-28 clients answer input_required rounds)
   simulate --list [--json]                The client profiles: ids like claude-ai@2025-06, or a family
                                           name (claude-ai) for its default variant
   scenario list [--json]                  The bug-report library (documented client failures)

@@ -7,7 +7,7 @@ import { renderComparison } from './core/compare/render';
 import { capturesDir, defaultDataDir } from './core/dataDir';
 import { groupConnections, lintExchanges } from './core/lint/engine';
 import { renderLintReport } from './core/lint/report';
-import { assertCaptureId, CaptureStore } from './core/recorder/captureStore';
+import { assertCaptureId, CaptureStore, skippedLinesNote } from './core/recorder/captureStore';
 import { fromHar } from './core/recorder/har';
 
 // The CLI's `lint` and `compare`: judge a saved capture (a HAR file or a capture id from the
@@ -37,7 +37,10 @@ async function loadExchanges(what: string, dataDir: string | undefined): Promise
   }
   const store = new CaptureStore(capturesDir(dataDir ?? defaultDataDir()));
   try {
-    return await store.read(what);
+    const read = await store.read(what);
+    // On stderr: stdout may be --json.
+    if (read.skipped.length > 0) process.stderr.write(`${skippedLinesNote(what, read.skipped)}\n`);
+    return read;
   } catch (err) {
     throw new CommandError(`Cannot open capture "${what}": ${(err as Error).message}. List the captures with \`captures list\`.`);
   }

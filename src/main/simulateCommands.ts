@@ -83,6 +83,7 @@ export async function simulateCommand(argv: string[], out: Out): Promise<void> {
       timeout: { type: 'string' },
       strict: { type: 'boolean' },
       requests: { type: 'boolean' },
+      call: { type: 'string' },
     },
     strict: true,
   });
@@ -102,6 +103,7 @@ export async function simulateCommand(argv: string[], out: Out): Promise<void> {
       headers: parseHeaders(values.header),
       timeoutMs: parseTimeout(values.timeout),
       hooks: { onAuthorizationRequired: stdinAuthorizationPrompt() },
+      ...(values.call ? { callTool: { name: values.call } } : {}),
     });
   } catch (err) {
     asCommandError(err);

@@ -1,6 +1,6 @@
 import type { BreakpointEdits, Rule } from './rules';
 import type { Comparison } from './compare';
-import type { Boundary, ClientFamily, DiscoveryKind, Exchange, ExchangeState, HttpHeaders, Phase } from './exchange';
+import type { Boundary, ClientFamily, DiscoveryKind, Exchange, ExchangeState, HttpHeaders, MrtrRound, Phase } from './exchange';
 import type { ExchangeOutcome, RunVerdict } from './outcome';
 import type { LintFinding, LintRule, LintRuleId, LintSummary } from './lint';
 import type { BehaviorPreset, BehaviorProfile, BehaviorProfilePatch } from './profile';
@@ -112,6 +112,8 @@ export interface ExchangeSummary {
   simulated?: boolean;
   /** The simulator run that sent it (`simulate.run` returns the same id). */
   simulationRun?: string;
+  /** Its round in a multi-round-trip request (2026-07-28 input_required and retries): rows of one conversation share `mrtr.conversation`. */
+  mrtr?: MrtrRound;
   /**
    * Lint findings on this exchange, counted (absent: none). A finding can arrive after the
    * exchange ended (a later exchange of its connection makes the case): the row is then sent
@@ -168,6 +170,8 @@ export interface SimulateRunParams {
   url?: string;
   /** Headers the user configured for this server (`X-API-Key`): sent unless the client ignores them. */
   headers?: Record<string, string>;
+  /** A tool the client calls once connected (multi-round-trip requests play out there). */
+  callTool?: { name: string; arguments?: Record<string, unknown> };
 }
 
 export interface CaptureInfo {

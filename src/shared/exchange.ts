@@ -196,8 +196,40 @@ export interface Exchange {
   simulationRun?: string;
   /** The exchange this one replays. */
   replayOf?: string;
+  /** Its place in a multi-round-trip request (2026-07-28 `input_required` and retries). */
+  mrtr?: MrtrRound;
   /** Set while a breakpoint holds the exchange: where, and when it resumes by itself. */
   paused?: { stage: 'request' | 'response'; resumesAt: number };
+}
+
+/**
+ * Where an exchange stands in a 2026-07-28 multi-round-trip request (MRTR): the server answered
+ * `resultType: "input_required"` with `inputRequests` (and usually a `requestState`), and the
+ * client retried the same request under a new id with `inputResponses` and the state echoed.
+ * Every round of one conversation carries the id of its first exchange.
+ */
+export interface MrtrRound {
+  /** The conversation: the id of its first round's exchange. */
+  conversation: string;
+  /** 1 for the first request, 2 for the first retry, … */
+  round: number;
+  /** The keys of `inputRequests` the server answered this round with (absent: it did not ask). */
+  inputKeys?: string[];
+  /** The input request's method for each key (elicitation/create, sampling/createMessage, roots/list). */
+  inputMethods?: Record<string, string>;
+  /** The keys of `inputResponses` the client sent this round (rounds from 2). */
+  responseKeys?: string[];
+  /** How this round was tied to the one before: the echoed `requestState`, or method, target, connection and the answered keys. */
+  linkedBy?: 'requestState' | 'inputKeys';
+  /** Rounds from 2, when the previous answer carried a `requestState`: whether the client sent it back unchanged. */
+  stateEchoed?: boolean;
+  /** This round's answer carried a `requestState`, and whether it differs from the one the client sent (absent on round 1). */
+  stateIssued?: boolean;
+  stateChanged?: boolean;
+  /** How the server answered this round; absent while it has not. */
+  answer?: 'input_required' | 'complete' | 'error';
+  /** The conversation ended with this round (a complete result or an error). */
+  final: boolean;
 }
 
 /** A line the user drew between runs ("before toggle" / "after toggle"). */

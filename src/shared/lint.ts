@@ -1,9 +1,12 @@
+import { MRTR_SPEC, SEP_2322 } from './sources';
 import { mcpSpec, CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_AUTH_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, VSCODE_OAUTH, githubIssue } from './sources';
 
-// Lint: what the inspector says is wrong with a server's answers, judged against the MCP and
-// OAuth specifications and against what is known to break real clients (public issue reports
-// and published logs, cited per rule). The rule catalogue is plain data so the UI, the CLI and
-// the simulator's scenarios can name rules by id; the checks live in src/main/core/lint.
+// Lint: what the inspector says is wrong with a server's answers (or, for the 2026-07-28
+// request headers, with a client's requests: those rules say the client is at fault), judged
+// against the MCP and OAuth specifications and against what is known to break real clients
+// (public issue reports and published logs, cited per rule). The rule catalogue is plain data
+// so the UI, the CLI and the simulator's scenarios can name rules by id; the checks live in
+// src/main/core/lint.
 
 export type LintSeverity = 'error' | 'warning' | 'info';
 
@@ -124,6 +127,18 @@ export const LINT_RULE_IDS = [
   'unknown-session-400',
   'protocol-version-mismatch',
   'version-negotiation-error',
+  // 2026-07-28: request metadata headers (SEP-2243) and resultType
+  'header-body-mismatch',
+  'protocol-version-header-meta-mismatch',
+  'header-mismatch-not-rejected',
+  'result-type-invalid',
+  // Multi-round-trip requests (2026-07-28): input_required and retries
+  'mrtr-state-not-echoed',
+  'mrtr-retry-reused-id',
+  'mrtr-input-responses-missing',
+  'mrtr-input-required-incomplete',
+  'mrtr-input-capability-undeclared',
+  'mrtr-abandoned',
   // Authorization: the resource server
   'unauthorized-without-challenge',
   'challenge-without-resource-metadata',
@@ -164,6 +179,13 @@ const NEGOTIATION = spec('lifecycle', 'version-negotiation', 'version negotiatio
 const AUTH_DISCOVERY = spec('authorization', 'protected-resource-metadata-discovery-requirements', 'protected resource metadata discovery');
 const AS_DISCOVERY = spec('authorization', 'authorization-server-metadata-discovery', 'authorization server metadata discovery');
 const AUDIENCE = spec('authorization', 'token-audience-binding-and-validation', 'token audience binding and validation');
+/** A section of the 2026-07-28 Streamable HTTP transport page. */
+const http2026 = (anchor: string, title: string): LintSource => link(`MCP 2026-07-28 Streamable HTTP: ${title}`, mcpSpec('2026-07-28', 'basic/transports/streamable-http', anchor));
+const SEP_2243 = link('SEP-2243: HTTP standardization (Mcp-Method, Mcp-Name, Mcp-Param-*)', githubIssue('modelcontextprotocol/modelcontextprotocol', 2243));
+const HEADER_VALIDATION = http2026('server-validation', 'server validation (400, -32020 HeaderMismatch)');
+const MRTR = link('MCP 2026-07-28: multi-round-trip requests', MRTR_SPEC);
+const SEP = link('SEP-2322: Multi Round-Trip Requests', SEP_2322);
+const mcpSpecSource = (page: string, anchor: string, title: string): LintSource => link(`MCP 2026-07-28 ${page}: ${title}`, mcpSpec('2026-07-28', page, anchor));
 const LISTEN_PAGE = mcpSpec('2026-07-28', 'basic/patterns/subscriptions');
 const LISTEN = (title: string): LintSource => link(`MCP 2026-07-28 subscriptions: ${title}`, LISTEN_PAGE);
 const LISTEN_TRANSPORT = link('MCP 2026-07-28 Streamable HTTP: receiving messages (the subscriptions/listen response stream)', mcpSpec('2026-07-28', 'basic/transports/streamable-http', 'receiving-messages'));
@@ -382,6 +404,116 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['claude-ai', 'claude-code', 'vscode', 'mcp-sdk'],
     sources: [NEGOTIATION, issue('cl-ai-project/cl-mcp', 26, 'a server answering Claude Code\'s 2025-11-25 with an error')],
     fix: 'Answer initialize with the latest protocol version you support instead of an error.',
+  },
+  {
+    id: 'header-body-mismatch',
+    title: 'Client: Mcp-Method, Mcp-Name or Mcp-Param-* header disagrees with the body',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'The client is at fault. From 2026-07-28 every POST mirrors its JSON-RPC `method` into Mcp-Method, the tool or prompt name or resource URI into Mcp-Name, and each tool argument whose inputSchema property carries `x-mcp-header` into Mcp-Param-{Name} (integers in decimal, booleans as true/false, values that are not plain visible ASCII as `=?base64?…?=`). Gateways route and rate-limit on these headers without reading the body, so a server must refuse a request whose headers are missing or disagree (400, -32020). Mcp-Param-* is judged against the tool definition the connection listed.',
+    breaks: [],
+    sources: [http2026('standard-request-headers', 'standard request headers'), http2026('custom-headers-from-tool-parameters', 'custom headers from tool parameters'), http2026('value-encoding', 'value encoding'), SEP_2243],
+    fix: 'Client: derive Mcp-Method, Mcp-Name and the Mcp-Param-* headers from the body you send, encode values as the spec says, and list tools again when a call is refused with -32020.',
+  },
+  {
+    id: 'protocol-version-header-meta-mismatch',
+    title: 'Client: MCP-Protocol-Version header differs from _meta',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'The client is at fault. A 2026-07-28 request names its protocol version twice, in the MCP-Protocol-Version header and in `_meta["io.modelcontextprotocol/protocolVersion"]`, and the two must be equal; a server refuses the request with 400 and -32020. Claude Code was reported sending a 2025-11-25 header with a 2026-07-28 `_meta`, and its requests were refused.',
+    breaks: ['claude-code'],
+    sources: [http2026('protocol-version-header', 'protocol version header'), HEADER_VALIDATION, issue('anthropics/claude-code', 93290, 'MCP-Protocol-Version 2025-11-25 sent with _meta 2026-07-28, refused with -32020')],
+    fix: 'Client: send the version your `_meta` names in MCP-Protocol-Version on every request.',
+  },
+  {
+    id: 'header-mismatch-not-rejected',
+    title: 'Server took a request whose headers disagree with its body',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'The server is at fault. A 2026-07-28 server that processes the body must refuse a request whose MCP-Protocol-Version, Mcp-Method, Mcp-Name or Mcp-Param-* headers are missing, malformed or disagree with the body, with HTTP 400 and JSON-RPC -32020 (HeaderMismatch). Otherwise a load balancer routing on the header and the server acting on the body work from different facts, which is the hole the rule closes. Judged on servers that answered server/discover.',
+    breaks: [],
+    sources: [HEADER_VALIDATION, http2026('server-behavior-for-custom-headers', 'server behavior for custom headers'), SEP_2243],
+    fix: 'Server: compare each mirrored header with the body (decoding `=?base64?…?=` first) before running the request, and answer a difference with 400 and -32020.',
+  },
+  {
+    id: 'result-type-invalid',
+    title: 'Server: 2026-07-28 result without a known resultType',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'The server is at fault. Every 2026-07-28 result carries `resultType`: "complete" for an ordinary result, "input_required" for a multi round-trip interim result (and "task" from the tasks extension). The 2.x MCP SDK client refuses a 2026-07-28 result without it, and an unknown value cannot be consumed. Judged on servers that answered server/discover.',
+    breaks: ['mcp-sdk'],
+    sources: [link('MCP 2026-07-28 changelog: all results carry a required resultType', mcpSpec('2026-07-28', 'changelog', 'major-changes')), link('SEP-2322: multi round-trip requests (resultType)', githubIssue('modelcontextprotocol/modelcontextprotocol', 2322))],
+    fix: 'Server: add `resultType: "complete"` to every result of a 2026-07-28 request (or "input_required" for an interim MRTR result).',
+  },
+  {
+    id: 'mrtr-state-not-echoed',
+    title: 'Retry did not echo requestState verbatim (client)',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'A 2026-07-28 server that needs input answers `resultType: "input_required"` with `inputRequests` and an opaque `requestState`; the client retries the request with `inputResponses` and MUST send the `requestState` back exactly as received. The state is the server\'s memory of the earlier rounds: a changed or missing one is rejected, or makes the server start over. This is the client\'s fault, not the server\'s.',
+    breaks: [],
+    sources: [MRTR, SEP],
+    fix: 'In the client: copy `requestState` from the last input_required result into the retry unchanged (never parse, trim or re-encode it).',
+  },
+  {
+    id: 'mrtr-retry-reused-id',
+    title: 'Retry reused the previous round\'s JSON-RPC id (client)',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'Each round of a multi-round-trip request is a new JSON-RPC request: the previous one was answered (with input_required), so its id is spent. A retry under the same id can be taken for a duplicate and its answer paired with the wrong request. This is the client\'s fault.',
+    breaks: [],
+    sources: [MRTR, { title: 'JSON-RPC 2.0 section 4: request object (id)', url: 'https://www.jsonrpc.org/specification#request_object' }],
+    fix: 'In the client: send each retry under a fresh id.',
+  },
+  {
+    id: 'mrtr-input-responses-missing',
+    title: 'Retry left out inputResponses the server asked for (client)',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The keys of `inputResponses` answer the keys of the previous round\'s `inputRequests`, one for one. A retry that leaves some out makes the server ask again (it SHOULD answer another input_required re-requesting what is missing), costing a round trip, or fail. This is the client\'s fault.',
+    breaks: [],
+    sources: [MRTR, SEP],
+    fix: 'In the client: answer every key of `inputRequests` (decline an elicitation with `action: "decline"` rather than leaving its key out).',
+  },
+  {
+    id: 'mrtr-input-required-incomplete',
+    title: 'input_required result without inputRequests or requestState',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'An `input_required` result tells the client what to do before it retries: it MUST carry `inputRequests`, `requestState`, or both. With neither the client has nothing to answer and nothing to echo, and cannot make progress.',
+    breaks: ['mcp-sdk'],
+    sources: [MRTR, SEP],
+    fix: 'Put the requests the client must fulfil in `inputRequests` (keyed by your own identifiers) and any state you need back in `requestState`.',
+  },
+  {
+    id: 'mrtr-input-capability-undeclared',
+    title: 'Input request the client did not declare the capability for',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'A server may only ask for what the client can do: `elicitation/create` needs the `elicitation` capability, `sampling/createMessage` needs `sampling`, `roots/list` needs `roots`, as declared in the request\'s `_meta["io.modelcontextprotocol/clientCapabilities"]`. A client without it cannot answer and the call can never complete.',
+    breaks: ['mcp-sdk'],
+    sources: [MRTR, mcpSpecSource('client/elicitation', 'capabilities', 'elicitation capability')],
+    fix: 'Read the client capabilities from the request\'s `_meta` and only put input requests in `inputRequests` the client declared; otherwise complete without the input or answer with an error that says what is missing.',
+  },
+  {
+    id: 'mrtr-abandoned',
+    title: 'Multi-round-trip request never finished (client)',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The server answered `input_required` and the client never retried with `inputResponses`: it sent the same request afresh instead, so the user\'s input (an elicitation, a sampling answer) was never delivered and the first call never completed. Clients that do not implement multi-round-trip requests behave so.',
+    breaks: [],
+    sources: [MRTR, SEP],
+    fix: 'In the client: handle `resultType: "input_required"` by fulfilling `inputRequests` and retrying under a new id with `inputResponses` and the echoed `requestState`.',
   },
   {
     id: 'unauthorized-without-challenge',

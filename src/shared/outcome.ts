@@ -1,4 +1,8 @@
 import type { Exchange, HttpHeaders, Phase } from './exchange';
+import { describeInputs } from './mrtr';
+
+/** How a multi-round-trip conversation ended (complete, failed, waiting for the client, abandoned): see mrtr.ts. */
+export { conversationVerdict, type ConversationOutcome, type ConversationVerdict } from './mrtr';
 
 // The one meaning of "failed" (the client did not get what it asked for), used by
 // the status bar, the filters, the timeline, the handshake view, compare, lint, the CLI and the
@@ -15,9 +19,12 @@ import type { Exchange, HttpHeaders, Phase } from './exchange';
  * - `closed-by-client`: a stream (SSE) the client closed after a 2xx: a normal end.
  * - `failed`: HTTP ≥ 400 otherwise, an upstream or network error, a JSON-RPC error, an abort
  *   before the answer was complete.
+ * - `input-required`: a 2026-07-28 `input_required` result: the server asked the client for input
+ *   (elicitation, sampling, roots) and expects a retry; one round of a conversation, neither the
+ *   final answer nor a failure.
  * - `in-progress`: no answer yet, or a stream still open.
  */
-export type ExchangeOutcome = 'ok' | 'challenge' | 'probe-miss' | 'closed-by-client' | 'failed' | 'in-progress';
+export type ExchangeOutcome = 'ok' | 'challenge' | 'probe-miss' | 'closed-by-client' | 'failed' | 'input-required' | 'in-progress';
 
 export interface OutcomeJudgement {
   outcome: ExchangeOutcome;
@@ -132,6 +139,7 @@ export function exchangeOutcome(exchange: Exchange): OutcomeJudgement {
     return { outcome: 'failed', reason: `${first!.message} (JSON-RPC error ${first!.code}${rpcErrors.length > 1 ? `, and ${rpcErrors.length - 1} more` : ''})` };
   }
   if (state === 'pending' || state === 'streaming') return { outcome: 'in-progress' };
+  if (exchange.mrtr?.answer === 'input_required') return { outcome: 'input-required', reason: `the server asked for ${describeInputs(exchange.mrtr)}; the client should retry with inputResponses` };
   if (state === 'aborted') return isStream ? { outcome: 'closed-by-client', reason: 'the client closed the stream' } : { outcome: 'failed', reason: 'the client left before the answer was complete' };
   return { outcome: 'ok' };
 }
@@ -201,7 +209,7 @@ export function runVerdict(rows: readonly OutcomeRow[]): RunVerdict {
     const recovered = ordered.slice(i + 1).some((later) => stepOf(later) === step && (later.outcome === 'ok' || later.outcome === 'closed-by-client'));
     if (!recovered) return { outcome: 'failed', failedAt: row.id, step: row.label, reason: row.outcomeReason ?? `HTTP ${row.status ?? '—'}` };
   }
-  const reached = ordered.some((row) => row.phase === 'jsonrpc' && row.outcome === 'ok' && (row.rpcMethods.some((m) => GOALS.has(m)) || row.rpcMethods.some((m) => !m.startsWith('notifications/'))));
+  const reached = ordered.some((row) => row.phase === 'jsonrpc' && (row.outcome === 'ok' || row.outcome === 'input-required') && (row.rpcMethods.some((m) => GOALS.has(m)) || row.rpcMethods.some((m) => !m.startsWith('notifications/'))));
   if (reached) return { outcome: 'complete' };
   // Discovery that found nothing anywhere: the run cannot go on.
   const last = ordered[ordered.length - 1];

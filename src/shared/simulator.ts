@@ -121,6 +121,23 @@ export interface ProtocolBehaviour {
   capabilities: Record<string, unknown>;
   /** What the client puts in MCP-Protocol-Version after initialize. */
   versionHeader: 'negotiated' | 'sent-version' | 'absent';
+  /**
+   * How the client answers a 2026-07-28 `input_required` result (what its user or model would):
+   * it fulfils the input requests it has the capability for and retries, up to `maxRounds`.
+   */
+  inputAnswers?: InputAnswers;
+}
+
+/** The data a profile answers input requests with (multi-round-trip requests, 2026-07-28). */
+export interface InputAnswers {
+  /** Form values by property name; other properties get a value of their schema's type. */
+  elicitation?: Record<string, unknown>;
+  /** The text of the model's answer to `sampling/createMessage`. */
+  sampling?: string;
+  /** What `roots/list` returns. */
+  roots?: Array<{ uri: string; name?: string }>;
+  /** Rounds the client goes before it gives up (default 8). */
+  maxRounds?: number;
 }
 
 /** What every profile has: who the client is, when it was seen doing this, and the sources. */
@@ -198,6 +215,21 @@ export interface StepVerdict {
   /** "405 with Allow: POST-only server, fine" / "would terminate: GET /mcp answered 501". */
   message: string;
   requests: SimulatedRequest[];
+  /** A multi-round-trip request: each round the server answered (input_required, then the final one). */
+  rounds?: SimulatedRound[];
+}
+
+/** One round of a multi-round-trip request as the simulated client saw it. */
+export interface SimulatedRound {
+  round: number;
+  /** The JSON-RPC id it went under (a new one each round). */
+  rpcId: number;
+  /** What the server asked for (key and method), when it answered input_required. */
+  asked?: Array<{ key: string; method: string }>;
+  /** The server sent a requestState to echo. */
+  requestState?: boolean;
+  /** How the round ended: "input_required", "complete", or the error. */
+  answer: string;
 }
 
 export interface SimulationResult {

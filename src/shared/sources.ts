@@ -7,6 +7,11 @@
 export const mcpSpec = (version: string, page: string, anchor?: string): string =>
   `https://modelcontextprotocol.io/specification/${version}/${page}${anchor ? `#${anchor}` : ''}`;
 
+/** Multi-round-trip requests (2026-07-28): `input_required`, `inputRequests`, `inputResponses`, `requestState`. */
+export const MRTR_SPEC = mcpSpec('2026-07-28', 'basic/utilities/mrtr');
+/** SEP-2322, the proposal that introduced them. */
+export const SEP_2322 = 'https://github.com/modelcontextprotocol/modelcontextprotocol/pull/2322';
+
 /** An RFC, or one of its sections: `rfcUrl(9728, '3.3')`. */
 export const rfcUrl = (n: number, section?: string): string => `https://www.rfc-editor.org/rfc/rfc${n}${section ? `#section-${section}` : ''}`;
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../helpers/buildRenderer';
 import { launchChromium } from '../helpers/chromium';
 import { startControl } from '../helpers/control';
-import { openUi, recordTraffic, SCREENS } from '../helpers/uiScreens';
+import { MRTR_SCREEN, openUi, recordMrtrTraffic, recordTraffic, SCREENS } from '../helpers/uiScreens';
 
 // axe-core in Debian's Chromium against the headless web UI with real traffic recorded: every
 // screen (and the timeline with the detail pane open), light and dark, must pass WCAG 2.x A and
@@ -78,4 +78,34 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
     expect(violations, describeViolations(violations)).toEqual([]);
     await stranger.close();
   });
+});
+
+describe('accessibility of a multi-round-trip conversation (axe-core, WCAG 2.1 A/AA)', () => {
+  let control: Awaited<ReturnType<typeof startControl>>;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    control = await startControl({ http: { rendererDir }, preset: 'conformance' });
+    const rows = (await recordMrtrTraffic(control)).length;
+    browser = await launchChromium({ bypassCSP: true });
+    page = await browser.context.newPage();
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+    await openUi(page, control, rows);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await control?.close();
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`the rounds in the timeline and the detail pane, ${theme} theme`, async () => {
+      await page.emulateMedia({ colorScheme: theme });
+      await MRTR_SCREEN.show(page);
+      const violations = await audit(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+    });
+  }
 });

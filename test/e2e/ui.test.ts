@@ -199,7 +199,7 @@ describe('inspector web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Run simulation' }).click();
     const summary = page.getByTestId('sim-summary');
     await summary.waitFor();
-    expect(await summary.textContent()).toContain('spec@2025-06-18: connected and listed 5 tools');
+    expect(await summary.textContent()).toContain('spec@2025-06-18: connected and listed 6 tools');
     expect(await page.locator('[data-testid=verdict][data-outcome=ok]').count()).toBeGreaterThan(3);
     expect(await page.locator('[data-testid=verdict]:not([data-outcome=ok])').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'simulate.png'), fullPage: true });

@@ -128,6 +128,27 @@ export async function recordTraffic(control: Control): Promise<ExchangeSummary[]
   return api<ExchangeSummary[]>(control, 'exchanges.list', {});
 }
 
+/**
+ * A multi-round-trip request (2026-07-28) for the screens that show one: the simulator's spec
+ * client calls the conformance preset's three-round tool through the front door. Needs an
+ * inspector started with `preset: 'conformance'`.
+ */
+export async function recordMrtrTraffic(control: Control): Promise<ExchangeSummary[]> {
+  await api(control, 'simulate.run', { client: 'spec@2026-07-28', callTool: { name: 'test_input_required_result_multi_round' } });
+  return api<ExchangeSummary[]>(control, 'exchanges.list', {});
+}
+
+/** The timeline with the second round of that conversation open in the detail pane. */
+export const MRTR_SCREEN: Screen = {
+  id: 'timeline-mrtr',
+  tab: 'Timeline',
+  async show(page) {
+    await resetTimeline(page);
+    await page.locator('[data-testid=row]', { has: page.locator('[data-testid=mrtr-badge][data-round="2"]') }).click();
+    await page.getByTestId('mrtr-asked').waitFor();
+  },
+};
+
 /** Opens the UI and waits until the timeline shows every recorded row. */
 export async function openUi(page: Page, control: Control, rows: number): Promise<void> {
   await page.goto(control.url);

@@ -96,7 +96,7 @@ describe('control API: lint, simulate, compare', () => {
     // Another run of the same profile from the same address: its own connection.
     const run = await control.api<SimulationResult>('simulate.run', { client: 'claude-ai@2026-03' });
     clean = run.result!;
-    expect(clean).toMatchObject({ ok: true, summary: 'connected and listed 5 tools' });
+    expect(clean).toMatchObject({ ok: true, summary: 'connected and listed 6 tools' });
     const row = await initializedRow(clean.runId);
     expect(row.status).toBe(202);
     expect(row.lint).toBeUndefined();

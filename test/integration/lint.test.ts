@@ -42,6 +42,10 @@ interface LintCase {
   /** The spec-correct answer to the same probe (the auth switch is the only liberty taken). */
   spec: Setup;
   probe(wire: Wire): Promise<void>;
+  /** A client-fault rule's probe against the faulty setup: the client errs (`probe` is its correct twin). */
+  faultyProbe?(wire: Wire): Promise<void>;
+  /** For a rule on the client's fault: what a spec-correct client does instead (else `probe` again). */
+  specProbe?(wire: Wire): Promise<void>;
 }
 
 const NO_AUTH: Partial<BehaviorProfile> = { tokenRequired: 'none' };
@@ -136,6 +140,56 @@ const LISTEN_TOOLS_CHANGED = { jsonrpc: '2.0', method: 'notifications/tools/list
 const LISTEN_ACK = { jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'listen:1' }, notifications: { toolsListChanged: true } } };
 
 const TOKEN_OK: Matcher[] = [{ type: 'phase', phases: ['token'] }, { type: 'status', statuses: [200] }];
+
+/**
+ * A 2026-07-28 client by hand: server/discover, tools/list, then `last` (a method, params and
+ * header overrides), each with the `_meta` envelope and the headers derived from its body.
+ */
+async function modernSession(wire: Wire, last: { method: string; params?: Record<string, unknown>; headers?: Record<string, string> }): Promise<void> {
+  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+  const send = (id: number, method: string, params: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    rpc(wire, { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } }, { 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...(typeof params.name === 'string' ? { 'mcp-name': params.name } : {}), ...headers });
+  await send(1, 'server/discover');
+  await send(2, 'tools/list');
+  await send(3, last.method, last.params, last.headers);
+}
+const REGIONAL_CALL = { name: 'regional_echo', arguments: { region: 'eu-west-1', message: 'lint' } };
+const modernCall = (wire: Wire, headers: Record<string, string>) => modernSession(wire, { method: 'tools/call', params: REGIONAL_CALL, headers });
+// Multi-round-trip requests (2026-07-28): the conformance preset's one-elicitation tool, called
+// as a 2.x client does it (envelope, Mcp-* headers); JSON answers, so a rule can replace them.
+const CONFORMANCE: Setup = { preset: 'conformance' };
+const ELICITATION_TOOL = 'test_input_required_result_elicitation';
+const TOOLS_CALL: Matcher[] = [{ type: 'jsonrpc-method', methods: ['tools/call'] }];
+const USER_NAME = { user_name: { action: 'accept', content: { name: 'Ada' } } };
+
+interface MrtrAnswer {
+  result?: { resultType?: string; requestState?: string; inputRequests?: Record<string, unknown> };
+  error?: { code: number; message: string };
+}
+
+async function mrtrCall(wire: Wire, id: number, extra: Record<string, unknown> = {}, capabilities: Record<string, unknown> = { elicitation: {} }): Promise<MrtrAnswer> {
+  const body = {
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: ELICITATION_TOOL, arguments: {}, ...extra, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': capabilities } },
+  };
+  const response = await wire.fetch('/mcp', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': ELICITATION_TOOL },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as MrtrAnswer;
+}
+
+/** Round 1, then the retry `retry` makes of its answer (spec-correct: a new id, every key answered, the state verbatim). */
+const mrtrRetry =
+  (retry: (state: string) => { id: number; extra: Record<string, unknown> } = (state) => ({ id: 2, extra: { inputResponses: USER_NAME, requestState: state } })) =>
+  async (wire: Wire) => {
+    const first = await mrtrCall(wire, 1);
+    const { id, extra } = retry(first.result!.requestState!);
+    await mrtrCall(wire, id, extra);
+  };
 
 const CASES: LintCase[] = [
   {
@@ -274,6 +328,35 @@ const CASES: LintCase[] = [
     },
     spec: { profile: NO_AUTH },
     probe: async (wire) => void (await initialize(wire, '2024-11-05')),
+  },
+  {
+    rule: 'header-body-mismatch',
+    faulty: { profile: NO_AUTH },
+    spec: { profile: NO_AUTH },
+    // The client errs: it leaves out the Mcp-Param-Region header regional_echo's schema asks for.
+    probe: (wire) => modernCall(wire, { 'mcp-param-region': 'eu-west-1' }),
+    faultyProbe: (wire) => modernCall(wire, {}),
+  },
+  {
+    rule: 'protocol-version-header-meta-mismatch',
+    faulty: { profile: NO_AUTH },
+    spec: { profile: NO_AUTH },
+    // The client errs as claude-code#93290 reports: its header names 2025-11-25, its _meta 2026-07-28.
+    probe: (wire) => modernSession(wire, { method: 'prompts/list' }),
+    faultyProbe: (wire) => modernSession(wire, { method: 'prompts/list', headers: { 'mcp-protocol-version': '2025-11-25' } }),
+  },
+  {
+    rule: 'header-mismatch-not-rejected',
+    faulty: { profile: NO_AUTH, rules: () => [rule('takes-any-call', [{ type: 'jsonrpc-method', methods: ['tools/call'] }], [jsonReply(200, { jsonrpc: '2.0', id: 3, result: { resultType: 'complete', content: [{ type: 'text', text: 'ran anyway' }] } })])] },
+    spec: { profile: NO_AUTH },
+    probe: (wire) => modernCall(wire, { 'mcp-param-region': 'eu-west-1' }),
+    faultyProbe: (wire) => modernCall(wire, { 'mcp-param-region': 'us-east-1' }),
+  },
+  {
+    rule: 'result-type-invalid',
+    faulty: { profile: NO_AUTH, rules: () => [rule('no-result-type', [{ type: 'jsonrpc-method', methods: ['prompts/list'] }], [{ type: 'replace-body', body: JSON.stringify({ jsonrpc: '2.0', id: 3, result: { prompts: [] } }), contentType: 'application/json' }])] },
+    spec: { profile: NO_AUTH },
+    probe: (wire) => modernSession(wire, { method: 'prompts/list' }),
   },
   {
     rule: 'unauthorized-without-challenge',
@@ -415,6 +498,61 @@ const CASES: LintCase[] = [
       await authorizationCodeFlow(wire, 'mcp admin');
     },
   },
+  {
+    rule: 'mrtr-state-not-echoed',
+    faulty: CONFORMANCE,
+    spec: CONFORMANCE,
+    probe: mrtrRetry((state) => ({ id: 2, extra: { inputResponses: USER_NAME, requestState: `${state}x` } })),
+    specProbe: mrtrRetry(),
+  },
+  {
+    rule: 'mrtr-retry-reused-id',
+    faulty: CONFORMANCE,
+    spec: CONFORMANCE,
+    probe: mrtrRetry((state) => ({ id: 1, extra: { inputResponses: USER_NAME, requestState: state } })),
+    specProbe: mrtrRetry(),
+  },
+  {
+    rule: 'mrtr-input-responses-missing',
+    faulty: CONFORMANCE,
+    spec: CONFORMANCE,
+    probe: mrtrRetry((state) => ({ id: 2, extra: { inputResponses: {}, requestState: state } })),
+    specProbe: mrtrRetry(),
+  },
+  {
+    rule: 'mrtr-abandoned',
+    faulty: CONFORMANCE,
+    spec: CONFORMANCE,
+    // The client calls the tool afresh instead of answering: the first call never completes.
+    probe: async (wire) => {
+      await mrtrCall(wire, 1);
+      await mrtrCall(wire, 2);
+    },
+    specProbe: mrtrRetry(),
+  },
+  {
+    rule: 'mrtr-input-required-incomplete',
+    faulty: { ...CONFORMANCE, rules: () => [rule('empty-input-required', TOOLS_CALL, [{ type: 'replace-body', body: JSON.stringify({ jsonrpc: '2.0', id: 1, result: { resultType: 'input_required' } }), contentType: 'application/json' }])] },
+    spec: CONFORMANCE,
+    probe: async (wire) => void (await mrtrCall(wire, 1)),
+  },
+  {
+    rule: 'mrtr-input-capability-undeclared',
+    faulty: {
+      ...CONFORMANCE,
+      rules: () => [
+        rule('asks-for-sampling', TOOLS_CALL, [
+          {
+            type: 'replace-body',
+            body: JSON.stringify({ jsonrpc: '2.0', id: 1, result: { resultType: 'input_required', inputRequests: { capital: { method: 'sampling/createMessage', params: { messages: [], maxTokens: 10 } } }, requestState: 's' } }),
+            contentType: 'application/json',
+          },
+        ]),
+      ],
+    },
+    spec: CONFORMANCE,
+    probe: async (wire) => void (await mrtrCall(wire, 1)),
+  },
 ];
 
 describe('lint rules on real exchanges', () => {
@@ -478,7 +616,7 @@ describe('lint rules on real exchanges', () => {
   });
 
   it.each(CASES.map((c) => [c.rule, c] as const))('%s fires on the faulty server', async (id, c) => {
-    const { running, findings, announced } = await lintProbe(c.faulty, c.probe);
+    const { running, findings, announced } = await lintProbe(c.faulty, c.faultyProbe ?? c.probe);
     const mine = findings.filter((f) => f.ruleId === id);
     expect(mine.length, `findings: ${JSON.stringify(findings, null, 1)}`).toBeGreaterThan(0);
     const finding = mine[0]!;
@@ -495,7 +633,7 @@ describe('lint rules on real exchanges', () => {
   });
 
   it.each(CASES.map((c) => [c.rule, c] as const))('%s stays silent on the spec-correct server', async (_id, c) => {
-    const { findings, running } = await lintProbe(c.spec, c.probe);
+    const { findings, running } = await lintProbe(c.spec, c.specProbe ?? c.probe);
     expect(running.ended.length).toBeGreaterThan(0);
     expect(findings).toEqual([]);
   });

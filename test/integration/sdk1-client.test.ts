@@ -46,7 +46,7 @@ describe('MCP SDK 1.x client', () => {
 
     expect(client.getServerVersion()?.name).toBe('mcp-handshake-inspector-reference');
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['echo', 'add', 'best_person', 'slow_count', 'fail']);
+    expect(tools.map((t) => t.name)).toEqual(['echo', 'add', 'best_person', 'slow_count', 'fail', 'regional_echo']);
     const echoed = await client.callTool({ name: 'echo', arguments: { message: 'hello through OAuth' } });
     expect(echoed.content).toEqual([{ type: 'text', text: 'hello through OAuth' }]);
     const sum = await client.callTool({ name: 'add', arguments: { a: 2, b: 40 } });

@@ -61,7 +61,7 @@ describe('MCP SDK 2.x client', () => {
     const { client } = await connectWithOAuth(running.mcpUrl, { versionNegotiation: { mode: 'auto' } });
     expect(client.getNegotiatedProtocolVersion()).toBe('2025-11-25');
     const { tools } = await client.listTools();
-    expect(tools.length).toBe(5);
+    expect(tools.length).toBe(6);
     await client.close();
   });
 

@@ -38,7 +38,7 @@ describe('CLI simulate', { timeout: CLI_TEST_TIMEOUT }, () => {
     const ok = await cli(['simulate', '--client', 'claude-ai@2025-10', '--url', running.info.mcpUrl, '--json']);
     expect(ok.code).toBe(0);
     const result = JSON.parse(ok.stdout) as SimulationResult;
-    expect(result).toMatchObject({ ok: true, profileId: 'claude-ai@2025-10', summary: 'connected and listed 5 tools' });
+    expect(result).toMatchObject({ ok: true, profileId: 'claude-ai@2025-10', summary: 'connected and listed 6 tools' });
     // The run went through the inspector's front door: recorded there, marked with its run id.
     expect(running.ended.filter((e) => e.simulationRun === result.runId).length).toBeGreaterThan(5);
 
@@ -47,6 +47,15 @@ describe('CLI simulate', { timeout: CLI_TEST_TIMEOUT }, () => {
     expect(failing.code).toBe(1);
     expect(failing.stdout).toContain('FAILED: would terminate: GET /mcp answered 501');
     expect(failing.stderr).toContain('would not connect');
+  });
+
+  it('--call has a 2026-07-28 client call a tool, answering each input_required round, and prints the rounds', async () => {
+    running = await startInspector({ preset: 'conformance' });
+    const run = await cli(['simulate', '--client', 'spec@2026-07-28', '--url', running.info.mcpUrl, '--call', 'test_input_required_result_multi_round']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/round 1, id \d+ → input_required: asked for step1 \(elicitation\/create\), with requestState/);
+    expect(run.stdout).toMatch(/round 2, id \d+ → input_required: asked for step2 \(elicitation\/create\), with requestState/);
+    expect(run.stdout).toMatch(/round 3, id \d+ → complete/);
   });
 
   it('exits 1 with a clear message for an unknown client, a bad URL and a server that is down', async () => {

@@ -25,13 +25,13 @@ async function exchangesOf(r: Running, runId: string): Promise<Exchange[]> {
   return mine();
 }
 
-const TOOLS = ['echo', 'add', 'best_person', 'slow_count', 'fail'];
+const TOOLS = ['echo', 'add', 'best_person', 'slow_count', 'fail', 'regional_echo'];
 
 describe('every profile against the spec-correct reference server, through the front door', () => {
   it.each(PROFILES.map((p) => [p.id, p] as const))('%s connects and lists the tools', async (_id, profile) => {
     running = await startInspector({ preset: 'spec' });
     const result = await running.inspector.simulate(profile);
-    expect(result.summary).toBe('connected and listed 5 tools');
+    expect(result.summary).toBe('connected and listed 6 tools');
     expect(result.ok).toBe(true);
     expect(result.tools).toEqual(TOOLS);
     expect(result.steps.every((s) => s.outcome === 'ok')).toBe(true);
@@ -139,7 +139,7 @@ describe('what a profile does on the wire', () => {
     running = await startInspector({ preset: 'no-auth' });
     for (const client of ['claude-ai@2025-06', 'claude-ai@2026-03', 'claude-ai@2026-09']) {
       const result = await running.inspector.simulate(client);
-      expect(result.summary, client).toBe('connected and listed 5 tools');
+      expect(result.summary, client).toBe('connected and listed 6 tools');
       expect(result.steps.some((s) => s.step.startsWith('oauth.')), client).toBe(false);
     }
     // Claude Code 1.0.108 forces OAuth whatever the server says: with no metadata it falls back
@@ -176,7 +176,7 @@ describe('bug-report scenarios', () => {
     const fixed = await runScenario(scenario, { fixed: true });
     expect(fixed.result.explanation).toContain('with the fix');
     expect(fixed.result.reproduced).toBe(true);
-    expect(fixed.result.simulation.summary).toMatch(/^connected and listed 5 tools/);
+    expect(fixed.result.simulation.summary).toMatch(/^connected and listed 6 tools/);
     // …and gone once the server is fixed.
     for (const id of scenario.expectedLint) expect(fixed.result.lint.found, fixed.result.explanation).not.toContain(id);
   });

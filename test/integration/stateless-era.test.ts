@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeHeaderValue } from '../../src/main/core/server/mcp/streamableHttp';
+import { decodeHeaderValue } from '../../src/shared/mcpHeaders';
 import type { BehaviorProfile } from '../../src/shared/profile';
 import { startReferenceServer, type RunningServer } from '../helpers/server';
 

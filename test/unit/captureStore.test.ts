@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExchangeEvent } from '../../src/shared/exchange';
 import { bodyRecord } from '../../src/main/core/recorder/body';
-import { CaptureStore, FLUSH_INTERVAL_MS, UNFINISHED_MESSAGE } from '../../src/main/core/recorder/captureStore';
+import { CaptureStore, FLUSH_INTERVAL_MS, skippedLinesNote, UNFINISHED_MESSAGE, WRITER_STALE_MS } from '../../src/main/core/recorder/captureStore';
 import { Recorder } from '../../src/main/core/recorder/recorder';
+import { capturesCommand } from '../../src/main/captureCommands';
 
 const body = (text: string) => bodyRecord(Buffer.from(text));
 
@@ -177,6 +178,67 @@ ${ending}
     expect(killed.summary).toMatchObject({ name: 'child', exchanges: 2 });
     expect(killed.exchanges.map((e) => e.state)).toEqual(['complete', 'aborted']);
     expect(killed.exchanges[1]!.sseEvents.map((e) => e.data)).toEqual(['0', '1', '2']);
+  });
+
+  it('skips and reports lines of the wrong shape instead of failing the whole capture', async () => {
+    const recorder = new Recorder();
+    const detach = store.attach(recorder);
+    recordTraffic(recorder);
+    detach.writer.close();
+    const file = join(root, detach.writer.id, 'events.ndjson');
+    appendFileSync(file, ['{"type":"exchange:end","exchange":null}', '[1,2]', '{"type":"exchange:update"}', '{"type":"telemetry"}', ''].join('\n'));
+    const read = await new CaptureStore(root).read(detach.writer.id);
+    expect(read.exchanges).toHaveLength(3);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').length;
+    expect(read.skipped).toEqual([
+      { line: lines - 3, reason: 'exchange:end without an exchange (id, startedAt, request)' },
+      { line: lines - 2, reason: 'not an event object' },
+      { line: lines - 1, reason: 'exchange:update without an exchange id' },
+      { line: lines, reason: 'unknown event type "telemetry"' },
+    ]);
+    expect(skippedLinesNote(detach.writer.id, read.skipped)).toMatch(/skipped 4 unusable lines \(line \d+: exchange:end without an exchange.*; …\); the rest is shown/);
+  });
+
+  it('`captures show` lists what it could read and says what it skipped', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'capture-cli-'));
+    try {
+      const recorder = new Recorder();
+      const detach = new CaptureStore(join(dataDir, 'captures')).attach(recorder);
+      recordTraffic(recorder);
+      detach.writer.close();
+      appendFileSync(join(dataDir, 'captures', detach.writer.id, 'events.ndjson'), '{"type":"exchange:end","exchange":null}\n');
+      const printed: string[] = [];
+      await capturesCommand(['show', detach.writer.id, '--data-dir', dataDir], (line) => printed.push(line));
+      expect(printed.filter((line) => line.startsWith('ex-') || /^\S+ {2}/.test(line))).toHaveLength(3);
+      expect(printed[0]).toMatch(/skipped 1 unusable line \(line \d+: exchange:end without an exchange/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not take a crashed writer for alive when another process got its pid: the heartbeat is stale', async () => {
+    const recorder = new Recorder();
+    const detach = store.attach(recorder);
+    const { stream } = recordTraffic(recorder);
+    detach();
+    const dir = join(root, detach.writer.id);
+    // What a crash leaves: the pid file stays, naming a pid that a live process (our parent) now has.
+    writeFileSync(join(dir, 'writer.pid'), String(process.ppid));
+    const other = new CaptureStore(root);
+    const stale = new Date(Date.now() - WRITER_STALE_MS - 1000);
+    utimesSync(join(dir, 'writer.pid'), stale, stale);
+    expect((await other.open(detach.writer.id)).find((e) => e.id === stream.exchange.id)).toMatchObject({ state: 'aborted' });
+    await other.delete(detach.writer.id);
+    expect(await other.list()).toEqual([]);
+  });
+
+  it('takes a writer with a fresh heartbeat for alive, whatever its pid', async () => {
+    const recorder = new Recorder();
+    const detach = store.attach(recorder);
+    recordTraffic(recorder);
+    detach();
+    writeFileSync(join(root, detach.writer.id, 'writer.pid'), String(process.ppid)); // touched just now
+    await expect(new CaptureStore(root).delete(detach.writer.id)).rejects.toThrow(/is being recorded by process/);
   });
 
   it('reads a capture another process is writing as live, and will not delete it under that process', async () => {

@@ -71,6 +71,7 @@ export const COMMAND_PARAMS = {
     client: z.string().trim().min(1, 'choose a client profile').max(100),
     url: z.string().trim().max(2000).optional(),
     headers: z.record(z.string().min(1).max(200), z.string().max(8000)).optional(),
+    callTool: z.object({ name: z.string().trim().min(1, 'name the tool to call').max(200), arguments: z.record(z.string(), z.unknown()).optional() }).optional(),
   }),
   'scenarios.list': none,
   'scenarios.run': z.object({ id, fixed: z.boolean().optional() }),

@@ -34,6 +34,7 @@ import { scenarioById, SCENARIOS, UnknownScenarioError } from '../simulator/scen
 import { COMMAND_PARAMS } from './params';
 import { tunnelToSave, type SettingsStore } from './settings';
 import type { SupervisorTuning } from '../tunnel';
+import { ensureConversations } from '../recorder/mrtr';
 import { exchangeContains, summarize } from './summary';
 import { probeUpstream } from './upstreamHealth';
 
@@ -436,6 +437,8 @@ export class ControlService {
     const byId = new Map(exchanges.map((e) => [e.id, e]));
     const findings = new Map<string, LintFinding[]>();
     const grouping = groupConnections(exchanges, boundaries);
+    // Rounds of multi-round-trip requests in a capture written before the recorder linked them.
+    ensureConversations(exchanges, (e) => grouping.connectionOf.get(e.id));
     const opened = { exchanges, boundaries, byId, connectionOf: grouping.connectionOf, runOf: grouping.runOf, findings };
     if (exchanges.length > MAX_LINTED_CAPTURE) return { ...opened, linted: false };
     const report = lintExchanges(exchanges, { grouping });
@@ -671,7 +674,7 @@ export class ControlService {
     'boundaries.list': async (source) => (await this.exchangesOf(source)).boundaries,
     'simulate.profiles': async () =>
       PROFILES.map(({ id, family, isDefault, client, variant, observed, sources, notes, transport, driver }) => ({ id, family, isDefault, client, variant, observed, sources, notes, transport, driver })),
-    'simulate.run': async ({ client, url, headers }) => {
+    'simulate.run': async ({ client, url, headers, callTool }) => {
       if (!this.inspector.info) throw new CommandError(`The inspector is not running${this.options.startError ? `: ${this.options.startError}` : ''}`);
       const profile = profileById(client);
       if (url) {
@@ -684,7 +687,7 @@ export class ControlService {
       }
       // Without a URL the inspector picks its own MCP endpoint as clients know it (the public
       // URL when one is set, so the metadata's `resource` matches what the client used).
-      return this.inspector.simulate(profile, { ...(url ? { url } : {}), headers });
+      return this.inspector.simulate(profile, { ...(url ? { url } : {}), headers, ...(callTool ? { callTool } : {}) });
     },
     'scenarios.list': async () => [...SCENARIOS],
     'scenarios.run': async ({ id, fixed }) => {

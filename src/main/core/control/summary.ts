@@ -53,6 +53,7 @@ export function summarize(exchange: Exchange, revision: number, connectionId?: s
   if (exchange.replayOf) summary.replayOf = exchange.replayOf;
   if (exchange.simulated) summary.simulated = true;
   if (exchange.simulationRun) summary.simulationRun = exchange.simulationRun;
+  if (exchange.mrtr) summary.mrtr = exchange.mrtr;
   if (findings.length) summary.lint = rowLint(findings);
   Object.assign(summary, changes(exchange));
   return summary;

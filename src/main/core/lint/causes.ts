@@ -107,12 +107,20 @@ export function asUpstreamAnswered(e: Exchange): Exchange | undefined {
 }
 
 /**
+ * Findings about what the client sent (the client's fault): a rule that answers or changes the
+ * response cannot have caused them; only an edit at a breakpoint can rewrite a request.
+ */
+const ABOUT_THE_REQUEST: ReadonlySet<LintRuleId> = new Set(['header-body-mismatch', 'protocol-version-header-meta-mismatch']);
+
+/**
  * Who made a finding happen, if the user did: `firesOnUpstream` judges the exchange as the
  * upstream answered it (a finding the server earns by itself is the server's, whatever rules
  * ran). `serverToggles` are the toggles the built-in server plays through its profile now.
  */
 export function causeOf(ruleId: LintRuleId, e: Exchange, firesOnUpstream: (upstream: Exchange) => boolean, serverToggles: ToggleSelection | undefined): LintCause | undefined {
-  const changes = e.appliedRules.filter((applied) => applied.ruleId !== 'origin-rewrite' && appliedEffect(applied) !== 'inert');
+  const changes = e.appliedRules.filter(
+    (applied) => applied.ruleId !== 'origin-rewrite' && appliedEffect(applied) !== 'inert' && (!ABOUT_THE_REQUEST.has(ruleId) || applied.ruleId === 'breakpoint-edit'),
+  );
   if (changes.length) {
     const upstream = asUpstreamAnswered(e);
     // Status, header and body steps that left no upstream response behind changed nothing.

@@ -1,6 +1,7 @@
 import type { Exchange } from '../../../shared/exchange';
 import type { LintFinding, LintRuleId, LintSummary } from '../../../shared/lint';
 import { groupExchanges } from '../recorder/runs';
+import { ensureConversations } from '../recorder/mrtr';
 import { DEFAULT_MAX_EXCHANGES as RECORDER_WINDOW } from '../recorder/recorder';
 import type { ToggleSelection } from '../../../shared/toggles';
 import { attribute, causeOf } from './causes';
@@ -215,6 +216,8 @@ export const groupConnections = groupExchanges;
 /** Lints a saved capture (a capture's exchanges, an imported HAR): same rules as live. */
 export function lintExchanges(exchanges: readonly Exchange[], options: LintOptions & { grouping?: ReturnType<typeof groupExchanges> } = {}): LintReport {
   const { connectionOf } = options.grouping ?? groupExchanges(exchanges);
+  // The MRTR rules read the rounds the recorder links live; an older capture or a foreign HAR has none yet.
+  ensureConversations(exchanges, (e) => connectionOf.get(e.id));
   const engine = new LintEngine({ ...options, connectionOf: (e) => connectionOf.get(e.id), maxExchanges: Number.MAX_SAFE_INTEGER });
   for (const e of [...exchanges].sort((a, b) => a.startedAt - b.startedAt)) engine.add(e);
   const findings = engine.findings();

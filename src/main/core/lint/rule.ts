@@ -59,10 +59,14 @@ export function before(exchange: Exchange, context: LintContext, within: readonl
   return index === -1 ? within.filter((e) => e.startedAt <= exchange.startedAt) : within.slice(0, index);
 }
 
+/** JSON-RPC methods checks look back for: the session-era handshake, the 2026-07-28 one, and the tool definitions (x-mcp-header). */
+const HANDSHAKE_METHODS = ['initialize', 'server/discover', 'tools/list'];
+
 /**
  * Everything but ordinary JSON-RPC traffic: discovery, registration, authorize, token,
- * initialize, DELETE, streams. A long session is mostly tool calls; this part stays small.
+ * initialize, server/discover, tools/list, DELETE, streams. A long session is mostly tool
+ * calls; this part stays small.
  */
 export function isHandshake(e: Exchange): boolean {
-  return e.classification.phase !== 'jsonrpc' || (e.classification.jsonRpc?.methods ?? []).includes('initialize');
+  return e.classification.phase !== 'jsonrpc' || (e.classification.jsonRpc?.methods ?? []).some((m) => HANDSHAKE_METHODS.includes(m));
 }

@@ -1,8 +1,10 @@
 import { LINT_CLIENT_NAMES, LINT_RULES, type LintRuleId } from '../../../shared/lint';
 import * as auth from './checks/authorization';
+import * as routingHeaders from './checks/routingHeaders';
 import * as session from './checks/session';
 import * as subscriptions from './checks/subscriptions';
 import * as transport from './checks/transport';
+import * as mrtr from './checks/mrtr';
 import type { Exchange } from '../../../shared/exchange';
 import type { LintChecks, LintRuleDefinition } from './rule';
 
@@ -27,6 +29,16 @@ const CHECKS: LintChecks = {
   'unknown-session-400': session.unknownSession400,
   'protocol-version-mismatch': session.protocolVersionMismatch,
   'version-negotiation-error': session.versionNegotiationError,
+  'header-body-mismatch': routingHeaders.headerBodyMismatch,
+  'protocol-version-header-meta-mismatch': routingHeaders.protocolVersionHeaderMetaMismatch,
+  'header-mismatch-not-rejected': routingHeaders.headerMismatchNotRejected,
+  'result-type-invalid': routingHeaders.resultTypeInvalid,
+  'mrtr-state-not-echoed': mrtr.stateNotEchoed,
+  'mrtr-retry-reused-id': mrtr.retryReusedId,
+  'mrtr-input-responses-missing': mrtr.inputResponsesMissing,
+  'mrtr-input-required-incomplete': mrtr.inputRequiredIncomplete,
+  'mrtr-input-capability-undeclared': mrtr.inputCapabilityUndeclared,
+  'mrtr-abandoned': mrtr.abandoned,
   'unauthorized-without-challenge': auth.unauthorizedWithoutChallenge,
   'challenge-without-resource-metadata': auth.challengeWithoutResourceMetadata,
   'lazy-auth-initialize': auth.lazyAuthInitialize,
@@ -55,6 +67,7 @@ const LOOKS_AHEAD: Partial<Record<LintRuleId, (exchange: Exchange) => boolean>> 
   'lazy-auth-initialize': auth.unauthenticatedInitialize,
   'prm-resource-mismatch': auth.servedPrm,
   'token-audience-mismatch': (e) => auth.tokenResponse(e) !== undefined,
+  'mrtr-abandoned': mrtr.awaitsRetry,
 };
 
 

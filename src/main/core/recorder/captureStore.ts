@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +18,9 @@ const META_FILE = 'meta.json';
 const EVENTS_FILE = 'events.ndjson';
 /** The pid of the process writing a capture, while it writes (left behind by a crash: stale). */
 const WRITER_FILE = 'writer.pid';
+/** A writer touches its pid file this often; one not touched for WRITER_STALE_MS is dead, whatever process has its pid now. */
+const WRITER_HEARTBEAT_MS = 10_000;
+export const WRITER_STALE_MS = 3 * WRITER_HEARTBEAT_MS;
 
 /** `2026-11-24T14-03-00Z-1a2b3c4d`: sortable, readable, safe as a file name on every OS. */
 const CAPTURE_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{8}$/;
@@ -109,6 +112,7 @@ export class CaptureWriter {
   private timer: NodeJS.Timeout | undefined;
   /** The first write failure (disk full, folder removed); later events are not written. */
   error: Error | undefined;
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     readonly id: string,
@@ -116,8 +120,18 @@ export class CaptureWriter {
     private readonly onClose: (writer: CaptureWriter) => void,
   ) {
     this.fd = openSync(join(dir, EVENTS_FILE), 'a');
-    // Other processes (the CLI next to a running serve) see who is writing it.
-    writeFileSync(join(dir, WRITER_FILE), String(process.pid));
+    // Other processes (the CLI next to a running serve) see who is writing it; the heartbeat
+    // keeps the file fresh so a crashed writer whose pid was reused is not taken for alive.
+    const pidFile = join(dir, WRITER_FILE);
+    writeFileSync(pidFile, String(process.pid));
+    this.heartbeat = setInterval(() => {
+      const now = new Date();
+      try {
+        utimesSync(pidFile, now, now);
+      } catch {
+        // Deleted under us: close() says the rest.
+      }
+    }, WRITER_HEARTBEAT_MS).unref();
     flushOnExit(this);
   }
 
@@ -206,6 +220,7 @@ export class CaptureWriter {
     if (this.fd === undefined) return;
     this.flush();
     openWriters.delete(this);
+    clearInterval(this.heartbeat);
     closeSync(this.fd);
     this.fd = undefined;
     rmSync(join(this.dir, WRITER_FILE), { force: true });
@@ -317,13 +332,47 @@ function unfinished(exchange: Exchange): Exchange {
   return { ...exchange, state: 'aborted', error: { kind: 'proxy-error', message: UNFINISHED_MESSAGE } };
 }
 
-function parseEvent(line: string): ExchangeEvent | BoundaryLine | undefined {
+/** A line of a capture log the reader could not use, and why (reported, never fatal). */
+export interface SkippedLine {
+  line: number;
+  reason: string;
+}
+
+/** One line for a person: which lines of capture `id` were skipped and why (the first few). */
+export function skippedLinesNote(id: string, skipped: SkippedLine[]): string {
+  const shown = skipped.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
+  return `Capture ${id}: skipped ${skipped.length} unusable line${skipped.length === 1 ? '' : 's'} (${shown}${skipped.length > 3 ? '; …' : ''}); the rest is shown.`;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An exchange as a start or end line must carry it: enough for the replay to place it. */
+const isExchange = (value: unknown): value is Exchange => isObject(value) && typeof value.id === 'string' && typeof value.startedAt === 'number' && isObject(value.request);
+
+/**
+ * One log line as an event, or why it cannot be one. A line can be cut by a crash (the last
+ * one), or be well-formed JSON of the wrong shape (a bug, a hand edit): either way the rest
+ * of the capture still opens.
+ */
+function parseEvent(line: string): ExchangeEvent | BoundaryLine | { problem: string } | undefined {
   if (!line) return undefined;
+  let event: unknown;
   try {
-    const event = JSON.parse(line) as ExchangeEvent | BoundaryLine;
-    return typeof event === 'object' && event !== null && typeof event.type === 'string' ? event : undefined;
+    event = JSON.parse(line);
   } catch {
-    return undefined; // the partial last line of a crashed writer
+    return { problem: 'not JSON (a line cut short when its writer stopped?)' };
+  }
+  if (!isObject(event)) return { problem: 'not an event object' };
+  switch (event.type) {
+    case 'exchange:start':
+    case 'exchange:end':
+      return isExchange(event.exchange) ? (event as unknown as ExchangeEvent) : { problem: `${event.type} without an exchange (id, startedAt, request)` };
+    case 'exchange:update':
+      return typeof event.id === 'string' ? (event as unknown as ExchangeEvent) : { problem: 'exchange:update without an exchange id' };
+    case 'boundary':
+      return isObject(event.boundary) && typeof event.boundary.id === 'string' && typeof event.boundary.at === 'number' ? (event as unknown as BoundaryLine) : { problem: 'boundary without an id and time' };
+    default:
+      return { problem: `unknown event type ${JSON.stringify(event.type)}` };
   }
 }
 
@@ -338,15 +387,23 @@ async function* eventLines(file: string): AsyncGenerator<string> {
   }
 }
 
-/** The live process writing the capture in `dir`, if any. */
+/**
+ * The live process writing the capture in `dir`, if any: its pid file names a process that
+ * exists AND was touched by the writer's heartbeat lately. The pid alone can lie: after a
+ * crash the number may belong to another process, which would lock the capture for good.
+ */
 function recordingProcess(dir: string): number | undefined {
   let pid: number;
+  let touched: number;
   try {
-    pid = Number(readFileSync(join(dir, WRITER_FILE), 'utf8'));
+    const file = join(dir, WRITER_FILE);
+    pid = Number(readFileSync(file, 'utf8'));
+    touched = statSync(file).mtimeMs;
   } catch {
     return undefined;
   }
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  if (pid !== process.pid && Date.now() - touched > WRITER_STALE_MS) return undefined;
   try {
     process.kill(pid, 0); // signal 0: only asks whether it exists
     return pid;
@@ -465,20 +522,28 @@ export class CaptureStore {
     return (await this.read(id)).exchanges;
   }
 
-  /** The capture's exchanges (as `open`) and the boundaries marked while it was recorded. */
-  async read(id: string): Promise<{ exchanges: Exchange[]; boundaries: Boundary[] }> {
+  /**
+   * The capture's exchanges (as `open`), the boundaries marked while it was recorded, and the
+   * lines that could not be used (skipped, so one bad line never makes a capture unopenable).
+   */
+  async read(id: string): Promise<{ exchanges: Exchange[]; boundaries: Boundary[]; skipped: SkippedLine[] }> {
     this.assertExists(id);
     const writer = this.writers.get(id);
     writer?.flush(); // what the live capture holds so far, to the last moment
     const live = writer ?? recordingProcess(this.dirOf(id));
     const replay = new ExchangeReplay();
     const boundaries: Boundary[] = [];
+    const skipped: SkippedLine[] = [];
+    let number = 0;
     for await (const line of this.lines(id)) {
+      number++;
       const event = parseEvent(line);
-      if (event?.type === 'boundary') boundaries.push(event.boundary);
-      else if (event) replay.apply(event);
+      if (!event) continue;
+      if ('problem' in event) skipped.push({ line: number, reason: event.problem });
+      else if (event.type === 'boundary') boundaries.push(event.boundary);
+      else replay.apply(event);
     }
-    return { exchanges: replay.result(live !== undefined), boundaries };
+    return { exchanges: replay.result(live !== undefined), boundaries, skipped };
   }
 
   async rename(id: string, name: string): Promise<void> {

@@ -18,6 +18,7 @@ import { parseJson } from './json';
 import { recognizeClient } from './clients';
 import { legacySessionId, RpcCorrelator } from './correlate';
 import { ConnectionModel } from './runs';
+import { MrtrLinker } from './mrtr';
 import type { ParsedSse } from './sseParser';
 
 /** How many SSE events one exchange keeps in memory; later ones are still emitted and stored. */
@@ -84,7 +85,8 @@ export class ExchangeRecording {
       const found = this.links.serverRequests.responsesSeen(exchange, connectionKey, answers);
       if (found.length) (exchange.correlations ??= []).push(...found);
     }
-    this.emit({ type: 'exchange:update', id: exchange.id, patch: { request: exchange.request, classification: exchange.classification, timings: exchange.timings, client: exchange.client, connectionId: exchange.connectionId, runId: exchange.runId } });
+    const retry = this.links.mrtr.requestSeen(exchange);
+    this.emit({ type: 'exchange:update', id: exchange.id, patch: { request: exchange.request, classification: exchange.classification, timings: exchange.timings, client: exchange.client, connectionId: exchange.connectionId, runId: exchange.runId, ...(retry ? { mrtr: exchange.mrtr } : {}) } });
     if (this.endWhenRequestDone) this.finish();
   }
 
@@ -122,6 +124,7 @@ export class ExchangeRecording {
       const connectionKey = this.key ?? this.group();
       this.correlate(summarizeJsonRpc(message), event, connectionKey);
       this.links.serverRequests.requestsIn(message, exchange.id, connectionKey);
+      if (this.links.mrtr.answerSeen(exchange, message)) this.emit({ type: 'exchange:update', id: exchange.id, patch: { mrtr: exchange.mrtr } });
     }
     this.emit({ type: 'exchange:update', id: exchange.id, sseEvent: event });
   }
@@ -151,6 +154,11 @@ export class ExchangeRecording {
       // (JSON-RPC under another content type is still read; SSE answers correlate per event.)
       if (!contentType.includes('text/event-stream')) {
         this.correlate(contentType.includes('json') ? exchange.classification.jsonRpcResponse : summarizeJsonRpc(parseJson(text)), undefined, connectionKey);
+        if (this.links.mrtr.awaitsAnswer(exchange)) {
+          // (parseJson caches: the body classifyResponse just read is not parsed again.)
+          const body = parseJson(text);
+          for (const message of Array.isArray(body) ? body : [body]) this.links.mrtr.answerSeen(exchange, message);
+        }
       }
       // Refused (405, 401, a 400 without a session): no answer will come on a stream either.
       if (exchange.response.status >= 400) this.links.correlator.forget(exchange.id);
@@ -177,6 +185,7 @@ export class ExchangeRecording {
     this.ended = true;
     if (!this.exchange.response) this.group();
     this.links.model.ended(this.exchange);
+    this.links.mrtr.ended(this.exchange);
     this.exchange.timings.end = this.elapsed();
     this.emit({ type: 'exchange:end', exchange: this.exchange });
   }
@@ -201,6 +210,8 @@ interface ConnectionLinks {
   correlator: RpcCorrelator;
   /** Requests the server sent on streams, answered by the client's POSTs. */
   serverRequests: RpcCorrelator;
+  /** Rounds of multi-round-trip requests (input_required and retries). */
+  mrtr: MrtrLinker;
 }
 
 export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [Boundary] }> {
@@ -217,7 +228,7 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [
   constructor(private readonly maxExchanges = DEFAULT_MAX_EXCHANGES) {
     super();
     const model = new ConnectionModel();
-    this.links = { model, correlator: new RpcCorrelator(model.groups), serverRequests: new RpcCorrelator(model.groups) };
+    this.links = { model, correlator: new RpcCorrelator(model.groups), serverRequests: new RpcCorrelator(model.groups), mrtr: new MrtrLinker((e) => model.connectionOf(e.connectionId)) };
   }
 
   /** The current connection id of an exchange (groups merge as a handshake unfolds). */

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { McpMethod, ReplayProfile, Reaction, Reactions, SimStep, SimulatedRequest, SimulationResult, StepVerdict } from '../../../shared/simulator';
+import { readInputRequired } from '../../../shared/mrtr';
+import type { McpMethod, ReplayProfile, Reaction, Reactions, SimStep, SimulatedRequest, SimulatedRound, SimulationResult, StepVerdict } from '../../../shared/simulator';
+import { answerInputRequest } from './inputAnswers';
 import { Wire, WireError, type WireResponse } from './http';
 import { parseChallenge, runOAuth, type Challenge, type OAuthHooks } from './oauth';
 import type { ParsedSse } from '../recorder/sseParser';
@@ -20,6 +22,8 @@ export interface SimulateOptions {
   hooks?: OAuthHooks;
   /** How requests go out (default: global fetch); e.g. a fetch that resolves a tunnel's host names. */
   fetch?: typeof fetch;
+  /** A tool the client calls after its handshake (where multi-round-trip requests play out). */
+  callTool?: { name: string; arguments?: Record<string, unknown> };
 }
 
 /** Bad input a user can cause: a URL that isn't one, an unknown client. */
@@ -41,6 +45,16 @@ interface JsonRpcAnswer {
   result?: Record<string, unknown>;
   error?: { code: number; message: string };
 }
+
+/** What one JSON-RPC request got back. */
+interface Answer {
+  response: WireResponse;
+  rpc?: JsonRpcAnswer;
+  id: number;
+}
+
+/** Rounds a client goes through for one request before it gives up, unless its profile says otherwise. */
+const DEFAULT_MAX_ROUNDS = 8;
 
 /** How a step ends the run, when it does. */
 interface RunEnd {
@@ -152,6 +166,8 @@ class ReplayRun {
       for (const step of this.profile.steps) {
         if (!(await this.step(step))) return;
       }
+      const tool = this.options.callTool;
+      if (tool) await this.step({ type: 'mcp', id: 'tools/call', method: 'tools/call', params: { name: tool.name, arguments: tool.arguments ?? {} } });
     } finally {
       this.wire.closeAll();
     }
@@ -320,11 +336,16 @@ class ReplayRun {
     let verdict = this.verdict(step.id, title());
     for (let attempt = 0; attempt < 3; attempt++) {
       const sentToken = !!this.token;
-      let answer: { response: WireResponse; rpc?: JsonRpcAnswer; id: number };
+      let answer: Answer | undefined;
       try {
         answer = await this.call(method, params ?? {}, verdict.requests);
       } catch (err) {
         return this.failNetwork(verdict, err);
+      }
+      // 2026-07-28: the server needs input first; the client answers and retries under new ids.
+      if (this.era === 'stateless' && readInputRequired(answer.rpc?.result)) {
+        answer = await this.fulfil(method, params ?? {}, answer, verdict);
+        if (!answer) return false;
       }
       const { response, rpc, id } = answer;
       const conditions: string[] = [];
@@ -344,7 +365,7 @@ class ReplayRun {
       const { key } = found;
       // "authless" only means something for an answer to a request sent without a token.
       const reaction = found.reaction.do === 'authless' && sentToken ? { do: 'continue' as const } : found.reaction;
-      const what = describeAnswer(response, rpc, key);
+      const what = `${describeAnswer(response, rpc, key)}${verdict.rounds ? ` after ${describeRounds(verdict.rounds)}` : ''}`;
 
       if (reaction.do === 'oauth' && !this.token) {
         if (this.profile.auth.bearerSchemeCaseSensitive && this.challenge && this.challenge.scheme !== 'Bearer') {
@@ -377,6 +398,48 @@ class ReplayRun {
       return ok;
     }
     return this.apply(verdict, { do: 'fail' }, 'the request kept being refused');
+  }
+
+  /**
+   * Plays a multi-round-trip request out: fulfils each `input_required` answer's input requests
+   * from the profile's data and retries with `inputResponses` and the `requestState` echoed
+   * verbatim, under a new id, until the server answers otherwise. Every round goes in
+   * `verdict.rounds`. Returns the last answer, or undefined when the run ends here.
+   */
+  private async fulfil(method: string, params: Record<string, unknown>, first: Answer, verdict: StepVerdict): Promise<Answer | undefined> {
+    const data = this.profile.protocol.inputAnswers ?? {};
+    const maxRounds = data.maxRounds ?? DEFAULT_MAX_ROUNDS;
+    const rounds: SimulatedRound[] = (verdict.rounds = []);
+    let answer = first;
+    for (let round = 1; ; round++) {
+      const asked = readInputRequired(answer.rpc?.result);
+      if (!asked) {
+        const error = answer.rpc?.error;
+        rounds.push({ round, rpcId: answer.id, answer: error ? `error ${error.code} ${error.message}` : answer.rpc ? 'complete' : `answered ${answer.response.status}` });
+        return answer;
+      }
+      const requests = Object.entries(asked.inputRequests ?? {});
+      rounds.push({ round, rpcId: answer.id, asked: requests.map(([key, request]) => ({ key, method: request.method })), ...(asked.requestState !== undefined ? { requestState: true } : {}), answer: 'input_required' });
+      if (round >= maxRounds) {
+        await this.apply(verdict, { do: 'fail', because: `the client gives up after ${maxRounds} rounds` }, `${describeRounds(rounds)}, the last one input_required again`);
+        return undefined;
+      }
+      const inputResponses: Record<string, unknown> = {};
+      for (const [key, request] of requests) {
+        const given = answerInputRequest(request, this.profile.protocol.capabilities, data);
+        if ('refused' in given) {
+          await this.apply(verdict, { do: 'fail', because: given.refused }, `round ${round} asked for ${key} (${request.method})`);
+          return undefined;
+        }
+        inputResponses[key] = given.result;
+      }
+      try {
+        answer = await this.call(method, { ...params, inputResponses, ...(asked.requestState !== undefined ? { requestState: asked.requestState } : {}) }, verdict.requests);
+      } catch (err) {
+        this.failNetwork(verdict, err);
+        return undefined;
+      }
+    }
   }
 
   /** Keeps what a successful answer tells the client. */
@@ -581,6 +644,12 @@ async function nextEndpoint(events: AsyncIterator<ParsedSse>): Promise<string> {
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** "3 rounds (step1: elicitation/create; step2: elicitation/create)". */
+function describeRounds(rounds: readonly SimulatedRound[]): string {
+  const asked = rounds.flatMap((r) => (r.asked ?? []).map((a) => `${a.key}: ${a.method}`));
+  return `${rounds.length} round${rounds.length === 1 ? '' : 's'}${asked.length ? ` (${asked.join('; ')})` : ''}`;
 }
 
 /** The one-line result a user reads first. */

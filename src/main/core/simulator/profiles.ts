@@ -3,6 +3,7 @@ import {
   CLAUDE_AI_AUTH0_HANDSHAKE_LOGS,
   CLAUDE_CODE_HEADERS_IGNORED,
   CLAUDE_CONNECTOR_AUTH_DOCS,
+  MRTR_SPEC,
   REMOTE_MCP_AUTH,
   TS_SDK_CLIENT_SSE,
   VSCODE_EXT_HOST_MCP,
@@ -625,6 +626,45 @@ const spec2025_06_18: ReplayProfile = {
   ],
 };
 
+const spec2026_07_28: ReplayProfile = {
+  ...spec2025_06_18,
+  id: 'spec@2026-07-28',
+  isDefault: false,
+  client: 'Spec-compliant client (2026-07-28)',
+  variant: 'exactly what the 2026-07-28 revision asks: server/discover, _meta and Mcp-Method on every request, no session; input_required answered (elicitation, sampling, roots) and retried under a new id with the requestState echoed; initialize 2025-11-25 when the server does not speak 2026-07-28',
+  observed: 'specification 2026-07-28',
+  sources: [
+    { ref: mcpSpec('2026-07-28', 'changelog'), note: 'the stateless revision: server/discover, per-request _meta, Mcp-Method' },
+    { ref: MRTR_SPEC, note: 'input_required: fulfil inputRequests, retry with inputResponses and requestState verbatim, under a new id' },
+    { ref: mcpSpec('2025-06-18', 'basic/authorization'), note: 'PRM from the challenge, RFC 8414, DCR, PKCE S256, resource indicator' },
+  ],
+  userAgent: { discovery: `${SIMULATOR_UA} (spec 2026-07-28)`, mcp: `${SIMULATOR_UA} (spec 2026-07-28)`, browser: CHROME_UA },
+  protocol: {
+    era: 'stateless',
+    version: '2026-07-28',
+    fallbackVersion: '2025-11-25',
+    clientInfo: { name: 'spec-client', version: '2026-07-28' },
+    capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: {} },
+    versionHeader: 'absent',
+    inputAnswers: { elicitation: { name: 'Ada Lovelace', color: 'blue' }, sampling: 'Paris', roots: [{ uri: 'file:///home/user/project', name: 'project' }] },
+  },
+  auth: { ...spec2025_06_18.auth, dcrBody: publicClient('spec-client 2026-07-28') },
+  steps: [
+    {
+      type: 'mcp',
+      id: 'server/discover',
+      method: 'server/discover',
+      on: {
+        '400': { do: 'fallback-initialize', because: 'the server does not speak 2026-07-28' },
+        '404': { do: 'fallback-initialize', because: 'server/discover is unknown (-32601)' },
+        'rpc-error': { do: 'fallback-initialize' },
+        ok: { do: 'authless', because: 'answered without a token: the server needs no authorization' },
+      },
+    },
+    { type: 'mcp', id: 'tools/list', method: 'tools/list' },
+  ],
+};
+
 const legacySse: ReplayProfile = {
   id: 'legacy-sse@2024-11-05',
   family: 'legacy-sse',
@@ -725,6 +765,7 @@ export const PROFILES: readonly ClientProfile[] = [
   mcpRemote,
   mcpInspector,
   spec2025_06_18,
+  spec2026_07_28,
   legacySse,
   sdk1,
   sdk2,

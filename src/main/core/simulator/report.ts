@@ -8,6 +8,10 @@ export function formatResult(result: SimulationResult, options: { requests?: boo
   const lines = [`${result.profileId} → ${result.url}`];
   for (const step of result.steps) {
     lines.push(`  ${MARK[step.outcome]}  ${step.title}${step.message ? `: ${step.message}` : ''}`);
+    for (const round of step.rounds ?? []) {
+      const asked = round.asked?.length ? `: asked for ${round.asked.map((a) => `${a.key} (${a.method})`).join(', ')}${round.requestState ? ', with requestState' : ''}` : '';
+      lines.push(`          round ${round.round}, id ${round.rpcId} → ${round.answer}${asked}`);
+    }
     if (options.requests) {
       for (const r of step.requests) {
         let path = r.url;

@@ -61,6 +61,7 @@ class SimulatorOAuthProvider {
 interface SdkClient {
   connect(transport: unknown): Promise<void>;
   listTools(): Promise<{ tools: Array<{ name: string }> }>;
+  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<{ content?: unknown; isError?: boolean }>;
   close(): Promise<void>;
   getServerVersion(): { name?: string; version?: string } | undefined;
 }
@@ -209,6 +210,20 @@ export async function runSdk(profile: SdkProfile, options: SimulateOptions): Pro
       try {
         tools = (await clients[clients.length - 1]!.listTools()).tools.map((t) => t.name);
         verdict.message = `${tools.length} tools: ${tools.join(', ')}`;
+      } catch (err) {
+        fail(verdict, sdkError(err));
+      }
+    }
+    const tool = options.callTool;
+    if (!failedAt && tool) {
+      // The SDK declares no client capabilities here: a server that needs input (input_required,
+      // or a server→client request) meets a client that cannot give it, as with the bare SDK.
+      verdict = step('tools/call', `client.callTool(${tool.name})`);
+      try {
+        const result = await clients[clients.length - 1]!.callTool({ name: tool.name, arguments: tool.arguments ?? {} });
+        const text = Array.isArray(result.content) ? (result.content as Array<{ text?: unknown }>).find((c) => typeof c.text === 'string')?.text : undefined;
+        verdict.message = `${result.isError ? 'a tool error' : 'a result'}${typeof text === 'string' ? `: ${text.slice(0, 200)}` : ''}`;
+        if (result.isError) verdict.outcome = 'warn';
       } catch (err) {
         fail(verdict, sdkError(err));
       }

@@ -11,6 +11,7 @@ import { setPendingFocus, takePendingFocus, type LinkTarget } from './exchangeLi
 import { countsText, FindingList } from './Lint';
 import { expandFor, MessageView } from './MessageView';
 import { ParamSections, useParamSections } from './ParamTable';
+import { MrtrSection } from './MrtrSection';
 import { RpcPanel } from './RpcPanel';
 import { SseEventTable } from './SseEventTable';
 import { OutcomeLine, StatusCell } from './StatusChips';
@@ -326,6 +327,7 @@ export function DetailPane({ summary }: { summary: ExchangeSummary }) {
         </ul>
       )}
       <LintSection summary={summary} />
+      {summary.mrtr && <MrtrSection summary={summary} exchange={exchange ?? undefined} />}
       {exchange === undefined && <p className="hint">Loading…</p>}
       {exchange === null && <p className="hint">This exchange is no longer kept in memory (the capture on disk still has it).</p>}
       {exchange && (

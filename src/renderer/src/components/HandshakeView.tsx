@@ -44,6 +44,7 @@ const OUTCOME_NOTES: Record<string, string> = {
   challenge: 'challenge',
   'probe-miss': 'not offered here; the client moves on',
   'closed-by-client': 'closed by the client',
+  'input-required': 'the server asked for input; the client retries',
   failed: 'failed',
 };
 
@@ -51,7 +52,7 @@ function attemptClass(outcome: string, lint?: string, unexpected?: boolean): str
   if (outcome === 'failed' || lint === 'error') return 'bad';
   if (lint === 'warning' || unexpected) return 'warn';
   if (outcome === 'challenge') return 'challenge';
-  return outcome === 'ok' || outcome === 'closed-by-client' ? 'ok' : '';
+  return outcome === 'ok' || outcome === 'closed-by-client' || outcome === 'input-required' ? 'ok' : '';
 }
 
 function StepItem({ step, open }: { step: ChecklistStep; open: (id: string) => void }) {

@@ -33,6 +33,16 @@ function Verdicts({ result }: { result: SimulationResult }) {
             <strong>{step.title}</strong> <code className="hint">{step.step}</code>
           </div>
           <p>{step.message}</p>
+          {step.rounds && (
+            <ol className="sim-rounds" aria-label={`Rounds of ${step.title}`} data-testid="sim-rounds">
+              {step.rounds.map((round) => (
+                <li key={round.round} data-testid="sim-round">
+                  Round {round.round} (JSON-RPC id {round.rpcId}): {round.answer}
+                  {round.asked?.length ? `, asked for ${round.asked.map((a) => `${a.key} (${a.method})`).join(', ')}${round.requestState ? ' with a requestState to echo' : ''}` : ''}
+                </li>
+              ))}
+            </ol>
+          )}
           {step.requests.length > 0 && (
             <details>
               <summary>{step.requests.length === 1 ? '1 request' : `${step.requests.length} requests`}</summary>
@@ -176,6 +186,7 @@ export function SimulateScreen() {
   const [client, setClient] = useState(simulation.params?.client ?? '');
   const [url, setUrl] = useState(simulation.params?.url ?? '');
   const [headerText, setHeaderText] = useState('');
+  const [tool, setTool] = useState(simulation.params?.callTool?.name ?? '');
   useEffect(() => void loadSimulator(), [loadSimulator]);
 
   const families = useMemo(() => {
@@ -191,7 +202,7 @@ export function SimulateScreen() {
   const start = () => {
     if (!chosen || headersProblem) return;
     const extra = headers as Record<string, string>;
-    void simulate({ client: chosen.id, ...(url.trim() ? { url: url.trim() } : {}), ...(Object.keys(extra).length ? { headers: extra } : {}) });
+    void simulate({ client: chosen.id, ...(url.trim() ? { url: url.trim() } : {}), ...(Object.keys(extra).length ? { headers: extra } : {}), ...(tool.trim() ? { callTool: { name: tool.trim() } } : {}) });
   };
 
   return (
@@ -226,6 +237,10 @@ export function SimulateScreen() {
           <textarea rows={2} value={headerText} placeholder="X-API-Key: …" onChange={(e) => setHeaderText(e.target.value)} aria-label="Configured headers" />
         </label>
         {headersProblem && <p className="field-error">{headersProblem}</p>}
+        <label>
+          Then call the tool (optional; 2026-07-28 clients answer its input_required rounds){' '}
+          <input type="text" value={tool} placeholder="test_input_required_result_multi_round" onChange={(e) => setTool(e.target.value)} aria-label="Tool to call" size={36} />
+        </label>
         <div className="actions">
           <button className="primary" disabled={!chosen || simulation.running || !!headersProblem} onClick={start}>
             {simulation.running ? 'Running…' : 'Run simulation'}

@@ -14,6 +14,7 @@ const OUTCOME_NOTE: Partial<Record<ExchangeSummary['outcome'], string>> = {
   challenge: 'challenge',
   'closed-by-client': 'closed by client',
   'probe-miss': 'not here',
+  'input-required': 'input required',
 };
 
 /** The status cell's tooltip: why it ended so, and who changed it. */
@@ -110,6 +111,7 @@ const OUTCOME_HEAD: Record<ExchangeSummary['outcome'], string> = {
   challenge: 'Challenge (expected)',
   'closed-by-client': 'Closed by the client',
   'probe-miss': 'Not at this location',
+  'input-required': 'Input required (one round of a multi-round-trip request)',
 };
 
 /** The detail pane header's line on how the exchange ended: the reason for a failure, a neutral note otherwise. */

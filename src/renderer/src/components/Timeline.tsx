@@ -10,16 +10,18 @@ import { StatusCell, statusTitle } from './StatusChips';
 import { EmptyState } from './EmptyState';
 import { LintBadge } from './Lint';
 import { BoundaryRow, RunControls, RunHeader } from './Runs';
+import { roundTitle } from './MrtrSection';
 import { VirtualList } from './VirtualList';
 
 export const ROW_HEIGHT = 26;
 
 export { StatusCell } from './StatusChips';
 
-function Row({ row, index, selected, onSelect, runClient }: { row: ExchangeSummary; index: number; selected: boolean; onSelect: () => void; runClient?: string }) {
+function Row({ row, index, selected, onSelect, runClient, rounds }: { row: ExchangeSummary; index: number; selected: boolean; onSelect: () => void; runClient?: string; rounds?: number }) {
   // A row with only a User-Agent ("node") shows the name its run's client gave in initialize.
   const client = row.clientFamily === 'unknown' && runClient ? runClient : row.clientLabel;
-  const className = ['row', selected ? 'selected' : '', row.paused ? 'paused' : '', isFailed(row.outcome) ? 'failed' : '', row.appliedRules.length ? 'ruled' : ''].join(' ');
+  const retry = (row.mrtr?.round ?? 1) > 1;
+  const className = ['row', selected ? 'selected' : '', row.paused ? 'paused' : '', isFailed(row.outcome) ? 'failed' : '', row.appliedRules.length ? 'ruled' : '', retry ? 'mrtr-retry' : ''].join(' ');
   return (
     <div className={className} role="row" aria-rowindex={index + 2} aria-selected={selected} data-testid="row" data-id={row.id} data-phase={row.phase} data-status={row.status ?? ''} data-outcome={row.outcome} onClick={onSelect} style={{ height: ROW_HEIGHT }}>
       <span role="gridcell" className="cell time">{time(row.startedAt)}</span>
@@ -31,6 +33,14 @@ function Row({ row, index, selected, onSelect, runClient }: { row: ExchangeSumma
         <span className={`badge phase-${row.phase}`} data-testid="phase-badge">
           {phaseBadge(row)}
         </span>
+        {row.mrtr && (
+          // Compact in the row ("↳ 2/3"); the tooltip and the detail pane say "round 2 of 3".
+          <span className="badge mrtr-badge" data-testid="mrtr-badge" data-round={row.mrtr.round} title={`${roundTitle(row, rounds ?? row.mrtr.round)}: one round of a multi-round-trip request (the server answered input_required; the client retries with inputResponses)`}>
+            {retry && <span aria-hidden="true">↳ </span>}
+            {row.mrtr.round}/{rounds ?? '?'}
+          </span>
+        )}
+
         {row.paused && <span className="badge paused-badge">paused</span>}
         {row.replayOf && <span className="badge replay-badge">replay</span>}
         {row.simulated && (
@@ -174,7 +184,17 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
                   );
                 }
                 const row = model.byId.get(item)!;
-                return <Row key={item} row={row} index={index} selected={item === selectedId} onSelect={() => select(item)} runClient={row.clientFamily === 'unknown' ? model.runClientOf(item) : undefined} />;
+                return (
+                  <Row
+                    key={item}
+                    row={row}
+                    index={index}
+                    selected={item === selectedId}
+                    onSelect={() => select(item)}
+                    runClient={row.clientFamily === 'unknown' ? model.runClientOf(item) : undefined}
+                    rounds={row.mrtr ? model.conversation(row.mrtr.conversation).length : undefined}
+                  />
+                );
               }}
             />
           )}

@@ -116,11 +116,11 @@ export const FILTERS = [
   }),
   define<string[]>({
     key: 'is',
-    syntax: 'is:paused,error,challenge,closed,replay,changed,simulated,streaming',
+    syntax: 'is:paused,error,challenge,closed,replay,changed,simulated,streaming,mrtr,input-required',
     description:
-      'Exchange state: held at a breakpoint, failed (the client did not get what it asked for), a 401 challenge, a stream the client closed, a replay, changed by a toggle or rule, sent by the simulator, an open stream',
+      'Exchange state: held at a breakpoint, failed (the client did not get what it asked for), a 401 challenge, a stream the client closed, a replay, changed by a toggle or rule, sent by the simulator, an open stream, a round of a multi-round-trip request, answered input_required',
     parse(raw) {
-      const known = ['paused', 'error', 'failed', 'challenge', 'closed', 'replay', 'changed', 'simulated', 'streaming'];
+      const known = ['paused', 'error', 'failed', 'challenge', 'closed', 'replay', 'changed', 'simulated', 'streaming', 'mrtr', 'input-required'];
       const bad = list(raw).filter((v) => !known.includes(v));
       return bad.length ? { problem: `is takes ${known.join(', ')}` } : { value: list(raw) };
     },
@@ -134,7 +134,9 @@ export const FILTERS = [
           (v === 'replay' && !!row.replayOf) ||
           (v === 'changed' && row.appliedRules.length > 0) ||
           (v === 'simulated' && !!row.simulated) ||
-          (v === 'streaming' && row.state === 'streaming'),
+          (v === 'streaming' && row.state === 'streaming') ||
+          (v === 'mrtr' && !!row.mrtr) ||
+          (v === 'input-required' && row.outcome === 'input-required'),
       ),
   }),
   define<Array<(row: ExchangeSummary) => boolean>>({

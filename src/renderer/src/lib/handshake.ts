@@ -484,6 +484,7 @@ const OUTCOME_WORDS: Record<ExchangeOutcome, string> = {
   'probe-miss': 'not offered here',
   'closed-by-client': 'closed by the client',
   failed: 'failed',
+  'input-required': 'input required',
   'in-progress': '',
 };
 

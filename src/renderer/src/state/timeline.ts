@@ -137,6 +137,8 @@ export class TimelineModel {
   readonly families = new Set<string>();
   readonly counts = { failed: 0, paused: 0 };
   readonly context: FilterContext;
+  /** The rows of each multi-round-trip conversation (by its first exchange's id), in round order. */
+  private readonly conversations = new Map<string, string[]>();
 
   constructor() {
     const model = this;
@@ -155,6 +157,21 @@ export class TimelineModel {
 
   get size(): number {
     return this.rows.length;
+  }
+
+  /** Keeps a row that is a round of a multi-round-trip request in its conversation. */
+  private noteRound(row: ExchangeSummary): void {
+    if (!row.mrtr) return;
+    const ids = this.conversations.get(row.mrtr.conversation) ?? [];
+    if (ids.includes(row.id)) return;
+    ids.push(row.id);
+    ids.sort((a, b) => this.byId.get(a)!.mrtr!.round - this.byId.get(b)!.mrtr!.round);
+    this.conversations.set(row.mrtr.conversation, ids);
+  }
+
+  /** The rows of a multi-round-trip conversation, in round order (empty for an unknown one). */
+  conversation(id: string): ExchangeSummary[] {
+    return (this.conversations.get(id) ?? []).map((rowId) => this.byId.get(rowId)!);
   }
 
   resolveConnection(id: string): string {
@@ -181,6 +198,7 @@ export class TimelineModel {
     this.describeCache.clear();
     this.changed();
     this.families.clear();
+    this.conversations.clear();
     this.counts.failed = 0;
     this.counts.paused = 0;
   }
@@ -193,6 +211,7 @@ export class TimelineModel {
     this.byId.set(row.id, row);
     this.families.add(row.clientFamily);
     this.count(row, 1);
+    this.noteRound(row);
     this.joinGroup(at, row);
     if (at >= this.mask.length) {
       const grown = new Uint8Array(this.mask.length * 2);
@@ -219,6 +238,7 @@ export class TimelineModel {
     this.byId.set(row.id, row);
     this.families.add(row.clientFamily);
     this.count(row, 1);
+    this.noteRound(row);
     const group = this.rowGroup[at]!;
     if (group.key !== this.resolveRun(row.runId ?? '')) {
       // Placed in a run only now (or in another one): move it.

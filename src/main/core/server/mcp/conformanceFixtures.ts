@@ -78,6 +78,49 @@ function requireString(args: Record<string, unknown>, name: string): string {
   return value;
 }
 
+/**
+ * SEP-2243: the tools the suite's `http-custom-headers` client scenario lists, a parameter per
+ * case of the value encoding (plain, integer, boolean, empty, non-ASCII, surrounding whitespace,
+ * control characters) mirrored into `Mcp-Param-{Name}`; the server checks each header against
+ * the body (routingHeaders.ts). `float_val` and `query` carry no annotation.
+ */
+const mirrored = (type: 'string' | 'integer' | 'boolean', header: string, description: string) => ({ type, description, 'x-mcp-header': header });
+const CUSTOM_HEADERS_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    region: mirrored('string', 'Region', 'Plain ASCII string value'),
+    priority: mirrored('integer', 'Priority', 'Integer value'),
+    verbose: mirrored('boolean', 'Verbose', 'Boolean value'),
+    debug: mirrored('boolean', 'Debug', 'Boolean true value'),
+    empty_val: mirrored('string', 'EmptyVal', 'Empty string value'),
+    method_val: mirrored('string', 'Method', 'Mirrored into Mcp-Param-Method, not Mcp-Method'),
+    float_val: { type: 'number', description: 'Not mirrored (number parameters cannot be)' },
+    non_ascii_val: mirrored('string', 'NonAscii', 'Non-ASCII: travels Base64-encoded'),
+    whitespace_val: mirrored('string', 'Whitespace', 'Leading and trailing whitespace: Base64'),
+    leading_space_val: mirrored('string', 'LeadingSpace', 'Leading space: Base64'),
+    trailing_space_val: mirrored('string', 'TrailingSpace', 'Trailing space: Base64'),
+    internal_space_val: mirrored('string', 'InternalSpace', 'Internal spaces only: plain'),
+    control_char_val: mirrored('string', 'ControlChar', 'Control characters: Base64'),
+    crlf_val: mirrored('string', 'CrLf', 'CR LF: Base64'),
+    tab_val: mirrored('string', 'Tab', 'Leading tab: Base64'),
+    query: { type: 'string', description: 'Not mirrored' },
+  },
+  required: ['region', 'priority', 'query'],
+};
+const CUSTOM_HEADERS_NULL_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    region: CUSTOM_HEADERS_SCHEMA.properties.region,
+    priority: CUSTOM_HEADERS_SCHEMA.properties.priority,
+    verbose: mirrored('boolean', 'Verbose', 'Boolean value, sent as null: no header'),
+    query: CUSTOM_HEADERS_SCHEMA.properties.query,
+  },
+  required: ['region', 'priority', 'query'],
+};
+
+/** What a custom-header tool received (its headers matched, or the call would not have run). */
+const receivedArguments = async (args: Record<string, unknown>) => text(`Arguments received (each Mcp-Param-* header matched its argument): ${JSON.stringify(args)}`);
+
 const elicitationResult = (result: Record<string, unknown>) => `action=${String(result.action)}, content=${JSON.stringify(result.content ?? {})}`;
 
 /** An elicitation/create input request with a form of the given schema. */
@@ -178,6 +221,18 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
     description: 'Always fails with isError: true (conformance fixture).',
     inputSchema: noArguments,
     call: async () => ({ ...text('This tool intentionally returns an error for testing'), isError: true }),
+  },
+  {
+    name: 'test_custom_headers',
+    description: 'A tool with x-mcp-header annotations: its arguments are mirrored into Mcp-Param-* headers, encoded where needed (conformance fixture, SEP-2243).',
+    inputSchema: CUSTOM_HEADERS_SCHEMA,
+    call: receivedArguments,
+  },
+  {
+    name: 'test_custom_headers_null',
+    description: 'A tool whose x-mcp-header argument may be null: no header then (conformance fixture, SEP-2243).',
+    inputSchema: CUSTOM_HEADERS_NULL_SCHEMA,
+    call: receivedArguments,
   },
   {
     name: 'test_sampling',

@@ -121,6 +121,26 @@ export const TOOLS: ToolDefinition[] = [
     inputSchema: { type: 'object', properties: { reason: { type: 'string' } } },
     call: async (args) => ({ ...text(`The tool failed: ${typeof args.reason === 'string' ? args.reason : 'no reason given'}`), isError: true }),
   },
+  {
+    name: 'regional_echo',
+    title: 'Echo from a region',
+    description:
+      'Returns the message as served in `region`. In 2026-07-28 a client mirrors `region` and `priority` into the Mcp-Param-Region and Mcp-Param-Priority headers (x-mcp-header, SEP-2243) so a gateway can route without reading the body; the server refuses a call whose headers disagree with its arguments (-32020).',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        region: { type: 'string', description: 'Where to run, e.g. eu-west-1 (mirrored into Mcp-Param-Region)', 'x-mcp-header': 'Region' },
+        priority: { type: 'integer', description: 'Optional priority (mirrored into Mcp-Param-Priority)', 'x-mcp-header': 'Priority' },
+        message: { type: 'string' },
+      },
+      required: ['region', 'message'],
+    },
+    annotations: { readOnlyHint: true },
+    call: async (args) => {
+      const priority = typeof args.priority === 'number' ? ` (priority ${args.priority})` : '';
+      return text(`[${requireString(args, 'region')}]${priority} ${requireString(args, 'message')}`);
+    },
+  },
 ];
 
 export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {

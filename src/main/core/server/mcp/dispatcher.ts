@@ -20,6 +20,7 @@ import {
   readResource,
   resourceDescriptions,
   toolDescriptions,
+  type ToolDefinition,
 } from './content';
 import type { SubscriptionFilter } from '../../../../shared/subscriptions';
 import {
@@ -75,6 +76,14 @@ function withFixtures(profile: BehaviorProfile): boolean {
 const UNPUBLISHED_VERSION = 'DRAFT-2026-v1';
 
 /**
+ * The tool `name` of the profile's catalogue, ours then the conformance fixtures: the schema its
+ * Mcp-Param-* headers are checked against (the dynamic fixture tool declares no x-mcp-header).
+ */
+export function catalogueTool(profile: BehaviorProfile, name: string): ToolDefinition | undefined {
+  return findTool(name) ?? (withFixtures(profile) ? FIXTURE_TOOLS.find((t) => t.name === name) : undefined);
+}
+
+/**
  * What a `subscriptions/listen` stream can carry on this profile: list changes where a list can
  * change (the conformance fixtures' hooks change the tool and prompt lists). No resource of
  * either catalogue changes, so no resource updates.
@@ -95,7 +104,7 @@ function fixturePrompts(ctx: DispatchContext) {
 }
 
 const INSTRUCTIONS =
-  'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError).';
+  'Reference server of MCP Handshake Inspector. Tools: echo, add, best_person, slow_count (progress), fail (isError), regional_echo (Mcp-Param-* headers).';
 
 /** Everything a method handler may use besides its params. */
 export interface DispatchContext {

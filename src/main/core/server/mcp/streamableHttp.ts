@@ -5,6 +5,7 @@ import { breaks } from '../breaks';
 import { LISTEN_METHOD, parseSubscriptionFilter } from '../../../../shared/subscriptions';
 import { BodyTooLargeError, firstHeader, mediaType, readBody, sendEmpty, sendJson } from '../http';
 import {
+  catalogueTool,
   dispatch,
   hasMethod,
   isSupportedVersion,
@@ -27,6 +28,7 @@ import {
 } from './jsonrpc';
 import type { LoggingLevel, McpSession, SessionStore } from './sessions';
 import { RequestStateCodec } from './mrtr';
+import { routingHeaderError } from './routingHeaders';
 import { SseStream } from './sse';
 import { ServerSubscriptions } from './subscriptions';
 
@@ -301,9 +303,10 @@ function classifyEra(req: IncomingMessage, messages: JsonRpcMessage[], profile: 
 /**
  * Checks a 2026-07-28 request's `_meta` envelope and its required headers against its body.
  * Order (2026-07-28 transports, standard request headers; as the conformance suite's reference
- * server does): a version that is no string is -32022, a missing clientCapabilities -32602; then the headers must mirror the body, or
- * -32020 HeaderMismatch, whatever the body's version; only a request whose headers agree with
- * its body is judged on its version (-32022 UnsupportedProtocolVersion).
+ * server does): a version that is no string is -32022, a missing clientCapabilities -32602; then
+ * the headers (MCP-Protocol-Version, Mcp-Method, Mcp-Name, the called tool's Mcp-Param-*) must
+ * mirror the body, or -32020 HeaderMismatch (routingHeaders.ts), whatever the body's version;
+ * only a request whose headers agree with its body is judged on its version (-32022).
  */
 function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest, profile: BehaviorProfile): McpError | undefined {
   const meta = request.params?._meta as Record<string, unknown>;
@@ -313,20 +316,8 @@ function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest, 
   if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) {
     return new McpError(JsonRpcErrorCode.InvalidParams, `Invalid _meta envelope for protocol revision ${version}: ${META.clientCapabilities}: missing`, undefined, 400);
   }
-  const mismatch = (header: string, expected: string): McpError | undefined => {
-    const raw = firstHeader(req, header);
-    if (raw === undefined) return new McpError(StatelessErrorCode.HeaderMismatch, `Header mismatch: the required ${header} header is absent`, { header, expected }, 400);
-    const value = decodeHeaderValue(raw);
-    if (value !== expected) {
-      return new McpError(StatelessErrorCode.HeaderMismatch, `Header mismatch: ${header} header value '${value}' does not match body value '${expected}'`, { header, value, expected }, 400);
-    }
-    return undefined;
-  };
-  const nameSource = NAME_HEADER_SOURCE[request.method];
-  const headerProblem =
-    mismatch('MCP-Protocol-Version', version) ??
-    mismatch('Mcp-Method', request.method) ??
-    (nameSource ? mismatch('Mcp-Name', String(request.params?.[nameSource] ?? '')) : undefined);
+  const tool = request.method === 'tools/call' && typeof request.params?.name === 'string' ? catalogueTool(profile, request.params.name) : undefined;
+  const headerProblem = routingHeaderError(req, request, tool?.inputSchema);
   if (headerProblem && !breaks(profile, 'header-mismatch-accepted')) return headerProblem;
   if (!(STATELESS_ERA_VERSIONS as readonly string[]).includes(version) && !breaks(profile, 'unsupported-version-accepted')) return unsupportedVersion(version, profile);
   return undefined;
@@ -347,20 +338,6 @@ function withGuessedEnvelope(req: IncomingMessage, message: JsonRpcMessage): Jso
   const meta = (typeof message.params?._meta === 'object' && message.params._meta !== null ? message.params._meta : {}) as Record<string, unknown>;
   const envelope = { [META.protocolVersion]: firstHeader(req, McpHeader.ProtocolVersion), [META.clientCapabilities]: {}, ...meta };
   return { ...message, params: { ...message.params, _meta: envelope } };
-}
-
-/** Which body field `Mcp-Name` mirrors (2026-07-28 transports §Standard request headers). */
-const NAME_HEADER_SOURCE: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
-
-/**
- * A mirrored header's value as the body would spell it. Optional whitespace around a field value
- * is not part of it (RFC 9110 section 5.5), so it is trimmed before comparing; values outside
- * visible ASCII travel as `=?base64?…?=` (SEP-2243).
- */
-export function decodeHeaderValue(raw: string): string {
-  const value = raw.trim();
-  const encoded = /^=\?base64\?(.*)\?=$/.exec(value);
-  return encoded ? Buffer.from(encoded[1]!, 'base64').toString('utf8') : value;
 }
 
 /** Checks `Accept` on POST. Lenient (default) accepts what real clients send; strict needs both types. */
