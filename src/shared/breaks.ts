@@ -154,7 +154,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'header-mismatch',
     title: 'Headers that disagree with the body (2026-07-28)',
-    requirement: 'MCP-Protocol-Version, Mcp-Method and Mcp-Name mirror the body; when they do not match, the server MUST answer 400 with HeaderMismatch (-32020).',
+    requirement: 'MCP-Protocol-Version, Mcp-Method, Mcp-Name and Mcp-Param-* mirror the body; when they do not match, the server MUST answer 400 with HeaderMismatch (-32020).',
     noticedBy: 'The conformance suite (server-stateless, http-header-validation). Gateways and load balancers route on these headers: a server that accepts a mismatch lets a request be routed as one method and run as another.',
     clientShould: 'Send headers that mirror the body exactly; nothing changes for a correct client, which is why only the suite or a deliberately wrong client notices.',
     sources: [mcpSpec(NEXT, 'basic/transports', 'protocol-version-header'), SEP_2575],
@@ -164,7 +164,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
         label: 'Serve the body, ignore the headers',
         name: 'header mismatch accepted',
         revisions: [NEXT],
-        checks: [check(STATELESS, 'sep-2575-http-server-header-mismatch-400')],
+        checks: [check(STATELESS, 'sep-2575-http-server-header-mismatch-400'), check('http-header-validation', 'sep-2243-server-reject-invalid-headers')],
+        // header-mismatch-not-rejected judges it once the same run saw server/discover answered.
         lint: [],
       },
     ],
@@ -183,7 +184,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
         name: 'undeclared capability used',
         revisions: [NEXT],
         checks: [check(STATELESS, 'sep-2575-server-rejects-undeclared-capability'), check(STATELESS, 'sep-2575-missing-capability-http-400')],
-        lint: [],
+        lint: ['mrtr-input-capability-undeclared'],
       },
     ],
   },
@@ -299,6 +300,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
         name: 'no resultType',
         revisions: [NEXT],
         checks: [check('tools-list', 'wire-schema-valid')],
+        // result-type-invalid judges it once the same run saw server/discover answered.
         lint: [],
       },
     ],
