@@ -165,8 +165,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
         name: 'header mismatch accepted',
         revisions: [NEXT],
         checks: [check(STATELESS, 'sep-2575-http-server-header-mismatch-400'), check('http-header-validation', 'sep-2243-server-reject-invalid-headers')],
-        // header-mismatch-not-rejected judges it once the same run saw server/discover answered.
-        lint: [],
+        lint: ['header-mismatch-not-rejected'],
       },
     ],
   },
@@ -300,8 +299,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
         name: 'no resultType',
         revisions: [NEXT],
         checks: [check('tools-list', 'wire-schema-valid')],
-        // result-type-invalid judges it once the same run saw server/discover answered.
-        lint: [],
+        lint: ['result-type-invalid'],
       },
     ],
   },

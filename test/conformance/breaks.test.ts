@@ -91,6 +91,27 @@ async function scenario(running: Running, name: string, revision: ScoredRevision
   return checks;
 }
 
+/** A 2026-07-28 request on the front door (a fetch of ours: one client for lint), with its Mcp-Method header. */
+async function modernRequest(running: Running, method: string, mcpMethod = method): Promise<number> {
+  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+  const response = await fetch(running.info.mcpUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': mcpMethod },
+    body: JSON.stringify({ jsonrpc: '2.0', id: method, method, params: { _meta: meta } }),
+  });
+  await response.text();
+  return response.status;
+}
+
+/** server/discover, as a 2026-07-28 client starts. */
+const discover = (running: Running) => modernRequest(running, 'server/discover');
+
+/**
+ * Lint rules that judge a server by what one client saw (a server/discover before): the suite's
+ * probes come from another client than its discovery, so a probe of ours shows these.
+ */
+const OWN_PROBE_LINT = new Set(['header-mismatch-not-rejected']);
+
 /** The lint rules that flag a break (none for the host-validation toggle's option). */
 const lintRules = (option: string) => REQUIREMENTS.flatMap((r) => r.breaks).find((b) => b.id === option)?.lint ?? [];
 
@@ -121,6 +142,8 @@ describe('breaking a requirement on purpose', () => {
     await withLane(async ({ running, findings }) => {
       running.inspector.setToggle(c.toggle, c.option);
       try {
+        // Lint holds a server to 2026-07-28 rules once it answered server/discover in the same run.
+        if (revision === '2026-07-28') await discover(running);
         for (const name of new Set(c.checks.map((check) => check.scenario))) {
           const checks = await scenario(running, name, revision);
           for (const check of c.checks.filter((x) => x.scenario === name)) {
@@ -131,13 +154,29 @@ describe('breaking a requirement on purpose', () => {
         running.inspector.setToggle(c.toggle, 'off');
       }
       // Lint sees it too where a rule judges it, and names the toggle as the cause.
-      for (const rule of lintRules(c.option)) {
+      for (const rule of lintRules(c.option).filter((r) => !OWN_PROBE_LINT.has(r))) {
         const caused = findings.filter((f) => f.ruleId === rule);
         expect(caused.length, `lint ${rule}`).toBeGreaterThan(0);
         for (const finding of caused) expect(finding.causedBy).toMatchObject({ kind: 'toggle', id: c.toggle, option: c.option });
       }
     });
   }, 3 * SUITE_TIMEOUT_MS);
+
+  it('a header mismatch accepted on purpose is flagged by lint, caused by its toggle', async () => {
+    await withLane(async ({ running, findings }) => {
+      running.inspector.setToggle('break-header-mismatch', 'header-mismatch-accepted');
+      try {
+        await discover(running);
+        expect(await modernRequest(running, 'tools/list', 'prompts/list')).toBe(200);
+      } finally {
+        running.inspector.setToggle('break-header-mismatch', 'off');
+      }
+      const caused = findings.filter((f) => f.ruleId === 'header-mismatch-not-rejected');
+      expect(caused.length).toBeGreaterThan(0);
+      for (const finding of caused) expect(finding.causedBy).toMatchObject({ kind: 'toggle', id: 'break-header-mismatch', option: 'header-mismatch-accepted' });
+      expect(await modernRequest(running, 'tools/list', 'prompts/list')).toBe(400);
+    });
+  });
 
   it('some break is flagged by lint', () => {
     expect(CASES.some((c) => lintRules(c.option).length > 0)).toBe(true);
