@@ -41,8 +41,10 @@ export interface JsonRpcSummary {
   /** From `initialize` params, or the 2026-07-28 `_meta` envelope. */
   protocolVersion?: string;
   clientInfo?: { name?: string; version?: string };
-  /** tools/call tool name, prompts/get name, resources/read uri. */
+  /** tools/call tool name, prompts/get name, resources/read uri, the taskId of tasks/get, tasks/update and tasks/cancel. */
   target?: string;
+  /** On a response: the task a CreateTaskResult (`resultType: "task"`) created, whose tasks/* requests name it as target. */
+  taskId?: string;
   errors?: Array<{ id: string | number | null; code: number; message: string }>;
 }
 

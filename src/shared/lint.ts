@@ -345,7 +345,7 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'exchange',
     explanation:
-      'The `notifications` filter of `subscriptions/listen` says what the stream carries (toolsListChanged, promptsListChanged, resourcesListChanged, resourceSubscriptions); the server MUST NOT send types the client did not request, nor more than its acknowledgement agreed to. Request-scoped messages (progress, log messages) and server requests never travel on a listen stream.',
+      'The `notifications` filter of `subscriptions/listen` says what the stream carries (toolsListChanged, promptsListChanged, resourcesListChanged, resourceSubscriptions, and taskIds of the tasks extension); the server MUST NOT send types the client did not request, nor more than its acknowledgement agreed to. Request-scoped messages (progress, log messages) and server requests never travel on a listen stream.',
     breaks: ['mcp-sdk'],
     sources: [LISTEN('the notification filter'), LISTEN_TRANSPORT],
     fix: 'Deliver to each listen stream only the notifications its filter and acknowledgement name; send progress and log messages on the stream of the request they belong to.',

@@ -20,6 +20,10 @@ export const MCP_NAME_SOURCES: ReadonlyMap<string, (params: Record<string, unkno
   ['tools/call', (params) => params.name],
   ['prompts/get', (params) => params.name],
   ['resources/read', (params) => params.uri],
+  // The tasks extension routes a task's requests by its id (ext-tasks, Streamable HTTP: Routing Headers).
+  ['tasks/get', (params) => params.taskId],
+  ['tasks/update', (params) => params.taskId],
+  ['tasks/cancel', (params) => params.taskId],
 ]);
 
 /** What is wrong with a header value that claims to be a mirrored value. */

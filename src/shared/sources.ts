@@ -39,6 +39,9 @@ export const CLAUDE_AI_AUTH0_HANDSHAKE_LOGS =
 /** The official MCP conformance suite: its server scenarios name the fixtures the `conformance` preset serves. */
 export const CONFORMANCE_SUITE = 'https://github.com/modelcontextprotocol/conformance';
 
+/** The tasks extension (io.modelcontextprotocol/tasks, SEP-2663): its specification page. */
+export const TASKS_EXTENSION_SPEC = 'https://modelcontextprotocol.github.io/ext-tasks/specification/2026-07-28/tasks.html';
+
 export const REMOTE_MCP_AUTH = 'https://github.com/losvedir/remote_mcp_auth';
 
 /** Claude Code 1.0.108 ignoring configured headers and forcing OAuth discovery. */

@@ -15,7 +15,14 @@ export interface SubscriptionFilter {
   resourcesListChanged?: boolean;
   /** URIs whose `notifications/resources/updated` the client wants. */
   resourceSubscriptions?: string[];
+  /** Tasks whose `notifications/tasks` the client wants (the tasks extension, io.modelcontextprotocol/tasks). */
+  taskIds?: string[];
 }
+
+/** The status notification of the tasks extension: a DetailedTask, as tasks/get would answer. */
+export const TASK_STATUS_METHOD = 'notifications/tasks';
+/** The filter fields that are lists of names: resource URIs, task ids. */
+const LIST_FIELDS = ['resourceSubscriptions', 'taskIds'] as const;
 
 /** The list-changed notification each boolean filter field opts in to. */
 export const LIST_CHANGED_FIELDS = {
@@ -41,10 +48,11 @@ export function parseSubscriptionFilter(value: unknown): SubscriptionFilter | un
     if (typeof flag !== 'boolean') return undefined;
     if (flag) filter[field] = true;
   }
-  const uris = value.resourceSubscriptions;
-  if (uris !== undefined) {
-    if (!Array.isArray(uris) || !uris.every((uri) => typeof uri === 'string')) return undefined;
-    if (uris.length) filter.resourceSubscriptions = [...new Set(uris as string[])];
+  for (const field of LIST_FIELDS) {
+    const names = value[field];
+    if (names === undefined) continue;
+    if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) return undefined;
+    if (names.length) filter[field] = [...new Set(names as string[])];
   }
   return filter;
 }
@@ -58,6 +66,7 @@ export function filterAdmits(filter: SubscriptionFilter, method: string, params?
     if (method === listChanged) return filter[field] === true;
   }
   if (method === 'notifications/resources/updated') return typeof params?.uri === 'string' && (filter.resourceSubscriptions ?? []).includes(params.uri);
+  if (method === TASK_STATUS_METHOD) return typeof params?.taskId === 'string' && (filter.taskIds ?? []).includes(params.taskId);
   return false;
 }
 
@@ -65,8 +74,10 @@ export function filterAdmits(filter: SubscriptionFilter, method: string, params?
 export function agreedFilter(requested: SubscriptionFilter, offered: SubscriptionFilter): SubscriptionFilter {
   const agreed: SubscriptionFilter = {};
   for (const field of Object.keys(LIST_CHANGED_FIELDS) as ListChangedField[]) if (requested[field] && offered[field]) agreed[field] = true;
-  const uris = (requested.resourceSubscriptions ?? []).filter((uri) => offered.resourceSubscriptions?.includes(uri));
-  if (uris.length) agreed.resourceSubscriptions = uris;
+  for (const field of LIST_FIELDS) {
+    const names = (requested[field] ?? []).filter((name) => offered[field]?.includes(name));
+    if (names.length) agreed[field] = names;
+  }
   return agreed;
 }
 
@@ -75,5 +86,7 @@ export function describeFilter(filter: SubscriptionFilter): string {
   const parts = (Object.keys(LIST_CHANGED_FIELDS) as ListChangedField[]).filter((field) => filter[field]).map((field) => field.replace('ListChanged', ''));
   const uris = filter.resourceSubscriptions?.length ?? 0;
   if (uris) parts.push(uris === 1 ? '1 resource' : `${uris} resources`);
+  const tasks = filter.taskIds?.length ?? 0;
+  if (tasks) parts.push(tasks === 1 ? '1 task' : `${tasks} tasks`);
   return parts.length ? parts.join(', ') : 'nothing';
 }

@@ -169,3 +169,10 @@ export async function authorizationScenarios(nodeBinary: string): Promise<string
   if (exitCode !== 0) throw new Error(`conformance list --authorization exited ${exitCode}:\n${output}`);
   return listedScenarios(output, 'Authorization server scenarios');
 }
+
+/** The server scenarios `conformance list --server` tags `[extension]`: off the spec timeline, never scored. */
+export async function extensionServerScenarios(nodeBinary: string): Promise<string[]> {
+  const { exitCode, output } = await runCli(nodeBinary, ['list', '--server']);
+  if (exitCode !== 0) throw new Error(`conformance list --server exited ${exitCode}:\n${output}`);
+  return [...output.matchAll(/^\s+- (\S+) \[extension\]$/gm)].map((match) => match[1]!);
+}

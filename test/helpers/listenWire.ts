@@ -7,14 +7,13 @@ const VERSION = '2026-07-28';
 const META = {
   'io.modelcontextprotocol/protocolVersion': VERSION,
   'io.modelcontextprotocol/clientInfo': { name: 'listen-test', version: '1.0.0' },
-  'io.modelcontextprotocol/clientCapabilities': {},
 };
 
 type Fetch = (path: string, init: RequestInit) => Promise<Response>;
 
-/** A 2026-07-28 request: body with the `_meta` envelope, and the headers that mirror it. */
-export function modernRequest(id: string | number, method: string, params: Record<string, unknown> = {}): RequestInit {
-  const name = method === 'tools/call' || method === 'prompts/get' ? params.name : method === 'resources/read' ? params.uri : undefined;
+/** A 2026-07-28 request: body with the `_meta` envelope (and these client capabilities), and the headers that mirror it. */
+export function modernRequest(id: string | number, method: string, params: Record<string, unknown> = {}, capabilities: Record<string, unknown> = {}): RequestInit {
+  const name = method === 'tools/call' || method === 'prompts/get' ? params.name : method === 'resources/read' ? params.uri : method.startsWith('tasks/') ? params.taskId : undefined;
   return {
     method: 'POST',
     headers: {
@@ -24,7 +23,7 @@ export function modernRequest(id: string | number, method: string, params: Recor
       'mcp-method': method,
       ...(typeof name === 'string' ? { 'mcp-name': name } : {}),
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta: META } }),
+    body: JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta: { ...META, 'io.modelcontextprotocol/clientCapabilities': capabilities } } }),
   };
 }
 
@@ -48,9 +47,10 @@ export async function listenUntil(
   notifications: Record<string, unknown>,
   whenOpen: () => Promise<unknown>,
   until: (messages: Array<Record<string, unknown>>) => boolean,
+  capabilities: Record<string, unknown> = {},
 ): Promise<{ status: number; contentType: string; messages: Array<Record<string, unknown>> }> {
   const controller = new AbortController();
-  const response = await fetchMcp('/mcp', { ...modernRequest(id, 'subscriptions/listen', { notifications }), signal: controller.signal });
+  const response = await fetchMcp('/mcp', { ...modernRequest(id, 'subscriptions/listen', { notifications }, capabilities), signal: controller.signal });
   const contentType = String(response.headers.get('content-type'));
   const messages: Array<Record<string, unknown>> = [];
   if (!contentType.includes('text/event-stream')) {

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { builtInClientMetadataDocuments, CIMD_SOURCE_HEADER } from '../../src/ma
 import { parseClientMetadata } from '../../src/main/core/server/oauth/registration';
 import { goOffline } from '../helpers/offline';
 import { startReferenceServer, type RunningServer } from '../helpers/server';
+import { runCli as runCliProcess, whenListening, type CliProcess } from '../helpers/cliProcess';
 
 // The Client ID Metadata Documents of the built-in client profiles (claude.ai, claude-code,
 // vscode.dev) are resolved from the profiles when their URL can't be fetched, in whichever
@@ -103,38 +103,10 @@ const CLI_TEST_TIMEOUT = 300_000;
 const dataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-cimd-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-interface Child {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+type Child = CliProcess;
 
-function runCli(args: string[], preload: string[] = []): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), 'src/main/cli.ts', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MCP_INSPECTOR_DATA_DIR: dataDir },
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (err += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-/** Resolves once serve says it is listening (or rejects when it exits first). */
-function listening(served: Child): Promise<{ port: number; captureId: string }> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const port = /Listening on 127\.0\.0\.1:(\d+)/.exec(served.stdout());
-      const capture = /Capture:\s+(\S+) in /.exec(served.stdout());
-      if (port && capture) resolve({ port: Number(port[1]), captureId: capture[1]! });
-    };
-    served.child.stdout!.on('data', check);
-    void served.exited.then((code) => reject(new Error(`serve exited with ${code}: ${served.stderr()}`)));
-  });
-}
+const runCli = (args: string[], preload: string[] = []): Child => runCliProcess(args, { dataDir, preload });
+const listening = (served: Child) => whenListening(served, { capture: true }) as Promise<{ port: number; captureId: string }>;
 
 describe('CLI simulate against a separate serve, offline', { timeout: CLI_TEST_TIMEOUT }, () => {
   let served: Child | undefined;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../helpers/server';
 import { FakeLocaltunnelServer, tunnelFetch } from '../helpers/localtunnelServer';
+import { runCli as runCliProcess, whenListening, type CliProcess } from '../helpers/cliProcess';
 
 // Each test starts the CLI as child processes (tsx compiles on start): on a loaded 2-core
 // machine a start takes seconds, so the budget is per process started, not the unit default.
@@ -16,38 +17,14 @@ const CLI_TEST_TIMEOUT = 60_000;
 
 // `serve` as users run it: a real process, real port, real signals.
 
-interface Served {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+type Served = CliProcess;
 
 /** Every CLI run records into its own temporary data dir, never the user's. */
 const dataDir = mkdtempSync(join(tmpdir(), 'mcp-inspector-data-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Served {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MCP_INSPECTOR_DATA_DIR: dataDir, ...env } });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (err += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-/** Resolves with the port once serve says it is listening (or rejects when it exits first). */
-function listeningPort(served: Served): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const match = /Listening on 127\.0\.0\.1:(\d+)/.exec(served.stdout());
-      if (match) resolve(Number(match[1]));
-    };
-    served.child.stdout!.on('data', check);
-    void served.exited.then((code) => reject(new Error(`serve exited with ${code}: ${served.stderr()}`)));
-  });
-}
+const runCli = (args: string[], env: NodeJS.ProcessEnv = {}): Served => runCliProcess(args, { dataDir, env });
+const listeningPort = async (served: Served): Promise<number> => (await whenListening(served)).port;
 
 describe('CLI serve', { timeout: CLI_TEST_TIMEOUT }, () => {
   const children: ChildProcess[] = [];

@@ -140,6 +140,22 @@ describe('classifyRequest: JSON-RPC', () => {
     expect(post('/mcp', rpc('tools/list', 6, { name: 'not-a-target' })).jsonRpc?.target).toBeUndefined();
   });
 
+  it('names the task of tasks/get, tasks/update and tasks/cancel, so a task\'s polls read as one story', () => {
+    const taskId = '786512e2-9e0d-44bd-8f29-789f320fe840';
+    expect(post('/mcp', rpc('tasks/get', 7, { taskId }))).toMatchObject({ label: `tasks/get ${taskId}`, jsonRpc: { target: taskId } });
+    expect(post('/mcp', rpc('tasks/update', 8, { taskId, inputResponses: {} })).label).toBe(`tasks/update ${taskId}`);
+    expect(post('/mcp', rpc('tasks/cancel', 9, { taskId })).label).toBe(`tasks/cancel ${taskId}`);
+    expect(post('/mcp', rpc('tasks/list', 10, {})).label).toBe('tasks/list');
+  });
+
+  it('notes the task a CreateTaskResult created, and only there', () => {
+    const call = post('/mcp', rpc('tools/call', 3, { name: 'slow_compute', arguments: { seconds: 5 } }));
+    const created = { jsonrpc: '2.0', id: 3, result: { resultType: 'task', taskId: 't-1', status: 'working', createdAt: '2026-07-28T10:00:00Z', lastUpdatedAt: '2026-07-28T10:00:00Z', ttlMs: 60000 } };
+    expect(classifyResponse(call, 200, JSON_HEADERS, JSON.stringify(created)).jsonRpcResponse).toMatchObject({ kind: 'response', ids: [3], taskId: 't-1' });
+    const polled = { jsonrpc: '2.0', id: 4, result: { resultType: 'complete', taskId: 't-1', status: 'working' } };
+    expect(classifyResponse(call, 200, JSON_HEADERS, JSON.stringify(polled)).jsonRpcResponse?.taskId).toBeUndefined();
+  });
+
   it('tells a notification from a request', () => {
     expect(post('/mcp', rpc('notifications/initialized'))).toEqual({
       phase: 'jsonrpc',

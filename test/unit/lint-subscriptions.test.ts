@@ -114,5 +114,13 @@ describe('lint: subscriptions/listen', () => {
       expect(rulesFired(listen([ack(filter), updated('file:///a')], { filter }))).toEqual([]);
       expect(messageOf(listen([ack(filter), updated('file:///b')], { filter }), 'listen-notification-outside-filter')).toContain('notifications/resources/updated for file:///b (not requested)');
     });
+
+    it('judges task status notifications (tasks extension) by taskId', () => {
+      const taskStatus = (taskId: string) => ({ jsonrpc: '2.0', method: 'notifications/tasks', params: { taskId, status: 'working', _meta: { [SUB]: ID } } });
+      const filter = { taskIds: ['t-1', 't-2'] };
+      expect(rulesFired(listen([ack(filter), taskStatus('t-1')], { filter }))).toEqual([]);
+      expect(rulesFired(listen([ack({ taskIds: ['t-1'] }), taskStatus('t-3')], { filter }))).toEqual(['listen-notification-outside-filter']);
+      expect(messageOf(listen([ack({ taskIds: ['t-1'] }), taskStatus('t-2')], { filter }), 'listen-notification-outside-filter')).toContain('(not in what the acknowledgement agreed to: 1 task)');
+    });
   });
 });

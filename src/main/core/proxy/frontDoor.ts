@@ -321,8 +321,7 @@ export class FrontDoor {
         const body = Buffer.from(step.body ?? '');
         recording.responseStarted({ status: step.status, headers });
         res.writeHead(step.status, { ...headers, 'content-length': body.length });
-        res.end(body);
-        recording.complete(body.length ? bodyRecord(body) : undefined);
+        this.endResponse(res, body, () => recording.complete(body.length ? bodyRecord(body) : undefined));
         return;
       }
       case 'close':
@@ -469,9 +468,10 @@ export class FrontDoor {
     let decoderFailed = false;
     decoder?.on('data', (bytes: Buffer) => parser!.push(bytes));
     decoder?.on('error', () => (decoderFailed = true)); // not what its header says: forwarded, not parsed
+    const forward = writer ? undefined : new CompletionHold(res, isStream ? undefined : headers['content-length']);
     proxyRes.on('data', (chunk: Buffer) => {
       recording.firstByte();
-      if (!writer) res.write(chunk);
+      forward?.write(chunk);
       capture.push(chunk);
       if (decoder) decoderFailed || decoder.write(chunk);
       else parser?.push(chunk);
@@ -480,9 +480,8 @@ export class FrontDoor {
       const finish = () => {
         parser?.end();
         const done = () => {
-          res.end();
           ctx.detachRequestBody?.();
-          recording.complete(capture.toRecord());
+          this.endResponse(res, forward?.held(), () => recording.complete(capture.toRecord()));
         };
         if (writer) void writer.drained().then(done);
         else done();
@@ -636,15 +635,15 @@ export class FrontDoor {
       // Too big to hold: it streams on unchanged (headers already rewritten).
       recording.responseStarted({ status, headers }, changedFromUpstream({ status, headers }));
       res.writeHead(status, headers as OutgoingHttpHeaders);
-      res.write(read.prefix);
+      const forward = new CompletionHold(res, headers['content-length']);
+      forward.write(read.prefix);
       proxyRes.on('data', (chunk: Buffer) => {
-        res.write(chunk);
+        forward.write(chunk);
         capture.push(chunk);
       });
       proxyRes.on('end', () => {
-        res.end();
         ctx.detachRequestBody?.();
-        recording.complete(capture.toRecord());
+        this.endResponse(res, forward.held(), () => recording.complete(capture.toRecord()));
       });
       proxyRes.on('aborted', () => this.brokeOff(res, ctx));
       proxyRes.on('error', () => this.brokeOff(res, ctx));
@@ -693,9 +692,18 @@ export class FrontDoor {
     const visible: ResponseRecord = { status, headers };
     recording.responseStarted(visible, bodyChanged ? { ...upstream } : changedFromUpstream(visible));
     res.writeHead(status, headers as OutgoingHttpHeaders);
-    res.end(body);
     ctx.detachRequestBody?.();
-    recording.complete(this.keep(body), bodyChanged ? capture.toRecord() : undefined);
+    this.endResponse(res, body, () => recording.complete(this.keep(body), bodyChanged ? capture.toRecord() : undefined));
+  }
+
+  /**
+   * Ends a response write-ahead: the exchange's end is recorded first and the last bytes go out
+   * once the capture holds it (Recorder.durable, at the end of this event-loop turn, batched with
+   * every exchange that ended in it). A crash then never loses an exchange its client saw whole.
+   */
+  private endResponse(res: ServerResponse, last: Buffer | undefined, record: () => void): void {
+    record();
+    void this.recorder.durable().then(() => res.end(last));
   }
 
   /** A body as recorded: at most bodyCap bytes of it. */
@@ -1113,4 +1121,34 @@ function takeSimulationMarker(req: IncomingMessage): string | undefined {
   const marker = req.headers[SIMULATION_HEADER];
   delete req.headers[SIMULATION_HEADER];
   return typeof marker === 'string' && marker ? marker.slice(0, 100) : undefined;
+}
+
+/**
+ * Forwards a body as it comes, except the bytes that complete a body of known length: those
+ * wait for endResponse, so the client cannot have the whole answer before the capture holds its
+ * end (write-ahead). Streams and chunked bodies are complete only at their end anyway.
+ */
+class CompletionHold {
+  private readonly length: number | undefined;
+  private sent = 0;
+  private readonly last: Buffer[] = [];
+
+  constructor(
+    private readonly res: ServerResponse,
+    contentLength: string | string[] | number | undefined,
+  ) {
+    const length = Number(contentLength);
+    this.length = contentLength !== undefined && Number.isFinite(length) ? length : undefined;
+  }
+
+  write(chunk: Buffer): void {
+    this.sent += chunk.length;
+    if (this.length !== undefined && this.sent >= this.length) this.last.push(chunk);
+    else this.res.write(chunk);
+  }
+
+  /** The held bytes, for the response's end. */
+  held(): Buffer | undefined {
+    return this.last.length ? Buffer.concat(this.last) : undefined;
+  }
 }

@@ -175,11 +175,22 @@ export class CaptureWriter {
     this.writeText(`${JSON.stringify({ type: 'boundary', boundary } satisfies BoundaryLine)}\n`);
   }
 
+  /** Waiting for the ended exchanges of this turn to be written (see flushedEnds). */
+  private endWaiters: Array<() => void> = [];
+
   private readonly writeEnded = (): void => {
     const ended = this.ended;
     this.ended = [];
     this.write(ended);
+    // Written, or not writable (a full disk): either way no client waits on this capture any longer.
+    for (const resolve of this.endWaiters.splice(0)) resolve();
   };
+
+  /** Resolves once the exchanges that ended so far are written: at the end of this turn's batch, or now. */
+  flushedEnds(): Promise<void> {
+    if (this.ended.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.endWaiters.push(resolve));
+  }
 
   /** Writes every waiting event now (readers of the file call it first). */
   flush(): void {
@@ -454,9 +465,11 @@ export class CaptureStore {
     const onBoundary = (boundary: Boundary): void => writer.appendBoundary(boundary);
     recorder.on('event', onEvent);
     recorder.on('boundary', onBoundary);
+    const removeBarrier = recorder.addDurabilityBarrier(() => writer.flushedEnds());
     const detach = (): void => {
       recorder.off('event', onEvent);
       recorder.off('boundary', onBoundary);
+      removeBarrier();
       writer.close();
     };
     return Object.assign(detach, { writer });

@@ -34,6 +34,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The methods of the tasks extension (io.modelcontextprotocol/tasks, and the 2025-11-25 tasks/result) that name their task in `params.taskId`. */
+const TASK_METHODS = new Set(['tasks/get', 'tasks/update', 'tasks/cancel', 'tasks/result']);
+
 /** Summarises a parsed JSON-RPC body (single message or batch); undefined when it is not JSON-RPC. */
 export function summarizeJsonRpc(value: unknown): JsonRpcSummary | undefined {
   const messages = Array.isArray(value) ? value : [value];
@@ -62,7 +65,7 @@ export function summarizeJsonRpc(value: unknown): JsonRpcSummary | undefined {
         const info = meta['io.modelcontextprotocol/clientInfo'];
         if (isObject(info)) summary.clientInfo = info as JsonRpcSummary['clientInfo'];
       }
-      const target = m.method === 'resources/read' ? params.uri : m.method === 'tools/call' || m.method === 'prompts/get' ? params.name : undefined;
+      const target = m.method === 'resources/read' ? params.uri : m.method === 'tools/call' || m.method === 'prompts/get' ? params.name : TASK_METHODS.has(m.method) ? params.taskId : undefined;
       if (typeof target === 'string') summary.target = target;
     } else if ('error' in m) {
       errors++;
@@ -72,6 +75,8 @@ export function summarizeJsonRpc(value: unknown): JsonRpcSummary | undefined {
     } else if ('result' in m) {
       results++;
       if (id !== undefined) summary.ids.push(id);
+      // A CreateTaskResult (tasks extension): the task whose tasks/get polls follow.
+      if (isObject(m.result) && m.result.resultType === 'task' && typeof m.result.taskId === 'string') summary.taskId = m.result.taskId;
     }
   }
   if (Array.isArray(value)) summary.kind = 'batch'; // a one-element array is a batch too

@@ -225,6 +225,9 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [
   private oldest = 0;
   private readonly links: ConnectionLinks;
 
+  /** Sinks (capture writers) that must hold an exchange's end before its client gets the last byte. */
+  private readonly barriers = new Set<() => Promise<void>>();
+
   constructor(private readonly maxExchanges = DEFAULT_MAX_EXCHANGES) {
     super();
     const model = new ConnectionModel();
@@ -244,6 +247,22 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [
   /** The current id of a connection id seen earlier (merged groups answer to their oldest id). */
   connectionRoot(connectionId: string): string | undefined {
     return this.links.model.connectionOf(connectionId);
+  }
+
+  /** Registers a sink whose `flushed()` resolves once the exchanges ended so far are on disk; returns the unregister function. */
+  addDurabilityBarrier(flushed: () => Promise<void>): () => void {
+    this.barriers.add(flushed);
+    return () => this.barriers.delete(flushed);
+  }
+
+  /**
+   * Write-ahead: resolves once every sink holds the exchanges that ended so far. The front door
+   * awaits it between recording an exchange's end and sending its last bytes, so a crash can
+   * never lose an exchange its client saw whole. Without a capture it resolves at once.
+   */
+  durable(): Promise<void> {
+    if (this.barriers.size === 0) return Promise.resolve();
+    return Promise.all([...this.barriers].map((flushed) => flushed())).then(() => undefined);
   }
 
   start(init: StartExchange): ExchangeRecording {

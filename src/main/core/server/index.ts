@@ -114,6 +114,7 @@ export class ReferenceServer {
   async close(): Promise<void> {
     this.sessions.clear();
     this.subscriptions.closeAll();
+    this.streamable.close();
     const server = this.httpServer;
     if (!server) return;
     this.httpServer = undefined;

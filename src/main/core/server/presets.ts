@@ -1,5 +1,5 @@
 import type { BehaviorPreset } from '../../../shared/profile';
-import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CONFORMANCE_SUITE, CLAUDE_CONNECTOR_AUTH_DOCS, REMOTE_MCP_AUTH, claudeAiMcp, mcpSpec } from '../../../shared/sources';
+import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CONFORMANCE_SUITE, CLAUDE_CONNECTOR_AUTH_DOCS, REMOTE_MCP_AUTH, TASKS_EXTENSION_SPEC, claudeAiMcp, mcpSpec } from '../../../shared/sources';
 
 // Named behaviour profiles: one click to a known server behaviour. Each patch applies on top
 // of the spec-correct profile (profile.ts) and says where the behaviour was observed, with
@@ -99,8 +99,8 @@ export const PRESETS: readonly BehaviorPreset[] = [
     id: 'conformance',
     title: 'Conformance suite target',
     description:
-      'What the official conformance suite (@modelcontextprotocol/conformance, `server --requirements 2025-11-25`) tests a server with: no authorization, the suite\'s fixture tools, resources and prompts (test_simple_text, test://static-text, test_simple_prompt, …) next to our own, resource subscriptions, POSTs answered as SSE streams so sampling and elicitation requests reach the client, and DNS-rebinding protection (a Host or Origin other than loopback names or the public URL host gets 403, as in every profile by default).',
-    sources: [CONFORMANCE_SUITE, mcpSpec('2025-11-25', 'basic/transports', 'security-warning'), mcpSpec('2025-11-25', 'server/resources', 'subscriptions')],
+      'What the official conformance suite (@modelcontextprotocol/conformance, `server --requirements 2025-11-25`) tests a server with: no authorization, the suite\'s fixture tools, resources and prompts (test_simple_text, test://static-text, test_simple_prompt, …) next to our own, resource subscriptions, POSTs answered as SSE streams so sampling and elicitation requests reach the client, DNS-rebinding protection (a Host or Origin other than loopback names or the public URL host gets 403, as in every profile by default), and the tasks extension (io.modelcontextprotocol/tasks) for 2026-07-28 requests that declare it: task handles, tasks/get, tasks/update, tasks/cancel.',
+    sources: [CONFORMANCE_SUITE, mcpSpec('2025-11-25', 'basic/transports', 'security-warning'), mcpSpec('2025-11-25', 'server/resources', 'subscriptions'), TASKS_EXTENSION_SPEC],
     profile: {
       tokenRequired: 'none',
       protectedResourceMetadata: 'none',

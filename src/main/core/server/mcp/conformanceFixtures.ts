@@ -1,5 +1,7 @@
 import type { Prompt, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { InvalidParamsError, type ToolCallContext, type ToolDefinition, type ToolResult } from './content';
+import { JsonRpcErrorCode } from '../../../../shared/protocol';
+import { McpError } from './jsonrpc';
 import type { InputRequest } from './mrtr';
 
 // The fixture catalogue of the official conformance suite (@modelcontextprotocol/conformance
@@ -153,6 +155,93 @@ function acceptedField(result: Record<string, unknown>, field: string): string |
 }
 
 const rootCount = (result: Record<string, unknown>) => (Array.isArray(result.roots) ? result.roots.length : 0);
+
+const confirmField = (message: string) => askFor(message, 'confirm', 'boolean');
+
+/**
+ * The tasks extension's fixtures (tasks-* scenarios, SEP-2663): tools that run as a task for a
+ * client whose request declares io.modelcontextprotocol/tasks (ctx.runAsTask) and inline for any
+ * other, where confirm_delete and multi_input ask through MRTR instead.
+ */
+const TASK_FIXTURE_TOOLS: ToolDefinition[] = [
+  {
+    name: 'greet',
+    description: 'Greets by name, synchronously: never a task (conformance fixture, tasks).',
+    inputSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+    call: async (args) => text(`Hello, ${requireString(args, 'name')}!`),
+  },
+  {
+    name: 'slow_compute',
+    description: 'Waits `seconds` (at most 300) and reports `label`; a task for clients that take one, cancelled by tasks/cancel (conformance fixture, tasks).',
+    inputSchema: { type: 'object', properties: { seconds: { type: 'number', minimum: 0, maximum: 300 }, label: { type: 'string' } }, required: ['seconds'] },
+    taskSupport: 'optional',
+    call: async (args, ctx) => {
+      const seconds = args.seconds;
+      if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= 300)) throw new InvalidParamsError('Argument "seconds" must be a number from 0 to 300');
+      const label = typeof args.label === 'string' ? args.label : 'computation';
+      return ctx.runAsTask(async (work) => {
+        await work.delay(seconds * 1000);
+        return text(`${label}: computed after ${seconds}s`);
+      });
+    },
+  },
+  {
+    name: 'failing_job',
+    description: 'Only runs as a task (a client without the extension gets -32021); ends after ~1 s with a tool error, isError: true (conformance fixture, tasks).',
+    inputSchema: noArguments,
+    taskSupport: 'required',
+    call: async (_args, ctx) =>
+      ctx.runAsTask(async (work) => {
+        await work.delay(1000);
+        return { ...text('failing_job failed on purpose: a tool execution error'), isError: true };
+      }),
+  },
+  {
+    name: 'protocol_error_job',
+    description: 'Fails with a JSON-RPC internal error (-32603): as a task, status failed with the error inlined (conformance fixture, tasks).',
+    inputSchema: noArguments,
+    taskSupport: 'optional',
+    call: async (_args, ctx) =>
+      ctx.runAsTask(async () => {
+        throw new McpError(JsonRpcErrorCode.InternalError, 'protocol_error_job failed on purpose: an internal error while the task ran');
+      }),
+  },
+  {
+    name: 'confirm_delete',
+    description: 'Asks the user to confirm deleting `filename` (elicitation): as a task it waits in input_required for tasks/update (conformance fixture, tasks).',
+    inputSchema: { type: 'object', properties: { filename: { type: 'string' } }, required: ['filename'] },
+    taskSupport: 'optional',
+    call: async (args, ctx) => {
+      const filename = requireString(args, 'filename');
+      return ctx.runAsTask(async (work) => {
+        const { confirm } = await work.input({ confirm: confirmField(`Delete ${filename}?`) });
+        return text(acceptedField(confirm!, 'confirm') === 'true' ? `Deleted ${filename}` : `Kept ${filename}: not confirmed`);
+      });
+    },
+  },
+  {
+    name: 'multi_input',
+    description: 'Asks two questions at once (a name and a confirmation), so two input requests are outstanding together (conformance fixture, tasks).',
+    inputSchema: noArguments,
+    taskSupport: 'optional',
+    call: async (_args, ctx) =>
+      ctx.runAsTask(async (work) => {
+        const answers = await work.input({ name: askFor('What is your name?', 'name'), confirm: confirmField('Proceed?') });
+        return text(`Name: ${acceptedField(answers.name!, 'name') ?? 'unknown'}; confirmed: ${acceptedField(answers.confirm!, 'confirm') ?? 'no'}`);
+      }),
+  },
+  {
+    name: 'test_tool_with_task',
+    description: 'Asks the user\'s name first (MRTR, key "user_name"), then runs as a task whose result greets them; only runs as a task (conformance fixture, tasks).',
+    inputSchema: noArguments,
+    taskSupport: 'required',
+    call: async (_args, ctx) => {
+      const { user_name } = await ctx.input({ user_name: askFor('What is your name?', 'name') });
+      const name = acceptedField(user_name!, 'name') ?? 'stranger';
+      return ctx.runAsTask(async () => text(`Hello, ${name}! (from a task)`));
+    },
+  },
+];
 
 export const FIXTURE_TOOLS: ToolDefinition[] = [
   {
@@ -414,6 +503,7 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
       return text('Streaming complete');
     },
   },
+  ...TASK_FIXTURE_TOOLS,
 ];
 
 /** The entry test_trigger_tool_change adds to (or takes from) the tool list of its server. */

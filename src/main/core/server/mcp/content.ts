@@ -26,15 +26,35 @@ export interface ToolCallContext {
   /** Changes the server's tool or prompt list and tells the `subscriptions/listen` streams that asked. */
   changeList(list: 'tools' | 'prompts'): void;
   signal: AbortSignal;
+  /**
+   * Runs `work` as a task (tasks extension, tasks.ts) when this request declared the extension:
+   * the call is answered at once with the task handle and `work` goes on in the background, its
+   * context's input() parking the task in input_required. Otherwise `work` runs inline and its
+   * result is the call's. The server decides; a client's legacy `task` param changes nothing.
+   */
+  runAsTask(work: (ctx: ToolCallContext) => Promise<ToolResult>): Promise<ToolResult | TaskHandle>;
 }
 
 // The SDK's protocol types check the demo content against the MCP schema at compile time.
 export type ToolResult = CallToolResult;
 
+/** The CreateTaskResult a tool running as a task answers with (`resultType: "task"`, tasks.ts). */
+export interface TaskHandle {
+  resultType: 'task';
+  taskId: string;
+  [field: string]: unknown;
+}
+
 export interface ToolDefinition extends Tool {
   /** A client capability the tool cannot run without; checked before the call (2026-07-28: -32021). */
   requiredClientCapability?: string;
-  call(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult>;
+  /**
+   * Whether the tool runs as a task (ctx.runAsTask) for clients that declare the tasks extension;
+   * `required`: a client that did not declare it gets -32021 before the call. Server-side only:
+   * 2026-07-28 tool listings carry no task support.
+   */
+  taskSupport?: 'optional' | 'required';
+  call(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult | TaskHandle>;
 }
 
 /** Raised for arguments that don't fit a tool's schema: JSON-RPC -32602. */

@@ -20,9 +20,12 @@ import {
   readResource,
   resourceDescriptions,
   toolDescriptions,
+  type TaskHandle,
+  type ToolCallContext,
   type ToolDefinition,
+  type ToolResult,
 } from './content';
-import type { SubscriptionFilter } from '../../../../shared/subscriptions';
+import { LISTEN_METHOD, type SubscriptionFilter } from '../../../../shared/subscriptions';
 import {
   FIXTURE_DYNAMIC_PROMPT,
   FIXTURE_DYNAMIC_TOOL,
@@ -38,6 +41,7 @@ import { McpError, type JsonRpcNotification, type JsonRpcRequest } from './jsonr
 import { answersFor, beginRound, INPUT_METHODS, InputRequired, inputRequiredResult, MRTR_METHODS, type InputRequest, type InputRound, type RequestStateCodec } from './mrtr';
 import { LOGGING_LEVELS, type LoggingLevel, type McpSession } from './sessions';
 import type { ServerSubscriptions } from './subscriptions';
+import { declaresTasksExtension, TASK_METHODS, TASKS_EXTENSION, TASKS_REQUIRED_CAPABILITIES, type RunningTask, type TaskStore } from './tasks';
 
 export const SERVER_INFO = { name: 'mcp-handshake-inspector-reference', title: 'MCP Handshake Inspector reference server', version: '0.1.0' };
 
@@ -85,11 +89,12 @@ export function catalogueTool(profile: BehaviorProfile, name: string): ToolDefin
 
 /**
  * What a `subscriptions/listen` stream can carry on this profile: list changes where a list can
- * change (the conformance fixtures' hooks change the tool and prompt lists). No resource of
- * either catalogue changes, so no resource updates.
+ * change (the conformance fixtures' hooks change the tool and prompt lists), and the status of
+ * the server's tasks (`taskIds`, the tasks extension). No resource of either catalogue changes,
+ * so no resource updates.
  */
-export function offeredSubscriptions(profile: BehaviorProfile): SubscriptionFilter {
-  return withFixtures(profile) ? { toolsListChanged: true, promptsListChanged: true } : {};
+export function offeredSubscriptions(profile: BehaviorProfile, taskIds: string[] = []): SubscriptionFilter {
+  return withFixtures(profile) ? { toolsListChanged: true, promptsListChanged: true, taskIds } : {};
 }
 
 /** The fixture tools and prompts listed now: the suite's, plus the dynamic entries its list-change hooks added. */
@@ -129,6 +134,8 @@ export interface DispatchContext {
   requestStates?: RequestStateCodec;
   /** The server's listen streams and changing lists; absent where nothing can listen. */
   subscriptions?: ServerSubscriptions;
+  /** The server's tasks (tasks extension); present in the stateless era (tasks.ts). */
+  tasks?: TaskStore;
 }
 
 /** What a method handler gets: the dispatch context plus the way to ask the client for input. */
@@ -154,7 +161,7 @@ type Handler = (params: Record<string, unknown>, ctx: HandlerContext) => Promise
 /** Methods of both eras. Era-specific ones are added below. */
 const COMMON_METHODS: Record<string, Handler> = {
   'tools/list': (_params, ctx) => {
-    const tools = [...toolDescriptions(), ...fixtureTools(ctx).map(({ call: _call, requiredClientCapability: _required, ...definition }) => definition)];
+    const tools = [...toolDescriptions(), ...fixtureTools(ctx).map(({ call: _call, requiredClientCapability: _required, taskSupport: _task, ...definition }) => definition)];
     if (!breaks(ctx.profile, 'json-schema-2020-12-stripped')) return { tools };
     return { tools: tools.map((tool) => ({ ...tool, inputSchema: withoutJsonSchema2020Keywords(tool.inputSchema as Record<string, unknown>) })) };
   },
@@ -167,7 +174,7 @@ const COMMON_METHODS: Record<string, Handler> = {
     if (typeof args !== 'object' || args === null) throw new InvalidParamsError('"arguments" must be an object');
     const progressToken = (params._meta as Record<string, unknown> | undefined)?.progressToken;
     log(ctx, 'info', { tool: name, message: `tools/call ${name}` });
-    const result = await tool.call(args, {
+    const toolCtx: ToolCallContext = {
       signal: ctx.signal,
       progress: (progress, total, message) => {
         if (progressToken === undefined) return;
@@ -188,9 +195,11 @@ const COMMON_METHODS: Record<string, Handler> = {
         if (!ctx.subscriptions) throw new InvalidParamsError(`${name} needs a server whose lists can change`);
         ctx.subscriptions.changeList(list);
       },
-    });
-    if (result.isError && breaks(ctx.profile, 'tool-error-as-protocol-error')) {
-      throw new McpError(JsonRpcErrorCode.InternalError, result.content.map((c) => ('text' in c ? c.text : c.type)).join(' '));
+      runAsTask: (work) => runAsTask(ctx, toolCtx, work),
+    };
+    const result = await tool.call(args, toolCtx);
+    if (result.isError === true && breaks(ctx.profile, 'tool-error-as-protocol-error')) {
+      throw new McpError(JsonRpcErrorCode.InternalError, (result as ToolResult).content.map((c) => ('text' in c ? c.text : c.type)).join(' '));
     }
     return result as unknown as Record<string, unknown>;
   },
@@ -269,6 +278,8 @@ function statelessCapabilities(profile: BehaviorProfile) {
     tools: { listChanged: !!offered.toolsListChanged },
     ...('prompts' in declared ? { prompts: { listChanged: !!offered.promptsListChanged } } : {}),
     resources: { subscribe: false, listChanged: !!offered.resourcesListChanged },
+    // Offered with the conformance catalogue (tasks.ts).
+    ...(withFixtures(profile) ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
   };
 }
 
@@ -279,16 +290,76 @@ const STATELESS_ERA_METHODS: Record<string, Handler> = {
     capabilities: statelessCapabilities(ctx.profile),
     instructions: INSTRUCTIONS,
   }),
+  // The tasks extension (tasks.ts), offered with the conformance catalogue. The check that the
+  // request declared it (-32021) runs before dispatch: missingClientCapability.
+  'tasks/get': (params, ctx) => ({ ...offeredTasks(ctx).get(params.taskId) }),
+  'tasks/update': (params, ctx) => {
+    offeredTasks(ctx).update(params.taskId, params.inputResponses);
+    return {};
+  },
+  'tasks/cancel': (params, ctx) => {
+    offeredTasks(ctx).cancel(params.taskId);
+    return {};
+  },
 };
 
+/** The task store, when this profile offers the extension; else the methods do not exist. */
+function offeredTasks(ctx: DispatchContext): TaskStore {
+  if (!ctx.tasks || !withFixtures(ctx.profile)) throw new McpError(JsonRpcErrorCode.MethodNotFound, 'Method not found: this profile does not offer the tasks extension', undefined, 404);
+  return ctx.tasks;
+}
+
 /**
- * The client capability a tools/call needs and the client did not declare (2026-07-28:
- * MissingRequiredClientCapability, -32021, HTTP 400, checked before the response starts).
+ * ToolCallContext.runAsTask: a task when this server offers the extension, the request declared
+ * it and the store has room, answered with its CreateTaskResult; else `work` inline. A task's failure is the
+ * JSON-RPC error the call would have had (status failed); its input() parks it (input_required).
  */
-export function missingClientCapability(profile: BehaviorProfile, request: JsonRpcRequest, clientCapabilities: Record<string, unknown>): string | undefined {
-  if (request.method !== 'tools/call' || !withFixtures(profile)) return undefined;
-  const required = FIXTURE_TOOLS.find((tool) => tool.name === request.params?.name)?.requiredClientCapability;
-  return required && !(required in clientCapabilities) ? required : undefined;
+async function runAsTask(ctx: HandlerContext, inline: ToolCallContext, work: (ctx: ToolCallContext) => Promise<ToolResult>): Promise<ToolResult | TaskHandle> {
+  if (!ctx.tasks?.hasRoom() || !withFixtures(ctx.profile) || !declaresTasksExtension(ctx.clientCapabilities)) return work(inline);
+  return ctx.tasks.create(async (task) => {
+    try {
+      return await work(taskToolContext(ctx, inline, task));
+    } catch (err) {
+      throw toMcpError(err, ctx);
+    }
+  });
+}
+
+/** What a tool's work sees inside a task: the extension carries no progress or log notifications for tasks. */
+function taskToolContext(ctx: HandlerContext, inline: ToolCallContext, task: RunningTask): ToolCallContext {
+  const inTask: ToolCallContext = {
+    ...inline,
+    signal: task.signal,
+    progress: () => undefined,
+    log: () => undefined,
+    delay: (ms) => abortableDelay(ms, task.signal),
+    input: (requests) => {
+      requireDeclaredCapabilities(ctx, requests);
+      return task.input(requests);
+    },
+    runAsTask: (more) => more(inTask), // already a task
+  };
+  return inTask;
+}
+
+/**
+ * The error for a request that needs a client capability the client did not declare (2026-07-28:
+ * MissingRequiredClientCapability, -32021, HTTP 400, checked before the response starts): a
+ * fixture tool's required capability, or the tasks extension for tasks/* and the tools that
+ * only run as tasks.
+ */
+export function missingClientCapability(profile: BehaviorProfile, request: JsonRpcRequest, clientCapabilities: Record<string, unknown>): McpError | undefined {
+  if (!withFixtures(profile)) return undefined;
+  const missing = (what: string, requiredCapabilities: Record<string, unknown>) =>
+    new McpError(StatelessErrorCode.MissingRequiredClientCapability, `Missing required client capability: ${what}`, { requiredCapabilities }, 400);
+  const tool = request.method === 'tools/call' ? FIXTURE_TOOLS.find((t) => t.name === request.params?.name) : undefined;
+  const listensToTasks = request.method === LISTEN_METHOD && (request.params?.notifications as Record<string, unknown> | undefined)?.taskIds !== undefined;
+  if ((TASK_METHODS.has(request.method) || tool?.taskSupport === 'required' || listensToTasks) && !declaresTasksExtension(clientCapabilities)) {
+    const what = tool ? `tool ${tool.name} runs only as a task, so it` : listensToTasks ? `${LISTEN_METHOD} for task notifications (taskIds)` : request.method;
+    return missing(`${what} needs the ${TASKS_EXTENSION} extension declared in the request's client capabilities`, TASKS_REQUIRED_CAPABILITIES);
+  }
+  const required = tool?.requiredClientCapability;
+  return required && !(required in clientCapabilities) ? missing(required, { [required]: {} }) : undefined;
 }
 
 /** The handler of `method` in `era`, if the server implements it there. */
@@ -351,15 +422,7 @@ function cacheHints(profile: BehaviorProfile): Record<string, unknown> {
  * era, server→client requests on the POST's stream.
  */
 async function gatherInput(ctx: DispatchContext, round: InputRound, requests: Record<string, InputRequest>, mrtr: boolean): Promise<Record<string, Record<string, unknown>>> {
-  const declared = ctx.clientCapabilities ?? {};
-  const undeclared = [...new Set(Object.values(requests).map((request) => INPUT_METHODS[request.method]))].filter((capability) => !(capability in declared) && !breaks(ctx.profile, 'undeclared-capability-used'));
-  if (undeclared.length > 0) {
-    const message = `The client did not declare the ${undeclared.map((c) => `"${c}"`).join(', ')} capability, so ${Object.values(requests).map((r) => r.method).join(', ')} cannot be asked`;
-    if (ctx.era === 'stateless') {
-      throw new McpError(StatelessErrorCode.MissingRequiredClientCapability, message, { requiredCapabilities: Object.fromEntries(undeclared.map((c) => [c, {}])) });
-    }
-    throw new InvalidParamsError(message);
-  }
+  requireDeclaredCapabilities(ctx, requests);
   if (mrtr) return answersFor(round, requests);
   if (ctx.era === 'stateless') throw new InvalidParamsError('Only tools/call, prompts/get and resources/read may ask the client for input (SEP-2322)');
   const requestClient = ctx.requestClient;
@@ -368,6 +431,18 @@ async function gatherInput(ctx: DispatchContext, round: InputRound, requests: Re
   }
   const entries = await Promise.all(Object.entries(requests).map(async ([key, request]) => [key, await requestClient(request.method, request.params, ctx.signal)] as const));
   return Object.fromEntries(entries);
+}
+
+/** Refuses input requests whose capability the client did not declare: a server must not ask for what the client cannot do. */
+function requireDeclaredCapabilities(ctx: DispatchContext, requests: Record<string, InputRequest>): void {
+  const declared = ctx.clientCapabilities ?? {};
+  const undeclared = [...new Set(Object.values(requests).map((request) => INPUT_METHODS[request.method]))].filter((capability) => !(capability in declared) && !breaks(ctx.profile, 'undeclared-capability-used'));
+  if (undeclared.length === 0) return;
+  const message = `The client did not declare the ${undeclared.map((c) => `"${c}"`).join(', ')} capability, so ${Object.values(requests).map((r) => r.method).join(', ')} cannot be asked`;
+  if (ctx.era === 'stateless') {
+    throw new McpError(StatelessErrorCode.MissingRequiredClientCapability, message, { requiredCapabilities: Object.fromEntries(undeclared.map((c) => [c, {}])) });
+  }
+  throw new InvalidParamsError(message);
 }
 
 function toMcpError(err: unknown, { era, profile }: Pick<DispatchContext, 'era' | 'profile'>): McpError {

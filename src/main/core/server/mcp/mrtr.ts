@@ -149,7 +149,7 @@ export function answersFor(round: InputRound, requests: Record<string, InputRequ
 }
 
 /** Why `value` is not a result of `method`, or undefined when it is one. */
-function resultProblem(method: InputMethod, value: unknown): string | undefined {
+export function resultProblem(method: InputMethod, value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return `expected the ${method} result object, got ${JSON.stringify(value)}`;
   const result = value as Record<string, unknown>;
   switch (method) {

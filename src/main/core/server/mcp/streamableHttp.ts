@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BehaviorProfile } from '../../../../shared/profile';
 import { JsonRpcErrorCode, McpHeader, STATELESS_ERA_VERSIONS, type ProtocolEra, type ProtocolVersion } from '../../../../shared/protocol';
 import { breaks } from '../breaks';
-import { LISTEN_METHOD, parseSubscriptionFilter } from '../../../../shared/subscriptions';
+import { LISTEN_METHOD, parseSubscriptionFilter, TASK_STATUS_METHOD } from '../../../../shared/subscriptions';
 import { BodyTooLargeError, firstHeader, mediaType, readBody, sendEmpty, sendJson } from '../http';
 import {
   catalogueTool,
@@ -29,6 +29,7 @@ import {
 import type { LoggingLevel, McpSession, SessionStore } from './sessions';
 import { RequestStateCodec } from './mrtr';
 import { routingHeaderError } from './routingHeaders';
+import { TaskStore } from './tasks';
 import { SseStream } from './sse';
 import { ServerSubscriptions } from './subscriptions';
 
@@ -55,12 +56,22 @@ export function sendRpcError(res: ServerResponse, status: number, error: McpErro
 export class StreamableHttpEndpoint {
   /** Signs the requestState of this server's MRTR rounds (2026-07-28). */
   private readonly requestStates = new RequestStateCodec();
+  /** This server's tasks (tasks extension, 2026-07-28). */
+  private readonly tasks = new TaskStore();
 
   constructor(
     private readonly sessions: SessionStore,
     /** The server's `subscriptions/listen` streams and changing lists (2026-07-28). */
     readonly subscriptions = new ServerSubscriptions(),
-  ) {}
+  ) {
+    // The tasks extension's status notifications, to the listen streams that asked for the task.
+    this.tasks.onStatus((task) => this.subscriptions.notify({ jsonrpc: '2.0', method: TASK_STATUS_METHOD, params: { ...task } }));
+  }
+
+  /** Stops the work of every task (server shutdown). */
+  close(): void {
+    this.tasks.close();
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse, ctx: McpHttpContext): Promise<void> {
     switch (req.method) {
@@ -175,9 +186,7 @@ export class StreamableHttpEndpoint {
     }
     const meta = message.params!._meta as Record<string, unknown>;
     const missing = breaks(profile, 'undeclared-capability-used') ? undefined : missingClientCapability(profile, message, meta[META.clientCapabilities] as Record<string, unknown>);
-    if (missing) {
-      return sendRpcError(res, 400, new McpError(StatelessErrorCode.MissingRequiredClientCapability, `Missing required client capability: ${missing}`, { requiredCapabilities: { [missing]: {} } }, 400), errorId);
-    }
+    if (missing) return sendRpcError(res, missing.httpStatus, missing, errorId);
     const noStream: Notify = () => undefined; // 2026-07-28 has no GET stream to carry them
     await respond(req, res, false, [message], profile, {}, noStream, (request, notify) =>
       runRequest(request, {
@@ -190,6 +199,7 @@ export class StreamableHttpEndpoint {
         subscriptions: this.subscriptions,
         // No server→client requests in 2026-07-28: input is asked for with input_required results (MRTR).
         requestStates: this.requestStates,
+        tasks: this.tasks,
       }),
     );
   }
@@ -205,10 +215,13 @@ export class StreamableHttpEndpoint {
     }
     const requested = parseSubscriptionFilter(request.params?.notifications);
     if (!requested) {
-      const error = new McpError(JsonRpcErrorCode.InvalidParams, `Invalid params: ${LISTEN_METHOD} needs params.notifications, an object of boolean toolsListChanged / promptsListChanged / resourcesListChanged and a resourceSubscriptions array of URIs`);
+      const error = new McpError(JsonRpcErrorCode.InvalidParams, `Invalid params: ${LISTEN_METHOD} needs params.notifications, an object of boolean toolsListChanged / promptsListChanged / resourcesListChanged, a resourceSubscriptions array of URIs and a taskIds array`);
       return sendRpcError(res, 200, error, request.id);
     }
-    this.subscriptions.listen(res, request.id, requested, offeredSubscriptions(profile), profile.pingIntervalMs, !breaks(profile, 'listen-without-ack'));
+    const clientCapabilities = (request.params?._meta as Record<string, unknown>)[META.clientCapabilities] as Record<string, unknown>;
+    const missing = missingClientCapability(profile, request, clientCapabilities);
+    if (missing) return sendRpcError(res, missing.httpStatus, missing, request.id);
+    this.subscriptions.listen(res, request.id, requested, offeredSubscriptions(profile, this.tasks.ids()), profile.pingIntervalMs, !breaks(profile, 'listen-without-ack'));
   }
 
   /** Looks up the session named by Mcp-Session-Id: 400 when missing, 404 when unknown. null = answered. */
