@@ -1,0 +1,50 @@
+// Lint enforces the house rules that were kept by discipline only: the layers of DESIGN's
+// layout. Type checking stays with tsc (npm run typecheck); this config adds what tsc cannot see.
+import tseslint from 'typescript-eslint';
+
+/** Imports a layer must not make: module specifiers or glob patterns, each with the reason shown to whoever breaks it. */
+const forbid = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+const NODE_BUILTINS = { group: ['node:*'], message: 'This layer runs outside Node (the browser renderer, or types shared with it): no Node built-ins.' };
+const ELECTRON = { group: ['electron', 'electron/*'], message: 'Only src/main/index.ts, src/main/ipc.ts and the preload touch Electron: the core runs headless (serve, tests).' };
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-artifacts/**', 'docs/**'] },
+  {
+    files: ['**/*.{ts,tsx,mts,mjs}'],
+    languageOptions: { parser: tseslint.parser, ecmaVersion: 2023, sourceType: 'module' },
+    // Registered so that eslint-disable comments naming its rules resolve; none is switched on here.
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    linterOptions: { reportUnusedDisableDirectives: 'off' },
+  },
+  {
+    // src/shared: types and pure helpers both sides use; it imports nothing of main, renderer or preload.
+    files: ['src/shared/**/*.ts'],
+    rules: forbid([
+      { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared imports nothing of main, renderer or preload: move the shared part into src/shared.' },
+      NODE_BUILTINS,
+      ELECTRON,
+    ]),
+  },
+  {
+    // The renderer talks to the core only through the control-API interface typed in src/shared.
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    rules: forbid([
+      { group: ['**/main/**', '**/preload/**'], message: 'The renderer imports only src/shared (and its own files): reach the core through the control API.' },
+      NODE_BUILTINS,
+      ELECTRON,
+    ]),
+  },
+  {
+    // The headless core: plain Node, never Electron.
+    files: ['src/main/core/**/*.ts', 'src/main/cli.ts', 'src/main/*Commands.ts'],
+    rules: forbid([ELECTRON, { group: ['**/renderer/**', '**/preload/**'], message: 'The core does not import the UI or the preload.' }]),
+  },
+  {
+    // IPC lives in one file on each side of the bridge.
+    files: ['src/main/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'ipcMain is used only in src/main/ipc.ts.' }] }],
+    },
+  },
+);
