@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LINT_CLIENT_NAMES, LINT_RULES, type LintRule } from '../src/shared/lint';
 import type { AuthBehaviour, ClientProfile, Reactions, ReplayProfile, SimStep } from '../src/shared/simulator';
+import { REQUIREMENTS } from '../src/shared/breaks';
 import type { Toggle } from '../src/shared/toggles';
 import { PRESETS } from '../src/main/core/server/presets';
 import { PROFILES } from '../src/main/core/simulator/profiles';
@@ -225,10 +226,20 @@ function toggleSection(t: Toggle): string {
       const what = o.rules.map((r) => r.description).join('; ');
       const fields = o.profile ? Object.entries(o.profile).map(([k, v]) => `\`${k}: ${JSON.stringify(v)}\``).join(', ') : '';
       const profile = !o.profile ? '' : what ? ` With the built-in server it sets ${fields} instead.` : ` Built-in server only: it sets ${fields}.`;
-      return `- \`${o.id}\`: ${o.label}${what ? `. ${what}.` : '.'}${profile}`;
+      return `- \`${o.id}\`: ${o.label}${what ? `. ${what}.` : '.'}${profile}${breakChecks(o.id)}`;
     }),
+    ...(t.breaks ? ['', `Who notices: ${t.breaks.noticedBy}`, '', `A well-behaved client: ${t.breaks.clientShould}`] : []),
     ...(t.sources?.length ? ['', 'Sources:', '', ...t.sources.map((s) => `- ${link(s)}`)] : []),
   ].join('\n');
+}
+
+/** The conformance-suite checks that catch a break, for a break option (shared/breaks.ts). */
+function breakChecks(optionId: string): string {
+  const found = REQUIREMENTS.flatMap((r) => r.breaks).find((b) => b.id === optionId);
+  if (!found) return '';
+  const checks = found.checks.map((c) => `\`${c.scenario}\` → \`${c.check}\` ${c.status}${c.revision ? ` (${c.revision})` : ''}`);
+  const lint = found.lint.length ? ` Lint: ${found.lint.map((id) => `\`${id}\``).join(', ')}.` : '';
+  return ` Spec revisions: ${found.revisions.join(', ')}. The conformance suite reports ${checks.join('; ')}.${lint}`;
 }
 
 export function togglesDoc(): string {
@@ -241,6 +252,10 @@ export function togglesDoc(): string {
     'works in front of any upstream; with the built-in reference server, a toggle that is a field of',
     'its behaviour profile flips that field instead, so the wire shows the server\'s own answer. Each',
     'says what real clients do about it, with public sources.',
+    '',
+    'The `requirements` group breaks a requirement of the spec on purpose (the reference server\'s',
+    '`breaks` profile field, from `src/shared/breaks.ts`): each option names the conformance-suite',
+    'checks that catch it, and the toggle says who notices and what a well-behaved client does.',
     '',
     '| id | title | group |',
     '| --- | --- | --- |',

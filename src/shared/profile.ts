@@ -1,3 +1,4 @@
+import type { RequirementBreakId } from './breaks';
 import type { ProtocolEra, ProtocolVersion } from './protocol';
 
 // The reference server's wire behaviour as data. Every field a developer can flip in the
@@ -118,6 +119,11 @@ export interface BehaviorProfile {
   maxBodyBytes: number;
   hostValidation: HostValidation;
   catalogue: Catalogue;
+  /**
+   * Requirements of the spec the server breaks on purpose (shared/breaks.ts), so a user can watch
+   * how a client reacts. Empty: every requirement is honoured.
+   */
+  breaks: RequirementBreakId[];
 }
 
 export type BehaviorProfilePatch = Partial<BehaviorProfile>;

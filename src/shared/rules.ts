@@ -37,6 +37,13 @@ export type Step =
   | { type: 'set-headers'; set?: Record<string, string>; remove?: string[] }
   /** Replace the response body. */
   | { type: 'replace-body'; body: string; contentType?: string }
+  /**
+   * Edit the JSON-RPC messages of the response: a JSON body (each message of a batch) or the
+   * JSON data of every SSE event. Paths are JSON Pointers (RFC 6901: `/result/_meta/a~1b` for the
+   * key `a/b`) where a `*` segment means every element of an array. Both act only where the
+   * target exists, as RFC 6902 `remove` and `replace` do: other messages pass unchanged.
+   */
+  | { type: 'patch-json'; remove?: string[]; replace?: Record<string, unknown> }
   /** SSE: drop the Nth event (0-based, comments not counted) of the response stream. */
   | { type: 'sse-drop-event'; index: number }
   /** SSE: hold the Nth event back for `ms`. */

@@ -20,13 +20,19 @@ export interface Toggle {
   id: string;
   title: string;
   /** The handshake phase the toggle belongs to, for grouping in the UI. */
-  group: 'discovery' | 'registration' | 'authorization' | 'token' | 'transport' | 'session' | 'streaming' | 'faults';
+  group: 'discovery' | 'registration' | 'authorization' | 'token' | 'transport' | 'session' | 'streaming' | 'faults' | 'requirements';
   /** What real clients do with this, and where that was observed. */
   explanation: string;
   /** Public https URLs behind the explanation: spec sections, issue reports, client source. */
   sources?: string[];
   /** The first option is the default: the behaviour without the toggle. */
   options: ToggleOption[];
+  /**
+   * For a toggle that breaks a requirement of the spec on purpose (group 'requirements', built
+   * from shared/breaks.ts): who notices the break, and what a well-behaved client does with it.
+   * The explanation states the requirement.
+   */
+  breaks?: { noticedBy: string; clientShould: string };
 }
 
 /** Which option of each toggle is selected. */

@@ -6,7 +6,7 @@ import type { BehaviorProfile } from '../../src/shared/profile';
 import type { Rule, Step } from '../../src/shared/rules';
 import type { Toggle } from '../../src/shared/toggles';
 import { explainStep, InvalidRulesError, parseRules } from '../../src/main/core/proxy/rules';
-import { TOGGLES, toggleOption, UnknownToggleError } from '../../src/main/core/proxy/toggles';
+import { REQUIREMENT_TOGGLES, TOGGLES, toggleOption, UnknownToggleError } from '../../src/main/core/proxy/toggles';
 import { startInspector } from '../helpers/inspector';
 import { authorizeUrl, pkce, REDIRECT_URI } from '../helpers/oauthWire';
 import { completeAuthorization, startReferenceServer } from '../helpers/server';
@@ -313,8 +313,15 @@ const CASES: ToggleCase[] = [
   },
 ];
 
-/** Options tested by their own tests below (their catalogue delays are seconds long). */
-const TESTED_SEPARATELY: Record<string, string[]> = { 'slow-token': ['12s'], 'sse-transform': ['delay-first'] };
+/**
+ * Options tested by their own tests: below (their catalogue delays are seconds long), and the
+ * "break a requirement" toggles in test/conformance/breaks.test.ts (the conformance suite notices each).
+ */
+const TESTED_SEPARATELY: Record<string, string[]> = {
+  'slow-token': ['12s'],
+  'sse-transform': ['delay-first'],
+  ...Object.fromEntries(REQUIREMENT_TOGGLES.map((t) => [t.id, t.options.slice(1).map((o) => o.id)])),
+};
 
 const toggleById = (id: string): Toggle => TOGGLES.find((t) => t.id === id)!;
 

@@ -3,6 +3,7 @@ import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControlEvent, InspectorStatus } from '../../src/shared/controlApi';
 import type { Toggle } from '../../src/shared/toggles';
+import { REQUIREMENT_TOGGLES } from '../../src/main/core/proxy/toggles';
 import { matchesQuery, parseQuery } from '../../src/renderer/src/lib/filters';
 import { TimelineModel } from '../../src/renderer/src/state/timeline';
 import { row } from './fixtures';
@@ -218,6 +219,22 @@ describe('the app: outcomes and toggles in view', () => {
     await type('nothing like this');
     expect(shown()).toEqual([]);
     expect($('[data-testid=toggles-search-empty]')!.textContent).toContain('No toggle matches');
+  });
+
+  it('groups the “break a requirement” toggles, each saying the requirement, who notices and what a client should do, with spec links', async () => {
+    const errorId = REQUIREMENT_TOGGLES.find((t) => t.id === 'break-error-id')!;
+    const app = await withToggles({}, { 'toggles.list': () => [...TOGGLES, errorId] });
+    await act(async () => app.store.getState().setView('toggles'));
+    const group = $$('fieldset.toggle-group').find((g) => g.querySelector('legend')!.textContent === 'Break a requirement (misbehaving server)')!;
+    expect(group.querySelector('[data-testid=toggle-break-error-id]')!.textContent).toContain(errorId.explanation);
+    const details = group.querySelector('[data-testid=break-details-break-error-id]')!;
+    expect(details.textContent).toContain(`Who notices${errorId.breaks!.noticedBy}`);
+    expect(details.textContent).toContain(`A well-behaved client${errorId.breaks!.clientShould}`);
+    expect([...details.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual(errorId.sources);
+    const options = [...group.querySelectorAll('label')].map((l) => l.textContent);
+    expect(options).toEqual(['As the spec says', 'Errors with id null']);
+    await act(async () => (group.querySelector('input[value="error-id-null"]') as HTMLInputElement).click());
+    expect(app.calls).toContainEqual(['toggles.set', { toggleId: 'break-error-id', optionId: 'error-id-null' }]);
   });
 
   it('shows “—” in the Session column before a session exists, never an address', async () => {

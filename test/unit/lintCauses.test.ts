@@ -18,6 +18,7 @@ const STEPS: Array<[Step, StepEffect]> = [
   [{ type: 'set-headers', remove: ['Access-Control-Allow-Origin'] }, 'response'],
   [{ type: 'set-headers' }, 'response'],
   [{ type: 'replace-body', body: '{}' }, 'response'],
+  [{ type: 'patch-json', remove: ['/result/resultType'], replace: { '/id': null } }, 'response'],
   [{ type: 'reply', status: 404, body: 'x' }, 'other'],
   [{ type: 'close' }, 'other'],
   [{ type: 'reset' }, 'other'],
@@ -46,7 +47,7 @@ function exchange(partial: Partial<Exchange> = {}): Exchange {
 describe('lint causes', () => {
   it('reads what a user rule did from its explanation, for every step type', () => {
     // Every Step type of src/shared/rules.ts (a new one is a type error here until it is listed).
-    const EVERY_TYPE: Record<Step['type'], true> = { delay: true, reply: true, close: true, reset: true, timeout: true, 'set-status': true, 'set-headers': true, 'replace-body': true, 'sse-drop-event': true, 'sse-delay-event': true, 'sse-close-after': true, breakpoint: true };
+    const EVERY_TYPE: Record<Step['type'], true> = { delay: true, reply: true, close: true, reset: true, timeout: true, 'set-status': true, 'set-headers': true, 'replace-body': true, 'patch-json': true, 'sse-drop-event': true, 'sse-delay-event': true, 'sse-close-after': true, breakpoint: true };
     expect(new Set(STEPS.map(([step]) => step.type))).toEqual(new Set(Object.keys(EVERY_TYPE)));
     for (const [step, effect] of STEPS) {
       // A description may itself hold a colon; the step's sentence is at the end.

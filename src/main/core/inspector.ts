@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { BehaviorProfile } from '../../shared/profile';
 import type { Exchange, HttpHeaders } from '../../shared/exchange';
 import type { BreakpointEdits, Rule } from '../../shared/rules';
 import type { Toggle, ToggleOption, ToggleSelection } from '../../shared/toggles';
@@ -15,6 +14,7 @@ import type { LintOptions } from './lint/rule';
 import { CaptureStore, type CaptureAttachment } from './recorder/captureStore';
 import { Recorder } from './recorder/recorder';
 import { ReferenceServer, type ReferenceServerOptions } from './server';
+import { toggleOff, toggleOn, type ToggleUndo } from './server/breaks';
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH } from './server/urls';
 import { TunnelSupervisor, type TunnelOptions } from './tunnel';
 import type { ClientProfile, SimulationResult } from '../../shared/simulator';
@@ -95,8 +95,8 @@ export class Inspector extends EventEmitter<InspectorEvents> {
   /** The option chosen for each toggle that is not at its default. */
   readonly toggles: ToggleSelection = {};
   private readonly toggleRules = new Map<string, Rule[]>();
-  /** Profile values a toggle replaced, restored when it goes back to its default. */
-  private readonly toggleRestore = new Map<string, Partial<BehaviorProfile>>();
+  /** Profile values a toggle replaced and breaks it added, undone when it goes back to its default. */
+  private readonly toggleRestore = new Map<string, ToggleUndo>();
   /** Toggles the built-in server carries out itself (profile fields): exchanges they change are attributed to them. */
   private readonly serverToggles = new Map<string, { toggle: Toggle; option: ToggleOption }>();
   private frontDoor?: FrontDoor;
@@ -260,7 +260,7 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     }
     const restore = this.toggleRestore.get(toggleId);
     if (restore) {
-      this.server.updateProfile(restore);
+      this.server.updateProfile(toggleOff(this.server.profile, restore));
       this.toggleRestore.delete(toggleId);
     }
     this.toggleRules.delete(toggleId);
@@ -269,9 +269,9 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     if (option.id === 'off') return;
     this.toggles[toggleId] = option.id;
     if (builtIn && option.profile) {
-      const current = this.server.profile;
-      this.toggleRestore.set(toggleId, Object.fromEntries(Object.keys(option.profile).map((k) => [k, current[k as keyof BehaviorProfile]])));
-      this.server.updateProfile(option.profile);
+      const { patch, undo } = toggleOn(this.server.profile, option.profile);
+      this.toggleRestore.set(toggleId, undo);
+      this.server.updateProfile(patch);
       this.serverToggles.set(toggleId, toggleOption(toggleId, optionId));
     } else {
       this.toggleRules.set(toggleId, option.rules);

@@ -1,3 +1,4 @@
+import { breakToggleId, REQUIREMENTS } from '../../../shared/breaks';
 import type { AppliedRule, Exchange } from '../../../shared/exchange';
 import type { LintCause, LintFinding, LintRuleId, LintSeverity } from '../../../shared/lint';
 import type { Step } from '../../../shared/rules';
@@ -33,6 +34,8 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'strict-accept': { strict: ['strict-accept-406'] },
   'host-validation': { 'reject-tunnel-host': ['host-rejected'], unprotected: [] },
   'scope-grant': { 'grant-any': ['granted-scope-unsupported'] },
+  // The "break a requirement" toggles: each break names the lint rules that flag it (shared/breaks.ts).
+  ...Object.fromEntries(REQUIREMENTS.map((r) => [breakToggleId(r.id), Object.fromEntries(r.breaks.map((b) => [b.id, b.lint]))])),
 };
 
 export function toggleCause(toggleId: string, optionId: string): LintCause | undefined {
@@ -54,7 +57,7 @@ export type StepEffect = 'inert' | 'response' | 'other';
 
 const OTHER = [/: answer \d+ without contacting the upstream$/, /: close the connection without an answer$/, /: reset the connection$/, /: never answer$/, /: drop SSE event #\d+$/, /: hold SSE event #\d+ back \d+ ms$/, /: close the stream after \d+ events$/];
 const INERT = [/: wait \d+ ms$/, /: pause before the (request goes upstream|response reaches the client)$/];
-const RESPONSE = [/: change the status to \d+$/, /: replace the body$/, /: leave the headers$/, /: (set [^:,]+: .*|remove [^,]+)(, (set [^:,]+: .*|remove [^,]+))*$/];
+const RESPONSE = [/: change the status to \d+$/, /: replace the body$/, /: in each JSON-RPC message, (remove|set) .+$/, /: leave the headers$/, /: (set [^:,]+: .*|remove [^,]+)(, (set [^:,]+: .*|remove [^,]+))*$/];
 
 export function appliedEffect(applied: AppliedRule): StepEffect {
   const fromCatalogue = TOGGLE_RULES.get(applied.ruleId);
@@ -74,6 +77,7 @@ function stepsEffect(steps: readonly Step[]): StepEffect {
       case 'set-status':
       case 'set-headers':
       case 'replace-body':
+      case 'patch-json':
         return 'response';
       default:
         return 'other';

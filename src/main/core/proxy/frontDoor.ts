@@ -18,6 +18,7 @@ import { SseParser, type ParsedSse } from '../recorder/sseParser';
 import { closeNow, listenForStreams } from '../streamingServer';
 import { refuseConnect, refuseMalformedRequest } from './refusedRequests';
 import { clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
+import { patchJsonText, type JsonPatchStep } from './jsonPatch';
 import { explainStep, isRequestStep, needsResponse, ruleMatches, type MatchInput } from './rules';
 
 export interface FrontDoorOptions {
@@ -360,6 +361,8 @@ export class FrontDoor {
       }
     }
     const sse: SseTransform = { drop: new Set(), delays: new Map() };
+    // JSON-RPC edits act (and are recorded as applied) once the body is known to be JSON or SSE.
+    const patchSteps: Array<{ rule: Rule; step: JsonPatchStep }> = [];
     // SSE steps act (and are recorded as applied) only once the response is known to be a stream.
     const sseSteps: Array<{ rule: Rule; step: Step }> = [];
     let breakpoint: Extract<Step, { type: 'breakpoint' }> | undefined;
@@ -369,6 +372,10 @@ export class FrontDoor {
         if (isRequestStep(step) && (step.type !== 'delay' || !needsResponse(rule))) continue;
         if (step.type === 'sse-drop-event' || step.type === 'sse-delay-event' || step.type === 'sse-close-after') {
           sseSteps.push({ rule, step });
+          continue;
+        }
+        if (step.type === 'patch-json') {
+          patchSteps.push({ rule, step });
           continue;
         }
         this.applied(rule, step, recording);
@@ -393,6 +400,10 @@ export class FrontDoor {
       else if (step.type === 'sse-delay-event') sse.delays.set(step.index, step.ms);
       else if (step.type === 'sse-close-after') sse.closeAfter = step.count;
     }
+    const patchable = isStream || (JSON_TYPE.test(contentType) && hasBody(ctx.match.method, upstream.status));
+    const patches = new JsonRpcEdits(patchable ? patchSteps : [], (rule, step) => this.applied(rule, step, recording));
+    if (isStream && patches.active) sse.patches = patches;
+    const patchBody = !isStream && patches.active;
     // Only metadata bodies (discovery, registration, token…) name origins clients check;
     // JSON-RPC answers stream through untouched, which keeps the MCP hot path unbuffered.
     const rewriteBody =
@@ -403,8 +414,11 @@ export class FrontDoor {
       hasBody(ctx.match.method, upstream.status) &&
       REWRITABLE_ENCODINGS.has(String(headers['content-encoding'] ?? '').trim().toLowerCase()) &&
       Number(headers['content-length'] ?? 0) <= REWRITE_LIMIT;
-    if (replacement || rewriteBody || (breakpoint && !isStream)) {
-      return this.respondBuffered(proxyRes, res, ctx, upstream, status, headers, replacement, breakpoint?.timeoutMs ?? (breakpoint ? DEFAULT_BREAKPOINT_TIMEOUT_MS : undefined));
+    if (replacement || rewriteBody || patchBody || (breakpoint && !isStream)) {
+      // Held only to patch JSON-RPC: origins in it stay as the upstream wrote them (the hot path's rule).
+      const onlyToPatch = !replacement && !rewriteBody && !(breakpoint && !isStream);
+      const edits = { rewriteOrigins: !onlyToPatch, patches };
+      return this.respondBuffered(proxyRes, res, ctx, upstream, status, headers, replacement, edits, breakpoint?.timeoutMs ?? (breakpoint ? DEFAULT_BREAKPOINT_TIMEOUT_MS : undefined));
     }
     if (breakpoint) {
       // A stream pauses before its headers: status and headers can be edited, events flow after.
@@ -416,7 +430,7 @@ export class FrontDoor {
       if (res.destroyed) return void proxyRes.destroy();
     }
 
-    const transforming = isStream && (sse.drop.size > 0 || sse.delays.size > 0 || sse.closeAfter !== undefined);
+    const transforming = isStream && (sse.drop.size > 0 || sse.delays.size > 0 || sse.closeAfter !== undefined || sse.patches !== undefined);
     // A compressed stream is parsed from its decoded bytes; the client gets the bytes as they
     // came, unless SSE transforms re-serialise the events (then uncompressed).
     const decoder = isStream ? streamDecoder(String(headers['content-encoding'] ?? '')) : undefined;
@@ -589,6 +603,8 @@ export class FrontDoor {
     status: number,
     headers: HttpHeaders,
     replacement: Buffer | undefined,
+    /** Origin rewriting (metadata bodies) and JSON-RPC edits (patch-json steps) of the upstream's body. */
+    edits: { rewriteOrigins: boolean; patches: JsonRpcEdits },
     breakpointTimeoutMs?: number,
   ): Promise<void> {
     const { recording } = ctx;
@@ -644,10 +660,14 @@ export class FrontDoor {
       const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
       const text = await decodeText(raw, encoding);
       if (text !== undefined) {
-        this.noticeSelfOrigin(text, ctx.origins);
-        const rewritten = rewriteOrigin(text, ctx.origins);
-        if (rewritten !== text) {
-          body = Buffer.from(rewritten);
+        let edited = text;
+        if (edits.rewriteOrigins) {
+          this.noticeSelfOrigin(text, ctx.origins);
+          edited = rewriteOrigin(text, ctx.origins);
+        }
+        edited = edits.patches.apply(edited) ?? edited;
+        if (edited !== text) {
+          body = Buffer.from(edited);
           delete headers['content-encoding'];
         }
       }
@@ -726,6 +746,40 @@ interface SseTransform {
   drop: Set<number>;
   delays: Map<number, number>;
   closeAfter?: number;
+  /** patch-json steps, applied to each event's JSON data. */
+  patches?: JsonRpcEdits;
+}
+
+/**
+ * The patch-json steps of the rules that matched, applied to JSON-RPC text message by message.
+ * A step is recorded as applied the first time it changes something: a rule that found nothing
+ * to edit did not change the exchange.
+ */
+class JsonRpcEdits {
+  private readonly recorded = new Set<JsonPatchStep>();
+
+  constructor(
+    private readonly steps: ReadonlyArray<{ rule: Rule; step: JsonPatchStep }>,
+    private readonly applied: (rule: Rule, step: JsonPatchStep) => void,
+  ) {}
+
+  get active(): boolean {
+    return this.steps.length > 0;
+  }
+
+  /** The text with every step applied, or undefined when nothing changed. */
+  apply(text: string): string | undefined {
+    let current: string | undefined;
+    for (const { rule, step } of this.steps) {
+      const patched = patchJsonText(current ?? text, [step]);
+      if (patched === undefined) continue;
+      current = patched;
+      if (this.recorded.has(step)) continue;
+      this.recorded.add(step);
+      this.applied(rule, step);
+    }
+    return current;
+  }
 }
 
 /** Writes parsed SSE items to the client in order, applying drop / delay / close-after. */
@@ -741,7 +795,9 @@ class SseEventWriter {
     private readonly stopUpstream: () => void,
   ) {}
 
-  write(item: ParsedSse): void {
+  write(parsed: ParsedSse): void {
+    const patched = parsed.kind === 'event' && parsed.data !== undefined ? this.transform.patches?.apply(parsed.data) : undefined;
+    const item = patched === undefined ? parsed : { ...parsed, data: patched };
     const index = item.kind === 'event' ? this.eventIndex++ : -1;
     if (index >= 0 && this.transform.drop.has(index)) return;
     const delay = index >= 0 ? this.transform.delays.get(index) : undefined;

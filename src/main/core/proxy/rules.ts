@@ -76,6 +76,11 @@ export function validateRule(rule: Rule): string[] {
     if (FINAL_STEPS.has(step.type) && i !== rule.steps.length - 1) problems.push(`step ${i + 1} (${step.type}) ends the exchange, so it must be the last step`);
     if ((step.type === 'reply' || step.type === 'set-status') && !(step.status >= 100 && step.status <= 599)) problems.push(`step ${i + 1}: ${step.status} is not an HTTP status`);
     if (step.type === 'delay' && !(step.ms >= 0)) problems.push(`step ${i + 1}: delay must be a non-negative number of ms`);
+    if (step.type === 'patch-json') {
+      const pointers = [...(step.remove ?? []), ...Object.keys(step.replace ?? {})];
+      if (pointers.length === 0) problems.push(`step ${i + 1}: patch-json needs a "remove" or "replace" path`);
+      for (const pointer of pointers) if (!pointer.startsWith('/')) problems.push(`step ${i + 1}: "${pointer}" is not a JSON Pointer (it starts with "/")`);
+    }
   });
   if (needsResponse(rule) && rule.steps.some((s) => (REQUEST_STEPS.has(s.type) && s.type !== 'delay') || (s.type === 'breakpoint' && s.stage === 'request'))) {
     problems.push('a rule that matches on the upstream status can only change the response');
@@ -107,6 +112,10 @@ export function explainStep(step: Step): string {
     }
     case 'replace-body':
       return 'replace the body';
+    case 'patch-json': {
+      const parts = [...(step.remove ?? []).map((p) => `remove ${p}`), ...Object.entries(step.replace ?? {}).map(([p, v]) => `set ${p} to ${JSON.stringify(v)}`)];
+      return `in each JSON-RPC message, ${parts.join(', ')}`;
+    }
     case 'sse-drop-event':
       return `drop SSE event #${step.index}`;
     case 'sse-delay-event':
@@ -138,6 +147,7 @@ const stepSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set-status'), status: z.number().int() }),
   z.object({ type: z.literal('set-headers'), set: z.record(z.string(), z.string()).optional(), remove: z.array(z.string()).optional() }),
   z.object({ type: z.literal('replace-body'), body: z.string(), contentType: z.string().optional() }),
+  z.object({ type: z.literal('patch-json'), remove: z.array(z.string()).optional(), replace: z.record(z.string(), z.unknown()).optional() }),
   z.object({ type: z.literal('sse-drop-event'), index: z.number().int().nonnegative() }),
   z.object({ type: z.literal('sse-delay-event'), index: z.number().int().nonnegative(), ms: z.number().nonnegative() }),
   z.object({ type: z.literal('sse-close-after'), count: z.number().int().positive() }),

@@ -1,3 +1,4 @@
+import { breakToggleId, JSON_SCHEMA_2020_KEYWORDS, REQUIREMENTS, type Requirement, type RequirementBreakId } from '../../../shared/breaks';
 import type { Matcher, Rule, Step } from '../../../shared/rules';
 import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, claudeAiMcp, claudeCode, githubIssue, mcpSpec, rfcUrl, vscodeIssue } from '../../../shared/sources';
 import type { Toggle, ToggleOption } from '../../../shared/toggles';
@@ -45,6 +46,45 @@ const TS_SDK_DNS_REBINDING = [
   githubIssue('modelcontextprotocol/typescript-sdk', 1586),
   'https://github.com/modelcontextprotocol/typescript-sdk/blob/1e1392e3f91583884fe82a0b4b91335875c3fba6/packages/middleware/express/src/express.ts',
 ];
+
+/** A 2026-07-28 request: its MCP-Protocol-Version names the stateless revision. */
+const STATELESS_ERA: Matcher[] = [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'jsonrpc-kind', kinds: ['request'] }, { type: 'header', name: 'mcp-protocol-version', contains: '2026-07-28' }];
+const patchJson = (id: string, description: string, match: Matcher[], step: Omit<Extract<Step, { type: 'patch-json' }>, 'type'>): Rule[] => [rule(id, description, match, [{ type: 'patch-json', ...step }])];
+
+/**
+ * The breaks a rule can make in front of any upstream, by editing what the server answered; the
+ * others need the server itself (accepting what it should refuse) and are built-in only.
+ */
+const BREAK_RULES: Partial<Record<RequirementBreakId, Rule[]>> = {
+  'no-result-type': patchJson('break-no-result-type', 'resultType removed from results', STATELESS_ERA, { remove: ['/result/resultType'] }),
+  'no-server-info': patchJson('break-no-server-info', 'serverInfo removed from result _meta', STATELESS_ERA, { remove: ['/result/_meta/io.modelcontextprotocol~1serverInfo'] }),
+  'no-caching-hints': patchJson('break-no-caching-hints', 'Caching hints removed', STATELESS_ERA, { remove: ['/result/ttlMs', '/result/cacheScope'] }),
+  'invalid-caching-hints': patchJson('break-invalid-caching-hints', 'Caching hints made invalid', STATELESS_ERA, { replace: { '/result/ttlMs': -1, '/result/cacheScope': 'shared' } }),
+  'error-id-null': patchJson('break-error-id-null', 'Error ids replaced by null', [...STATELESS_ERA, { type: 'status', statuses: [400, 404] }], { replace: { '/id': null } }),
+  'json-schema-2020-12-stripped': patchJson('break-json-schema-stripped', 'JSON Schema 2020-12 keywords stripped from tool schemas', [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'jsonrpc-method', methods: ['tools/list'] }], {
+    remove: JSON_SCHEMA_2020_KEYWORDS.map((keyword) => `/result/tools/*/inputSchema/${keyword}`),
+  }),
+};
+
+/**
+ * A requirement of the spec as a toggle (group 'requirements'): the first option keeps it, each
+ * other option is one of its breaks, played by the built-in server through its profile and, where
+ * a rule can do it, by rules in front of any other upstream.
+ */
+function requirementToggle(requirement: Requirement): Toggle {
+  return {
+    id: breakToggleId(requirement.id),
+    title: requirement.title,
+    group: 'requirements',
+    explanation: requirement.requirement,
+    breaks: { noticedBy: requirement.noticedBy, clientShould: requirement.clientShould },
+    sources: requirement.sources,
+    options: [passThrough('As the spec says'), ...requirement.breaks.map((b): ToggleOption => ({ id: b.id, label: b.label, name: b.name, rules: BREAK_RULES[b.id] ?? [], profile: { breaks: [b.id] } }))],
+  };
+}
+
+/** The "break a requirement" toggles, one per requirement of shared/breaks.ts. */
+export const REQUIREMENT_TOGGLES: readonly Toggle[] = REQUIREMENTS.map(requirementToggle);
 
 export const TOGGLES: readonly Toggle[] = [
   {
@@ -279,6 +319,7 @@ export const TOGGLES: readonly Toggle[] = [
       { id: 'close-after-1', label: 'Close after one event', name: 'SSE: closed after 1 event', rules: [rule('sse-close-1', 'SSE stream closed after one event', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-close-after', count: 1 }])] },
     ],
   },
+  ...REQUIREMENT_TOGGLES,
 ];
 
 export class UnknownToggleError extends Error {}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUIREMENT_BREAK_IDS } from '../../../shared/breaks';
 import { ALL_PROTOCOL_VERSIONS } from '../../../shared/protocol';
 import type { BehaviorProfile, BehaviorProfilePatch } from '../../../shared/profile';
 
@@ -32,6 +33,7 @@ export const SPEC_PROFILE: Readonly<BehaviorProfile> = Object.freeze({
   maxBodyBytes: 4 * 1024 * 1024,
   hostValidation: 'allowed-hosts',
   catalogue: 'own',
+  breaks: [],
 } satisfies BehaviorProfile);
 
 const location = z.enum(['both', 'root', 'path-suffixed', 'none']);
@@ -68,6 +70,7 @@ export const BehaviorProfilePatchSchema = z
     maxBodyBytes: positiveInt.min(1024),
     hostValidation: z.enum(['allowed-hosts', 'off', 'reject-tunnel-host']),
     catalogue: z.enum(['own', 'own+conformance']),
+    breaks: z.array(z.enum(REQUIREMENT_BREAK_IDS)),
   })
   .partial()
   .strict();

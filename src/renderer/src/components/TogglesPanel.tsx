@@ -13,6 +13,7 @@ const GROUPS: Array<{ id: Toggle['group']; title: string }> = [
   { id: 'session', title: 'Session' },
   { id: 'streaming', title: 'Streaming' },
   { id: 'faults', title: 'Faults' },
+  { id: 'requirements', title: 'Break a requirement (misbehaving server)' },
 ];
 
 const RULE_EXAMPLES = {
@@ -115,10 +116,37 @@ function RulesEditor() {
   );
 }
 
+/** For a toggle that breaks a requirement: who notices, what a good client does, the spec behind it. */
+function BreakDetails({ toggle }: { toggle: Toggle }) {
+  return (
+    <dl className="hint break-details" data-testid={`break-details-${toggle.id}`}>
+      <dt>Who notices</dt>
+      <dd>{toggle.breaks!.noticedBy}</dd>
+      <dt>A well-behaved client</dt>
+      <dd>{toggle.breaks!.clientShould}</dd>
+      {toggle.sources?.length ? (
+        <>
+          <dt>Spec</dt>
+          <dd>
+            {toggle.sources.map((url, i) => (
+              <span key={url}>
+                {i > 0 && ' · '}
+                <a href={url} target="_blank" rel="noreferrer">
+                  {url.replace(/^https:\/\//, '')}
+                </a>
+              </span>
+            ))}
+          </dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
 /** Whether a toggle mentions every word of the search in its title, description or options. */
 function toggleMatches(toggle: Toggle, words: string[]): boolean {
   if (words.length === 0) return true;
-  const text = [toggle.id, toggle.title, toggle.explanation, ...toggle.options.flatMap((o) => [o.label, o.name ?? ''])].join(' ').toLowerCase();
+  const text = [toggle.id, toggle.title, toggle.explanation, toggle.breaks?.noticedBy ?? '', ...toggle.options.flatMap((o) => [o.label, o.name ?? ''])].join(' ').toLowerCase();
   return words.every((word) => text.includes(word));
 }
 
@@ -206,6 +234,7 @@ export function TogglesPanel() {
                       </div>
                     </div>
                     <p className="hint">{toggle.explanation}</p>
+                    {toggle.breaks && <BreakDetails toggle={toggle} />}
                   </div>
                 );
               })}

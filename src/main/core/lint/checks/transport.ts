@@ -88,6 +88,11 @@ export const jsonRpcIdMismatch: LintCheck = (e) => {
   if (e.classification.phase !== 'jsonrpc' || !rpc || rpc.ids.length === 0) return undefined;
   const asked = new Set(rpc.ids.map(idKey));
   const stray = answerIds(e).filter((id) => id !== null && id !== undefined && !asked.has(idKey(id)));
+  // null is for an id that could not be read. 2026-07-28 requests name their era in `_meta`, so
+  // a server that judged one read its id: its errors carry it (SEP-2575). Transport refusals
+  // sent before the body is read (-32000, -32001: the SDKs' bad request, unknown session) may not.
+  const idWasRead = rpc.kind === 'request' && rpc.protocolVersion !== undefined && rpc.methods[0] !== 'initialize';
+  if (idWasRead) stray.push(...(e.classification.jsonRpcResponse?.errors ?? []).filter((error) => error.id === null && error.code !== -32000 && error.code !== -32001).map(() => null));
   if (stray.length === 0) return undefined;
   return { message: `The response carries id ${stray.map((id) => JSON.stringify(id)).join(', ')} but the request asked with id ${rpc.ids.map((id) => JSON.stringify(id)).join(', ')}.` };
 };

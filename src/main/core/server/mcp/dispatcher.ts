@@ -36,6 +36,7 @@ import {
   getFixturePrompt,
   readFixtureResource,
 } from './conformanceFixtures';
+import { breaks, withoutJsonSchema2020Keywords } from '../breaks';
 import { McpError, type JsonRpcNotification, type JsonRpcRequest } from './jsonrpc';
 import { answersFor, beginRound, INPUT_METHODS, InputRequired, inputRequiredResult, MRTR_METHODS, type InputRequest, type InputRound, type RequestStateCodec } from './mrtr';
 import { LOGGING_LEVELS, type LoggingLevel, type McpSession } from './sessions';
@@ -65,7 +66,7 @@ function serverCapabilities(profile: BehaviorProfile) {
   return {
     tools: { listChanged: false },
     resources: { subscribe: withFixtures(profile), listChanged: false },
-    prompts: { listChanged: false },
+    ...(breaks(profile, 'prompts-undeclared') ? {} : { prompts: { listChanged: false } }),
     completions: {},
   };
 }
@@ -74,6 +75,9 @@ function serverCapabilities(profile: BehaviorProfile) {
 function withFixtures(profile: BehaviorProfile): boolean {
   return profile.catalogue === 'own+conformance';
 }
+
+/** What a server built on an unreleased draft answers initialize with: no client can speak it. */
+const UNPUBLISHED_VERSION = 'DRAFT-2026-v1';
 
 /**
  * The tool `name` of the profile's catalogue, ours then the conformance fixtures: the schema its
@@ -156,9 +160,11 @@ type Handler = (params: Record<string, unknown>, ctx: HandlerContext) => Promise
 
 /** Methods of both eras. Era-specific ones are added below. */
 const COMMON_METHODS: Record<string, Handler> = {
-  'tools/list': (_params, ctx) => ({
-    tools: [...toolDescriptions(), ...fixtureTools(ctx).map(({ call: _call, requiredClientCapability: _required, taskSupport: _task, ...definition }) => definition)],
-  }),
+  'tools/list': (_params, ctx) => {
+    const tools = [...toolDescriptions(), ...fixtureTools(ctx).map(({ call: _call, requiredClientCapability: _required, taskSupport: _task, ...definition }) => definition)];
+    if (!breaks(ctx.profile, 'json-schema-2020-12-stripped')) return { tools };
+    return { tools: tools.map((tool) => ({ ...tool, inputSchema: withoutJsonSchema2020Keywords(tool.inputSchema as Record<string, unknown>) })) };
+  },
   'tools/call': async (params, ctx) => {
     const name = params.name;
     if (typeof name !== 'string') throw new InvalidParamsError('tools/call needs a tool "name"');
@@ -177,7 +183,7 @@ const COMMON_METHODS: Record<string, Handler> = {
       log: (level, data) => {
         // Session era: before logging/setLevel the server may send what it likes; after it, only that
         // level and above. 2026-07-28: no log messages unless the request's _meta asked for a level.
-        if (!ctx.logLevel && ctx.era === 'stateless') return;
+        if (!ctx.logLevel && ctx.era === 'stateless' && !breaks(ctx.profile, 'log-without-log-level')) return;
         if (ctx.logLevel && LOGGING_LEVELS.indexOf(level) < LOGGING_LEVELS.indexOf(ctx.logLevel)) return;
         ctx.notify({ jsonrpc: '2.0', method: 'notifications/message', params: { level, logger: 'reference-server', data } });
       },
@@ -191,7 +197,11 @@ const COMMON_METHODS: Record<string, Handler> = {
       },
       runAsTask: (work) => runAsTask(ctx, toolCtx, work),
     };
-    return (await tool.call(args, toolCtx)) as unknown as Record<string, unknown>;
+    const result = await tool.call(args, toolCtx);
+    if (result.isError === true && breaks(ctx.profile, 'tool-error-as-protocol-error')) {
+      throw new McpError(JsonRpcErrorCode.InternalError, (result as ToolResult).content.map((c) => ('text' in c ? c.text : c.type)).join(' '));
+    }
+    return result as unknown as Record<string, unknown>;
   },
   'resources/list': (_params, ctx) => ({
     resources: [...resourceDescriptions(), ...(withFixtures(ctx.profile) ? FIXTURE_RESOURCES.map(({ read: _read, ...description }) => description) : [])],
@@ -199,7 +209,12 @@ const COMMON_METHODS: Record<string, Handler> = {
   'resources/templates/list': (_params, ctx) => ({ resourceTemplates: [...RESOURCE_TEMPLATES, ...(withFixtures(ctx.profile) ? FIXTURE_RESOURCE_TEMPLATES : [])] }),
   'resources/read': (params, ctx) => {
     if (typeof params.uri !== 'string') throw new InvalidParamsError('resources/read needs a "uri"');
-    return { contents: (withFixtures(ctx.profile) ? readFixtureResource(params.uri) : undefined) ?? readResource(params.uri) };
+    try {
+      return { contents: (withFixtures(ctx.profile) ? readFixtureResource(params.uri) : undefined) ?? readResource(params.uri) };
+    } catch (err) {
+      if (err instanceof ResourceNotFoundError && breaks(ctx.profile, 'resource-not-found-empty-contents')) return { contents: [] };
+      throw err;
+    }
   },
   'prompts/list': (_params, ctx) => ({ prompts: [...PROMPTS, ...fixturePrompts(ctx)] }),
   'prompts/get': async (params, ctx) => {
@@ -221,7 +236,7 @@ const SESSION_ERA_METHODS: Record<string, Handler> = {
       session.clientCapabilities = params.capabilities as Record<string, unknown>;
     }
     return {
-      protocolVersion: ctx.protocolVersion,
+      protocolVersion: breaks(ctx.profile, 'initialize-unknown-version') ? UNPUBLISHED_VERSION : ctx.protocolVersion,
       capabilities: { ...serverCapabilities(ctx.profile), logging: {} },
       serverInfo: SERVER_INFO,
       instructions: INSTRUCTIONS,
@@ -257,10 +272,11 @@ const CACHEABLE = new Set(['tools/list', 'resources/list', 'resources/templates/
  */
 function statelessCapabilities(profile: BehaviorProfile) {
   const offered = offeredSubscriptions(profile);
+  const declared = serverCapabilities(profile);
   return {
-    ...serverCapabilities(profile),
+    ...declared,
     tools: { listChanged: !!offered.toolsListChanged },
-    prompts: { listChanged: !!offered.promptsListChanged },
+    ...('prompts' in declared ? { prompts: { listChanged: !!offered.promptsListChanged } } : {}),
     resources: { subscribe: false, listChanged: !!offered.resourcesListChanged },
     // Offered with the conformance catalogue (tasks.ts).
     ...(withFixtures(profile) ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
@@ -304,7 +320,7 @@ async function runAsTask(ctx: HandlerContext, inline: ToolCallContext, work: (ct
     try {
       return await work(taskToolContext(ctx, inline, task));
     } catch (err) {
-      throw toMcpError(err, ctx.era);
+      throw toMcpError(err, ctx);
     }
   });
 }
@@ -346,9 +362,16 @@ export function missingClientCapability(profile: BehaviorProfile, request: JsonR
   return required && !(required in clientCapabilities) ? missing(required, { [required]: {} }) : undefined;
 }
 
+/** The handler of `method` in `era`, if the server implements it there. */
+function methodHandler(era: ProtocolEra, method: string, profile: BehaviorProfile): Handler | undefined {
+  if (era === 'session') return method === 'logging/setLevel' && breaks(profile, 'logging-not-served') ? undefined : SESSION_ERA_METHODS[method];
+  if (method === 'server/discover' && breaks(profile, 'no-server-discover')) return undefined;
+  return STATELESS_ERA_METHODS[method] ?? (breaks(profile, 'removed-methods-served') ? SESSION_ERA_METHODS[method] : undefined);
+}
+
 /** Whether `method` exists in `era`; unknown methods get -32601 (HTTP 404 in the stateless era). */
-export function hasMethod(era: ProtocolEra, method: string): boolean {
-  return method in (era === 'session' ? SESSION_ERA_METHODS : STATELESS_ERA_METHODS);
+export function hasMethod(era: ProtocolEra, method: string, profile: BehaviorProfile): boolean {
+  return methodHandler(era, method, profile) !== undefined;
 }
 
 /**
@@ -356,8 +379,7 @@ export function hasMethod(era: ProtocolEra, method: string): boolean {
  * mapped to the error codes of the era (resource-not-found is -32002 before 2026-07-28, -32602 after).
  */
 export async function dispatch(request: JsonRpcRequest, ctx: DispatchContext): Promise<Record<string, unknown>> {
-  const methods = ctx.era === 'session' ? SESSION_ERA_METHODS : STATELESS_ERA_METHODS;
-  const handler = methods[request.method];
+  const handler = methodHandler(ctx.era, request.method, ctx.profile);
   if (!handler) {
     throw new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${request.method}`, undefined, ctx.era === 'stateless' ? 404 : 200);
   }
@@ -367,23 +389,31 @@ export async function dispatch(request: JsonRpcRequest, ctx: DispatchContext): P
   let round: InputRound = { round: 1, answers: {}, asked: new Set() };
   let result: Record<string, unknown>;
   try {
-    if (codec) round = await beginRound(request.method, params, codec);
+    if (codec) round = await beginRound(request.method, params, codec, !breaks(ctx.profile, 'tampered-state-accepted'));
     result = await handler(params, { ...ctx, round: round.round, input: (requests) => gatherInput(ctx, round, requests, !!codec) });
   } catch (err) {
-    if (!(err instanceof InputRequired && codec)) throw toMcpError(err, ctx.era);
+    if (!(err instanceof InputRequired && codec)) throw toMcpError(err, ctx);
     result = await inputRequiredResult(request.method, params, round, err, codec);
   }
   if (ctx.era === 'stateless') {
+    const { profile } = ctx;
     const complete = result.resultType === undefined;
     result = {
       ...result,
       // SEP-2322: every result says what it is; handlers set it only when it is not "complete".
-      resultType: result.resultType ?? 'complete',
-      ...(complete && CACHEABLE.has(request.method) ? CACHE_HINTS : {}),
-      _meta: { ...(result._meta as object | undefined), [META.serverInfo]: SERVER_INFO },
+      ...(breaks(profile, 'no-result-type') ? {} : { resultType: result.resultType ?? 'complete' }),
+      ...(complete && CACHEABLE.has(request.method) ? cacheHints(profile) : {}),
+      _meta: { ...(result._meta as object | undefined), ...(breaks(profile, 'no-server-info') ? {} : { [META.serverInfo]: SERVER_INFO }) },
     };
   }
   return result;
+}
+
+/** The caching hints of a cacheable result (none, or invalid ones, when the profile breaks them). */
+function cacheHints(profile: BehaviorProfile): Record<string, unknown> {
+  if (breaks(profile, 'no-caching-hints')) return {};
+  if (breaks(profile, 'invalid-caching-hints')) return { ttlMs: -1, cacheScope: 'shared' };
+  return CACHE_HINTS;
 }
 
 /**
@@ -406,7 +436,7 @@ async function gatherInput(ctx: DispatchContext, round: InputRound, requests: Re
 /** Refuses input requests whose capability the client did not declare: a server must not ask for what the client cannot do. */
 function requireDeclaredCapabilities(ctx: DispatchContext, requests: Record<string, InputRequest>): void {
   const declared = ctx.clientCapabilities ?? {};
-  const undeclared = [...new Set(Object.values(requests).map((request) => INPUT_METHODS[request.method]))].filter((capability) => !(capability in declared));
+  const undeclared = [...new Set(Object.values(requests).map((request) => INPUT_METHODS[request.method]))].filter((capability) => !(capability in declared) && !breaks(ctx.profile, 'undeclared-capability-used'));
   if (undeclared.length === 0) return;
   const message = `The client did not declare the ${undeclared.map((c) => `"${c}"`).join(', ')} capability, so ${Object.values(requests).map((r) => r.method).join(', ')} cannot be asked`;
   if (ctx.era === 'stateless') {
@@ -415,12 +445,13 @@ function requireDeclaredCapabilities(ctx: DispatchContext, requests: Record<stri
   throw new InvalidParamsError(message);
 }
 
-function toMcpError(err: unknown, era: ProtocolEra): McpError {
+function toMcpError(err: unknown, { era, profile }: Pick<DispatchContext, 'era' | 'profile'>): McpError {
   if (err instanceof McpError) return err;
   if (err instanceof InvalidParamsError) return new McpError(JsonRpcErrorCode.InvalidParams, err.message);
   if (err instanceof ResourceNotFoundError) {
     // SEP-2164: the error's data names the URI that was not found.
-    return new McpError(era === 'stateless' ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, err.message, { uri: err.uri });
+    const stateless = era === 'stateless' && !breaks(profile, 'resource-not-found-old-code');
+    return new McpError(stateless ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, err.message, { uri: err.uri });
   }
   return new McpError(JsonRpcErrorCode.InternalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
 }

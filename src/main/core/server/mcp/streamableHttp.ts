@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BehaviorProfile } from '../../../../shared/profile';
 import { JsonRpcErrorCode, McpHeader, STATELESS_ERA_VERSIONS, type ProtocolEra, type ProtocolVersion } from '../../../../shared/protocol';
+import { breaks } from '../breaks';
 import { LISTEN_METHOD, parseSubscriptionFilter, TASK_STATUS_METHOD } from '../../../../shared/subscriptions';
 import { BodyTooLargeError, firstHeader, mediaType, readBody, sendEmpty, sendJson } from '../http';
 import {
@@ -112,7 +113,7 @@ export class StreamableHttpEndpoint {
     if (!(await ctx.authorize(parsed.messages))) return;
 
     const era = classifyEra(req, parsed.messages, profile);
-    if (era instanceof McpError) return sendRpcError(res, era.httpStatus, era, idOf(parsed.messages[0]));
+    if (era instanceof McpError) return sendRpcError(res, era.httpStatus, era, breaks(profile, 'error-id-null') ? null : idOf(parsed.messages[0]));
     if (era === 'stateless') return this.postStateless(req, res, parsed, profile);
     return this.postSessionEra(req, res, parsed, profile);
   }
@@ -168,7 +169,7 @@ export class StreamableHttpEndpoint {
   }
 
   private async postStateless(req: IncomingMessage, res: ServerResponse, parsed: { messages: JsonRpcMessage[]; batch: boolean }, profile: BehaviorProfile): Promise<void> {
-    const message = parsed.messages[0]!;
+    const message = breaks(profile, 'invalid-meta-accepted') ? withGuessedEnvelope(req, parsed.messages[0]!) : parsed.messages[0]!;
     if (parsed.batch) {
       return sendRpcError(res, 400, new McpError(JsonRpcErrorCode.InvalidRequest, 'Invalid Request: 2026-07-28 carries one message per POST, batches are not allowed'));
     }
@@ -176,15 +177,16 @@ export class StreamableHttpEndpoint {
     if (!isRequest(message)) {
       return sendRpcError(res, 400, new McpError(JsonRpcErrorCode.InvalidRequest, 'Invalid Request: clients send no JSON-RPC responses in 2026-07-28'));
     }
+    const errorId = breaks(profile, 'error-id-null') ? null : message.id;
     const problem = statelessRequestProblem(req, message, profile);
-    if (problem) return sendRpcError(res, problem.httpStatus, problem, message.id);
+    if (problem) return sendRpcError(res, problem.httpStatus, problem, errorId);
     if (message.method === LISTEN_METHOD) return this.listen(req, res, message, profile);
-    if (!hasMethod('stateless', message.method)) {
-      return sendRpcError(res, 404, new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${message.method}`), message.id);
+    if (!hasMethod('stateless', message.method, profile)) {
+      return sendRpcError(res, breaks(profile, 'method-not-found-200') ? 200 : 404, new McpError(JsonRpcErrorCode.MethodNotFound, `Method not found: ${message.method}`), errorId);
     }
     const meta = message.params!._meta as Record<string, unknown>;
-    const missing = missingClientCapability(profile, message, meta[META.clientCapabilities] as Record<string, unknown>);
-    if (missing) return sendRpcError(res, missing.httpStatus, missing, message.id);
+    const missing = breaks(profile, 'undeclared-capability-used') ? undefined : missingClientCapability(profile, message, meta[META.clientCapabilities] as Record<string, unknown>);
+    if (missing) return sendRpcError(res, missing.httpStatus, missing, errorId);
     const noStream: Notify = () => undefined; // 2026-07-28 has no GET stream to carry them
     await respond(req, res, false, [message], profile, {}, noStream, (request, notify) =>
       runRequest(request, {
@@ -219,7 +221,7 @@ export class StreamableHttpEndpoint {
     const clientCapabilities = (request.params?._meta as Record<string, unknown>)[META.clientCapabilities] as Record<string, unknown>;
     const missing = missingClientCapability(profile, request, clientCapabilities);
     if (missing) return sendRpcError(res, missing.httpStatus, missing, request.id);
-    this.subscriptions.listen(res, request.id, requested, offeredSubscriptions(profile, this.tasks.ids()), profile.pingIntervalMs);
+    this.subscriptions.listen(res, request.id, requested, offeredSubscriptions(profile, this.tasks.ids()), profile.pingIntervalMs, !breaks(profile, 'listen-without-ack'));
   }
 
   /** Looks up the session named by Mcp-Session-Id: 400 when missing, 404 when unknown. null = answered. */
@@ -276,7 +278,7 @@ export class StreamableHttpEndpoint {
     }
     const session = this.requireSession(req, res, profile);
     if (!session) return;
-    this.sessions.delete(session.id);
+    if (!breaks(profile, 'session-survives-delete')) this.sessions.delete(session.id);
     sendEmpty(res, 200);
   }
 }
@@ -305,6 +307,7 @@ function classifyEra(req: IncomingMessage, messages: JsonRpcMessage[], profile: 
   }
   if (headerModern && isNotification(first)) return 'stateless';
   if (headerModern) {
+    if (breaks(profile, 'invalid-meta-accepted')) return 'stateless';
     return new McpError(JsonRpcErrorCode.InvalidParams, `Invalid _meta envelope: MCP-Protocol-Version is ${headerVersion} but params._meta has no "${META.protocolVersion}"`, undefined, 400);
   }
   return 'session';
@@ -321,20 +324,33 @@ function classifyEra(req: IncomingMessage, messages: JsonRpcMessage[], profile: 
 function statelessRequestProblem(req: IncomingMessage, request: JsonRpcRequest, profile: BehaviorProfile): McpError | undefined {
   const meta = request.params?._meta as Record<string, unknown>;
   const version = meta[META.protocolVersion];
-  if (typeof version !== 'string') {
-    return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${String(version)}`, { supported: [...STATELESS_ERA_VERSIONS], requested: version }, 400);
-  }
+  if (typeof version !== 'string') return unsupportedVersion(version, profile);
   const capabilities = meta[META.clientCapabilities];
   if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) {
     return new McpError(JsonRpcErrorCode.InvalidParams, `Invalid _meta envelope for protocol revision ${version}: ${META.clientCapabilities}: missing`, undefined, 400);
   }
   const tool = request.method === 'tools/call' && typeof request.params?.name === 'string' ? catalogueTool(profile, request.params.name) : undefined;
   const headerProblem = routingHeaderError(req, request, tool?.inputSchema);
-  if (headerProblem) return headerProblem;
-  if (!(STATELESS_ERA_VERSIONS as readonly string[]).includes(version)) {
-    return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${version}`, { supported: [...STATELESS_ERA_VERSIONS], requested: version }, 400);
-  }
+  if (headerProblem && !breaks(profile, 'header-mismatch-accepted')) return headerProblem;
+  if (!(STATELESS_ERA_VERSIONS as readonly string[]).includes(version) && !breaks(profile, 'unsupported-version-accepted')) return unsupportedVersion(version, profile);
   return undefined;
+}
+
+/** UnsupportedProtocolVersionError: the versions this server speaks, and the one asked for. */
+function unsupportedVersion(requested: unknown, profile: BehaviorProfile): McpError {
+  const supported = breaks(profile, 'unsupported-version-without-supported') ? {} : { supported: [...STATELESS_ERA_VERSIONS] };
+  return new McpError(StatelessErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${String(requested)}`, { ...supported, requested }, 400);
+}
+
+/**
+ * A request whose `_meta` envelope is missing or incomplete, completed the way a lenient server
+ * guesses: the version from MCP-Protocol-Version, no client capabilities.
+ */
+function withGuessedEnvelope(req: IncomingMessage, message: JsonRpcMessage): JsonRpcMessage {
+  if (!isRequest(message)) return message;
+  const meta = (typeof message.params?._meta === 'object' && message.params._meta !== null ? message.params._meta : {}) as Record<string, unknown>;
+  const envelope = { [META.protocolVersion]: firstHeader(req, McpHeader.ProtocolVersion), [META.clientCapabilities]: {}, ...meta };
+  return { ...message, params: { ...message.params, _meta: envelope } };
 }
 
 /** Checks `Accept` on POST. Lenient (default) accepts what real clients send; strict needs both types. */
@@ -413,7 +429,7 @@ export async function runRequest(request: JsonRpcRequest, ctx: Omit<Parameters<t
     return { jsonrpc: '2.0', id: request.id, result };
   } catch (err) {
     const error = err instanceof McpError ? err : new McpError(JsonRpcErrorCode.InternalError, String(err));
-    return errorResponse(request.id, error.toJson());
+    return errorResponse(breaks(ctx.profile, 'error-id-null') ? null : request.id, error.toJson());
   } finally {
     ctx.session?.inFlight.delete(request.id);
   }

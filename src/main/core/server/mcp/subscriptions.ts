@@ -43,10 +43,11 @@ export class ServerSubscriptions extends EventEmitter<{ ended: [JsonRpcId] }> {
    * `requested` that `offered` covers. The stream stays open, kept alive by ping comments
    * (the spec encourages them on listen streams), until the client closes it.
    */
-  listen(res: ServerResponse, id: JsonRpcId, requested: SubscriptionFilter, offered: SubscriptionFilter, pingIntervalMs: number): SubscriptionFilter {
+  listen(res: ServerResponse, id: JsonRpcId, requested: SubscriptionFilter, offered: SubscriptionFilter, pingIntervalMs: number, acknowledge = true): SubscriptionFilter {
     const filter = agreedFilter(requested, offered);
     const subscription: OpenSubscription = { id, filter, stream: new SseStream(res, pingIntervalMs) };
-    subscription.stream.send(tagged(id, { jsonrpc: '2.0', method: ACKNOWLEDGED_METHOD, params: { notifications: filter } }));
+    // Without the acknowledgement (a server breaking the requirement on purpose) the client cannot tell the stream is live.
+    if (acknowledge) subscription.stream.send(tagged(id, { jsonrpc: '2.0', method: ACKNOWLEDGED_METHOD, params: { notifications: filter } }));
     if (res.destroyed) return filter; // the client left while the request was read: its close has passed
     this.open.add(subscription);
     res.on('close', () => this.end(subscription));
