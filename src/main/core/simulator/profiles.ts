@@ -51,6 +51,24 @@ const publicClient = (client_name: string, extra: Record<string, unknown> = {}) 
   ...extra,
 });
 
+/**
+ * A 2026-07-28 client's first step: server/discover, and initialize instead when the server
+ * does not speak that revision; a 200 without a token is read as `okBecause` says.
+ */
+function discoverOrFallBack(okBecause: string): SimStep {
+  return {
+    type: 'mcp',
+    id: 'server/discover',
+    method: 'server/discover',
+    on: {
+      '400': { do: 'fallback-initialize', because: 'the server does not speak 2026-07-28' },
+      '404': { do: 'fallback-initialize', because: 'server/discover is unknown (-32601)' },
+      'rpc-error': { do: 'fallback-initialize' },
+      ok: { do: 'authless', because: okBecause },
+    },
+  };
+}
+
 /** tools/list, resources/list and prompts/list at once, as Claude.ai does whatever the capabilities. */
 const CLAUDE_LISTS: SimStep = {
   type: 'parallel',
@@ -255,17 +273,7 @@ const claudeAi2026_09: ReplayProfile = {
   notes: ['The fallback to initialize is what Claude Code 2.1.317 was seen to do in a published capture (2026-11); for Claude.ai it is inferred.'],
   protocol: { era: 'stateless', version: '2026-07-28', fallbackVersion: '2025-11-25', clientInfo: { name: 'Anthropic/ClaudeAI', version: '1.0.0' }, capabilities: {}, versionHeader: 'absent' },
   steps: [
-    {
-      type: 'mcp',
-      id: 'server/discover',
-      method: 'server/discover',
-      on: {
-        '400': { do: 'fallback-initialize', because: 'the server does not speak 2026-07-28' },
-        '404': { do: 'fallback-initialize', because: 'server/discover is unknown (-32601)' },
-        'rpc-error': { do: 'fallback-initialize' },
-        ok: { do: 'authless', because: 'a 200 without a token means "no auth"' },
-      },
-    },
+    discoverOrFallBack('a 200 without a token means "no auth"'),
     CLAUDE_LISTS,
   ],
 };
@@ -650,17 +658,7 @@ const spec2026_07_28: ReplayProfile = {
   },
   auth: { ...spec2025_06_18.auth, dcrBody: publicClient('spec-client 2026-07-28') },
   steps: [
-    {
-      type: 'mcp',
-      id: 'server/discover',
-      method: 'server/discover',
-      on: {
-        '400': { do: 'fallback-initialize', because: 'the server does not speak 2026-07-28' },
-        '404': { do: 'fallback-initialize', because: 'server/discover is unknown (-32601)' },
-        'rpc-error': { do: 'fallback-initialize' },
-        ok: { do: 'authless', because: 'answered without a token: the server needs no authorization' },
-      },
-    },
+    discoverOrFallBack('answered without a token: the server needs no authorization'),
     { type: 'mcp', id: 'tools/list', method: 'tools/list' },
   ],
 };

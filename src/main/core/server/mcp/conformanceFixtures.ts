@@ -243,6 +243,19 @@ const TASK_FIXTURE_TOOLS: ToolDefinition[] = [
   },
 ];
 
+/** A diagnostic hook of the suite's server-stateless scenario: flips `item` in or out of a list, so listen streams that asked get list_changed. */
+function listChangeTrigger(list: 'tools' | 'prompts', noun: string, item: string): ToolDefinition {
+  return {
+    name: `test_trigger_${noun.toLowerCase()}_change`,
+    description: `Changes the ${noun.toLowerCase()} list (${item} comes or goes), so listen streams that asked get notifications/${list}/list_changed (conformance fixture, a diagnostic hook of server-stateless).`,
+    inputSchema: noArguments,
+    call: async (_args, ctx) => {
+      ctx.changeList(list);
+      return text(`${noun} list changed`);
+    },
+  };
+}
+
 export const FIXTURE_TOOLS: ToolDefinition[] = [
   {
     name: 'test_simple_text',
@@ -385,24 +398,8 @@ export const FIXTURE_TOOLS: ToolDefinition[] = [
       return text(`Sampled: ${sampledText(sampling!) ?? 'no text'}`);
     },
   },
-  {
-    name: 'test_trigger_tool_change',
-    description: 'Changes the tool list (test_dynamic_tool comes or goes), so listen streams that asked get notifications/tools/list_changed (conformance fixture, a diagnostic hook of server-stateless).',
-    inputSchema: noArguments,
-    call: async (_args, ctx) => {
-      ctx.changeList('tools');
-      return text('Tool list changed');
-    },
-  },
-  {
-    name: 'test_trigger_prompt_change',
-    description: 'Changes the prompt list (test_dynamic_prompt comes or goes), so listen streams that asked get notifications/prompts/list_changed (conformance fixture, a diagnostic hook of server-stateless).',
-    inputSchema: noArguments,
-    call: async (_args, ctx) => {
-      ctx.changeList('prompts');
-      return text('Prompt list changed');
-    },
-  },
+  listChangeTrigger('tools', 'Tool', 'test_dynamic_tool'),
+  listChangeTrigger('prompts', 'Prompt', 'test_dynamic_prompt'),
   {
     name: 'json_schema_2020_12_tool',
     description: 'A tool whose inputSchema uses JSON Schema 2020-12 keywords, SEP-1613 / SEP-2106 (conformance fixture).',
