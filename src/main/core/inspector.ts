@@ -13,8 +13,8 @@ import { LiveLint } from './lint/live';
 import type { LintOptions } from './lint/rule';
 import { CaptureStore, type CaptureAttachment } from './recorder/captureStore';
 import { Recorder } from './recorder/recorder';
-import { ReferenceServer, type ReferenceServerOptions } from './server';
-import { toggleOff, toggleOn, type ToggleUndo } from './server/breaks';
+import { composeProfile, ReferenceServer, type ReferenceServerOptions } from './server';
+import type { BehaviorProfile, BehaviorProfilePatch } from '../../shared/profile';
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH } from './server/urls';
 import { TunnelSupervisor, type TunnelOptions } from './tunnel';
 import type { ClientProfile, SimulationResult } from '../../shared/simulator';
@@ -95,8 +95,12 @@ export class Inspector extends EventEmitter<InspectorEvents> {
   /** The option chosen for each toggle that is not at its default. */
   readonly toggles: ToggleSelection = {};
   private readonly toggleRules = new Map<string, Rule[]>();
-  /** Profile values a toggle replaced and breaks it added, undone when it goes back to its default. */
-  private readonly toggleRestore = new Map<string, ToggleUndo>();
+  /**
+   * What the built-in server's profile is made of: a preset and the user's edits. The server
+   * gets preset ⊕ edits ⊕ the profile patches of the toggles that are on (composeServerProfile),
+   * recomputed on every change, so what the UI shows is what the wire does in any order of commands.
+   */
+  private profileBase: { preset?: string; patch: BehaviorProfilePatch };
   /** Toggles the built-in server carries out itself (profile fields): exchanges they change are attributed to them. */
   private readonly serverToggles = new Map<string, { toggle: Toggle; option: ToggleOption }>();
   private frontDoor?: FrontDoor;
@@ -114,13 +118,14 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     private readonly options: InspectorOptions,
   ) {
     super();
+    this.profileBase = { preset: options.preset, patch: { ...options.profile } };
     this.rules = options.rules ?? [];
     this.recorder = new Recorder(options.memoryWindow);
     this.lint = new LiveLint(this.recorder, {
       ...options.lint,
       maxExchanges: options.memoryWindow,
       // Toggles the built-in server plays through its profile leave no rule on the exchange.
-      serverToggles: () => Object.fromEntries([...this.toggleRestore.keys()].map((id) => [id, this.toggles[id]!])),
+      serverToggles: () => Object.fromEntries([...this.serverToggles.keys()].map((id) => [id, this.toggles[id]!])),
     });
     if (options.captureDir) this.captures = new CaptureStore(options.captureDir);
     this.tunnel.on('state', (status) => this.emit('tunnel:state', status));
@@ -258,25 +263,53 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     if (!builtIn && option.id !== 'off' && option.rules.length === 0) {
       throw new ToggleUnavailableError(`"${toggle.title}: ${option.label}" changes the built-in reference server only; the front door can't do it in front of ${this.options.upstream}`);
     }
-    const restore = this.toggleRestore.get(toggleId);
-    if (restore) {
-      this.server.updateProfile(toggleOff(this.server.profile, restore));
-      this.toggleRestore.delete(toggleId);
-    }
     this.toggleRules.delete(toggleId);
     this.serverToggles.delete(toggleId);
     delete this.toggles[toggleId];
-    if (option.id === 'off') return;
-    this.toggles[toggleId] = option.id;
-    if (builtIn && option.profile) {
-      const { patch, undo } = toggleOn(this.server.profile, option.profile);
-      this.toggleRestore.set(toggleId, undo);
-      this.server.updateProfile(patch);
-      this.serverToggles.set(toggleId, toggleOption(toggleId, optionId));
-    } else {
-      this.toggleRules.set(toggleId, option.rules);
-      this.frontDoor?.resetRuleUses(option.rules.map((rule) => rule.id)); // "next 3 requests" counts from now
+    if (option.id !== 'off') {
+      this.toggles[toggleId] = option.id;
+      if (builtIn && option.profile) {
+        this.serverToggles.set(toggleId, { toggle, option });
+      } else {
+        this.toggleRules.set(toggleId, option.rules);
+        this.frontDoor?.resetRuleUses(option.rules.map((rule) => rule.id)); // "next 3 requests" counts from now
+      }
     }
+    this.composeServerProfile();
+  }
+
+  /** Replaces the built-in server's preset; the user's profile edits go, toggles stay on and apply on top. */
+  applyPreset(presetId: string): BehaviorProfile {
+    composeProfile(presetId, {}); // throws UnknownPresetError before anything changes
+    this.profileBase = { preset: presetId, patch: {} };
+    return this.composeServerProfile();
+  }
+
+  /**
+   * Edits profile fields (validated: throws InvalidProfileError). The user's edit is the latest
+   * word: a toggle that sets one of these fields goes back to its default.
+   */
+  updateProfile(patch: unknown): BehaviorProfile {
+    const edited = { ...this.profileBase.patch, ...(patch as BehaviorProfilePatch) };
+    composeProfile(this.profileBase.preset, edited); // validates before anything changes
+    this.profileBase = { ...this.profileBase, patch: edited };
+    const fields = Object.keys(patch as object);
+    for (const [toggleId, { option }] of [...this.serverToggles]) {
+      if (Object.keys(option.profile ?? {}).some((field) => fields.includes(field))) this.setToggle(toggleId, 'off');
+    }
+    return this.composeServerProfile();
+  }
+
+  /** preset ⊕ user edits ⊕ server toggles (fields replace, breaks add up), given to the server. */
+  private composeServerProfile(): BehaviorProfile {
+    const profile = composeProfile(this.profileBase.preset, this.profileBase.patch);
+    for (const { option } of this.serverToggles.values()) {
+      const { breaks: added, ...fields } = option.profile ?? {};
+      Object.assign(profile, fields);
+      if (added) profile.breaks = [...new Set([...profile.breaks, ...added])];
+    }
+    this.server.setProfile(profile);
+    return profile;
   }
 
   /**

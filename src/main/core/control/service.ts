@@ -515,13 +515,13 @@ export class ControlService {
     },
     'presets.list': async () => [...PRESETS],
     'preset.apply': async ({ presetId }) => {
-      this.inspector.server.applyPreset(presetId);
+      this.inspector.applyPreset(presetId);
       this.presetId = presetId;
       this.saveSettings({ presetId });
       return this.pushStatus();
     },
     'profile.set': async ({ patch }) => {
-      this.inspector.server.updateProfile(patch);
+      this.inspector.updateProfile(patch);
       this.presetId = undefined;
       return this.pushStatus();
     },

@@ -73,8 +73,7 @@ export class ReferenceServer {
     readonly authorizationServer: AuthorizationServer,
     options: ReferenceServerOptions,
   ) {
-    const base = options.preset ? presetProfile(options.preset) : { ...SPEC_PROFILE };
-    this.current = applyProfilePatch(base, options.profile ?? {});
+    this.current = composeProfile(options.preset, options.profile ?? {});
     this.publicUrl = options.publicUrl;
     this.configuredPublicUrl = options.publicUrl;
     this.allowedHosts = [...(options.allowedHosts ?? [])];
@@ -98,6 +97,11 @@ export class ReferenceServer {
   applyPreset(id: string): BehaviorProfile {
     this.current = presetProfile(id);
     return this.current;
+  }
+
+  /** Replaces the whole profile with one already validated (the Inspector's composition). */
+  setProfile(profile: BehaviorProfile): void {
+    this.current = profile;
   }
 
   /** The request listener: usable on our own port or behind the proxy. */
@@ -245,5 +249,10 @@ function wellKnownDocument(path: string, profile: BehaviorProfile, urls: ServerU
 function presetProfile(id: string): BehaviorProfile {
   const preset = presetById(id);
   return applyProfilePatch({ ...SPEC_PROFILE }, preset.profile);
+}
+
+/** A preset (the spec profile without one) with the user's validated patch on top. */
+export function composeProfile(presetId: string | undefined, patch: unknown): BehaviorProfile {
+  return applyProfilePatch(presetId ? presetProfile(presetId) : { ...SPEC_PROFILE }, patch);
 }
 
