@@ -161,13 +161,46 @@ describe('front door on the wire', () => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"resource":"par');
       setTimeout(() => socket.resetAndDestroy(), 50);
     });
-    const door = await frontDoor(url);
+    // The cut reaches the client at once: it must not wait for the grace given to clients that
+    // stop reading (longer than this test may take).
+    const door = await frontDoor(url, { clientCutGraceMs: 120_000 });
     const received = await rawExchange(door.port, `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
     expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(received.endsWith('\r\n\r\n{"resource":"par')).toBe(true);
     const exchange = await door.next();
     expect(exchange).toMatchObject({ state: 'failed', error: { kind: 'upstream-reset', message: expect.stringMatching(/in the middle of the response/) } });
     expect(exchange.response).toMatchObject({ status: 200, body: { data: '{"resource":"par' } });
+  });
+
+  it('answers 502 for a body that is malformed HTTP (a bad chunk), and records what the parser said', async () => {
+    const url = await rawUpstream((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\nZZ\r\n'));
+    const door = await frontDoor(url);
+    const answer = await fetch(`${door.origin}/.well-known/oauth-protected-resource/mcp`);
+    expect(answer.status).toBe(502);
+    expect(await answer.json()).toMatchObject({ error: 'upstream_malformed', message: expect.stringContaining('HPE_INVALID_CHUNK_SIZE') });
+    expect(await door.next()).toMatchObject({ state: 'failed', response: { status: 502 }, error: { kind: 'upstream-malformed' } });
+  });
+
+  it('cuts a stream whose body turns malformed, and says so instead of "closed"', async () => {
+    let upstreamSocket: Socket | undefined;
+    const url = await rawUpstream((socket) => {
+      upstreamSocket = socket;
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\nd\r\ndata: first\n\n\r\n');
+    });
+    const door = await frontDoor(url, { clientCutGraceMs: 120_000 });
+    const client = connect(door.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    let received = '';
+    const closed = once(client, 'close');
+    client.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      // The first event went through: now the upstream's body turns malformed.
+      if (received.includes('data: first')) upstreamSocket?.write('ZZ\r\n');
+    });
+    client.write('GET /mcp HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(await door.next()).toMatchObject({ state: 'failed', error: { kind: 'upstream-malformed', message: expect.stringMatching(/malformed body \(HPE_INVALID_CHUNK_SIZE.*in the middle of the response/) } });
   });
 
   it('keeps the framing of bodiless answers: HEAD keeps its Content-Length, a 204 gets none', async () => {

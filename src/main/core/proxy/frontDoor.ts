@@ -32,6 +32,8 @@ export interface FrontDoorOptions {
   bodyCap?: number;
   /** Idle time allowed before the upstream answers (default 120 s); streams have none. */
   upstreamTimeoutMs?: number;
+  /** How long a client that stops reading may hold a connection the upstream cut (ms, default 5 s). */
+  clientCutGraceMs?: number;
   /** The rules in force, read per request so edits apply at once. */
   rules?: () => Rule[];
   /** The public origin (a tunnel), when known: what the upstream's origin is rewritten to. */
@@ -492,7 +494,7 @@ export class FrontDoor {
       decoder.end();
     });
     proxyRes.on('aborted', () => closedByRule || this.brokeOff(res, ctx));
-    proxyRes.on('error', () => closedByRule || this.brokeOff(res, ctx));
+    proxyRes.on('error', (err: NodeJS.ErrnoException) => closedByRule || this.brokeOff(res, ctx, err));
   }
 
   /**
@@ -617,7 +619,7 @@ export class FrontDoor {
       recording.responseStarted({ status, headers }, changedFromUpstream({ status, headers }));
       res.writeHead(status, headers as OutgoingHttpHeaders);
       res.write(Buffer.concat(chunks));
-      cutAfterFlush(res);
+      cutAfterFlush(res, this.options.clientCutGraceMs);
       return true;
     };
     let read: BodyPrefix;
@@ -625,8 +627,8 @@ export class FrontDoor {
       // A stream being replaced is not waited for: it might never end.
       const isStream = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
       read = replacement && isStream ? { prefix: Buffer.alloc(0), complete: false } : await readPrefix(proxyRes, REWRITE_LIMIT, chunks, capture);
-    } catch {
-      return this.brokeOff(res, ctx);
+    } catch (err) {
+      return this.brokeOff(res, ctx, err as NodeJS.ErrnoException);
     } finally {
       ctx.sendPartial = undefined;
     }
@@ -646,7 +648,7 @@ export class FrontDoor {
         this.endResponse(res, forward.held(), () => recording.complete(capture.toRecord()));
       });
       proxyRes.on('aborted', () => this.brokeOff(res, ctx));
-      proxyRes.on('error', () => this.brokeOff(res, ctx));
+      proxyRes.on('error', (err: NodeJS.ErrnoException) => this.brokeOff(res, ctx, err));
       proxyRes.resume();
       return;
     }
@@ -713,7 +715,7 @@ export class FrontDoor {
 
   private upstreamError(err: NodeJS.ErrnoException, res: ServerResponse, ctx: ProxyContext): void {
     if (res.writableEnded) return; // answered in full (an early 413): a late error of the upload changes nothing
-    if (ctx.capture) return this.brokeOff(res, ctx); // the answer had begun: the client got part of it
+    if (ctx.capture) return this.brokeOff(res, ctx, err); // the answer had begun: the client got part of it
     const target = this.upstream.origin;
     const { kind, status, message } = describeUpstreamError(ctx.timedOut ? Object.assign(err, { code: 'ETIMEDOUT' }) : err, target);
     if (res.headersSent || res.destroyed) {
@@ -725,15 +727,29 @@ export class FrontDoor {
     ctx.recording.fail(kind, message, bodyRecord(body));
   }
 
-  /** The upstream's answer stopped before its end: the client's is cut the same way. */
-  private brokeOff(res: ServerResponse, ctx: ProxyContext): void {
+  /**
+   * The upstream's answer stopped before its end: the client's is cut the same way. A body that
+   * is malformed HTTP (a bad chunk: `err` is the parser's HPE_ error) is said to be so; where
+   * the client has no headers yet, it gets the proxy's 502 instead of a 200 that breaks off.
+   */
+  private brokeOff(res: ServerResponse, ctx: ProxyContext, err?: NodeJS.ErrnoException): void {
     if (ctx.brokenOff || ctx.upstreamDropped) return; // reported twice (http-proxy and the response), or our own doing
     ctx.brokenOff = true;
+    const malformed = err?.code?.startsWith('HPE_') ? `The upstream sent a malformed body (${err.code}: ${err.message})` : undefined;
+    if (malformed && ctx.sendPartial && !res.headersSent) {
+      ctx.sendPartial = undefined;
+      const message = `${malformed}: answered 502 instead of passing on an answer that breaks off.`;
+      const body = sendProxyError(res, 502, 'upstream_malformed', message);
+      ctx.recording.responseStarted({ status: 502, headers: { 'content-type': 'application/json' } });
+      ctx.recording.fail('upstream-malformed', message, bodyRecord(body));
+      return;
+    }
     const flushing = ctx.sendPartial?.() ?? false;
     const seconds = (this.options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS) / 1000;
-    if (ctx.timedOut) ctx.recording.fail('upstream-timeout', `The upstream sent nothing for ${seconds} s in the middle of the response`, ctx.capture?.toRecord());
+    if (malformed) ctx.recording.fail('upstream-malformed', `${malformed} in the middle of the response: the client's answer is cut there`, ctx.capture?.toRecord());
+    else if (ctx.timedOut) ctx.recording.fail('upstream-timeout', `The upstream sent nothing for ${seconds} s in the middle of the response`, ctx.capture?.toRecord());
     else ctx.recording.fail('upstream-reset', 'The upstream closed the connection in the middle of the response', ctx.capture?.toRecord());
-    if (!flushing && !res.writableEnded) cutAfterFlush(res);
+    if (!flushing && !res.writableEnded) cutAfterFlush(res, this.options.clientCutGraceMs);
   }
 
   private failed(res: ServerResponse, ctx: ProxyContext, kind: ExchangeErrorKind, message: string, capture?: BodyCapture): void {
@@ -890,11 +906,14 @@ async function drain(response: Response): Promise<void> {
  * cut (destroying at once would drop what is still buffered). A client that stops reading is cut
  * after a few seconds anyway.
  */
-function cutAfterFlush(res: ServerResponse): void {
-  if (!res.writableLength) return void res.destroy();
-  const cut = () => res.destroy();
-  res.once('drain', cut);
-  setTimeout(cut, 5000).unref();
+function cutAfterFlush(res: ServerResponse, graceMs = 5000): void {
+  const socket = res.socket;
+  if (!res.writableLength || !socket) return void res.destroy();
+  // Half-close after what is buffered: the client gets every byte that came, then the cut, at
+  // once ('drain' would only come if a write had filled the buffer). A client that never reads
+  // keeps the socket open: it is dropped after a while.
+  socket.end();
+  setTimeout(() => res.destroy(), graceMs).unref();
 }
 
 /** Incremental decoders for compressed SSE, flushing per chunk so events are parsed as they pass. */
