@@ -77,7 +77,8 @@ serve options:
   --upstream <url>      Proxy to your own MCP server instead of the built-in reference server
   --rules <file>        JSON file with rules that change exchanges on the way (see README)
   --no-rewrite-origins  Leave the upstream's own origin in its metadata and headers
-  --rewrite-host        Send the upstream its own Host (servers with DNS-rebinding protection)
+  --rewrite-host        Send the upstream its own Host (servers with DNS-rebinding protection);
+                        the front door then refuses a foreign Host/Origin in its place
   --body-cap <bytes>    Body bytes kept per exchange (default 1048576); the rest is counted, marked truncated
   --no-capture          Don't record to disk (exchanges are still shown)
   --capture-name <name> Name of this run's capture

@@ -134,6 +134,23 @@ describe('Host protection behind the front door', () => {
     expect(await initialize(running.origin, { host: 'evil.example' })).toEqual(refused('Invalid Host: evil.example'));
   });
 
+  it('with --rewrite-host in front of another server, the front door checks Host and Origin in its place', async () => {
+    // The developer's server (here an unprotected one) sees only its own Host once --rewrite-host
+    // rewrites it: it could not tell a forged Host or Origin any more.
+    const upstream = await startReferenceServer({ profile: { ...NO_AUTH, hostValidation: 'off' } });
+    cleanups.push(upstream.close);
+    const running = await inspector({ upstream: upstream.origin, rewriteHost: true, publicUrl: PUBLIC_URL });
+    expect((await initialize(running.origin)).status).toBe(200);
+    expect((await initialize(running.origin, { host: PUBLIC_HOST })).status).toBe(200);
+    expect(await initialize(running.origin, { host: 'evil.example' })).toEqual(refused('Invalid Host: evil.example'));
+    expect(await initialize(running.origin, { origin: 'http://evil.example' })).toEqual(refused('Invalid Origin header: http://evil.example'));
+    const exchange = await running.waitForExchange((e) => e.request.headers.host === 'evil.example');
+    expect(exchange.appliedRules).toEqual([expect.objectContaining({ ruleId: 'front-door-host-check' })]);
+    // Without --rewrite-host the upstream sees the client's Host and judges it itself: the front door does not.
+    const plain = await inspector({ upstream: upstream.origin });
+    expect((await initialize(plain.origin, { host: 'evil.example' })).status).toBe(200);
+  });
+
   it('the tunnel’s host passes while the tunnel is up, besides the configured public URL', async () => {
     const running = await inspector({ publicUrl: PUBLIC_URL });
     // What the tunnel supervisor does when a tunnel's URL is known (Inspector.usePublicUrl).

@@ -174,6 +174,9 @@ export class Inspector extends EventEmitter<InspectorEvents> {
       upstream,
       rewriteOrigins: this.options.rewriteOrigins,
       rewriteHost: this.options.rewriteHost,
+      // The built-in server judges the client's Host itself (through X-Forwarded-Host, and its
+      // host-validation toggle); a developer's server behind --rewrite-host cannot any more.
+      checkHost: !!this.options.rewriteHost && !!this.options.upstream,
       bodyCap: this.options.bodyCap,
       rules: () => [...[...this.toggleRules.values()].flat(), ...this.rules],
       publicUrl: () => this.server.publicUrl,

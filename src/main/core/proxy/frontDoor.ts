@@ -17,6 +17,7 @@ import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { SseParser, type ParsedSse } from '../recorder/sseParser';
 import { closeNow, listenForStreams } from '../streamingServer';
 import { refuseConnect, refuseMalformedRequest } from './refusedRequests';
+import { hostRefusal, publicHostnames, refusalBody, type HostRefusal } from '../server/hostGuard';
 import { clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
 import { patchJsonText, type JsonPatchStep } from './jsonPatch';
 import { explainStep, isRequestStep, needsResponse, ruleMatches, type MatchInput } from './rules';
@@ -28,6 +29,11 @@ export interface FrontDoorOptions {
   rewriteOrigins?: boolean;
   /** Send the upstream's own Host instead of the client's (for DNS-rebinding protection). */
   rewriteHost?: boolean;
+  /**
+   * Refuse (403, as the MCP SDKs do) a Host or Origin that is not loopback or the public URL's:
+   * the DNS-rebinding check an upstream can no longer make when it sees its own Host (--rewrite-host).
+   */
+  checkHost?: boolean;
   /** Body bytes kept per exchange in memory (default 1 MiB). */
   bodyCap?: number;
   /** Idle time allowed before the upstream answers (default 120 s); streams have none. */
@@ -242,6 +248,10 @@ export class FrontDoor {
     // and a stream could not be closed or exempted from the timeout.)
     delete req.headers.expect;
     if (requestBody.complete) recording.requestComplete(this.keep(requestBody.prefix));
+    // --rewrite-host hands the upstream its own Host, which blinds its DNS-rebinding check: the
+    // front door checks Host and Origin instead, as the SDKs do (loopback, public URL and tunnel hosts pass).
+    const refusal = this.options.checkHost ? hostRefusal(req, 'allowed-hosts', publicHostnames(this.publicOrigin())) : undefined;
+    if (refusal) return this.refuseHost(res, recording, refusal);
 
     const path = requestPath(req.url ?? '/');
     const match: MatchInput = { method: req.method ?? 'GET', path, headers: req.headers, classification: recording.exchange.classification };
@@ -696,6 +706,16 @@ export class FrontDoor {
     res.writeHead(status, headers as OutgoingHttpHeaders);
     ctx.detachRequestBody?.();
     this.endResponse(res, body, () => recording.complete(this.keep(body), bodyChanged ? capture.toRecord() : undefined));
+  }
+
+  /** The SDKs' 403 for a Host or Origin that is not ours, answered by the front door itself. */
+  private refuseHost(res: ServerResponse, recording: ExchangeRecording, refusal: HostRefusal): void {
+    const body = Buffer.from(JSON.stringify(refusalBody(refusal)));
+    const headers = { 'content-type': 'application/json' };
+    recording.ruleApplied({ ruleId: 'front-door-host-check', explanation: `The front door refused it in the upstream's place (--rewrite-host hides the client's Host from the upstream): ${refusal.message}` });
+    recording.responseStarted({ status: 403, headers });
+    res.writeHead(403, { ...headers, 'content-length': body.length, connection: 'close' });
+    this.endResponse(res, body, () => recording.complete(bodyRecord(body)));
   }
 
   /**
