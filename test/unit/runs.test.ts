@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupExchanges } from '../../src/main/core/recorder/runs';
+import { ConnectionModel, groupExchanges, type Merge } from '../../src/main/core/recorder/runs';
 import type { Exchange } from '../../src/shared/exchange';
 import { exchange, type ExchangeSpec } from '../helpers/exchangeFactory';
 
@@ -92,5 +92,33 @@ describe('connections and runs', () => {
     const two = at({ headers: JSON_BODY, body: initialize(1), simulationRun: 'sim-2', response: { status: 200 } });
     const { connectionOf } = groupExchanges([one, two]);
     expect(connectionOf.get(one.id)).not.toBe(connectionOf.get(two.id));
+  });
+});
+
+describe('merge events', () => {
+  it('tell the UI every merge as it happens: the ids it saw, merged as told, are the final grouping', () => {
+    const merges: Merge[] = [];
+    const model = new ConnectionModel((merge) => merges.push(merge));
+    const exchanges = [...oauthRun('c-9', 'at-9', 'S9'), ...oauthRun('c-10', 'at-10', 'S10')];
+    // What the UI was told when each exchange was placed (its row then), as the recorder does.
+    const seen = exchanges.map((original) => {
+      const placed: Exchange = { ...original, runId: undefined, connectionId: undefined };
+      const { connectionId, runId } = model.assign(placed);
+      if (connectionId) placed.connectionId = connectionId;
+      model.ended(placed);
+      return { placed, connectionId, runId };
+    });
+    expect(merges.some((m) => m.kind === 'connection')).toBe(true);
+    const follow = (kind: Merge['kind'], id: string | undefined) => {
+      for (let changed = true; changed && id !== undefined; ) {
+        changed = false;
+        for (const merge of merges) if (merge.kind === kind && merge.from === id) [id, changed] = [merge.into, true];
+      }
+      return id;
+    };
+    for (const { placed, connectionId, runId } of seen) {
+      expect(follow('connection', connectionId)).toBe(model.connectionOf(placed.connectionId));
+      expect(follow('run', runId)).toBe(model.runOf(placed.runId));
+    }
   });
 });

@@ -25,7 +25,7 @@ import { InvalidRulesError, parseRules } from '../proxy/rules';
 import { TOGGLES, UnknownToggleError } from '../proxy/toggles';
 import { fromHar, toHar } from '../recorder/har';
 import { CaptureNotFoundError, InvalidCaptureIdError } from '../recorder/captureStore';
-import { describeRuns, isRunId } from '../recorder/runs';
+import { describeRuns, isRunId, type Merge } from '../recorder/runs';
 import { InvalidProfileError } from '../server/profile';
 import { PRESETS, UnknownPresetError } from '../server/presets';
 import { runScenario } from '../scenarioRunner';
@@ -69,14 +69,6 @@ export interface ControlServiceOptions {
 
 type Handlers = { [K in CommandName]: (params: CommandParams<K>) => Promise<CommandResult<K>> };
 
-/** How many connection roots are watched for merges (a handshake's groups join as it unfolds). */
-const MAX_WATCHED_CONNECTIONS = 2000;
-/** Watches an announced id (bounded: the oldest goes first). */
-function watch(announced: Set<string>, id: string): void {
-  if (announced.has(id)) return;
-  announced.add(id);
-  if (announced.size > MAX_WATCHED_CONNECTIONS) announced.delete(announced.values().next().value!);
-}
 
 /** Search results are ids for a filter: beyond this many the filter is not useful anyway. */
 const MAX_SEARCH_RESULTS = 20_000;
@@ -127,9 +119,6 @@ export class ControlService {
   private healthTimer?: NodeJS.Timeout;
   private revision = 0;
   private readonly revisions = new WeakMap<Exchange, number>();
-  /** Connection and run ids announced to the UI, watched so a merge can be announced too. */
-  private readonly announcedConnections = new Set<string>();
-  private readonly announcedRuns = new Set<string>();
   private presetId?: string;
   private health: Pick<UpstreamStatus, 'health' | 'reason'> = { health: 'unknown' };
   private captureName?: string;
@@ -147,12 +136,16 @@ export class ControlService {
     const onTunnel = (): void => this.pushTunnelStatus();
     // A finding changes its exchange's row (badge, filter): the row goes out again.
     const onFinding = (finding: LintFinding): void => this.touch(finding.exchangeId);
+    // Groups and runs merge as a handshake unfolds (a token ties DCR to the session): the UI hears which, as it happens.
+    const onMerge = (merge: Merge): void => this.emit({ type: merge.kind === 'connection' ? 'connection-merged' : 'run-merged', from: merge.from, into: merge.into });
     inspector.recorder.on('event', onEvent);
+    inspector.recorder.on('merge', onMerge);
     inspector.on('tunnel:state', onTunnel);
     inspector.on('tunnel:note', onTunnel);
     inspector.lint.on('lint:finding', onFinding);
     this.detach = () => {
       inspector.recorder.off('event', onEvent);
+      inspector.recorder.off('merge', onMerge);
       inspector.off('tunnel:state', onTunnel);
       inspector.off('tunnel:note', onTunnel);
       inspector.lint.off('lint:finding', onFinding);
@@ -234,14 +227,8 @@ export class ControlService {
     this.flushTimer = undefined;
     const events = this.queued;
     this.queued = [];
-    for (const exchange of this.dirty.values()) {
-      const summary = this.summary(exchange);
-      if (summary.connectionId) watch(this.announcedConnections, summary.connectionId);
-      if (summary.runId) watch(this.announcedRuns, summary.runId);
-      events.push({ type: 'exchange', exchange: summary });
-    }
+    for (const exchange of this.dirty.values()) events.push({ type: 'exchange', exchange: this.summary(exchange) });
     this.dirty.clear();
-    events.push(...this.connectionMerges());
     if (events.length === 0) return;
     for (const listener of this.listeners) {
       try {
@@ -255,25 +242,6 @@ export class ControlService {
   private summary(exchange: Exchange): ExchangeSummary {
     const { recorder } = this.inspector;
     return summarize(exchange, this.revisions.get(exchange) ?? 0, recorder.connectionOf(exchange), this.inspector.lint.findingsFor(exchange.id), recorder.runOf(exchange));
-  }
-
-  /** Groups and runs merge as a handshake unfolds (a token ties DCR to the session): tell the UI which. */
-  private connectionMerges(): ControlEvent[] {
-    const { recorder } = this.inspector;
-    const merges: ControlEvent[] = [];
-    const check = (announced: Set<string>, type: 'connection-merged' | 'run-merged', current: (id: string) => string | undefined) => {
-      for (const id of [...announced]) {
-        const now = current(id);
-        if (now && now !== id) {
-          announced.delete(id);
-          watch(announced, now);
-          merges.push({ type, from: id, into: now });
-        }
-      }
-    };
-    check(this.announcedConnections, 'connection-merged', (id) => recorder.connectionRoot(id));
-    check(this.announcedRuns, 'run-merged', (id) => recorder.runOf({ runId: id } as Exchange));
-    return merges;
   }
 
   /** Every exchange says something about the upstream: an answer means up, a refusal down. */

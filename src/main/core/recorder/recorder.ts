@@ -17,7 +17,7 @@ import { classifyRequest, classifyResponse, summarizeJsonRpc } from './classify'
 import { parseJson } from './json';
 import { recognizeClient } from './clients';
 import { legacySessionId, RpcCorrelator } from './correlate';
-import { ConnectionModel } from './runs';
+import { ConnectionModel, type Merge } from './runs';
 import { MrtrLinker } from './mrtr';
 import type { ParsedSse } from './sseParser';
 
@@ -214,7 +214,7 @@ interface ConnectionLinks {
   mrtr: MrtrLinker;
 }
 
-export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [Boundary] }> {
+export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [Boundary]; merge: [Merge] }> {
   private readonly exchanges = new Map<string, Exchange>();
   private readonly marked: Boundary[] = [];
   /**
@@ -230,7 +230,7 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [
 
   constructor(private readonly maxExchanges = DEFAULT_MAX_EXCHANGES) {
     super();
-    const model = new ConnectionModel();
+    const model = new ConnectionModel((merge) => this.emit('merge', merge));
     this.links = { model, correlator: new RpcCorrelator(model.groups), serverRequests: new RpcCorrelator(model.groups), mrtr: new MrtrLinker((e) => model.connectionOf(e.connectionId)) };
   }
 

@@ -79,7 +79,17 @@ export interface Assignment {
 }
 
 /** Assigns exchanges to connections and runs, live (the recorder) or over a capture (lint, control API). */
+/** Two connections (or two runs) turned out to be one: `from` now answers to `into`. */
+export interface Merge {
+  kind: 'connection' | 'run';
+  from: string;
+  into: string;
+}
+
 export class ConnectionModel {
+  /** `onMerge` hears of every merge as it happens (the recorder passes it on to the UI). */
+  constructor(private readonly onMerge: (merge: Merge) => void = () => undefined) {}
+
   /** Connections: strong keys and weak attempt nodes. */
   readonly groups = new ConnectionGroups();
   /** Runs that turned out to be one (a browser leg tied to its client by a code). */
@@ -113,17 +123,21 @@ export class ConnectionModel {
     const first = this.groups.connectionOf(keys[0]!);
     if (first !== undefined && keys.every((key) => this.groups.connectionOf(key) === first)) return first;
     const before = new Map<string, GroupState>();
+    const roots = new Set<string>();
     for (const key of keys) {
       const root = this.groups.connectionOf(key);
+      if (root !== undefined) roots.add(root);
       const state = root !== undefined ? this.state.get(root) : undefined;
       if (root !== undefined && state) before.set(root, state);
     }
     const root = this.groups.join(keys)!;
+    for (const old of roots) if (old !== root) this.onMerge({ kind: 'connection', from: old, into: root });
     const states = [...before.values()];
     for (const old of before.keys()) if (old !== root) this.state.delete(old);
     if (states.length) {
-      const runs = states.map((s) => s.run);
-      const run = this.runs.join(runs)!;
+      const runs = new Set(states.map((s) => this.runs.connectionOf(s.run) ?? s.run));
+      const run = this.runs.join([...runs])!;
+      for (const old of runs) if (old !== run) this.onMerge({ kind: 'run', from: old, into: run });
       this.state.set(root, {
         run,
         finished: states.some((s) => s.finished),
