@@ -7,7 +7,7 @@ import { checkResource, decodeState } from '../../src/renderer/src/lib/oauthPara
 import { interpretSse } from '../../src/renderer/src/lib/sseEvents';
 import { notificationLinks } from '../../src/renderer/src/lib/rpcLinks';
 import { row } from './fixtures';
-import { containerPerTest, mountApp, settle } from './harness';
+import { containerPerTest, mountApp, settle, waitFor } from './harness';
 
 // The detail pane's views for OAuth and MCP, in happy-dom against a fake core: parameter
 // tables, JSON bodies first, the SSE event table, notifications linked to their request, and
@@ -50,15 +50,6 @@ function summaryOf(e: Exchange, extra: Partial<ExchangeSummary> = {}): ExchangeS
   });
 }
 
-/** Polls the DOM (not the clock) until `test` holds: fetches and re-renders settle in between. */
-async function waitFor<T>(test: () => T | undefined | null | false, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = test();
-    if (value) return value;
-    await act(() => new Promise<void>((resolve) => setTimeout(resolve, 5)));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('detail views in a DOM', () => {
   const { dom: current, $, $$ } = containerPerTest();

@@ -112,3 +112,13 @@ export async function mountApp(root: Root, handlers: Handlers = {}) {
   await settle();
   return { ...fake, store, model };
 }
+
+/** Polls the DOM (not the clock) until `test` holds: fetches and re-renders settle in between. */
+export async function waitFor<T>(test: () => T | undefined | null | false, what: string): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = test();
+    if (value) return value;
+    await act(() => new Promise<void>((resolve) => setTimeout(resolve, 5)));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -6,7 +6,7 @@ import type { Exchange, MrtrRound } from '../../src/shared/exchange';
 import type { SimulationResult } from '../../src/shared/simulator';
 import { matchesQuery, parseQuery } from '../../src/renderer/src/lib/filters';
 import { row } from './fixtures';
-import { containerPerTest, mountApp, settle } from './harness';
+import { containerPerTest, mountApp, settle, waitFor } from './harness';
 
 // The rounds of a multi-round-trip request in the UI: one conversation in the timeline
 // ("round 2 of 3", retries indented), and in the detail pane the input requests and responses
@@ -77,14 +77,6 @@ function summaryOf(e: Exchange): ExchangeSummary {
   });
 }
 
-async function until<T>(test: () => T | undefined | null | false, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = test();
-    if (value) return value;
-    await act(() => new Promise<void>((resolve) => setTimeout(resolve, 5)));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('MRTR rounds in the UI', () => {
   const { dom: current, $, $$ } = containerPerTest();
@@ -101,7 +93,7 @@ describe('MRTR rounds in the UI', () => {
 
   it('shows the rounds in the timeline as one conversation: round n of 3, retries indented', async () => {
     await mount();
-    await until(() => $$('[data-testid=row]').length === 4, 'the rows');
+    await waitFor(() => $$('[data-testid=row]').length === 4, 'the rows');
     const badge = (id: string) => $(`[data-testid=row][data-id="${id}"] [data-testid=mrtr-badge]`)?.textContent;
     // Compact in the row, retries pointing back at the first round; the tooltip says it in words.
     expect([badge('r1'), badge('r2'), badge('r3')]).toEqual(['1/3', '↳ 2/3', '↳ 3/3']);
@@ -124,11 +116,11 @@ describe('MRTR rounds in the UI', () => {
 
   it('shows a round\'s input responses and requests, the opaque requestState and whether it changed', async () => {
     const app = await mount('r2');
-    const section = await until(() => $('[data-testid=mrtr-section]'), 'the MRTR section');
+    const section = await waitFor(() => $('[data-testid=mrtr-section]'), 'the MRTR section');
     expect(section.querySelector('h3')!.textContent).toBe('Multi-round-trip request: tools/call confirm · round 2 of 3');
     expect(section.querySelector<HTMLElement>('[data-testid=mrtr-verdict]')!.dataset.outcome).toBe('complete');
     expect(section.querySelector('[data-testid=mrtr-verdict]')!.textContent).toBe('finished after 3 rounds');
-    await until(() => $('[data-testid=mrtr-asked]'), 'the round tables');
+    await waitFor(() => $('[data-testid=mrtr-asked]'), 'the round tables');
     const response = $('[data-testid=mrtr-sent] [data-testid=mrtr-response][data-key=step1]')!;
     expect(response.textContent).toContain('"Ada"');
     const request = $('[data-testid=mrtr-asked] [data-testid=mrtr-request][data-key=step2]')!;
@@ -144,7 +136,7 @@ describe('MRTR rounds in the UI', () => {
     const toRound3 = $$('[data-testid=mrtr-section] .mrtr-rounds button').find((b) => b.textContent!.startsWith('Round 3'))!;
     await act(async () => toRound3.click());
     expect(app.store.getState().selectedId).toBe('r3');
-    const note = await until(() => $('[data-testid=mrtr-state-sent] [data-testid=mrtr-state-note]'), 'round 3\'s state note');
+    const note = await waitFor(() => $('[data-testid=mrtr-state-sent] [data-testid=mrtr-state-note]'), 'round 3\'s state note');
     expect(note.dataset.ok).toBe('false');
     expect(note.textContent).toContain('Not the state the server issued in round 2');
     expect($('[data-testid=mrtr-section] [aria-current=step]')!.textContent).toBe('Round 3 (this one): complete');
@@ -199,12 +191,12 @@ describe('MRTR rounds in the UI', () => {
     const asked = (id: string, at: number) =>
       round(id, at, {}, { resultType: 'input_required', inputRequests: ask('step1', 'What is your name?', 'name'), requestState: STATE_1 }, { conversation: id, round: 1, inputKeys: ['step1'], inputMethods: { step1: 'elicitation/create' }, stateIssued: true, answer: 'input_required', final: false });
     await mount('first', [asked('first', 10), asked('again', 20)]);
-    const verdict = await until(() => $('[data-testid=mrtr-verdict]'), 'the verdict');
+    const verdict = await waitFor(() => $('[data-testid=mrtr-verdict]'), 'the verdict');
     expect(verdict.dataset.outcome).toBe('abandoned');
     expect(verdict.textContent).toBe('abandoned after 1 round: the server asked for step1 (elicitation/create) and the client started the request over instead of retrying with inputResponses');
     // The newest one is still waiting for its retry.
     await act(async () => $('[data-testid=row][data-id="again"]')!.click());
-    await until(() => $('[data-testid=mrtr-verdict][data-outcome=waiting]'), 'the waiting verdict');
+    await waitFor(() => $('[data-testid=mrtr-verdict][data-outcome=waiting]'), 'the waiting verdict');
   });
 });
 
