@@ -266,7 +266,8 @@ export class Inspector {
   async setUpstream(upstream: string | undefined): Promise<ListeningInfo> {
     if (upstream !== undefined) upstream = checkUpstreamUrl(upstream); // throws before anything is closed
     const selection = { ...this.toggleSelection };
-    for (const toggleId of Object.keys(selection)) this.setToggle(toggleId, 'off');
+    // (one 'behavior:changed' at the end: subscribers never see the toggles off mid-switch)
+    for (const toggleId of Object.keys(selection)) this.applyToggle(toggleId, 'off');
     this.options.upstream = upstream;
     if (this.listening) {
       const { host, port } = this.listening;
@@ -275,7 +276,7 @@ export class Inspector {
     }
     for (const [toggleId, optionId] of Object.entries(selection)) {
       try {
-        this.setToggle(toggleId, optionId);
+        this.applyToggle(toggleId, optionId);
       } catch (err) {
         // A built-in-only option does not follow to another upstream: the toggle goes back to off.
         if (!(err instanceof ToggleUnavailableError)) throw err;
@@ -336,6 +337,11 @@ export class Inspector {
    * change exchanges in the front door.
    */
   setToggle(toggleId: string, optionId: string): void {
+    this.applyToggle(toggleId, optionId);
+    this.publish({ type: 'behavior:changed', what: 'toggles' });
+  }
+
+  private applyToggle(toggleId: string, optionId: string): void {
     const { toggle, option } = toggleOption(toggleId, optionId);
     const builtIn = !this.options.upstream;
     if (!builtIn && option.id !== 'off' && option.rules.length === 0) {
@@ -354,7 +360,6 @@ export class Inspector {
       }
     }
     this.composeServerProfile();
-    this.publish({ type: 'behavior:changed', what: 'toggles' });
   }
 
   /** The option chosen for each toggle that is not at its default (a copy). */
@@ -396,7 +401,7 @@ export class Inspector {
     this.profileBase = { ...this.profileBase, patch: edited };
     const fields = Object.keys(patch as object);
     for (const [toggleId, { option }] of [...this.serverToggles]) {
-      if (Object.keys(option.profile ?? {}).some((field) => fields.includes(field))) this.setToggle(toggleId, 'off');
+      if (Object.keys(option.profile ?? {}).some((field) => fields.includes(field))) this.applyToggle(toggleId, 'off');
     }
     const profile = this.composeServerProfile();
     this.publish({ type: 'behavior:changed', what: 'profile' });
