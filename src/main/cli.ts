@@ -273,17 +273,17 @@ async function serve(argv: string[]): Promise<void> {
     } catch (err) {
       await inspector.stop();
       // Nothing was served: no empty capture is left behind for this run.
-      if (info.captureId) await inspector.captures!.delete(info.captureId).catch(() => undefined);
+      if (info.captureId) await inspector.deleteCapture(info.captureId).catch(() => undefined);
       throw err;
     }
   }
   const profile = preset ?? 'spec';
   const lines = info.upstreamIsBuiltIn
     ? [
-        `MCP Handshake Inspector: built-in reference server (profile: ${profile}, consent: ${inspector.server.profile.consent})`,
+        `MCP Handshake Inspector: built-in reference server (profile: ${profile}, consent: ${inspector.profile.consent})`,
         `  MCP endpoint (Streamable HTTP):  ${info.mcpUrl}`,
         `  Legacy HTTP+SSE endpoint:        ${info.legacySseUrl}`,
-        ...discoveryLines(inspector.server.profile, info.publicOrigin),
+        ...discoveryLines(inspector.profile, info.publicOrigin),
         ...(values['allow-private-cimd'] ? ['  Client ID Metadata Documents:    also fetched from private addresses (--allow-private-cimd)'] : []),
       ]
     : [
@@ -295,7 +295,7 @@ async function serve(argv: string[]): Promise<void> {
   const toggles = Object.entries(inspector.toggles);
   if (toggles.length) lines.push(`  Toggles (saved):                 ${toggles.map(([id, option]) => `${id}=${option}`).join(', ')}`);
   if (ui) lines.push(`  Inspector UI (keep this URL private, it carries the access token):`, `    ${ui.url}${ui.hasRenderer ? '' : '   (not built yet: run npm run build)'}`);
-  lines.push(`  Capture:                         ${info.captureId ? `${info.captureId} in ${inspector.captures!.root}` : 'off (--no-capture)'}`);
+  lines.push(`  Capture:                         ${info.captureId ? `${info.captureId} in ${inspector.captureDir}` : 'off (--no-capture)'}`);
   if (tunnel) lines.push(`  Tunnel:                          ${tunnel.provider}${reopened ? ` (reopened from ${settings.file}; --tunnel none or --fresh skips it)` : ''} (its progress follows as [tunnel] lines)`);
   const interactive = process.stdin.isTTY === true;
   lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. ${interactive ? 'Type a label and Enter to mark a boundary between runs. ' : ''}Press Ctrl-C to stop.`, '');
@@ -308,17 +308,18 @@ async function serve(argv: string[]): Promise<void> {
       });
     });
   }
-  inspector.recorder.on('event', (event) => {
-    if (event.type === 'exchange:end') process.stdout.write(`${formatExchange(event.exchange)}\n`);
-  });
-  // The tunnel's timeline: what happened while starting, then each change as it comes.
+  // What happened, as it happens: each finished exchange, and the tunnel's timeline (first
+  // what happened while starting, then each change).
   const printNote = (note: TunnelNote) => {
     process.stdout.write(`[tunnel] ${note.text}\n`);
     const status = inspector.tunnelStatus;
     if (note.kind === 'state' && status.state === 'up' && status.pasteHint) process.stdout.write(`Paste into Claude.ai:  ${status.pasteHint}\n`);
   };
   inspector.tunnelStatus.notes.forEach(printNote);
-  inspector.on('tunnel:note', printNote);
+  inspector.subscribe((event) => {
+    if (event.type === 'exchange:end') process.stdout.write(`${formatExchange(event.exchange)}\n`);
+    else if (event.type === 'tunnel:note') printNote(event.note);
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

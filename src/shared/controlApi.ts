@@ -1,19 +1,23 @@
-import type { BreakpointEdits, Rule } from './rules';
+import type { Rule } from './rules';
 import type { Comparison } from './compare';
-import type { Boundary, ClientFamily, DiscoveryKind, Exchange, ExchangeState, HttpHeaders, MrtrRound, Phase } from './exchange';
+import type { Boundary, ClientFamily, DiscoveryKind, Exchange, ExchangeState, MrtrRound, Phase } from './exchange';
 import type { ExchangeOutcome, RunVerdict } from './outcome';
 import type { LintFinding, LintRule, LintRuleId, LintSummary } from './lint';
-import type { BehaviorPreset, BehaviorProfile, BehaviorProfilePatch } from './profile';
+import type { BehaviorPreset, BehaviorProfile } from './profile';
 import type { ClientProfile, Scenario, ScenarioRunResult, SimulationResult } from './simulator';
 import type { Toggle, ToggleSelection } from './toggles';
-import type { TunnelProviderId, TunnelStatus } from './tunnel';
+import type { TunnelStatus } from './tunnel';
+import type { CommandInput as In, TunnelOpenParams } from './commandParams';
+
+export type { CheckedParams, ReplayEdits, SimulateRunParams, TunnelOpenParams } from './commandParams';
 
 // The one contract between the UI and the core. Every command is one entry in
-// `ControlCommands` (its params and its result) and one name in `COMMAND_NAMES`; the core
-// implements it once (core/control/service.ts) and two transports carry it unchanged:
+// `ControlCommands` (its params and its result), one name in `COMMAND_NAMES` and one schema in
+// `COMMAND_PARAMS` (commandParams.ts), from which its params type is derived; the core
+// implements it once (core/control/handlers.ts) and two transports carry it unchanged:
 // Electron IPC (preload → main/ipc.ts) and HTTP + SSE (core/control/httpServer.ts).
-// Adding a feature's commands (`tunnel.start`, `simulate`, …) is one entry here, one name in
-// the list below and one handler in the service.
+// Adding a command is one entry here, one name in the list below, one schema and one handler;
+// the compiler says which is missing.
 
 /** The upstream, and whether it answers. */
 export interface UpstreamStatus {
@@ -163,17 +167,6 @@ export type ConnectionRef = ExchangeSource & { connectionId: string };
 /** A client profile as the Simulate screen lists it: who, which variant, when observed, from where. */
 export type ClientProfileInfo = Pick<ClientProfile, 'id' | 'family' | 'isDefault' | 'client' | 'variant' | 'observed' | 'sources' | 'notes' | 'transport' | 'driver'>;
 
-export interface SimulateRunParams {
-  /** A profile id (`claude-ai@2025-10`) or a family (`claude-ai`: its default variant). */
-  client: string;
-  /** Absent: the inspector's own MCP endpoint (its legacy SSE URL for a legacy-SSE client). */
-  url?: string;
-  /** Headers the user configured for this server (`X-API-Key`): sent unless the client ignores them. */
-  headers?: Record<string, string>;
-  /** A tool the client calls once connected (multi-round-trip requests play out there). */
-  callTool?: { name: string; arguments?: Record<string, unknown> };
-}
-
 export interface CaptureInfo {
   id: string;
   name: string;
@@ -200,13 +193,6 @@ export interface Settings {
   tunnel?: SavedTunnel;
 }
 
-export interface ReplayEdits {
-  method?: string;
-  url?: string;
-  headers?: HttpHeaders;
-  body?: string;
-}
-
 /** What a rule file or editor text would do, without applying it. */
 export interface RulesCheck {
   ok: boolean;
@@ -215,87 +201,73 @@ export interface RulesCheck {
 }
 
 export interface ControlCommands {
-  'status': { params: undefined; result: InspectorStatus };
-  'settings.get': { params: undefined; result: Settings };
+  'status': { params: In<'status'>; result: InspectorStatus };
+  'settings.get': { params: In<'settings.get'>; result: Settings };
   /** Switches the upstream now (null: the built-in server); saved for the next start. */
-  'upstream.set': { params: { upstream: string | null }; result: InspectorStatus };
+  'upstream.set': { params: In<'upstream.set'>; result: InspectorStatus };
   /** Saves the front door's port for the next start (the port in use can't change under clients). */
-  'port.set': { params: { port: number }; result: Settings };
-  'presets.list': { params: undefined; result: BehaviorPreset[] };
-  'preset.apply': { params: { presetId: string }; result: InspectorStatus };
-  'profile.set': { params: { patch: BehaviorProfilePatch }; result: InspectorStatus };
-  'toggles.list': { params: undefined; result: Toggle[] };
-  'toggles.set': { params: { toggleId: string; optionId: string }; result: InspectorStatus };
-  'rules.check': { params: { rules: unknown }; result: RulesCheck };
-  'rules.set': { params: { rules: unknown }; result: InspectorStatus };
-  'exchanges.list': { params: ExchangeSource; result: ExchangeSummary[] };
+  'port.set': { params: In<'port.set'>; result: Settings };
+  'presets.list': { params: In<'presets.list'>; result: BehaviorPreset[] };
+  'preset.apply': { params: In<'preset.apply'>; result: InspectorStatus };
+  'profile.set': { params: In<'profile.set'>; result: InspectorStatus };
+  'toggles.list': { params: In<'toggles.list'>; result: Toggle[] };
+  'toggles.set': { params: In<'toggles.set'>; result: InspectorStatus };
+  'rules.check': { params: In<'rules.check'>; result: RulesCheck };
+  'rules.set': { params: In<'rules.set'>; result: InspectorStatus };
+  'exchanges.list': { params: In<'exchanges.list'>; result: ExchangeSummary[] };
   /** The whole exchange, bodies included; null when it is no longer kept. */
-  'exchanges.get': { params: ExchangeSource & { id: string }; result: Exchange | null };
+  'exchanges.get': { params: In<'exchanges.get'>; result: Exchange | null };
   /** Ids of the exchanges whose URL, headers, bodies or SSE data contain the text (case-insensitive). */
-  'exchanges.search': { params: ExchangeSource & { text: string }; result: string[] };
+  'exchanges.search': { params: In<'exchanges.search'>; result: string[] };
   /** Forgets the live exchanges held in memory (the capture on disk keeps them). */
-  'exchanges.clear': { params: undefined; result: InspectorStatus };
-  'exchanges.replay': { params: ExchangeSource & { id: string; edits?: ReplayEdits }; result: { status: number; exchangeId?: string } };
+  'exchanges.clear': { params: In<'exchanges.clear'>; result: InspectorStatus };
+  'exchanges.replay': { params: In<'exchanges.replay'>; result: { status: number; exchangeId?: string } };
   /** Lets an exchange held at a breakpoint go on, maybe edited. */
-  'breakpoints.resume': { params: { id: string; edits?: BreakpointEdits }; result: { resumed: boolean } };
-  'captures.list': { params: undefined; result: CaptureInfo[] };
-  'captures.rename': { params: { id: string; name: string }; result: CaptureInfo[] };
-  'captures.delete': { params: { id: string }; result: CaptureInfo[] };
+  'breakpoints.resume': { params: In<'breakpoints.resume'>; result: { resumed: boolean } };
+  'captures.list': { params: In<'captures.list'>; result: CaptureInfo[] };
+  'captures.rename': { params: In<'captures.rename'>; result: CaptureInfo[] };
+  'captures.delete': { params: In<'captures.delete'>; result: CaptureInfo[] };
   /** A HAR 1.2 file of a capture (the live one when no id); secrets redacted unless redact is false. */
-  'captures.exportHar': { params: { id?: string; redact?: boolean }; result: { fileName: string; har: string; exchanges: number } };
-  'captures.importHar': { params: { har: string; name: string }; result: CaptureInfo };
+  'captures.exportHar': { params: In<'captures.exportHar'>; result: { fileName: string; har: string; exchanges: number } };
+  'captures.importHar': { params: In<'captures.importHar'>; result: CaptureInfo };
   /** Opens (or replaces) the public tunnel; its progress arrives as `status` events. */
-  'tunnel.open': { params: TunnelOpenParams; result: InspectorStatus };
-  'tunnel.close': { params: undefined; result: InspectorStatus };
+  'tunnel.open': { params: In<'tunnel.open'>; result: InspectorStatus };
+  'tunnel.close': { params: In<'tunnel.close'>; result: InspectorStatus };
   /** The tunnel with its notes, also while off (then the last run's notes, if any). */
-  'tunnel.status': { params: undefined; result: TunnelStatus };
+  'tunnel.status': { params: In<'tunnel.status'>; result: TunnelStatus };
   /** Checks the public URL again (reachability per client kind, SSE self-test); resolves when done. */
-  'tunnel.recheck': { params: undefined; result: TunnelStatus };
+  'tunnel.recheck': { params: In<'tunnel.recheck'>; result: TunnelStatus };
   /** Opens the last tunnel again at once, with the same options (after `failed`, or to skip a backoff wait). */
-  'tunnel.retry': { params: undefined; result: InspectorStatus };
+  'tunnel.retry': { params: In<'tunnel.retry'>; result: InspectorStatus };
   /** A connector was just added: warn again if no request arrives within the idle window. */
-  'tunnel.expectRequest': { params: undefined; result: TunnelStatus };
+  'tunnel.expectRequest': { params: In<'tunnel.expectRequest'>; result: TunnelStatus };
   /** The lint rule catalogue: id, severity, title, why, sources, clients it breaks, fix. */
-  'lint.rules': { params: undefined; result: LintRule[] };
+  'lint.rules': { params: In<'lint.rules'>; result: LintRule[] };
   /**
    * Findings of one exchange, or of one connection (with its summary), or of the whole source.
    * Captures are judged when opened, by the same rules as the live session.
    */
-  'lint.findings': { params: ExchangeSource & { exchangeId?: string; connectionId?: string }; result: { findings: LintFinding[]; summary?: LintSummary } };
+  'lint.findings': { params: In<'lint.findings'>; result: { findings: LintFinding[]; summary?: LintSummary } };
   /** The client connections of a source, newest first. */
-  'connections.list': { params: ExchangeSource; result: ConnectionInfo[] };
+  'connections.list': { params: In<'connections.list'>; result: ConnectionInfo[] };
   /**
    * Marks a boundary now ("before toggle" | "after toggle"): every client's next exchange begins
    * a new run. The mark is an event in the capture and in the timeline.
    */
-  'boundaries.mark': { params: { label?: string }; result: Boundary };
+  'boundaries.mark': { params: In<'boundaries.mark'>; result: Boundary };
   /** The boundaries marked in a source, oldest first. */
-  'boundaries.list': { params: ExchangeSource; result: Boundary[] };
-  'simulate.profiles': { params: undefined; result: ClientProfileInfo[] };
+  'boundaries.list': { params: In<'boundaries.list'>; result: Boundary[] };
+  'simulate.profiles': { params: In<'simulate.profiles'>; result: ClientProfileInfo[] };
   /** Runs a client profile (through the front door by default); its exchanges are recorded, marked simulated. */
-  'simulate.run': { params: SimulateRunParams; result: SimulationResult };
-  'scenarios.list': { params: undefined; result: Scenario[] };
+  'simulate.run': { params: In<'simulate.run'>; result: SimulationResult };
+  'scenarios.list': { params: In<'scenarios.list'>; result: Scenario[] };
   /**
    * Runs a bug-report scenario in an inspector of its own (its server must misbehave without
    * touching this one's toggles and rules); its exchanges go to a capture of their own.
    */
-  'scenarios.run': { params: { id: string; fixed?: boolean }; result: ScenarioRunResult };
+  'scenarios.run': { params: In<'scenarios.run'>; result: ScenarioRunResult };
   /** Two connections side by side, aligned by handshake stage, with what differs. */
-  'compare.connections': { params: { left: ConnectionRef; right: ConnectionRef }; result: Comparison };
-}
-
-/** The tunnel options the CLI takes as --tunnel, --tunnel-host, --subdomain, --public-url, --ngrok-*. */
-export interface TunnelOpenParams {
-  provider: Exclude<TunnelProviderId, 'none'>;
-  /** localtunnel: your own tunnel server. */
-  host?: string;
-  /** localtunnel: the subdomain to ask for. */
-  subdomain?: string;
-  /** manual: the public https URL that forwards to the front door. */
-  publicUrl?: string;
-  /** ngrok: auth token and reserved domain. */
-  authtoken?: string;
-  domain?: string;
+  'compare.connections': { params: In<'compare.connections'>; result: Comparison };
 }
 
 /**

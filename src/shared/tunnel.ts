@@ -4,6 +4,9 @@
 export const TUNNEL_PROVIDERS = ['localtunnel', 'cloudflared', 'ngrok', 'manual', 'none'] as const;
 export type TunnelProviderId = (typeof TUNNEL_PROVIDERS)[number];
 
+/** What the localtunnel server accepts as a subdomain (localtunnel/server server.js); the control API checks it too. */
+export const LOCALTUNNEL_SUBDOMAIN = /^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/;
+
 /**
  * `off`: no tunnel asked for. `starting` → `up` once the public URL answers; `up` →
  * `reconnecting` when it drops (backoff, then `up` again); `failed` when retrying can't help

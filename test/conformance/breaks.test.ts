@@ -74,7 +74,7 @@ beforeAll(async () => {
   node = await node22();
   for (let i = 0; i < 2; i++) {
     const lane: Lane = { running: await startInspector({ preset: 'conformance' }), findings: [] };
-    lane.running.inspector.lint.on('lint:finding', (finding: LintFinding) => lane.findings.push(finding));
+    lane.running.inspector.subscribe((event) => event.type === 'lint:finding' && lane.findings.push(event.finding));
     lanes.push(lane);
     idle.push(lane);
   }
@@ -239,13 +239,13 @@ describe('break toggles', () => {
     const { inspector } = first();
     inspector.setToggle('break-server-info', 'no-server-info');
     inspector.setToggle('break-caching', 'no-caching-hints');
-    expect(inspector.server.profile.breaks).toEqual(['no-server-info', 'no-caching-hints']);
+    expect(inspector.profile.breaks).toEqual(['no-server-info', 'no-caching-hints']);
     inspector.setToggle('break-caching', 'invalid-caching-hints'); // another option of the same toggle replaces its own
-    expect(inspector.server.profile.breaks).toEqual(['no-server-info', 'invalid-caching-hints']);
+    expect(inspector.profile.breaks).toEqual(['no-server-info', 'invalid-caching-hints']);
     inspector.setToggle('break-server-info', 'off');
-    expect(inspector.server.profile.breaks).toEqual(['invalid-caching-hints']);
+    expect(inspector.profile.breaks).toEqual(['invalid-caching-hints']);
     inspector.setToggle('break-caching', 'off');
-    expect(inspector.server.profile.breaks).toEqual([]);
+    expect(inspector.profile.breaks).toEqual([]);
   });
 
 });

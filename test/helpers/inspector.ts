@@ -1,4 +1,4 @@
-import type { Exchange, ExchangeEvent } from '../../src/shared/exchange';
+import type { Exchange } from '../../src/shared/exchange';
 import { Inspector, type InspectorOptions } from '../../src/main/core/inspector';
 
 /** An Inspector (front door + recorder + upstream) on a random port, and its finished exchanges. */
@@ -6,7 +6,7 @@ export async function startInspector(options: InspectorOptions = {}) {
   const inspector = await Inspector.create({ port: 0, ...options });
   const ended: Exchange[] = [];
   const waiters: Array<{ test: (e: Exchange) => boolean; resolve: (e: Exchange) => void }> = [];
-  inspector.recorder.on('event', (event: ExchangeEvent) => {
+  inspector.subscribe((event) => {
     if (event.type !== 'exchange:end') return;
     ended.push(event.exchange);
     for (const waiter of waiters.splice(0)) {

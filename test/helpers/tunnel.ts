@@ -6,12 +6,11 @@ export function tunnelState(inspector: Inspector, state: TunnelState, test: (s: 
   const now = inspector.tunnelStatus;
   if (now.state === state && test(now)) return Promise.resolve(now);
   return new Promise((resolve) => {
-    const onState = (status: TunnelStatus) => {
-      if (status.state !== state || !test(status)) return;
-      inspector.off('tunnel:state', onState);
-      resolve(status);
-    };
-    inspector.on('tunnel:state', onState);
+    const unsubscribe = inspector.subscribe((event) => {
+      if (event.type !== 'tunnel:state' || event.status.state !== state || !test(event.status)) return;
+      unsubscribe();
+      resolve(event.status);
+    });
   });
 }
 
@@ -20,12 +19,11 @@ export function tunnelNote(inspector: Inspector, kind: TunnelNote['kind'], test:
   const found = inspector.tunnelStatus.notes.find((n) => n.kind === kind && test(n));
   if (found) return Promise.resolve(found);
   return new Promise((resolve) => {
-    const onNote = (note: TunnelNote) => {
-      if (note.kind !== kind || !test(note)) return;
-      inspector.off('tunnel:note', onNote);
-      resolve(note);
-    };
-    inspector.on('tunnel:note', onNote);
+    const unsubscribe = inspector.subscribe((event) => {
+      if (event.type !== 'tunnel:note' || event.note.kind !== kind || !test(event.note)) return;
+      unsubscribe();
+      resolve(event.note);
+    });
   });
 }
 

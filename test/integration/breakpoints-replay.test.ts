@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Exchange, ExchangeEvent } from '../../src/shared/exchange';
+import type { Exchange } from '../../src/shared/exchange';
 import type { Rule } from '../../src/shared/rules';
 import { startInspector } from '../helpers/inspector';
 
@@ -23,13 +23,12 @@ const breakpointRule = (stage: 'request' | 'response', timeoutMs?: number): Rule
 /** Resolves with the exchange as soon as a breakpoint holds it. */
 function whenPaused(running: Awaited<ReturnType<typeof startInspector>>): Promise<Exchange> {
   return new Promise((resolve) => {
-    const onEvent = (event: ExchangeEvent) => {
+    const unsubscribe = running.inspector.subscribe((event) => {
       if (event.type === 'exchange:update' && event.patch?.paused) {
-        running.inspector.recorder.off('event', onEvent);
-        resolve(running.inspector.recorder.get(event.id)!);
+        unsubscribe();
+        resolve(running.inspector.exchange(event.id)!);
       }
-    };
-    running.inspector.recorder.on('event', onEvent);
+    });
   });
 }
 

@@ -153,9 +153,9 @@ describe('control API over HTTP', () => {
           body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { marker } }),
         }).then((r) => r.text());
       await post('first-of-five');
-      const first = small.inspector.recorder.list()[0]!;
+      const first = small.inspector.exchanges()[0]!;
       for (const n of [2, 3, 4, 5]) await post(`number-${n}`);
-      expect(small.inspector.recorder.get(first.id)).toBeUndefined(); // out of the in-memory window
+      expect(small.inspector.exchange(first.id)).toBeUndefined(); // out of the in-memory window
 
       const full = await small.api<RecordedExchange>('exchanges.get', { id: first.id });
       expect(full.result!.request.body?.data).toContain('first-of-five');

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BehaviorProfile } from '../../src/shared/profile';
 import { startInspector } from '../helpers/inspector';
+import { tunnelState } from '../helpers/tunnel';
 import { startReferenceServer } from '../helpers/server';
 
 // DNS-rebinding protection of the reference server (the spec's Streamable HTTP security
@@ -153,11 +154,13 @@ describe('Host protection behind the front door', () => {
 
   it('the tunnel’s host passes while the tunnel is up, besides the configured public URL', async () => {
     const running = await inspector({ publicUrl: PUBLIC_URL });
-    // What the tunnel supervisor does when a tunnel's URL is known (Inspector.usePublicUrl).
-    running.inspector.server.publicUrl = 'https://brave-owl-7.trycloudflare.com';
+    // A tunnel's URL replaces the configured one while it is up (a manual tunnel: no provider to run, no checks to wait for).
+    await running.inspector.openTunnel({ provider: 'manual', publicUrl: 'https://brave-owl-7.trycloudflare.com', checks: false });
+    await tunnelState(running.inspector, 'up');
     expect((await initialize(running.origin, { host: 'brave-owl-7.trycloudflare.com' })).status).toBe(200);
     expect((await initialize(running.origin, { host: PUBLIC_HOST })).status).toBe(200);
-    running.inspector.server.publicUrl = PUBLIC_URL;
+    await running.inspector.closeTunnel();
+    expect(running.inspector.publicUrl).toBe(PUBLIC_URL);
     expect((await initialize(running.origin, { host: 'brave-owl-7.trycloudflare.com' })).status).toBe(403);
   });
 
@@ -177,8 +180,8 @@ describe('Host protection behind the front door', () => {
     const exchange = await running.waitForExchange((e) => e.request.headers.host === PUBLIC_HOST);
     expect(exchange.response?.status).toBe(403);
     expect(exchange.appliedRules).toEqual([expect.objectContaining({ ruleId: 'reject-tunnel-host', byServer: true, setStatus: 403 })]);
-    const finding = running.inspector.lint.findingsFor(exchange.id).find((f) => f.ruleId === 'host-rejected');
-    expect(finding, JSON.stringify(running.inspector.lint.findingsFor(exchange.id), null, 1)).toBeDefined();
+    const finding = running.inspector.findingsFor(exchange.id).find((f) => f.ruleId === 'host-rejected');
+    expect(finding, JSON.stringify(running.inspector.findingsFor(exchange.id), null, 1)).toBeDefined();
     expect(finding!.message).toContain(`Invalid Host: ${PUBLIC_HOST}`);
     expect(finding!.causedBy).toMatchObject({ kind: 'toggle', id: 'host-validation' });
   });
@@ -194,6 +197,6 @@ describe('Host protection behind the front door', () => {
     running.inspector.setToggle('host-validation', 'unprotected');
     await running.inspector.setUpstream(upstream.origin);
     expect(running.inspector.toggles['host-validation']).toBeUndefined();
-    expect(running.inspector.server.profile.hostValidation).toBe('allowed-hosts');
+    expect(running.inspector.profile.hostValidation).toBe('allowed-hosts');
   });
 });

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comparison } from '../../src/shared/compare';
 import type { LintFinding } from '../../src/shared/lint';
-import type { ExchangeEvent } from '../../src/shared/exchange';
 import { capturesDir } from '../../src/main/core/dataDir';
 import { Inspector } from '../../src/main/core/inspector';
 import { sdkSession } from '../helpers/sdkSession';
@@ -36,7 +35,7 @@ async function recordSession(preset: string): Promise<{ captureId: string; outco
   const inspector = await Inspector.create({ port: 0, preset, captureDir: capturesDir(dataDir), captureName: preset });
   const started = new Set<string>();
   const ended = new Set<string>();
-  inspector.recorder.on('event', (event: ExchangeEvent) => {
+  inspector.subscribe((event) => {
     if (event.type === 'exchange:start') started.add(event.exchange.id);
     if (event.type === 'exchange:end') ended.add(event.exchange.id);
   });
@@ -45,8 +44,8 @@ async function recordSession(preset: string): Promise<{ captureId: string; outco
   const outcome = await sdkSession({ origin, fetch: (path, init) => fetch(`${origin}${path}`, init) });
   // Every exchange that started has ended before the capture closes (events, no polling).
   await new Promise<void>((resolve) => {
-    const check = () => [...started].every((id) => ended.has(id)) && (inspector.recorder.off('event', check), resolve());
-    inspector.recorder.on('event', check);
+    const check = () => [...started].every((id) => ended.has(id)) && (unsubscribe(), resolve());
+    const unsubscribe = inspector.subscribe(check);
     check();
   });
   await inspector.stop();

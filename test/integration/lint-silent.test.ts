@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Exchange, ExchangeEvent } from '../../src/shared/exchange';
+import type { Exchange } from '../../src/shared/exchange';
 import type { LintFinding } from '../../src/shared/lint';
 import type { SimulationResult } from '../../src/shared/simulator';
 import { DEFAULT_MAX_EXCHANGES } from '../../src/main/core/recorder/recorder';
@@ -106,7 +106,7 @@ describe('lint is silent on every spec preset for every client profile', () => {
   it.each(SPEC_PRESETS)('%s', async (preset) => {
     const r = (running = await startInspector({ preset }));
     const started = new Set<string>();
-    r.inspector.recorder.on('event', (event: ExchangeEvent) => event.type === 'exchange:start' && started.add(event.exchange.id));
+    r.inspector.subscribe((event) => event.type === 'exchange:start' && started.add(event.exchange.id));
 
     const runs = new Map<string, string>();
     const results: SimulationResult[] = [];
@@ -142,7 +142,7 @@ describe('lint is silent on every spec preset for every client profile', () => {
     const byId = new Map(r.ended.map((e) => [e.id, e]));
     const clientFaults = CLIENT_FAULTS[preset] ?? [];
     const seenFaults = new Set<string>();
-    for (const f of r.inspector.lint.findings()) {
+    for (const f of r.inspector.findings()) {
       const run = byId.get(f.exchangeId)?.simulationRun;
       const fault = clientFaults.find((c) => c.rule === f.ruleId && run !== undefined && runs.get(run) === c.profile);
       if (fault) seenFaults.add(`${fault.profile} ${fault.rule}`);

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExchangeEvent } from '../../src/shared/exchange';
 import { LINT_RULE_IDS, LINT_RULES, type LintFinding, type LintRuleId } from '../../src/shared/lint';
 import type { BehaviorProfile } from '../../src/shared/profile';
 import type { Matcher, Rule, Step } from '../../src/shared/rules';
@@ -575,7 +574,7 @@ describe('lint rules on real exchanges', () => {
     }
     cleanups.push(running.close);
     for (const [toggle, option] of Object.entries(setup.toggles ?? {})) running.inspector.setToggle(toggle, option);
-    if (setup.rules) running.inspector.rules = setup.rules(running.origin);
+    if (setup.rules) running.inspector.setRules(setup.rules(running.origin));
     return running;
   }
 
@@ -584,13 +583,12 @@ describe('lint rules on real exchanges', () => {
     return new Promise((resolve) => {
       const done = () => [...started].every((id) => running.ended.some((e) => e.id === id));
       if (done()) return resolve();
-      const onEvent = (event: ExchangeEvent) => {
+      const unsubscribe = running.inspector.subscribe((event) => {
         if (event.type === 'exchange:end' && done()) {
-          running.inspector.recorder.off('event', onEvent);
+          unsubscribe();
           resolve();
         }
-      };
-      running.inspector.recorder.on('event', onEvent);
+      });
     });
   }
 
@@ -599,11 +597,13 @@ describe('lint rules on real exchanges', () => {
     const running = await start(setup);
     const started = new Set<string>();
     const announced: LintFinding[] = [];
-    running.inspector.recorder.on('event', (event) => event.type === 'exchange:start' && started.add(event.exchange.id));
-    running.inspector.lint.on('lint:finding', (finding) => announced.push(finding));
+    running.inspector.subscribe((event) => {
+      if (event.type === 'exchange:start') started.add(event.exchange.id);
+      else if (event.type === 'lint:finding') announced.push(event.finding);
+    });
     await probe({ origin: running.origin, fetch: (path, init) => fetch(`${running.origin}${path}`, init) });
     await settled(running, started);
-    return { running, findings: running.inspector.lint.findings(), announced };
+    return { running, findings: running.inspector.findings(), announced };
   }
 
   it('has one case per rule of the catalogue', () => {
@@ -625,9 +625,9 @@ describe('lint rules on real exchanges', () => {
     // Attached to a real exchange of the recording, announced live, and counted in its connection.
     const exchange = running.ended.find((e) => e.id === finding.exchangeId);
     expect(exchange).toBeDefined();
-    expect(running.inspector.lint.findingsFor(exchange!.id)).toContainEqual(finding);
+    expect(running.inspector.findingsFor(exchange!.id)).toContainEqual(finding);
     expect(announced).toContainEqual(finding);
-    const summary = running.inspector.lint.summary(running.inspector.recorder.connectionOf(exchange!)!);
+    const summary = running.inspector.lintSummary(running.inspector.connectionOf(exchange!)!);
     expect(summary.byRule[id]).toBeGreaterThan(0);
     expect(summary.errors + summary.warnings + summary.infos).toBeGreaterThan(0);
   });
@@ -652,7 +652,7 @@ describe('lint rules on real exchanges', () => {
       // The server played it natively: nothing in the front door acted; the exchange names the
       // toggle's rule as the server's doing (byServer), so its row reads "204 (was 202)".
       expect(running.ended.find((e) => e.id === finding!.exchangeId)!.appliedRules).toEqual([expect.objectContaining({ ruleId: 'notifications-204', byServer: true, setStatus: 204, fromStatus: 202 })]);
-      const summary = running.inspector.lint.summary(finding!.connectionId!);
+      const summary = running.inspector.lintSummary(finding!.connectionId!);
       expect(summary).toMatchObject({ errors: 0, warnings: 1 });
     });
 
@@ -748,7 +748,7 @@ describe('lint rules on real exchanges', () => {
     const phases = running.ended.map((e) => e.classification.phase);
     for (const phase of ['discovery', 'registration', 'authorization', 'token', 'jsonrpc'] as const) expect(phases).toContain(phase);
     expect(findings).toEqual([]);
-    const connection = running.inspector.recorder.connectionOf(running.ended.find((e) => e.classification.phase === 'token')!)!;
-    expect(running.inspector.lint.summary(connection)).toMatchObject({ errors: 0, warnings: 0, infos: 0, byRule: {} });
+    const connection = running.inspector.connectionOf(running.ended.find((e) => e.classification.phase === 'token')!)!;
+    expect(running.inspector.lintSummary(connection)).toMatchObject({ errors: 0, warnings: 0, infos: 0, byRule: {} });
   });
 });

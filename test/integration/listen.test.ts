@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExchangeEvent } from '../../src/shared/exchange';
 import { exchangeOutcome } from '../../src/shared/outcome';
 import { startInspector } from '../helpers/inspector';
 import { modernRequest } from '../helpers/listenWire';
@@ -47,7 +46,7 @@ describe('subscriptions/listen with the MCP SDK 2.x client', () => {
     const running = await startInspector({ preset: 'conformance' });
     cleanups.push(running.close);
     const started = new Set<string>();
-    running.inspector.recorder.on('event', (event: ExchangeEvent) => event.type === 'exchange:start' && started.add(event.exchange.id));
+    running.inspector.subscribe((event) => event.type === 'exchange:start' && started.add(event.exchange.id));
     const client = await connect(`${running.origin}/mcp`);
     expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: true }, prompts: { listChanged: true } });
 
@@ -73,7 +72,7 @@ describe('subscriptions/listen with the MCP SDK 2.x client', () => {
 
     // Everything that started (the cancel notification the client sends on close too) has ended: lint is silent.
     await Promise.all([...started].map((id) => running.waitForExchange((e) => e.id === id)));
-    expect(running.inspector.lint.findings()).toEqual([]);
+    expect(running.inspector.findings()).toEqual([]);
   });
 
   it('ends open subscriptions gracefully when the server shuts down', async () => {

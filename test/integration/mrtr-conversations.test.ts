@@ -68,7 +68,7 @@ describe('an MRTR conversation through the front door', () => {
     expectThreeRounds(rows);
     // Each retry went under a new JSON-RPC id, and the recorder kept them apart as three exchanges.
     expect(new Set(rows.map((row) => row.id)).size).toBe(3);
-    const exchanges = rows.map((row) => running!.inspector.recorder.get(row.id)!);
+    const exchanges = rows.map((row) => running!.inspector.exchange(row.id)!);
     expect(new Set(exchanges.map((e) => e.classification.jsonRpc?.ids[0])).size).toBe(3);
     expect(await findingsOf(running, rows)).toEqual([]);
     events.close();
@@ -113,7 +113,7 @@ describe('an MRTR conversation through the front door', () => {
     for (const rows of conversations.values()) {
       expectThreeRounds(rows.sort((a, b) => a.mrtr!.round - b.mrtr!.round));
       // Every round of one conversation came from one client: the name it gave in round 1 is the one its last round completed with.
-      const bodies = rows.map((row) => running!.inspector.recorder.get(row.id)!.request.body!.data);
+      const bodies = rows.map((row) => running!.inspector.exchange(row.id)!.request.body!.data);
       const name = /"name":"(Ada|Bo)"/.exec(bodies[1]!)![1];
       expect(bodies[2]).toContain(name === 'Ada' ? '"color":"teal"' : '"color":"red"');
     }

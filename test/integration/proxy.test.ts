@@ -65,7 +65,7 @@ describe('front door', () => {
     expect(call.classification.jsonRpcResponse?.kind).toBe('response');
     expect(call.correlations).toEqual([{ rpcId: expect.anything(), method: 'tools/call', requestExchangeId: call.id }]);
     // One client, one connection: discovery, registration, consent, token and MCP calls.
-    const connections = new Set(running.ended.map((e) => running.inspector.recorder.connectionOf(e)));
+    const connections = new Set(running.ended.map((e) => running.inspector.connectionOf(e)));
     expect(connections.size).toBe(1);
   });
 
@@ -89,10 +89,10 @@ describe('front door', () => {
         const post = running.ended.find((e) => e.id === correlation.requestExchangeId)!;
         expect(post.request.headers['user-agent']).toBe(stream.request.headers['user-agent']);
         expect(stream.sseEvents.find((e) => e.index === correlation.sseEventIndex)?.data).toContain('"result"');
-        expect(running.inspector.recorder.connectionOf(post)).toBe(running.inspector.recorder.connectionOf(stream));
+        expect(running.inspector.connectionOf(post)).toBe(running.inspector.connectionOf(stream));
       }
     }
-    expect(running.inspector.recorder.connectionOf(streams[0]!)).not.toBe(running.inspector.recorder.connectionOf(streams[1]!));
+    expect(running.inspector.connectionOf(streams[0]!)).not.toBe(running.inspector.connectionOf(streams[1]!));
   });
 
   it('rewrites an upstream that names its own origin, so the SDK client accepts its metadata', async () => {

@@ -1,6 +1,5 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExchangeEvent } from '../../src/shared/exchange';
 import { encodeHeaderValue } from '../../src/shared/mcpHeaders';
 import { startInspector } from '../helpers/inspector';
 import { startReferenceServer, type RunningServer } from '../helpers/server';
@@ -22,7 +21,7 @@ describe('Mcp-Param-* through the front door, MCP SDK 2.x client', () => {
   it('mirrors x-mcp-header arguments, the server accepts them, and lint is silent', async () => {
     const r = (running = await startInspector({ preset: 'no-auth' }));
     const started = new Set<string>();
-    r.inspector.recorder.on('event', (event: ExchangeEvent) => event.type === 'exchange:start' && started.add(event.exchange.id));
+    r.inspector.subscribe((event) => event.type === 'exchange:start' && started.add(event.exchange.id));
 
     const client = new Client({ name: 'routing-headers-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
     await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', r.origin)));
@@ -47,7 +46,7 @@ describe('Mcp-Param-* through the front door, MCP SDK 2.x client', () => {
       'mcp-protocol-version': '2026-07-28',
     });
     expect(r.ended.find((e) => e.classification.jsonRpc?.methods.includes('resources/read'))!.request.headers['mcp-name']).toBe('inspector://docs/handshake');
-    expect(r.inspector.lint.findings()).toEqual([]);
+    expect(r.inspector.findings()).toEqual([]);
   });
 });
 

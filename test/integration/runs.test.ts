@@ -46,20 +46,20 @@ async function sdk2Run(mcpUrl: string): Promise<void> {
 
 /** Resolves once every exchange started so far has ended (streams the clients closed included). */
 async function settled(control: Control): Promise<Exchange[]> {
-  const open = () => control.inspector.recorder.list().filter((e) => e.state === 'pending' || e.state === 'streaming');
+  const open = () => control.inspector.exchanges().filter((e) => e.state === 'pending' || e.state === 'streaming');
   while (open().length) {
     await new Promise<void>((resolve) => {
-      const onEvent = () => {
+      const check = () => {
         if (open().length === 0) {
-          control.inspector.recorder.off('event', onEvent);
+          unsubscribe();
           resolve();
         }
       };
-      control.inspector.recorder.on('event', onEvent);
-      onEvent();
+      const unsubscribe = control.inspector.subscribe(check);
+      check();
     });
   }
-  return control.inspector.recorder.list();
+  return control.inspector.exchanges();
 }
 
 async function listRuns(control: Control, params: { capture?: string } = {}): Promise<ConnectionInfo[]> {

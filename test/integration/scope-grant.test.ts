@@ -85,7 +85,7 @@ describe("the toggle 'Scopes beyond scopes_supported'", () => {
 
     // Back to off: the next client gets the default scope again.
     await running.api('toggles.set', { toggleId: 'scope-grant', optionId: 'off' });
-    expect(running.inspector.server.profile.scopeGrant).toBe('supported-only');
+    expect(running.inspector.profile.scopeGrant).toBe('supported-only');
     expect(await connectWithScope(running.proxyOrigin, 'admin')).toEqual({ granted: 'mcp', claimed: 'mcp', mcpStatus: 200 });
   });
 

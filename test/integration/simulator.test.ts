@@ -20,7 +20,7 @@ afterEach(async () => {
 
 /** Waits until every exchange of a run has ended (streams close when the run finishes). */
 async function exchangesOf(r: Running, runId: string): Promise<Exchange[]> {
-  const mine = () => r.inspector.recorder.list().filter((e) => e.simulationRun === runId);
+  const mine = () => r.inspector.exchanges().filter((e) => e.simulationRun === runId);
   await Promise.all(mine().map((e) => r.waitForExchange((x) => x.id === e.id)));
   return mine();
 }

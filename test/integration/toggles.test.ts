@@ -1,7 +1,8 @@
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Exchange, ExchangeEvent } from '../../src/shared/exchange';
+import type { Exchange } from '../../src/shared/exchange';
+import type { InspectorEvent } from '../../src/shared/inspectorEvents';
 import type { BehaviorProfile } from '../../src/shared/profile';
 import type { Rule, Step } from '../../src/shared/rules';
 import type { Toggle } from '../../src/shared/toggles';
@@ -392,13 +393,13 @@ describe('toggles on the wire', () => {
   /** Resolves once at least `count` exchanges have ended (the recorder's event, no polling). */
   function endedAtLeast(running: Running, count: number): Promise<void> {
     return new Promise((resolve) => {
-      const check = (event?: ExchangeEvent) => {
+      const check = (event?: InspectorEvent) => {
         if (event && event.type !== 'exchange:end') return;
         if (running.ended.length < count) return;
-        running.inspector.recorder.off('event', check);
+        unsubscribe();
         resolve();
       };
-      running.inspector.recorder.on('event', check);
+      const unsubscribe = running.inspector.subscribe(check);
       check();
     });
   }
@@ -446,7 +447,7 @@ describe('toggles on the wire', () => {
     it.each(CASES.map((c) => [c.toggle, c] as const))('%s: every option shows on the wire, and off restores the default', async (_id, c) => {
       const toggle = toggleById(c.toggle);
       const running = await setup(mode, c.profile, c.publicUrl);
-      const baseline = structuredClone(running.inspector.server.profile);
+      const baseline = structuredClone(running.inspector.profile);
 
       const initial = await observe(running, c.probe);
       expect(initial.value, `${c.toggle}=off`).toEqual(c.expected.off);
@@ -468,7 +469,7 @@ describe('toggles on the wire', () => {
         if (mode === 'built-in' && option.profile) {
           // The server itself answers that way: nothing in the front door changed the exchanges,
           // and the exchanges the option's rules describe name the toggle (the server did it).
-          expect(running.inspector.server.profile).toMatchObject(option.profile);
+          expect(running.inspector.profile).toMatchObject(option.profile);
           const attributed = on.exchanges.flatMap((e) => e.appliedRules);
           expect(attributed.filter((r) => !r.byServer)).toEqual([]);
           for (const entry of attributed) expect(option.rules.map((r) => r.id)).toContain(entry.ruleId);
@@ -481,7 +482,7 @@ describe('toggles on the wire', () => {
 
         running.inspector.setToggle(toggle.id, 'off');
         expect(running.inspector.toggles[toggle.id]).toBeUndefined();
-        expect(running.inspector.server.profile).toEqual(baseline);
+        expect(running.inspector.profile).toEqual(baseline);
         const back = await observe(running, c.probe);
         expect(back.value, `${c.toggle} back to off after ${option.id}`).toEqual(c.expected.off);
         expect(back.exchanges.flatMap((e) => e.appliedRules)).toEqual([]);
@@ -565,7 +566,7 @@ describe('toggles on the wire', () => {
       const DELAY = 300;
       // The catalogue's matchers with a shorter delay, so the test waits 0.3 s instead of 5.
       const rule = catalogueRule('sse-transform', 'delay-first');
-      running.inspector.rules = [{ ...rule, id: 'sse-delay-test', steps: [{ type: 'sse-delay-event', index: 0, ms: DELAY }] }];
+      running.inspector.setRules([{ ...rule, id: 'sse-delay-test', steps: [{ type: 'sse-delay-event', index: 0, ms: DELAY }] }]);
 
       const arrivals = await timedSlowCount(running, session);
       expect(arrivals.map((a) => a.message)).toEqual(['progress 1', 'progress 2', 'progress 3', 'result: Counted to 3.']);
@@ -584,7 +585,7 @@ describe('toggles on the wire', () => {
       running.inspector.setToggle('sse-transform', 'delay-first');
       const controller = new AbortController();
       // Give up as soon as the proxy has the upstream's first event in hand.
-      running.inspector.recorder.on('event', (event) => {
+      running.inspector.subscribe((event) => {
         if (event.type === 'exchange:update' && event.sseEvent?.kind === 'event') setImmediate(() => controller.abort());
       });
       const request = fetch(running.info.mcpUrl, {
@@ -629,7 +630,7 @@ describe('toggles on the wire', () => {
     it('a delay rule with the same matchers holds /token at least its delay, and nothing else', async () => {
       const running = await setup(mode, WITH_AUTH);
       const DELAY = 200;
-      running.inspector.rules = [{ ...slow.rules[0]!, id: 'slow-token-test', steps: [{ type: 'delay', ms: DELAY }] }];
+      running.inspector.setRules([{ ...slow.rules[0]!, id: 'slow-token-test', steps: [{ type: 'delay', ms: DELAY }] }]);
       const wire: Wire = { fetch: (path, init) => fetch(`${running.origin}${path}`, init) };
 
       const startedAt = performance.now();
@@ -651,7 +652,7 @@ describe('toggles on the wire', () => {
       running.inspector.setToggle('slow-token', '12s');
       const controller = new AbortController();
       // The rule is applied as soon as the request body is known: give up right after.
-      running.inspector.recorder.on('event', (event) => {
+      running.inspector.subscribe((event) => {
         if (event.type === 'exchange:update' && event.patch?.classification?.phase === 'token') setImmediate(() => controller.abort());
       });
       const request = fetch(`${running.origin}/token`, {

@@ -147,13 +147,13 @@ describe('localtunnel through the inspector', () => {
     for (let i = 0; i < 3; i++) expect((await tunnelFetch(`${prm}?before=${i}`)).status).toBe(200);
 
     const states: string[] = [];
-    inspector.on('tunnel:state', (s) => states.push(s.state));
+    inspector.subscribe((event) => event.type === 'tunnel:state' && states.push(event.status.state));
     await server.restart();
     const reconnecting = await tunnelState(inspector, 'reconnecting');
     expect(reconnecting.reason).toMatch(/the tunnel server dropped the tunnel: connection refused/);
     expect(reconnecting.failure).toBe('dropped');
     // Metadata keeps naming the public URL while it is away: the same one comes back.
-    expect(inspector.server.publicUrl).toBe(up.publicUrl);
+    expect(inspector.publicUrl).toBe(up.publicUrl);
     const again = await tunnelState(inspector, 'up');
     expect(again.publicUrl).toBe(up.publicUrl);
     expect(states).toEqual(['reconnecting', 'up']);
@@ -257,7 +257,7 @@ describe('localtunnel failure modes', () => {
     expect(failed.failure).toBe('refused');
     expect(stateHistory(inspector)).toEqual(['starting', 'reconnecting', 'reconnecting', 'failed']);
     expect(server.registrations).toHaveLength(3);
-    expect(inspector.server.publicUrl).toBeUndefined();
+    expect(inspector.publicUrl).toBeUndefined();
     expect((await fetch(`${origin}/.well-known/oauth-protected-resource/mcp`)).status).toBe(200);
   });
 

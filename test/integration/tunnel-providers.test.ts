@@ -96,13 +96,13 @@ describe('tunnel providers', () => {
       await app.openTunnel({ provider: 'manual', publicUrl, fetch: tunnelFetch, resolveIPv4: localhostResolveIPv4, sseSelfTest: { events: 4, intervalMs: 250 } });
       const up = await tunnelState(app, 'up');
       expect(up.publicUrl).toBe(publicUrl);
-      expect(app.server.publicUrl).toBe(publicUrl);
+      expect(app.publicUrl).toBe(publicUrl);
       await tunnelNote(app, 'sse-self-test');
       expect(app.tunnelStatus.reachability?.verdict).toBe('reachable');
       expect(app.tunnelStatus.sseSelfTest?.verdict).toBe('streams');
       await app.closeTunnel();
       expect(app.tunnelStatus.state).toBe('off');
-      expect(app.server.publicUrl).toBeUndefined();
+      expect(app.publicUrl).toBeUndefined();
     });
 
     it('says when the public URL answers but never reaches the inspector', async () => {

@@ -1,18 +1,20 @@
-import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { Exchange, HttpHeaders } from '../../shared/exchange';
+import type { Boundary, Exchange, ExchangeEvent, HttpHeaders } from '../../shared/exchange';
+import type { InspectorEvent } from '../../shared/inspectorEvents';
+import type { LintFinding, LintSummary } from '../../shared/lint';
 import type { BreakpointEdits, Rule } from '../../shared/rules';
 import type { Toggle, ToggleOption, ToggleSelection } from '../../shared/toggles';
-import type { TunnelNote, TunnelStatus } from '../../shared/tunnel';
+import type { TunnelStatus } from '../../shared/tunnel';
 import { ToggleUnavailableError, toggleOption } from './proxy/toggles';
 import { serverToggleEffects } from './proxy/toggleEffects';
 import { FrontDoor } from './proxy/frontDoor';
 import { checkUpstreamUrl } from './proxy/originRewrite';
 import { LiveLint } from './lint/live';
 import type { LintOptions } from './lint/rule';
-import { CaptureStore, type CaptureAttachment } from './recorder/captureStore';
+import { CaptureStore, type CaptureAttachment, type CaptureSummary } from './recorder/captureStore';
 import { Recorder } from './recorder/recorder';
+import type { Merge } from './recorder/runs';
 import { composeProfile, ReferenceServer, type ReferenceServerOptions } from './server';
 import type { BehaviorProfile, BehaviorProfilePatch } from '../../shared/profile';
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH } from './server/urls';
@@ -44,13 +46,7 @@ export interface InspectorOptions extends ReferenceServerOptions {
   memoryWindow?: number;
 }
 
-/** What the inspector emits besides the recorder's exchange events. */
-export interface InspectorEvents {
-  /** The tunnel changed state (starting, up, reconnecting, failed, off). */
-  'tunnel:state': [TunnelStatus];
-  /** A line for the timeline: a state change or a finding of the tunnel checks. */
-  'tunnel:note': [TunnelNote, TunnelStatus];
-}
+export type { InspectorEvent } from '../../shared/inspectorEvents';
 
 export const DEFAULT_PORT = 7420;
 
@@ -76,24 +72,39 @@ export class PortInUseError extends Error {
   }
 }
 
+/** Raised by the capture commands of an inspector started without a capture folder. */
+export class CapturesOffError extends Error {
+  constructor() {
+    super('Captures are off in this run (started with --no-capture)');
+  }
+}
+
+/** Raised when a capture command would delete the capture this run is recording into. */
+export class LiveCaptureError extends Error {
+  constructor() {
+    super('This run is recording into that capture; delete it after the run, or from another run.');
+  }
+}
+
 /**
  * The one object the Electron main process, the CLI and the tests construct. Clients talk to
  * the front door (proxy + recorder); behind it is the built-in reference server on a private
- * loopback port, or the developer's own server.
+ * loopback port, or the developer's own server. Its parts are its own: users change behaviour
+ * through its methods and learn what happened from its one event stream (`subscribe`).
  */
-export class Inspector extends EventEmitter<InspectorEvents> {
-  readonly recorder: Recorder;
+export class Inspector {
+  private readonly recorder: Recorder;
   /**
    * The public tunnel to the front door (never to the control API). Its public URL becomes
    * the reference server's `publicUrl` the moment it is known, and goes back when it closes.
    */
-  readonly tunnel = new TunnelSupervisor({ onPublicUrl: (url) => this.usePublicUrl(url), mcpPath: MCP_ENDPOINT_PATH });
-  /** Judges every finished exchange: `lint.findingsFor(id)`, `lint.summary(connection)`, 'lint:finding'. */
-  readonly lint: LiveLint;
+  private readonly tunnel = new TunnelSupervisor({ onPublicUrl: (url) => this.usePublicUrl(url), mcpPath: MCP_ENDPOINT_PATH });
+  /** Judges every finished exchange. */
+  private readonly lint: LiveLint;
   /** The user's own rules (rules file, rules editor). */
-  rules: Rule[];
+  private userRules: Rule[];
   /** The option chosen for each toggle that is not at its default. */
-  readonly toggles: ToggleSelection = {};
+  private readonly toggleSelection: ToggleSelection = {};
   private readonly toggleRules = new Map<string, Rule[]>();
   /**
    * What the built-in server's profile is made of: a preset and the user's edits. The server
@@ -106,36 +117,75 @@ export class Inspector extends EventEmitter<InspectorEvents> {
   private frontDoor?: FrontDoor;
   private listening?: ListeningInfo;
   /** The capture store, when this inspector records to disk. */
-  readonly captures?: CaptureStore;
+  private readonly captures?: CaptureStore;
   private detachCapture?: CaptureAttachment;
   /** Where the built-in reference server listens, once started. */
   private builtInAddress?: AddressInfo;
   /** Where the front door forwards to now. */
   private upstream?: string;
+  /**
+   * Subscribers of the event stream. Replaced, never changed in place, when one comes or goes,
+   * so publishing walks it as it is without copying it (the stream carries every SSE event).
+   */
+  private subscribers: ReadonlyArray<(event: InspectorEvent) => void> = [];
 
   private constructor(
-    readonly server: ReferenceServer,
+    private readonly server: ReferenceServer,
     private readonly options: InspectorOptions,
   ) {
-    super();
     this.profileBase = { preset: options.preset, patch: { ...options.profile } };
-    this.rules = options.rules ?? [];
+    this.userRules = options.rules ?? [];
     this.recorder = new Recorder(options.memoryWindow);
+    // Subscribed before lint, so an exchange's end reaches subscribers before the findings it leads to.
+    this.recorder.on('event', this.onExchangeEvent);
+    this.recorder.on('merge', (merge: Merge) => this.publish({ type: 'connection:merged', kind: merge.kind, from: merge.from, into: merge.into }));
+    this.recorder.on('boundary', (boundary: Boundary) => this.publish({ type: 'boundary:marked', boundary }));
     this.lint = new LiveLint(this.recorder, {
       ...options.lint,
       maxExchanges: options.memoryWindow,
       // Toggles the built-in server plays through its profile leave no rule on the exchange.
-      serverToggles: () => Object.fromEntries([...this.serverToggles.keys()].map((id) => [id, this.toggles[id]!])),
+      serverToggles: () => Object.fromEntries([...this.serverToggles.keys()].map((id) => [id, this.toggleSelection[id]!])),
     });
+    this.lint.on('lint:finding', (finding) => this.publish({ type: 'lint:finding', finding }));
     if (options.captureDir) this.captures = new CaptureStore(options.captureDir);
-    this.tunnel.on('state', (status) => this.emit('tunnel:state', status));
-    this.tunnel.on('note', (note, status) => this.emit('tunnel:note', note, status));
-    // The tunnel counts what came through it (queueing, "nothing arrived") from the one event stream.
-    this.recorder.on('event', (event) => {
-      if (event.type === 'exchange:start') this.tunnel.observeStart(event.exchange);
-      else if (event.type === 'exchange:end') this.tunnel.observeEnd(event.exchange);
-      else if (event.type === 'exchange:update' && event.patch?.response && this.serverToggles.size) this.attributeServerToggles(event.id);
-    });
+    this.tunnel.on('state', (status) => this.publish({ type: 'tunnel:state', status }));
+    this.tunnel.on('note', (note, status) => this.publish({ type: 'tunnel:note', note, status }));
+  }
+
+  /**
+   * The recorder's events, passed on as they are (no copy: the same object every subscriber
+   * sees) after the inspector's own parts have taken what they need from them.
+   */
+  private readonly onExchangeEvent = (event: ExchangeEvent): void => {
+    // The tunnel counts what came through it (queueing, "nothing arrived").
+    if (event.type === 'exchange:start') this.tunnel.observeStart(event.exchange);
+    else if (event.type === 'exchange:end') this.tunnel.observeEnd(event.exchange);
+    else if (event.patch?.response && this.serverToggles.size) this.attributeServerToggles(event.id);
+    this.publish(event);
+  };
+
+  /**
+   * Hears every event from now on, synchronously and in order (the capture writer relies on
+   * it: an exchange's end is appended before the front door sends its last byte). Returns the
+   * function that stops it.
+   */
+  subscribe(listener: (event: InspectorEvent) => void): () => void {
+    this.subscribers = [...this.subscribers, listener];
+    return () => {
+      this.subscribers = this.subscribers.filter((l) => l !== listener);
+    };
+  }
+
+  private publish(event: InspectorEvent): void {
+    const subscribers = this.subscribers;
+    for (let i = 0; i < subscribers.length; i++) {
+      // A failing subscriber must never break recording, the proxy or the other subscribers.
+      try {
+        subscribers[i]!(event);
+      } catch (err) {
+        process.emitWarning(`An inspector event subscriber failed: ${(err as Error).message}`);
+      }
+    }
   }
 
   static async create(options: InspectorOptions = {}): Promise<Inspector> {
@@ -153,7 +203,11 @@ export class Inspector extends EventEmitter<InspectorEvents> {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(requested);
       throw err;
     }
-    this.detachCapture = this.captures?.attach(this.recorder, this.options.captureName);
+    const recorder = this.recorder;
+    this.detachCapture = this.captures?.attach(
+      { exchanges: () => recorder.list(), subscribe: (listener) => this.subscribe(listener), addDurabilityBarrier: (flushed) => recorder.addDurabilityBarrier(flushed) },
+      this.options.captureName,
+    );
     this.server.allowedHosts.push(...bindHostnames(host));
     this.listening = this.describe(host, address.port);
     const tunnel = this.options.tunnel;
@@ -178,7 +232,7 @@ export class Inspector extends EventEmitter<InspectorEvents> {
       // host-validation toggle); a developer's server behind --rewrite-host cannot any more.
       checkHost: !!this.options.rewriteHost && !!this.options.upstream,
       bodyCap: this.options.bodyCap,
-      rules: () => [...[...this.toggleRules.values()].flat(), ...this.rules],
+      rules: () => [...[...this.toggleRules.values()].flat(), ...this.userRules],
       publicUrl: () => this.server.publicUrl,
       selfCheck: this.tunnel.selfChecks.claim,
     });
@@ -211,8 +265,9 @@ export class Inspector extends EventEmitter<InspectorEvents> {
    */
   async setUpstream(upstream: string | undefined): Promise<ListeningInfo> {
     if (upstream !== undefined) upstream = checkUpstreamUrl(upstream); // throws before anything is closed
-    const selection = { ...this.toggles };
-    for (const toggleId of Object.keys(selection)) this.setToggle(toggleId, 'off');
+    const selection = { ...this.toggleSelection };
+    // (one 'behavior:changed' at the end: subscribers never see the toggles off mid-switch)
+    for (const toggleId of Object.keys(selection)) this.applyToggle(toggleId, 'off');
     this.options.upstream = upstream;
     if (this.listening) {
       const { host, port } = this.listening;
@@ -221,13 +276,14 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     }
     for (const [toggleId, optionId] of Object.entries(selection)) {
       try {
-        this.setToggle(toggleId, optionId);
+        this.applyToggle(toggleId, optionId);
       } catch (err) {
         // A built-in-only option does not follow to another upstream: the toggle goes back to off.
         if (!(err instanceof ToggleUnavailableError)) throw err;
       }
     }
     if (this.listening) this.listening = this.describe(this.listening.host, this.listening.port);
+    this.publish({ type: 'behavior:changed', what: 'upstream' });
     return this.listening!;
   }
 
@@ -242,8 +298,28 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     return this.tunnel.stop();
   }
 
+  /** Opens the last tunnel again at once, with the same options. */
+  retryTunnel(): Promise<void> {
+    return this.tunnel.retry();
+  }
+
+  /** Checks the tunnel's public URL again (reachability, SSE self-test); resolves when done. */
+  recheckTunnel(): Promise<void> {
+    return this.tunnel.recheck();
+  }
+
+  /** A connector was just added: warn again if no request comes through within the idle window. */
+  expectTunnelRequest(): void {
+    this.tunnel.expectRequest();
+  }
+
   get tunnelStatus(): TunnelStatus {
     return this.tunnel.status;
+  }
+
+  /** The public URL clients are told about: the tunnel's while it is up, else --public-url (or none: derived per request). */
+  get publicUrl(): string | undefined {
+    return this.server.publicUrl;
   }
 
   /** The tunnel's URL while it is up, else the configured public URL (or none: derived per request). */
@@ -261,6 +337,11 @@ export class Inspector extends EventEmitter<InspectorEvents> {
    * change exchanges in the front door.
    */
   setToggle(toggleId: string, optionId: string): void {
+    this.applyToggle(toggleId, optionId);
+    this.publish({ type: 'behavior:changed', what: 'toggles' });
+  }
+
+  private applyToggle(toggleId: string, optionId: string): void {
     const { toggle, option } = toggleOption(toggleId, optionId);
     const builtIn = !this.options.upstream;
     if (!builtIn && option.id !== 'off' && option.rules.length === 0) {
@@ -268,9 +349,9 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     }
     this.toggleRules.delete(toggleId);
     this.serverToggles.delete(toggleId);
-    delete this.toggles[toggleId];
+    delete this.toggleSelection[toggleId];
     if (option.id !== 'off') {
-      this.toggles[toggleId] = option.id;
+      this.toggleSelection[toggleId] = option.id;
       if (builtIn && option.profile) {
         this.serverToggles.set(toggleId, { toggle, option });
       } else {
@@ -281,11 +362,33 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     this.composeServerProfile();
   }
 
+  /** The option chosen for each toggle that is not at its default (a copy). */
+  get toggles(): ToggleSelection {
+    return { ...this.toggleSelection };
+  }
+
+  /** The user's own rules, applied after the toggles' (already checked: parseRules). */
+  setRules(rules: Rule[]): void {
+    this.userRules = rules;
+    this.publish({ type: 'behavior:changed', what: 'rules' });
+  }
+
+  get rules(): readonly Rule[] {
+    return this.userRules;
+  }
+
+  /** The built-in server's effective profile: preset ⊕ the user's edits ⊕ the toggles that are on. */
+  get profile(): BehaviorProfile {
+    return this.server.profile;
+  }
+
   /** Replaces the built-in server's preset; the user's profile edits go, toggles stay on and apply on top. */
   applyPreset(presetId: string): BehaviorProfile {
     composeProfile(presetId, {}); // throws UnknownPresetError before anything changes
     this.profileBase = { preset: presetId, patch: {} };
-    return this.composeServerProfile();
+    const profile = this.composeServerProfile();
+    this.publish({ type: 'behavior:changed', what: 'profile' });
+    return profile;
   }
 
   /**
@@ -298,9 +401,11 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     this.profileBase = { ...this.profileBase, patch: edited };
     const fields = Object.keys(patch as object);
     for (const [toggleId, { option }] of [...this.serverToggles]) {
-      if (Object.keys(option.profile ?? {}).some((field) => fields.includes(field))) this.setToggle(toggleId, 'off');
+      if (Object.keys(option.profile ?? {}).some((field) => fields.includes(field))) this.applyToggle(toggleId, 'off');
     }
-    return this.composeServerProfile();
+    const profile = this.composeServerProfile();
+    this.publish({ type: 'behavior:changed', what: 'profile' });
+    return profile;
   }
 
   /** preset ⊕ user edits ⊕ server toggles (fields replace, breaks add up), given to the server. */
@@ -328,6 +433,104 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     for (const effect of serverToggleEffects(exchange, upstreamStatus, [...this.serverToggles.values()])) {
       if (!exchange.appliedRules.some((rule) => rule.ruleId === effect.ruleId)) exchange.appliedRules.push(effect);
     }
+  }
+
+  // ------------------------------------------------------------------ the live session
+
+  /** The exchanges held in memory, oldest first (older ones are in the capture on disk). */
+  exchanges(): Exchange[] {
+    return this.recorder.list();
+  }
+
+  /** An exchange held in memory, by id. */
+  exchange(id: string): Exchange | undefined {
+    return this.recorder.get(id);
+  }
+
+  /** Forgets the exchanges held in memory (the capture on disk keeps them). */
+  clearExchanges(): void {
+    this.recorder.clear();
+    this.publish({ type: 'exchanges:cleared' });
+  }
+
+  /** The current connection id of an exchange (connections merge as a handshake unfolds). */
+  connectionOf(exchange: Exchange): string | undefined {
+    return this.recorder.connectionOf(exchange);
+  }
+
+  /** The current id of an exchange's run. */
+  runOf(exchange: Exchange): string | undefined {
+    return this.recorder.runOf(exchange);
+  }
+
+  /** The current id of a connection id seen before a merge. */
+  connectionRoot(connectionId: string): string | undefined {
+    return this.recorder.connectionRoot(connectionId);
+  }
+
+  /** Marks a boundary now: every client's next exchange begins a new run ('boundary:marked'). */
+  markBoundary(label?: string): Boundary {
+    return this.recorder.markBoundary(label);
+  }
+
+  /** The boundaries marked in this session, oldest first. */
+  boundaries(): Boundary[] {
+    return this.recorder.boundaries();
+  }
+
+  /** Every lint finding on the exchanges held. */
+  findings(): LintFinding[] {
+    return this.lint.findings();
+  }
+
+  findingsFor(exchangeId: string): LintFinding[] {
+    return this.lint.findingsFor(exchangeId);
+  }
+
+  /** A connection's (or run's) findings counted, with its verdict. */
+  lintSummary(connectionId: string): LintSummary {
+    return this.lint.summary(connectionId);
+  }
+
+  // ------------------------------------------------------------------ captures on disk
+
+  /** The folder captures are kept in, or undefined with captures off. */
+  get captureDir(): string | undefined {
+    return this.captures?.root;
+  }
+
+  listCaptures(): Promise<CaptureSummary[]> {
+    return this.captureStore().list();
+  }
+
+  readCapture(id: string): ReturnType<CaptureStore['read']> {
+    return this.captureStore().read(id);
+  }
+
+  renameCapture(id: string, name: string): Promise<void> {
+    return this.captureStore().rename(id, name);
+  }
+
+  /** Deletes a capture, never the one this run is recording into. */
+  deleteCapture(id: string): Promise<void> {
+    if (id === this.listening?.captureId) throw new LiveCaptureError();
+    return this.captureStore().delete(id);
+  }
+
+  /** Writes finished exchanges (an imported HAR) as a new capture; returns its id. */
+  importCapture(name: string, exchanges: Exchange[]): string {
+    const writer = this.captureStore().create(name);
+    for (const exchange of exchanges) {
+      writer.append({ type: 'exchange:start', exchange });
+      writer.append({ type: 'exchange:end', exchange });
+    }
+    writer.close();
+    return writer.id;
+  }
+
+  private captureStore(): CaptureStore {
+    if (!this.captures) throw new CapturesOffError();
+    return this.captures;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Exchange, ExchangeEvent } from '../../shared/exchange';
+import type { Exchange } from '../../shared/exchange';
 import type { Scenario, ScenarioFile, ScenarioRunResult } from '../../shared/simulator';
 import { Inspector } from './inspector';
 import { redactExchange } from './recorder/redact';
@@ -39,7 +39,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     const simulation = await inspector.simulate(scenario.clientId, { headers: scenario.clientHeaders, hooks: options.hooks });
     await settled(inspector);
     const client = judgeScenario(scenario, simulation, options.fixed);
-    const found = [...new Set(inspector.lint.findings().map((finding) => finding.ruleId))];
+    const found = [...new Set(inspector.findings().map((finding) => finding.ruleId))];
     const lint = judgeLint(scenario, found, options.fixed);
     return {
       result: {
@@ -50,7 +50,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
         lint: { expected: scenario.expectedLint, found, ok: lint.ok },
         ...(info.captureId ? { captureId: info.captureId } : {}),
       },
-      exchanges: inspector.recorder.list(),
+      exchanges: inspector.exchanges(),
     };
   } finally {
     await inspector.stop();
@@ -62,20 +62,19 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
  * finished, and the recorder reports each close as an event shortly after.
  */
 function settled(inspector: Inspector): Promise<void> {
-  const open = () => inspector.recorder.list().filter((e) => e.state === 'pending' || e.state === 'streaming').length;
+  const open = () => inspector.exchanges().filter((e) => e.state === 'pending' || e.state === 'streaming').length;
   if (open() === 0) return Promise.resolve();
   return new Promise((resolve) => {
-    const onEvent = (event: ExchangeEvent) => {
-      if (event.type === 'exchange:end' && open() === 0) done();
-    };
     // A stream the front door never sees closing must not hold the run forever.
     const timer = setTimeout(() => done(), 2_000);
+    const unsubscribe = inspector.subscribe((event) => {
+      if (event.type === 'exchange:end' && open() === 0) done();
+    });
     const done = () => {
       clearTimeout(timer);
-      inspector.recorder.off('event', onEvent);
+      unsubscribe();
       resolve();
     };
-    inspector.recorder.on('event', onEvent);
   });
 }
 

@@ -4,6 +4,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Boundary, Exchange, ExchangeEvent } from '../../../shared/exchange';
+import type { InspectorEvent } from '../../../shared/inspectorEvents';
 import { MAX_SSE_EVENTS_IN_MEMORY, type Recorder } from './recorder';
 
 // Captures on disk: one folder per capture holding meta.json and events.ndjson, the recorder's
@@ -298,6 +299,33 @@ function serializeBatch(batch: ExchangeEvent[]): { text: string; exchanges: numb
   return { text, exchanges };
 }
 
+/** What a capture records from: the inspector's one event stream and its write-ahead barrier. */
+export interface CaptureSource {
+  /** The exchanges held now. */
+  exchanges(): Exchange[];
+  /** Hears every event synchronously, in order; returns the function that stops it. */
+  subscribe(listener: (event: InspectorEvent) => void): () => void;
+  /** Makes `flushed` part of the write-ahead barrier; returns the function that removes it. */
+  addDurabilityBarrier(flushed: () => Promise<void>): () => void;
+}
+
+/** A bare recorder (tools, unit tests) as a capture source. */
+function recorderSource(recorder: Recorder): CaptureSource {
+  return {
+    exchanges: () => recorder.list(),
+    subscribe(listener) {
+      const onBoundary = (boundary: Boundary): void => listener({ type: 'boundary:marked', boundary });
+      recorder.on('event', listener);
+      recorder.on('boundary', onBoundary);
+      return () => {
+        recorder.off('event', listener);
+        recorder.off('boundary', onBoundary);
+      };
+    },
+    addDurabilityBarrier: (flushed) => recorder.addDurabilityBarrier(flushed),
+  };
+}
+
 /** A detach function that also says which capture it is writing. */
 export type CaptureAttachment = (() => void) & { writer: CaptureWriter };
 
@@ -454,21 +482,26 @@ export class CaptureStore {
     }
   }
 
-  /** Records every event of `recorder` into a new capture until the returned function is called. */
-  attach(recorder: Recorder, name?: string): CaptureAttachment {
+  /**
+   * Records every exchange event and boundary of `source` (the inspector's event stream, or a
+   * bare recorder) into a new capture until the returned function is called. Events are
+   * appended synchronously as they are published, and the writer's flush is a write-ahead
+   * barrier of the source: an exchange's end is on disk before its client gets the last byte.
+   */
+  attach(source: CaptureSource | Recorder, name?: string): CaptureAttachment {
+    const from = 'subscribe' in source ? source : recorderSource(source);
     const writer = this.create(name);
     // Streams already open when capture starts are recorded from here on.
-    for (const exchange of recorder.list()) {
+    for (const exchange of from.exchanges()) {
       if (exchange.state === 'pending' || exchange.state === 'streaming') writer.append({ type: 'exchange:start', exchange });
     }
-    const onEvent = (event: ExchangeEvent): void => writer.append(event);
-    const onBoundary = (boundary: Boundary): void => writer.appendBoundary(boundary);
-    recorder.on('event', onEvent);
-    recorder.on('boundary', onBoundary);
-    const removeBarrier = recorder.addDurabilityBarrier(() => writer.flushedEnds());
+    const unsubscribe = from.subscribe((event) => {
+      if (event.type === 'boundary:marked') writer.appendBoundary(event.boundary);
+      else if (event.type === 'exchange:start' || event.type === 'exchange:update' || event.type === 'exchange:end') writer.append(event);
+    });
+    const removeBarrier = from.addDurabilityBarrier(() => writer.flushedEnds());
     const detach = (): void => {
-      recorder.off('event', onEvent);
-      recorder.off('boundary', onBoundary);
+      unsubscribe();
       removeBarrier();
       writer.close();
     };

@@ -13,8 +13,7 @@ import { abortable, deferred, TunnelError, type LocalTarget, type OpenTunnel, ty
 export const PUBLIC_LOCALTUNNEL_HOST = 'https://localtunnel.me';
 /** loca.lt's page showing the tunnel password (the public IP of the machine running the client). */
 export const LOCA_LT_PASSWORD_URL = 'https://loca.lt/mytunnelpassword';
-/** What the localtunnel server accepts as a subdomain (localtunnel/server server.js). */
-export const LOCALTUNNEL_SUBDOMAIN = /^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/;
+export { LOCALTUNNEL_SUBDOMAIN } from '../../../shared/tunnel';
 
 export interface LocaltunnelOptions {
   /** The tunnel server (default https://localtunnel.me); a self-hosted one for teams and tests. */
