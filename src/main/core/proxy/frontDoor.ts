@@ -11,10 +11,11 @@ import { randomUUID } from 'node:crypto';
 import type { ExchangeErrorKind, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
 import type { BreakpointEdits, Rule, Step } from '../../../shared/rules';
 import { SIMULATION_HEADER } from '../../../shared/simulator';
-import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
-import { originForm, requestPath } from '../recorder/classify';
+import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../wire/body';
+import { originForm, requestPath } from '../wire/paths';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
-import { SseParser, type ParsedSse } from '../recorder/sseParser';
+import { SseParser, type ParsedSse } from '../wire/sse';
+import { HOP_BY_HOP } from '../wire/headers';
 import { closeNow, listenForStreams } from '../streamingServer';
 import { refuseConnect, refuseMalformedRequest } from './refusedRequests';
 import { hostRefusal, publicHostnames, refusalBody, type HostRefusal } from '../server/hostGuard';
@@ -61,8 +62,6 @@ export interface ReplayRequest {
 }
 
 const REPLAY_HEADER = 'x-mcp-inspector-replay';
-/** Connection-level headers that describe the original connection, not the request. */
-export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'upgrade', 'te', 'trailer', 'proxy-connection', 'expect']);
 
 const DEFAULT_BREAKPOINT_TIMEOUT_MS = 30_000;
 

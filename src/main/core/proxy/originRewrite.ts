@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { checkHttpUrl } from '../wire/url';
 
 // An upstream's OAuth metadata names its own origin (PRM `resource`, `authorization_servers`,
 // `resource_metadata` in WWW-Authenticate, redirects). A client that reached it through the
@@ -36,13 +37,11 @@ export function upstreamOrigins(upstream: URL): string[] {
  */
 export function checkUpstreamUrl(value: string, subject = 'The upstream'): string {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new Error(`${subject} "${value}" has no scheme: write http://${value} (or https://)`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`${subject} must be an absolute http(s) URL such as http://127.0.0.1:8001, got "${value}"`);
+  const check = checkHttpUrl(value);
+  if (!('url' in check)) {
+    throw new Error(check.problem === 'scheme' ? `${subject} must use http or https, got "${check.scheme}"` : `${subject} must be an absolute http(s) URL such as http://127.0.0.1:8001, got "${value}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${subject} must use http or https, got "${url.protocol}"`);
+  const { url } = check;
   if (url.search || url.hash) throw new Error(`${subject} must not carry a query or fragment ("${url.search}${url.hash}"): each request keeps its own`);
   return url.toString();
 }

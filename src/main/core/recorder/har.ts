@@ -1,11 +1,11 @@
 import { exchangeOutcome } from '../../../shared/outcome';
 import { randomUUID } from 'node:crypto';
 import type { BodyRecord, Exchange, ExchangeTimings, HttpHeaders, ResponseRecord, SseEvent } from '../../../shared/exchange';
-import { bodyText } from './body';
+import { bodyText } from '../wire/body';
 import { classifyRequest, classifyResponse } from './classify';
 import { recognizeClient } from './clients';
 import { redactExchange } from './redact';
-import { SseParser } from './sseParser';
+import { SseParser } from '../wire/sse';
 
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) export and import. Standard fields
 // carry what any HAR viewer shows; `_`-prefixed custom fields (allowed by the spec) carry the
