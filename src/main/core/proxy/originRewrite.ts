@@ -74,11 +74,30 @@ export function rewriteOrigin(text: string, { upstream, client }: OriginPair): s
       [origin, client],
       [origin.replace(/\//g, '\\/'), client.replace(/\//g, '\\/')],
     ] as const) {
-      const pattern = new RegExp(`${escapeRegExp(from)}(?![0-9A-Za-z.:_~%-])`, 'g');
-      result = result.replace(pattern, to);
+      result = result.replace(originPattern(from), to);
     }
   }
   return result;
+}
+
+/** Patterns compiled once per origin spelling (a front door has a handful): replace() resets a global pattern's lastIndex. */
+const patterns = new Map<string, RegExp>();
+function originPattern(origin: string): RegExp {
+  let pattern = patterns.get(origin);
+  if (!pattern) {
+    if (patterns.size >= 100) patterns.clear(); // origins of many public URLs over a long run: start afresh
+    patterns.set(origin, (pattern = new RegExp(`${escapeRegExp(origin)}(?![0-9A-Za-z.:_~%-])`, 'g')));
+  }
+  return pattern;
+}
+
+/** A relative redirect below the upstream's base path, as the client reaches it: /base/x → /x. */
+export function belowBase(url: string, base: string): string {
+  if (!base || !url.startsWith(base)) return url;
+  const rest = url.slice(base.length);
+  if (rest === '') return '/';
+  if (rest.startsWith('/')) return rest;
+  return rest.startsWith('?') || rest.startsWith('#') ? `/${rest}` : url; // /basement is not below /base
 }
 
 function escapeRegExp(text: string): string {
