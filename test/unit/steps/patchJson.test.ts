@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Step } from '../../../src/shared/rules';
 import { JsonRpcEdits } from '../../../src/main/core/proxy/jsonPatch';
 import { explainStep, validateRule } from '../../../src/main/core/proxy/rules';
 import { responseContext, runOnResponse } from './harness';
@@ -6,7 +7,7 @@ import { responseContext, runOnResponse } from './harness';
 describe('step patch-json', () => {
   it('waits for the body: it records itself once, the first time it changes a message', async () => {
     const ctx = responseContext();
-    const step = { type: 'patch-json', remove: ['/result/resultType'] } as const;
+    const step: Step = { type: 'patch-json', remove: ['/result/resultType'] };
     const { applied } = await runOnResponse(step, ctx);
     expect(applied()).toBe(0);
     expect(ctx.jsonRpcEdits).toHaveLength(1);
