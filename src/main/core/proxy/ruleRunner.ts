@@ -31,9 +31,11 @@ export class RuleRunner {
   async runRequest(rules: readonly Rule[], ctx: RequestStepContext): Promise<void> {
     for (const rule of rules) {
       for (const step of rule.steps) {
-        if (stageOf(rule, step) !== 'request') continue;
+        const executor = executorOf(step);
+        // (A step that can't act at this stage is refused by validateRule; a rule that skipped validation skips it.)
+        if (stageOf(rule, step) !== 'request' || !executor.onRequest) continue;
         this.applied(rule, step, ctx.recording);
-        await executorOf(step).onRequest!(step, ctx);
+        await executor.onRequest(step, ctx);
         if (ctx.ended) return;
       }
     }
@@ -43,11 +45,11 @@ export class RuleRunner {
   async runResponse(rules: readonly Rule[], ctx: ResponseStepContext, recording: ExchangeRecording): Promise<void> {
     for (const rule of rules) {
       for (const step of rule.steps) {
-        if (stageOf(rule, step) !== 'response') continue;
         const executor = executorOf(step);
+        if (stageOf(rule, step) !== 'response' || !executor.onResponse) continue;
         const applied = () => this.applied(rule, step, recording);
         if (!executor.deferred) applied();
-        await executor.onResponse!(step, ctx, applied);
+        await executor.onResponse(step, ctx, applied);
       }
     }
   }
