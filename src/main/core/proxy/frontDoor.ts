@@ -1,13 +1,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { ExchangeErrorKind, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
 import type { BreakpointEdits, Rule } from '../../../shared/rules';
 import { SIMULATION_HEADER } from '../../../shared/simulator';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
 import { hostRefusal, publicHostnames, refusalBody, type HostRefusal } from '../server/hostGuard';
 import { closeNow, listenForStreams } from '../streamingServer';
-import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP, hasBody, readPrefix, type BodyPrefix } from '../wire/body';
+import { bodyRecord, DEFAULT_BODY_CAP, hasBody, readPrefix, type BodyPrefix } from '../wire/body';
 import { lowerKeys } from '../wire/headers';
 import { isJsonDocument } from '../wire/json';
 import { requestPath } from '../wire/paths';
@@ -19,6 +19,7 @@ import type { MatchInput } from './matchers';
 import { belowBase, clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
 import { refuseConnect, refuseMalformedRequest } from './refusedRequests';
 import { Replays, type ReplayRequest } from './replay';
+import { streamRequestBody } from './requestBody';
 import { applyRequestEdits, rewriteRequest } from './requestEdits';
 import { bufferBody, REWRITE_LIMIT, streamBody } from './responseBody';
 import { RuleRunner } from './ruleRunner';
@@ -88,6 +89,8 @@ export class FrontDoor implements Door {
   private server?: Server;
   /** How the upstream names itself in its responses, once seen (e.g. http://localhost:3951). */
   private upstreamSelfOrigin?: string;
+  private publicUrlSeen?: string;
+  private publicOriginSeen?: string;
   readonly bodyCap: number;
   readonly clientCutGraceMs?: number;
 
@@ -210,7 +213,7 @@ export class FrontDoor implements Door {
         body = rewritten.body;
       }
     }
-    this.forwarder.send(req, res, ctx, requestBody.complete ? body : this.streamRequestBody(req, requestBody.prefix, ctx), forwardedHeaders(req));
+    this.forwarder.send(req, res, ctx, requestBody.complete ? body : streamRequestBody(req, requestBody.prefix, ctx, this.bodyCap), forwardedHeaders(req));
   }
 
   /** The response head phase: response steps, origin rewriting of URL headers, then the body as a stream or read whole. */
@@ -278,31 +281,6 @@ export class FrontDoor implements Door {
     return out;
   }
 
-  /**
-   * Streams a large request on: the prefix already read, then the rest, teed into the recorder.
-   * `detachRequestBody` stops forwarding when the upstream answered early (e.g. 413) but keeps
-   * reading the client's body, so the recording ends and the connection stays usable.
-   */
-  private streamRequestBody(req: IncomingMessage, prefix: Buffer, ctx: ProxyContext): Readable {
-    const capture = new BodyCapture(this.bodyCap);
-    capture.push(prefix);
-    const out = new PassThrough();
-    out.write(prefix);
-    req.on('data', (chunk: Buffer) => capture.push(chunk));
-    req.on('end', () => ctx.recording.requestComplete(capture.toRecord()));
-    req.pipe(out);
-    req.resume();
-    ctx.detachRequestBody = () => {
-      if (req.readableEnded) return;
-      req.unpipe(out);
-      out.end();
-      req.resume();
-      // The upstream connection is mid-body now: never hand it back to the keep-alive pool.
-      ctx.proxyReq?.destroy();
-    };
-    return out;
-  }
-
   /** Replays a recorded request through the front door, as-is or edited (replay.ts). */
   async replay(request: ReplayRequest): Promise<{ status: number; exchangeId?: string }> {
     const address = this.server?.address() as AddressInfo | undefined;
@@ -349,9 +327,13 @@ export class FrontDoor implements Door {
     brokeOff(res, ctx, this.limits, err);
   }
 
+  /** The public URL's origin, parsed once per URL (it is asked for on every request). */
   private publicOrigin(): string | undefined {
     const url = this.options.publicUrl?.();
-    return url ? new URL(url).origin : undefined;
+    if (url === this.publicUrlSeen) return this.publicOriginSeen;
+    this.publicOriginSeen = url ? new URL(url).origin : undefined;
+    this.publicUrlSeen = url;
+    return this.publicOriginSeen;
   }
 
   /** The SDKs' 403 for a Host or Origin that is not ours, answered by the front door itself. */

@@ -11,7 +11,9 @@ export function originForm(url: string): string {
 
 /** The path of a request target. */
 export function requestPath(url: string): string {
-  return originForm(url).split('?')[0]!;
+  const target = originForm(url);
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
 }
 
 /** What Node's http.request accepts in a request target (it refuses anything else). */
