@@ -24,7 +24,7 @@ import { timeout } from './timeout';
 //      stage may change), with its test in test/unit/steps/;
 //   3. its line in STEPS below: the mapped type makes the compiler refuse a table without it.
 // Parsing (proxy/rules.ts), validation, explanations and the front door's execution all read
-// this table; nothing else names step types.
+// this table. (lint/causes.ts sorts steps by what they change, with a default for a new type.)
 
 type Executors = { [K in Step['type']]: StepExecutor<Extract<Step, { type: K }>> };
 
