@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../src/shared/exchange';
 import type { Matcher } from '../../src/shared/rules';
 import { explainMatcher, MATCHERS, matches, type MatchInput } from '../../src/main/core/proxy/matchers';
-import { parseRules } from '../../src/main/core/proxy/rules';
+import { explainRule, parseRules } from '../../src/main/core/proxy/rules';
 
 // The matcher registry: each matcher type holds on the exchanges it names, explains itself in a
 // sentence, and is part of the rules file format.
@@ -51,5 +51,15 @@ describe('matcher registry', () => {
     expect(matches({ type: 'header', name: 'mcp-session-id' }, input())).toBe(true);
     expect(explainMatcher({ type: 'header', name: 'mcp-session-id' })).toBe('the request has a mcp-session-id header');
     expect(() => parseRules([{ id: 'r', match: [{ type: 'phase', phases: ['nowhere'] }], steps: [{ type: 'close' }] }])).toThrow(/rules\[0\]\.match\[0\]\.phases\[0\]/);
+  });
+});
+
+describe('explainRule', () => {
+  it("says a rule in one sentence from its matchers' and steps' own", () => {
+    const [rule] = parseRules([
+      { id: 'n204', match: [{ type: 'jsonrpc-kind', kinds: ['notification'] }, { type: 'status', statuses: [202] }], steps: [{ type: 'delay', ms: 5 }, { type: 'set-status', status: 204 }], limit: 3 },
+    ]);
+    expect(explainRule(rule!)).toBe('When the JSON-RPC body is a notification and the upstream answers 202 (the first 3 only): wait 5 ms, then change the status to 204');
+    expect(explainRule({ id: 'all', description: '', enabled: true, match: [], steps: [{ type: 'reset' }] })).toBe('On every exchange: reset the connection');
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Rule, Step } from '../../../shared/rules';
-import { matches, matcherSchema, type MatchInput } from './matchers';
+import { explainMatcher, matches, matcherSchema, type MatchInput } from './matchers';
 import { executorOf, needsResponse, STEPS, stepProblems } from './steps';
 
 // The rules engine's data side: which rules apply to an exchange, whether a rule is
@@ -13,6 +13,13 @@ export { globToRegExp, matches, type MatchInput } from './matchers';
 /** Whether a step acts before the request goes upstream (for rules judged on the request). */
 export function isRequestStep(step: Step): boolean {
   return executorOf(step).stage(step) !== 'response';
+}
+
+/** A rule in one sentence, from its matchers' and steps' own: "When the method is POST and …: wait 5 ms, then …". */
+export function explainRule(rule: Rule): string {
+  const when = rule.match.length ? `When ${rule.match.map(explainMatcher).join(' and ')}` : 'On every exchange';
+  const limit = rule.limit !== undefined ? ` (the first ${rule.limit} only)` : '';
+  return `${when}${limit}: ${rule.steps.map((step) => executorOf(step).explain(step)).join(', then ')}`;
 }
 
 export function ruleMatches(rule: Rule, input: MatchInput): boolean {
