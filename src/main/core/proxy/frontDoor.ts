@@ -250,7 +250,8 @@ export class FrontDoor implements Door {
       const own = head.headers === proxyRes.headers ? { ...head.headers } : head.headers; // changed in place from here
       // Held only to patch JSON-RPC: origins in it stay as the upstream wrote them (the hot path's rule).
       const rewriteOrigins = !!replacement || rewriteBody || pauseBody;
-      const breakpointTimeoutMs = pauseBody ? (breakpoint.timeoutMs ?? DEFAULT_BREAKPOINT_TIMEOUT_MS) : undefined;
+      // (A replaced stream is read as a body too: its breakpoint pauses here.)
+      const breakpointTimeoutMs = breakpoint ? (breakpoint.timeoutMs ?? DEFAULT_BREAKPOINT_TIMEOUT_MS) : undefined;
       return bufferBody(this, proxyRes, res, ctx, { upstream, status: head.status, headers: own, method }, { replacement, rewriteOrigins, patches, breakpointTimeoutMs });
     }
     let { status, headers: sent } = head;
