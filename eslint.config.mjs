@@ -41,6 +41,15 @@ export default tseslint.config(
     rules: forbid([ELECTRON, { group: ['**/renderer/**', '**/preload/**'], message: 'The core does not import the UI or the preload.' }]),
   },
   {
+    // Bytes on the wire, used by every part of the core: it depends on none of them.
+    files: ['src/main/core/wire/**/*.ts'],
+    rules: forbid([
+      // Relative imports that leave wire/ reach only src/shared; bare specifiers only node:*.
+      { regex: '^\\.\\./(?!\\.\\./\\.\\./shared/)', message: 'src/main/core/wire imports only src/shared and Node built-ins: every other part of the core imports it, not the other way.' },
+      { regex: '^(?!node:)[^.]', message: 'src/main/core/wire imports only src/shared and Node built-ins (node:*), no packages (nor Electron).' },
+    ]),
+  },
+  {
     // IPC lives in one file on each side of the bridge.
     files: ['src/main/index.ts'],
     rules: {

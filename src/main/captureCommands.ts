@@ -7,8 +7,8 @@ import { CaptureStore, skippedLinesNote } from './core/recorder/captureStore';
 import { SettingsStore } from './core/control/settings';
 import { DEFAULT_PORT } from './core/inspector';
 import { fromHar, toHar } from './core/recorder/har';
-import { originForm } from './core/recorder/classify';
-import { HOP_BY_HOP } from './core/proxy/frontDoor';
+import { originForm } from './core/wire/paths';
+import { HOP_BY_HOP } from './core/wire/headers';
 
 // The CLI's capture commands: list, show, rename, delete, export (HAR), import (HAR), replay.
 // They work on the capture folder of the data dir, the same one `serve` and the app record to.

@@ -10,6 +10,7 @@ import { MCP_ENDPOINT_PATH, WELL_KNOWN } from './core/server/urls';
 import type { BehaviorProfile } from '../shared/profile';
 import { InvalidRulesError, parseRules } from './core/proxy/rules';
 import { checkUpstreamUrl } from './core/proxy/originRewrite';
+import { checkHttpUrl } from './core/wire/url';
 import type { Rule } from '../shared/rules';
 import { capturesCommand, CommandError, exportCommand, formatExchange, importCommand, replayCommand } from './captureCommands';
 import { capturesDir, defaultDataDir } from './core/dataDir';
@@ -103,26 +104,16 @@ function parsePort(value: string | undefined, flag = '--port', fallback = DEFAUL
 
 function parsePublicUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--public-url must be an absolute http(s) URL, got "${value}"`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--public-url must use http or https, got "${url.protocol}"`);
-  return url.origin;
+  const check = checkHttpUrl(value);
+  if ('url' in check) return check.url.origin;
+  throw new UsageError(check.problem === 'scheme' ? `--public-url must use http or https, got "${check.scheme}"` : `--public-url must be an absolute http(s) URL, got "${value}"`);
 }
 
 function parseHttpUrl(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${flag} must be an absolute http(s) URL, got "${value}"`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${flag} must be an absolute http(s) URL, got "${value}"`);
-  return url.origin;
+  const check = checkHttpUrl(value);
+  if ('url' in check) return check.url.origin;
+  throw new UsageError(`${flag} must be an absolute http(s) URL, got "${value}"`);
 }
 
 /**

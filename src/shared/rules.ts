@@ -1,7 +1,9 @@
 import type { Phase } from './exchange';
 
-// Rules as plain, serialisable data (executed in core/proxy/rules). A rule is matchers, all
-// of which must hold, plus steps run in order. The last step decides what reaches the client.
+// Rules as plain, serialisable data, executed in core/proxy: matchers in proxy/matchers.ts,
+// each step type by its executor in proxy/steps/ (whose index.ts says how to add one). A rule
+// is matchers, all of which must hold, plus steps run in order. The last step decides what
+// reaches the client.
 
 export type Matcher = (
   | { type: 'method'; methods: string[] }

@@ -1,4 +1,4 @@
-import { bodyRecord } from '../../src/main/core/recorder/body';
+import { bodyRecord } from '../../src/main/core/wire/body';
 import { classifyRequest, classifyResponse } from '../../src/main/core/recorder/classify';
 import type { Exchange, HttpHeaders } from '../../src/shared/exchange';
 

@@ -1,4 +1,4 @@
-import { SseParser } from '../../src/main/core/recorder/sseParser';
+import { SseParser } from '../../src/main/core/wire/sse';
 
 // subscriptions/listen (2026-07-28) by hand with fetch: the request headers and `_meta` envelope
 // every 2026-07-28 request carries, and a listen stream read frame by frame.

@@ -1,4 +1,4 @@
-import { bodyRecord } from '../../src/main/core/recorder/body';
+import { bodyRecord } from '../../src/main/core/wire/body';
 import type { Recorder } from '../../src/main/core/recorder/recorder';
 import type { Exchange } from '../../src/shared/exchange';
 

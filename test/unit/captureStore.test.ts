@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExchangeEvent } from '../../src/shared/exchange';
-import { bodyRecord } from '../../src/main/core/recorder/body';
+import { bodyRecord } from '../../src/main/core/wire/body';
 import { CaptureStore, FLUSH_INTERVAL_MS, skippedLinesNote, UNFINISHED_MESSAGE, WRITER_STALE_MS } from '../../src/main/core/recorder/captureStore';
 import { Recorder } from '../../src/main/core/recorder/recorder';
 import { capturesCommand } from '../../src/main/captureCommands';

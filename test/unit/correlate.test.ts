@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { bodyRecord } from '../../src/main/core/recorder/body';
+import { bodyRecord } from '../../src/main/core/wire/body';
 import { summarizeJsonRpc } from '../../src/main/core/recorder/classify';
 import { exchange } from '../helpers/exchangeFactory';
 import { ConnectionGroups, connectionKeys, identityKeys, RpcCorrelator } from '../../src/main/core/recorder/correlate';

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Exchange, HttpHeaders } from '../../src/shared/exchange';
-import { bodyRecord } from '../../src/main/core/recorder/body';
+import { bodyRecord } from '../../src/main/core/wire/body';
 import { fromHar, toHar, type Har } from '../../src/main/core/recorder/har';
 import { REDACTED, REDACTED_FORM_PARAMS, redactJsonText, redactUrl, REDACTED_HEADERS, REDACTED_JSON_KEYS, REDACTED_URL_PARAMS, REDACTION_RULES, UNREADABLE_BODY } from '../../src/main/core/recorder/redact';
 import { Recorder } from '../../src/main/core/recorder/recorder';

@@ -19,6 +19,8 @@ describe('layer rules', () => {
     ['src/renderer/src/x.tsx', "import { ipcRenderer } from 'electron';", /Only src\/main\/index.ts/],
     ['src/main/core/x.ts', "import { app } from 'electron';", /the core runs headless/],
     ['src/main/index.ts', "import { ipcMain } from 'electron';", /only in src\/main\/ipc.ts/],
+    ['src/main/core/wire/x.ts', "import { Recorder } from '../recorder/recorder';", /wire imports only src\/shared/],
+    ['src/main/core/wire/x.ts', "import { z } from 'zod';", /wire imports only src\/shared and Node built-ins \(node:\*\), no packages/],
   ])('%s: %s is refused', async (file, code, reason) => {
     expect(await restrictedImports(file, code)).toEqual([expect.stringMatching(reason)]);
   });
@@ -27,6 +29,9 @@ describe('layer rules', () => {
     ['src/renderer/src/x.tsx', "import type { Exchange } from '../../shared/exchange';"],
     ['src/main/ipc.ts', "import { ipcMain } from 'electron';"],
     ['src/main/core/x.ts', "import { createServer } from 'node:http';"],
+    ['src/main/core/wire/x.ts', "import type { BodyRecord } from '../../../shared/exchange';"],
+    ['src/main/core/wire/x.ts', "import { isUtf8 } from 'node:buffer';"],
+    ['src/main/core/recorder/x.ts', "import { SseParser } from '../wire/sse';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });

@@ -1,8 +1,8 @@
 import type { Exchange, HttpHeaders } from '../../../shared/exchange';
 import { exchangeOutcome } from '../../../shared/outcome';
-import { bodyText } from '../recorder/body';
-import { parseJson } from '../recorder/json';
-import { SseParser } from '../recorder/sseParser';
+import { bodyText } from '../wire/body';
+import { parseJson } from '../wire/json';
+import { SseParser } from '../wire/sse';
 
 // Small readers of what an exchange carried on the wire, shared by the lint checks.
 

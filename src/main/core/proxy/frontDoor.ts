@@ -1,26 +1,33 @@
-import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough, Readable, type Duplex, type Transform } from 'node:stream';
-import { isUtf8 } from 'node:buffer';
-import { parse as parseUrl, type UrlWithStringQuery } from 'node:url';
-import { promisify } from 'node:util';
-import { brotliDecompress, constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate, gunzip, inflate } from 'node:zlib';
-import httpProxy from 'http-proxy';
-import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { ExchangeErrorKind, HttpHeaders, ResponseRecord } from '../../../shared/exchange';
-import type { BreakpointEdits, Rule, Step } from '../../../shared/rules';
+import type { BreakpointEdits, Rule } from '../../../shared/rules';
 import { SIMULATION_HEADER } from '../../../shared/simulator';
-import { BodyCapture, bodyRecord, DEFAULT_BODY_CAP } from '../recorder/body';
-import { originForm, requestPath } from '../recorder/classify';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
-import { SseParser, type ParsedSse } from '../recorder/sseParser';
-import { closeNow, listenForStreams } from '../streamingServer';
-import { refuseConnect, refuseMalformedRequest } from './refusedRequests';
 import { hostRefusal, publicHostnames, refusalBody, type HostRefusal } from '../server/hostGuard';
-import { clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
-import { patchJsonText, type JsonPatchStep } from './jsonPatch';
-import { explainStep, isRequestStep, needsResponse, ruleMatches, type MatchInput } from './rules';
+import { closeNow, listenForStreams } from '../streamingServer';
+import { bodyRecord, DEFAULT_BODY_CAP, hasBody, readPrefix, type BodyPrefix } from '../wire/body';
+import { lowerKeys } from '../wire/headers';
+import { isJsonDocument } from '../wire/json';
+import { requestPath } from '../wire/paths';
+import { Breakpoints, DEFAULT_BREAKPOINT_TIMEOUT_MS, recordEdits } from './breakpoints';
+import type { Door, ProxyContext } from './context';
+import { forwardedHeaders, Forwarder } from './forwarding';
+import { JsonRpcEdits } from './jsonPatch';
+import type { MatchInput } from './matchers';
+import { belowBase, clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
+import { refuseConnect, refuseMalformedRequest } from './refusedRequests';
+import { Replays, type ReplayRequest } from './replay';
+import { streamRequestBody } from './requestBody';
+import { applyRequestEdits, rewriteRequest } from './requestEdits';
+import { bufferBody, REWRITE_LIMIT, streamBody } from './responseBody';
+import { RuleRunner } from './ruleRunner';
+import { sseTransform, type SseTransform } from './sseTransform';
+import type { RequestStepContext, ResponseStepContext } from './steps/step';
+import { brokeOff, sendProxyError, upstreamError, type UpstreamLimits } from './upstreamErrors';
+
+export type { ReplayRequest } from './replay';
 
 export interface FrontDoorOptions {
   /** Where requests go: the built-in reference server or the developer's own server. */
@@ -51,134 +58,61 @@ export interface FrontDoorOptions {
   selfCheck?: (req: IncomingMessage) => { respond?: (res: ServerResponse) => void } | undefined;
 }
 
-/** A recorded request to send again (see FrontDoor.replay). */
-export interface ReplayRequest {
-  replayOf: string;
-  method: string;
-  url: string;
-  headers: HttpHeaders;
-  body?: Buffer;
-}
-
-const REPLAY_HEADER = 'x-mcp-inspector-replay';
-/** Connection-level headers that describe the original connection, not the request. */
-export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'upgrade', 'te', 'trailer', 'proxy-connection', 'expect']);
-
-const DEFAULT_BREAKPOINT_TIMEOUT_MS = 30_000;
-
 /** Request bodies up to this size are read before forwarding, so rules can see them. */
 const REQUEST_BUFFER_LIMIT = 1024 * 1024;
-/** JSON responses up to this size are buffered for origin rewriting; larger ones stream as-is. */
-const REWRITE_LIMIT = 4 * 1024 * 1024;
-/** JSON documents (application/json, application/…+json), not NDJSON and other streams of JSON. */
-const JSON_TYPE = /^application\/(?:[\w.-]*\+)?json\s*(?:;|$)/;
 /** Encodings a rewritten body can be read from; others go on untouched. */
 const REWRITABLE_ENCODINGS = new Set(['', 'identity', 'gzip', 'x-gzip', 'deflate', 'br']);
 const DEFAULT_UPSTREAM_TIMEOUT_MS = 120_000;
-
-const decompress: Record<string, (b: Buffer) => Promise<Buffer>> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
-};
-
-/** Per-request state shared between the request handler and http-proxy's events. */
-interface ProxyContext {
-  recording: ExchangeRecording;
-  match: MatchInput;
-  rules: Rule[];
-  proxyReq?: ClientRequest;
-  origins: OriginPair;
-  /** For a request body still streaming: stop forwarding it (the upstream already answered). */
-  detachRequestBody?: () => void;
-  /** The response body as it passes, once the upstream's answer began. */
-  capture?: BodyCapture;
-  /** The upstream went quiet for longer than upstreamTimeoutMs. */
-  timedOut?: boolean;
-  /** While a response body is being buffered: hands the client what came so far (true when it did). */
-  sendPartial?: () => boolean;
-  /** The upstream's answer broke off and that was dealt with. */
-  brokenOff?: boolean;
-  /** We closed the upstream's answer ourselves (a replaced body): its end is no failure. */
-  upstreamDropped?: boolean;
-}
-
-/**
- * Each request carries its context in a symbol-keyed property. (A WeakMap keyed by the request
- * made the young-generation GC keep every request's objects alive until they were promoted:
- * ephemeron entries cost the proxy more CPU than the recording itself.)
- */
-const CONTEXT = Symbol('front door context');
-/** The request's recording, from its start (the context comes later). */
-const RECORDING = Symbol('front door recording');
-type ProxiedRequest = IncomingMessage & { [CONTEXT]?: ProxyContext; [RECORDING]?: ExchangeRecording };
+/** What an exchange no rule acts on shares (never written to: no step runs). */
+const NO_RULES: Rule[] = [];
+const NO_EDITS: ResponseStepContext['jsonRpcEdits'] = [];
+const NO_STREAM_STEPS: Array<() => void> = [];
+const NO_SSE: SseTransform = sseTransform();
 
 /**
  * The front door: every request passes here, is recorded, may be changed by rules, and goes
- * on to the upstream. Streams stay streams: SSE and chunked bodies are forwarded chunk by
- * chunk while a tee feeds the recorder.
+ * on to the upstream. It orchestrates the phases (request → upstream → response head → body
+ * or SSE events); steps (steps/), breakpoints, replay, request edits, body handling and error
+ * mapping live in their own files. Streams stay streams: SSE and chunked bodies are forwarded
+ * chunk by chunk while a tee feeds the recorder.
  */
-export class FrontDoor {
-  private readonly proxy: httpProxy;
+export class FrontDoor implements Door {
   private readonly upstream: URL;
-  /**
-   * The upstream as http-proxy parses a target string (url.parse), parsed once: given the
-   * string, http-proxy would parse it again on every request.
-   */
-  private readonly target: UrlWithStringQuery;
-  /** The upstream URL's path, without a trailing slash: requests go below it. */
-  private readonly basePath: string;
   /** Every spelling of the upstream's origin (see upstreamOrigins). */
   private readonly upstreamOriginList: string[];
+  private readonly forwarder: Forwarder<ProxyContext>;
+  private readonly rules = new RuleRunner();
+  private readonly breakpoints = new Breakpoints();
+  private readonly replays = new Replays();
+  private readonly limits: UpstreamLimits;
+  private readonly rewriteOrigins: boolean;
   private server?: Server;
-  private readonly agent: HttpAgent;
-  private readonly replaySecret = randomUUID();
-  /** Replays under way, by their marker's nonce: each learns the id of the exchange it became. */
-  private readonly replays = new Map<string, (exchangeId: string) => void>();
-  /** Exchanges held at a breakpoint, by id, with the function that lets each go. */
-  private readonly paused = new Map<string, (edits: BreakpointEdits) => void>();
-  /** How many exchanges each rule changed, for rules with a `limit`. */
-  private readonly ruleUses = new Map<string, number>();
   /** How the upstream names itself in its responses, once seen (e.g. http://localhost:3951). */
   private upstreamSelfOrigin?: string;
+  private publicUrlSeen?: string;
+  private publicOriginSeen?: string;
+  readonly bodyCap: number;
+  readonly clientCutGraceMs?: number;
 
   constructor(
     private readonly recorder: Recorder,
     private readonly options: FrontDoorOptions,
   ) {
     this.upstream = new URL(options.upstream);
-    this.target = parseUrl(this.upstream.toString());
     this.upstreamOriginList = upstreamOrigins(this.upstream);
-    this.basePath = this.upstream.pathname.replace(/\/+$/, '');
-    this.agent = this.upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 256 }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
-    this.proxy = httpProxy.createProxyServer({ selfHandleResponse: true, agent: this.agent, secure: true });
-    const timeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
-    this.proxy.on('proxyReq', (proxyReq, req) => {
-      const ctx = (req as ProxiedRequest)[CONTEXT];
-      if (!ctx) return;
-      ctx.proxyReq = proxyReq;
-      // Our own timer, not http-proxy's proxyTimeout: that one aborts, which reads as a reset.
-      // It starts when the upstream has the whole request: a slow upload is the client's pace.
-      const arm = () => {
-        if (ctx.capture) return; // already answering (a stream has no timeout)
-        proxyReq.setTimeout(timeoutMs, () => {
-          ctx.timedOut = true;
-          proxyReq.destroy(Object.assign(new Error(`no answer for ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
-        });
-      };
-      if (proxyReq.writableFinished) arm();
-      else proxyReq.once('finish', arm);
-    });
-    this.proxy.on('proxyRes', (proxyRes, req, res) => {
-      const ctx = (req as ProxiedRequest)[CONTEXT];
-      if (ctx) void this.onUpstreamResponse(proxyRes, res, ctx).catch((err) => this.failed(res, ctx, 'proxy-error', (err as Error).message));
-    });
-  }
-
-  private publicOrigin(): string | undefined {
-    const url = this.options.publicUrl?.();
-    return url ? new URL(url).origin : undefined;
+    this.bodyCap = options.bodyCap ?? DEFAULT_BODY_CAP;
+    this.clientCutGraceMs = options.clientCutGraceMs;
+    this.rewriteOrigins = options.rewriteOrigins ?? true;
+    const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
+    this.limits = { target: this.upstream.origin, upstreamTimeoutMs, clientCutGraceMs: options.clientCutGraceMs };
+    this.forwarder = new Forwarder<ProxyContext>(
+      this.upstream,
+      { timeoutMs: upstreamTimeoutMs, rewriteHost: options.rewriteHost ?? false },
+      {
+        response: (proxyRes, res, ctx) => void this.onResponseHead(proxyRes, res, ctx).catch((err: Error) => this.failed(res, ctx, 'proxy-error', err.message)),
+        error: (err, res, ctx) => upstreamError(err, res, ctx, this.limits),
+      },
+    );
   }
 
   get upstreamUrl(): string {
@@ -186,18 +120,27 @@ export class FrontDoor {
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    this.forward(req, res).catch((err: unknown) => {
-      const message = `The inspector's proxy failed: ${(err as Error).message}`;
-      const recording = (req as ProxiedRequest)[RECORDING];
-      if (!res.headersSent) {
-        const body = sendProxyError(res, 500, 'proxy_error', message);
-        recording?.responseStarted({ status: 500, headers: { 'content-type': 'application/json' } });
-        recording?.fail('proxy-error', message, bodyRecord(body));
-      } else {
-        recording?.fail('proxy-error', message);
-        res.destroy();
-      }
-    });
+    let recording: ExchangeRecording | undefined;
+    try {
+      const check = this.options.selfCheck?.(req);
+      if (check?.respond) return check.respond(res);
+      const replay = this.replays.take(req);
+      const simulationRun = takeSimulationMarker(req);
+      recording = this.recorder.start({
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        httpVersion: req.httpVersion,
+        headers: { ...req.headers },
+        address: req.socket.remoteAddress,
+        replayOf: replay?.replayOf,
+        // The inspector's own checks (tunnel self-test) and simulator runs are marked simulated.
+        ...(simulationRun ? { simulated: true, simulationRun } : check ? { simulated: true } : {}),
+      });
+      this.replays.started(replay?.nonce, recording.exchange.id);
+    } catch (err) {
+      return this.crashed(res, recording, err as Error);
+    }
+    this.onRequest(req, res, recording).catch((err: Error) => this.crashed(res, recording, err));
   };
 
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
@@ -210,31 +153,15 @@ export class FrontDoor {
   }
 
   async close(): Promise<void> {
-    this.proxy.close();
-    this.agent.destroy();
+    this.forwarder.close();
     const server = this.server;
     this.server = undefined;
     if (!server) return;
     await closeNow(server);
   }
 
-  private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const check = this.options.selfCheck?.(req);
-    if (check?.respond) return check.respond(res);
-    const replay = this.takeReplayMarker(req);
-    const simulationRun = takeSimulationMarker(req);
-    const recording = this.recorder.start({
-      method: req.method ?? 'GET',
-      url: req.url ?? '/',
-      httpVersion: req.httpVersion,
-      headers: { ...req.headers },
-      address: req.socket.remoteAddress,
-      replayOf: replay?.replayOf,
-      // The inspector's own checks (tunnel self-test) and simulator runs are marked simulated.
-      ...(simulationRun ? { simulated: true, simulationRun } : check ? { simulated: true } : {}),
-    });
-    (req as ProxiedRequest)[RECORDING] = recording;
-    if (replay?.nonce) this.replays.get(replay.nonce)?.(recording.exchange.id);
+  /** The request phase: read its body (rules may need it), run request steps, send it upstream. */
+  private async onRequest(req: IncomingMessage, res: ServerResponse, recording: ExchangeRecording): Promise<void> {
     let requestBody: BodyPrefix;
     try {
       requestBody = await readPrefix(req, REQUEST_BUFFER_LIMIT);
@@ -244,8 +171,7 @@ export class FrontDoor {
       return;
     }
     // Node answered a 100-continue expectation when the body was read: the upstream gets the
-    // body without one. (With an Expect header, http-proxy never hands us the upstream request,
-    // and a stream could not be closed or exempted from the timeout.)
+    // body without one (with an Expect header, http-proxy never hands us the upstream request).
     delete req.headers.expect;
     if (requestBody.complete) recording.requestComplete(this.keep(requestBody.prefix));
     // --rewrite-host hands the upstream its own Host, which blinds its DNS-rebinding check: the
@@ -253,350 +179,131 @@ export class FrontDoor {
     const refusal = this.options.checkHost ? hostRefusal(req, 'allowed-hosts', publicHostnames(this.publicOrigin())) : undefined;
     if (refusal) return this.refuseHost(res, recording, refusal);
 
-    const path = requestPath(req.url ?? '/');
-    const match: MatchInput = { method: req.method ?? 'GET', path, headers: req.headers, classification: recording.exchange.classification };
-    const rules = (this.options.rules?.() ?? []).filter(
-      (rule) => (ruleMatches(rule, match) || needsResponse(rule)) && this.withinLimit(rule, recording),
-    );
-    const ctx: ProxyContext = { recording, match, rules, origins: { upstream: this.upstreamOriginList, client: this.publicOrigin() ?? clientOrigin(req) } };
-
+    const match: MatchInput = { method: req.method ?? 'GET', path: requestPath(req.url ?? '/'), headers: req.headers, classification: recording.exchange.classification };
+    const rules = this.options.rules?.();
+    const selected = rules?.length ? this.rules.select(rules, match, 'request', recording) : NO_RULES;
+    const ctx: ProxyContext = { recording, match, rules: selected, origins: { upstream: this.upstreamOriginList, client: this.publicOrigin() ?? clientOrigin(req) } };
     res.on('close', () => {
-      if (!res.writableFinished) {
-        this.resume(recording.exchange.id); // a breakpoint holding it lets go: nobody waits any more
-        ctx.proxyReq?.destroy();
-        recording.fail('client-aborted', 'The client closed the connection before the response finished');
-      }
+      if (res.writableFinished) return;
+      this.breakpoints.resume(recording.exchange.id); // a breakpoint holding it lets go: nobody waits any more
+      ctx.proxyReq?.destroy();
+      recording.fail('client-aborted', 'The client closed the connection before the response finished');
     });
 
-    // Request-side steps of rules that match without the upstream's answer.
-    let requestEdits: BreakpointEdits | undefined;
-    for (const rule of rules.filter((r) => !needsResponse(r))) {
-      for (const step of rule.steps.filter(isRequestStep)) {
-        this.applied(rule, step, recording);
-        if (step.type === 'delay') await sleep(step.ms);
-        else if (step.type === 'breakpoint') requestEdits = { ...requestEdits, ...(await this.pause(recording, 'request', step.timeoutMs)) };
-        else return this.finalStep(step, req, res, recording);
-      }
+    let edits: BreakpointEdits | undefined;
+    if (selected.length) {
+      const steps: RequestStepContext = { req, res, recording, pause: (stage, ms) => this.pause(recording, stage, ms), endResponse: (body, record) => this.endResponse(res, body, record) };
+      await this.rules.runRequest(selected, steps);
+      if (steps.ended) return;
+      edits = steps.edits;
     }
     if (res.destroyed) return; // the client left while the exchange was paused
 
-    let forwardedBody = requestBody.prefix;
-    if (requestEdits) {
-      forwardedBody = applyRequestEdits(req, requestEdits, forwardedBody, requestBody.complete);
-      const edited = describeEdits(requestEdits, requestBody.complete);
-      // The exchange keeps what the client sent; what went upstream instead is said here.
-      if (edited) recording.ruleApplied({ ruleId: 'breakpoint-edit', explanation: `Edited at the breakpoint before the upstream: ${edited}` });
+    let body = requestBody.prefix;
+    if (edits) {
+      body = applyRequestEdits(req, edits, body, requestBody.complete);
+      recordEdits(recording, edits, 'the upstream', requestBody.complete); // the exchange keeps what the client sent
     }
-    if ((this.options.rewriteOrigins ?? true) && this.upstreamSelfOrigin) {
+    if (this.rewriteOrigins && this.upstreamSelfOrigin) {
       // The other direction: a `resource` the client built from our origin must name the
       // upstream's, once we have seen the upstream name itself that way.
-      const toUpstream: OriginPair = { upstream: [ctx.origins.client], client: this.upstreamSelfOrigin };
-      const rewritten = rewriteRequest(req, forwardedBody, requestBody.complete, toUpstream);
+      const rewritten = rewriteRequest(req, body, requestBody.complete, { upstream: [ctx.origins.client], client: this.upstreamSelfOrigin });
       if (rewritten.changed) {
         recording.ruleApplied({ ruleId: 'origin-rewrite', explanation: `Rewrote ${ctx.origins.client} to the upstream's ${this.upstreamSelfOrigin} in the request` });
-        forwardedBody = rewritten.body;
+        body = rewritten.body;
       }
     }
-    let body: Pick<Readable, 'pipe'>;
-    if (requestBody.complete) body = bufferedBody(forwardedBody);
-    else {
-      const streaming = continueStream(req, requestBody.prefix, recording, this.options.bodyCap ?? DEFAULT_BODY_CAP);
-      body = streaming.stream;
-      ctx.detachRequestBody = () => {
-        if (req.readableEnded) return;
-        streaming.detach();
-        // The upstream connection is mid-body now: never hand it back to the keep-alive pool.
-        ctx.proxyReq?.destroy();
-      };
-    }
-    (req as ProxiedRequest)[CONTEXT] = ctx;
-    const target = originForm(req.url ?? '/');
-    this.proxy.web(
-      req,
-      res,
-      {
-        target: this.target,
-        // OPTIONS * keeps http-proxy's own path.
-        buffer: (target === '*' ? body : exactPath(body, this.basePath + target)) as Readable,
-        changeOrigin: this.options.rewriteHost ?? false,
-        headers: forwardedHeaders(req),
-      },
-      (err) => this.upstreamError(err as NodeJS.ErrnoException, res, ctx),
-    );
+    this.forwarder.send(req, res, ctx, requestBody.complete ? body : streamRequestBody(req, requestBody.prefix, ctx, this.bodyCap), forwardedHeaders(req));
   }
 
-  /** Executes a final step of a request-side rule: answer, close, reset or never answer. */
-  private finalStep(step: Step, req: IncomingMessage, res: ServerResponse, recording: ExchangeRecording): void {
-    switch (step.type) {
-      case 'reply': {
-        const headers = { 'content-type': 'application/json', ...lowerKeys(step.headers ?? {}) };
-        const body = Buffer.from(step.body ?? '');
-        recording.responseStarted({ status: step.status, headers });
-        res.writeHead(step.status, { ...headers, 'content-length': body.length });
-        this.endResponse(res, body, () => recording.complete(body.length ? bodyRecord(body) : undefined));
-        return;
-      }
-      case 'close':
-        recording.fail('proxy-error', 'A rule closed the connection without an answer');
-        req.socket.end();
-        return;
-      case 'reset':
-        recording.fail('proxy-error', 'A rule reset the connection');
-        req.socket.resetAndDestroy();
-        return;
-      case 'timeout':
-        return; // the client gives up; res 'close' records it
-      default:
-        throw new Error(`step ${step.type} is not final`);
-    }
-  }
-
-  private async onUpstreamResponse(proxyRes: IncomingMessage, res: ServerResponse, ctx: ProxyContext): Promise<void> {
+  /** The response head phase: response steps, origin rewriting of URL headers, then the body as a stream or read whole. */
+  private async onResponseHead(proxyRes: IncomingMessage, res: ServerResponse, ctx: ProxyContext): Promise<void> {
     const { recording } = ctx;
     const upstream: ResponseRecord = { status: proxyRes.statusCode ?? 502, statusMessage: proxyRes.statusMessage, headers: proxyRes.headers };
-    const responseMatch: MatchInput | undefined = ctx.rules.length ? { ...ctx.match, classification: recording.exchange.classification, status: upstream.status } : undefined;
-    const responseRules = responseMatch ? ctx.rules.filter((rule) => ruleMatches(rule, responseMatch) && this.withinLimit(rule, recording)) : [];
+    const rules = ctx.rules.length ? this.rules.select(ctx.rules, { ...ctx.match, classification: recording.exchange.classification, status: upstream.status }, 'response', recording) : NO_RULES;
+    const headers = this.rewriteOrigins ? this.rewriteUrlHeaders(proxyRes.headers, ctx.origins) : proxyRes.headers;
+    const head: ResponseStepContext = rules.length
+      ? { status: upstream.status, headers: headers === proxyRes.headers ? { ...headers } : headers, jsonRpcEdits: [], sse: sseTransform(), onStream: [] }
+      : { status: upstream.status, headers, jsonRpcEdits: NO_EDITS, sse: NO_SSE, onStream: NO_STREAM_STEPS };
+    if (rules.length) await this.rules.runResponse(rules, head, recording);
 
-    let status = upstream.status;
-    const headers: HttpHeaders = { ...proxyRes.headers };
-    let replacement: Buffer | undefined;
-    const rewrite = this.options.rewriteOrigins ?? true;
-    if (rewrite) {
-      for (const name of URL_HEADERS) this.noticeSelfOrigin(headers[name], ctx.origins);
-      const rewriteUrl = (name: string, value: string) => {
-        const rewritten = rewriteOrigin(value, ctx.origins);
-        return name.endsWith('location') ? belowBase(rewritten, this.basePath) : rewritten;
-      };
-      for (const name of URL_HEADERS) {
-        const value = headers[name];
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.map((v) => rewriteUrl(name, v)) : rewriteUrl(name, value);
-      }
-    }
-    const sse: SseTransform = { drop: new Set(), delays: new Map() };
-    // JSON-RPC edits act (and are recorded as applied) once the body is known to be JSON or SSE.
-    const patchSteps: Array<{ rule: Rule; step: JsonPatchStep }> = [];
-    // SSE steps act (and are recorded as applied) only once the response is known to be a stream.
-    const sseSteps: Array<{ rule: Rule; step: Step }> = [];
-    let breakpoint: Extract<Step, { type: 'breakpoint' }> | undefined;
-    for (const rule of responseRules) {
-      for (const step of rule.steps) {
-        // A delay of a rule judged before the upstream was already waited for.
-        if (isRequestStep(step) && (step.type !== 'delay' || !needsResponse(rule))) continue;
-        if (step.type === 'sse-drop-event' || step.type === 'sse-delay-event' || step.type === 'sse-close-after') {
-          sseSteps.push({ rule, step });
-          continue;
-        }
-        if (step.type === 'patch-json') {
-          patchSteps.push({ rule, step });
-          continue;
-        }
-        this.applied(rule, step, recording);
-        if (step.type === 'delay') await sleep(step.ms);
-        else if (step.type === 'breakpoint') breakpoint = step; // request breakpoints were skipped above
-        else if (step.type === 'set-status') status = step.status;
-        else if (step.type === 'set-headers') {
-          for (const [name, value] of Object.entries(step.set ?? {})) headers[name.toLowerCase()] = value;
-          for (const name of step.remove ?? []) delete headers[name.toLowerCase()];
-        } else if (step.type === 'replace-body') {
-          replacement = Buffer.from(step.body);
-          if (step.contentType) headers['content-type'] = step.contentType;
-        }
-      }
-    }
-
-    const contentType = String(headers['content-type'] ?? '').toLowerCase();
+    const contentType = String(head.headers['content-type'] ?? '').toLowerCase();
     const isStream = contentType.includes('text/event-stream');
-    for (const { rule, step } of isStream ? sseSteps : []) {
-      this.applied(rule, step, recording);
-      if (step.type === 'sse-drop-event') sse.drop.add(step.index);
-      else if (step.type === 'sse-delay-event') sse.delays.set(step.index, step.ms);
-      else if (step.type === 'sse-close-after') sse.closeAfter = step.count;
-    }
-    const patchable = isStream || (JSON_TYPE.test(contentType) && hasBody(ctx.match.method, upstream.status));
-    const patches = new JsonRpcEdits(patchable ? patchSteps : [], (rule, step) => this.applied(rule, step, recording));
-    if (isStream && patches.active) sse.patches = patches;
-    const patchBody = !isStream && patches.active;
+    if (isStream) for (const act of head.onStream) act();
+    const method = ctx.match.method;
+    const patchable = isStream || (isJsonDocument(contentType) && hasBody(method, upstream.status));
+    const patches = patchable && head.jsonRpcEdits.length ? new JsonRpcEdits(head.jsonRpcEdits) : undefined;
+    if (isStream && patches) head.sse.patches = patches;
     // Only metadata bodies (discovery, registration, token…) name origins clients check;
     // JSON-RPC answers stream through untouched, which keeps the MCP hot path unbuffered.
     const rewriteBody =
-      rewrite &&
+      this.rewriteOrigins &&
       !isStream &&
       recording.exchange.classification.phase !== 'jsonrpc' &&
-      JSON_TYPE.test(contentType) &&
-      hasBody(ctx.match.method, upstream.status) &&
-      REWRITABLE_ENCODINGS.has(String(headers['content-encoding'] ?? '').trim().toLowerCase()) &&
-      Number(headers['content-length'] ?? 0) <= REWRITE_LIMIT;
-    if (replacement || rewriteBody || patchBody || (breakpoint && !isStream)) {
+      isJsonDocument(contentType) &&
+      hasBody(method, upstream.status) &&
+      REWRITABLE_ENCODINGS.has(String(head.headers['content-encoding'] ?? '').trim().toLowerCase()) &&
+      Number(head.headers['content-length'] ?? 0) <= REWRITE_LIMIT;
+    const { breakpoint, replacement } = head;
+    const pauseBody = breakpoint !== undefined && !isStream;
+    if (replacement || rewriteBody || (patches && !isStream) || pauseBody) {
+      const own = head.headers === proxyRes.headers ? { ...head.headers } : head.headers; // changed in place from here
       // Held only to patch JSON-RPC: origins in it stay as the upstream wrote them (the hot path's rule).
-      const onlyToPatch = !replacement && !rewriteBody && !(breakpoint && !isStream);
-      const edits = { rewriteOrigins: !onlyToPatch, patches };
-      return this.respondBuffered(proxyRes, res, ctx, upstream, status, headers, replacement, edits, breakpoint?.timeoutMs ?? (breakpoint ? DEFAULT_BREAKPOINT_TIMEOUT_MS : undefined));
+      const rewriteOrigins = !!replacement || rewriteBody || pauseBody;
+      // (A replaced stream is read as a body too: its breakpoint pauses here.)
+      const breakpointTimeoutMs = breakpoint ? (breakpoint.timeoutMs ?? DEFAULT_BREAKPOINT_TIMEOUT_MS) : undefined;
+      return bufferBody(this, proxyRes, res, ctx, { upstream, status: head.status, headers: own, method }, { replacement, rewriteOrigins, patches, breakpointTimeoutMs });
     }
+    let { status, headers: sent } = head;
     if (breakpoint) {
       // A stream pauses before its headers: status and headers can be edited, events flow after.
       const edits = await this.pause(recording, 'response', breakpoint.timeoutMs);
-      const edited = describeEdits({ ...edits, body: undefined }, true);
-      if (edited) recording.ruleApplied({ ruleId: 'breakpoint-edit', explanation: `Edited at the breakpoint before the client: ${edited}` });
+      recordEdits(recording, { ...edits, body: undefined }, 'the client');
       if (edits.status) status = edits.status;
-      Object.assign(headers, lowerKeys(edits.headers ?? {}));
+      if (edits.headers) sent = Object.assign(sent === proxyRes.headers ? { ...sent } : sent, lowerKeys(edits.headers));
       if (res.destroyed) return void proxyRes.destroy();
     }
-
-    const transforming = isStream && (sse.drop.size > 0 || sse.delays.size > 0 || sse.closeAfter !== undefined || sse.patches !== undefined);
-    // A compressed stream is parsed from its decoded bytes; the client gets the bytes as they
-    // came, unless SSE transforms re-serialise the events (then uncompressed).
-    const decoder = isStream ? streamDecoder(String(headers['content-encoding'] ?? '')) : undefined;
-    if (transforming) {
-      // Events are re-serialised: neither the upstream's length nor its compression applies.
-      delete headers['content-length'];
-      if (decoder) delete headers['content-encoding'];
-    }
-    const changed = status !== upstream.status || !sameHeaders(headers, upstream.headers);
-    recording.responseStarted({ status, statusMessage: status === upstream.status ? upstream.statusMessage : undefined, headers }, changed ? upstream : undefined);
-    res.writeHead(status, status === upstream.status ? upstream.statusMessage : undefined, headers as OutgoingHttpHeaders);
-    if (isStream) {
-      res.flushHeaders(); // the client's stream-open must not wait for the first event
-      ctx.proxyReq?.setTimeout(0); // an idle stream is not a slow upstream
-      res.socket?.setTimeout(0);
-    }
-    const capture = (ctx.capture = new BodyCapture(this.options.bodyCap ?? DEFAULT_BODY_CAP));
-    // Without SSE transforms the raw bytes are forwarded as they come; with them, parsed
-    // events are re-serialised one by one, in order, each delayed or dropped as asked.
-    let closedByRule = false;
-    const writer = transforming
-      ? new SseEventWriter(res, sse, () => {
-          closedByRule = true; // an end state the rule asked for, not an upstream failure
-          proxyRes.destroy();
-          ctx.detachRequestBody?.();
-          recording.complete(capture.toRecord());
-        })
-      : undefined;
-    const parser = isStream
-      ? new SseParser((item) => {
-          recording.sseEvent(item);
-          writer?.write(item);
-        })
-      : undefined;
-    let decoderFailed = false;
-    decoder?.on('data', (bytes: Buffer) => parser!.push(bytes));
-    decoder?.on('error', () => (decoderFailed = true)); // not what its header says: forwarded, not parsed
-    const forward = writer ? undefined : new CompletionHold(res, isStream ? undefined : headers['content-length']);
-    proxyRes.on('data', (chunk: Buffer) => {
-      recording.firstByte();
-      forward?.write(chunk);
-      capture.push(chunk);
-      if (decoder) decoderFailed || decoder.write(chunk);
-      else parser?.push(chunk);
-    });
-    proxyRes.on('end', () => {
-      const finish = () => {
-        parser?.end();
-        const done = () => {
-          ctx.detachRequestBody?.();
-          this.endResponse(res, forward?.held(), () => recording.complete(capture.toRecord()));
-        };
-        if (writer) void writer.drained().then(done);
-        else done();
-      };
-      if (!decoder || decoderFailed) return finish();
-      decoder.once('end', finish);
-      decoder.once('error', finish);
-      decoder.end();
-    });
-    proxyRes.on('aborted', () => closedByRule || this.brokeOff(res, ctx));
-    proxyRes.on('error', (err: NodeJS.ErrnoException) => closedByRule || this.brokeOff(res, ctx, err));
+    streamBody(this, proxyRes, res, ctx, { upstream, status, headers: sent, method }, isStream, rules.length ? head.sse : undefined);
   }
 
-  /**
-   * Replays a recorded request through the front door, as-is or edited. The new exchange is
-   * recorded like any other and linked to the original with `replayOf`.
-   */
+  /** The upstream's origin swapped for the client's in URL headers; the same object when none changed. */
+  private rewriteUrlHeaders(headers: HttpHeaders, origins: OriginPair): HttpHeaders {
+    let out = headers;
+    for (const name of URL_HEADERS) {
+      const value = headers[name];
+      if (value === undefined) continue;
+      this.noticeSelfOrigin(value, origins);
+      const rewrite = (v: string) => (name.endsWith('location') ? belowBase(rewriteOrigin(v, origins), this.forwarder.basePath) : rewriteOrigin(v, origins));
+      const rewritten = Array.isArray(value) ? value.map(rewrite) : rewrite(value);
+      if (String(rewritten) === String(value)) continue;
+      if (out === headers) out = { ...headers };
+      out[name] = rewritten;
+    }
+    return out;
+  }
+
+  /** Replays a recorded request through the front door, as-is or edited (replay.ts). */
   async replay(request: ReplayRequest): Promise<{ status: number; exchangeId?: string }> {
     const address = this.server?.address() as AddressInfo | undefined;
     if (!address) throw new Error('The front door is not listening');
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value === undefined || HOP_BY_HOP.has(name.toLowerCase())) continue;
-      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    // Each replay gets its own marker, so two replays of one exchange learn their own new ids.
-    const nonce = randomUUID();
-    headers[REPLAY_HEADER] = `${this.replaySecret}:${request.replayOf}:${nonce}`;
-    const started = new Promise<string>((resolve) => this.replays.set(nonce, resolve));
-    try {
-      const response = await fetch(`http://127.0.0.1:${address.port}${originForm(request.url)}`, {
-        method: request.method,
-        headers,
-        body: request.body && !['GET', 'HEAD'].includes(request.method) ? new Uint8Array(request.body) : undefined,
-        redirect: 'manual',
-      });
-      const exchangeId = await started;
-      // The caller gets the status now; the body is read to its end in the background, so the new
-      // exchange records all of it (a stream runs until the upstream ends it or the front door stops).
-      void drain(response);
-      return { status: response.status, exchangeId };
-    } finally {
-      this.replays.delete(nonce);
-    }
-  }
-
-  /** A replay marker is honoured only with this process's secret, so clients can't forge one. */
-  private takeReplayMarker(req: IncomingMessage): { replayOf: string; nonce?: string } | undefined {
-    const marker = req.headers[REPLAY_HEADER];
-    if (typeof marker !== 'string') return undefined;
-    delete req.headers[REPLAY_HEADER];
-    const [secret, replayOf, nonce] = marker.split(':');
-    return secret === this.replaySecret && replayOf ? { replayOf, nonce } : undefined;
-  }
-
-  /**
-   * Holds an exchange at a breakpoint until `resume` (maybe with edits) or the timeout, which
-   * lets it go unchanged so a forgotten breakpoint never hangs a real client.
-   */
-  private pause(recording: ExchangeRecording, stage: 'request' | 'response', timeoutMs = DEFAULT_BREAKPOINT_TIMEOUT_MS): Promise<BreakpointEdits> {
-    const id = recording.exchange.id;
-    return new Promise((resolve) => {
-      const finish = (edits: BreakpointEdits) => {
-        clearTimeout(timer);
-        this.paused.delete(id);
-        recording.setPaused(undefined);
-        resolve(edits);
-      };
-      const timer = setTimeout(() => finish({}), timeoutMs);
-      this.paused.set(id, finish);
-      recording.setPaused({ stage, resumesAt: Date.now() + timeoutMs });
-    });
+    return this.replays.send(address.port, request);
   }
 
   /** Lets a paused exchange go on, with the user's edits. False when it is not paused. */
   resume(exchangeId: string, edits: BreakpointEdits = {}): boolean {
-    const finish = this.paused.get(exchangeId);
-    finish?.(edits);
-    return finish !== undefined;
+    return this.breakpoints.resume(exchangeId, edits);
   }
 
   /** Counts these rules' uses afresh: a toggle chosen again re-arms its limited rules. */
   resetRuleUses(ruleIds: string[]): void {
-    for (const id of ruleIds) this.ruleUses.delete(id);
+    this.rules.resetUses(ruleIds);
   }
 
-  /**
-   * Whether a rule with a `limit` may still act on this exchange: checked when the request
-   * arrives and again when the answer does, so overlapping requests cannot all take the last use.
-   */
-  private withinLimit(rule: Rule, recording: ExchangeRecording): boolean {
-    if (rule.limit === undefined || recording.exchange.appliedRules.some((r) => r.ruleId === rule.id)) return true;
-    return (this.ruleUses.get(rule.id) ?? 0) < rule.limit;
+  pause(recording: ExchangeRecording, stage: 'request' | 'response', timeoutMs?: number): Promise<BreakpointEdits> {
+    return this.breakpoints.pause(recording, stage, timeoutMs);
   }
 
-  /** Records that a rule's step acted on this exchange (and counts the rule's first step). */
-  private applied(rule: Rule, step: Step, recording: ExchangeRecording): void {
-    if (!recording.exchange.appliedRules.some((r) => r.ruleId === rule.id)) this.ruleUses.set(rule.id, (this.ruleUses.get(rule.id) ?? 0) + 1);
-    const setStatus = step.type === 'reply' || step.type === 'set-status' ? { setStatus: step.status } : {};
-    recording.ruleApplied({ ruleId: rule.id, explanation: `${rule.description}: ${explainStep(step)}`, ...setStatus });
-  }
-
-  private noticeSelfOrigin(text: string | string[] | undefined, pair: OriginPair): void {
+  noticeSelfOrigin(text: string | string[] | undefined, pair: OriginPair): void {
     if (text === undefined) return;
     const joined = Array.isArray(text) ? text.join(' ') : text;
     const named = pair.upstream.find((origin) => origin !== pair.client && joined.includes(origin));
@@ -604,108 +311,30 @@ export class FrontDoor {
   }
 
   /**
-   * Reads the whole upstream body (up to REWRITE_LIMIT), rewrites or replaces it, then answers
-   * with a fresh length. Bytes nothing changed go out exactly as the upstream sent them.
+   * Ends a response write-ahead: the exchange's end is recorded first and the last bytes go out
+   * once the capture holds it (Recorder.durable, at the end of this event-loop turn, batched with
+   * every exchange that ended in it). A crash then never loses an exchange its client saw whole.
    */
-  private async respondBuffered(
-    proxyRes: IncomingMessage,
-    res: ServerResponse,
-    ctx: ProxyContext,
-    upstream: ResponseRecord,
-    status: number,
-    headers: HttpHeaders,
-    replacement: Buffer | undefined,
-    /** Origin rewriting (metadata bodies) and JSON-RPC edits (patch-json steps) of the upstream's body. */
-    edits: { rewriteOrigins: boolean; patches: JsonRpcEdits },
-    breakpointTimeoutMs?: number,
-  ): Promise<void> {
-    const { recording } = ctx;
-    const capture = (ctx.capture = new BodyCapture(this.options.bodyCap ?? DEFAULT_BODY_CAP));
-    const changedFromUpstream = (visible: ResponseRecord) => (status !== upstream.status || !sameHeaders(visible.headers, upstream.headers) ? { ...upstream } : undefined);
-    const chunks: Buffer[] = [];
-    // Broken off before its end: the client gets what came, as a direct client would, then the cut.
-    ctx.sendPartial = () => {
-      if (res.headersSent || res.destroyed) return false;
-      recording.responseStarted({ status, headers }, changedFromUpstream({ status, headers }));
-      res.writeHead(status, headers as OutgoingHttpHeaders);
-      res.write(Buffer.concat(chunks));
-      cutAfterFlush(res, this.options.clientCutGraceMs);
-      return true;
-    };
-    let read: BodyPrefix;
-    try {
-      // A stream being replaced is not waited for: it might never end.
-      const isStream = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
-      read = replacement && isStream ? { prefix: Buffer.alloc(0), complete: false } : await readPrefix(proxyRes, REWRITE_LIMIT, chunks, capture);
-    } catch (err) {
-      return this.brokeOff(res, ctx, err as NodeJS.ErrnoException);
-    } finally {
-      ctx.sendPartial = undefined;
-    }
-    recording.firstByte();
-    if (!read.complete && !replacement) {
-      // Too big to hold: it streams on unchanged (headers already rewritten).
-      recording.responseStarted({ status, headers }, changedFromUpstream({ status, headers }));
-      res.writeHead(status, headers as OutgoingHttpHeaders);
-      const forward = new CompletionHold(res, headers['content-length']);
-      forward.write(read.prefix);
-      proxyRes.on('data', (chunk: Buffer) => {
-        forward.write(chunk);
-        capture.push(chunk);
-      });
-      proxyRes.on('end', () => {
-        ctx.detachRequestBody?.();
-        this.endResponse(res, forward.held(), () => recording.complete(capture.toRecord()));
-      });
-      proxyRes.on('aborted', () => this.brokeOff(res, ctx));
-      proxyRes.on('error', (err: NodeJS.ErrnoException) => this.brokeOff(res, ctx, err));
-      proxyRes.resume();
-      return;
-    }
-    if (!read.complete) {
-      ctx.upstreamDropped = true; // replaced: the rest of the upstream's body is not needed
-      proxyRes.destroy();
-    }
-    const raw = read.prefix;
-    let body = replacement ?? raw;
-    if (!replacement) {
-      const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
-      const text = await decodeText(raw, encoding);
-      if (text !== undefined) {
-        let edited = text;
-        if (edits.rewriteOrigins) {
-          this.noticeSelfOrigin(text, ctx.origins);
-          edited = rewriteOrigin(text, ctx.origins);
-        }
-        edited = edits.patches.apply(edited) ?? edited;
-        if (edited !== text) {
-          body = Buffer.from(edited);
-          delete headers['content-encoding'];
-        }
-      }
-    } else delete headers['content-encoding'];
-    if (breakpointTimeoutMs !== undefined) {
-      const edits = await this.pause(recording, 'response', breakpointTimeoutMs);
-      const edited = describeEdits(edits, true);
-      if (edited) recording.ruleApplied({ ruleId: 'breakpoint-edit', explanation: `Edited at the breakpoint before the client: ${edited}` });
-      if (edits.status) status = edits.status;
-      Object.assign(headers, lowerKeys(edits.headers ?? {}));
-      if (edits.body !== undefined) {
-        body = Buffer.from(edits.body);
-        delete headers['content-encoding'];
-      }
-      if (res.destroyed) return;
-    }
-    const bodyChanged = body !== raw && !body.equals(raw);
-    if (hasBody(ctx.match.method, status) && (bodyChanged || headers['content-length'] !== undefined)) {
-      headers['content-length'] = String(body.length);
-      delete headers['transfer-encoding'];
-    }
-    const visible: ResponseRecord = { status, headers };
-    recording.responseStarted(visible, bodyChanged ? { ...upstream } : changedFromUpstream(visible));
-    res.writeHead(status, headers as OutgoingHttpHeaders);
-    ctx.detachRequestBody?.();
-    this.endResponse(res, body, () => recording.complete(this.keep(body), bodyChanged ? capture.toRecord() : undefined));
+  endResponse(res: ServerResponse, last: Buffer | undefined, record: () => void): void {
+    record();
+    void this.recorder.durable().then(() => res.end(last));
+  }
+
+  keep(body: Buffer): ResponseRecord['body'] {
+    return body.length ? bodyRecord(body.subarray(0, this.bodyCap), body.length) : undefined;
+  }
+
+  brokeOff(res: ServerResponse, ctx: ProxyContext, err?: NodeJS.ErrnoException): void {
+    brokeOff(res, ctx, this.limits, err);
+  }
+
+  /** The public URL's origin, parsed once per URL (it is asked for on every request). */
+  private publicOrigin(): string | undefined {
+    const url = this.options.publicUrl?.();
+    if (url === this.publicUrlSeen) return this.publicOriginSeen;
+    this.publicOriginSeen = url ? new URL(url).origin : undefined;
+    this.publicUrlSeen = url;
+    return this.publicOriginSeen;
   }
 
   /** The SDKs' 403 for a Host or Origin that is not ours, answered by the front door itself. */
@@ -718,438 +347,23 @@ export class FrontDoor {
     this.endResponse(res, body, () => recording.complete(bodyRecord(body)));
   }
 
-  /**
-   * Ends a response write-ahead: the exchange's end is recorded first and the last bytes go out
-   * once the capture holds it (Recorder.durable, at the end of this event-loop turn, batched with
-   * every exchange that ended in it). A crash then never loses an exchange its client saw whole.
-   */
-  private endResponse(res: ServerResponse, last: Buffer | undefined, record: () => void): void {
-    record();
-    void this.recorder.durable().then(() => res.end(last));
-  }
-
-  /** A body as recorded: at most bodyCap bytes of it. */
-  private keep(body: Buffer): ResponseRecord['body'] {
-    return body.length ? bodyRecord(body.subarray(0, this.options.bodyCap ?? DEFAULT_BODY_CAP), body.length) : undefined;
-  }
-
-  private upstreamError(err: NodeJS.ErrnoException, res: ServerResponse, ctx: ProxyContext): void {
-    if (res.writableEnded) return; // answered in full (an early 413): a late error of the upload changes nothing
-    if (ctx.capture) return this.brokeOff(res, ctx, err); // the answer had begun: the client got part of it
-    const target = this.upstream.origin;
-    const { kind, status, message } = describeUpstreamError(ctx.timedOut ? Object.assign(err, { code: 'ETIMEDOUT' }) : err, target);
-    if (res.headersSent || res.destroyed) {
-      this.failed(res, ctx, kind, message);
-      return;
+  /** The front door itself failed on this request: a 500 where it still can, else the cut. */
+  private crashed(res: ServerResponse, recording: ExchangeRecording | undefined, err: Error): void {
+    const message = `The inspector's proxy failed: ${err.message}`;
+    if (res.headersSent) {
+      recording?.fail('proxy-error', message);
+      return void res.destroy();
     }
-    const body = sendProxyError(res, status, kind.replace(/-/g, '_'), message);
-    ctx.recording.responseStarted({ status, headers: { 'content-type': 'application/json' } });
-    ctx.recording.fail(kind, message, bodyRecord(body));
+    const body = sendProxyError(res, 500, 'proxy_error', message);
+    recording?.responseStarted({ status: 500, headers: { 'content-type': 'application/json' } });
+    recording?.fail('proxy-error', message, bodyRecord(body));
   }
 
-  /**
-   * The upstream's answer stopped before its end: the client's is cut the same way. A body that
-   * is malformed HTTP (a bad chunk: `err` is the parser's HPE_ error) is said to be so; where
-   * the client has no headers yet, it gets the proxy's 502 instead of a 200 that breaks off.
-   */
-  private brokeOff(res: ServerResponse, ctx: ProxyContext, err?: NodeJS.ErrnoException): void {
-    if (ctx.brokenOff || ctx.upstreamDropped) return; // reported twice (http-proxy and the response), or our own doing
-    ctx.brokenOff = true;
-    const malformed = err?.code?.startsWith('HPE_') ? `The upstream sent a malformed body (${err.code}: ${err.message})` : undefined;
-    if (malformed && ctx.sendPartial && !res.headersSent) {
-      ctx.sendPartial = undefined;
-      const message = `${malformed}: answered 502 instead of passing on an answer that breaks off.`;
-      const body = sendProxyError(res, 502, 'upstream_malformed', message);
-      ctx.recording.responseStarted({ status: 502, headers: { 'content-type': 'application/json' } });
-      ctx.recording.fail('upstream-malformed', message, bodyRecord(body));
-      return;
-    }
-    const flushing = ctx.sendPartial?.() ?? false;
-    const seconds = (this.options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS) / 1000;
-    if (malformed) ctx.recording.fail('upstream-malformed', `${malformed} in the middle of the response: the client's answer is cut there`, ctx.capture?.toRecord());
-    else if (ctx.timedOut) ctx.recording.fail('upstream-timeout', `The upstream sent nothing for ${seconds} s in the middle of the response`, ctx.capture?.toRecord());
-    else ctx.recording.fail('upstream-reset', 'The upstream closed the connection in the middle of the response', ctx.capture?.toRecord());
-    if (!flushing && !res.writableEnded) cutAfterFlush(res, this.options.clientCutGraceMs);
-  }
-
-  private failed(res: ServerResponse, ctx: ProxyContext, kind: ExchangeErrorKind, message: string, capture?: BodyCapture): void {
-    ctx.recording.fail(kind, message, capture?.toRecord());
+  private failed(res: ServerResponse, ctx: ProxyContext, kind: ExchangeErrorKind, message: string): void {
+    ctx.recording.fail(kind, message);
     if (!res.writableEnded) res.destroy();
   }
 }
-
-interface SseTransform {
-  drop: Set<number>;
-  delays: Map<number, number>;
-  closeAfter?: number;
-  /** patch-json steps, applied to each event's JSON data. */
-  patches?: JsonRpcEdits;
-}
-
-/**
- * The patch-json steps of the rules that matched, applied to JSON-RPC text message by message.
- * A step is recorded as applied the first time it changes something: a rule that found nothing
- * to edit did not change the exchange.
- */
-class JsonRpcEdits {
-  private readonly recorded = new Set<JsonPatchStep>();
-
-  constructor(
-    private readonly steps: ReadonlyArray<{ rule: Rule; step: JsonPatchStep }>,
-    private readonly applied: (rule: Rule, step: JsonPatchStep) => void,
-  ) {}
-
-  get active(): boolean {
-    return this.steps.length > 0;
-  }
-
-  /** The text with every step applied, or undefined when nothing changed. */
-  apply(text: string): string | undefined {
-    let current: string | undefined;
-    for (const { rule, step } of this.steps) {
-      const patched = patchJsonText(current ?? text, [step]);
-      if (patched === undefined) continue;
-      current = patched;
-      if (this.recorded.has(step)) continue;
-      this.recorded.add(step);
-      this.applied(rule, step);
-    }
-    return current;
-  }
-}
-
-/** Writes parsed SSE items to the client in order, applying drop / delay / close-after. */
-class SseEventWriter {
-  private chain: Promise<void> = Promise.resolve();
-  private eventIndex = 0;
-  private sent = 0;
-  private closed = false;
-
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly transform: SseTransform,
-    private readonly stopUpstream: () => void,
-  ) {}
-
-  write(parsed: ParsedSse): void {
-    const patched = parsed.kind === 'event' && parsed.data !== undefined ? this.transform.patches?.apply(parsed.data) : undefined;
-    const item = patched === undefined ? parsed : { ...parsed, data: patched };
-    const index = item.kind === 'event' ? this.eventIndex++ : -1;
-    if (index >= 0 && this.transform.drop.has(index)) return;
-    const delay = index >= 0 ? this.transform.delays.get(index) : undefined;
-    this.chain = this.chain.then(async () => {
-      if (delay) await sleep(delay);
-      if (this.closed) return;
-      this.res.write(serializeSse(item));
-      if (index >= 0 && ++this.sent === this.transform.closeAfter) {
-        this.closed = true;
-        this.res.end();
-        this.stopUpstream();
-      }
-    });
-  }
-
-  drained(): Promise<void> {
-    return this.chain;
-  }
-}
-
-export function serializeSse(item: ParsedSse): string {
-  if (item.kind === 'comment') return `: ${item.comment ?? ''}\n\n`;
-  let frame = '';
-  if (item.id !== undefined) frame += `id: ${item.id}\n`;
-  if (item.event !== undefined) frame += `event: ${item.event}\n`;
-  if (item.retry !== undefined) frame += `retry: ${item.retry}\n`;
-  if (item.data !== undefined) for (const line of item.data.split('\n')) frame += `data: ${line}\n`;
-  return `${frame}\n`;
-}
-
-/** Maps a socket error talking to the upstream to what the user should read. */
-export function describeUpstreamError(err: NodeJS.ErrnoException, target: string): { kind: ExchangeErrorKind; status: number; message: string } {
-  switch (err.code) {
-    case 'ECONNREFUSED':
-      return { kind: 'upstream-refused', status: 502, message: `The upstream ${target} refused the connection (ECONNREFUSED). Is the server running on that port?` };
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return { kind: 'upstream-refused', status: 502, message: `The upstream host of ${target} could not be resolved (${err.code}).` };
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return { kind: 'upstream-reset', status: 502, message: `The upstream ${target} reset the connection (${err.code}) before answering.` };
-    case 'ETIMEDOUT':
-    case 'ESOCKETTIMEDOUT':
-      return { kind: 'upstream-timeout', status: 504, message: `The upstream ${target} did not answer in time.` };
-    default:
-      if (err.code?.startsWith('HPE_')) return { kind: 'upstream-malformed', status: 502, message: `The upstream ${target} sent malformed HTTP (${err.code}: ${err.message}).` };
-      return { kind: 'proxy-error', status: 502, message: `Forwarding to ${target} failed: ${err.message}` };
-  }
-}
-
-function sendProxyError(res: ServerResponse, status: number, error: string, message: string): Buffer {
-  const body = Buffer.from(JSON.stringify({ error, message, from: 'mcp-handshake-inspector proxy' }));
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
-  res.end(body);
-  return body;
-}
-
-/** X-Forwarded-* so the upstream can build public URLs; a tunnel's values are kept. */
-function forwardedHeaders(req: IncomingMessage): Record<string, string> {
-  const existingFor = req.headers['x-forwarded-for'];
-  const address = req.socket.remoteAddress ?? '';
-  return {
-    'x-forwarded-host': String(req.headers['x-forwarded-host'] ?? req.headers.host ?? ''),
-    'x-forwarded-proto': String(req.headers['x-forwarded-proto'] ?? 'http'),
-    'x-forwarded-for': existingFor ? `${existingFor}, ${address}` : address,
-  };
-}
-
-/** A relative redirect below the upstream's base path, as the client reaches it: /base/x → /x. */
-function belowBase(url: string, base: string): string {
-  if (!base || !url.startsWith(base)) return url;
-  const rest = url.slice(base.length);
-  if (rest === '') return '/';
-  if (rest.startsWith('/')) return rest;
-  return rest.startsWith('?') || rest.startsWith('#') ? `/${rest}` : url; // /basement is not below /base
-}
-
-/** Reads a response body to its end, discarding it. */
-async function drain(response: Response): Promise<void> {
-  try {
-    const reader = response.body?.getReader();
-    while (reader && !(await reader.read()).done);
-  } catch {
-    // The front door closed the stream: nothing more to read.
-  }
-}
-
-/**
- * Cuts the client's connection once what was written to it has gone out, as the upstream's was
- * cut (destroying at once would drop what is still buffered). A client that stops reading is cut
- * after a few seconds anyway.
- */
-function cutAfterFlush(res: ServerResponse, graceMs = 5000): void {
-  const socket = res.socket;
-  if (!res.writableLength || !socket) return void res.destroy();
-  // Half-close after what is buffered: the client gets every byte that came, then the cut, at
-  // once ('drain' would only come if a write had filled the buffer). A client that never reads
-  // keeps the socket open: it is dropped after a while.
-  socket.end();
-  setTimeout(() => res.destroy(), graceMs).unref();
-}
-
-/** Incremental decoders for compressed SSE, flushing per chunk so events are parsed as they pass. */
-const STREAM_DECODERS: Record<string, () => Transform> = {
-  gzip: () => createGunzip({ flush: zlibConstants.Z_SYNC_FLUSH }),
-  'x-gzip': () => createGunzip({ flush: zlibConstants.Z_SYNC_FLUSH }),
-  deflate: () => createInflate({ flush: zlibConstants.Z_SYNC_FLUSH }),
-  br: () => createBrotliDecompress({ flush: zlibConstants.BROTLI_OPERATION_FLUSH }),
-};
-
-function streamDecoder(encoding: string): Transform | undefined {
-  return STREAM_DECODERS[encoding.trim().toLowerCase()]?.();
-}
-
-/**
- * Sends the request line with the client's own path. http-proxy joins paths with a function that
- * squeezes `//` and turns `\` into `/` (url.parse), so `/a//b` reached the upstream as `/a/b`.
- * `pipe` is the last moment before the request head is written, and the first to see it.
- */
-function exactPath(body: Pick<Readable, 'pipe'>, path: string): Pick<Readable, 'pipe'> {
-  return {
-    pipe<T extends NodeJS.WritableStream>(destination: T): T {
-      // Only a path http.request itself would take (no spaces or control characters: no header injection).
-      if (VALID_PATH.test(path)) (destination as unknown as ClientRequest).path = path;
-      return body.pipe(destination);
-    },
-  };
-}
-
-/** What Node's http.request accepts in a request target (it refuses anything else). */
-const VALID_PATH = /^[\u0021-\u00ff]+$/;
-
-
-/**
- * A body read in full, in the one shape http-proxy uses its `buffer` option: it calls
- * `buffer.pipe(proxyReq)`. Writing it with `end` costs one call, where a Readable.from()
- * stream costs an async iterator and several ticks per request on the MCP hot path.
- */
-function bufferedBody(body: Buffer): Pick<Readable, 'pipe'> {
-  return {
-    pipe<T extends NodeJS.WritableStream>(destination: T): T {
-      if (body.length) destination.end(body);
-      else destination.end();
-      return destination;
-    },
-  };
-}
-
-interface BodyPrefix {
-  prefix: Buffer;
-  complete: boolean;
-}
-
-/**
- * Reads a body while it stays within `limit` bytes: `complete` with all of it, or the stream is
- * paused just past the limit with what came so far. Every chunk also lands in `chunks` (what
- * came before a failure) and `capture`. Rejects when the stream breaks off.
- */
-function readPrefix(stream: Readable, limit: number, chunks: Buffer[] = [], capture?: BodyCapture): Promise<BodyPrefix> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      capture?.push(chunk);
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        stream.pause();
-        resolve({ prefix: Buffer.concat(chunks), complete: false });
-      }
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve({ prefix: Buffer.concat(chunks), complete: true });
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const onAborted = () => onError(new Error('aborted'));
-    const cleanup = () => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-      stream.off('aborted', onAborted);
-    };
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-    stream.on('aborted', onAborted);
-  });
-}
-
-/** A body's text, decoded per its content-encoding; undefined when it is not UTF-8 we can read. */
-async function decodeText(raw: Buffer, encoding: string): Promise<string | undefined> {
-  let bytes = raw;
-  if (encoding && encoding !== 'identity') {
-    const decode = decompress[encoding];
-    if (!decode) return undefined;
-    try {
-      bytes = await decode(raw);
-    } catch {
-      return undefined; // not what its header says: it goes on as it came
-    }
-  }
-  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
-}
-
-/** Whether a response to this request carries a body at all (RFC 9110 §6.4.1). */
-function hasBody(method: string, status: number): boolean {
-  return method !== 'HEAD' && status !== 204 && status !== 304 && (status < 100 || status >= 200);
-}
-
-/**
- * Streams a large request on: the prefix already read, then the rest, teed into the recorder.
- * `detach` stops forwarding when the upstream answered early (e.g. 413) but keeps reading the
- * client's body, so the recording ends and the connection stays usable.
- */
-function continueStream(req: IncomingMessage, prefix: Buffer, recording: ExchangeRecording, bodyCap: number): { stream: Readable; detach: () => void } {
-  const capture = new BodyCapture(bodyCap);
-  capture.push(prefix);
-  const out = new PassThrough();
-  out.write(prefix);
-  req.on('data', (chunk: Buffer) => capture.push(chunk));
-  req.on('end', () => recording.requestComplete(capture.toRecord()));
-  req.pipe(out);
-  req.resume();
-  const detach = () => {
-    if (req.readableEnded) return;
-    req.unpipe(out);
-    out.end();
-    req.resume();
-  };
-  return { stream: out, detach };
-}
-
-/**
- * Rewrites the client's origin to the upstream's in the query string and in a form body
- * (`resource` at /authorize and /token). Changes req.url in place; returns the body to send.
- */
-function rewriteRequest(req: IncomingMessage, body: Buffer, bodyComplete: boolean, pair: OriginPair): { changed: boolean; body: Buffer } {
-  let changed = false;
-  const url = req.url ?? '/';
-  const queryStart = url.indexOf('?');
-  if (queryStart !== -1) {
-    const query = rewriteParams(url.slice(queryStart + 1), pair);
-    if (query !== undefined) {
-      req.url = `${url.slice(0, queryStart)}?${query}`;
-      changed = true;
-    }
-  }
-  const contentType = String(req.headers['content-type'] ?? '');
-  if (bodyComplete && contentType.startsWith('application/x-www-form-urlencoded')) {
-    const form = rewriteParams(body.toString('utf8'), pair);
-    if (form !== undefined) {
-      body = Buffer.from(form);
-      req.headers['content-length'] = String(body.length);
-      delete req.headers['transfer-encoding']; // one framing: a length and chunked together is a smuggling vector
-      changed = true;
-    }
-  }
-  return { changed, body };
-}
-
-/** Rewrites URL-encoded parameter values; undefined when nothing changed. */
-function rewriteParams(encoded: string, pair: OriginPair): string | undefined {
-  const params = new URLSearchParams(encoded);
-  let changed = false;
-  for (const [key, value] of [...params]) {
-    const rewritten = rewriteOrigin(value, pair);
-    if (rewritten !== value) {
-      params.set(key, rewritten);
-      changed = true;
-    }
-  }
-  return changed ? params.toString() : undefined;
-}
-
-/** What breakpoint edits changed, in words (empty when nothing). */
-function describeEdits(edits: BreakpointEdits, bodyComplete: boolean): string {
-  const parts: string[] = [];
-  if (edits.method) parts.push(`method ${edits.method}`);
-  if (edits.url) parts.push(`URL ${edits.url}`);
-  if (edits.status) parts.push(`status ${edits.status}`);
-  const headers = Object.keys(edits.headers ?? {});
-  if (headers.length) parts.push(`headers ${headers.join(', ')}`);
-  if (edits.body !== undefined) {
-    parts.push(bodyComplete ? `body (${Buffer.byteLength(edits.body)} bytes)` : 'not the body: it is over 1 MiB and was already streaming on');
-  }
-  return parts.join('; ');
-}
-
-/** Applies breakpoint edits to a request about to go upstream; returns the body to send. */
-function applyRequestEdits(req: IncomingMessage, edits: BreakpointEdits, body: Buffer, bodyComplete: boolean): Buffer {
-  if (edits.method) req.method = edits.method;
-  if (edits.url && !VALID_PATH.test(edits.url)) throw new Error(`The edited URL ${JSON.stringify(edits.url)} has characters a request line cannot carry (spaces, control characters)`);
-  if (edits.url) req.url = edits.url;
-  Object.assign(req.headers, lowerKeys(edits.headers ?? {}));
-  if (edits.body === undefined || !bodyComplete) return body;
-  const edited = Buffer.from(edits.body);
-  req.headers['content-length'] = String(edited.length);
-  delete req.headers['transfer-encoding'];
-  return edited;
-}
-
-function sameHeaders(a: HttpHeaders, b: HttpHeaders): boolean {
-  for (const key in a) if (a[key] !== b[key] && String(a[key]) !== String(b[key])) return false;
-  for (const key in b) if (!Object.hasOwn(a, key) && String(b[key]) !== 'undefined') return false;
-  return true;
-}
-
-function lowerKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The simulator names its run in a header; the exchange is marked simulated and the header is
@@ -1160,34 +374,4 @@ function takeSimulationMarker(req: IncomingMessage): string | undefined {
   const marker = req.headers[SIMULATION_HEADER];
   delete req.headers[SIMULATION_HEADER];
   return typeof marker === 'string' && marker ? marker.slice(0, 100) : undefined;
-}
-
-/**
- * Forwards a body as it comes, except the bytes that complete a body of known length: those
- * wait for endResponse, so the client cannot have the whole answer before the capture holds its
- * end (write-ahead). Streams and chunked bodies are complete only at their end anyway.
- */
-class CompletionHold {
-  private readonly length: number | undefined;
-  private sent = 0;
-  private readonly last: Buffer[] = [];
-
-  constructor(
-    private readonly res: ServerResponse,
-    contentLength: string | string[] | number | undefined,
-  ) {
-    const length = Number(contentLength);
-    this.length = contentLength !== undefined && Number.isFinite(length) ? length : undefined;
-  }
-
-  write(chunk: Buffer): void {
-    this.sent += chunk.length;
-    if (this.length !== undefined && this.sent >= this.length) this.last.push(chunk);
-    else this.res.write(chunk);
-  }
-
-  /** The held bytes, for the response's end. */
-  held(): Buffer | undefined {
-    return this.last.length ? Buffer.concat(this.last) : undefined;
-  }
 }

@@ -65,3 +65,32 @@ export function patchJsonText(text: string, steps: readonly JsonPatchStep[]): st
   for (const step of steps) for (const message of messages) changed = patchMessage(message, step) || changed;
   return changed ? JSON.stringify(value) : undefined;
 }
+
+/**
+ * The patch-json steps of the rules that matched, applied to JSON-RPC text message by message.
+ * A step is recorded as applied the first time it changes something: a rule that found nothing
+ * to edit did not change the exchange.
+ */
+export class JsonRpcEdits {
+  private readonly recorded = new Set<JsonPatchStep>();
+
+  constructor(private readonly steps: ReadonlyArray<{ step: JsonPatchStep; applied: () => void }>) {}
+
+  get active(): boolean {
+    return this.steps.length > 0;
+  }
+
+  /** The text with every step applied, or undefined when nothing changed. */
+  apply(text: string): string | undefined {
+    let current: string | undefined;
+    for (const { step, applied } of this.steps) {
+      const patched = patchJsonText(current ?? text, [step]);
+      if (patched === undefined) continue;
+      current = patched;
+      if (this.recorded.has(step)) continue;
+      this.recorded.add(step);
+      applied();
+    }
+    return current;
+  }
+}

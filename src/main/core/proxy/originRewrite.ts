@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { checkHttpUrl } from '../wire/url';
 
 // An upstream's OAuth metadata names its own origin (PRM `resource`, `authorization_servers`,
 // `resource_metadata` in WWW-Authenticate, redirects). A client that reached it through the
@@ -36,13 +37,11 @@ export function upstreamOrigins(upstream: URL): string[] {
  */
 export function checkUpstreamUrl(value: string, subject = 'The upstream'): string {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new Error(`${subject} "${value}" has no scheme: write http://${value} (or https://)`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`${subject} must be an absolute http(s) URL such as http://127.0.0.1:8001, got "${value}"`);
+  const check = checkHttpUrl(value);
+  if (!('url' in check)) {
+    throw new Error(check.problem === 'scheme' ? `${subject} must use http or https, got "${check.scheme}"` : `${subject} must be an absolute http(s) URL such as http://127.0.0.1:8001, got "${value}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${subject} must use http or https, got "${url.protocol}"`);
+  const { url } = check;
   if (url.search || url.hash) throw new Error(`${subject} must not carry a query or fragment ("${url.search}${url.hash}"): each request keeps its own`);
   return url.toString();
 }
@@ -75,11 +74,30 @@ export function rewriteOrigin(text: string, { upstream, client }: OriginPair): s
       [origin, client],
       [origin.replace(/\//g, '\\/'), client.replace(/\//g, '\\/')],
     ] as const) {
-      const pattern = new RegExp(`${escapeRegExp(from)}(?![0-9A-Za-z.:_~%-])`, 'g');
-      result = result.replace(pattern, to);
+      result = result.replace(originPattern(from), to);
     }
   }
   return result;
+}
+
+/** Patterns compiled once per origin spelling (a front door has a handful): replace() resets a global pattern's lastIndex. */
+const patterns = new Map<string, RegExp>();
+function originPattern(origin: string): RegExp {
+  let pattern = patterns.get(origin);
+  if (!pattern) {
+    if (patterns.size >= 100) patterns.clear(); // origins of many public URLs over a long run: start afresh
+    patterns.set(origin, (pattern = new RegExp(`${escapeRegExp(origin)}(?![0-9A-Za-z.:_~%-])`, 'g')));
+  }
+  return pattern;
+}
+
+/** A relative redirect below the upstream's base path, as the client reaches it: /base/x → /x. */
+export function belowBase(url: string, base: string): string {
+  if (!base || !url.startsWith(base)) return url;
+  const rest = url.slice(base.length);
+  if (rest === '') return '/';
+  if (rest.startsWith('/')) return rest;
+  return rest.startsWith('?') || rest.startsWith('#') ? `/${rest}` : url; // /basement is not below /base
 }
 
 function escapeRegExp(text: string): string {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { bodyRecord } from '../recorder/body';
+import { bodyRecord } from '../wire/body';
 import type { Recorder } from '../recorder/recorder';
 
 // Requests that never reach the front door's handler: Node's HTTP parser refuses them (a bad

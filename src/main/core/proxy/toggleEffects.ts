@@ -1,7 +1,7 @@
 import type { AppliedRule, Exchange } from '../../../shared/exchange';
 import type { Toggle, ToggleOption } from '../../../shared/toggles';
 import { toggleOptionName } from '../../../shared/toggles';
-import { requestPath } from '../recorder/classify';
+import { requestPath } from '../wire/paths';
 import { matches, type MatchInput } from './rules';
 import { TOGGLES } from './toggles';
 

@@ -1,5 +1,6 @@
-import { parseJson } from './json';
-import { SseParser } from './sseParser';
+import { parseJson } from '../wire/json';
+import { requestPath } from '../wire/paths';
+import { SseParser } from '../wire/sse';
 import type { Classification, DiscoveryKind, HttpHeaders, JsonRpcSummary } from '../../../shared/exchange';
 import { describeFilter, LISTEN_METHOD, parseSubscriptionFilter } from '../../../shared/subscriptions';
 
@@ -99,20 +100,6 @@ function jsonRpcLabel(summary: JsonRpcSummary): string {
 function listenLabel(body: unknown): string {
   const filter = parseSubscriptionFilter(isObject(body) && isObject(body.params) ? body.params.notifications : undefined);
   return `${LISTEN_METHOD} stream (${filter ? describeFilter(filter) : 'no valid filter'})`;
-}
-
-/**
- * A request target in origin form (path and query), also from an absolute-form one
- * (GET http://host/path, as proxies are sent). `*` (OPTIONS *) stays as it is.
- */
-export function originForm(url: string): string {
-  const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
-  return target.startsWith('/') || target === '*' ? target : `/${target}`;
-}
-
-/** The path of a request target. */
-export function requestPath(url: string): string {
-  return originForm(url).split('?')[0]!;
 }
 
 /** Classifies a request from its method, URL, headers and (text) body. */

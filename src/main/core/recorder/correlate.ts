@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { parseJson } from './json';
+import { parseJson } from '../wire/json';
 import type { Exchange, HttpHeaders, JsonRpcSummary, RpcCorrelation, SseEvent } from '../../../shared/exchange';
-import { bodyText } from './body';
+import { bodyText } from '../wire/body';
+import { isHttpUrl } from '../wire/url';
 import { REDACTED } from './redact';
 
 // Pairs JSON-RPC responses with their requests (in the same exchange, on the POST's SSE
@@ -86,10 +87,6 @@ export function legacySessionId(url: string): string | undefined {
   return /[?&]session_?id=([^&\s#]+)/i.exec(url)?.[1];
 }
 
-/** OAuth client ids that name a client application, not one installation of it: a Client ID
- * Metadata Document URL is the same for every user of Claude.ai or VS Code. */
-const SHARED_CLIENT_ID = /^https?:\/\//i;
-
 /** The client id of `client_secret_basic` authentication (Authorization: Basic base64(id:secret)). */
 function basicClientId(headers: HttpHeaders): string | undefined {
   const basic = /^Basic\s+(\S+)/i.exec(header(headers, 'authorization') ?? '')?.[1];
@@ -140,7 +137,9 @@ export function identityKeys(exchange: Exchange): { strong: string[]; weak?: str
   const isForm = /application\/x-www-form-urlencoded/i.test(header(request.headers, 'content-type') ?? '');
   const form = phase === 'token' || (phase === 'authorization' && isForm) ? new URLSearchParams(bodyText(request.body) ?? '') : undefined;
   const clientId = query?.get('client_id') ?? form?.get('client_id') ?? (phase === 'token' ? basicClientId(request.headers) : undefined);
-  const ownClientId = clientId && !SHARED_CLIENT_ID.test(clientId) ? clientId : undefined;
+  // A Client ID Metadata Document URL names a client application, not one installation of it:
+  // it is the same for every user of Claude.ai or VS Code.
+  const ownClientId = clientId && !isHttpUrl(clientId) ? clientId : undefined;
   if (ownClientId) strong.push(`client:${ownClientId}`);
   const redirect = phase === 'authorization' ? redirectQuery(response?.headers) : undefined;
   // The authorization code ties the browser's authorize step to the client's token request

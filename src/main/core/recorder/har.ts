@@ -1,11 +1,12 @@
 import { exchangeOutcome } from '../../../shared/outcome';
 import { randomUUID } from 'node:crypto';
 import type { BodyRecord, Exchange, ExchangeTimings, HttpHeaders, ResponseRecord, SseEvent } from '../../../shared/exchange';
-import { bodyText } from './body';
+import { bodyText } from '../wire/body';
 import { classifyRequest, classifyResponse } from './classify';
 import { recognizeClient } from './clients';
 import { redactExchange } from './redact';
-import { SseParser } from './sseParser';
+import { originForm } from '../wire/paths';
+import { SseParser } from '../wire/sse';
 
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) export and import. Standard fields
 // carry what any HAR viewer shows; `_`-prefixed custom fields (allowed by the spec) carry the
@@ -340,7 +341,7 @@ function responseBody(response: Record<string, unknown>, ours: boolean): BodyRec
 function requestTarget(request: Record<string, unknown>, ours: boolean): string {
   if (ours && typeof request._url === 'string') return request._url;
   const url = String(request.url);
-  if (ours) return url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') || '/';
+  if (ours) return originForm(url);
   try {
     const parsed = new URL(url);
     return `${parsed.pathname}${parsed.search}`;

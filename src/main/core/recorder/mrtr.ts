@@ -1,7 +1,7 @@
 import type { Exchange, MrtrRound } from '../../../shared/exchange';
 import { MRTR_METHODS, readInputRequired, readRetry } from '../../../shared/mrtr';
-import { bodyText } from './body';
-import { parseJson } from './json';
+import { bodyText } from '../wire/body';
+import { parseJson } from '../wire/json';
 
 // Links the rounds of a multi-round-trip request (2026-07-28 `input_required`) into one
 // conversation. A retry is a new JSON-RPC request, so nothing on the wire names its first

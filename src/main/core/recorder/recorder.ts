@@ -12,14 +12,14 @@ import type {
   ResponseRecord,
   SseEvent,
 } from '../../../shared/exchange';
-import { bodyText, readableText } from './body';
+import { bodyText, readableText } from '../wire/body';
 import { classifyRequest, classifyResponse, summarizeJsonRpc } from './classify';
-import { parseJson } from './json';
+import { parseJson } from '../wire/json';
 import { recognizeClient } from './clients';
 import { legacySessionId, RpcCorrelator } from './correlate';
 import { ConnectionModel, type Merge } from './runs';
 import { MrtrLinker } from './mrtr';
-import type { ParsedSse } from './sseParser';
+import type { ParsedSse } from '../wire/sse';
 
 /** How many SSE events one exchange keeps in memory; later ones are still emitted and stored. */
 export const MAX_SSE_EVENTS_IN_MEMORY = 2000;

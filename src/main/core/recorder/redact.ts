@@ -1,5 +1,5 @@
 import type { BodyRecord, Exchange, HttpHeaders, ResponseRecord, SseEvent } from '../../../shared/exchange';
-import { bodyRecord, decodeContentSync } from './body';
+import { bodyRecord, decodeContentSync } from '../wire/body';
 
 // What an export hides by default. The raw capture stays local; a HAR leaves the machine, so
 // the credentials of the OAuth handshake are replaced by REDACTED wherever they travel.

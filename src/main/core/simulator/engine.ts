@@ -4,7 +4,8 @@ import type { McpMethod, ReplayProfile, Reaction, Reactions, SimStep, SimulatedR
 import { answerInputRequest } from './inputAnswers';
 import { Wire, WireError, type WireResponse } from './http';
 import { parseChallenge, runOAuth, type Challenge, type OAuthHooks } from './oauth';
-import type { ParsedSse } from '../recorder/sseParser';
+import type { ParsedSse } from '../wire/sse';
+import { checkHttpUrl } from '../wire/url';
 
 // Executes a replay profile: its steps in order (parallel ones at once), each answer matched
 // against the profile's reactions, each step a verdict. The engine knows the protocol (how an
@@ -30,14 +31,11 @@ export interface SimulateOptions {
 export class SimulationInputError extends Error {}
 
 export function checkUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new SimulationInputError(`--url must be an absolute http(s) URL such as https://example.com/mcp, got "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SimulationInputError(`--url must use http or https, got "${url.protocol}"`);
-  return url;
+  const check = checkHttpUrl(value);
+  if ('url' in check) return check.url;
+  throw new SimulationInputError(
+    check.problem === 'scheme' ? `--url must use http or https, got "${check.scheme}"` : `--url must be an absolute http(s) URL such as https://example.com/mcp, got "${value}"`,
+  );
 }
 
 interface JsonRpcAnswer {

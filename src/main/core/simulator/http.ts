@@ -1,6 +1,6 @@
 import type { SimulatedRequest } from '../../../shared/simulator';
 import { SIMULATION_HEADER } from '../../../shared/simulator';
-import { SseParser, type ParsedSse } from '../recorder/sseParser';
+import { SseParser, type ParsedSse } from '../wire/sse';
 
 // The simulator's side of the wire: one fetch per request, every exchange noted for the
 // verdict, the run id on every request, and for browser profiles the browser's CORS rules

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { formatSse } from '../../wire/sse';
 
 /**
  * One `text/event-stream` response. Headers are flushed at once (a client's stream-open must
@@ -36,14 +37,11 @@ export class SseStream {
   send(data: unknown, event?: string): void {
     if (this.closed) return;
     const payload = typeof data === 'string' ? data : JSON.stringify(data);
-    let frame = `id: ${this.nextEventId++}\n`;
-    if (event) frame += `event: ${event}\n`;
-    for (const line of payload.split('\n')) frame += `data: ${line}\n`;
-    this.res.write(`${frame}\n`);
+    this.res.write(formatSse({ kind: 'event', id: String(this.nextEventId++), event: event || undefined, data: payload }));
   }
 
   comment(text: string): void {
-    if (!this.closed) this.res.write(`: ${text}\n\n`);
+    if (!this.closed) this.res.write(formatSse({ kind: 'comment', comment: text }));
   }
 
   close(): void {

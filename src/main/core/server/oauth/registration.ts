@@ -1,6 +1,7 @@
 import type { ClientIdMetadataMode } from '../../../../shared/profile';
 import { fetchClientIdMetadataDocumentText } from './cimdFetch';
 import { OAuthError } from './errors';
+import { isHttpUrl } from '../../wire/url';
 import { randomToken, type RegisteredClient, type TokenEndpointAuthMethod } from './state';
 
 // Dynamic Client Registration (RFC 7591) and Client ID Metadata Documents (MCP 2025-11-25).
@@ -125,7 +126,7 @@ export function clientInformationResponse(client: RegisteredClient): Record<stri
 }
 
 export function isClientIdMetadataUrl(clientId: string): boolean {
-  return /^https?:\/\//i.test(clientId);
+  return isHttpUrl(clientId);
 }
 
 /**

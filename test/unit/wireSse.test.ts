@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serializeSse } from '../../src/main/core/proxy/frontDoor';
-import { SseParser, type ParsedSse } from '../../src/main/core/recorder/sseParser';
+import { formatSse, SseParser, type ParsedSse } from '../../src/main/core/wire/sse';
 
 /** Feeds the chunks to a fresh parser and returns what it reported (after `end()` if asked). */
 function parse(chunks: Array<string | Buffer>, { end = false } = {}): ParsedSse[] {
@@ -113,7 +112,7 @@ describe('SseParser fields', () => {
 
   it('re-serialises each block with the fields it had: no data line is invented', () => {
     const frames = ['id: 42\n\n', 'retry: 3000\n\n', 'id: 43\ndata: \n\n', 'event: message\ndata: a\ndata: b\n\n', ': ping\n\n'];
-    expect(parse(frames).map(serializeSse)).toEqual(frames);
+    expect(parse(frames).map(formatSse)).toEqual(frames);
   });
 
   it('ignores a byte order mark at the start of the stream, as a browser does', () => {
@@ -172,8 +171,8 @@ describe('SseParser chunking', () => {
   });
 });
 
-describe('serializeSse', () => {
-  const roundTrip = (item: ParsedSse) => parse([serializeSse(item)]);
+describe('formatSse', () => {
+  const roundTrip = (item: ParsedSse) => parse([formatSse(item)]);
 
   it.each<[string, ParsedSse]>([
     ['a plain event', { kind: 'event', data: '{"jsonrpc":"2.0","id":1,"result":{}}' }],
@@ -192,11 +191,11 @@ describe('serializeSse', () => {
     const wire = 'id: 1\r\nevent: message\r\ndata: a\r\ndata: b\r\n\r\n: ping\r\n\r\nid: 2\r\n\r\nretry: 100\ndata: c\n\n';
     const parsed = parse([wire]);
     expect(parsed).toHaveLength(4);
-    expect(parse([parsed.map(serializeSse).join('')])).toEqual(parsed);
+    expect(parse([parsed.map(formatSse).join('')])).toEqual(parsed);
   });
 
   it('writes a comment as its own frame', () => {
-    expect(serializeSse({ kind: 'comment', comment: 'ping' })).toBe(': ping\n\n');
-    expect(serializeSse({ kind: 'event', id: '1', event: 'e', retry: 5, data: 'a\nb' })).toBe('id: 1\nevent: e\nretry: 5\ndata: a\ndata: b\n\n');
+    expect(formatSse({ kind: 'comment', comment: 'ping' })).toBe(': ping\n\n');
+    expect(formatSse({ kind: 'event', id: '1', event: 'e', retry: 5, data: 'a\nb' })).toBe('id: 1\nevent: e\nretry: 5\ndata: a\ndata: b\n\n');
   });
 });

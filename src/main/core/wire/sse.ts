@@ -1,7 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 
-// An incremental parser for text/event-stream (WHATWG HTML §9.2.6), fed raw chunks as they
-// pass the proxy. It never holds more than the current unfinished line and event.
+// text/event-stream (WHATWG HTML §9.2.6) both ways: an incremental parser fed raw chunks as
+// they pass the proxy (it never holds more than the current unfinished line and event), and
+// the one formatter every SSE writer uses (the front door's transforms, the reference server).
 
 export interface ParsedSse {
   kind: 'event' | 'comment';
@@ -109,4 +110,18 @@ export class SseParser {
     this.retry = undefined;
     this.hasFields = false;
   }
+}
+
+/**
+ * One event or comment as it goes on the wire: each data line its own `data:` field, so
+ * formatting what the parser reported gives the same events back.
+ */
+export function formatSse(item: ParsedSse): string {
+  if (item.kind === 'comment') return `: ${item.comment ?? ''}\n\n`;
+  let frame = '';
+  if (item.id !== undefined) frame += `id: ${item.id}\n`;
+  if (item.event !== undefined) frame += `event: ${item.event}\n`;
+  if (item.retry !== undefined) frame += `retry: ${item.retry}\n`;
+  if (item.data !== undefined) for (const line of item.data.split('\n')) frame += `data: ${line}\n`;
+  return `${frame}\n`;
 }

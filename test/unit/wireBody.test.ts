@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BodyCapture, bodyRecord, bodyText, DEFAULT_BODY_CAP } from '../../src/main/core/recorder/body';
+import { BodyCapture, bodyRecord, bodyText, DEFAULT_BODY_CAP } from '../../src/main/core/wire/body';
 
 describe('BodyCapture', () => {
   it('keeps a body under the cap whole', () => {

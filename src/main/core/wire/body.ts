@@ -1,6 +1,23 @@
 import { isUtf8 } from 'node:buffer';
-import { brotliDecompressSync, constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import type { Readable, Transform } from 'node:stream';
+import { promisify } from 'node:util';
+import {
+  brotliDecompress,
+  brotliDecompressSync,
+  constants,
+  createBrotliDecompress,
+  createGunzip,
+  createInflate,
+  gunzip,
+  gunzipSync,
+  inflate,
+  inflateSync,
+  type ZlibOptions,
+} from 'node:zlib';
 import type { BodyRecord, HttpHeaders } from '../../../shared/exchange';
+
+// Bodies on the wire: reading them as they pass (capped), decoding their content-encoding
+// (at once, in the background, or chunk by chunk for a stream), and their record form.
 
 export const DEFAULT_BODY_CAP = 1024 * 1024;
 
@@ -95,4 +112,89 @@ export function readableText(record: BodyRecord | undefined, headers: HttpHeader
   if (!record || record.encoding !== 'base64' || typeof encoding !== 'string') return bodyText(record);
   const decoded = decodeContentSync(Buffer.from(record.data, 'base64'), encoding);
   return decoded && isUtf8(decoded) ? decoded.toString('utf8') : bodyText(record);
+}
+
+/** Whether a response to this request carries a body at all (RFC 9110 §6.4.1). */
+export function hasBody(method: string, status: number): boolean {
+  return method !== 'HEAD' && status !== 204 && status !== 304 && (status < 100 || status >= 200);
+}
+
+const DECOMPRESS: Record<string, (b: Buffer) => Promise<Buffer>> = {
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
+};
+
+/** A body's text, decoded per its content-encoding; undefined when it is not UTF-8 we can read. */
+export async function decodeText(raw: Buffer, encoding: string): Promise<string | undefined> {
+  let bytes = raw;
+  if (encoding && encoding !== 'identity') {
+    const decode = DECOMPRESS[encoding];
+    if (!decode) return undefined;
+    try {
+      bytes = await decode(raw);
+    } catch {
+      return undefined; // not what its header says
+    }
+  }
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+}
+
+/** Incremental decoders for compressed streams, flushing per chunk so events are parsed as they pass. */
+const STREAM_DECODERS: Record<string, () => Transform> = {
+  gzip: () => createGunzip({ flush: constants.Z_SYNC_FLUSH }),
+  'x-gzip': () => createGunzip({ flush: constants.Z_SYNC_FLUSH }),
+  deflate: () => createInflate({ flush: constants.Z_SYNC_FLUSH }),
+  br: () => createBrotliDecompress({ flush: constants.BROTLI_OPERATION_FLUSH }),
+};
+
+/** A decoder for a content-encoding read chunk by chunk; undefined for identity or one we can't read. */
+export function streamDecoder(encoding: string): Transform | undefined {
+  return STREAM_DECODERS[encoding.trim().toLowerCase()]?.();
+}
+
+export interface BodyPrefix {
+  prefix: Buffer;
+  complete: boolean;
+}
+
+/**
+ * Reads a body while it stays within `limit` bytes: `complete` with all of it, or the stream is
+ * paused just past the limit with what came so far. Every chunk also lands in `chunks` (what
+ * came before a failure) and `capture`. Rejects when the stream breaks off.
+ */
+export function readPrefix(stream: Readable, limit: number, chunks: Buffer[] = [], capture?: BodyCapture): Promise<BodyPrefix> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      capture?.push(chunk);
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        stream.pause();
+        resolve({ prefix: Buffer.concat(chunks), complete: false });
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve({ prefix: Buffer.concat(chunks), complete: true });
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onAborted = () => onError(new Error('aborted'));
+    const cleanup = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('aborted', onAborted);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('aborted', onAborted);
+  });
 }

@@ -18,3 +18,11 @@ export function parseJson(text: string | undefined): unknown {
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   return value;
 }
+
+/** JSON documents (application/json, application/…+json), not NDJSON and other streams of JSON. */
+const JSON_TYPE = /^application\/(?:[\w.-]*\+)?json\s*(?:;|$)/;
+
+/** Whether a (lower-cased) content type is a JSON document. */
+export function isJsonDocument(contentType: string): boolean {
+  return JSON_TYPE.test(contentType);
+}
