@@ -106,6 +106,8 @@ export class Inspector {
   /** The option chosen for each toggle that is not at its default. */
   private readonly toggleSelection: ToggleSelection = {};
   private readonly toggleRules = new Map<string, Rule[]>();
+  /** The toggles' rules then the user's, composed when either changes (the front door reads them per request). */
+  private activeRules?: readonly Rule[];
   /**
    * What the built-in server's profile is made of: a preset and the user's edits. The server
    * gets preset ⊕ edits ⊕ the profile patches of the toggles that are on (composeServerProfile),
@@ -232,7 +234,7 @@ export class Inspector {
       // host-validation toggle); a developer's server behind --rewrite-host cannot any more.
       checkHost: !!this.options.rewriteHost && !!this.options.upstream,
       bodyCap: this.options.bodyCap,
-      rules: () => [...[...this.toggleRules.values()].flat(), ...this.userRules],
+      rules: () => (this.activeRules ??= [...[...this.toggleRules.values()].flat(), ...this.userRules]),
       publicUrl: () => this.server.publicUrl,
       selfCheck: this.tunnel.selfChecks.claim,
     });
@@ -348,6 +350,7 @@ export class Inspector {
       throw new ToggleUnavailableError(`"${toggle.title}: ${option.label}" changes the built-in reference server only; the front door can't do it in front of ${this.options.upstream}`);
     }
     this.toggleRules.delete(toggleId);
+    this.activeRules = undefined;
     this.serverToggles.delete(toggleId);
     delete this.toggleSelection[toggleId];
     if (option.id !== 'off') {
@@ -370,6 +373,7 @@ export class Inspector {
   /** The user's own rules, applied after the toggles' (already checked: parseRules). */
   setRules(rules: Rule[]): void {
     this.userRules = rules;
+    this.activeRules = undefined;
     this.publish({ type: 'behavior:changed', what: 'rules' });
   }
 

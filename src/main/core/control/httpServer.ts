@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { HTTP_API, type ControlEvent } from '../../../shared/controlApi';
 import type { ControlService } from './service';
 import { closeNow, listenForStreams } from '../streamingServer';
+import { formatSse } from '../wire/sse';
 
 // The headless UI: the built renderer and the control API over HTTP + SSE, on 127.0.0.1 only
 // and on its own port (never the front door's, so nothing reaching the proxy or a tunnel can
@@ -217,11 +218,11 @@ export class ControlHttpServer {
   private events(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.flushHeaders();
-    res.write(': connected\n\n');
+    res.write(formatSse({ kind: 'comment', comment: 'connected' }));
     req.socket.setTimeout(0);
-    const write = (events: ControlEvent[]) => res.write(`data: ${JSON.stringify(events)}\n\n`);
+    const write = (events: ControlEvent[]) => res.write(formatSse({ kind: 'event', data: JSON.stringify(events) }));
     const unsubscribe = this.service.subscribe(write);
-    const ping = setInterval(() => res.write(': ping\n\n'), this.options.pingMs ?? 15_000);
+    const ping = setInterval(() => res.write(formatSse({ kind: 'comment', comment: 'ping' })), this.options.pingMs ?? 15_000);
     this.streams.add(res);
     res.on('close', () => {
       clearInterval(ping);

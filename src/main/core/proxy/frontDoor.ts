@@ -48,7 +48,7 @@ export interface FrontDoorOptions {
   /** How long a client that stops reading may hold a connection the upstream cut (ms, default 5 s). */
   clientCutGraceMs?: number;
   /** The rules in force, read per request so edits apply at once. */
-  rules?: () => Rule[];
+  rules?: () => readonly Rule[];
   /** The public origin (a tunnel), when known: what the upstream's origin is rewritten to. */
   publicUrl?: () => string | undefined;
   /**
