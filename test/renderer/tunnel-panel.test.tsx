@@ -99,6 +99,22 @@ describe('the Tunnel screen', () => {
     expect(text('[data-testid=tunnel-reason]')).toBe('Opening localtunnel via https://localtunnel.me');
   });
 
+  it('a live event that overtakes the command’s answer wins: the screen never falls back to an older state', async () => {
+    const unreachable = tunnel({ provider: 'manual', state: 'unreachable', reason: 'https://mcp.example.com did not reach the inspector', since: T0 + 500, nextAttemptAt: T0 + 30_000 });
+    let answer: (status: InspectorStatus) => void = () => undefined;
+    const app = await mount(STATUS, { 'tunnel.open': () => new Promise<InspectorStatus>((resolve) => (answer = resolve)) });
+    await act(async () => ($('input[value=manual]') as HTMLInputElement).click());
+    await type('Public URL', 'https://mcp.example.com');
+    await click('Start tunnel');
+    // The core moves on and says so before its answer to tunnel.open (saying "connecting") arrives.
+    await act(async () => app.push([{ type: 'status', status: { ...STATUS, tunnel: unreachable } }]));
+    await settle();
+    expect(text('.tunnel-state-label')).toBe('Unreachable');
+    await act(async () => answer({ ...STATUS, tunnel: tunnel({ provider: 'manual', reason: 'Opening your own public URL https://mcp.example.com' }) }));
+    await settle();
+    expect(text('.tunnel-state-label')).toBe('Unreachable');
+  });
+
   it('connecting: shows the state and reason, with Stop; no retry button during the first attempt', async () => {
     const app = await mount({ ...STATUS, tunnel: tunnel() }, { 'tunnel.close': () => STATUS });
     expect(text('.tunnel-state-label')).toBe('Connecting…');

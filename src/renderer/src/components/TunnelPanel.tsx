@@ -176,10 +176,12 @@ export function TunnelPanel() {
       setBusy(undefined);
     }
   }
-  const applyStatus = (next: InspectorStatus) => store.setState({ status: next });
+  // A live event can overtake a command's answer: the tunnel with the later `since` is the current one.
+  const newer = (shown: TunnelStatus | undefined, next: TunnelStatus | undefined) => (shown && next && shown.since > next.since ? shown : next);
+  const applyStatus = (next: InspectorStatus) => store.setState({ status: { ...next, tunnel: newer(store.getState().status?.tunnel, next.tunnel) } });
   const applyTunnel = (next: TunnelStatus) => {
     const current = store.getState().status;
-    if (current && next.state !== 'off') store.setState({ status: { ...current, tunnel: next } });
+    if (current && next.state !== 'off') store.setState({ status: { ...current, tunnel: newer(current.tunnel, next) } });
   };
   const refreshSettings = async () => {
     const saved = await run('settings.get');
