@@ -1,4 +1,6 @@
+import { lookup, type LookupAddress } from 'node:dns';
 import { createServer, request } from 'node:http';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startInspector } from '../helpers/inspector';
@@ -162,6 +164,24 @@ describe('tunnel providers', () => {
       expect(app.tunnelStatus.notes.filter((n) => n.kind === 'reachability')).toHaveLength(2);
     });
 
+    it('is up once a real client’s request arrives through the URL, even though the check from this machine never got through', async () => {
+      // A name only the client's resolver knows (.invalid resolves nowhere else, RFC 6761):
+      // like a public URL this machine can't reach itself (no hairpin NAT) while the internet can.
+      const clientFetch = fetchResolving('hairpin.invalid');
+      const { inspector: app, info } = await inspector();
+      const publicUrl = `http://hairpin.invalid:${info.port}`;
+      await app.openTunnel({ provider: 'manual', publicUrl, resolveIPv4: localhostResolveIPv4, backoff: { initialMs: 60_000, maxMs: 60_000 }, sseSelfTest: { events: 2, intervalMs: 50 } });
+      const unreachable = await tunnelState(app, 'unreachable', (s) => s.nextAttemptAt !== undefined);
+      expect(unreachable.reason).toContain('all three got no answer (the name was not found: ENOTFOUND)');
+      // A minute until the next check: only the request itself can end the wait.
+      const res = await clientFetch(`${publicUrl}/.well-known/oauth-protected-resource/mcp`);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { resource: string }).resource).toBe(`${publicUrl}/mcp`);
+      const up = await tunnelState(app, 'up');
+      expect(up.reason).toBe(`Up at ${publicUrl}: a request arrived through it (the check from this machine did not get through, which happens behind NAT)`);
+      expect(up.pasteHint).toBe(`${publicUrl}/mcp → Claude.ai → Settings → Connectors → Add custom connector`);
+    });
+
     it('needs a URL', async () => {
       const { inspector: app } = await inspector({ tunnel: { provider: 'manual' } });
       const failed = await tunnelState(app, 'failed');
@@ -169,6 +189,20 @@ describe('tunnel providers', () => {
     });
   });
 });
+
+/** Node's fetch, except that `name` resolves to 127.0.0.1 (for this client only). */
+function fetchResolving(name: string): typeof fetch {
+  const dispatcher = new Agent({
+    connect: {
+      lookup(hostname: string, options: { all?: boolean }, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) {
+        if (hostname !== name) return lookup(hostname, options as never, callback as never);
+        if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+        else callback(null, '127.0.0.1', 4);
+      },
+    },
+  });
+  return ((url: string, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
+}
 
 /** A port nothing listens on yet. */
 async function freePort(): Promise<number> {
