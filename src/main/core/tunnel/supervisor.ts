@@ -73,6 +73,8 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
   private idleArmedAt?: number;
   /** Ends the wait between two attempts early (retry now, a request through an unreachable URL). */
   private wake?: () => void;
+  /** Set while a URL nothing of ours carries (manual) waits for proof that it reaches us. */
+  private awaitingProof = false;
   /** A real client's request came through the public URL: proof it is reachable, whatever our own check says. */
   private arrivedThroughPublicUrl = false;
 
@@ -89,6 +91,8 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
     await this.stop();
     this.options = options;
     this.local = local;
+    this.awaitingProof = false;
+    this.arrivedThroughPublicUrl = false;
     this.current = { ...offStatus(), provider: options.provider, notes: [] };
     const provider = createProvider(options);
     if (!provider) return;
@@ -150,7 +154,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
   /** The inspector reports each exchange that starts: counts what came through the tunnel. */
   observeStart(exchange: Exchange): void {
     if (!this.cameThroughTunnel(exchange)) return;
-    if (this.current.state !== 'up' && !exchange.simulated) {
+    if (this.awaitingProof && !exchange.simulated) {
       // Our check from this machine can fail where the internet gets through (no hairpin NAT).
       this.arrivedThroughPublicUrl = true;
       this.wake?.();
@@ -284,6 +288,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
 
   /** The reachability check of a URL nothing of ours carries (manual): its only proof of life. */
   private async checkFromOutside(tunnel: OpenTunnel): Promise<ReachabilityReport> {
+    this.awaitingProof = true;
     this.hooks.onPublicUrl(tunnel.url);
     this.update({ publicUrl: tunnel.url, mcpUrl: `${tunnel.url}${this.hooks.mcpPath}` });
     const report = await checkReachability(tunnel.url, this.checkDeps());
@@ -298,6 +303,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
       this.note('url-changed', 'warn', `The public URL changed from ${previousUrl} to ${tunnel.url}: update the connector in Claude.ai (Settings → Connectors) to ${mcpUrl}`);
     }
     const proof = report && !reachesInspector(report) ? ': a request arrived through it (the check from this machine did not get through, which happens behind NAT)' : '';
+    this.awaitingProof = false;
     this.arrivedThroughPublicUrl = false;
     this.transition('up', `Up at ${tunnel.url}${proof}`, {
       failure: undefined,
@@ -408,7 +414,8 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
   private transition(state: TunnelState, reason: string, patch: Partial<TunnelStatus> = {}, after?: string): void {
     const changed = state !== this.current.state || reason !== this.current.reason;
     this.current = { ...this.current, ...patch, state, reason, since: changed ? Date.now() : this.current.since };
-    if (changed) this.note('state', state === 'failed' ? 'error' : state === 'reconnecting' || state === 'unreachable' ? 'warn' : 'info', `${state}: ${reason}${after ? `; ${after}` : ''}`, state);
+    const level = state === 'failed' ? 'error' : state === 'reconnecting' || state === 'unreachable' || (state === 'connecting' && this.current.failure) ? 'warn' : 'info';
+    if (changed) this.note('state', level, `${state}: ${reason}${after ? `; ${after}` : ''}`, state);
     this.emit('state', this.status);
   }
 
