@@ -77,6 +77,8 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
   private awaitingProof = false;
   /** A real client's request came through the public URL: proof it is reachable, whatever our own check says. */
   private arrivedThroughPublicUrl = false;
+  /** What the provider told about its tunnel in this run: said once, not again on every re-open. */
+  private readonly providerNotes = new Set<string>();
 
   constructor(private readonly hooks: SupervisorHooks) {
     super();
@@ -93,6 +95,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
     this.local = local;
     this.awaitingProof = false;
     this.arrivedThroughPublicUrl = false;
+    this.providerNotes.clear();
     this.current = { ...offStatus(), provider: options.provider, notes: [] };
     const provider = createProvider(options);
     if (!provider) return;
@@ -321,7 +324,11 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelStatus]; note
       interstitial: undefined,
       idle: undefined,
     });
-    for (const text of tunnel.notes ?? []) this.note('provider', 'info', text);
+    for (const text of tunnel.notes ?? []) {
+      if (this.providerNotes.has(text)) continue;
+      this.providerNotes.add(text);
+      this.note('provider', 'info', text);
+    }
     this.armIdleWarning();
     if (this.options?.checks !== false) void this.runChecks(tunnel, report);
   }
