@@ -19,9 +19,10 @@ import { ControlHttpServer, DEFAULT_UI_PORT, UiPortInUseError } from './core/con
 import { applySavedToggles, savedTunnelOptions, SettingsStore } from './core/control/settings';
 import type { Settings } from '../shared/controlApi';
 import { LOCALTUNNEL_SUBDOMAIN, type TunnelOptions } from './core/tunnel';
-import { TUNNEL_PROVIDERS, type TunnelNote, type TunnelProviderId } from '../shared/tunnel';
+import { TUNNEL_PROVIDERS, type TunnelProviderId } from '../shared/tunnel';
 import { ClientWouldFail, scenarioCommand, simulateCommand } from './simulateCommands';
 import { compareCommand, lintCommand } from './lintCommands';
+import { followTunnel } from './tunnelCommands';
 
 // Headless entry: `serve` starts the inspector without Electron. Flags are a public contract:
 // users' scripts call them, so add new ones rather than renaming these.
@@ -291,25 +292,20 @@ async function serve(argv: string[]): Promise<void> {
   const interactive = process.stdin.isTTY === true;
   lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. ${interactive ? 'Type a label and Enter to mark a boundary between runs. ' : ''}Press Ctrl-C to stop.`, '');
   process.stdout.write(lines.join('\n'));
+  // The tunnel's timeline, then each change as it comes; `r` and SIGUSR2 retry it at once.
+  const tunnelFollower = followTunnel(inspector, { interactive });
   if (interactive) {
     // A boundary splits "before toggle" from "after toggle": every client's next exchange begins a new run.
     createInterface({ input: process.stdin }).on('line', (label) => {
+      if (tunnelFollower.handleLine(label)) return;
       void control.invoke('boundaries.mark', label.trim() ? { label: label.trim() } : {}).then((marked) => {
         if (marked.ok) process.stdout.write(`── boundary marked at ${new Date((marked.result as Boundary).at).toISOString().slice(11, 23)}${label.trim() ? ` (${label.trim()})` : ''}: clients' next exchanges begin new runs ──\n`);
       });
     });
   }
-  // What happened, as it happens: each finished exchange, and the tunnel's timeline (first
-  // what happened while starting, then each change).
-  const printNote = (note: TunnelNote) => {
-    process.stdout.write(`[tunnel] ${note.text}\n`);
-    const status = inspector.tunnelStatus;
-    if (note.kind === 'state' && status.state === 'up' && status.pasteHint) process.stdout.write(`Paste into Claude.ai:  ${status.pasteHint}\n`);
-  };
-  inspector.tunnelStatus.notes.forEach(printNote);
+  // Each finished exchange as it happens (the tunnel's timeline is followTunnel's).
   inspector.subscribe((event) => {
     if (event.type === 'exchange:end') process.stdout.write(`${formatExchange(event.exchange)}\n`);
-    else if (event.type === 'tunnel:note') printNote(event.note);
   });
 
   let stopping = false;

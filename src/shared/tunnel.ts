@@ -8,11 +8,16 @@ export type TunnelProviderId = (typeof TUNNEL_PROVIDERS)[number];
 export const LOCALTUNNEL_SUBDOMAIN = /^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/;
 
 /**
- * `off`: no tunnel asked for. `starting` → `up` once the public URL answers; `up` →
- * `reconnecting` when it drops (backoff, then `up` again); `failed` when retrying can't help
- * (missing binary or token, a refused option) or retries ran out.
+ * `off`: no tunnel asked for. `connecting` until the tunnel is up for the first time (retries
+ * with backoff; `failed` with the reason when it isn't up within the first-connection window,
+ * 20 s by default). `up` → `reconnecting` when it drops: once a tunnel has been up it is
+ * re-opened with capped backoff for as long as it is wanted, never given up on (`nextAttemptAt`
+ * says when the next try is). `unreachable`: a manual URL whose reachability check did not get
+ * through to the inspector (checked again with the same backoff; a real request arriving
+ * through it also proves it). `failed` when retrying can't help (missing binary or token, a
+ * refused option) or the first connection didn't succeed in time.
  */
-export type TunnelState = 'off' | 'starting' | 'up' | 'reconnecting' | 'failed';
+export type TunnelState = 'off' | 'connecting' | 'up' | 'reconnecting' | 'unreachable' | 'failed';
 
 /** Why a tunnel could not open or went down, for the UI to pick an icon and advice. */
 export type TunnelFailureKind =
@@ -31,6 +36,8 @@ export interface TunnelNote {
   level: 'info' | 'warn' | 'error';
   /** One line for the timeline and the CLI. */
   text: string;
+  /** For `state` notes: the state entered. */
+  state?: TunnelState;
 }
 
 /** How one kind of client fared requesting the public URL. */
@@ -115,9 +122,12 @@ export interface TunnelStatus {
   mcpUrl?: string;
   /** "https://…/mcp → Claude.ai → Settings → Connectors → Add custom connector". */
   pasteHint?: string;
-  /** Consecutive failed attempts since the tunnel was last up. */
+  /** Consecutive failed attempts (or checks, for a manual URL) since the tunnel was last up. */
   attempt: number;
+  /** When the next attempt starts, while `connecting`, `reconnecting` or `unreachable` waits between tries. */
   nextAttemptAt?: number;
+  /** When it was last up (kept while reconnecting). */
+  lastUpAt?: number;
   /** Requests through the tunnel that haven't finished (each holds one tunnel connection). */
   inFlight: number;
   /** The provider's concurrency limit (localtunnel's max_conn_count), when it has one. */

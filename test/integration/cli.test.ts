@@ -249,9 +249,10 @@ describe('CLI serve --tunnel', { timeout: CLI_TEST_TIMEOUT }, () => {
     const port = await listeningPort(served);
     const publicUrl = `http://cli-tunnel.localhost:${tunnels.port}`;
     await printed(served, /Paste into Claude\.ai: .*\n/);
-    expect(served.stdout()).toContain(`[tunnel] starting: Opening localtunnel via ${tunnels.origin} (subdomain cli-tunnel)`);
+    expect(served.stdout()).toContain(`[tunnel] connecting: Opening localtunnel via ${tunnels.origin} (subdomain cli-tunnel)`);
     expect(served.stdout()).toContain(`[tunnel] up: Up at ${publicUrl}`);
     expect(served.stdout()).toContain(`Paste into Claude.ai:  ${publicUrl}/mcp → Claude.ai → Settings → Connectors → Add custom connector`);
+    expect(served.stdout().match(/Paste into Claude\.ai/g)).toHaveLength(1);
     // The local URLs keep working, and both name the tunnel in metadata.
     expect(served.stdout()).toContain(`MCP endpoint (Streamable HTTP):  http://127.0.0.1:${port}/mcp`);
     const prm = (await (await tunnelFetch(`${publicUrl}/.well-known/oauth-protected-resource/mcp`)).json()) as { resource: string };
@@ -280,6 +281,29 @@ describe('CLI serve --tunnel', { timeout: CLI_TEST_TIMEOUT }, () => {
     } finally {
       await rm(ownDataDir, { recursive: true, force: true });
     }
+  });
+
+  it('calls a manual URL that does not lead here unreachable (in plain words, never "up"), and retries at once on SIGUSR2', async () => {
+    const nothing = createHttpServer();
+    await new Promise<void>((resolve) => nothing.listen(0, '127.0.0.1', resolve));
+    const port = (nothing.address() as { port: number }).port;
+    await new Promise((resolve) => nothing.close(resolve));
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const served = runCli(['serve', '--ui-port', '0', '--port', '0', '--no-capture', '--tunnel', 'manual', '--public-url', publicUrl]);
+    children.push(served.child);
+    await printed(served, /\[tunnel\] To retry at once: send SIGUSR2 \(kill -USR2 \d+\)\n/);
+    const out = served.stdout();
+    expect(out).toContain(`[tunnel] unreachable: ${publicUrl} did not reach the inspector when requested from this machine: all three got no answer (connection refused: ECONNREFUSED); next attempt in`);
+    expect(out).toContain(`[tunnel] Reachability of ${publicUrl}: not reachable. Requested it from this machine as a browser, as python-httpx and as Claude-User`);
+    expect(out).toContain('DNS: 127.0.0.1 is not a public IPv4 address: hosted connectors need a public IPv4 address.');
+    expect(out).not.toContain('[tunnel] up:');
+    expect(out).not.toContain('Paste into Claude.ai');
+    // SIGUSR2 would end a process without a handler: it retries instead.
+    served.child.kill('SIGUSR2');
+    await printed(served, /\[tunnel\] (Retrying now|An attempt is under way already)\n/);
+    expect(served.child.exitCode).toBeNull();
+    served.child.kill('SIGINT');
+    expect(await served.exited).toBe(0);
   });
 
   it('keeps serving locally when the tunnel cannot open, and says what to install', async () => {

@@ -11,6 +11,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import localtunnel from 'localtunnel';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TunnelOptions } from '../../src/main/core/tunnel';
+import type { TunnelStatus } from '../../src/shared/tunnel';
 import { CaptureStore } from '../../src/main/core/recorder/captureStore';
 import { startInspector } from '../helpers/inspector';
 import { FakeLocaltunnelServer, localhostResolveIPv4, tunnelFetch } from '../helpers/localtunnelServer';
@@ -63,7 +64,7 @@ describe('localtunnel through the inspector', () => {
     expect(up.pasteHint).toBe(`${publicUrl}/mcp → Claude.ai → Settings → Connectors → Add custom connector`);
     expect(up.maxConnections).toBe(10);
     expect(inspector.info?.mcpUrl).toBe(`${publicUrl}/mcp`);
-    expect(stateHistory(inspector)).toEqual(['starting', 'up']);
+    expect(stateHistory(inspector)).toEqual(['connecting', 'up']);
 
     // Issuer, resource, endpoints and resource_metadata follow the tunnel.
     const challenge = await tunnelFetch(`${publicUrl}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }) });
@@ -156,7 +157,8 @@ describe('localtunnel through the inspector', () => {
     expect(inspector.publicUrl).toBe(up.publicUrl);
     const again = await tunnelState(inspector, 'up');
     expect(again.publicUrl).toBe(up.publicUrl);
-    expect(states).toEqual(['reconnecting', 'up']);
+    // (One event when the wait begins and one when the attempt does.)
+    expect(states.filter((state, i) => state !== states[i - 1])).toEqual(['reconnecting', 'up']);
     // A random name the first time; that same name asked for after the restart.
     expect(server.registrations).toEqual(['/?new', `/${name}`]);
     expect(inspector.tunnelStatus.notes.some((n) => n.kind === 'url-changed')).toBe(false);
@@ -166,6 +168,61 @@ describe('localtunnel through the inspector', () => {
     await inspector.stop();
     const captured = await new CaptureStore(dir).open(info.captureId!);
     expect(captured.map((e) => e.request.url.split('?')[1])).toEqual(['before=0', 'before=1', 'before=2', 'after=0', 'after=1', 'after=2']);
+  });
+
+  it('once up, never gives up: with its tunnel server gone for far more attempts than the old give-up, it keeps retrying with capped backoff and is back soon after the server returns', async () => {
+    const server = await tunnelServer();
+    // The production state machine on a compressed clock: ms backoff. The first-connection
+    // limits (2 attempts) don't apply to a tunnel that has been up.
+    const maxMs = 40;
+    const { inspector } = await inspectorWithTunnel({ host: server.origin, checks: false, backoff: { initialMs: 5, maxMs }, maxAttempts: 2 });
+    const up = await tunnelState(inspector, 'up');
+    const name = new URL(up.publicUrl!).hostname.split('.')[0]!;
+    const prm = `${up.publicUrl}/.well-known/oauth-protected-resource/mcp`;
+    const port = server.port;
+    const seen: Array<TunnelStatus & { at: number }> = [];
+    inspector.subscribe((e) => e.type === 'tunnel:state' && seen.push({ ...e.status, at: Date.now() }));
+
+    await server.close();
+    const down = await tunnelState(inspector, 'reconnecting');
+    expect(down.lastUpAt).toBe(up.lastUpAt);
+    // The old supervisor gave up for good after 8 failed attempts (about 100 s at 1 s doubling to 30 s).
+    const long = await tunnelState(inspector, 'reconnecting', (s) => s.attempt >= 30 && s.nextAttemptAt !== undefined);
+    expect(long.reason).toMatch(/^The tunnel server http:\/\/localhost:\d+ could not be reached \(ECONNREFUSED\)$/);
+    expect(long.publicUrl).toBe(up.publicUrl); // still named in metadata: the same one comes back
+    expect(inspector.publicUrl).toBe(up.publicUrl);
+    expect(seen.map((s) => s.state)).not.toContain('failed');
+    // Capped: no wait longer than maxMs (+20 % jitter), and each wait is announced with its time.
+    const waits = seen.filter((s) => s.nextAttemptAt !== undefined).map((s) => s.nextAttemptAt! - s.at);
+    expect(waits.length).toBeGreaterThanOrEqual(30);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(maxMs * 1.2 + 1);
+    // Said once each: "down", then the reason the attempts fail; not once per attempt.
+    expect(inspector.tunnelStatus.notes.filter((n) => n.state === 'reconnecting').map((n) => n.text.replace(/; next attempt in .*$/, ''))).toEqual([
+      expect.stringMatching(/^reconnecting: Tunnel down: /),
+      `reconnecting: ${long.reason}`,
+    ]);
+
+    // The server returns on the same port: the same name is asked for and answers at once.
+    await server.listen(port);
+    const returned = Date.now();
+    const back = await tunnelState(inspector, 'up', (s) => s.since >= returned);
+    expect(back.since - returned).toBeLessThan(maxMs * 1.2 + 2000);
+    expect(back.publicUrl).toBe(up.publicUrl);
+    expect(server.registrations.at(-1)).toBe(`/${name}`);
+    expect((await tunnelFetch(prm)).status).toBe(200);
+  });
+
+  it('retry() tries at once instead of waiting for the next attempt', async () => {
+    const server = await tunnelServer();
+    // A minute between attempts: only retry() can bring it back within the test.
+    const { inspector } = await inspectorWithTunnel({ host: server.origin, checks: false, backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    await tunnelState(inspector, 'up');
+    expect(await inspector.retryTunnel()).toBe('up');
+    await server.restart();
+    const waiting = await tunnelState(inspector, 'reconnecting', (s) => s.nextAttemptAt !== undefined);
+    expect(waiting.nextAttemptAt! - waiting.since).toBeGreaterThanOrEqual(48_000);
+    expect(await inspector.retryTunnel()).toBe('now');
+    await tunnelState(inspector, 'up');
   });
 
   it('shows when requests queue behind max_conn_count busy tunnel connections', async () => {
@@ -248,14 +305,16 @@ describe('localtunnel failure modes', () => {
     return running;
   }
 
-  it('server refuses with 5xx: retries with backoff, then failed with the reason; the local server keeps working', async () => {
+  it('server refuses with 5xx: connecting with backoff (never "reconnecting"), then failed with the reason; the local server keeps working', async () => {
     const server = await new FakeLocaltunnelServer({ refuseWith: 503 }).listen();
     cleanups.push(() => server.close());
     const { inspector, origin } = await run({ host: server.origin });
     const failed = await tunnelState(inspector, 'failed');
-    expect(failed.reason).toBe(`The tunnel server ${server.origin} refused the tunnel with 503: refused by the test (503) (gave up after 3 attempts; retry when it is fixed). The local server keeps working.`);
+    expect(failed.reason).toBe(`The tunnel server ${server.origin} refused the tunnel with 503: refused by the test (503) (not up after 3 attempts; retry when it is fixed). The local server keeps working.`);
     expect(failed.failure).toBe('refused');
-    expect(stateHistory(inspector)).toEqual(['starting', 'reconnecting', 'reconnecting', 'failed']);
+    // The same refusal three times is said once.
+    expect(stateHistory(inspector)).toEqual(['connecting', 'connecting', 'failed']);
+    expect(inspector.tunnelStatus.notes.filter((n) => n.kind === 'state').map((n) => n.text)[1]).toMatch(/^connecting: The tunnel server .* refused the tunnel with 503: refused by the test \(503\); next attempt in \d+ ms$/);
     expect(server.registrations).toHaveLength(3);
     expect(inspector.publicUrl).toBeUndefined();
     expect((await fetch(`${origin}/.well-known/oauth-protected-resource/mcp`)).status).toBe(200);
@@ -283,15 +342,37 @@ describe('localtunnel failure modes', () => {
     expect(note?.text).toBe(`The subdomain "taken-name" is taken on ${server.origin}; the server gave "${new URL(up.publicUrl!).hostname.split('.')[0]}" instead`);
   });
 
-  it('unreachable tunnel server: reconnecting, then failed naming the error', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const { inspector } = await run({ host: `http://127.0.0.1:${port}` });
+  it('unreachable tunnel server on the first connection: says why at once, retries, and is failed within the first-connection window', async () => {
+    const port = await closedPort();
+    const { inspector } = await run({ provider: 'none' });
+    const states: TunnelStatus[] = [];
+    inspector.subscribe((e) => e.type === 'tunnel:state' && states.push(e.status));
+    await inspector.openTunnel({ provider: 'localtunnel', host: `http://127.0.0.1:${port}`, checks: false, backoff: { initialMs: 10, maxMs: 20 }, firstConnectMs: 300 });
+    const waiting = await tunnelState(inspector, 'connecting', (s) => s.nextAttemptAt !== undefined);
+    expect(waiting.reason).toBe(`The tunnel server http://127.0.0.1:${port} could not be reached (ECONNREFUSED)`);
+    expect(waiting.failure).toBe('unreachable');
     const failed = await tunnelState(inspector, 'failed');
-    expect(failed.reason).toContain(`The tunnel server http://127.0.0.1:${port} could not be reached (ECONNREFUSED)`);
+    expect(failed.reason).toContain(`The tunnel server http://127.0.0.1:${port} could not be reached (ECONNREFUSED) (not up after ${failed.attempt} attempts; retry when it is fixed)`);
     expect(failed.failure).toBe('unreachable');
+    expect(failed.attempt).toBeGreaterThan(1);
+    // Never up, so never "reconnecting"; and no attempt was planned past the window.
+    expect(states.map((s) => s.state)).not.toContain('reconnecting');
+    const started = states[0]!.since;
+    for (const s of states) if (s.nextAttemptAt) expect(s.nextAttemptAt - started).toBeLessThan(300);
+  });
+
+  it('a tunnel server that never answers on the first connection: the attempt is cut at the first-connection window, not at the open timeout', async () => {
+    const hanging: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => {
+      hanging.close(resolve);
+      hanging.closeAllConnections();
+    }));
+    // An open timeout longer than the test's own: only the window can end this attempt.
+    const { inspector } = await run({ host: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`, localtunnel: { requestTimeoutMs: 60_000 }, openTimeoutMs: 60_000, firstConnectMs: 300, maxAttempts: undefined });
+    const failed = await tunnelState(inspector, 'failed');
+    expect(failed.reason).toMatch(/gave no tunnel within \d+ ms \(not up after 1 attempt; retry when it is fixed\)/);
+    expect(failed.failure).toBe('timeout');
   });
 
   it('a server that never answers: the registration times out and is really cancelled', async () => {
@@ -326,3 +407,12 @@ describe('localtunnel failure modes', () => {
     expect(server.registrations).toEqual([]);
   });
 });
+
+/** A port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  return port;
+}

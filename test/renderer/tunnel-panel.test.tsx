@@ -25,7 +25,7 @@ const STATUS: InspectorStatus = {
 };
 
 function tunnel(patch: Partial<TunnelStatus> = {}): TunnelStatus {
-  return { provider: 'localtunnel', state: 'starting', reason: 'Opening localtunnel via https://localtunnel.me', since: T0, attempt: 0, inFlight: 0, saturated: false, notes: [], ...patch };
+  return { provider: 'localtunnel', state: 'connecting', reason: 'Opening localtunnel via https://localtunnel.me', since: T0, attempt: 0, inFlight: 0, saturated: false, notes: [], ...patch };
 }
 
 const UP = tunnel({
@@ -37,7 +37,7 @@ const UP = tunnel({
   maxConnections: 10,
   inFlight: 2,
   notes: [
-    { at: T0, kind: 'state', level: 'info', text: 'starting: Opening localtunnel via https://localtunnel.me' },
+    { at: T0, kind: 'state', level: 'info', text: 'connecting: Opening localtunnel via https://localtunnel.me' },
     { at: T0 + 900, kind: 'state', level: 'info', text: `up: Up at ${PUBLIC}` },
   ],
 });
@@ -95,15 +95,33 @@ describe('the Tunnel screen', () => {
     await settle();
     expect(app.calls.find(([name]) => name === 'tunnel.open')?.[1]).toEqual({ provider: 'localtunnel', subdomain: 'my-mcp-test', host: undefined });
     // The command's answer shows at once; the core's events keep it current after that.
-    expect($('[data-testid=tunnel-state]')?.dataset.state).toBe('starting');
+    expect($('[data-testid=tunnel-state]')?.dataset.state).toBe('connecting');
     expect(text('[data-testid=tunnel-reason]')).toBe('Opening localtunnel via https://localtunnel.me');
   });
 
-  it('starting: shows the state and reason, with Stop', async () => {
+  it('a live event that overtakes the command’s answer wins: the screen never falls back to an older state', async () => {
+    const unreachable = tunnel({ provider: 'manual', state: 'unreachable', reason: 'https://mcp.example.com did not reach the inspector', since: T0 + 500, nextAttemptAt: T0 + 30_000 });
+    let answer: (status: InspectorStatus) => void = () => undefined;
+    const app = await mount(STATUS, { 'tunnel.open': () => new Promise<InspectorStatus>((resolve) => (answer = resolve)) });
+    await act(async () => ($('input[value=manual]') as HTMLInputElement).click());
+    await type('Public URL', 'https://mcp.example.com');
+    await click('Start tunnel');
+    // The core moves on and says so before its answer to tunnel.open (saying "connecting") arrives.
+    await act(async () => app.push([{ type: 'status', status: { ...STATUS, tunnel: unreachable } }]));
+    await settle();
+    expect(text('.tunnel-state-label')).toBe('Unreachable');
+    await act(async () => answer({ ...STATUS, tunnel: tunnel({ provider: 'manual', reason: 'Opening your own public URL https://mcp.example.com' }) }));
+    await settle();
+    expect(text('.tunnel-state-label')).toBe('Unreachable');
+  });
+
+  it('connecting: shows the state and reason, with Stop; no retry button during the first attempt', async () => {
     const app = await mount({ ...STATUS, tunnel: tunnel() }, { 'tunnel.close': () => STATUS });
-    expect(text('.tunnel-state-label')).toBe('Starting…');
+    expect(text('.tunnel-state-label')).toBe('Connecting…');
     expect(text('[data-testid=tunnel-reason]')).toBe('Opening localtunnel via https://localtunnel.me');
     expect($('[data-testid=tunnel-mcp-url]')).toBeNull();
+    expect($('[data-testid=tunnel-next]')).toBeNull();
+    expect(button('Retry now')).toBeUndefined();
     await click('Stop');
     await settle();
     expect(app.calls.map(([name]) => name)).toContain('tunnel.close');
@@ -174,7 +192,63 @@ describe('the Tunnel screen', () => {
     await click('Retry');
     await settle();
     expect(app.calls.map(([name]) => name)).toContain('tunnel.retry');
-    expect(text('.tunnel-state-label')).toBe('Starting…');
+    expect(text('.tunnel-state-label')).toBe('Connecting…');
+  });
+
+  it('connecting after a failed attempt: the reason, when the next attempt is, and Retry now', async () => {
+    const reason = 'The tunnel server https://localtunnel.me could not be reached (ENOTFOUND)';
+    const waiting = tunnel({ reason, failure: 'unreachable', attempt: 1, nextAttemptAt: T0 + 2000 });
+    const app = await mount({ ...STATUS, tunnel: waiting }, { 'tunnel.retry': () => ({ ...STATUS, tunnel: tunnel({ reason, failure: 'unreachable', attempt: 1 }) }) });
+    expect(text('.tunnel-state-label')).toBe('Connecting…');
+    expect(text('[data-testid=tunnel-reason]')).toBe(reason);
+    expect(text('[data-testid=tunnel-next]')).toBe('Not up yet after 1 attempt. Next attempt at 12:00:02; if it still can’t connect it stops trying and says why.');
+    expect($('[data-testid=tunnel-next] time')?.getAttribute('datetime')).toBe(new Date(T0 + 2000).toISOString());
+    await click('Retry now');
+    await settle();
+    expect(app.calls.map(([name]) => name)).toContain('tunnel.retry');
+    expect(text('[data-testid=tunnel-next]')).toContain('Trying now');
+  });
+
+  it('reconnecting: when it was last up, that it keeps trying, the next attempt time, the URL kept, and Retry now', async () => {
+    const reconnecting: TunnelStatus = {
+      ...UP,
+      state: 'reconnecting',
+      reason: 'The tunnel server https://localtunnel.me could not be reached (ECONNREFUSED)',
+      failure: 'unreachable',
+      attempt: 14,
+      lastUpAt: T0 + 900,
+      nextAttemptAt: T0 + 61_000,
+    };
+    const app = await mount({ ...STATUS, tunnel: reconnecting }, { 'tunnel.retry': () => ({ ...STATUS, tunnel: reconnecting }) });
+    expect($('[data-testid=tunnel-state]')?.dataset.state).toBe('reconnecting');
+    expect(text('.tunnel-state-label')).toBe('Reconnecting…');
+    expect(text('[data-testid=tunnel-next]')).toBe('It was up until 12:00:00. It keeps trying until it is back, usually with the same URL. Next attempt at 12:01:01. The local server keeps working meanwhile.');
+    expect(text('[data-testid=tunnel-paste-hint]')).toContain('The tunnel is down right now; the same URL usually comes back.');
+    expect(button('Check again')).toBeUndefined();
+    await click('Retry now');
+    await settle();
+    expect(app.calls.map(([name]) => name)).toContain('tunnel.retry');
+  });
+
+  it('unreachable: a manual URL the check could not get through, in plain words, and Check now', async () => {
+    const unreachable = tunnel({
+      provider: 'manual',
+      state: 'unreachable',
+      reason: 'https://mcp.example.com did not reach the inspector when requested from this machine: all three got no answer (the name was not found: ENOTFOUND)',
+      failure: 'unreachable',
+      attempt: 2,
+      nextAttemptAt: T0 + 4000,
+      publicUrl: 'https://mcp.example.com',
+      mcpUrl: 'https://mcp.example.com/mcp',
+    });
+    const app = await mount({ ...STATUS, tunnel: unreachable }, { 'tunnel.retry': () => ({ ...STATUS, tunnel: unreachable }) });
+    expect(text('.tunnel-state-label')).toBe('Unreachable');
+    expect(text('[data-testid=tunnel-state] h2')).toContain('My own URL');
+    expect(text('[data-testid=tunnel-next]')).toContain('The public URL was requested from this machine and the requests did not arrive here. Next attempt at 12:00:04.');
+    expect(text('[data-testid=tunnel-paste-hint]')).toContain('have not arrived here yet');
+    await click('Check now');
+    await settle();
+    expect(app.calls.map(([name]) => name)).toContain('tunnel.retry');
   });
 
   it('idle: warns prominently that no request arrived, lists the causes, and re-arms after the connector is added', async () => {

@@ -18,7 +18,7 @@ import type { Merge } from './recorder/runs';
 import { composeProfile, ReferenceServer, type ReferenceServerOptions } from './server';
 import type { BehaviorProfile, BehaviorProfilePatch } from '../../shared/profile';
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH } from './server/urls';
-import { TunnelSupervisor, type TunnelOptions } from './tunnel';
+import { TunnelSupervisor, type RetryOutcome, type TunnelOptions } from './tunnel';
 import type { ClientProfile, SimulationResult } from '../../shared/simulator';
 import { profileById, simulate, type SimulateOptions } from './simulator';
 
@@ -301,7 +301,7 @@ export class Inspector {
   }
 
   /** Opens the last tunnel again at once, with the same options. */
-  retryTunnel(): Promise<void> {
+  retryTunnel(): Promise<RetryOutcome> {
     return this.tunnel.retry();
   }
 

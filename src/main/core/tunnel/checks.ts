@@ -9,8 +9,10 @@ import { SSE_SELF_TEST_PATH, type SelfChecks } from './selfCheck';
 
 export interface CheckDeps {
   fetch: typeof fetch;
-  /** IPv4 addresses of a name (A records). */
+  /** IPv4 addresses of a name (A records), asked of the DNS servers: what the internet finds. */
   resolveIPv4: (hostname: string) => Promise<string[]>;
+  /** IPv4 addresses of a name as this machine finds them (hosts file, mDNS, DNS). */
+  lookupIPv4?: (hostname: string) => Promise<string[]>;
   selfChecks: SelfChecks;
   /** Per request (default 10 s: Claude.ai's budget for discovery answers). */
   timeoutMs?: number;
@@ -39,7 +41,7 @@ export const INTERSTITIAL_BYPASS_HEADERS = {
 
 export async function checkReachability(publicUrl: string, deps: CheckDeps): Promise<ReachabilityReport> {
   const origin = new URL(publicUrl).origin;
-  const [dnsFinding, ...probes] = await Promise.all([checkDns(new URL(origin).hostname, deps.resolveIPv4), ...PROBES.map((probe) => runProbe(origin, probe, deps))]);
+  const [dnsFinding, ...probes] = await Promise.all([checkDns(new URL(origin).hostname, deps.resolveIPv4, deps.lookupIPv4), ...PROBES.map((probe) => runProbe(origin, probe, deps))]);
   const serverSide = probes.filter((p) => p.as !== 'browser');
   const browser = probes.find((p) => p.as === 'browser')!;
   const verdict: ReachabilityReport['verdict'] = serverSide.every((p) => p.outcome === 'ok')
@@ -83,28 +85,90 @@ async function runProbe(origin: string, probe: (typeof PROBES)[number], deps: Ch
   }
 }
 
-export async function checkDns(hostname: string, resolveIPv4: CheckDeps['resolveIPv4']): Promise<DnsFinding> {
+export async function checkDns(hostname: string, resolveIPv4: CheckDeps['resolveIPv4'], lookupIPv4: CheckDeps['lookupIPv4'] = defaultLookupIPv4): Promise<DnsFinding> {
   const bare = hostname.replace(/^\[|\]$/g, '');
   if (isIP(bare)) {
     const ipv4 = isIP(bare) === 4 ? [bare] : [];
     const ok = ipv4.length > 0 && isPublicIPv4(bare);
     return { hostname, ipv4, outcome: 'ip-literal', detail: ok ? `${bare} is a public IPv4 address` : `${bare} is ${ipv4.length ? 'not a public IPv4 address' : 'an IPv6 address'}: hosted connectors need a public IPv4 address` };
   }
+  const noIPv4 = `the DNS servers know ${hostname} but give it no IPv4 address (A record): hosted connectors such as Claude.ai connect over IPv4 only`;
   let ipv4: string[];
   try {
     ipv4 = await resolveIPv4(hostname);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENODATA') return { hostname, ipv4: [], outcome: 'no-ipv4', detail: `${hostname} has no IPv4 address (A record): hosted connectors such as Claude.ai connect over IPv4 only` };
-    return { hostname, ipv4: [], outcome: 'dns-error', detail: `${hostname} could not be resolved here (${code ?? (err as Error).message})` };
+    if (code === 'ENODATA') return { hostname, ipv4: [], outcome: 'no-ipv4', detail: noIPv4 };
+    // This machine may still find it (hosts file, local resolver): say so, or it reads like our error.
+    const local = await lookupIPv4(hostname).catch(() => []);
+    const why = code === 'ENOTFOUND' ? `do not know ${hostname} (ENOTFOUND)` : `could not be asked about ${hostname} (${code ?? (err as Error).message})`;
+    const here = local.length ? `; this machine finds it (${local.join(', ')}) through its hosts file or a local resolver, which hosted connectors don't see` : '';
+    return { hostname, ipv4: [], outcome: 'dns-error', detail: `the DNS servers this machine uses ${why}${here}` };
   }
-  if (ipv4.length === 0) return { hostname, ipv4, outcome: 'no-ipv4', detail: `${hostname} has no IPv4 address (A record): hosted connectors such as Claude.ai connect over IPv4 only` };
-  if (!ipv4.some(isPublicIPv4)) return { hostname, ipv4, outcome: 'private-ipv4-only', detail: `${hostname} resolves only to non-public addresses (${ipv4.join(', ')}): hosted connectors on the internet can't reach it` };
-  return { hostname, ipv4, outcome: 'public-ipv4', detail: `${hostname} resolves to ${ipv4.join(', ')}` };
+  if (ipv4.length === 0) return { hostname, ipv4, outcome: 'no-ipv4', detail: noIPv4 };
+  if (!ipv4.some(isPublicIPv4)) return { hostname, ipv4, outcome: 'private-ipv4-only', detail: `${hostname} is in DNS with non-public addresses only (${ipv4.join(', ')}): hosted connectors on the internet can't reach it` };
+  return { hostname, ipv4, outcome: 'public-ipv4', detail: `${hostname} is in DNS with the public IPv4 address ${ipv4.join(', ')}` };
 }
 
 export async function defaultResolveIPv4(hostname: string): Promise<string[]> {
   return dns.resolve4(hostname);
+}
+
+export async function defaultLookupIPv4(hostname: string): Promise<string[]> {
+  return (await dns.lookup(hostname, { family: 4, all: true })).map((a) => a.address);
+}
+
+/** Whether the check proves the URL leads to the inspector for the clients that matter (server-side). */
+export function reachesInspector(report: ReachabilityReport): boolean {
+  return report.verdict === 'reachable' || report.verdict === 'reachable-with-interstitial';
+}
+
+const VERDICT_WORDS: Record<ReachabilityReport['verdict'], string> = {
+  reachable: 'reachable',
+  'reachable-with-interstitial': 'reachable, but browsers get an interstitial page first',
+  blocked: 'blocked before the inspector',
+  unreachable: 'not reachable',
+};
+
+const PROBE_NAMES: Record<ReachabilityProbe['as'], string> = { browser: 'a browser', 'python-httpx': 'python-httpx', 'claude-user': 'Claude-User' };
+
+/** What each kind of client got, grouped, in words: "all three reached the inspector (200, 401, 401)". */
+export function describeProbes(probes: ReachabilityProbe[]): string {
+  const groups = new Map<string, ReachabilityProbe[]>();
+  for (const probe of probes) {
+    const key = probe.outcome === 'unreachable' ? `unreachable:${probe.detail}` : probe.outcome;
+    groups.set(key, [...(groups.get(key) ?? []), probe]);
+  }
+  return [...groups.values()]
+    .map((group) => {
+      const who = group.length === probes.length && probes.length > 1 ? (probes.length === 3 ? 'all three' : 'all') : joinWords(group.map((p) => PROBE_NAMES[p.as]));
+      const statuses = group.map((p) => p.status).filter((s) => s !== undefined).join(', ');
+      const first = group[0]!;
+      switch (first.outcome) {
+        case 'ok':
+          return `${who} reached the inspector (${statuses})`;
+        case 'interstitial':
+          return `${who} got the tunnel's own page (${statuses}) instead of the inspector`;
+        case 'edge-denied':
+          return `${who} got ${statuses} from the tunnel's edge, which did not forward the request`;
+        case 'tunnel-error':
+          return `${who} got ${statuses} from the tunnel's edge: it has no working connection to this machine`;
+        case 'unexpected':
+          return `${who} got an answer (${statuses}) from something other than the inspector`;
+        case 'unreachable':
+          return `${who} got no answer (${first.detail})`;
+      }
+    })
+    .join('; ');
+}
+
+/** The whole check in one line: what was requested, as whom, from where, and what came back. */
+export function describeReachability(report: ReachabilityReport): string {
+  return `Reachability of ${report.url}: ${VERDICT_WORDS[report.verdict]}. Requested it from this machine as a browser, as python-httpx and as Claude-User (Claude.ai's discovery and MCP requests): ${describeProbes(report.probes)}. DNS: ${report.dns.detail}.`;
+}
+
+function joinWords(words: string[]): string {
+  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
 /** Not loopback, private (RFC 1918), link-local, CGNAT, "this network" or multicast/reserved. */
@@ -130,10 +194,10 @@ function adviceFor(probes: ReachabilityProbe[], dnsFinding: DnsFinding): string[
       );
     } else if (probe.outcome === 'edge-denied') advice.push(`${who} got ${probe.status} from the tunnel's edge: check its access settings (auth, IP allow-lists, bot protection)`);
     else if (probe.outcome === 'tunnel-error') advice.push(`${who} got ${probe.status} from the tunnel's edge: the tunnel has no live connection to this machine; it is being re-opened`);
-    else if (probe.outcome === 'unreachable') advice.push(`${who} got no answer from the public URL (${probe.detail})`);
+    else if (probe.outcome === 'unreachable') advice.push('Check that the URL is right, that its name resolves on the internet and that it forwards to this inspector\'s port');
     else if (probe.outcome === 'unexpected') advice.push(`${who} got an answer that never came from the inspector: the public URL forwards somewhere else`);
   }
-  if (dnsFinding.outcome !== 'public-ipv4') advice.push(dnsFinding.detail);
+  if (dnsFinding.outcome !== 'public-ipv4') advice.push('Hosted connectors such as Claude.ai need a name in public DNS with a public IPv4 address (A record), served over https on port 443');
   return [...new Set(advice)];
 }
 
@@ -199,8 +263,21 @@ function judgeStream(base: { url: string; eventsSent: number; intervalMs: number
   return { ...result, verdict: 'streams', detail: `first event after ${firstEventMs} ms, largest gap ${maxGapMs} ms for events sent ${base.intervalMs} ms apart` };
 }
 
+/** A failed request in words, with the error code for searching. */
 function networkErrorText(err: unknown): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError') return 'timed out';
-  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+  if (e?.name === 'TimeoutError') return 'no answer in time';
+  const code = e?.cause?.code;
+  const words: Record<string, string> = {
+    ENOTFOUND: 'the name was not found',
+    EAI_AGAIN: 'the name could not be looked up',
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'the connection was reset',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'no route to the host',
+    ENETUNREACH: 'no network route',
+  };
+  if (code && words[code]) return `${words[code]}: ${code}`;
+  if (code && /CERT|SSL|TLS/.test(code)) return `its TLS certificate was not accepted: ${code}`;
+  return code ?? e?.cause?.message ?? e?.message ?? String(err);
 }

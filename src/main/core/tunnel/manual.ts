@@ -23,6 +23,6 @@ export class ManualProvider implements TunnelProvider {
     const { url } = check;
     const notes = url.protocol === 'http:' ? ['Hosted connectors such as Claude.ai need an https URL on port 443'] : [];
     // Nothing of ours to go down: the reachability check tells whether it works.
-    return { url: url.origin, down: deferred<string>().promise, notes, close: async () => undefined };
+    return { url: url.origin, down: deferred<string>().promise, notes, checkedOnly: true, close: async () => undefined };
   }
 }

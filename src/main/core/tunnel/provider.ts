@@ -40,6 +40,11 @@ export interface OpenTunnel {
   maxConnections?: number;
   /** What browsers meet before our pages, and how to get past it. */
   interstitial?: InterstitialHint;
+  /**
+   * Nothing of ours carries it (a manual URL), so nothing can tell it went down: it is up only
+   * once the reachability check (or a real request) gets through it.
+   */
+  checkedOnly?: boolean;
 }
 
 export interface InterstitialHint {

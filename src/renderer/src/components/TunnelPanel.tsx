@@ -21,9 +21,10 @@ const PROVIDERS: Array<{ id: TunnelProviderId; label: string; hint: string }> = 
 
 const STATE_LABELS: Record<TunnelState, string> = {
   off: 'Off',
-  starting: 'Starting…',
+  connecting: 'Connecting…',
   up: 'Up',
   reconnecting: 'Reconnecting…',
+  unreachable: 'Unreachable',
   failed: 'Failed',
 };
 
@@ -61,7 +62,55 @@ const VERDICT_LABELS: Record<NonNullable<TunnelStatus['reachability']>['verdict'
   unreachable: 'Not reachable',
 };
 
-const active = (state: TunnelState | undefined) => state === 'starting' || state === 'up' || state === 'reconnecting';
+const active = (state: TunnelState | undefined) => state !== undefined && state !== 'off' && state !== 'failed';
+
+/** A wall-clock time to the second, for "next attempt at". */
+function Clock({ at }: { at: number }) {
+  return <time dateTime={new Date(at).toISOString()}>{time(at).slice(0, 8)}</time>;
+}
+
+/** What the state means for the user and what happens next, in words (the core's reason says why). */
+function StateExplained({ tunnel }: { tunnel: TunnelStatus }) {
+  const next = tunnel.nextAttemptAt ? (
+    <>
+      Next attempt at <Clock at={tunnel.nextAttemptAt} />
+    </>
+  ) : (
+    'Trying now'
+  );
+  switch (tunnel.state) {
+    case 'connecting':
+      return tunnel.attempt > 0 ? (
+        <p className="hint" data-testid="tunnel-next">
+          Not up yet after {tunnel.attempt} {tunnel.attempt === 1 ? 'attempt' : 'attempts'}. {next}; if it still can’t connect it stops trying and says why.
+        </p>
+      ) : null;
+    case 'reconnecting':
+      return (
+        <p className="hint" data-testid="tunnel-next">
+          {tunnel.lastUpAt ? (
+            <>
+              It was up until <Clock at={tunnel.lastUpAt} />.{' '}
+            </>
+          ) : null}
+          It keeps trying until it is back, usually with the same URL. {next}. The local server keeps working meanwhile.
+        </p>
+      );
+    case 'unreachable':
+      return (
+        <p className="hint" data-testid="tunnel-next">
+          The public URL was requested from this machine and the requests did not arrive here. {next}. A real client’s request arriving through it also counts: a check from inside your own network can fail where the internet gets through.
+        </p>
+      );
+    case 'failed':
+      return tunnel.failure ? <p className="tunnel-advice">{FAILURE_ADVICE[tunnel.failure]}</p> : null;
+    default:
+      return null;
+  }
+}
+
+/** The button that cuts the wait short, named for what it does in each state. */
+const RETRY_LABELS: Partial<Record<TunnelState, string>> = { connecting: 'Retry now', reconnecting: 'Retry now', unreachable: 'Check now', failed: 'Retry' };
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
@@ -127,10 +176,12 @@ export function TunnelPanel() {
       setBusy(undefined);
     }
   }
-  const applyStatus = (next: InspectorStatus) => store.setState({ status: next });
+  // A live event can overtake a command's answer: the tunnel with the later `since` is the current one.
+  const newer = (shown: TunnelStatus | undefined, next: TunnelStatus | undefined) => (shown && next && shown.since > next.since ? shown : next);
+  const applyStatus = (next: InspectorStatus) => store.setState({ status: { ...next, tunnel: newer(store.getState().status?.tunnel, next.tunnel) } });
   const applyTunnel = (next: TunnelStatus) => {
     const current = store.getState().status;
-    if (current && next.state !== 'off') store.setState({ status: { ...current, tunnel: next } });
+    if (current && next.state !== 'off') store.setState({ status: { ...current, tunnel: newer(current.tunnel, next) } });
   };
   const refreshSettings = async () => {
     const saved = await run('settings.get');
@@ -184,7 +235,10 @@ export function TunnelPanel() {
 
       <section className={`tunnel-current tunnel-${state}`} data-testid="tunnel-state" data-state={state}>
         <h2>
-          Tunnel: <span className="tunnel-state-label">{STATE_LABELS[state]}</span>
+          Tunnel:{' '}
+          <span className="tunnel-state-label" aria-live="polite">
+            {STATE_LABELS[state]}
+          </span>
           {tunnel && tunnel.provider !== 'none' && <span className="muted"> · {PROVIDERS.find((p) => p.id === tunnel.provider)?.label ?? tunnel.provider}</span>}
         </h2>
         {tunnel ? (
@@ -194,12 +248,11 @@ export function TunnelPanel() {
         ) : (
           <p className="hint">No tunnel: only clients on this machine can reach the inspector. Choose a provider below and start one to get a URL Claude.ai can reach.</p>
         )}
-        {tunnel?.state === 'failed' && tunnel.failure && <p className="tunnel-advice">{FAILURE_ADVICE[tunnel.failure]}</p>}
-        {tunnel?.state === 'reconnecting' && tunnel.nextAttemptAt && <p className="hint">Next attempt at {time(tunnel.nextAttemptAt)}. The local server keeps working meanwhile.</p>}
+        {tunnel && <StateExplained tunnel={tunnel} />}
         <div className="actions">
-          {(tunnel?.state === 'failed' || tunnel?.state === 'reconnecting') && (
+          {tunnel && RETRY_LABELS[tunnel.state] && (tunnel.state !== 'connecting' || tunnel.nextAttemptAt) && (
             <button className="primary" disabled={!!busy} onClick={retry}>
-              {tunnel.state === 'failed' ? 'Retry' : 'Retry now'}
+              {RETRY_LABELS[tunnel.state]}
             </button>
           )}
           {tunnel?.state === 'up' && (
@@ -222,7 +275,8 @@ export function TunnelPanel() {
           </div>
           <p data-testid="tunnel-paste-hint">
             Paste it into <strong>Claude.ai → Settings → Connectors → Add custom connector</strong> (as the “Remote MCP server URL”).
-            {tunnel.state !== 'up' && ' The tunnel is not up right now; the same URL usually comes back.'}
+            {tunnel.state === 'reconnecting' && ' The tunnel is down right now; the same URL usually comes back.'}
+            {tunnel.state === 'unreachable' && ' The requests sent through it from this machine have not arrived here yet (see above).'}
           </p>
           {tunnel.state === 'up' && !tunnel.idle && (
             <div className="actions">
