@@ -42,6 +42,8 @@ export interface InspectorOptions extends ReferenceServerOptions {
   lint?: LintOptions;
   /** Finished exchanges kept in memory (default 1000); older ones are read from the capture on disk. */
   memoryWindow?: number;
+  /** Body bytes of the exchanges kept in memory (default 64 MB); beyond them older ones are read from the capture. */
+  memoryWindowBytes?: number;
 }
 
 /** What the inspector emits besides the recorder's exchange events. */
@@ -120,7 +122,7 @@ export class Inspector extends EventEmitter<InspectorEvents> {
     super();
     this.profileBase = { preset: options.preset, patch: { ...options.profile } };
     this.rules = options.rules ?? [];
-    this.recorder = new Recorder(options.memoryWindow);
+    this.recorder = new Recorder(options.memoryWindow, options.memoryWindowBytes);
     this.lint = new LiveLint(this.recorder, {
       ...options.lint,
       maxExchanges: options.memoryWindow,

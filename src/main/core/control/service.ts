@@ -524,7 +524,8 @@ export class ControlService {
       const view = await this.exchangesOf(source);
       return view.list.map((e) => view.row(e));
     },
-    'exchanges.get': async ({ id, ...source }) => (await this.viewHolding(id, source))?.get(id) ?? null,
+    // Live: from the recorder's window, or read back from this run's capture when it has let go.
+    'exchanges.get': async ({ id, ...source }) => (source.capture ? (await this.viewHolding(id, source))?.get(id) : await this.inspector.recorder.exchange(id)) ?? null,
     'exchanges.search': async ({ text, ...source }) => {
       const needle = text.toLowerCase();
       const ids: string[] = [];

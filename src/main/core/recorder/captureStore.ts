@@ -466,10 +466,13 @@ export class CaptureStore {
     recorder.on('event', onEvent);
     recorder.on('boundary', onBoundary);
     const removeBarrier = recorder.addDurabilityBarrier(() => writer.flushedEnds());
+    // Exchanges beyond the recorder's window are read back from here.
+    const removeArchive = recorder.addArchive((exchangeId) => this.readExchange(writer.id, exchangeId));
     const detach = (): void => {
       recorder.off('event', onEvent);
       recorder.off('boundary', onBoundary);
       removeBarrier();
+      removeArchive();
       writer.close();
     };
     return Object.assign(detach, { writer });
@@ -557,6 +560,27 @@ export class CaptureStore {
       else replay.apply(event);
     }
     return { exchanges: replay.result(live !== undefined), boundaries, skipped };
+  }
+
+  /**
+   * One exchange of a capture, replayed from its own lines only (the others are not parsed):
+   * how the live recorder reads back an exchange its memory window let go of.
+   */
+  async readExchange(id: string, exchangeId: string): Promise<Exchange | undefined> {
+    this.assertExists(id);
+    const writer = this.writers.get(id);
+    writer?.flush();
+    const live = writer ?? recordingProcess(this.dirOf(id));
+    const replay = new ExchangeReplay();
+    const quoted = `"${exchangeId}"`;
+    for await (const line of this.lines(id)) {
+      if (!line.includes(quoted)) continue;
+      const event = parseEvent(line);
+      if (!event || 'problem' in event || event.type === 'boundary') continue;
+      // The id can also appear inside another exchange (a replay's original, a correlation).
+      if ((event.type === 'exchange:update' ? event.id : event.exchange.id) === exchangeId) replay.apply(event);
+    }
+    return replay.result(live !== undefined)[0];
   }
 
   async rename(id: string, name: string): Promise<void> {
