@@ -109,8 +109,9 @@ export class LintEngine {
 
   /** Lets go of an exchange the recorder no longer keeps (its findings go with it). */
   forget(exchangeId: string): void {
-    const at = this.exchanges.findIndex((e) => e.id === exchangeId);
-    if (at !== -1) this.drop(this.exchanges.splice(at, 1)[0]!);
+    const at = this.exchanges[0]?.id === exchangeId ? 0 : this.exchanges.findIndex((e) => e.id === exchangeId);
+    if (at === 0) this.drop(this.exchanges.shift()!);
+    else if (at !== -1) this.drop(this.exchanges.splice(at, 1)[0]!);
   }
 
   private indexOf(connectionId: string | undefined): ConnectionIndex | undefined {
@@ -220,8 +221,12 @@ export class LintEngine {
   private drop(forgotten: Exchange): void {
     this.byExchange.delete(forgotten.id);
     const remove = (list: Exchange[]) => {
-      const at = list.indexOf(forgotten);
-      if (at !== -1) list.splice(at, 1);
+      // Usually the oldest: shift() trims the front in place, splice() would move the rest.
+      if (list[0] === forgotten) list.shift();
+      else {
+        const at = list.indexOf(forgotten);
+        if (at !== -1) list.splice(at, 1);
+      }
     };
     remove(this.handshakes);
     for (const list of this.subjects.values()) remove(list);

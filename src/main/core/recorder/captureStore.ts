@@ -175,21 +175,28 @@ export class CaptureWriter {
     this.writeText(`${JSON.stringify({ type: 'boundary', boundary } satisfies BoundaryLine)}\n`);
   }
 
-  /** Waiting for the ended exchanges of this turn to be written (see flushedEnds). */
-  private endWaiters: Array<() => void> = [];
+  /** Settles when this turn's batch of ended exchanges is written: one promise for every exchange in it. */
+  private batchWritten: { promise: Promise<void>; resolve: () => void } | undefined;
 
   private readonly writeEnded = (): void => {
     const ended = this.ended;
     this.ended = [];
     this.write(ended);
     // Written, or not writable (a full disk): either way no client waits on this capture any longer.
-    for (const resolve of this.endWaiters.splice(0)) resolve();
+    const batch = this.batchWritten;
+    this.batchWritten = undefined;
+    batch?.resolve();
   };
 
   /** Resolves once the exchanges that ended so far are written: at the end of this turn's batch, or now. */
   flushedEnds(): Promise<void> {
     if (this.ended.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.endWaiters.push(resolve));
+    if (!this.batchWritten) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.batchWritten = { promise, resolve };
+    }
+    return this.batchWritten.promise;
   }
 
   /** Writes every waiting event now (readers of the file call it first). */

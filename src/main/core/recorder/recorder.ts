@@ -343,6 +343,8 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [
    */
   durable(): Promise<void> {
     if (this.barriers.size === 0) return Promise.resolve();
+    // One capture is the usual case: its promise as it is, without a Promise.all per exchange.
+    if (this.barriers.size === 1) for (const flushed of this.barriers) return flushed();
     return Promise.all([...this.barriers].map((flushed) => flushed())).then(() => undefined);
   }
 
