@@ -406,6 +406,32 @@ async function* eventLines(file: string): AsyncGenerator<string> {
 }
 
 /**
+ * The lines of a log that contain `text`, found in the raw bytes: a capture of large bodies
+ * can be gigabytes, and only the few lines of one exchange are decoded.
+ */
+async function* linesHolding(file: string, text: string): AsyncGenerator<string> {
+  if (!existsSync(file)) return;
+  const needle = Buffer.from(text);
+  /** The start of a line that went on past the last chunk. */
+  let carry: Buffer | undefined;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const complete = bytes.lastIndexOf(0x0a) + 1; // whole lines end here
+    let from = 0;
+    let at: number;
+    while ((at = bytes.indexOf(needle, from)) !== -1 && at < complete) {
+      const start = bytes.lastIndexOf(0x0a, at) + 1;
+      const end = bytes.indexOf(0x0a, at);
+      yield bytes.toString('utf8', start, end);
+      from = end + 1;
+    }
+    carry = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : undefined;
+  }
+  // A last line without its newline (a crash cut it, or it is being written).
+  if (carry?.includes(needle)) yield carry.toString('utf8');
+}
+
+/**
  * The live process writing the capture in `dir`, if any: its pid file names a process that
  * exists AND was touched by the writer's heartbeat lately. The pid alone can lie: after a
  * crash the number may belong to another process, which would lock the capture for good.
@@ -579,9 +605,7 @@ export class CaptureStore {
     writer?.flush();
     const live = writer ?? recordingProcess(this.dirOf(id));
     const replay = new ExchangeReplay();
-    const quoted = `"${exchangeId}"`;
-    for await (const line of this.lines(id)) {
-      if (!line.includes(quoted)) continue;
+    for await (const line of linesHolding(join(this.dirOf(id), EVENTS_FILE), `"${exchangeId}"`)) {
       const event = parseEvent(line);
       if (!event || 'problem' in event || event.type === 'boundary') continue;
       // The id can also appear inside another exchange (a replay's original, a correlation).
