@@ -98,10 +98,10 @@ async function main(): Promise<void> {
     }
     case 'front-door-capture':
     case 'front-door-capture-lint': {
-      // + the capture on disk (+ live lint), wired as the Inspector wires them.
+      // + the capture on disk (+ live lint), wired as the Inspector wires them (lint first).
       const recorder = new Recorder();
-      new CaptureStore(captureDir()).attach(recorder);
       if (role === 'front-door-capture-lint') new LiveLint(recorder);
+      new CaptureStore(captureDir()).attach(recorder);
       port = (await new FrontDoor(recorder, { upstream: target! }).listen(0)).port;
       break;
     }
