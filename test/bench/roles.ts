@@ -7,6 +7,8 @@ import { Inspector } from '../../src/main/core/inspector';
 import { FrontDoor } from '../../src/main/core/proxy/frontDoor';
 import { Recorder } from '../../src/main/core/recorder/recorder';
 import { ReferenceServer } from '../../src/main/core/server';
+import { CaptureStore } from '../../src/main/core/recorder/captureStore';
+import { LiveLint } from '../../src/main/core/lint/live';
 
 // One role per child process, so the load generator, the proxy and the upstream don't share
 // an event loop. The parent talks to each child over IPC: {port} when listening, and
@@ -19,10 +21,23 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
 }
 
+/** The body bytes the role's recorder keeps in its window, where it has one. */
+let windowBytes: (() => number) | undefined;
+
 function memory() {
   (globalThis as { gc?: () => void }).gc?.();
   const { heapUsed, rss } = process.memoryUsage();
-  return { heapUsed, rss };
+  return { heapUsed, rss, windowBytes: windowBytes?.() };
+}
+
+/** A ~1 MB JSON answer (the memory window's figure sends 200 of them through the front door). */
+const BIG_ANSWER = JSON.stringify({ jsonrpc: '2.0', id: 1, result: { padding: 'x'.repeat(1024 * 1024 - 50) } });
+
+/** A temporary capture folder that goes with the process. */
+function captureDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'inspector-bench-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /**
@@ -40,6 +55,10 @@ function withEventSource(handler: (req: import('node:http').IncomingMessage, res
     for (const res of streams) res.write(frame);
   };
   return createServer((req, res) => {
+    if (req.url === '/big') {
+      req.resume();
+      return req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(BIG_ANSWER));
+    }
     if (req.url !== '/events') return handler(req, res);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.flushHeaders();
@@ -72,18 +91,26 @@ async function main(): Promise<void> {
       break;
     }
     case 'front-door': {
-      // The front door and its recorder alone, in memory: what the capture and lint add shows
-      // as the difference to inspector-proxy.
+      // The front door and its recorder alone, in memory. This role and the next two add one
+      // stage each on the way to inspector-proxy: the differences are the stages' costs.
       port = (await new FrontDoor(new Recorder(), { upstream: target! }).listen(0)).port;
+      break;
+    }
+    case 'front-door-capture':
+    case 'front-door-capture-lint': {
+      // + the capture on disk (+ live lint), wired as the Inspector wires them (lint first).
+      const recorder = new Recorder();
+      if (role === 'front-door-capture-lint') new LiveLint(recorder);
+      new CaptureStore(captureDir()).attach(recorder);
+      port = (await new FrontDoor(recorder, { upstream: target! }).listen(0)).port;
       break;
     }
     case 'inspector-proxy': {
       // The front door as `npm run serve` runs it: recording into a capture on disk, with live
       // lint judging every exchange (no UI attached). The capture goes with the process.
-      const captureDir = mkdtempSync(join(tmpdir(), 'inspector-bench-'));
-      process.on('exit', () => rmSync(captureDir, { recursive: true, force: true }));
-      const inspector = await Inspector.create({ upstream: target!, port: 0, captureDir });
+      const inspector = await Inspector.create({ upstream: target!, port: 0, captureDir: captureDir() });
       port = (await inspector.start()).port;
+      windowBytes = () => inspector.windowBytes;
       break;
     }
     default:

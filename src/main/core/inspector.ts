@@ -44,6 +44,8 @@ export interface InspectorOptions extends ReferenceServerOptions {
   lint?: LintOptions;
   /** Finished exchanges kept in memory (default 1000); older ones are read from the capture on disk. */
   memoryWindow?: number;
+  /** Body bytes of the exchanges kept in memory (default 64 MB); beyond them older ones are read from the capture. */
+  memoryWindowBytes?: number;
 }
 
 export type { InspectorEvent } from '../../shared/inspectorEvents';
@@ -137,7 +139,7 @@ export class Inspector {
   ) {
     this.profileBase = { preset: options.preset, patch: { ...options.profile } };
     this.userRules = options.rules ?? [];
-    this.recorder = new Recorder(options.memoryWindow);
+    this.recorder = new Recorder(options.memoryWindow, options.memoryWindowBytes);
     // Subscribed before lint, so an exchange's end reaches subscribers before the findings it leads to.
     this.recorder.on('event', this.onExchangeEvent);
     this.recorder.on('merge', (merge: Merge) => this.publish({ type: 'connection:merged', kind: merge.kind, from: merge.from, into: merge.into }));
@@ -207,7 +209,7 @@ export class Inspector {
     }
     const recorder = this.recorder;
     this.detachCapture = this.captures?.attach(
-      { exchanges: () => recorder.list(), subscribe: (listener) => this.subscribe(listener), addDurabilityBarrier: (flushed) => recorder.addDurabilityBarrier(flushed) },
+      { exchanges: () => recorder.list(), subscribe: (listener) => this.subscribe(listener), addDurabilityBarrier: (flushed) => recorder.addDurabilityBarrier(flushed), addArchive: (read) => recorder.addArchive(read) },
       this.options.captureName,
     );
     this.server.allowedHosts.push(...bindHostnames(host));
@@ -449,6 +451,16 @@ export class Inspector {
   /** An exchange held in memory, by id. */
   exchange(id: string): Exchange | undefined {
     return this.recorder.get(id);
+  }
+
+  /** The body bytes the exchanges held in memory carry now (the window is bounded by them and by count). */
+  get windowBytes(): number {
+    return this.recorder.windowBytes;
+  }
+
+  /** An exchange by id with its bodies: from memory, else (beyond the memory window) from this run's capture. */
+  readExchange(id: string): Promise<Exchange | undefined> {
+    return this.recorder.exchange(id);
   }
 
   /** Forgets the exchanges held in memory (the capture on disk keeps them). */

@@ -121,6 +121,8 @@ export class Sources {
 
   /** One exchange by id, bodies included: the one place the control API fetches an exchange. */
   async exchange(id: string, source: ExchangeSource): Promise<Exchange | undefined> {
+    // Live: memory, else this run's capture (the recorder reads one exchange back from disk).
+    if (!source.capture) return this.inspector.readExchange(id);
     return (await this.viewHolding(id, source))?.get(id);
   }
 

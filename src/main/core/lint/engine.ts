@@ -7,6 +7,7 @@ import type { ToggleSelection } from '../../../shared/toggles';
 import { attribute, causeOf } from './causes';
 import { DEFAULT_SSE_IDLE_LIMIT_MS, isHandshake, type LintContext, type LintOptions, type LintRuleDefinition, type Observation } from './rule';
 import { LINT_RULE_DEFINITIONS } from './rules';
+import { isInitialize } from './wire';
 
 // The lint engine judges finished exchanges one at a time, in the context of their client
 // connection. A rule that looks ahead is judged again on the connection's earlier exchanges
@@ -35,6 +36,15 @@ export interface LintEngineOptions extends LintOptions {
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
+/** The exchanges kept of one connection, each list in start order. */
+interface ConnectionIndex {
+  all: Exchange[];
+  handshakes: Exchange[];
+  initializes: Exchange[];
+}
+
+const NONE: readonly Exchange[] = [];
+
 export class LintEngine {
   private readonly exchanges: Exchange[] = [];
   private readonly byExchange = new Map<string, LintFinding[]>();
@@ -44,6 +54,15 @@ export class LintEngine {
   private readonly handshakes: Exchange[] = [];
   /** For each look-ahead rule, the exchanges kept that it can judge (few: initializes, PRMs, tokens). */
   private readonly subjects = new Map<LintRuleId, Exchange[]>();
+  /**
+   * The kept exchanges by connection: a check's look at its connection costs what that
+   * connection holds, not a walk over the whole window with a connection lookup per exchange
+   * (which made lint the front door's largest cost in `npm run bench`, where every request
+   * is a handshake of one connection).
+   */
+  private readonly byConnection = new Map<string, ConnectionIndex>();
+  /** Connections merged since the index was built: it is rebuilt at the next look. */
+  private stale = false;
 
   constructor(private readonly config: LintEngineOptions) {
     this.rules = config.rules ?? LINT_RULE_DEFINITIONS;
@@ -54,18 +73,14 @@ export class LintEngine {
   add(exchange: Exchange): LintFinding[] {
     this.remember(exchange);
     const connectionId = this.config.connectionOf(exchange);
-    const ofConnection = (list: Exchange[]) => this.ofConnection(list, exchange, connectionId);
-    const { exchanges, handshakes } = this;
-    let connection: readonly Exchange[] | undefined;
-    let handshake: readonly Exchange[] | undefined;
-    // Gathering the connection walks the whole window: only checks that need it pay for it.
+    const index = this.indexOf(connectionId);
+    const handshakes = this.handshakes;
+    // Without a connection an exchange is its own (and only) context.
+    const alone = (is: boolean) => (is ? [exchange] : NONE);
     const context: LintContext = {
-      get connection() {
-        return (connection ??= ofConnection(exchanges));
-      },
-      get handshake() {
-        return (handshake ??= ofConnection(handshakes));
-      },
+      connection: index?.all ?? alone(true),
+      handshake: index?.handshakes ?? alone(isHandshake(exchange)),
+      initializes: index?.initializes ?? alone(isInitialize(exchange)),
       everyHandshake: handshakes,
       options: this.options,
     };
@@ -84,6 +99,41 @@ export class LintEngine {
     return found;
   }
 
+  /**
+   * Connections may have merged (the recorder's connection model joins groups as a handshake
+   * unfolds): the index is rebuilt before its next use.
+   */
+  connectionsChanged(): void {
+    this.stale = true;
+  }
+
+  /** Lets go of an exchange the recorder no longer keeps (its findings go with it). */
+  forget(exchangeId: string): void {
+    const at = this.exchanges[0]?.id === exchangeId ? 0 : this.exchanges.findIndex((e) => e.id === exchangeId);
+    if (at === 0) this.drop(this.exchanges.shift()!);
+    else if (at !== -1) this.drop(this.exchanges.splice(at, 1)[0]!);
+  }
+
+  private indexOf(connectionId: string | undefined): ConnectionIndex | undefined {
+    if (connectionId === undefined) return undefined;
+    if (this.stale) {
+      this.stale = false;
+      this.byConnection.clear();
+      for (const e of this.exchanges) this.index(e);
+    }
+    return this.byConnection.get(connectionId);
+  }
+
+  private index(exchange: Exchange): void {
+    const connectionId = this.config.connectionOf(exchange);
+    if (connectionId === undefined) return;
+    let index = this.byConnection.get(connectionId);
+    if (!index) this.byConnection.set(connectionId, (index = { all: [], handshakes: [], initializes: [] }));
+    insertByStart(index.all, exchange);
+    if (isHandshake(exchange)) insertByStart(index.handshakes, exchange);
+    if (isInitialize(exchange)) insertByStart(index.initializes, exchange);
+  }
+
   /** The exchanges of this connection a look-ahead rule can judge, the new one included when it is one. */
   private subjectsOf(rule: LintRuleDefinition, exchange: Exchange, connectionId: string | undefined): Exchange[] {
     let list = this.subjects.get(rule.id);
@@ -91,12 +141,7 @@ export class LintEngine {
       if (!list) this.subjects.set(rule.id, (list = []));
       list.push(exchange);
     }
-    return list ? this.ofConnection(list, exchange, connectionId) : [];
-  }
-
-  /** The exchanges of `list` on this connection (just `exchange` itself, when it has none). */
-  private ofConnection(list: readonly Exchange[], exchange: Exchange, connectionId: string | undefined): Exchange[] {
-    return list.filter((e) => e === exchange || (connectionId !== undefined && this.config.connectionOf(e) === connectionId));
+    return list ? list.filter((e) => e === exchange || (connectionId !== undefined && this.config.connectionOf(e) === connectionId)) : [];
   }
 
   findingsFor(exchangeId: string): LintFinding[] {
@@ -167,15 +212,32 @@ export class LintEngine {
   private remember(exchange: Exchange): void {
     insertByStart(this.exchanges, exchange);
     if (isHandshake(exchange)) insertByStart(this.handshakes, exchange);
+    if (!this.stale) this.index(exchange);
     const max = this.config.maxExchanges ?? DEFAULT_MAX_EXCHANGES;
-    while (this.exchanges.length > max) {
-      const forgotten = this.exchanges.shift()!;
-      this.byExchange.delete(forgotten.id);
-      for (const list of [this.handshakes, ...this.subjects.values()]) {
+    while (this.exchanges.length > max) this.drop(this.exchanges.shift()!);
+  }
+
+  /** Removes an exchange (already out of `exchanges`) from every other list. */
+  private drop(forgotten: Exchange): void {
+    this.byExchange.delete(forgotten.id);
+    const remove = (list: Exchange[]) => {
+      // Usually the oldest: shift() trims the front in place, splice() would move the rest.
+      if (list[0] === forgotten) list.shift();
+      else {
         const at = list.indexOf(forgotten);
         if (at !== -1) list.splice(at, 1);
       }
-    }
+    };
+    remove(this.handshakes);
+    for (const list of this.subjects.values()) remove(list);
+    if (this.stale) return;
+    const connectionId = this.config.connectionOf(forgotten);
+    const index = connectionId === undefined ? undefined : this.byConnection.get(connectionId);
+    if (!index) return;
+    remove(index.all);
+    remove(index.handshakes);
+    remove(index.initializes);
+    if (index.all.length === 0) this.byConnection.delete(connectionId!);
   }
 }
 

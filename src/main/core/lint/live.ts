@@ -16,7 +16,12 @@ export class LiveLint extends EventEmitter<{ 'lint:finding': [LintFinding] }> {
   private readonly onEvent = (event: ExchangeEvent): void => {
     if (event.type !== 'exchange:end') return;
     for (const finding of this.engine.add(event.exchange)) this.emit('lint:finding', finding);
+    // Let go of by the window while still in flight (a long stream): judged, but not kept.
+    if (!this.recorder.get(event.exchange.id)) this.engine.forget(event.exchange.id);
   };
+  private readonly onMerge = (): void => this.engine.connectionsChanged();
+  /** Lint keeps what the recorder's window keeps, so it never holds an evicted exchange's bodies. */
+  private readonly onEvict = (id: string): void => this.engine.forget(id);
 
   constructor(
     private readonly recorder: Recorder,
@@ -29,6 +34,8 @@ export class LiveLint extends EventEmitter<{ 'lint:finding': [LintFinding] }> {
       resolveConnection: (id) => recorder.connectionRoot(id),
     });
     recorder.on('event', this.onEvent);
+    recorder.on('merge', this.onMerge);
+    recorder.on('evict', this.onEvict);
   }
 
   get rules(): readonly LintRuleDefinition[] {
@@ -54,5 +61,7 @@ export class LiveLint extends EventEmitter<{ 'lint:finding': [LintFinding] }> {
   /** Stops listening to the recorder. */
   detach(): void {
     this.recorder.off('event', this.onEvent);
+    this.recorder.off('merge', this.onMerge);
+    this.recorder.off('evict', this.onEvict);
   }
 }

@@ -23,6 +23,8 @@ export interface LintContext {
    * back for (the initialize, the token issued, a DELETE) without walking every tool call.
    */
   readonly handshake: readonly Exchange[];
+  /** The connection's initialize exchanges, in start order (what session checks look back for). */
+  readonly initializes: readonly Exchange[];
   /**
    * The handshake exchanges of every connection the engine keeps, in start order: how the same
    * server answered other clients (which protocol versions it echoed).
@@ -55,8 +57,19 @@ export type LintChecks = Record<LintRuleId, LintCheck>;
 
 /** Exchanges of the connection (or of `within`, a part of it) that started before `exchange`. */
 export function before(exchange: Exchange, context: LintContext, within: readonly Exchange[] = context.connection): Exchange[] {
-  const index = within.indexOf(exchange);
+  // (The exchange judged is usually the newest: found from the end.)
+  const index = within.lastIndexOf(exchange);
   return index === -1 ? within.filter((e) => e.startedAt <= exchange.startedAt) : within.slice(0, index);
+}
+
+/** The latest exchange of `within` before `exchange` that `test` accepts: `before(…).filter(test).at(-1)` without the copies. */
+export function lastBefore(exchange: Exchange, within: readonly Exchange[], test: (e: Exchange) => unknown): Exchange | undefined {
+  const index = within.lastIndexOf(exchange);
+  for (let i = (index === -1 ? within.length : index) - 1; i >= 0; i--) {
+    const e = within[i]!;
+    if ((index !== -1 || e.startedAt <= exchange.startedAt) && test(e)) return e;
+  }
+  return undefined;
 }
 
 /** JSON-RPC methods checks look back for: the session-era handshake, the 2026-07-28 one, and the tool definitions (x-mcp-header). */

@@ -176,21 +176,28 @@ export class CaptureWriter {
     this.writeText(`${JSON.stringify({ type: 'boundary', boundary } satisfies BoundaryLine)}\n`);
   }
 
-  /** Waiting for the ended exchanges of this turn to be written (see flushedEnds). */
-  private endWaiters: Array<() => void> = [];
+  /** Settles when this turn's batch of ended exchanges is written: one promise for every exchange in it. */
+  private batchWritten: { promise: Promise<void>; resolve: () => void } | undefined;
 
   private readonly writeEnded = (): void => {
     const ended = this.ended;
     this.ended = [];
     this.write(ended);
     // Written, or not writable (a full disk): either way no client waits on this capture any longer.
-    for (const resolve of this.endWaiters.splice(0)) resolve();
+    const batch = this.batchWritten;
+    this.batchWritten = undefined;
+    batch?.resolve();
   };
 
   /** Resolves once the exchanges that ended so far are written: at the end of this turn's batch, or now. */
   flushedEnds(): Promise<void> {
     if (this.ended.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.endWaiters.push(resolve));
+    if (!this.batchWritten) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.batchWritten = { promise, resolve };
+    }
+    return this.batchWritten.promise;
   }
 
   /** Writes every waiting event now (readers of the file call it first). */
@@ -307,6 +314,8 @@ export interface CaptureSource {
   subscribe(listener: (event: InspectorEvent) => void): () => void;
   /** Makes `flushed` part of the write-ahead barrier; returns the function that removes it. */
   addDurabilityBarrier(flushed: () => Promise<void>): () => void;
+  /** Where exchanges the memory window let go of can be read back; returns the function that removes it. */
+  addArchive(read: (exchangeId: string) => Promise<Exchange | undefined>): () => void;
 }
 
 /** A bare recorder (tools, unit tests) as a capture source. */
@@ -323,6 +332,7 @@ function recorderSource(recorder: Recorder): CaptureSource {
       };
     },
     addDurabilityBarrier: (flushed) => recorder.addDurabilityBarrier(flushed),
+    addArchive: (read) => recorder.addArchive(read),
   };
 }
 
@@ -427,6 +437,32 @@ async function* eventLines(file: string): AsyncGenerator<string> {
 }
 
 /**
+ * The lines of a log that contain `text`, found in the raw bytes: a capture of large bodies
+ * can be gigabytes, and only the few lines of one exchange are decoded.
+ */
+async function* linesHolding(file: string, text: string): AsyncGenerator<string> {
+  if (!existsSync(file)) return;
+  const needle = Buffer.from(text);
+  /** The start of a line that went on past the last chunk. */
+  let carry: Buffer | undefined;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const complete = bytes.lastIndexOf(0x0a) + 1; // whole lines end here
+    let from = 0;
+    let at: number;
+    while ((at = bytes.indexOf(needle, from)) !== -1 && at < complete) {
+      const start = bytes.lastIndexOf(0x0a, at) + 1;
+      const end = bytes.indexOf(0x0a, at);
+      yield bytes.toString('utf8', start, end);
+      from = end + 1;
+    }
+    carry = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : undefined;
+  }
+  // A last line without its newline (a crash cut it, or it is being written).
+  if (carry?.includes(needle)) yield carry.toString('utf8');
+}
+
+/**
  * The live process writing the capture in `dir`, if any: its pid file names a process that
  * exists AND was touched by the writer's heartbeat lately. The pid alone can lie: after a
  * crash the number may belong to another process, which would lock the capture for good.
@@ -500,9 +536,12 @@ export class CaptureStore {
       else if (event.type === 'exchange:start' || event.type === 'exchange:update' || event.type === 'exchange:end') writer.append(event);
     });
     const removeBarrier = from.addDurabilityBarrier(() => writer.flushedEnds());
+    // Exchanges beyond the recorder's memory window are read back from here.
+    const removeArchive = from.addArchive((exchangeId) => this.readExchange(writer.id, exchangeId));
     const detach = (): void => {
       unsubscribe();
       removeBarrier();
+      removeArchive();
       writer.close();
     };
     return Object.assign(detach, { writer });
@@ -590,6 +629,25 @@ export class CaptureStore {
       else replay.apply(event);
     }
     return { exchanges: replay.result(live !== undefined), boundaries, skipped };
+  }
+
+  /**
+   * One exchange of a capture, replayed from its own lines only (the others are not parsed):
+   * how the live recorder reads back an exchange its memory window let go of.
+   */
+  async readExchange(id: string, exchangeId: string): Promise<Exchange | undefined> {
+    this.assertExists(id);
+    const writer = this.writers.get(id);
+    writer?.flush();
+    const live = writer ?? recordingProcess(this.dirOf(id));
+    const replay = new ExchangeReplay();
+    for await (const line of linesHolding(join(this.dirOf(id), EVENTS_FILE), `"${exchangeId}"`)) {
+      const event = parseEvent(line);
+      if (!event || 'problem' in event || event.type === 'boundary') continue;
+      // The id can also appear inside another exchange (a replay's original, a correlation).
+      if ((event.type === 'exchange:update' ? event.id : event.exchange.id) === exchangeId) replay.apply(event);
+    }
+    return replay.result(live !== undefined)[0];
   }
 
   async rename(id: string, name: string): Promise<void> {

@@ -29,6 +29,15 @@ export const MAX_SSE_EVENTS_IN_MEMORY = 2000;
  * walks: 5000 cost the front door ~0.2× of a bare proxy's throughput in `npm run bench`.
  */
 export const DEFAULT_MAX_EXCHANGES = 1000;
+/**
+ * How many bytes of bodies (request, response, the SSE events kept) the live recorder keeps in
+ * memory; beyond them the oldest exchanges go as well, however few (the capture has them, and
+ * `exchange(id)` reads them back). 1000 exchanges with 1 MB bodies held the front door at 1.1-1.4 GB.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** Body bytes of a record as the window counts them: characters of its data (one byte each in a one-byte string: ASCII text, base64). */
+const sizeOf = (body: { data: string } | undefined): number => body?.data.length ?? 0;
 
 /**
  * One live exchange: the proxy reports its lifecycle here, the recorder turns it into the
@@ -73,6 +82,7 @@ export class ExchangeRecording {
     const { exchange } = this;
     this.requestDone = true;
     exchange.request.body = body;
+    this.links.grew(exchange, sizeOf(body));
     exchange.timings.requestEnd = this.elapsed();
     exchange.classification = classifyRequest(exchange.request.method, exchange.request.url, exchange.request.headers, bodyText(body), body?.truncated);
     const clientInfo = exchange.classification.jsonRpc?.clientInfo;
@@ -110,7 +120,10 @@ export class ExchangeRecording {
     if (this.ended) return; // a decoder's last events after the exchange failed
     const { exchange } = this;
     const event: SseEvent = { index: this.sseCount++, at: this.elapsed(), ...parsed };
-    if (exchange.sseEvents.length < MAX_SSE_EVENTS_IN_MEMORY) exchange.sseEvents.push(event);
+    if (exchange.sseEvents.length < MAX_SSE_EVENTS_IN_MEMORY) {
+      exchange.sseEvents.push(event);
+      this.links.grew(exchange, parsed.data?.length ?? 0);
+    }
     // The legacy transport names its session in the `endpoint` event: the stream joins it.
     if (parsed.event === 'endpoint' && exchange.classification.stream === 'get-stream') {
       // An `endpoint` event is the legacy HTTP+SSE transport, whatever the path looked like.
@@ -146,6 +159,7 @@ export class ExchangeRecording {
     const { exchange } = this;
     if (exchange.response) {
       exchange.response.body = body;
+      this.links.grew(exchange, sizeOf(body));
       const text = readableText(body, exchange.response.headers);
       exchange.classification = classifyResponse(exchange.classification, exchange.response.status, exchange.response.headers, text);
       const connectionKey = this.group();
@@ -163,7 +177,10 @@ export class ExchangeRecording {
       // Refused (405, 401, a 400 without a session): no answer will come on a stream either.
       if (exchange.response.status >= 400) this.links.correlator.forget(exchange.id);
     }
-    if (exchange.upstreamResponse && upstreamBody) exchange.upstreamResponse.body = upstreamBody;
+    if (exchange.upstreamResponse && upstreamBody) {
+      exchange.upstreamResponse.body = upstreamBody;
+      if (upstreamBody !== body) this.links.grew(exchange, sizeOf(upstreamBody));
+    }
     exchange.state = 'complete';
     if (this.requestDone) this.finish();
     else this.endWhenRequestDone = true;
@@ -173,7 +190,10 @@ export class ExchangeRecording {
   fail(kind: ExchangeErrorKind, message: string, body?: ResponseRecord['body']): void {
     if (this.ended) return;
     const { exchange } = this;
-    if (exchange.response && body) exchange.response.body = body;
+    if (exchange.response && body) {
+      exchange.response.body = body;
+      this.links.grew(exchange, sizeOf(body));
+    }
     exchange.error = { kind, message };
     exchange.state = kind === 'client-aborted' ? 'aborted' : 'failed';
     if (kind !== 'client-aborted') this.links.correlator.forget(exchange.id);
@@ -212,10 +232,19 @@ interface ConnectionLinks {
   serverRequests: RpcCorrelator;
   /** Rounds of multi-round-trip requests (input_required and retries). */
   mrtr: MrtrLinker;
+  /** An exchange now holds `bytes` more of body data (the window counts them). */
+  grew(exchange: Exchange, bytes: number): void;
 }
 
-export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [Boundary]; merge: [Merge] }> {
+/** Reads an exchange the window let go of back from where it was recorded (the capture on disk). */
+export type ExchangeArchive = (id: string) => Promise<Exchange | undefined>;
+
+export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [Boundary]; merge: [Merge]; evict: [string] }> {
   private readonly exchanges = new Map<string, Exchange>();
+  /** Body bytes of each exchange kept (see sizeOf), and their sum. */
+  private readonly sizes = new Map<string, number>();
+  private keptBytes = 0;
+  private readonly archives = new Set<ExchangeArchive>();
   private readonly marked: Boundary[] = [];
   /**
    * Ids in insertion order, the oldest kept at `oldest`. (Asking the Map for its first key
@@ -228,10 +257,62 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [
   /** Sinks (capture writers) that must hold an exchange's end before its client gets the last byte. */
   private readonly barriers = new Set<() => Promise<void>>();
 
-  constructor(private readonly maxExchanges = DEFAULT_MAX_EXCHANGES) {
+  constructor(
+    private readonly maxExchanges = DEFAULT_MAX_EXCHANGES,
+    private readonly maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+  ) {
     super();
     const model = new ConnectionModel((merge) => this.emit('merge', merge));
-    this.links = { model, correlator: new RpcCorrelator(model.groups), serverRequests: new RpcCorrelator(model.groups), mrtr: new MrtrLinker((e) => model.connectionOf(e.connectionId)) };
+    this.links = {
+      model,
+      correlator: new RpcCorrelator(model.groups),
+      serverRequests: new RpcCorrelator(model.groups),
+      mrtr: new MrtrLinker((e) => model.connectionOf(e.connectionId)),
+      grew: (exchange, bytes) => this.grew(exchange.id, bytes),
+    };
+  }
+
+  /** Body bytes the window holds now (at most the byte bound, past the moment an exchange grows). */
+  get windowBytes(): number {
+    return this.keptBytes;
+  }
+
+  private grew(id: string, bytes: number): void {
+    const size = this.sizes.get(id);
+    if (size === undefined || bytes === 0) return; // let go of already: the capture holds it
+    this.sizes.set(id, size + bytes);
+    this.keptBytes += bytes;
+    while (this.keptBytes > this.maxBodyBytes && this.exchanges.size > 0) this.evictOldest();
+  }
+
+  private evictOldest(): void {
+    const id = this.order[this.oldest]!;
+    this.order[this.oldest++] = '';
+    if (this.oldest >= 1024 && this.oldest * 2 >= this.order.length) {
+      this.order.splice(0, this.oldest);
+      this.oldest = 0;
+    }
+    this.exchanges.delete(id);
+    this.keptBytes -= this.sizes.get(id) ?? 0;
+    this.sizes.delete(id);
+    this.emit('evict', id);
+  }
+
+  /** Registers where exchanges beyond the window can be read back (a capture); returns the unregister function. */
+  addArchive(read: ExchangeArchive): () => void {
+    this.archives.add(read);
+    return () => this.archives.delete(read);
+  }
+
+  /** The whole exchange `id`: from memory while the window keeps it, else read back from the capture. */
+  async exchange(id: string): Promise<Exchange | undefined> {
+    const kept = this.exchanges.get(id);
+    if (kept) return kept;
+    for (const read of this.archives) {
+      const found = await read(id);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** The current connection id of an exchange (groups merge as a handshake unfolds). */
@@ -262,6 +343,8 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [
    */
   durable(): Promise<void> {
     if (this.barriers.size === 0) return Promise.resolve();
+    // One capture is the usual case: its promise as it is, without a Promise.all per exchange.
+    if (this.barriers.size === 1) for (const flushed of this.barriers) return flushed();
     return Promise.all([...this.barriers].map((flushed) => flushed())).then(() => undefined);
   }
 
@@ -285,15 +368,9 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [
     if (init.simulationRun) exchange.simulationRun = init.simulationRun;
     if (init.replayOf) exchange.replayOf = init.replayOf;
     this.exchanges.set(exchange.id, exchange);
+    this.sizes.set(exchange.id, 0);
     this.order.push(exchange.id);
-    if (this.exchanges.size > this.maxExchanges) {
-      this.exchanges.delete(this.order[this.oldest]!);
-      this.order[this.oldest++] = '';
-      if (this.oldest >= 1024 && this.oldest * 2 >= this.order.length) {
-        this.order.splice(0, this.oldest);
-        this.oldest = 0;
-      }
-    }
+    if (this.exchanges.size > this.maxExchanges) this.evictOldest();
     const recording = new ExchangeRecording(exchange, this.publishEvent, this.links);
     this.publish({ type: 'exchange:start', exchange });
     return recording;
@@ -322,6 +399,8 @@ export class Recorder extends EventEmitter<{ event: [ExchangeEvent]; boundary: [
 
   clear(): void {
     this.exchanges.clear();
+    this.sizes.clear();
+    this.keptBytes = 0;
     this.order = [];
     this.oldest = 0;
   }

@@ -1,6 +1,6 @@
 import type { Exchange } from '../../../../shared/exchange';
 import { ALL_PROTOCOL_VERSIONS, SESSION_ERA_VERSIONS, type ProtocolVersion } from '../../../../shared/protocol';
-import { before, type LintCheck } from '../rule';
+import { before, lastBefore, type LintCheck } from '../rule';
 import { clientUrl, describeRequest, isInitialize, isObject, issuedSessionId, requestHeader, responseJson, responseMessages, status, succeeded } from '../wire';
 
 // Lifecycle and sessions (basic/lifecycle, basic/transports §Session Management).
@@ -27,7 +27,7 @@ export const sessionIdNotEnforced: LintCheck = (e, context) => {
   const s = status(e);
   if (e.request.method !== 'POST' || e.classification.phase !== 'jsonrpc' || isInitialize(e) || isStatelessEra(e)) return undefined;
   if (s === undefined || !succeeded(e) || requestHeader(e, 'mcp-session-id') !== undefined) return undefined;
-  const initialize = before(e, context, context.handshake).filter((x) => issuedSessionId(x)).at(-1);
+  const initialize = lastBefore(e, context.initializes, issuedSessionId);
   if (!initialize) return undefined;
   return {
     message: `${describeRequest(e)} carried no Mcp-Session-Id yet was answered ${s}, although initialize issued session ${issuedSessionId(initialize)}.`,
@@ -73,7 +73,7 @@ export const protocolVersionMismatch: LintCheck = (e, context) => {
   const sent = requestHeader(e, 'mcp-protocol-version');
   const session = requestHeader(e, 'mcp-session-id');
   if (!sent || !session || e.classification.phase !== 'jsonrpc' || isInitialize(e)) return undefined;
-  const initialize = before(e, context, context.handshake).filter((x) => issuedSessionId(x) === session).at(-1);
+  const initialize = lastBefore(e, context.initializes, (x) => issuedSessionId(x) === session);
   const negotiated = initialize && answeredVersion(initialize);
   if (!negotiated || negotiated === sent) return undefined;
   return {
