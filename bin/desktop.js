@@ -12,7 +12,7 @@ function electronDir() {
   try {
     return dirname(require.resolve('electron/package.json'));
   } catch {
-    return undefined; // Electron is an optional dependency: the headless commands don't need it
+    return undefined; // Electron is an optional peer of the package: the headless commands don't need it
   }
 }
 
@@ -31,7 +31,7 @@ export function electronUnavailableReason() {
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display: DISPLAY is not set';
   if (electronBinary()) return undefined;
   const dir = electronDir();
-  if (!dir) return 'the optional electron package is not installed: npm skips it where it cannot install it, e.g. on Node older than 22.12, which Electron 45 needs';
+  if (!dir) return 'Electron is not installed next to it: `npm install mcp-handshake-inspector electron` in a folder gives the window';
   // npm 11 skips dependency install scripts, Electron's download among them: fetch it on first start.
   console.log('Fetching the Electron binary (first start only)…');
   const install = spawnSync(process.execPath, [join(dir, 'install.js')], { stdio: 'inherit', timeout: 180_000 });
