@@ -39,22 +39,27 @@ Commands:
   replay <capture> <exchange-id> [--to <origin>]
                                           Send a recorded request again (default: the front door on
                                           127.0.0.1 at the port saved in the data dir, else ${DEFAULT_PORT})
-  simulate --client <id> --url <url> [--json] [--header "Name: value"]... [--timeout <ms>] [--strict] [--requests] [--call <tool>]
-                                          Replay a real client's handshake against a server; exits 1 when
-                                          that client would fail (--strict: also on warnings); --call: then
-                                          call that tool (2026-07-28 clients answer input_required rounds)
+  simulate --client <id>... --url <url> [--json] [--header "Name: value"]... [--timeout <ms>] [--strict] [--requests] [--call <tool>]
+           [--junit <file>] [--expected-failures <file>]
+                                          Replay real clients' handshakes against a server (--client again
+                                          for more, one table); exits 1 when a client would fail (--strict:
+                                          also on warnings); --call: then call that tool (2026-07-28 clients
+                                          answer input_required rounds); --junit: JUnit XML, a case per step;
+                                          --expected-failures: a JSON/YAML list of known failures
+                                          (profile:step or profile) that don't fail the run
   simulate --list [--json]                The client profiles: ids like claude-ai@2025-06, or a family
                                           name (claude-ai) for its default variant
   scenario list [--json]                  The bug-report library (documented client failures)
-  scenario run <id|file.json> [--json] [--fixed] [--no-capture]
+  scenario run <id|file.json> [--json] [--fixed] [--no-capture] [--junit <file>]
                                           Start an inspector that misbehaves as the scenario says, simulate
                                           its client through it; exits 1 unless the client fails where the
                                           reference says (--fixed: unless it connects with the fix)
   scenario export <id> <file.json> [--no-run] [--raw]
                                           Write a scenario as a file, with a fresh run (secrets redacted)
-  lint <capture.har | capture-id> [--json] [--sse-idle-limit <seconds>]
+  lint <capture.har | capture-id> [--json] [--sse-idle-limit <seconds>] [--sarif <file>] [--junit <file>] [--expected-failures <file>]
                                           Judge a saved capture against the spec and known client quirks;
-                                          exits 1 when there are errors
+                                          exits 1 when there are errors (rules listed in --expected-failures
+                                          excepted); --sarif: SARIF 2.1.0; --junit: a case per rule
   compare <capture-or-har>[#connection] <capture-or-har>[#connection] [--json]
                                           Two connections side by side, aligned by handshake stage
                                           (#connection: its number from 1, or its id; default the largest)
