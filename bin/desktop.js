@@ -34,9 +34,20 @@ export function electronUnavailableReason() {
   if (!dir) return 'Electron is not installed next to it: `npm install mcp-handshake-inspector electron` in a folder gives the window';
   // npm 11 skips dependency install scripts, Electron's download among them: fetch it on first start.
   console.log('Fetching the Electron binary (first start only)…');
-  const install = spawnSync(process.execPath, [join(dir, 'install.js')], { stdio: 'inherit', timeout: 180_000 });
+  // Its output is kept, not shown: a failed download prints a stack trace, and one line says it.
+  const install = spawnSync(process.execPath, [join(dir, 'install.js')], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 180_000 });
   if (install.status === 0 && electronBinary()) return undefined;
-  return 'its binary could not be downloaded';
+  return `its binary could not be downloaded (${downloadProblem(`${install.stderr ?? ''}\n${install.stdout ?? ''}`, install.error)})`;
+}
+
+/** The cause of a failed Electron download in a few words: the network error's code, else its first error line. */
+function downloadProblem(output, error) {
+  if (error) return error.code === 'ETIMEDOUT' ? 'timed out' : error.message;
+  const code = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|CERT_[A-Z_]+)\b(?: ([\w.-]+\.[a-z]{2,}))?/.exec(output);
+  if (code) return `${code[1]}${code[2] ? ` ${code[2]}` : ''}: no network access to GitHub's Electron releases`;
+  if (/fetch failed|getaddrinfo|socket hang up/i.test(output)) return "no network access to GitHub's Electron releases";
+  const line = output.split('\n').find((l) => /error/i.test(l) && !/^\s+at /.test(l));
+  return line ? line.trim().slice(0, 120) : 'no network access';
 }
 
 /** The one line printed before falling back to the headless server. */
