@@ -9,6 +9,7 @@ import { InvalidProfileError } from './core/server/profile';
 import { MCP_ENDPOINT_PATH, WELL_KNOWN } from './core/server/urls';
 import type { BehaviorProfile } from '../shared/profile';
 import { InvalidRulesError, parseRules } from './core/proxy/rules';
+import { TOGGLES, toggleOption } from './core/proxy/toggles';
 import { checkUpstreamUrl } from './core/proxy/originRewrite';
 import { checkHttpUrl } from './core/wire/url';
 import type { Rule } from '../shared/rules';
@@ -17,84 +18,40 @@ import { capturesDir, defaultDataDir } from './core/dataDir';
 import { ControlService } from './core/control/service';
 import { ControlHttpServer, DEFAULT_UI_PORT, UiPortInUseError } from './core/control/httpServer';
 import { applySavedToggles, savedTunnelOptions, SettingsStore } from './core/control/settings';
+import { probeUpstream } from './core/control/upstreamHealth';
 import type { Settings } from '../shared/controlApi';
 import { LOCALTUNNEL_SUBDOMAIN, type TunnelOptions } from './core/tunnel';
 import { TUNNEL_PROVIDERS, type TunnelProviderId } from '../shared/tunnel';
 import { ClientWouldFail, scenarioCommand, simulateCommand } from './simulateCommands';
 import { compareCommand, lintCommand } from './lintCommands';
 import { followTunnel } from './tunnelCommands';
+import { COMMAND_HELP, COMMAND_NAMES, helpPointer, USAGE, type CommandName } from './cliHelp';
 
 // Headless entry: `serve` starts the inspector without Electron. Flags are a public contract:
 // users' scripts call them, so add new ones rather than renaming these.
 
-const USAGE = `Usage: mcp-handshake-inspector <command> [options]
-
-Commands:
-  serve                                   Start the inspector (front door + reference server or --upstream)
-  captures list|show [id]|rename <id> <name>|delete <id>
-                                          Recorded captures (in the data dir)
-  export --har <file> [--capture <id>] [--raw]
-                                          Write a capture as HAR 1.2 (secrets redacted unless --raw)
-  import <file.har> [--name <name>]       Add a HAR file as a capture
-  replay <capture> <exchange-id> [--to <origin>]
-                                          Send a recorded request again (default: the front door on
-                                          127.0.0.1 at the port saved in the data dir, else ${DEFAULT_PORT})
-  simulate --client <id> --url <url> [--json] [--header "Name: value"]... [--timeout <ms>] [--strict] [--requests] [--call <tool>]
-                                          Replay a real client's handshake against a server; exits 1 when
-                                          that client would fail (--strict: also on warnings); --call: then
-                                          call that tool (2026-07-28 clients answer input_required rounds)
-  simulate --list [--json]                The client profiles: ids like claude-ai@2025-06, or a family
-                                          name (claude-ai) for its default variant
-  scenario list [--json]                  The bug-report library (documented client failures)
-  scenario run <id|file.json> [--json] [--fixed] [--no-capture]
-                                          Start an inspector that misbehaves as the scenario says, simulate
-                                          its client through it; exits 1 unless the client fails where the
-                                          reference says (--fixed: unless it connects with the fix)
-  scenario export <id> <file.json> [--no-run] [--raw]
-                                          Write a scenario as a file, with a fresh run (secrets redacted)
-  lint <capture.har | capture-id> [--json] [--sse-idle-limit <seconds>]
-                                          Judge a saved capture against the spec and known client quirks;
-                                          exits 1 when there are errors
-  compare <capture-or-har>[#connection] <capture-or-har>[#connection] [--json]
-                                          Two connections side by side, aligned by handshake stage
-                                          (#connection: its number from 1, or its id; default the largest)
-  Every command takes --data-dir <dir> (default: MCP_INSPECTOR_DATA_DIR or the per-user app data folder).
-
-serve options:
-  --port <n>            Port to listen on (default ${DEFAULT_PORT}); the MCP endpoint is http://127.0.0.1:<n>/mcp
-  --host <addr>         Address to bind (default 127.0.0.1)
-  --public-url <url>    Public origin clients use (e.g. a tunnel URL); issuer and resource URLs follow it
-  --tunnel <provider>   Open a public tunnel to the front door: localtunnel, cloudflared, ngrok,
-                        manual (your own --public-url, checked from outside) or none (default)
-  --tunnel-host <url>   localtunnel: your own tunnel server (default https://localtunnel.me)
-  --subdomain <name>    localtunnel: the subdomain to ask for (--tunnel-host and --subdomain
-                        alone imply --tunnel localtunnel)
-  --ngrok-authtoken <t> ngrok: the auth token (default: NGROK_AUTHTOKEN)
-  --ngrok-domain <name> ngrok: your reserved or free static domain
-  --profile <preset>    Behaviour preset (default spec): ${PRESETS.map((p) => p.id).join(', ')}
-  --consent <mode>      manual (consent page, default) or auto (approve at once, for tests and demos)
-  --allow-private-cimd  Let the built-in server fetch Client ID Metadata Documents from private,
-                        loopback and link-local addresses (and over http from them), to test your
-                        own client on a private network; by default only https URLs on public addresses
-  --upstream <url>      Proxy to your own MCP server instead of the built-in reference server
-  --rules <file>        JSON file with rules that change exchanges on the way (see README)
-  --no-rewrite-origins  Leave the upstream's own origin in its metadata and headers
-  --rewrite-host        Send the upstream its own Host (servers with DNS-rebinding protection);
-                        the front door then refuses a foreign Host/Origin in its place
-  --body-cap <bytes>    Body bytes kept per exchange (default 1048576); the rest is counted, marked truncated
-  --no-capture          Don't record to disk (exchanges are still shown)
-  --capture-name <name> Name of this run's capture
-  --ui-port <n>         Port of the web UI and its control API, always on 127.0.0.1 (default ${DEFAULT_UI_PORT}; 0 picks a free one)
-  --no-ui               Don't serve the web UI
-  --fresh               Ignore the saved settings for this run (scripts that want a known state)
-  Settings changed in the UI (upstream, port, toggles, rules, preset, tunnel) are saved in the data dir
-  and used at the next start unless a flag gives them or --fresh is set. A tunnel left running in
-  the UI opens again unless a tunnel flag is given (--tunnel none: no tunnel this time); the ngrok
-  auth token is never saved (set NGROK_AUTHTOKEN).
-  -h, --help            Show this help
-`;
 
 class UsageError extends Error {}
+
+/** `--toggle id=option`, checked against the catalogue before anything starts. */
+function parseToggleFlags(values: string[] | undefined): Array<[string, string]> {
+  return (values ?? []).map((value) => {
+    const [toggleId, optionId, ...extra] = value.split('=');
+    if (!toggleId || !optionId || extra.length) throw new UsageError(`--toggle must look like id=option (e.g. notification-status=204), got "${value}"`);
+    try {
+      toggleOption(toggleId, optionId);
+    } catch (err) {
+      throw new UsageError(`--toggle ${value}: ${(err as Error).message}`);
+    }
+    return [toggleId, optionId];
+  });
+}
+
+/** `serve --toggles`: every toggle id with its options, the default first. */
+function toggleList(): string {
+  const width = Math.max(...TOGGLES.map((t) => t.id.length));
+  return `${TOGGLES.map((t) => `${t.id.padEnd(width)}  ${t.title}\n${' '.repeat(width + 2)}${t.options.map((o, i) => `${o.id}${i === 0 ? ' (default)' : ''}`).join(', ')}`).join('\n')}\n`;
+}
 
 function parsePort(value: string | undefined, flag = '--port', fallback = DEFAULT_PORT): number {
   if (value === undefined) return fallback;
@@ -206,14 +163,21 @@ async function serve(argv: string[]): Promise<void> {
       'ngrok-authtoken': { type: 'string' },
       'ngrok-domain': { type: 'string' },
       fresh: { type: 'boolean' },
+      toggle: { type: 'string', multiple: true },
+      toggles: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(COMMAND_HELP.serve);
     return;
   }
+  if (values.toggles) {
+    process.stdout.write(toggleList());
+    return;
+  }
+  const flagToggles = parseToggleFlags(values.toggle);
   const uiPort = parsePort(values['ui-port'], '--ui-port', DEFAULT_UI_PORT);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const settings = new SettingsStore(dataDir);
@@ -256,6 +220,14 @@ async function serve(argv: string[]): Promise<void> {
     throw err;
   }
   applySavedToggles(inspector, saved, (message) => process.stderr.write(`Warning: ${message}\n`));
+  try {
+    // After the saved ones: a flag wins over what the UI left on last time.
+    for (const [toggleId, optionId] of flagToggles) inspector.setToggle(toggleId, optionId);
+  } catch (err) {
+    await inspector.stop();
+    if (info.captureId) await inspector.deleteCapture(info.captureId).catch(() => undefined);
+    throw new UsageError(`--toggle: ${(err as Error).message}`);
+  }
   const control = new ControlService(inspector, { settings, presetId: preset ?? 'spec' });
   let ui: ControlHttpServer | undefined;
   if (!values['no-ui']) {
@@ -285,12 +257,17 @@ async function serve(argv: string[]): Promise<void> {
       ];
   if (inspector.rules.length) lines.push(`  Rules:                           ${inspector.rules.length} from ${values.rules ?? `the saved settings in ${settings.file}`}`);
   const toggles = Object.entries(inspector.toggles);
-  if (toggles.length) lines.push(`  Toggles (saved):                 ${toggles.map(([id, option]) => `${id}=${option}`).join(', ')}`);
+  if (toggles.length) lines.push(`  Toggles:                         ${toggles.map(([id, option]) => `${id}=${option}`).join(', ')}${flagToggles.length ? '' : ' (saved)'}`);
   if (ui) lines.push(`  Inspector UI (keep this URL private, it carries the access token):`, `    ${ui.url}${ui.hasRenderer ? '' : '   (not built yet: run npm run build)'}`);
   lines.push(`  Capture:                         ${info.captureId ? `${info.captureId} in ${inspector.captureDir}` : 'off (--no-capture)'}`);
   if (tunnel) lines.push(`  Tunnel:                          ${tunnel.provider}${reopened ? ` (reopened from ${settings.file}; --tunnel none or --fresh skips it)` : ''} (its progress follows as [tunnel] lines)`);
+  if (!info.upstreamIsBuiltIn) {
+    // Said once at start, so a typo'd port or a server not started yet isn't found by a client first.
+    const health = await probeUpstream(info.upstream, 1500);
+    if (health.health === 'down') lines.push(`  Warning: ${/[.?!]$/.test(health.reason ?? '') ? health.reason : `${health.reason}.`} Clients get 502 from the front door until it answers.`);
+  }
   const interactive = process.stdin.isTTY === true;
-  lines.push(`Recording every exchange. Listening on ${info.host}:${info.port}. ${interactive ? 'Type a label and Enter to mark a boundary between runs. ' : ''}Press Ctrl-C to stop.`, '');
+  lines.push(`${info.captureId ? 'Recording every exchange' : 'Showing every exchange, saving none (--no-capture)'}. Listening on ${info.host}:${info.port}. ${interactive ? 'Type a label and Enter to mark a boundary between runs. ' : ''}Press Ctrl-C to stop.`, '');
   process.stdout.write(lines.join('\n'));
   // The tunnel's timeline, then each change as it comes; `r` and SIGUSR2 retry it at once.
   const tunnelFollower = followTunnel(inspector, { interactive });
@@ -328,7 +305,7 @@ async function serve(argv: string[]): Promise<void> {
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
-const COMMANDS = new Set(['serve', 'captures', 'export', 'import', 'replay', 'simulate', 'scenario', 'lint', 'compare']);
+const COMMANDS = new Set<string>(COMMAND_NAMES);
 /** parseArgs errors that are the user's typing, said in one line. */
 const ARG_ERRORS = new Set(['ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL']);
 
@@ -344,9 +321,8 @@ export async function main(argv: string[]): Promise<void> {
     });
   }
   const [command, ...rest] = argv;
-  // Every command's options are in the one usage text.
   if (command && COMMANDS.has(command) && (rest.includes('--help') || rest.includes('-h'))) {
-    process.stdout.write(USAGE);
+    process.stdout.write(COMMAND_HELP[command as CommandName]);
     return;
   }
   try {
@@ -382,9 +358,13 @@ export async function main(argv: string[]): Promise<void> {
     }
   } catch (err) {
     const known = err instanceof UsageError || err instanceof PortInUseError || err instanceof UiPortInUseError || err instanceof UnknownPresetError || err instanceof InvalidProfileError || err instanceof InvalidRulesError || err instanceof CommandError || err instanceof ClientWouldFail;
-    const message = (err as Error)?.message ?? String(err);
+    // One line: parseArgs' own messages come in several.
+    const message = ((err as Error)?.message ?? String(err)).replace(/\s*\n\s*/g, ' ');
     if (known || ARG_ERRORS.has((err as NodeJS.ErrnoException)?.code ?? '')) {
-      process.stderr.write(`Error: ${message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);
+      // One line, and where the command's options are: never the whole usage. A client that
+      // would fail is a verdict, not a mistake in the command.
+      const pointer = err instanceof ClientWouldFail ? '' : ` ${helpPointer(COMMANDS.has(command ?? '') ? command : undefined)}`;
+      process.stderr.write(`Error: ${pointer ? message.replace(/[.:]?$/, '.') : message}${pointer}\n`);
     } else {
       process.stderr.write(`Unexpected error: ${(err as Error)?.stack ?? message}\n`);
     }

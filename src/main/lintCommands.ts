@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Boundary, Exchange } from '../shared/exchange';
+import { LINT_RULE_IDS, LINT_RULES, type LintFinding } from '../shared/lint';
 import { CommandError } from './captureCommands';
+import { applyBaseline, junitXml, nowPassingNote, readExpectedFailures, sarifLog, writeReport, type JunitCase, type JunitSuite } from './ciReports';
 import { compareConnections } from './core/compare/compare';
 import { renderComparison } from './core/compare/render';
 import { capturesDir, defaultDataDir } from './core/dataDir';
@@ -47,17 +49,44 @@ async function loadExchanges(what: string, dataDir: string | undefined): Promise
 }
 
 export async function lintCommand(argv: string[], out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, 'sse-idle-limit': { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { ...COMMON_OPTIONS, 'sse-idle-limit': { type: 'string' }, sarif: { type: 'string' }, junit: { type: 'string' }, 'expected-failures': { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const [source] = positionals;
-  if (!source || positionals.length > 1) throw new CommandError('Usage: lint <capture.har | capture-id> [--json] [--sse-idle-limit <seconds>]');
+  if (!source || positionals.length > 1) throw new CommandError('Usage: lint <capture.har | capture-id> [--json] [--sse-idle-limit <seconds>] [--sarif FILE] [--junit FILE] [--expected-failures FILE]');
   const idle = values['sse-idle-limit'];
   const seconds = idle === undefined ? undefined : Number(idle);
   if (seconds !== undefined && !(seconds > 0)) throw new CommandError(`--sse-idle-limit must be a positive number of seconds, got "${idle}"`);
+  const expected = values['expected-failures'] ? readExpectedFailures(values['expected-failures']) : new Set<string>();
   const { exchanges, boundaries } = await loadExchanges(source, values['data-dir']);
   const report = lintExchanges(exchanges, { grouping: groupConnections(exchanges, boundaries), ...(seconds ? { sseIdleLimitMs: seconds * 1000 } : {}) });
   if (values.json) out(JSON.stringify({ source, exchanges: exchanges.length, connections: report.connections, findings: report.findings }, null, 2));
   else out(renderLintReport(report, exchanges, source));
-  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  if (values.sarif) writeReport(values.sarif, `${JSON.stringify(sarifLog(report.findings, exchanges, { source, expected }), null, 2)}\n`, '--sarif');
+  if (values.junit) writeReport(values.junit, junitXml([lintSuite(report.findings, source, expected)]), '--junit');
+  // Errors fail the job unless their rule is on the baseline; rules on it that found nothing are noted.
+  const errors = report.findings.filter((f) => f.severity === 'error');
+  const baseline = applyBaseline(errors, (f) => [f.ruleId], expected, LINT_RULE_IDS);
+  const note = nowPassingNote(baseline.nowPassing);
+  if (note) process.stderr.write(`${note}\n`);
+  return baseline.unexpected.length > 0 ? 1 : 0;
+}
+
+/** Lint as JUnit: one case per rule, failing with its error findings (warnings are output). */
+function lintSuite(findings: LintFinding[], source: string, expected: Set<string>): JunitSuite {
+  const cases: JunitCase[] = LINT_RULES.map((rule) => {
+    const found = findings.filter((f) => f.ruleId === rule.id);
+    const base = { classname: `lint ${source}`, name: `${rule.id}: ${rule.title}` };
+    const details = found.map((f) => `${f.severity} on exchange ${f.exchangeId}: ${f.message}`).join('\n');
+    const errors = found.filter((f) => f.severity === 'error');
+    if (errors.length === 0) return found.length ? { ...base, output: details } : base;
+    if (expected.has(rule.id)) return { ...base, output: `expected failure (${rule.id} in --expected-failures):\n${details}` };
+    return { ...base, failure: { message: `${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0]!.message}`, details: `${details}\nFix: ${rule.fix}` } };
+  });
+  return { name: `lint ${source}`, cases };
 }
 
 /**

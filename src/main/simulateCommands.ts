@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { ClientProfile, Scenario, SimulationResult } from '../shared/simulator';
 import { CommandError } from './captureCommands';
+import { applyBaseline, junitXml, nowPassingNote, readExpectedFailures, writeReport, type JunitCase, type JunitSuite } from './ciReports';
 import { capturesDir, defaultDataDir } from './core/dataDir';
 import { runScenario, scenarioFile, type ScenarioRun } from './core/scenarioRunner';
 import { checkUrl, formatResult, PROFILES, profileById, simulate, SimulationInputError, UnknownClientError, type OAuthHooks } from './core/simulator';
@@ -71,11 +72,35 @@ function profileRow(p: ClientProfile): string {
   return `${p.id.padEnd(24)} ${p.client}${p.isDefault ? ' (default)' : ''}\n${' '.repeat(25)}${p.variant}\n${' '.repeat(25)}observed ${p.observed}; sources: ${p.sources.map((s) => s.ref).join(', ')}`;
 }
 
+/** The keys a failed step answers to in --expected-failures: `profile:step` and the whole `profile`. */
+const stepKeys = (profileId: string, step: string) => [`${profileId}:${step}`, profileId];
+
+/** A client's run as JUnit cases, one per step; failures on the baseline pass with a note. */
+function stepCases(result: SimulationResult, expected: Set<string>): JunitCase[] {
+  return result.steps.map((step) => {
+    const details = [step.message, ...step.requests.map((r) => `${r.method} ${r.url} → ${r.status ?? r.error ?? 'no answer'}`)].filter(Boolean).join('\n');
+    const base = { classname: result.profileId, name: `${step.step}: ${step.title}`, timeMs: step.requests.reduce((n, r) => n + r.ms, 0) };
+    if (step.outcome === 'skipped') return { ...base, skipped: step.message || 'not reached' };
+    if (step.outcome === 'fail') {
+      const known = stepKeys(result.profileId, step.step).find((k) => expected.has(k));
+      return known ? { ...base, output: `expected failure (${known} in --expected-failures): ${details}` } : { ...base, failure: { message: step.message, details } };
+    }
+    return step.outcome === 'warn' ? { ...base, output: `warning: ${step.message}` } : base;
+  });
+}
+
+/** One row per client for a run of several: client, verdict, where it failed. */
+function resultTable(results: SimulationResult[], expectedFailed: Set<SimulationResult>): string {
+  const width = Math.max(6, ...results.map((r) => r.profileId.length));
+  const verdict = (r: SimulationResult) => (r.ok ? (r.steps.some((s) => s.outcome === 'warn') ? 'ok (warnings)' : 'ok') : expectedFailed.has(r) ? 'FAILED (expected)' : 'FAILED');
+  return [`${'client'.padEnd(width)}  ${'verdict'.padEnd(17)}  summary`, ...results.map((r) => `${r.profileId.padEnd(width)}  ${verdict(r).padEnd(17)}  ${r.summary}`)].join('\n');
+}
+
 export async function simulateCommand(argv: string[], out: Out): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      client: { type: 'string' },
+      client: { type: 'string', multiple: true },
       url: { type: 'string' },
       json: { type: 'boolean' },
       list: { type: 'boolean' },
@@ -84,6 +109,11 @@ export async function simulateCommand(argv: string[], out: Out): Promise<void> {
       strict: { type: 'boolean' },
       requests: { type: 'boolean' },
       call: { type: 'string' },
+      junit: { type: 'string' },
+      'expected-failures': { type: 'string' },
+      // Every command takes --data-dir; simulate itself keeps nothing there (the front door it
+      // goes through records).
+      'data-dir': { type: 'string' },
     },
     strict: true,
   });
@@ -92,27 +122,52 @@ export async function simulateCommand(argv: string[], out: Out): Promise<void> {
     else for (const p of PROFILES) out(profileRow(p));
     return;
   }
-  if (!values.client) throw new CommandError(`simulate needs --client <id> (see \`simulate --list\`): ${PROFILES.map((p) => p.id).join(', ')}`);
+  const clients = values.client ?? [];
+  if (clients.length === 0) throw new CommandError(`simulate needs --client <id> (see \`simulate --list\`): ${PROFILES.map((p) => p.id).join(', ')}`);
   if (!values.url) throw new CommandError('simulate needs --url <MCP endpoint URL>, e.g. --url https://example.com/mcp');
-  let result: SimulationResult;
+  const expected = values['expected-failures'] ? readExpectedFailures(values['expected-failures']) : new Set<string>();
+  const results: SimulationResult[] = [];
   try {
-    const profile = profileById(values.client);
+    // Every client is checked before the first one runs: a typo fails at once.
+    const profiles = clients.map((id) => profileById(id));
     checkUrl(values.url);
-    result = await simulate(profile, {
-      url: values.url,
-      headers: parseHeaders(values.header),
-      timeoutMs: parseTimeout(values.timeout),
-      hooks: { onAuthorizationRequired: stdinAuthorizationPrompt() },
-      ...(values.call ? { callTool: { name: values.call } } : {}),
-    });
+    for (const profile of profiles) {
+      results.push(
+        await simulate(profile, {
+          url: values.url,
+          headers: parseHeaders(values.header),
+          timeoutMs: parseTimeout(values.timeout),
+          hooks: { onAuthorizationRequired: stdinAuthorizationPrompt() },
+          ...(values.call ? { callTool: { name: values.call } } : {}),
+        }),
+      );
+    }
   } catch (err) {
     asCommandError(err);
   }
-  if (values.json) out(JSON.stringify(result, null, 2));
-  else out(formatResult(result, { requests: values.requests }));
-  const warned = result.steps.some((s) => s.outcome === 'warn');
-  if (!result.ok) throw new ClientWouldFail(`${result.profileId} would not connect to ${result.url} (details above).`);
-  if (values.strict && warned) throw new ClientWouldFail(`${result.profileId} connected with warnings (--strict)`);
+  // Failed steps against the baseline: a client whose every failed step is listed passes.
+  const failedSteps = results.flatMap((result) => result.steps.filter((s) => s.outcome === 'fail').map((step) => ({ result, step })));
+  const judged = results.flatMap((r) => r.steps.flatMap((s) => stepKeys(r.profileId, s.step)));
+  const baseline = applyBaseline(failedSteps, ({ result, step }) => stepKeys(result.profileId, step.step), expected, judged);
+  const failedClients = new Set(baseline.unexpected.map(({ result }) => result));
+  const expectedFailed = new Set(results.filter((r) => !r.ok && !failedClients.has(r)));
+
+  if (values.json) out(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
+  else {
+    out(results.map((r) => formatResult(r, { requests: values.requests })).join('\n\n'));
+    if (results.length > 1) out(`\n${resultTable(results, expectedFailed)}`);
+  }
+  if (values.junit) {
+    writeReport(values.junit, junitXml(results.map((r) => ({ name: `simulate ${r.profileId} → ${r.url}`, timestamp: r.startedAt, cases: stepCases(r, expected) }))), '--junit');
+  }
+  const note = nowPassingNote(baseline.nowPassing);
+  if (note) process.stderr.write(`${note}\n`);
+  if (failedClients.size > 0) {
+    const names = [...failedClients].map((r) => r.profileId).join(', ');
+    throw new ClientWouldFail(`${names} would not connect to ${values.url} (details above).`);
+  }
+  const warned = results.filter((r) => r.steps.some((s) => s.outcome === 'warn'));
+  if (values.strict && warned.length > 0) throw new ClientWouldFail(`${warned.map((r) => r.profileId).join(', ')} connected with warnings (--strict)`);
 }
 
 function scenarioRow(s: Scenario): string {
@@ -153,6 +208,22 @@ function formatScenarioRun(scenario: Scenario, run: ScenarioRun, fixed: boolean)
   ].join('\n');
 }
 
+/**
+ * A scenario run as a JUnit suite: its verdict (reproduced, or fixed with --fixed) and one case
+ * per client step. Reproducing, the steps are expected to fail and only report; with the fix
+ * applied every step must pass.
+ */
+function scenarioSuite(scenario: Scenario, run: ScenarioRun, fixed: boolean): JunitSuite {
+  const { result } = run;
+  const verdict = fixed ? 'fixed: the client connects with the fix applied' : `reproduced: ${scenario.expect.outcome} at ${scenario.expect.step}`;
+  const steps = stepCases(result.simulation, new Set()).map((c) => (fixed || !c.failure ? c : { ...c, failure: undefined, output: `failed, as the report says: ${c.failure.details}` }));
+  return {
+    name: `scenario ${scenario.id}${fixed ? ' (fixed)' : ''}`,
+    timestamp: result.simulation.startedAt,
+    cases: [{ classname: scenario.id, name: verdict, timeMs: result.simulation.durationMs, ...(result.reproduced ? { output: result.explanation } : { failure: { message: result.explanation, details: `${scenario.reference}: ${scenario.symptom}` } }) }, ...steps.map((c) => ({ ...c, classname: scenario.id }))],
+  };
+}
+
 export async function scenarioCommand(argv: string[], out: Out): Promise<void> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
@@ -164,6 +235,7 @@ export async function scenarioCommand(argv: string[], out: Out): Promise<void> {
       'no-run': { type: 'boolean' },
       'no-capture': { type: 'boolean' },
       'data-dir': { type: 'string' },
+      junit: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -182,6 +254,7 @@ export async function scenarioCommand(argv: string[], out: Out): Promise<void> {
         const run = await runScenario(scenario, { fixed: values.fixed, captureDir, hooks: { onAuthorizationRequired: stdinAuthorizationPrompt() } });
         if (values.json) out(JSON.stringify(run.result, null, 2));
         else out(formatScenarioRun(scenario, run, !!values.fixed));
+        if (values.junit) writeReport(values.junit, junitXml([scenarioSuite(scenario, run, !!values.fixed)]), '--junit');
         if (!run.result.reproduced) throw new ClientWouldFail(`${scenario.id}: ${values.fixed ? 'the fix did not make the client connect' : 'the failure was not reproduced'} (details above).`);
         return;
       }

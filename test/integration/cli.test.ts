@@ -213,10 +213,10 @@ describe('CLI serve', { timeout: CLI_TEST_TIMEOUT }, () => {
     expect(run.stdout()).toMatch(/^\s+--allow-private-cimd\s+\S/m);
   });
 
-  it.each([['captures'], ['export'], ['replay'], ['lint'], ['scenario']])('answers %s --help with the usage', async (command) => {
+  it.each([['captures'], ['export'], ['replay'], ['lint'], ['scenario']])('answers %s --help with its own usage', async (command) => {
     const run = runCli([command, '--help']);
     expect(await run.exited).toBe(0);
-    expect(run.stdout()).toContain('Usage: mcp-handshake-inspector <command> [options]');
+    expect(run.stdout()).toMatch(new RegExp(`^Usage: mcp-handshake-inspector ${command} `));
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import type { Comparison } from '../../src/shared/compare';
 import type { LintFinding } from '../../src/shared/lint';
 import { capturesDir } from '../../src/main/core/dataDir';
 import { Inspector } from '../../src/main/core/inspector';
+import { assertValidSarif, readJunit } from '../helpers/ciFormats';
 import { sdkSession } from '../helpers/sdkSession';
 
 // Each test starts the CLI as child processes (tsx compiles on start): on a loaded 2-core
@@ -93,6 +94,43 @@ describe('CLI lint and compare', { timeout: CLI_TEST_TIMEOUT }, () => {
     // The logs' fix lets initialize through without a token: fine for Claude.ai of those
     // logs, a "no auth" signal for today's (anthropics/claude-ai-mcp#1064).
     expect(report.findings.map((f) => f.ruleId)).toEqual(['lazy-auth-initialize']);
+  });
+
+  it('writes SARIF 2.1.0 and JUnit for CI, and a baseline turns known errors into a pass', async () => {
+    const sarifFile = join(dataDir, 'lint.sarif');
+    const junitFile = join(dataDir, 'lint.junit.xml');
+    const failing = await runCli(['lint', beforeHar, '--sarif', sarifFile, '--junit', junitFile]);
+    expect(failing.code, failing.stderr).toBe(1);
+    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; helpUri?: string }> } }; results: Array<{ ruleId: string; level: string; suppressions?: unknown[]; locations: Array<{ logicalLocations: Array<{ name: string }> }> }> }> };
+    assertValidSarif(sarif);
+    const [run] = sarif.runs;
+    const result = run!.results.find((r) => r.ruleId === 'token-validated-on-initialize');
+    expect(result).toMatchObject({ level: 'error', locations: [{ logicalLocations: [{ name: expect.stringMatching(/^POST \/mcp/) }] }] });
+    expect(result!.suppressions).toBeUndefined();
+    expect(run!.tool.driver.rules.find((r) => r.id === 'token-validated-on-initialize')?.helpUri).toMatch(/^https:\/\//);
+    const [suite] = readJunit(readFileSync(junitFile, 'utf8'));
+    // One case per lint rule; the rule that found errors fails, with the fix in its details.
+    expect(suite!.testcase.length).toBeGreaterThan(20);
+    const failed = suite!.testcase.filter((c) => c.failure);
+    expect(failed.map((c) => c.name)).toEqual([expect.stringMatching(/^token-validated-on-initialize: /)]);
+    expect(failed[0]!.failure!.text).toMatch(/Fix: /);
+
+    const baseline = join(dataDir, 'lint-baseline.yaml');
+    writeFileSync(baseline, '# the 2025-10 logs server, kept as it was\n- token-validated-on-initialize\n- get-mcp-501\n');
+    const passing = await runCli(['lint', beforeHar, '--expected-failures', baseline, '--sarif', sarifFile, '--junit', junitFile]);
+    expect(passing.code, passing.stderr).toBe(0);
+    // A listed rule that found nothing is a note: the baseline can shrink.
+    expect(passing.stderr).toContain('note: expected to fail but passed (remove from --expected-failures): get-mcp-501');
+    const suppressed = JSON.parse(readFileSync(sarifFile, 'utf8')) as typeof sarif;
+    assertValidSarif(suppressed);
+    expect(suppressed.runs[0]!.results.find((r) => r.ruleId === 'token-validated-on-initialize')?.suppressions).toHaveLength(1);
+    expect(readJunit(readFileSync(junitFile, 'utf8'))[0]!.failures).toBe(0);
+
+    writeFileSync(baseline, 'rules: [token-validated-on-initialize]\n');
+    const wrongShape = await runCli(['lint', beforeHar, '--expected-failures', baseline]);
+    expect(wrongShape.code).toBe(1);
+    expect(wrongShape.stderr.trim().split('\n')).toHaveLength(1);
+    expect(wrongShape.stderr).toContain('must be a list of strings');
   });
 
   it('compares before and after the fixes, step by step', async () => {

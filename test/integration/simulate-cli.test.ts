@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ScenarioRunResult, SimulationResult } from '../../src/shared/simulator';
 import { parseScenarioFile } from '../../src/main/core/simulator/scenarios';
+import { readJunit } from '../helpers/ciFormats';
 import { startInspector } from '../helpers/inspector';
 
 // Each test starts the CLI as child processes (tsx compiles on start): on a loaded 2-core
@@ -49,6 +50,31 @@ describe('CLI simulate', { timeout: CLI_TEST_TIMEOUT }, () => {
     expect(failing.stderr).toContain('would not connect');
   });
 
+  it('--junit writes a case per step, and --expected-failures turns a known failure into a pass with a note for stale entries', async () => {
+    running = await startInspector({ preset: 'spec' });
+    running.inspector.setToggle('get-stream', '501');
+    const junit = join(dataDir, 'simulate.xml');
+    const failing = await cli(['simulate', '--client', 'claude-ai@2025-10', '--url', running.info.mcpUrl, '--junit', junit]);
+    expect(failing.code).toBe(1);
+    const [suite] = readJunit(readFileSync(junit, 'utf8'));
+    expect(suite!.testcase.filter((c) => c.failure).map((c) => c.name)).toEqual([expect.stringMatching(/^get-stream: /)]);
+    expect(suite!.testcase.find((c) => c.failure)!.failure!.text).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/mcp → 501$/m);
+
+    const baseline = join(dataDir, 'expected.json');
+    writeFileSync(baseline, JSON.stringify(['claude-ai@2025-10:get-stream', 'claude-ai@2025-10:initialize']));
+    const known = await cli(['simulate', '--client', 'claude-ai@2025-10', '--url', running.info.mcpUrl, '--junit', junit, '--expected-failures', baseline]);
+    expect(known.code, known.stderr).toBe(0);
+    expect(known.stderr).toContain('note: expected to fail but passed (remove from --expected-failures): claude-ai@2025-10:initialize');
+    const [passing] = readJunit(readFileSync(junit, 'utf8'));
+    expect(passing!.failures).toBe(0);
+    expect(passing!.testcase.find((c) => c.name.startsWith('get-stream: '))?.['system-out']).toContain('expected failure (claude-ai@2025-10:get-stream in --expected-failures)');
+
+    writeFileSync(baseline, '{ not json');
+    const broken = await cli(['simulate', '--client', 'claude-ai@2025-10', '--url', running.info.mcpUrl, '--expected-failures', baseline]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr.trim()).toMatch(/^Error: --expected-failures: .*expected\.json is neither JSON nor YAML/);
+  });
+
   it('--call has a 2026-07-28 client call a tool, answering each input_required round, and prints the rounds', async () => {
     running = await startInspector({ preset: 'conformance' });
     const run = await cli(['simulate', '--client', 'spec@2026-07-28', '--url', running.info.mcpUrl, '--call', 'test_input_required_result_multi_round']);
@@ -86,9 +112,15 @@ describe('CLI simulate', { timeout: CLI_TEST_TIMEOUT }, () => {
 
 describe('CLI scenario', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('runs a scenario, exports it with its run, and runs the exported file', async () => {
-    const run = await cli(['scenario', 'run', 'ref001-pitfall3-get-501', '--json']);
+    const junit = join(dataDir, 'scenario.xml');
+    const run = await cli(['scenario', 'run', 'ref001-pitfall3-get-501', '--json', '--junit', junit]);
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as ScenarioRunResult).reproduced).toBe(true);
+    // The verdict is the case that counts; the client's steps report (the failing one as the report says).
+    const [suite] = readJunit(readFileSync(junit, 'utf8'));
+    expect(suite!.failures).toBe(0);
+    expect(suite!.testcase[0]!.name).toMatch(/^reproduced: /);
+    expect(suite!.testcase.find((c) => c.name.startsWith('get-stream: '))?.['system-out']).toMatch(/^failed, as the report says: /);
 
     const file = join(dataDir, 'pitfall2.json');
     const exported = await cli(['scenario', 'export', 'ref001-pitfall2-notification-204', file]);

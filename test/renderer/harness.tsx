@@ -122,3 +122,12 @@ export async function waitFor<T>(test: () => T | undefined | null | false, what:
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Opens a screen by its tab, as a user does, and waits until it has loaded (some load on demand). */
+export async function openScreen(container: HTMLElement, label: string): Promise<void> {
+  const tab = [...container.querySelectorAll<HTMLElement>('[role=tab]')].find((t) => t.textContent === label);
+  if (!tab) throw new Error(`no tab "${label}"`);
+  await act(async () => tab.click());
+  await waitFor(() => !container.querySelector('[data-testid=screen-loading]'), `the ${label} screen to load`);
+  await settle();
+}

@@ -6,7 +6,7 @@ import type { Exchange, MrtrRound } from '../../src/shared/exchange';
 import type { SimulationResult } from '../../src/shared/simulator';
 import { matchesQuery, parseQuery } from '../../src/renderer/src/lib/filters';
 import { row } from './fixtures';
-import { containerPerTest, mountApp, settle, waitFor } from './harness';
+import { containerPerTest, mountApp, openScreen, settle, waitFor } from './harness';
 
 // The rounds of a multi-round-trip request in the UI: one conversation in the timeline
 // ("round 2 of 3", retries indented), and in the detail pane the input requests and responses
@@ -170,8 +170,7 @@ describe('MRTR rounds in the UI', () => {
     };
     const profile = { id: 'spec@2026-07-28', family: 'spec', isDefault: false, client: 'Spec-compliant client (2026-07-28)', variant: 'v', observed: 'specification 2026-07-28', sources: [], transport: 'streamable-http', driver: 'replay' };
     const app = await mountApp(current().root, { 'simulate.profiles': () => [profile], 'scenarios.list': () => [], 'simulate.run': () => result });
-    await act(async () => $$('[role=tab]').find((t) => t.textContent === 'Simulate')!.click());
-    await settle();
+    await openScreen(current().container, 'Simulate');
     const input = $('input[aria-label="Tool to call"]') as HTMLInputElement;
     await act(async () => {
       Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, 'test_input_required_result_multi_round');

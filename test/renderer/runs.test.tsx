@@ -8,7 +8,7 @@ import { time } from '../../src/renderer/src/lib/format';
 import { TimelineModel, type TimelineItem } from '../../src/renderer/src/state/timeline';
 import fixture from './fixtures/runs.json';
 import { row } from './fixtures';
-import { containerPerTest, createContainer, mountApp, settle, type Handlers } from './harness';
+import { containerPerTest, createContainer, mountApp, openScreen, settle, type Handlers } from './harness';
 
 // Client runs in the UI, from rows the core really sent: six simulator runs against the
 // reference server (fixtures/runs.json says which), plus hand-made rows for merges, boundaries
@@ -371,8 +371,7 @@ describe('compare pickers', () => {
 
   it('name each run by client, run number, start time and verdict', async () => {
     await mountApp(dom.root, { 'connections.list': () => CONNECTIONS });
-    await act(async () => ([...dom.container.querySelectorAll('[role=tab]')].find((t) => t.textContent === 'Compare') as HTMLElement).click());
-    await settle();
+    await openScreen(dom.container, 'Compare');
     const options = [...dom.container.querySelectorAll('select[aria-label="Left run"] option')].map((o) => o.textContent);
     const failed = CONNECTIONS.find((c) => c.outcome === 'failed')!;
     expect(options).toContain(`Claude.ai (Claude-User) · run 1 · ${time(failed.startedAt).slice(0, 8)} · ✗ failed at GET stream · simulated · 10 exchanges · 2 warnings`);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectorStatus } from '../../src/shared/controlApi';
 import type { TunnelStatus } from '../../src/shared/tunnel';
 import { SPEC_PROFILE } from '../../src/main/core/server/profile';
-import { mountApp, settle, type Handlers } from './harness';
+import { mountApp, openScreen, settle, type Handlers } from './harness';
 
 // The Tunnel screen against a stand-in core: what it shows for each tunnel state, and which
 // commands its buttons send. The real commands are tested in test/integration/control-tunnel.
@@ -62,8 +62,7 @@ describe('the Tunnel screen', () => {
       'tunnel.status': () => status.tunnel ?? tunnel({ provider: 'none', state: 'off', reason: 'No tunnel' }),
       ...handlers,
     });
-    await act(async () => [...container.querySelectorAll<HTMLButtonElement>('[role=tab]')].find((b) => b.textContent === 'Tunnel')!.click());
-    await settle();
+    await openScreen(container, 'Tunnel');
     return app;
   }
 

@@ -1,17 +1,20 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import type { ControlClient } from '../../shared/controlApi';
 import { Banners } from './components/Banners';
 import { CapturesScreen } from './components/CapturesScreen';
-import { CompareScreen } from './components/CompareScreen';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { HandshakeView } from './components/HandshakeView';
-import { SettingsScreen } from './components/SettingsScreen';
-import { SimulateScreen } from './components/SimulateScreen';
 import { StatusBar } from './components/StatusBar';
 import { Timeline } from './components/Timeline';
 import { TogglesPanel } from './components/TogglesPanel';
-import { TunnelPanel } from './components/TunnelPanel';
 import { useApp, type View } from './state/store';
+
+// Screens a session may never open load on demand, each as its own chunk: the first paint
+// carries only the timeline and what every session uses.
+const SimulateScreen = lazy(() => import('./components/SimulateScreen').then((m) => ({ default: m.SimulateScreen })));
+const CompareScreen = lazy(() => import('./components/CompareScreen').then((m) => ({ default: m.CompareScreen })));
+const SettingsScreen = lazy(() => import('./components/SettingsScreen').then((m) => ({ default: m.SettingsScreen })));
+const TunnelPanel = lazy(() => import('./components/TunnelPanel').then((m) => ({ default: m.TunnelPanel })));
 
 const VIEWS: Array<{ id: View; label: string }> = [
   { id: 'timeline', label: 'Timeline' },
@@ -110,14 +113,16 @@ export function App({ client }: { client: ControlClient }) {
           <NoAccess />
         ) : (
           <ErrorBoundary name={view} key={view}>
-            {view === 'timeline' && <Timeline filterRef={filterRef} />}
-            {view === 'handshake' && <HandshakeView />}
-            {view === 'toggles' && <TogglesPanel />}
-            {view === 'captures' && <CapturesScreen />}
-            {view === 'simulate' && <SimulateScreen />}
-            {view === 'compare' && <CompareScreen />}
-            {view === 'settings' && <SettingsScreen />}
-            {view === 'tunnel' && <TunnelPanel />}
+            <Suspense fallback={<p role="status" data-testid="screen-loading">Loading…</p>}>
+              {view === 'timeline' && <Timeline filterRef={filterRef} />}
+              {view === 'handshake' && <HandshakeView />}
+              {view === 'toggles' && <TogglesPanel />}
+              {view === 'captures' && <CapturesScreen />}
+              {view === 'simulate' && <SimulateScreen />}
+              {view === 'compare' && <CompareScreen />}
+              {view === 'settings' && <SettingsScreen />}
+              {view === 'tunnel' && <TunnelPanel />}
+            </Suspense>
           </ErrorBoundary>
         )}
       </main>

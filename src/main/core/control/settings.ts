@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SavedTunnel, Settings } from '../../../shared/controlApi';
 import { parseRules } from '../proxy/rules';
 import { LOCALTUNNEL_SUBDOMAIN, type ProviderOptions } from '../tunnel';
+import { clip } from '../../../shared/text';
 
 // Settings kept between runs: settings.json in the data dir, next to captures/. What the UI
 // changes is saved at once; a damaged file is reported and ignored, never fatal.
@@ -55,7 +56,7 @@ export class SettingsStore {
       const settings: Settings = { ...parsed, rules: parsed.rules ? parseRules(parsed.rules) : undefined };
       return { settings };
     } catch (err) {
-      return { settings: {}, problem: `The saved settings in ${join(dataDir, SETTINGS_FILE)} could not be used (${(err as Error).message.slice(0, 300)}); starting with defaults.` };
+      return { settings: {}, problem: `The saved settings in ${join(dataDir, SETTINGS_FILE)} could not be used (${clip((err as Error).message, 300)}); starting with defaults.` };
     }
   }
 

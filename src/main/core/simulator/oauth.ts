@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuthBehaviour, ProfileBase, ReplayProfile, SimulatedRequest, StepVerdict } from '../../../shared/simulator';
 import { WireError, type Wire, type WireResponse } from './http';
+import { clip } from '../../../shared/text';
 
 // The OAuth half of a replayed handshake, as the profile's client does it: Protected Resource
 // Metadata, authorization-server metadata, registration (CIMD or DCR), the authorization
@@ -316,7 +317,7 @@ function oauthErrorMessage(profile: ReplayProfile, what: string, response: WireR
     return `${what}: HTTP ${response.status} ${error.error}${typeof error.error_description === 'string' ? ` (${error.error_description})` : ''}`;
   }
   if (profile.auth.strictOAuthErrors) {
-    return `HTTP ${response.status}: Invalid OAuth error response: expected string at path "error". Raw body: ${response.text.slice(0, 200)}`;
+    return `HTTP ${response.status}: Invalid OAuth error response: expected string at path "error". Raw body: ${clip(response.text, 200)}`;
   }
   return `${what}: HTTP ${response.status}`;
 }
@@ -448,7 +449,7 @@ export async function followToCallback(ctx: BrowserContext, authorizeUrl: string
 
 function textHint(text: string): string {
   const plain = text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
-  return plain ? `: ${plain.slice(0, 160)}` : '';
+  return plain ? `: ${clip(plain, 160)}` : '';
 }
 
 // ---- token exchange (RFC 6749 §4.1.3) -------------------------------------------------------

@@ -4,6 +4,7 @@ import { SIMULATION_HEADER } from '../../../shared/simulator';
 import { checkUrl, type SimulateOptions } from './engine';
 import { Wire, WireError } from './http';
 import { followToCallback } from './oauth';
+import { clip } from '../../../shared/text';
 
 // The SDK profiles are not replays: they run the real MCP TypeScript SDK client (1.x from
 // @modelcontextprotocol/sdk, 2.x from @modelcontextprotocol/client) with an OAuth provider.
@@ -222,7 +223,7 @@ export async function runSdk(profile: SdkProfile, options: SimulateOptions): Pro
       try {
         const result = await clients[clients.length - 1]!.callTool({ name: tool.name, arguments: tool.arguments ?? {} });
         const text = Array.isArray(result.content) ? (result.content as Array<{ text?: unknown }>).find((c) => typeof c.text === 'string')?.text : undefined;
-        verdict.message = `${result.isError ? 'a tool error' : 'a result'}${typeof text === 'string' ? `: ${text.slice(0, 200)}` : ''}`;
+        verdict.message = `${result.isError ? 'a tool error' : 'a result'}${typeof text === 'string' ? `: ${clip(text, 200)}` : ''}`;
         if (result.isError) verdict.outcome = 'warn';
       } catch (err) {
         fail(verdict, sdkError(err));

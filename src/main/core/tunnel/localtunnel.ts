@@ -3,6 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { abortable, deferred, TunnelError, type LocalTarget, type OpenTunnel, type TunnelProvider } from './provider';
+import { clip } from '../../../shared/text';
 
 // The `localtunnel` npm client (2.0.2, unmaintained since 2021) driven through our own
 // supervision. We keep its data plane (TunnelCluster: a pool of plain TCP sockets to the
@@ -89,7 +90,7 @@ class SupervisedTunnel extends Tunnel {
       (res) => {
         const body = res.data as Record<string, unknown> | undefined;
         if (!body || typeof body !== 'object' || typeof body.id !== 'string' || typeof body.port !== 'number' || typeof body.url !== 'string') {
-          return cb(new TunnelError('refused', `The tunnel server ${host} answered without a tunnel (expected {id, port, url}, got ${JSON.stringify(body).slice(0, 200)})`, true));
+          return cb(new TunnelError('refused', `The tunnel server ${host} answered without a tunnel (expected {id, port, url}, got ${clip(JSON.stringify(body), 200)})`, true));
         }
         cb(null, this._getInfo(body));
       },
@@ -105,7 +106,7 @@ function registrationError(err: unknown, host: string, signal: AbortSignal): Err
   if (e.response) {
     const status = e.response.status;
     const data = e.response.data as { message?: unknown } | string | undefined;
-    const said = typeof data === 'object' && data && typeof data.message === 'string' ? data.message : typeof data === 'string' ? data.slice(0, 200) : '';
+    const said = typeof data === 'object' && data && typeof data.message === 'string' ? data.message : typeof data === 'string' ? clip(data, 200) : '';
     // 4xx is the server refusing what we asked (e.g. 403 for an invalid subdomain): asking
     // again won't change its mind, except for rate limiting.
     const retryable = status >= 500 || status === 429;

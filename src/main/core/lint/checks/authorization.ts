@@ -23,6 +23,7 @@ import {
   succeeded,
   describeRequest,
 } from '../wire';
+import { clip } from '../../../../shared/text';
 
 // Authorization (basic/authorization; RFC 6749, 6750, 7591, 8414, 8707, 9728): the resource
 // server's challenges and metadata, then the authorization server's metadata and answers.
@@ -221,7 +222,7 @@ function oauthError(e: Exchange): { error: string; description?: string } | unde
 export const oauthErrorNotRfc6749: LintCheck = (e) => {
   const s = status(e);
   if (!isOAuthEndpoint(e) || s === undefined || s < 400 || oauthError(e)) return undefined;
-  const body = (e.response?.body?.data ?? '').slice(0, 120);
+  const body = clip(e.response?.body?.data ?? '', 120);
   return { message: `${e.classification.label} was answered ${s} with ${contentType(e.response?.headers) || 'no Content-Type'} ${body ? `"${body}"` : '(empty body)'}, not {"error": "…"}.` };
 };
 

@@ -2,6 +2,7 @@ import type { Exchange } from '../../../../shared/exchange';
 import { ALL_PROTOCOL_VERSIONS, SESSION_ERA_VERSIONS, type ProtocolVersion } from '../../../../shared/protocol';
 import { before, lastBefore, type LintCheck } from '../rule';
 import { clientUrl, describeRequest, isInitialize, isObject, issuedSessionId, requestHeader, responseJson, responseMessages, status, succeeded } from '../wire';
+import { clip } from '../../../../shared/text';
 
 // Lifecycle and sessions (basic/lifecycle, basic/transports §Session Management).
 
@@ -110,7 +111,7 @@ export const versionNegotiationError: LintCheck = (e) => {
   if (s === 400) {
     const json = responseJson(e);
     const text = isObject(json) ? JSON.stringify(json) : '';
-    if (/version/i.test(text)) return { message: `initialize (protocol ${e.classification.jsonRpc?.protocolVersion ?? '?'}) was refused with 400: ${text.slice(0, 200)}.` };
+    if (/version/i.test(text)) return { message: `initialize (protocol ${e.classification.jsonRpc?.protocolVersion ?? '?'}) was refused with 400: ${clip(text, 200)}.` };
   }
   return undefined;
 };

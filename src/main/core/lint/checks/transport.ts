@@ -1,6 +1,7 @@
 import type { Exchange } from '../../../../shared/exchange';
 import type { LintCheck } from '../rule';
 import { describeRequest, contentType, isObject, requestJson, onMcpEndpoint, path, requestHeader, responseHeader, responseJson, responseMessages, seconds, status } from '../wire';
+import { clip } from '../../../../shared/text';
 
 // Streamable HTTP transport (MCP 2025-11-25 basic/transports): statuses, Accept, the version
 // header, JSON-RPC ids, the GET stream, CORS.
@@ -132,8 +133,8 @@ export const hostRejected: LintCheck = (e) => {
   if (!onMcpEndpoint(e) || (s !== 403 && s !== 421)) return undefined;
   // 421 Misdirected Request is about the Host by definition; a 403 says so in its body
   // (the SDKs answer "Invalid Host: <name>"), unlike a 403 for a missing scope.
-  const said = errorMessage(e) || (e.response?.body?.encoding === 'utf8' ? e.response.body.data.slice(0, 300) : '');
+  const said = errorMessage(e) || (e.response?.body?.encoding === 'utf8' ? clip(e.response.body.data, 300) : '');
   if (s === 403 && !/\bhost\b/i.test(said)) return undefined;
   const host = requestHeader(e, 'host') ?? '(none)';
-  return { message: `${describeRequest(e)} with Host ${host} was refused with ${s}${said ? ` ("${said.trim().slice(0, 120)}")` : ''}: the server only accepts its own host names.` };
+  return { message: `${describeRequest(e)} with Host ${host} was refused with ${s}${said ? ` ("${clip(said.trim(), 120)}")` : ''}: the server only accepts its own host names.` };
 };
