@@ -8,7 +8,7 @@ import type { SimulationResult } from '../../src/shared/simulator';
 import { matchesQuery, parseQuery } from '../../src/renderer/src/lib/filters';
 import { parseHeaderLines } from '../../src/renderer/src/components/SimulateScreen';
 import { row } from './fixtures';
-import { createContainer, mountApp, settle, type Handlers } from './harness';
+import { createContainer, mountApp, openScreen, settle, type Handlers } from './harness';
 
 const ctx = { resolveConnection: (id: string) => id };
 const matches = (query: string, r = row()) => matchesQuery(r, parseQuery(query), ctx);
@@ -126,7 +126,7 @@ describe('lint, simulate and compare screens in a DOM', () => {
 
   it('runs the chosen profile against the default URL and shows the verdicts; the run’s rows are one click away', async () => {
     const app = await mount({ 'simulate.profiles': () => PROFILES, 'scenarios.list': () => [], 'simulate.run': () => RESULT });
-    await click(tab('Simulate'));
+    await openScreen(dom.container, 'Simulate');
     await settle();
     const select = $('select[aria-label="Client profile"]') as HTMLSelectElement;
     expect([...select.querySelectorAll('optgroup')].map((g) => g.label)).toEqual(['claude-ai', 'legacy-sse']);
@@ -150,7 +150,7 @@ describe('lint, simulate and compare screens in a DOM', () => {
       'scenarios.list': () => [],
       'simulate.run': () => Promise.reject(new Error('Invalid parameters for simulate.run: The target URL must be an absolute http or https URL')),
     });
-    await click(tab('Simulate'));
+    await openScreen(dom.container, 'Simulate');
     await settle();
     await change($('textarea[aria-label="Configured headers"]'), 'not a header');
     expect($('.field-error')?.textContent).toContain('write Name: value');
@@ -184,7 +184,7 @@ describe('lint, simulate and compare screens in a DOM', () => {
       ],
     };
     const app = await mount({ 'connections.list': () => [connection('session:a', 'Claude-User'), connection('session:b', 'MCP SDK')], 'compare.connections': () => comparison });
-    await click(tab('Compare'));
+    await openScreen(dom.container, 'Compare');
     await settle();
     await click($('.compare button.primary'));
     await settle();
