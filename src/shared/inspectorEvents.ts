@@ -11,7 +11,7 @@ export type InspectorEvent =
   | ExchangeEvent
   /** Lint judged a finished exchange (it follows that exchange's end; a later exchange of its connection can add more). */
   | { type: 'lint:finding'; finding: LintFinding }
-  /** The tunnel changed state (starting, up, reconnecting, failed, off). */
+  /** The tunnel changed state (connecting, up, reconnecting, unreachable, failed, off). */
   | { type: 'tunnel:state'; status: TunnelStatus }
   /** A line for the tunnel's timeline: a state change or a finding of its checks. */
   | { type: 'tunnel:note'; note: TunnelNote; status: TunnelStatus }

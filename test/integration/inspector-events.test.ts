@@ -44,7 +44,7 @@ describe('Inspector.subscribe', () => {
     await tunnelState(inspector, 'up');
     await inspector.closeTunnel();
     const tunnelStates = events.flatMap((e) => (e.type === 'tunnel:state' ? [e.status.state] : []));
-    expect(tunnelStates).toEqual(['starting', 'up', 'off']);
+    expect(tunnelStates).toEqual(['connecting', 'up', 'off']);
     expect(events.some((e) => e.type === 'tunnel:note')).toBe(true);
 
     // A handshake on the wire: the 401, discovery, DCR, authorize, token, then MCP with the token.
