@@ -6,11 +6,11 @@
 // exits 0 without claiming a pass; on Linux without a display it runs itself under xvfb-run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron } from 'playwright-core';
 import { electronBinary } from '../../bin/desktop.js';
+import { freePort } from '../helpers/ports';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -19,16 +19,6 @@ function skip(reason: string): never {
   process.exit(0);
 }
 
-/** A free loopback port for the front door (the app's default, 7420, may be taken). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const checks: [string, () => Promise<void>][] = [];
 const check = (name: string, run: () => Promise<void>) => checks.push([name, run]);

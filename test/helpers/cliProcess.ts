@@ -12,10 +12,12 @@ export interface CliProcess {
 /** Runs `src/main/cli.ts <args>` with its data dir in `dataDir` (never the user's); `preload` modules are --import'ed first. */
 export function runCli(args: string[], options: { dataDir: string; env?: NodeJS.ProcessEnv; preload?: string[] }): CliProcess {
   const preload = (options.preload ?? []).flatMap((p) => ['--import', p]);
-  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'src/main/cli.ts', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MCP_INSPECTOR_DATA_DIR: options.dataDir, ...options.env },
-  });
+  return runCommand(process.execPath, ['--import', 'tsx', ...preload, 'src/main/cli.ts', ...args], { env: { MCP_INSPECTOR_DATA_DIR: options.dataDir, ...options.env } });
+}
+
+/** Any command (an installed bin, say) as a CliProcess: its output collected, its exit awaited. */
+export function runCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliProcess {
+  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk) => (out += chunk));

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJunit } from '../helpers/ciFormats';
 import { startInspector } from '../helpers/inspector';
+import { freePort } from '../helpers/ports';
 
 // The GitHub Actions workflow in docs/ci/mcp-clients.yml, run as a job would run it: its steps'
 // shell scripts in order, in one workspace, with `npx --yes mcp-handshake-inspector` being this
@@ -33,15 +33,6 @@ const cli = `"${process.execPath}" --import ${tsx} "${join(root, 'src/main/cli.t
 const workspace = mkdtempSync(join(tmpdir(), 'mcp-inspector-workflow-'));
 const groups: number[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Runs one step's script with bash -e, as Actions does, in its own process group (what it leaves running is stopped at the end). */
 function runStep(name: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {

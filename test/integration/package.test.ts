@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../src/shared/simulator';
 import { launchChromium } from '../helpers/chromium';
-import { whenListening, type CliProcess } from '../helpers/cliProcess';
+import { runCommand, whenListening, type CliProcess } from '../helpers/cliProcess';
 
 // The package as a user gets it: `npm pack`, then `npm install <tarball>` in an empty folder,
 // then the installed command. Nothing from this checkout's node_modules is visible there, so
@@ -54,17 +54,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The installed command, as `npx mcp-handshake-inspector …` runs it (node_modules/.bin). */
 function installed(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(join(app, 'node_modules/.bin/mcp-handshake-inspector'), args, {
-    cwd: app,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MCP_INSPECTOR_DATA_DIR: dataDir, ...env },
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (err += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
+  return runCommand(join(app, 'node_modules/.bin/mcp-handshake-inspector'), args, { cwd: app, env: { MCP_INSPECTOR_DATA_DIR: dataDir, ...env } });
 }
 
 describe('the packed package', { timeout: 90_000 }, () => {

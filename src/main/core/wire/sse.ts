@@ -1,17 +1,12 @@
 import { StringDecoder } from 'node:string_decoder';
+import type { SseEvent } from '../../../shared/exchange';
 
 // text/event-stream (WHATWG HTML §9.2.6) both ways: an incremental parser fed raw chunks as
 // they pass the proxy (it never holds more than the current unfinished line and event), and
 // the one formatter every SSE writer uses (the front door's transforms, the reference server).
 
-export interface ParsedSse {
-  kind: 'event' | 'comment';
-  event?: string;
-  id?: string;
-  data?: string;
-  retry?: number;
-  comment?: string;
-}
+/** One event or comment of a stream: what the recorder keeps as an SseEvent, before its index and time. */
+export type ParsedSse = Omit<SseEvent, 'index' | 'at'>;
 
 export class SseParser {
   private readonly decoder = new StringDecoder('utf8');
