@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COMMAND_HELP } from '../../src/main/cliHelp';
+import { COMMAND_NAMES as CONTROL_COMMANDS } from '../../src/shared/controlApi';
 
 // The manual stays walkable: every relative link and image in README.md and docs/ names a file
 // that is in the repository (and, with a #fragment, a heading of that page), nothing points
@@ -120,6 +122,25 @@ describe('the manual links only what the repository holds', () => {
       [...readFileSync(join(ROOT, 'src', p), 'utf8').matchAll(/(?<![\w/.:-])(docs\/[\w/-]+\.md)\b/g)].map((m) => m[1]!).filter((doc) => !existsSync(join(ROOT, doc))).map((doc) => `src/${p}: ${doc}`),
     );
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the reference pages cover what the product has', () => {
+  it.each(Object.entries(COMMAND_HELP))('docs/cli.md documents `%s` and every option its --help lists', (command, help) => {
+    const page = readFileSync(join(ROOT, 'docs', 'cli.md'), 'utf8');
+    expect(page).toMatch(new RegExp(`^#{2,3} .*\\b${command}\\b`, 'm'));
+    const options = [...new Set(help.match(/--[a-z][a-z-]+/g) ?? [])];
+    // Named in prose or a table (a code span), not only inside an example.
+    const spans = codeSpans(page).map(({ span }) => span).join('\n');
+    expect(options.filter((option) => !new RegExp(`${option}(?![a-z-])`).test(spans))).toEqual([]);
+  });
+
+  it('docs/control-api.md names every control command', () => {
+    const page = readFileSync(join(ROOT, 'docs', 'control-api.md'), 'utf8');
+    // `exchanges.list|get|search` names three commands.
+    const named = new Set([...page.matchAll(/`([a-z]+)\.([a-zA-Z|]+)`/g)].flatMap((m) => m[2]!.split('|').map((name) => `${m[1]}.${name}`)));
+    if (page.includes('`status`')) named.add('status');
+    expect(CONTROL_COMMANDS.filter((name) => !named.has(name))).toEqual([]);
   });
 });
 
