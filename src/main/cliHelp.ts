@@ -30,7 +30,7 @@ Options:
                         loopback and link-local addresses (and over http from them), to test your
                         own client on a private network; by default only https URLs on public addresses
   --upstream <url>      Proxy to your own MCP server instead of the built-in reference server
-  --rules <file>        JSON file with rules that change exchanges on the way (see README)
+  --rules <file>        JSON file with rules that change exchanges on the way (docs/front-door.md#rules)
   --toggle <id=option>  Turn a toggle on for this run, e.g. --toggle notification-status=204 (repeat
                         for more; ids and options: --toggles)
   --toggles             List every toggle id with its options, then exit

@@ -66,7 +66,7 @@ function RulesEditor() {
     <section className="rules-editor">
       <h2>Custom rules</h2>
       <p className="hint">
-        A JSON array of rules: every matcher must hold, then the steps run in order (see the README). They apply to the next exchange. Insert:{' '}
+        A JSON array of rules: every matcher must hold, then the steps run in order (see Rules in docs/front-door.md). They apply to the next exchange. Insert:{' '}
         <button className="link" onClick={() => insert(RULE_EXAMPLES.breakpoint)}>
           a breakpoint on token responses
         </button>{' '}
