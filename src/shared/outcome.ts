@@ -1,5 +1,6 @@
 import type { Exchange, HttpHeaders, Phase } from './exchange';
 import { describeInputs } from './mrtr';
+import { clip } from './text';
 
 /** How a multi-round-trip conversation ended (complete, failed, waiting for the client, abandoned): see mrtr.ts. */
 export { conversationVerdict, type ConversationOutcome, type ConversationVerdict } from './mrtr';
@@ -53,10 +54,7 @@ const decodeEntities = (text: string): string =>
     .replace(/&#39;|&#x27;/g, "'")
     .replace(/&amp;/g, '&');
 
-const squeeze = (text: string, max = 300): string => {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-};
+const squeeze = (text: string, max = 300): string => clip(text.replace(/\s+/g, ' ').trim(), max);
 
 /**
  * The reason an error body gives, in words: an OAuth error (`error` + `error_description`), a
