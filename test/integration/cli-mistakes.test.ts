@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/main/cli';
 
-// The README's own examples, mistyped the way people mistype them: each gets one line on
+// The examples of the README and docs/cli.md, mistyped the way people mistype them: each gets one line on
 // stderr that says what is wrong and where the command's options are, and exit code 1; never
 // the whole usage, never a stack trace. In-process (main() is what the bin runs), so the table
 // stays cheap; every case fails before anything listens.
