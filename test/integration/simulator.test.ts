@@ -122,6 +122,16 @@ describe('what a profile does on the wire', () => {
     expect(cli.ok).toBe(true);
   });
 
+  it('VS Code 2026-05 authorizes from a random loopback port: an AS that matches the port exactly refuses it (vscode#278512), while 33418 itself passes', async () => {
+    running = await startInspector({ preset: 'spec' });
+    running.inspector.setToggle('redirect-uri-matching', 'exact');
+    const random = await running.inspector.simulate('vscode@2026-05');
+    expect(random.failedAt).toBe('oauth.authorize');
+    expect(random.summary).toContain('is not one the client registered');
+    const registered = await running.inspector.simulate('vscode@2026-04');
+    expect(registered.summary).toBe('connected and listed 6 tools');
+  });
+
   it('VS Code refuses Protected Resource Metadata whose resource is not the URL it was given', async () => {
     running = await startInspector({
       preset: 'spec',
