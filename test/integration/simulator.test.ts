@@ -122,6 +122,30 @@ describe('what a profile does on the wire', () => {
     expect(cli.ok).toBe(true);
   });
 
+  it.each(['claude-ai@2026-03', 'claude-ai@2026-09'])('%s uses CIMD only when the AS lists "none" next to it, else registers a new client on every connection (lion-reader#1519)', async (id) => {
+    running = await startInspector({ preset: 'spec' });
+    const registrations = async () => (await exchangesOf(running!, (await running!.inspector.simulate(id)).runId)).filter((e) => e.classification.phase === 'registration');
+    const cimd = await running.inspector.simulate(id);
+    expect(cimd.ok).toBe(true);
+    expect(cimd.steps.find((s) => s.step === 'oauth.register')?.message).toContain('https://claude.ai/oauth/mcp-oauth-client-metadata');
+    expect((await exchangesOf(running, cimd.runId)).some((e) => e.classification.phase === 'registration')).toBe(false);
+    // The same AS without "none" among its token endpoint auth methods: DCR, silently, each time.
+    running.inspector.setRules([
+      {
+        id: 'no-none',
+        description: '"none" dropped from token_endpoint_auth_methods_supported',
+        enabled: true,
+        match: [{ type: 'path', glob: '/.well-known/**' }],
+        steps: [{ type: 'patch-json', replace: { '/token_endpoint_auth_methods_supported': ['client_secret_basic', 'client_secret_post'] } }],
+      },
+    ]);
+    const first = await registrations();
+    const second = await registrations();
+    expect([first.length, second.length]).toEqual([1, 1]);
+    const clientIds = [...first, ...second].map((e) => (JSON.parse(e.response!.body!.data) as { client_id: string }).client_id);
+    expect(new Set(clientIds).size).toBe(2);
+  });
+
   it('VS Code 2026-05 authorizes from a random loopback port: an AS that matches the port exactly refuses it (vscode#278512), while 33418 itself passes', async () => {
     running = await startInspector({ preset: 'spec' });
     running.inspector.setToggle('redirect-uri-matching', 'exact');
