@@ -144,8 +144,8 @@ function wireLines(p: ClientProfile): string[] {
     ...lines,
     `- \`Accept\` on POST: ${code(p.accept)}. Headers the user configured are ${p.configuredHeaders === 'sent' ? 'sent' : '**ignored**'}.`,
     protocol.era === 'stateless'
-      ? `- Protocol: the stateless ${protocol.version} era (\`server/discover\`, \`_meta\` on every request)${protocol.fallbackVersion ? `, falling back to \`initialize\` with ${protocol.fallbackVersion}` : ''}; clientInfo ${code(protocol.clientInfo)}.`
-      : `- Protocol: \`initialize\` with ${protocol.version}, clientInfo ${code(protocol.clientInfo)}; \`MCP-Protocol-Version\` afterwards: ${VERSION_HEADER[protocol.versionHeader]}; \`Mcp-Session-Id\` ${p.session.echo ? 'echoed' : 'not used'}.`,
+      ? `- Protocol: the stateless ${protocol.version} era (\`server/discover\`, \`_meta\` on every request)${protocol.fallbackVersion ? `, falling back to \`initialize\` with ${protocol.fallbackVersion}` : ''}; clientInfo ${code(protocol.clientInfo)}${protocol.versionHeaderValue ? `; \`MCP-Protocol-Version\` after the handshake: always ${code(protocol.versionHeaderValue)}` : ''}.`
+      : `- Protocol: \`initialize\` with ${protocol.version}, clientInfo ${code(protocol.clientInfo)}; \`MCP-Protocol-Version\` afterwards: ${protocol.versionHeaderValue ? `always ${code(protocol.versionHeaderValue)}` : VERSION_HEADER[protocol.versionHeader]}; \`Mcp-Session-Id\` ${p.session.echo ? 'echoed' : 'not used'}.`,
     `- Protected Resource Metadata from ${auth.protectedResourceOrder.map((o) => ORDER_NAMES[o]).join(', then ')}; its \`resource\` ${RESOURCE_CHECK[auth.resourceCheck]}${auth.bearerSchemeCaseSensitive ? '; only a `Bearer` challenge spelt exactly so counts' : ''}.`,
     `- Authorization server: ${auth.authorizationServerFrom === 'prm' ? 'from the PRM `authorization_servers`' : 'read on the MCP host, whatever the PRM says'}; without PRM it ${WITHOUT_PRM[auth.withoutPrm]}. Metadata URLs in order: ${list(auth.authorizationServerOrder)}${auth.defaultEndpointsFallback ? '; with none, `{origin}/authorize`, `/token`, `/register`' : ''}. It ${S256[auth.requireS256]}.`,
     `- Registration: ${auth.registration.join(', then ').replace('cimd', 'Client ID Metadata Document').replace('dcr', 'dynamic client registration')}${auth.cimdClientId ? ` (CIMD \`client_id\` ${code(auth.cimdClientId)}${auth.cimdRequiresNoneAuth ? ', only when the AS also lists `none` among its token endpoint auth methods' : ''})` : ''}. DCR body: ${code(auth.dcrBody)}.`,
@@ -160,6 +160,9 @@ function profileSection(p: ClientProfile): string {
     `## \`${p.id}\``,
     '',
     `**${p.client}**: ${p.variant}. Observed: ${p.observed}.${p.isDefault ? ` The default for \`--client ${p.family}\`.` : ''}`,
+    ...(p.clientBug
+      ? ['', `A reported client bug (${link(p.clientBug.report)}): against the spec-correct server it fails at \`${p.clientBug.step}\`${p.clientBug.connectsWith ? `; it connects against the \`${p.clientBug.connectsWith}\` preset` : ''}.`]
+      : []),
     '',
     ...wireLines(p),
     '',
@@ -200,7 +203,7 @@ export function clientProfilesDoc(): string {
     ...SCENARIOS.flatMap((s) => [
       `### \`${s.id}\``,
       '',
-      `**${s.title}**: \`${s.clientId}\` ${s.expect.outcome === 'fail' ? 'fails' : 'warns'} at \`${s.expect.step}\`; lint reports ${list(s.expectedLint)}. Report: ${s.reference}.`,
+      `**${s.title}**: \`${s.clientId}\` ${s.expect.outcome === 'fail' ? 'fails' : 'warns'} at \`${s.expect.step}\`; ${s.lintGap ? `no lint rule explains it yet (${s.lintGap})` : `lint reports ${list(s.expectedLint)}`}. Report: ${s.reference}.`,
       '',
       `- What happened: ${s.symptom}`,
       `- Fix: ${s.fix}`,

@@ -171,7 +171,7 @@ export async function simulateCommand(argv: string[], out: Out): Promise<void> {
 }
 
 function scenarioRow(s: Scenario): string {
-  return `${s.id.padEnd(38)} ${s.title}\n${' '.repeat(39)}${s.reference}; client ${s.clientId}; expects ${s.expect.outcome} at ${s.expect.step}; lint ${s.expectedLint.join(', ')}`;
+  return `${s.id.padEnd(38)} ${s.title}\n${' '.repeat(39)}${s.reference}; client ${s.clientId}; expects ${s.expect.outcome} at ${s.expect.step}; lint ${s.expectedLint.join(', ') || 'none yet'}`;
 }
 
 /** A scenario by id, or from a scenario file (a path ending in .json). */

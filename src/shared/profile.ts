@@ -62,6 +62,14 @@ export type AcceptCheck = 'lenient' | 'strict';
  */
 export type ScopeGrant = 'supported-only' | 'grant-any';
 
+/**
+ * How `/authorize` matches the redirect URI against the registered ones.
+ * - `loopback-any-port`: exact, except that a loopback http URI may use any port (RFC 8252 §7.3).
+ * - `exact`: byte for byte, port included, as some authorization servers do; VS Code's random
+ *   port when 33418 is busy is then refused (microsoft/vscode#278512).
+ */
+export type RedirectUriMatching = 'loopback-any-port' | 'exact';
+
 /** Client ID Metadata Documents (2025-11-25): a URL `client_id` resolved by fetching it. */
 export type ClientIdMetadataMode = 'off' | 'on' | 'on-allow-loopback';
 
@@ -100,6 +108,7 @@ export interface BehaviorProfile {
   authServerMetadataLocation: MetadataLocation;
   authServerMetadata: AuthServerMetadataFlavor;
   dynamicClientRegistration: boolean;
+  redirectUriMatching: RedirectUriMatching;
   clientIdMetadataDocuments: ClientIdMetadataMode;
   accessTokenFormat: AccessTokenFormat;
   tokenValidation: TokenValidation;

@@ -122,6 +122,13 @@ export interface ProtocolBehaviour {
   /** What the client puts in MCP-Protocol-Version after initialize. */
   versionHeader: 'negotiated' | 'sent-version' | 'absent';
   /**
+   * The MCP-Protocol-Version value the client sends after the handshake (server/discover or
+   * initialize), whatever it negotiated or names in `_meta`
+   * (a client bug: Claude Code via connectors sends 2025-11-25 with a 2026-07-28 `_meta`; a
+   * header set twice arrives comma-joined, "2025-11-25, 2025-11-25").
+   */
+  versionHeaderValue?: string;
+  /**
    * How the client answers a 2026-07-28 `input_required` result (what its user or model would):
    * it fulfils the input requests it has the capability for and retries, up to `maxRounds`.
    */
@@ -162,6 +169,13 @@ export interface ProfileBase {
   userAgent: { discovery: string; mcp: string; authenticatedMcp?: string; browser: string };
   /** Browser clients send Origin and live under CORS. */
   browserOrigin?: string;
+  /**
+   * A variant that replays a client bug: against the spec-correct server it fails at `step`
+   * (where the report says the real client failed), and connects only against `connectsWith`,
+   * a preset the bug does not trip on (none: every server that checks the header refuses it).
+   * `report` is the public URL of the report.
+   */
+  clientBug?: { step: string; messageIncludes: string; connectsWith?: string; report: string };
 }
 
 /** A client replayed from its observed handshake. */
@@ -277,6 +291,8 @@ export interface Scenario {
   expect: { outcome: 'fail' | 'warn'; step: string; messageIncludes?: string };
   /** Lint rule ids expected to fire on the capture. */
   expectedLint: string[];
+  /** Why no lint rule explains the failure yet (then `expectedLint` is empty): the rule it needs. */
+  lintGap?: string;
   fix: string;
   /** The same server with the fix applied: the client must then connect. */
   fixedServer: ScenarioServer;

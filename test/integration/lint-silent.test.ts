@@ -38,21 +38,36 @@ type Preset = (typeof SPEC_PRESETS)[number];
  * design, not a server fault: the run must end where `summary` says, and lint must still find
  * nothing (the server answered as its revision says it should).
  */
+const CONNECTOR = 'claude-code@2.1.267-connector';
+const HEADER_TWICE = 'claude-code@2.1-version-header-twice';
+/** The profiles that replay a client bug fail wherever the server checks what the bug gets wrong. */
+const CONNECTOR_REFUSED = { because: 'claude-code#93290: a 2025-11-25 header with a 2026-07-28 _meta is refused with -32020, as the spec says', summary: '-32020' };
+const HEADER_TWICE_REFUSED = { because: 'lowdefy#2345: "2025-11-25, 2025-11-25" names no version the server speaks, so the request after initialize gets 400', summary: 'notifications/initialized: answered 400' };
+
 const CANNOT_CONNECT: Partial<Record<Preset, Record<string, { because: string; summary: string }>>> = {
+  spec: { [CONNECTOR]: CONNECTOR_REFUSED, [HEADER_TWICE]: HEADER_TWICE_REFUSED },
+  'spec-2025-06-18': { [HEADER_TWICE]: HEADER_TWICE_REFUSED },
+  'claude-ai': { [CONNECTOR]: CONNECTOR_REFUSED, [HEADER_TWICE]: HEADER_TWICE_REFUSED },
   'spec-2025-11-25': {
+    [HEADER_TWICE]: HEADER_TWICE_REFUSED,
     'spec@2025-06-18': { because: 'the client speaks only 2025-06-18 and the server only 2025-11-25: no common version, so the client disconnects as the lifecycle says', summary: 'protocolVersion 2025-11-25' },
   },
   'spec-2026-07-28': {
     ...Object.fromEntries(
-      ['claude-ai@2025-06', 'claude-ai@2025-10', 'claude-ai@2026-03', 'claude-code@1.0.108', 'claude-code@2.1', 'chatgpt@2026', 'mcp-remote@0.1.38', 'mcp-inspector@0.19', 'spec@2025-06-18', 'mcp-sdk-1@1.32', 'mcp-sdk-2@2025-11-25'].map((id) => [
+      ['claude-ai@2025-06', 'claude-ai@2025-10', 'claude-ai@2026-03', 'claude-code@1.0.108', 'claude-code@2.1', HEADER_TWICE, 'chatgpt@2026', 'mcp-remote@0.1.38', 'mcp-inspector@0.19', 'spec@2025-06-18', 'mcp-sdk-1@1.32', 'mcp-sdk-2@2025-11-25'].map((id) => [
         id,
         { because: 'a session-era client (initialize only) meets a 2026-07-28-only server, which has no initialize and offers 2026-07-28 with -32022', summary: '-32022' },
       ]),
     ),
-    'vscode@2026-04': { because: 'VS Code takes the 4xx on initialize for a legacy SSE server and opens GET on the same URL, which a 2026-07-28 server answers 405', summary: 'legacy SSE fallback' },
+    [CONNECTOR]: CONNECTOR_REFUSED,
+    ...Object.fromEntries(
+      ['vscode@2026-04', 'vscode@2026-05'].map((id) => [id, { because: 'VS Code takes the 4xx on initialize for a legacy SSE server and opens GET on the same URL, which a 2026-07-28 server answers 405', summary: 'legacy SSE fallback' }]),
+    ),
     'cursor@2026-08': { because: 'Cursor falls back to legacy SSE on the same URL after the 4xx on initialize; a 2026-07-28 server answers that GET 405', summary: 'legacy SSE fallback' },
   },
   'no-auth': {
+    [CONNECTOR]: CONNECTOR_REFUSED,
+    [HEADER_TWICE]: HEADER_TWICE_REFUSED,
     'claude-ai@2025-10': { because: 'this replay starts OAuth whatever the server says (that connector was added with OAuth), and an authless server has no authorization server metadata', summary: 'no authorization server metadata' },
     'chatgpt@2026': { because: 'ChatGPT needs the root Protected Resource Metadata and reports "does not implement OAuth" without it (kernel-mcp-server#91)', summary: '/.well-known/oauth-protected-resource answered 404' },
   },
@@ -62,14 +77,23 @@ const CANNOT_CONNECT: Partial<Record<Preset, Record<string, { because: string; s
  * Findings that are right on a spec-correct server because they are about the client: the
  * profile replays a reported client bug on purpose, and the finding says the client did it.
  */
+const HEADER_META_FAULT = { profile: CONNECTOR, rule: 'protocol-version-header-meta-mismatch', because: 'claude-code#93290: the header says 2025-11-25 while _meta says 2026-07-28' };
+const HEADER_TWICE_FAULT = { profile: HEADER_TWICE, rule: 'protocol-version-mismatch', because: 'lowdefy#2345: the header arrives as "2025-11-25, 2025-11-25", not the negotiated version' };
 const CLIENT_FAULTS: Partial<Record<Preset, Array<{ profile: string; rule: string; because: string }>>> = {
+  spec: [HEADER_META_FAULT, HEADER_TWICE_FAULT],
   'spec-2025-06-18': [
     {
       profile: 'claude-code@2.1',
       rule: 'protocol-version-mismatch',
       because: 'Claude Code 2.1 sends its default MCP-Protocol-Version (2025-11-25), not the 2025-06-18 it negotiated (claude-code#92835, reported); the server rightly accepts it',
     },
+    { profile: CONNECTOR, rule: 'protocol-version-mismatch', because: 'after falling back to initialize the connector still sends 2025-11-25, not the 2025-06-18 it negotiated (claude-code#92835, #93290)' },
+    HEADER_TWICE_FAULT,
   ],
+  'spec-2025-11-25': [HEADER_TWICE_FAULT],
+  'spec-2026-07-28': [HEADER_META_FAULT],
+  'claude-ai': [HEADER_META_FAULT, HEADER_TWICE_FAULT],
+  'no-auth': [HEADER_META_FAULT, HEADER_TWICE_FAULT],
 };
 
 /** The usual discovery locations, asked with HEAD whether or not a client fetched them (a 404 is a fine answer). */

@@ -187,6 +187,22 @@ const CASES: ToggleCase[] = [
     expected: { off: { scope: 'mcp', claim: 'mcp' }, 'grant-any': { scope: 'admin', claim: 'admin' } },
   },
   {
+    toggle: 'redirect-uri-matching',
+    profile: WITH_AUTH,
+    builtInOnly: ['exact'],
+    async probe(wire) {
+      // VS Code's registration (port 33418), then an authorization request from another loopback port.
+      const metadata = (await (await wire.fetch('/.well-known/oauth-authorization-server')).json()) as { issuer: string };
+      const registration = await wire.fetch('/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:33418/'], token_endpoint_auth_method: 'none' }) });
+      const { client_id: clientId } = (await registration.json()) as { client_id: string };
+      const url = authorizeUrl(metadata.issuer, clientId, { redirect_uri: 'http://127.0.0.1:50123/' });
+      const answer = await wire.fetch(url.pathname + url.search);
+      const page = await answer.text();
+      return { status: answer.status, refused: page.includes('is not one the client registered') };
+    },
+    expected: { off: { status: 200, refused: false }, exact: { status: 400, refused: true } },
+  },
+  {
     toggle: 'hide-metadata',
     profile: NO_AUTH,
     async probe(wire) {

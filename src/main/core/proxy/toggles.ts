@@ -159,6 +159,19 @@ export const TOGGLES: readonly Toggle[] = [
     ],
   },
   {
+    id: 'redirect-uri-matching',
+    title: 'Loopback redirect URI port',
+    group: 'authorization',
+    explanation:
+      'RFC 8252 section 7.3 asks an authorization server to accept a loopback redirect URI on any port, since a native client picks a free one when it starts. Some match it byte for byte: VS Code registers http://127.0.0.1:33418/ and, when that port is taken, authorizes from a random one, which such a server refuses as "Invalid Redirect URI".',
+    sources: [rfcUrl(8252, '7.3'), vscodeIssue(278512)],
+    options: [
+      passThrough('Loopback on any port (RFC 8252)'),
+      // The match happens inside the authorization server: a rule cannot tell which URIs a client registered.
+      { id: 'exact', label: 'Exact match, port included', name: 'redirect URI matched exactly', rules: [], profile: { redirectUriMatching: 'exact' } },
+    ],
+  },
+  {
     id: 'hide-metadata',
     title: 'Protected Resource Metadata location',
     group: 'discovery',

@@ -261,7 +261,7 @@ class ReplayRun {
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     if (this.sessionId && p.session.echo) headers['Mcp-Session-Id'] = this.sessionId;
     if (this.era === 'session' && this.negotiated) {
-      const version = p.protocol.versionHeader === 'negotiated' ? this.negotiated : p.protocol.versionHeader === 'sent-version' ? p.protocol.version : undefined;
+      const version = p.protocol.versionHeaderValue ?? (p.protocol.versionHeader === 'negotiated' ? this.negotiated : p.protocol.versionHeader === 'sent-version' ? p.protocol.version : undefined);
       if (version) headers['MCP-Protocol-Version'] = version;
     }
     return { ...headers, ...extra };
@@ -463,7 +463,7 @@ class ReplayRun {
     } else if (this.era === 'stateless') {
       const meta = { [META_VERSION]: p.version, [META_CAPABILITIES]: p.capabilities, [META_CLIENT_INFO]: p.clientInfo };
       body = { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } };
-      extra['MCP-Protocol-Version'] = p.version;
+      extra['MCP-Protocol-Version'] = method === 'server/discover' ? p.version : (p.versionHeaderValue ?? p.version);
       extra['Mcp-Method'] = method;
       if (method === 'tools/call') extra['Mcp-Name'] = String(params.name ?? '');
     } else {

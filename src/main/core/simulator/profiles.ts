@@ -347,6 +347,47 @@ const claudeCode2_1: ReplayProfile = {
   steps: SDK_LIKE_STEPS(),
 };
 
+// Claude Code variants that replay a reported client bug (2026): each fails against the
+// spec-correct server where the report says, and a bug-report scenario reproduces it.
+
+const claudeCodeConnector: ReplayProfile = {
+  ...claudeAi2026_09,
+  id: 'claude-code@2.1.267-connector',
+  family: 'claude-code',
+  isDefault: false,
+  client: 'Claude Code / Claude Desktop through a claude.ai connector',
+  variant: 'server/discover and _meta 2026-07-28, but MCP-Protocol-Version: 2025-11-25 on every later request, so a strict 2026-07-28 server refuses each with -32020',
+  observed: '2026-09 (Claude Code 2.1.267)',
+  sources: [
+    { ref: claudeCode(93290), note: '_meta protocolVersion 2026-07-28 after server/discover, Mcp-Protocol-Version: 2025-11-25; go-sdk answers 400 -32020 and every tool call fails (open, 2026-09-10)' },
+    { ref: claudeCode(92835), note: 'the header differs from the negotiated version on the initialize handshake too' },
+    { ref: mcpSpec('2026-07-28', 'basic/transports', 'protocol-version-header'), note: 'the header must equal the _meta version; a server answers 400 with HeaderMismatch (-32020)' },
+  ],
+  notes: [
+    'The requests come from the claude.ai connector backend, so its User-Agent and clientInfo (claude-ai@2026-09) are replayed; the report names neither.',
+    'The report shows server/discover accepted; that it carries a matching header is inferred.',
+  ],
+  protocol: { ...claudeAi2026_09.protocol, versionHeaderValue: '2025-11-25' },
+  clientBug: { step: 'tools/list', messageIncludes: '-32020', connectsWith: 'spec-2025-11-25', report: claudeCode(93290) },
+  steps: [discoverOrFallBack('a 200 without a token means "no auth"'), { type: 'mcp', id: 'tools/list', method: 'tools/list' }],
+};
+
+const claudeCodeVersionHeaderTwice: ReplayProfile = {
+  ...claudeCode2_1,
+  id: 'claude-code@2.1-version-header-twice',
+  isDefault: false,
+  variant: '2.1.x with MCP-Protocol-Version set twice (negotiated and static spellings), so the server reads "2025-11-25, 2025-11-25" and a version check refuses every request after initialize',
+  observed: '2026-08',
+  sources: [
+    ...claudeCode2_1.sources,
+    { ref: 'https://github.com/lowdefy/lowdefy/pull/2345', note: 'Claude Code 2.1.x sends mcp-protocol-version: 2025-11-25, 2025-11-25; @hono/mcp answers 404 on every non-initialize request (2026-08-29)' },
+    { ref: 'https://github.com/different-ai/openwork/pull/3944', note: 'a newer or comma-duplicated MCP-Protocol-Version refused by a server pinned to an older SDK (2026-08-19)' },
+  ],
+  notes: ['Servers that normalise the header (lowdefy#2345, openwork#3944) accept it; the reference server, like the pinned SDKs, refuses the joined value with 400.'],
+  protocol: { ...claudeCode2_1.protocol, versionHeaderValue: '2025-11-25, 2025-11-25' },
+  clientBug: { step: 'initialized', messageIncludes: '400', report: 'https://github.com/lowdefy/lowdefy/pull/2345' },
+};
+
 // ---- ChatGPT, VS Code, Cursor, mcp-remote, MCP Inspector ----------------------------------
 
 const chatgpt: ReplayProfile = {
@@ -411,7 +452,6 @@ const chatgpt: ReplayProfile = {
 const vscode: ReplayProfile = {
   id: 'vscode@2026-04',
   family: 'vscode',
-  isDefault: true,
   client: 'VS Code (Copilot Chat MCP)',
   variant: 'OAuth on 401 or 403, PRM resource must equal the URL exactly, legacy SSE on other 4xx, no MCP-Protocol-Version on POST',
   observed: '2025-09..2026-04',
@@ -469,6 +509,26 @@ const vscode: ReplayProfile = {
   ],
 };
 
+const vscode2026_05: ReplayProfile = {
+  ...vscode,
+  id: 'vscode@2026-05',
+  isDefault: true,
+  variant: 'no CIMD (DCR only); registers http://127.0.0.1:33418/ but authorizes from a random loopback port when 33418 is taken',
+  observed: '2025-11..2026-05',
+  sources: [
+    ...vscode.sources,
+    { ref: vscodeIssue(282472), note: 'CIMD not supported (open)' },
+    { ref: vscodeIssue(278512), note: 'DCR registers http://127.0.0.1:33418/, authorize sends http://127.0.0.1:<random port>/ when 33418 is busy; exact-match servers answer "Invalid Redirect URI" (open)' },
+    { ref: vscodeIssue(315235), note: 'the browser opened {origin}/authorize instead of the /v1/authorize the AS metadata names (VS Code 1.119, 2026-05)' },
+  ],
+  notes: [
+    ...(vscode.notes ?? []),
+    'The authorize URL without the AS path (vscode#315235) is not replayed: the reference AS lives at the origin root, where the two URLs are the same.',
+    'The random port stands for a busy 33418 (several VS Code windows); servers that match loopback redirects by port (RFC 8252 section 7.3 says not to) refuse it.',
+  ],
+  auth: { ...vscode.auth, registration: ['dcr'], cimdClientId: undefined, redirectUri: 'http://127.0.0.1:{port}/' },
+};
+
 const cursor: ReplayProfile = {
   id: 'cursor@2026-08',
   family: 'cursor',
@@ -479,6 +539,7 @@ const cursor: ReplayProfile = {
   sources: [
     { ref: githubIssue('gamedevpl/www.gamedev.pl', 483), note: 'discovery order, Aug 2026' },
     { ref: githubIssue('erp-mafia/accounted', 2225), note: 'the three DCR redirect URIs' },
+    { ref: githubIssue('bytebase/bytebase', 20510), note: 'the three redirect URIs rejected as a set by a server that allows only https' },
     { ref: githubIssue('jztan/redmine-mcp-server', 188), note: '{issuer}/authorize invented without AS metadata' },
     { ref: githubIssue('empires-security/mcp-oauth2-aws-cognito', 9), note: '"does not support code challenge method S256"' },
     { ref: githubIssue('obot-platform/obot', 3406), note: '"falling back to SSE" on errors' },
@@ -705,6 +766,54 @@ const legacySse: ReplayProfile = {
   ],
 };
 
+// ---- the C# SDK client ----------------------------------------------------------------------
+
+const csharpSdk2026_07: ReplayProfile = {
+  ...spec2026_07_28,
+  id: 'csharp-sdk@2026-07',
+  family: 'csharp-sdk',
+  isDefault: false,
+  client: 'MCP C# SDK client (ModelContextProtocol)',
+  variant: 'server/discover first; falls back to initialize on 400 or -32601, but a 404 to the probe (a legacy server\'s "Invalid session ID") is fatal',
+  observed: '2026-07 (before csharp-sdk#1766)',
+  sources: [
+    { ref: githubIssue('modelcontextprotocol/csharp-sdk', 1765), note: 'a legacy server answers the server/discover probe with 404 "Invalid session ID" and the client fails instead of falling back' },
+    { ref: mcpSpec('2026-07-28', 'changelog'), note: 'server/discover, with initialize as the fallback for servers that do not speak 2026-07-28' },
+  ],
+  notes: ['The C# client is replayed, not run: its wire format is taken to be the spec client\'s; the report is about the fallback decision.'],
+  userAgent: { discovery: 'ModelContextProtocol-csharp', mcp: 'ModelContextProtocol-csharp', browser: CHROME_UA },
+  protocol: { ...spec2026_07_28.protocol, clientInfo: { name: 'csharp-sdk-client', version: '2026-07' }, capabilities: {}, inputAnswers: undefined },
+  auth: { ...spec2026_07_28.auth, dcrBody: publicClient('MCP C# SDK client') },
+  steps: [
+    {
+      type: 'mcp',
+      id: 'server/discover',
+      method: 'server/discover',
+      on: {
+        '400': { do: 'fallback-initialize', because: 'the server does not speak 2026-07-28' },
+        '404': { do: 'fail', because: 'csharp-sdk#1765: a 404 to the probe is taken for a failed connection, not for a legacy server' },
+        'rpc-error': { do: 'fallback-initialize' },
+        ok: { do: 'authless', because: 'answered without a token: the server needs no authorization' },
+      },
+    },
+    { type: 'mcp', id: 'tools/list', method: 'tools/list' },
+  ],
+};
+
+const csharpSdk2026_08: ReplayProfile = {
+  ...csharpSdk2026_07,
+  id: 'csharp-sdk@2026-08',
+  isDefault: true,
+  variant: 'server/discover first; falls back to initialize on 400, 404 or -32601 (csharp-sdk#1766)',
+  observed: '2026-07-29 on (csharp-sdk#1766)',
+  sources: [
+    { ref: 'https://github.com/modelcontextprotocol/csharp-sdk/pull/1766', note: 'the fix: a 404 to server/discover falls back to initialize' },
+    ...csharpSdk2026_07.sources,
+  ],
+  protocol: { ...csharpSdk2026_07.protocol, clientInfo: { name: 'csharp-sdk-client', version: '2026-08' } },
+  steps: [discoverOrFallBack('answered without a token: the server needs no authorization'), { type: 'mcp', id: 'tools/list', method: 'tools/list' }],
+};
+
 // ---- the real MCP SDK clients ----------------------------------------------------------------
 
 const sdkBase = {
@@ -757,14 +866,19 @@ export const PROFILES: readonly ClientProfile[] = [
   claudeAi2026_09,
   claudeCode1_0_108,
   claudeCode2_1,
+  claudeCodeConnector,
+  claudeCodeVersionHeaderTwice,
   chatgpt,
   vscode,
+  vscode2026_05,
   cursor,
   mcpRemote,
   mcpInspector,
   spec2025_06_18,
   spec2026_07_28,
   legacySse,
+  csharpSdk2026_07,
+  csharpSdk2026_08,
   sdk1,
   sdk2,
   sdk2Auto,

@@ -1,6 +1,6 @@
 import type { Rule } from '../../../shared/rules';
 import type { Scenario, ScenarioFile, SimulationResult } from '../../../shared/simulator';
-import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, REMOTE_MCP_AUTH, mcpSpec, rfcUrl } from '../../../shared/sources';
+import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, REMOTE_MCP_AUTH, claudeCode, githubIssue, mcpSpec, rfcUrl } from '../../../shared/sources';
 import { profileById } from './profiles';
 
 // The bug-report library: each documented failure as data. A scenario names the server
@@ -42,6 +42,39 @@ const API_KEY_ONLY_RULES: Rule[] = [
     enabled: true,
     match: [{ type: 'path', glob: '/register' }],
     steps: [{ type: 'reply', status: 404, headers: { 'Content-Type': 'application/json' }, body: FASTAPI_NOT_FOUND }],
+  },
+];
+
+/** bytebase#20510, accounted#2225: registration allows https redirect URIs only and judges the list as a whole. */
+const HTTPS_ONLY_REGISTRATION: Rule[] = [
+  {
+    id: 'register-https-only',
+    description: 'bytebase#20510: /register refuses the whole set when one redirect URI is not https (cursor://, http://localhost)',
+    enabled: true,
+    match: [{ type: 'method', methods: ['POST'] }, { type: 'path', glob: '/register' }],
+    steps: [{ type: 'reply', status: 400, headers: { 'Content-Type': 'application/json' }, body: '{"error":"invalid_redirect_uri","error_description":"redirect_uris must all use https"}' }],
+  },
+];
+
+/**
+ * csharp-sdk#1765: a legacy (session) server answers a request without Mcp-Session-Id, the
+ * server/discover probe included, with 404 "Invalid session ID"; `status` 400 is what the TS SDK's
+ * legacy transport answers, which the C# client already took for "legacy".
+ */
+const legacyDiscoverAnswer = (status: 400 | 404): Rule[] => [
+  {
+    id: `discover-${status}`,
+    description: `csharp-sdk#1765: a legacy server answers server/discover without a session with ${status}`,
+    enabled: true,
+    match: [{ type: 'jsonrpc-method', methods: ['server/discover'] }],
+    steps: [
+      {
+        type: 'reply',
+        status,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: status === 404 ? 'Invalid session ID' : 'Bad Request: No valid session ID provided' } }),
+      },
+    ],
   },
 ];
 
@@ -131,6 +164,48 @@ export const SCENARIOS: readonly Scenario[] = [
     fix:
       'A client bug: no server change makes 1.0.108 send its headers. Update Claude Code (the fix regressed later: claude-code#47424, #59467), or protect the server with OAuth as MCP clients expect (the fixed server below). Either way, answer OAuth endpoints with RFC 6749 JSON errors so clients can say what went wrong.',
     fixedServer: { preset: 'spec' },
+  },
+  {
+    id: 'claude-code-93290-header-meta-disagree',
+    title: 'Claude Code via a connector: MCP-Protocol-Version 2025-11-25 with _meta 2026-07-28',
+    reference: 'anthropics/claude-code#93290 (2026-09, open): every call refused with -32020',
+    sources: [claudeCode(93290), claudeCode(92835), mcpSpec('2026-07-28', 'basic/transports', 'protocol-version-header')],
+    symptom:
+      'Through a claude.ai connector, requests after server/discover carry _meta protocolVersion 2026-07-28 but Mcp-Protocol-Version: 2025-11-25; a spec-compliant stateless server answers 400 with -32020 (HeaderMismatch), the connector shows as connected and every tool call fails.',
+    server: { preset: 'spec' },
+    clientId: 'claude-code@2.1.267-connector',
+    expect: { outcome: 'fail', step: 'tools/list', messageIncludes: '-32020' },
+    expectedLint: ['protocol-version-header-meta-mismatch'],
+    fix:
+      'A client bug: the header must name the version _meta names. Until the client is fixed, a server can stay on 2025-11-25 (no server/discover), so the connector falls back to initialize and its 2025-11-25 header agrees (the fixed server below). Relaxing the -32020 check instead breaks every gateway that routes on the header.',
+    fixedServer: { preset: 'spec-2025-11-25' },
+  },
+  {
+    id: 'cursor-dcr-redirect-set-rejected',
+    title: 'Cursor\'s three redirect URIs refused as a set',
+    reference: 'bytebase/bytebase#20510, erp-mafia/accounted#2225: Cursor registers cursor://, https://www.cursor.com/… and a loopback URI in one DCR',
+    sources: [githubIssue('bytebase/bytebase', 20510), githubIssue('erp-mafia/accounted', 2225), rfcUrl(8252, '7.3'), rfcUrl(7591, '2')],
+    symptom: 'Cursor cannot connect: its one registration names cursor://anysphere.cursor-mcp/oauth/callback, https://www.cursor.com/agents/mcp/oauth/callback and http://localhost:8787/callback, and the server refuses the whole request with invalid_redirect_uri because not every URI is https.',
+    server: { preset: 'spec', rules: HTTPS_ONLY_REGISTRATION },
+    clientId: 'cursor',
+    expect: { outcome: 'fail', step: 'oauth.register', messageIncludes: 'invalid_redirect_uri' },
+    expectedLint: ['registration-rejects-redirect-uri'],
+    fix: 'Judge each redirect URI, not the list: accept https callbacks, loopback http URIs on any port (RFC 8252 section 7.3) and private-use schemes such as cursor://, and check the one sent to /authorize against what was registered.',
+    fixedServer: { preset: 'spec' },
+  },
+  {
+    id: 'csharp-sdk-1765-discover-404',
+    title: 'server/discover answered 404 "Invalid session ID" by a legacy server, and the client gives up',
+    reference: 'modelcontextprotocol/csharp-sdk#1765 (fixed in #1766, 2026-07-29)',
+    sources: [githubIssue('modelcontextprotocol/csharp-sdk', 1765), 'https://github.com/modelcontextprotocol/csharp-sdk/pull/1766', mcpSpec('2026-07-28', 'changelog')],
+    symptom: 'Against a server that predates 2026-07-28, the C# client\'s server/discover probe (sent without Mcp-Session-Id) gets 404 "Invalid session ID", and the connection fails instead of falling back to initialize.',
+    server: { preset: 'spec', rules: legacyDiscoverAnswer(404) },
+    clientId: 'csharp-sdk@2026-07',
+    expect: { outcome: 'fail', step: 'server/discover', messageIncludes: '404' },
+    expectedLint: [],
+    lintGap: 'no rule yet flags a request without Mcp-Session-Id answered 404 (the spec keeps 404 for a session that is gone; a missing one is 400), nor a client that stops at a 404 to server/discover',
+    fix: 'A client bug, fixed in csharp-sdk#1766 (csharp-sdk@2026-08 falls back on 404 too): update the SDK. A legacy server can answer a request without a session id with 400, as the TS SDK does (the fixed server below), which older clients already read as "initialize first".',
+    fixedServer: { preset: 'spec', rules: legacyDiscoverAnswer(400) },
   },
 ];
 

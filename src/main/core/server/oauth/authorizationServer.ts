@@ -168,7 +168,8 @@ export class AuthorizationServer {
     if (chosenRedirect.includes('#')) {
       return this.errorPage(res, `The redirect_uri "${chosenRedirect}" has a fragment, which RFC 6749 §3.1.2 forbids.`, documentNote);
     }
-    if (!client.redirect_uris.some((registered) => redirectUriMatches(registered, chosenRedirect))) {
+    const matches = ctx.profile.redirectUriMatching === 'exact' ? (registered: string) => registered === chosenRedirect : (registered: string) => redirectUriMatches(registered, chosenRedirect);
+    if (!client.redirect_uris.some(matches)) {
       return this.errorPage(res, `The redirect_uri "${chosenRedirect}" is not one the client registered (${client.redirect_uris.join(', ')}).`, documentNote);
     }
 
