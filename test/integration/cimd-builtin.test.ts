@@ -17,6 +17,7 @@ import { runCli as runCliProcess, whenListening, type CliProcess } from '../help
 const CLAUDE_AI = 'https://claude.ai/oauth/mcp-oauth-client-metadata';
 const CLAUDE_CODE = 'https://claude.ai/oauth/claude-code-client-metadata';
 const VSCODE = 'https://vscode.dev/oauth/client-metadata.json';
+const CHATGPT = 'https://chatgpt.com/oauth/mcp-handshake-inspector/client.json';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 function authorizeUrl(origin: string, clientId: string, redirectUri: string): string {
@@ -27,10 +28,11 @@ function authorizeUrl(origin: string, clientId: string, redirectUri: string): st
 describe('the built-in catalogue', () => {
   it('holds the CIMD documents of the built-in profiles, each valid as a fetched one', () => {
     const catalogue = builtInClientMetadataDocuments();
-    expect([...catalogue.keys()].sort()).toEqual([CLAUDE_CODE, CLAUDE_AI, VSCODE].sort());
+    expect([...catalogue.keys()].sort()).toEqual([CLAUDE_CODE, CLAUDE_AI, VSCODE, CHATGPT].sort());
     for (const [url, document] of catalogue) {
       expect(document.client_id).toBe(url);
-      expect(parseClientMetadata({ token_endpoint_auth_method: 'none', ...document }).token_endpoint_auth_method).toBe('none');
+      // ChatGPT's document names private_key_jwt (test/integration/private-key-jwt.test.ts); the others are public clients.
+      expect(parseClientMetadata({ token_endpoint_auth_method: 'none', ...document }).token_endpoint_auth_method).toBe(url === CHATGPT ? 'private_key_jwt' : 'none');
       expect(JSON.stringify(document)).not.toMatch(/\{(redirect_uri|port|id)\}/);
     }
     expect(catalogue.get(CLAUDE_AI)).toMatchObject({ client_name: 'Claude', redirect_uris: ['https://claude.ai/api/mcp/auth_callback'] });
