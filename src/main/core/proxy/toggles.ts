@@ -337,7 +337,7 @@ export const TOGGLES: readonly Toggle[] = [
         label: 'private_key_jwt advertised without "none"',
         name: '"none" not advertised',
         rules: AS_METADATA_PATHS.map((glob, i) =>
-          rule(`auth-methods-without-none-${i}`, 'token_endpoint_auth_methods_supported without "none"', [{ type: 'path', glob }, { type: 'status', statuses: [200] }], [
+          rule(`auth-methods-without-none-${i}`, `${glob}: token_endpoint_auth_methods_supported without "none"`, [{ type: 'path', glob }, { type: 'status', statuses: [200] }], [
             { type: 'patch-json', replace: { '/token_endpoint_auth_methods_supported': ['client_secret_post', 'client_secret_basic', 'private_key_jwt'] } },
           ]),
         ),
