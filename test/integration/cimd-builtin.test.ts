@@ -117,10 +117,10 @@ describe('CLI simulate against a separate serve, offline', { timeout: CLI_TEST_T
     served = undefined;
   });
 
-  it('claude-ai, claude-ai@2026-09, claude-code@2.1 and vscode@2026-04 connect with the built-in documents', async () => {
+  it('claude-ai, claude-ai@2026-09, claude-code@2.1, vscode@2026-04 and chatgpt connect with the built-in documents', async () => {
     served = runCli(['serve', '--port', '0', '--no-ui', '--data-dir', dataDir], ['./test/helpers/offlineFetch.ts']);
     const { port, captureId } = await listening(served);
-    const expected: Record<string, string> = { 'claude-ai': CLAUDE_AI, 'claude-ai@2026-09': CLAUDE_AI, 'claude-code@2.1': CLAUDE_CODE, 'vscode@2026-04': VSCODE };
+    const expected: Record<string, string> = { 'claude-ai': CLAUDE_AI, 'claude-ai@2026-09': CLAUDE_AI, 'claude-code@2.1': CLAUDE_CODE, 'vscode@2026-04': VSCODE, chatgpt: CHATGPT };
     const runs: Record<string, string> = {};
     for (const client of Object.keys(expected)) {
       const run = runCli(['simulate', '--client', client, '--url', `http://127.0.0.1:${port}/mcp`, '--json']);
@@ -142,5 +142,9 @@ describe('CLI simulate against a separate serve, offline', { timeout: CLI_TEST_T
       expect(authorize, client).toBeDefined();
       expect(authorize!.response?.headers[CIMD_SOURCE_HEADER.toLowerCase()], client).toMatch(new RegExp(`^built-in \\(could not fetch ${url.replaceAll('.', '\\.')}: getaddrinfo ENOTFOUND`));
     }
+    // ChatGPT's document says private_key_jwt: its token request carried a client assertion the other process verified.
+    const token = exchanges.find((e) => e.simulationRun === runs.chatgpt && e.classification.phase === 'token')!;
+    expect(token.response?.status).toBe(200);
+    expect(new URLSearchParams(token.request.body!.data).get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
   });
 });
