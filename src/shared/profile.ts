@@ -74,6 +74,25 @@ export type RedirectUriMatching = 'loopback-any-port' | 'exact';
 export type ClientIdMetadataMode = 'off' | 'on' | 'on-allow-loopback';
 
 /**
+ * `private_key_jwt` client authentication (RFC 7523 client assertions at the token endpoint):
+ * `on` verifies assertions and advertises the method next to `none`; `not-accepted` is a server
+ * that only knows `none` and client secrets (invalid_client to an assertion, method not
+ * advertised); `without-none` advertises `private_key_jwt` but drops `none` from
+ * `token_endpoint_auth_methods_supported` (the metadata only: Claude.ai then uses DCR).
+ */
+export type PrivateKeyJwtMode = 'on' | 'not-accepted' | 'without-none';
+
+/** RFC 7523 §2.2: the client_assertion_type of a JWT client assertion (`private_key_jwt`). */
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/**
+ * What the host of a Client ID Metadata Document is taken to answer: `fetched` is the real
+ * fetch; `html` and `404` make the server resolve every URL client_id as if its host had served
+ * an HTML page or a 404 (a login wall or SPA fallback, a moved document), failing as it would.
+ */
+export type ClientIdMetadataAnswer = 'fetched' | 'html' | '404';
+
+/**
  * DNS-rebinding protection (the spec's Streamable HTTP security warning, the SDKs' allowedHosts):
  * - `allowed-hosts`: a Host (and X-Forwarded-Host) that is a loopback name, the public URL's or
  *   the tunnel's host, and an Origin (when sent) of those hosts; anything else gets 403.
@@ -110,6 +129,8 @@ export interface BehaviorProfile {
   dynamicClientRegistration: boolean;
   redirectUriMatching: RedirectUriMatching;
   clientIdMetadataDocuments: ClientIdMetadataMode;
+  privateKeyJwt: PrivateKeyJwtMode;
+  clientIdMetadataAnswer: ClientIdMetadataAnswer;
   accessTokenFormat: AccessTokenFormat;
   tokenValidation: TokenValidation;
   accessTokenLifetimeSeconds: number;

@@ -90,6 +90,12 @@ export interface AuthBehaviour {
   cimdClientId?: string;
   /** The metadata document's fields beyond the DCR body (Claude Code's lists port-less loopback redirects). */
   cimdDocument?: Record<string, unknown>;
+  /**
+   * `private_key_jwt` (RFC 7523 §2.2): with its CIMD client_id the client signs a client
+   * assertion at the token endpoint with the key `kid` (the simulator's own, clientKeys.ts),
+   * whose public half the document's `jwks_uri` publishes.
+   */
+  clientAssertion?: { alg: 'RS256' | 'ES256'; kid: string; jwksUri: string };
   /** Claude.ai uses CIMD only when `none` is among the token endpoint auth methods too. */
   cimdRequiresNoneAuth?: boolean;
   /** The RFC 7591 registration body; `{redirect_uri}` is replaced. */

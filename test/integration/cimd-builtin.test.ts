@@ -17,6 +17,7 @@ import { runCli as runCliProcess, whenListening, type CliProcess } from '../help
 const CLAUDE_AI = 'https://claude.ai/oauth/mcp-oauth-client-metadata';
 const CLAUDE_CODE = 'https://claude.ai/oauth/claude-code-client-metadata';
 const VSCODE = 'https://vscode.dev/oauth/client-metadata.json';
+const CHATGPT = 'https://chatgpt.com/oauth/mcp-handshake-inspector/client.json';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 function authorizeUrl(origin: string, clientId: string, redirectUri: string): string {
@@ -27,10 +28,11 @@ function authorizeUrl(origin: string, clientId: string, redirectUri: string): st
 describe('the built-in catalogue', () => {
   it('holds the CIMD documents of the built-in profiles, each valid as a fetched one', () => {
     const catalogue = builtInClientMetadataDocuments();
-    expect([...catalogue.keys()].sort()).toEqual([CLAUDE_CODE, CLAUDE_AI, VSCODE].sort());
+    expect([...catalogue.keys()].sort()).toEqual([CLAUDE_CODE, CLAUDE_AI, VSCODE, CHATGPT].sort());
     for (const [url, document] of catalogue) {
       expect(document.client_id).toBe(url);
-      expect(parseClientMetadata({ token_endpoint_auth_method: 'none', ...document }).token_endpoint_auth_method).toBe('none');
+      // ChatGPT's document names private_key_jwt (test/integration/private-key-jwt.test.ts); the others are public clients.
+      expect(parseClientMetadata({ token_endpoint_auth_method: 'none', ...document }).token_endpoint_auth_method).toBe(url === CHATGPT ? 'private_key_jwt' : 'none');
       expect(JSON.stringify(document)).not.toMatch(/\{(redirect_uri|port|id)\}/);
     }
     expect(catalogue.get(CLAUDE_AI)).toMatchObject({ client_name: 'Claude', redirect_uris: ['https://claude.ai/api/mcp/auth_callback'] });
@@ -115,10 +117,10 @@ describe('CLI simulate against a separate serve, offline', { timeout: CLI_TEST_T
     served = undefined;
   });
 
-  it('claude-ai, claude-ai@2026-09, claude-code@2.1 and vscode@2026-04 connect with the built-in documents', async () => {
+  it('claude-ai, claude-ai@2026-09, claude-code@2.1, vscode@2026-04 and chatgpt connect with the built-in documents', async () => {
     served = runCli(['serve', '--port', '0', '--no-ui', '--data-dir', dataDir], ['./test/helpers/offlineFetch.ts']);
     const { port, captureId } = await listening(served);
-    const expected: Record<string, string> = { 'claude-ai': CLAUDE_AI, 'claude-ai@2026-09': CLAUDE_AI, 'claude-code@2.1': CLAUDE_CODE, 'vscode@2026-04': VSCODE };
+    const expected: Record<string, string> = { 'claude-ai': CLAUDE_AI, 'claude-ai@2026-09': CLAUDE_AI, 'claude-code@2.1': CLAUDE_CODE, 'vscode@2026-04': VSCODE, chatgpt: CHATGPT };
     const runs: Record<string, string> = {};
     for (const client of Object.keys(expected)) {
       const run = runCli(['simulate', '--client', client, '--url', `http://127.0.0.1:${port}/mcp`, '--json']);
@@ -140,5 +142,9 @@ describe('CLI simulate against a separate serve, offline', { timeout: CLI_TEST_T
       expect(authorize, client).toBeDefined();
       expect(authorize!.response?.headers[CIMD_SOURCE_HEADER.toLowerCase()], client).toMatch(new RegExp(`^built-in \\(could not fetch ${url.replaceAll('.', '\\.')}: getaddrinfo ENOTFOUND`));
     }
+    // ChatGPT's document says private_key_jwt: its token request carried a client assertion the other process verified.
+    const token = exchanges.find((e) => e.simulationRun === runs.chatgpt && e.classification.phase === 'token')!;
+    expect(token.response?.status).toBe(200);
+    expect(new URLSearchParams(token.request.body!.data).get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
   });
 });

@@ -203,6 +203,15 @@ const CASES: ToggleCase[] = [
     expected: { off: { status: 200, refused: false }, exact: { status: 400, refused: true } },
   },
   {
+    toggle: 'private-key-jwt',
+    profile: WITH_AUTH,
+    async probe(wire) {
+      const metadata = (await (await wire.fetch('/.well-known/oauth-authorization-server')).json()) as { token_endpoint_auth_methods_supported: string[] };
+      return metadata.token_endpoint_auth_methods_supported;
+    },
+    expected: { off: ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'], 'without-none': ['client_secret_post', 'client_secret_basic', 'private_key_jwt'] },
+  },
+  {
     toggle: 'hide-metadata',
     profile: NO_AUTH,
     async probe(wire) {
@@ -336,6 +345,9 @@ const CASES: ToggleCase[] = [
  */
 const TESTED_SEPARATELY: Record<string, string[]> = {
   'slow-token': ['12s'],
+  // test/integration/private-key-jwt.test.ts: the ChatGPT profile and the AS against each option.
+  'private-key-jwt': ['not-accepted'],
+  'cimd-document': ['html', '404'],
   'sse-transform': ['delay-first'],
   ...Object.fromEntries(REQUIREMENT_TOGGLES.map((t) => [t.id, t.options.slice(1).map((o) => o.id)])),
 };

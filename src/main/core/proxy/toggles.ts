@@ -1,6 +1,6 @@
 import { breakToggleId, JSON_SCHEMA_2020_KEYWORDS, REQUIREMENTS, type Requirement, type RequirementBreakId } from '../../../shared/breaks';
 import type { Matcher, Rule, Step } from '../../../shared/rules';
-import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, claudeAiMcp, claudeCode, githubIssue, mcpSpec, rfcUrl, vscodeIssue } from '../../../shared/sources';
+import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_AUTH_DOCS, CLAUDE_CONNECTOR_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, claudeAiMcp, claudeCode, githubIssue, mcpSpec, rfcUrl, vscodeIssue } from '../../../shared/sources';
 import type { Toggle, ToggleOption } from '../../../shared/toggles';
 
 // The toggle catalogue (issue 3): each a short "what real clients do" text with its public
@@ -16,6 +16,8 @@ const passThrough = (label = 'As the server answers'): ToggleOption => ({ id: 'o
 const ACCEPTED_MESSAGES: Matcher[] = [{ type: 'phase', phases: ['jsonrpc'] }, { type: 'jsonrpc-kind', kinds: ['notification', 'response', 'error', 'batch'] }];
 const GET_STREAM: Matcher[] = [{ type: 'method', methods: ['GET'] }, { type: 'phase', phases: ['sse-stream'] }, { type: 'path', glob: '/sse', negate: true }];
 const OAUTH_ERRORS: Matcher[] = [{ type: 'phase', phases: ['registration', 'token'] }, { type: 'status', statuses: [400, 401, 403, 404] }];
+/** The authorization-server metadata documents, at the root and path-suffixed (RFC 8414 §3, OIDC Discovery). */
+const AS_METADATA_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server/**', '/.well-known/openid-configuration', '/**/.well-known/openid-configuration'];
 const JSON_BODY = (message: string) => JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message } });
 
 const notificationStatus = (status: 204 | 200): ToggleOption => ({
@@ -330,6 +332,43 @@ export const TOGGLES: readonly Toggle[] = [
       { id: 'drop-first', label: 'Drop the first event', name: 'SSE: first event dropped', rules: [rule('sse-drop-0', 'First SSE event dropped', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-drop-event', index: 0 }])] },
       { id: 'delay-first', label: 'Delay the first event 5 s', name: 'SSE: first event +5 s', rules: [rule('sse-delay-0', 'First SSE event delayed', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-delay-event', index: 0, ms: 5000 }])] },
       { id: 'close-after-1', label: 'Close after one event', name: 'SSE: closed after 1 event', rules: [rule('sse-close-1', 'SSE stream closed after one event', [{ type: 'phase', phases: ['jsonrpc', 'sse-stream'] }], [{ type: 'sse-close-after', count: 1 }])] },
+    ],
+  },
+  {
+    id: 'private-key-jwt',
+    title: 'Client assertions (private_key_jwt)',
+    group: 'token',
+    explanation:
+      'ChatGPT\'s Client ID Metadata Document says token_endpoint_auth_method "private_key_jwt" with a jwks_uri: it signs a client assertion (RFC 7523) at the token endpoint and does not fall back to "none". Servers that only know "none" and client secrets refuse it (ChatGPT "has never been able to" connect: engram-app/Engram#1633). Claude.ai uses CIMD only when "none" is advertised too; a server listing private_key_jwt without "none" gets a new DCR client per connection instead.',
+    sources: [rfcUrl(7523, '2.2'), rfcUrl(7523, '3'), githubIssue('Altinity/altinity-mcp', 118), githubIssue('pomerium/pomerium', 6692), githubIssue('tableau/tableau-mcp', 814), githubIssue('engram-app/Engram', 1633), githubIssue('cloudflare/workers-oauth-provider', 264), CLAUDE_CONNECTOR_AUTH_DOCS, githubIssue('brendanlong/lion-reader', 1519)],
+    options: [
+      passThrough('Verified, advertised next to "none"'),
+      // Only the built-in server can refuse an assertion: no matcher tells a token request with one from one without.
+      { id: 'not-accepted', label: 'Assertions refused (invalid_client)', name: 'private_key_jwt refused', rules: [], profile: { privateKeyJwt: 'not-accepted' } },
+      {
+        id: 'without-none',
+        label: 'private_key_jwt advertised without "none"',
+        name: '"none" not advertised',
+        rules: AS_METADATA_PATHS.map((glob, i) =>
+          rule(`auth-methods-without-none-${i}`, `${glob}: token_endpoint_auth_methods_supported without "none"`, [{ type: 'path', glob }, { type: 'status', statuses: [200] }], [
+            { type: 'patch-json', replace: { '/token_endpoint_auth_methods_supported': ['client_secret_post', 'client_secret_basic', 'private_key_jwt'] } },
+          ]),
+        ),
+        profile: { privateKeyJwt: 'without-none' },
+      },
+    ],
+  },
+  {
+    id: 'cimd-document',
+    title: 'Client ID Metadata Document host',
+    group: 'registration',
+    explanation:
+      'With CIMD the authorization server fetches the client\'s document from the client_id URL. Claude.ai\'s URL answered 404 for a while (anthropics/claude-ai-mcp#518); a login wall or a web app\'s fallback page answers 200 with HTML. The built-in server then resolves every URL client_id as if its host had answered so, and refuses the authorization request with the reason on its error page (no built-in copy stands in: the host answered).',
+    sources: [mcpSpec('2025-11-25', 'basic/authorization', 'client-id-metadata-documents'), claudeAiMcp(518)],
+    options: [
+      passThrough('Fetched as the host serves it'),
+      { id: 'html', label: 'Document answered as an HTML page', name: 'CIMD document → HTML', rules: [], profile: { clientIdMetadataAnswer: 'html' } },
+      { id: '404', label: 'Document answered 404', name: 'CIMD document → 404', rules: [], profile: { clientIdMetadataAnswer: '404' } },
     ],
   },
   ...REQUIREMENT_TOGGLES,

@@ -1,7 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { importJWK, SignJWT } from 'jose';
 import type { AuthBehaviour, ProfileBase, ReplayProfile, SimulatedRequest, StepVerdict } from '../../../shared/simulator';
 import { WireError, type Wire, type WireResponse } from './http';
+import { CLIENT_ASSERTION_TYPE } from '../../../shared/profile';
 import { clip } from '../../../shared/text';
+import { simulatorSigningKey } from './clientKeys';
 
 // The OAuth half of a replayed handshake, as the profile's client does it: Protected Resource
 // Metadata, authorization-server metadata, registration (CIMD or DCR), the authorization
@@ -459,6 +462,12 @@ async function exchangeCode(ctx: OAuthContext, as: AuthServer, clientId: string,
   return part(ctx, 'oauth.token', 'Token request (authorization_code)', async (requests, note) => {
     const form = new URLSearchParams({ grant_type: 'authorization_code', code: grant.code, redirect_uri: ctx.redirectUri, code_verifier: grant.verifier, client_id: clientId });
     if (profile.auth.sendResource) form.set('resource', resource);
+    // Its metadata document says private_key_jwt: that client_id always authenticates with an assertion.
+    const assertion = profile.auth.clientAssertion;
+    if (assertion && clientId === profile.auth.cimdClientId) {
+      form.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
+      form.set('client_assertion', await signClientAssertion(assertion, clientId, as.token_endpoint));
+    }
     const response = await ctx.wire.send(
       { method: 'POST', url: as.token_endpoint, headers: { ...discoveryHeaders(profile), 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() },
       requests,
@@ -469,4 +478,22 @@ async function exchangeCode(ctx: OAuthContext, as: AuthServer, clientId: string,
     note(`${response.status}: ${String(tokens.token_type ?? 'no token_type')} token${tokens.expires_in ? `, expires in ${String(tokens.expires_in)} s` : ''}`);
     return tokens.access_token;
   });
+}
+
+/**
+ * An RFC 7523 §3 client assertion: iss = sub = the client_id, aud = the token endpoint, a
+ * unique jti and a short exp, signed with the profile's key (the simulator's own, clientKeys.ts).
+ */
+export async function signClientAssertion(assertion: NonNullable<AuthBehaviour['clientAssertion']>, clientId: string, tokenEndpoint: string): Promise<string> {
+  const jwk = simulatorSigningKey(assertion.kid);
+  if (!jwk) throw new Error(`no simulator signing key "${assertion.kid}"`);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: assertion.alg, kid: assertion.kid, typ: 'JWT' })
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setAudience(tokenEndpoint)
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(await importJWK(jwk, assertion.alg));
 }

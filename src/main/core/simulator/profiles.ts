@@ -14,6 +14,7 @@ import {
   mcpSpec,
   vscodeIssue,
 } from '../../../shared/sources';
+import { CHATGPT_SIMULATOR_KID } from './clientKeys';
 
 // The client profiles: what each real client sends and how it reacts, at the date it was
 // observed, with its public sources (issue reports, client source, vendor docs, published
@@ -393,7 +394,7 @@ const claudeCodeVersionHeaderTwice: ReplayProfile = {
 const chatgpt: ReplayProfile = {
   id: 'chatgpt@2026',
   family: 'chatgpt',
-  isDefault: true,
+  isDefault: false,
   client: 'ChatGPT connector',
   variant: 'reads AS metadata and root PRM on the MCP host before any 401; no GET stream, no DELETE',
   observed: '2026',
@@ -447,6 +448,49 @@ const chatgpt: ReplayProfile = {
     { type: 'initialized', id: 'initialized' },
     { type: 'mcp', id: 'tools/list', method: 'tools/list' },
   ],
+};
+
+/** ChatGPT's published JWKS, named by its metadata document (Altinity/altinity-mcp#118). */
+const CHATGPT_JWKS_URI = 'https://chatgpt.com/oauth/jwks.json';
+/** ChatGPT's CIMD URLs are per app (https://chatgpt.com/oauth/<id>/client.json); this <id> is the simulator's own. */
+const CHATGPT_APP_ID = 'mcp-handshake-inspector';
+
+const chatgptPrivateKeyJwt: ReplayProfile = {
+  ...chatgpt,
+  id: 'chatgpt@2026-09',
+  isDefault: true,
+  variant: 'CIMD with token_endpoint_auth_method private_key_jwt and a jwks_uri: a signed client assertion (RS256) at the token endpoint, never downgraded to "none"; DCR when the AS offers no CIMD',
+  observed: '2026-05..2026-09',
+  sources: [
+    ...chatgpt.sources,
+    { ref: githubIssue('Altinity/altinity-mcp', 118), note: 'the document: client_id https://chatgpt.com/oauth/<id>/client.json, redirect https://chatgpt.com/connector/oauth/<id>, private_key_jwt, RS256, jwks_uri https://chatgpt.com/oauth/jwks.json' },
+    { ref: githubIssue('tableau/tableau-mcp', 814), note: 'the document also lists token_endpoint_auth_methods_supported ["none", "private_key_jwt"]; a schema without private_key_jwt refuses it' },
+    { ref: githubIssue('pomerium/pomerium', 6692), note: 'an AS that only knows none fails ChatGPT at /authorize ("unsupported token endpoint auth method"); Claude Code, Inspector, VS Code work' },
+    { ref: githubIssue('engram-app/Engram', 1633), note: 'ChatGPT "has never been able to" connect to an AS refusing private_key_jwt; it does not negotiate down to "none" even when "none" is advertised (PR #1637)' },
+    { ref: githubIssue('cloudflare/workers-oauth-provider', 264), note: 'private_key_jwt for CIMD clients: iss, sub, aud, exp, jti replay, keys from jwks or jwks_uri' },
+    { ref: githubIssue('cloudflare/workers-oauth-provider', 295), note: 'CIMD hardening for ChatGPT\'s document naming private_key_jwt next to none' },
+    { ref: githubIssue('pocket-id/pocket-id', 1718), note: 'ChatGPT\'s document requires private_key_jwt and publishes an RS256 jwks_uri' },
+  ],
+  notes: [
+    ...chatgpt.notes!,
+    'The <id> in the CIMD URL and redirect URI is the simulator\'s own: ChatGPT\'s are per app.',
+    'The assertion is signed with the simulator\'s own RSA key (src/main/core/simulator/clientKeys.ts), not ChatGPT\'s; the reference server takes that key\'s public half as the built-in copy of https://chatgpt.com/oauth/jwks.json for this document.',
+    'The assertion\'s claims (iss = sub = client_id, aud = the token endpoint, jti, 5-minute exp) are what RFC 7523 asks; ChatGPT\'s exact claims are not in the sources.',
+  ].filter((note) => !note.startsWith('ChatGPT prefers CIMD')),
+  auth: {
+    ...chatgpt.auth,
+    registration: ['cimd', 'dcr'],
+    cimdClientId: `https://chatgpt.com/oauth/${CHATGPT_APP_ID}/client.json`,
+    cimdDocument: {
+      client_uri: 'https://chatgpt.com/',
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg: 'RS256',
+      jwks_uri: CHATGPT_JWKS_URI,
+    },
+    clientAssertion: { alg: 'RS256', kid: CHATGPT_SIMULATOR_KID, jwksUri: CHATGPT_JWKS_URI },
+    redirectUri: `https://chatgpt.com/connector/oauth/${CHATGPT_APP_ID}`,
+  },
 };
 
 const vscode: ReplayProfile = {
@@ -868,6 +912,7 @@ export const PROFILES: readonly ClientProfile[] = [
   claudeCode2_1,
   claudeCodeConnector,
   claudeCodeVersionHeaderTwice,
+  chatgptPrivateKeyJwt,
   chatgpt,
   vscode,
   vscode2026_05,

@@ -5,7 +5,10 @@ import { escapeHtml, renderTemplate } from '../../resources';
 import { firstHeader, mediaType, readBody, redirect, sendHtml, sendJson } from '../http';
 import { LEGACY_SSE_PATH, MCP_ENDPOINT_PATH, type ServerUrls } from '../urls';
 import { AccessTokens } from './accessTokens';
-import { builtInClientMetadataDocument, builtInCimdNote, CIMD_SOURCE_HEADER } from './builtInClientMetadata';
+import type { JSONWebKeySet } from 'jose';
+import { builtInClientMetadataDocument, builtInCimdNote, builtInJwks, CIMD_SOURCE_HEADER } from './builtInClientMetadata';
+import { fetchClientIdMetadataDocumentText } from './cimdFetch';
+import { CLIENT_ASSERTION_TYPE, ReplayCache, verifyClientAssertion } from './clientAssertion';
 
 /** Response header of a registration that evicted an older client from the bounded registry (state.ts). */
 export const EVICTED_CLIENT_HEADER = 'X-MCP-Inspector-Evicted-Client';
@@ -64,6 +67,9 @@ function safeEqual(a: string, b: string): boolean {
  * consent page, the token endpoint (code + refresh with rotation), JWKS and userinfo.
  */
 export class AuthorizationServer {
+  /** The jti of every accepted client assertion until it expires (RFC 7523 §3). */
+  private readonly assertionReplay = new ReplayCache();
+
   private constructor(
     readonly state: OAuthState,
     readonly tokens: AccessTokens,
@@ -103,7 +109,7 @@ export class AuthorizationServer {
    * the tests) must not reach; the document is validated exactly as a fetched one.
    */
   rememberClientMetadataDocument(clientId: string, document: Record<string, unknown>): void {
-    this.state.clients.set(clientId, clientFromDocument(clientId, document));
+    this.state.clients.set(clientId, { ...clientFromDocument(clientId, document), builtInKeys: true });
   }
 
   /** Why a client id is not known: never registered, or evicted from the bounded registry (state.ts). */
@@ -115,8 +121,10 @@ export class AuthorizationServer {
 
   /** Finds a client by id, resolving URL client ids through their metadata document. */
   private async findClient(clientId: string, profile: BehaviorProfile): Promise<RegisteredClient | undefined> {
+    // A toggled document host answers every time: a document resolved earlier doesn't hide it.
+    const hostToggled = profile.clientIdMetadataAnswer !== 'fetched' && profile.clientIdMetadataDocuments !== 'off';
     const known = this.state.clients.get(clientId);
-    if (known) return known;
+    if (known && !(hostToggled && known.source === 'cimd')) return known;
     if (!isClientIdMetadataUrl(clientId)) return undefined;
     const client = await this.resolveClientMetadataDocument(clientId, profile);
     this.state.clients.set(clientId, client);
@@ -131,12 +139,13 @@ export class AuthorizationServer {
    */
   private async resolveClientMetadataDocument(clientId: string, profile: BehaviorProfile): Promise<RegisteredClient> {
     try {
-      return await fetchClientIdMetadataDocument(clientId, profile.clientIdMetadataDocuments, { allowPrivateAddresses: this.options.allowPrivateCimd });
+      return await fetchClientIdMetadataDocument(clientId, profile.clientIdMetadataDocuments, { allowPrivateAddresses: this.options.allowPrivateCimd, answer: profile.clientIdMetadataAnswer });
     } catch (err) {
-      const builtIn = profile.clientIdMetadataDocuments === 'off' ? undefined : builtInClientMetadataDocument(clientId);
+      // The built-in copy stands in for a host we can't reach, not for one that answered badly (the toggle).
+      const builtIn = profile.clientIdMetadataDocuments === 'off' || profile.clientIdMetadataAnswer !== 'fetched' ? undefined : builtInClientMetadataDocument(clientId);
       if (!builtIn) throw err;
       const reason = err instanceof OAuthError ? err.description : err instanceof Error ? err.message : String(err);
-      return { ...clientFromDocument(clientId, builtIn), cimdBuiltIn: builtInCimdNote(clientId, reason) };
+      return { ...clientFromDocument(clientId, builtIn), cimdBuiltIn: builtInCimdNote(clientId, reason), builtInKeys: true };
     }
   }
 
@@ -268,7 +277,7 @@ export class AuthorizationServer {
       throw new OAuthError('invalid_request', 'The token request must be application/x-www-form-urlencoded');
     }
     const form = new URLSearchParams((await readBody(req, OAUTH_BODY_LIMIT)).toString('utf8'));
-    const client = await this.authenticateClient(req, form, ctx.profile);
+    const client = await this.authenticateClient(req, form, ctx);
     switch (form.get('grant_type')) {
       case 'authorization_code':
         return this.exchangeCode(res, form, client, ctx);
@@ -281,8 +290,10 @@ export class AuthorizationServer {
     }
   }
 
-  /** RFC 6749 §2.3: client_secret_basic, client_secret_post, or a public client (none). */
-  private async authenticateClient(req: IncomingMessage, form: URLSearchParams, profile: BehaviorProfile): Promise<RegisteredClient> {
+  /** RFC 6749 §2.3: client_secret_basic, client_secret_post, private_key_jwt (RFC 7523), or a public client (none). */
+  private async authenticateClient(req: IncomingMessage, form: URLSearchParams, ctx: OAuthRequestContext): Promise<RegisteredClient> {
+    const { profile } = ctx;
+    if (form.has('client_assertion') || form.has('client_assertion_type')) return this.authenticateByAssertion(form, ctx);
     const authorization = firstHeader(req, 'authorization');
     let clientId = form.get('client_id');
     let secret = form.get('client_secret');
@@ -301,6 +312,12 @@ export class AuthorizationServer {
     if (!clientId) throw new OAuthError('invalid_client', 'No client authentication: send client_id (public clients) or client credentials');
     const client = await this.findClient(clientId, profile).catch(() => undefined);
     if (!client) throw new OAuthError('invalid_client', this.unknownClient(clientId), undefined, basicChallenge);
+    if (client.token_endpoint_auth_method === 'private_key_jwt') {
+      throw new OAuthError(
+        'invalid_client',
+        `This client's metadata says token_endpoint_auth_method "private_key_jwt": authenticate with client_assertion_type=${CLIENT_ASSERTION_TYPE} and a client_assertion JWT signed with a key from its ${client.extra.jwks_uri ? 'jwks_uri' : 'jwks'} (RFC 7523 §2.2)`,
+      );
+    }
     if (client.client_secret) {
       if (!secret || !safeEqual(secret, client.client_secret)) {
         throw new OAuthError('invalid_client', 'Client authentication failed: wrong or missing client_secret', undefined, basicChallenge);
@@ -309,6 +326,55 @@ export class AuthorizationServer {
       throw new OAuthError('invalid_client', 'This client registered as public (token_endpoint_auth_method "none") and has no secret');
     }
     return client;
+  }
+
+  /** RFC 7521 §4.2 / RFC 7523 §2.2: the client authenticates with a JWT signed by its own key. */
+  private async authenticateByAssertion(form: URLSearchParams, ctx: OAuthRequestContext): Promise<RegisteredClient> {
+    if (ctx.profile.privateKeyJwt === 'not-accepted') {
+      // What a server that only knows "none" and client secrets answers (Altinity/altinity-mcp#118).
+      throw new OAuthError('invalid_client', 'Unsupported client authentication: this server accepts none, client_secret_post and client_secret_basic, not client assertions (private_key_jwt)');
+    }
+    const type = form.get('client_assertion_type');
+    const assertion = form.get('client_assertion');
+    if (type !== CLIENT_ASSERTION_TYPE) throw new OAuthError('invalid_client', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}${type ? `, not "${type}"` : ''}`);
+    if (!assertion) throw new OAuthError('invalid_client', 'client_assertion is missing');
+    if (form.has('client_secret')) throw new OAuthError('invalid_request', 'Use one client authentication method: client_assertion and client_secret were both sent');
+    // RFC 7521 §4.2: client_id is optional; the assertion's sub names the client, and must agree with it.
+    const clientId = form.get('client_id') ?? unverifiedSubject(assertion);
+    if (!clientId) throw new OAuthError('invalid_client', 'The client_assertion names no client (no sub) and no client_id was sent');
+    const client = await this.findClient(clientId, ctx.profile).catch(() => undefined);
+    if (!client) throw new OAuthError('invalid_client', this.unknownClient(clientId));
+    if (client.token_endpoint_auth_method !== 'private_key_jwt') {
+      throw new OAuthError('invalid_client', `This client registered token_endpoint_auth_method "${client.token_endpoint_auth_method}", not "private_key_jwt": it cannot authenticate with a client assertion`);
+    }
+    await verifyClientAssertion(assertion, {
+      clientId,
+      audiences: [ctx.urls.tokenEndpoint, ctx.urls.issuer],
+      keys: await this.clientKeys(client, ctx.profile),
+      replay: this.assertionReplay,
+    });
+    return client;
+  }
+
+  /**
+   * A private_key_jwt client's public keys: inline `jwks`, or its `jwks_uri` fetched under the
+   * CIMD URL/address policy; a simulator profile's `jwks_uri` is its built-in copy, as its document is.
+   */
+  private async clientKeys(client: RegisteredClient, profile: BehaviorProfile): Promise<JSONWebKeySet> {
+    const { jwks, jwks_uri: jwksUri } = client.extra;
+    if (typeof jwksUri !== 'string') return jwks as JSONWebKeySet;
+    const builtIn = client.builtInKeys ? builtInJwks(jwksUri) : undefined;
+    if (builtIn) return builtIn;
+    const mode = profile.clientIdMetadataDocuments === 'off' ? 'on' : profile.clientIdMetadataDocuments;
+    const text = await fetchClientIdMetadataDocumentText(jwksUri, { mode, allowPrivateAddresses: this.options.allowPrivateCimd }, "the client's JWKS");
+    let set: unknown;
+    try {
+      set = JSON.parse(text);
+    } catch {
+      throw new OAuthError('invalid_client', `The client's JWKS ${jwksUri} is not JSON`);
+    }
+    if (typeof set !== 'object' || set === null || !Array.isArray((set as { keys?: unknown }).keys)) throw new OAuthError('invalid_client', `The client's JWKS ${jwksUri} has no "keys" array`);
+    return set as JSONWebKeySet;
   }
 
   private async exchangeCode(res: ServerResponse, form: URLSearchParams, client: RegisteredClient, ctx: OAuthRequestContext): Promise<void> {
@@ -417,6 +483,17 @@ function clientFromDocument(clientId: string, document: Record<string, unknown>)
   if (!isClientIdMetadataUrl(clientId)) throw new OAuthError('invalid_client', `${clientId} is not a client_id URL`);
   const metadata = parseClientMetadata({ token_endpoint_auth_method: 'none', ...document, client_id: clientId });
   return { ...metadata, client_id: clientId, client_id_issued_at: Math.floor(Date.now() / 1000), source: 'cimd' };
+}
+
+/** The `sub` of a JWT read without verifying it: only to find whose keys verify it. */
+function unverifiedSubject(jwt: string): string | undefined {
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const sub = (payload as { sub?: unknown } | null)?.sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** RFC 6749 §2.3.1 Basic credentials: undefined when there is no colon or bad percent-encoding. */

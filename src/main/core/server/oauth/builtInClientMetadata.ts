@@ -1,4 +1,6 @@
 import type { ReplayProfile } from '../../../../shared/simulator';
+import type { JSONWebKeySet } from 'jose';
+import { publicJwk, simulatorSigningKey } from '../../simulator/clientKeys';
 import { clientMetadataDocumentFor } from '../../simulator/oauth';
 import { PROFILES } from '../../simulator/profiles';
 
@@ -47,6 +49,20 @@ export function builtInClientMetadataDocuments(): ReadonlyMap<string, Record<str
 export function builtInClientMetadataDocument(clientId: string): Record<string, unknown> | undefined {
   const document = builtInClientMetadataDocuments().get(clientId);
   return document ? structuredClone(document) : undefined;
+}
+
+/**
+ * The JWKS a built-in profile's `jwks_uri` stands for: the public half of the simulator's
+ * signing key for that profile (simulator/clientKeys.ts), so a `private_key_jwt` assertion the
+ * simulator signs verifies for real against the built-in document. Undefined for other URLs.
+ */
+export function builtInJwks(jwksUri: string): JSONWebKeySet | undefined {
+  const keys = PROFILES.flatMap((profile) => {
+    const assertion = profile.driver === 'replay' ? profile.auth.clientAssertion : undefined;
+    const key = assertion?.jwksUri === jwksUri ? simulatorSigningKey(assertion.kid) : undefined;
+    return key ? [publicJwk(key)] : [];
+  });
+  return keys.length ? { keys: [...new Map(keys.map((k) => [k.kid, k])).values()] } : undefined;
 }
 
 /**

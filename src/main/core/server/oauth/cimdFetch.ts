@@ -143,9 +143,10 @@ function checkScheme(url: URL, policy: CimdFetchPolicy): void {
  * (http only to a loopback host with `on-allow-loopback`, or to a non-public address with
  * `allowPrivateAddresses`), every resolved address public unless allowed, redirects followed
  * (at most CIMD_MAX_REDIRECTS) only to URLs that pass the same checks, a deadline for the
- * whole fetch (CIMD_TIMEOUT_MS), and at most CIMD_MAX_BYTES of body.
+ * whole fetch (CIMD_TIMEOUT_MS), and at most CIMD_MAX_BYTES of body. A client's `jwks_uri` is
+ * fetched under the same policy (`what` names it in the error).
  */
-export async function fetchClientIdMetadataDocumentText(clientId: string, policy: CimdFetchPolicy): Promise<string> {
+export async function fetchClientIdMetadataDocumentText(clientId: string, policy: CimdFetchPolicy, what = 'the client metadata document'): Promise<string> {
   const timeoutMs = policy.timeoutMs ?? CIMD_TIMEOUT_MS;
   const signal = AbortSignal.timeout(timeoutMs);
   let url = new URL(clientId);
@@ -171,7 +172,7 @@ export async function fetchClientIdMetadataDocumentText(clientId: string, policy
     }
   } catch (err) {
     const message = signal.aborted ? `it did not answer within ${timeoutMs} ms` : (err as Error).message;
-    throw new OAuthError('invalid_client', `Could not fetch the client metadata document ${clientId}: ${message}`);
+    throw new OAuthError('invalid_client', `Could not fetch ${what} ${clientId}: ${message}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { BehaviorProfile, MetadataLocation } from '../../../../shared/profile';
 import { MCP_ENDPOINT_PATH, type ServerUrls } from '../urls';
 import { SIGNING_ALG } from './accessTokens';
+import { CLIENT_ASSERTION_ALGS } from './clientAssertion';
 
 // Builders for the discovery documents. Pure functions of the profile and the origin the
 // client used, so a tunnel URL shows up in every document without editing anything.
@@ -28,12 +29,14 @@ export function authorizationServerMetadata(profile: BehaviorProfile, urls: Serv
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+    token_endpoint_auth_methods_supported: tokenEndpointAuthMethods(profile),
     code_challenge_methods_supported: ['S256'],
     // We send `iss` on every authorization response (RFC 9207); 2026-07-28 clients must check it.
     authorization_response_iss_parameter_supported: true,
     userinfo_endpoint: urls.userinfoEndpoint,
   };
+  // RFC 8414 §2: the JWS algorithms a private_key_jwt assertion may use (asymmetric only, never none).
+  if (profile.privateKeyJwt !== 'not-accepted') metadata.token_endpoint_auth_signing_alg_values_supported = [...CLIENT_ASSERTION_ALGS];
   if (profile.dynamicClientRegistration) metadata.registration_endpoint = urls.registrationEndpoint;
   if (profile.clientIdMetadataDocuments !== 'off') metadata.client_id_metadata_document_supported = true;
   if (flavor === 'openid') {
@@ -41,6 +44,14 @@ export function authorizationServerMetadata(profile: BehaviorProfile, urls: Serv
     metadata.id_token_signing_alg_values_supported = [SIGNING_ALG];
   }
   return metadata;
+}
+
+/** The client authentication methods the token endpoint takes, as the profile's private_key_jwt mode says. */
+export function tokenEndpointAuthMethods(profile: BehaviorProfile): string[] {
+  const secrets = ['client_secret_post', 'client_secret_basic'];
+  if (profile.privateKeyJwt === 'not-accepted') return ['none', ...secrets];
+  if (profile.privateKeyJwt === 'without-none') return [...secrets, 'private_key_jwt'];
+  return ['none', ...secrets, 'private_key_jwt'];
 }
 
 /** Whether a document configured at `location` is served at the root or path-suffixed URL. */

@@ -1,4 +1,4 @@
-import type { ClientIdMetadataMode } from '../../../../shared/profile';
+import type { ClientIdMetadataAnswer, ClientIdMetadataMode } from '../../../../shared/profile';
 import { fetchClientIdMetadataDocumentText } from './cimdFetch';
 import { OAuthError } from './errors';
 import { isHttpUrl } from '../../wire/url';
@@ -6,7 +6,9 @@ import { randomToken, type RegisteredClient, type TokenEndpointAuthMethod } from
 
 // Dynamic Client Registration (RFC 7591) and Client ID Metadata Documents (MCP 2025-11-25).
 
-const AUTH_METHODS: TokenEndpointAuthMethod[] = ['none', 'client_secret_post', 'client_secret_basic'];
+const AUTH_METHODS: TokenEndpointAuthMethod[] = ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'];
+/** Methods a public metadata document may name: no shared secret can live in a public document. */
+const DOCUMENT_AUTH_METHODS: TokenEndpointAuthMethod[] = ['none', 'private_key_jwt'];
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -86,6 +88,7 @@ export function parseClientMetadata(body: unknown): Omit<RegisteredClient, 'clie
   if (!AUTH_METHODS.includes(authMethod)) {
     throw new OAuthError('invalid_client_metadata', `token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
   }
+  if (authMethod === 'private_key_jwt') checkClientKeys(metadata);
   const grantTypes = stringArray(metadata.grant_types, 'grant_types', ['authorization_code']);
   const unsupportedGrant = grantTypes.find((g) => g !== 'authorization_code' && g !== 'refresh_token');
   if (unsupportedGrant) throw new OAuthError('invalid_client_metadata', `grant type ${unsupportedGrant} is not supported`);
@@ -106,10 +109,31 @@ export function parseClientMetadata(body: unknown): Omit<RegisteredClient, 'clie
   };
 }
 
+/**
+ * RFC 7591 §2 / RFC 7523 §2.2: a `private_key_jwt` client names its public keys, by `jwks_uri`
+ * or inline `jwks` (not both), and only public, asymmetric keys.
+ */
+function checkClientKeys(metadata: Record<string, unknown>): void {
+  const { jwks, jwks_uri: jwksUri } = metadata;
+  if (jwks !== undefined && jwksUri !== undefined) throw new OAuthError('invalid_client_metadata', 'jwks and jwks_uri must not both be present (RFC 7591 §2)');
+  if (jwksUri !== undefined) {
+    if (typeof jwksUri !== 'string' || !isHttpUrl(jwksUri)) throw new OAuthError('invalid_client_metadata', 'jwks_uri must be an http(s) URL');
+    return;
+  }
+  const keys = typeof jwks === 'object' && jwks !== null ? (jwks as { keys?: unknown }).keys : undefined;
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new OAuthError('invalid_client_metadata', 'token_endpoint_auth_method "private_key_jwt" needs the client\'s public keys: jwks_uri or jwks with at least one key');
+  }
+  for (const key of keys as Array<Record<string, unknown>>) {
+    if (typeof key !== 'object' || key === null || typeof key.kty !== 'string') throw new OAuthError('invalid_client_metadata', 'every key in jwks must be a JWK with kty');
+    if (key.kty === 'oct' || 'd' in key) throw new OAuthError('invalid_client_metadata', 'jwks must hold public keys only (no private or symmetric key material)');
+  }
+}
+
 /** RFC 7591 §3.1: register a client, issuing a secret to confidential ones. */
 export function registerClient(body: unknown): RegisteredClient {
   const metadata = parseClientMetadata(body);
-  const confidential = metadata.token_endpoint_auth_method !== 'none';
+  const confidential = metadata.token_endpoint_auth_method.startsWith('client_secret');
   return {
     ...metadata,
     client_id: `mcp-client-${randomToken(12)}`,
@@ -134,26 +158,44 @@ export function isClientIdMetadataUrl(clientId: string): boolean {
  * metadata-document) under the URL/address policy and limits of fetchClientIdMetadataDocumentText
  * (cimdFetch.ts), and the document's `client_id` must equal the URL.
  */
-export async function fetchClientIdMetadataDocument(clientId: string, mode: ClientIdMetadataMode, options: { allowPrivateAddresses?: boolean } = {}): Promise<RegisteredClient> {
+export async function fetchClientIdMetadataDocument(
+  clientId: string,
+  mode: ClientIdMetadataMode,
+  options: { allowPrivateAddresses?: boolean; answer?: ClientIdMetadataAnswer } = {},
+): Promise<RegisteredClient> {
   if (mode === 'off') throw new OAuthError('invalid_client', 'URL client_ids are not accepted: Client ID Metadata Documents are off');
   const url = new URL(clientId);
   if (url.pathname === '/' || url.hash) {
     throw new OAuthError('invalid_client', 'A client_id URL must have a path and no fragment');
   }
-  const text = await fetchClientIdMetadataDocumentText(clientId, { mode, allowPrivateAddresses: options.allowPrivateAddresses });
+  const text = await documentText(clientId, mode, options);
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    throw new OAuthError('invalid_client', `The client metadata document ${clientId} is not JSON`);
+    // A login wall or an SPA's fallback page answers 200 with HTML where the document should be.
+    const html = /^\s*</.test(text);
+    throw new OAuthError('invalid_client', `The client metadata document ${clientId} is not JSON${html ? ': its URL answered an HTML page (a login page or a web app\'s fallback?), not application/json' : ''}`);
   }
   if (typeof document !== 'object' || document === null || (document as Record<string, unknown>).client_id !== clientId) {
     throw new OAuthError('invalid_client', `The client metadata document's client_id does not equal its URL ${clientId}`);
   }
-  // A public document defaults to (and may only use) "none": shared secrets make no sense in it.
+  // A public document defaults to "none" and may name no shared secret: "none" or private_key_jwt.
   const metadata = parseClientMetadata({ token_endpoint_auth_method: 'none', ...(document as object) });
-  if (metadata.token_endpoint_auth_method !== 'none') {
-    throw new OAuthError('invalid_client', 'Client metadata documents must use token_endpoint_auth_method "none"');
+  if (!DOCUMENT_AUTH_METHODS.includes(metadata.token_endpoint_auth_method)) {
+    throw new OAuthError('invalid_client', `Client metadata documents must use token_endpoint_auth_method "none" or "private_key_jwt", not "${metadata.token_endpoint_auth_method}"`);
   }
   return { ...metadata, client_id: clientId, client_id_issued_at: Math.floor(Date.now() / 1000), source: 'cimd' };
+}
+
+/** The document's text: fetched, or (a toggle) the answer its host is taken to give. */
+async function documentText(clientId: string, mode: ClientIdMetadataMode, options: { allowPrivateAddresses?: boolean; answer?: ClientIdMetadataAnswer }): Promise<string> {
+  switch (options.answer ?? 'fetched') {
+    case 'fetched':
+      return fetchClientIdMetadataDocumentText(clientId, { mode, allowPrivateAddresses: options.allowPrivateAddresses });
+    case '404':
+      throw new OAuthError('invalid_client', `Could not fetch the client metadata document ${clientId}: it answered HTTP 404`);
+    case 'html':
+      return '<!doctype html><html><head><title>Sign in</title></head><body>Sign in to continue</body></html>';
+  }
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 // In-memory state of the reference authorization server. It lives as long as the process:
 // a restart forgets registrations and grants, just as a fresh deployment of a real AS would.
 
-export type TokenEndpointAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
 
 export interface RegisteredClient {
   client_id: string;
@@ -25,6 +25,11 @@ export interface RegisteredClient {
    * fetched: what the authorize answer says about it (see builtInClientMetadata.ts).
    */
   cimdBuiltIn?: string;
+  /**
+   * The client's document is one the simulator publishes (a built-in copy, or handed over by an
+   * in-process simulation): its `jwks_uri` keys are the built-in copy too, never fetched.
+   */
+  builtInKeys?: boolean;
   /** The rest of the client's metadata, echoed back as RFC 7591 asks. */
   extra: Record<string, unknown>;
 }
