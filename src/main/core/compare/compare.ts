@@ -4,7 +4,7 @@ import type { LintFinding } from '../../../shared/lint';
 import { lintExchanges, summarize } from '../lint/engine';
 import { nameClient } from '../../../shared/clientName';
 import { exchangeSighting } from '../recorder/runs';
-import { bearerToken, header, isObject, path, requestForm, requestJson, responseMessages } from '../lint/wire';
+import { bearerToken, clientUrl, header, isObject, path, requestForm, requestJson, responseMessages } from '../lint/wire';
 
 // Compare: two client connections side by side. Each exchange becomes a step with a stage
 // (discovery, token, initialize, tools/list, …) and a key saying what it asked for. The two
@@ -98,6 +98,20 @@ function redirectShape(uri: string): string {
   }
 }
 
+/**
+ * A URL parameter (RFC 8707 `resource`) relative to the host the request went to: two runs
+ * against two ports, or a tunnel and localhost, send the same thing when it names "this server".
+ */
+function relativeToHost(value: string, e: Exchange): string {
+  try {
+    const url = new URL(value);
+    const host = new URL(clientUrl(e) ?? '').host;
+    return url.host === host ? `{this host}${url.pathname}${url.search}` : value;
+  } catch {
+    return value;
+  }
+}
+
 /** The client authentication a token request used (RFC 7591 token_endpoint_auth_method names). */
 function clientAuthMethod(e: Exchange, form: URLSearchParams): string {
   if (/^Basic\s/i.test(header(e.request.headers, 'authorization') ?? '')) return 'client_secret_basic';
@@ -128,7 +142,7 @@ export function oauthParams(e: Exchange): Record<string, string> | undefined {
     const query = new URL(e.request.url, 'http://host.invalid').searchParams;
     for (const name of ['response_type', 'code_challenge_method', 'resource', 'scope', 'prompt']) {
       const value = query.get(name);
-      if (value !== null) params[`authorize.${name}`] = value;
+      if (value !== null) params[`authorize.${name}`] = name === 'resource' ? relativeToHost(value, e) : value;
     }
     for (const name of ['state', 'code_challenge']) params[`authorize.${name}`] = query.has(name) ? '(present)' : '(absent)';
     const redirect = query.get('redirect_uri');
@@ -140,7 +154,7 @@ export function oauthParams(e: Exchange): Record<string, string> | undefined {
     params['token.grant_type'] = form.get('grant_type') ?? '(absent)';
     params['token.client_auth'] = clientAuthMethod(e, form);
     const resource = form.get('resource');
-    if (resource !== null) params['token.resource'] = resource;
+    if (resource !== null) params['token.resource'] = relativeToHost(resource, e);
     if (form.get('grant_type') === 'authorization_code') params['token.code_verifier'] = form.has('code_verifier') ? '(present)' : '(absent)';
     return params;
   }
