@@ -43,11 +43,14 @@ interface Sdk {
 }
 
 /** A real SDK client session: 401, OAuth (DCR, consent, token), connect again, list tools. */
-async function realSession(mcpUrl: string, driver: 'sdk-1' | 'sdk-2'): Promise<void> {
+async function realSession(mcpUrl: string, driver: 'sdk-1' | 'sdk-2' | 'sdk-2-auto'): Promise<void> {
   const url = new URL(mcpUrl);
   const provider = new MemoryOAuthProvider('http://127.0.0.1:53683/callback');
   const transport = () => (driver === 'sdk-1' ? new Transport1(url, { authProvider: provider }) : new Transport2(url, { authProvider: provider }));
-  const client = () => (driver === 'sdk-1' ? new Client1({ name: 'real-sdk-1', version: '1' }) : new Client2({ name: 'real-sdk-2', version: '2' }));
+  const client = () =>
+    driver === 'sdk-1'
+      ? new Client1({ name: 'real-sdk-1', version: '1' })
+      : new Client2({ name: 'real-sdk-2', version: '2' }, driver === 'sdk-2-auto' ? { versionNegotiation: { mode: 'auto' } } : undefined);
   const first = transport();
   const unauthorized = await client()
     .connect(first as never)
@@ -86,7 +89,7 @@ const hars: Record<string, Har> = {};
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'simulate-compare-'));
   running = await startInspector();
-  for (const driver of ['sdk-1', 'sdk-2'] as const) {
+  for (const driver of ['sdk-1', 'sdk-2', 'sdk-2-auto'] as const) {
     const before = new Set(running.inspector.exchanges().map((e) => e.id));
     await realSession(running.info.mcpUrl, driver);
     await settled(running);
@@ -131,9 +134,11 @@ function foreign(har: Har): Har {
 }
 
 describe('simulate --compare-with: the SDK profiles against captures of the real SDKs', () => {
-  for (const [driver, profileId] of [
-    ['sdk-1', 'mcp-sdk-1@1.32'],
-    ['sdk-2', 'mcp-sdk-2@2025-11-25'],
+  for (const [driver, profileId, version] of [
+    ['sdk-1', 'mcp-sdk-1@1.32', '2025-11-25'],
+    ['sdk-2', 'mcp-sdk-2@2025-11-25', '2025-11-25'],
+    // The stateless era: server/discover instead of initialize, the version in `_meta`.
+    ['sdk-2-auto', 'mcp-sdk-2@2026-07-28', '2026-07-28'],
   ] as const) {
     it(`${profileId} does what the real ${driver} client did, step for step`, async () => {
       const { result, failed } = await simulateAgainst(profileId, hars[driver]!, ['--strict']);
@@ -143,10 +148,10 @@ describe('simulate --compare-with: the SDK profiles against captures of the real
       expect(failed).toBeUndefined();
       // What was compared: the whole OAuth handshake, registered by DCR, and a negotiated version.
       expect(comparison.left.registration).toBe('dcr');
-      expect(comparison.right.negotiatedVersion).toBe('2025-11-25');
-      expect(comparison.left.negotiatedVersion).toBe('2025-11-25');
+      expect(comparison.right.negotiatedVersion).toBe(version);
+      expect(comparison.left.negotiatedVersion).toBe(version);
       const stages = new Set(comparison.steps.map((s) => s.stage));
-      for (const stage of ['discovery', 'registration', 'authorization', 'token', 'initialize', 'list']) expect(stages).toContain(stage);
+      for (const stage of ['discovery', 'registration', 'authorization', 'token', 'list']) expect(stages).toContain(stage);
       const token = comparison.steps.find((s) => s.stage === 'token')!;
       expect(token.left!.oauth).toMatchObject({ 'token.grant_type': 'authorization_code', 'token.client_auth': 'none', 'token.code_verifier': '(present)' });
       expect(token.right!.oauth).toEqual(token.left!.oauth);
