@@ -170,6 +170,7 @@ describe('lint, simulate and compare screens in a DOM', () => {
       left: { source: 'live session#session:a', client: 'Claude-User', exchanges: 3, lint: { connectionId: 'session:a', exchanges: 3, errors: 1, warnings: 0, infos: 0, byRule: {} } },
       right: { source: 'live session#session:b', client: 'MCP SDK', exchanges: 3, lint: { connectionId: 'session:b', exchanges: 3, errors: 0, warnings: 0, infos: 0, byRule: {} } },
       differingSteps: 1,
+      differences: [{ kind: 'registration', left: 'dcr', right: 'cimd' }],
       steps: [
         { stage: 'initialize', left: side('initialize', 200), right: side('initialize', 200), differences: [] },
         {
@@ -190,6 +191,8 @@ describe('lint, simulate and compare screens in a DOM', () => {
     await settle();
     expect(app.calls).toContainEqual(['compare.connections', { left: { connectionId: 'session:a' }, right: { connectionId: 'session:b' } }]);
     expect($('[data-testid=cmp-summary]')?.textContent).toContain('1 of 2 steps differ');
+    // What differs of the runs as wholes (order, negotiated version, registration path).
+    expect($('[data-testid=cmp-whole]')?.textContent).toBe('registration: dcr ≠ cimd');
     // The columns name the runs as the pickers do, not by their ids.
     const heads = $$('.cmp-table thead th').map((th) => th.textContent);
     expect(heads[1]).toMatch(/^LeftClaude-User · run 1 · /);

@@ -110,6 +110,14 @@ function describe(d: CompareDifference): string {
       return `response ${d.name}: ${both(d.left, d.right)}`;
     case 'protocol-version':
       return `protocol version: ${both(d.left, d.right)}`;
+    case 'oauth-param':
+      return `${d.name}: ${both(d.left, d.right)}`;
+    case 'order':
+      return `order of ${d.name}: ${both(d.left, d.right)}`;
+    case 'negotiated-version':
+      return `negotiated protocol version: ${both(d.left, d.right)}`;
+    case 'registration':
+      return `registration: ${both(d.left, d.right)}`;
     default:
       return `${d.kind}: ${both(d.left, d.right)}`;
   }
@@ -188,6 +196,13 @@ export function CompareScreen() {
             Left: {comparison.left.client}, {comparison.left.exchanges} exchanges, {countsText(comparison.left.lint)}. Right: {comparison.right.client}, {comparison.right.exchanges} exchanges,{' '}
             {countsText(comparison.right.lint)}.
           </p>
+          {(comparison.differences ?? []).length > 0 && (
+            <ul className="cmp-whole" data-testid="cmp-whole" aria-label="Differences of the runs as wholes">
+              {comparison.differences!.map((d, i) => (
+                <li key={i}>{describe(d)}</li>
+              ))}
+            </ul>
+          )}
           <table className="cmp-table">
             <thead>
               <tr>
