@@ -11,6 +11,9 @@ import type { Exchange } from '../../src/shared/exchange';
 import { toHar, type Har } from '../../src/main/core/recorder/har';
 import { CommandError } from '../../src/main/captureCommands';
 import { ClientWouldFail, simulateCommand } from '../../src/main/simulateCommands';
+import type { ConnectionInfo } from '../../src/shared/controlApi';
+import type { SimulationResult } from '../../src/shared/simulator';
+import { startControl } from '../helpers/control';
 import { startInspector } from '../helpers/inspector';
 import { MemoryOAuthProvider } from '../helpers/oauthProvider';
 import { completeAuthorization } from '../helpers/server';
@@ -69,7 +72,7 @@ async function realSession(mcpUrl: string, driver: 'sdk-1' | 'sdk-2' | 'sdk-2-au
 }
 
 /** Resolves when no exchange of the inspector is still open (the client closed its streams). */
-function settled(running: Awaited<ReturnType<typeof startInspector>>): Promise<void> {
+function settled(running: { inspector: Awaited<ReturnType<typeof startInspector>>['inspector'] }): Promise<void> {
   const open = () => running.inspector.exchanges().some((e) => e.state === 'pending' || e.state === 'streaming');
   if (!open()) return Promise.resolve();
   return new Promise((resolve) => {
@@ -220,5 +223,30 @@ describe('simulate --compare-with: mistakes', () => {
     await expect(run(['--client', 'mcp-sdk-1', '--client', 'mcp-sdk-2', '--compare-with', 'x.har'])).rejects.toThrow(new CommandError('--compare-with compares one profile with a capture: give one --client'));
     await expect(run(['--client', 'mcp-sdk-1', '--compare-with', join(dir, 'missing.har')])).rejects.toThrow(/is neither a file nor a capture id/);
     expect(running.inspector.exchanges()).toHaveLength(before);
+  });
+});
+
+describe('simulate.run with compareWith (control API)', () => {
+  it('aligns the simulated run with a live run of the real client, profile on the left', async () => {
+    const control = await startControl();
+    try {
+      await realSession(`${control.proxyOrigin}/mcp`, 'sdk-1');
+      await settled(control);
+      const runs = (await control.api<ConnectionInfo[]>('connections.list', {})).result!;
+      // The real client's run that reached MCP with its token.
+      const real = [...runs].sort((a, b) => b.exchanges - a.exchanges)[0]!;
+      const answer = await control.api<SimulationResult & { comparison?: Comparison }>('simulate.run', { client: 'mcp-sdk-1@1.32', compareWith: { connectionId: real.id } });
+      expect(answer.ok).toBe(true);
+      const { comparison } = answer.result!;
+      expect(comparison!.left.source).toBe('simulated mcp-sdk-1@1.32');
+      expect(comparison!.right.source).toContain(real.id);
+      const list = comparison!.steps.find((s) => s.stage === 'list')!;
+      expect(list.left && list.right).toBeTruthy();
+      expect(list.differences).toEqual([]);
+      const gone = await control.api('simulate.run', { client: 'mcp-sdk-1@1.32', compareWith: { connectionId: 'session:nope' } });
+      expect(gone.ok).toBe(false);
+    } finally {
+      await control.close();
+    }
   });
 });
