@@ -27,6 +27,9 @@ interface Tapped {
   error?: string;
 }
 
+/** Statuses a Response may not carry a body with (Fetch standard, null body status). */
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
 const nameValues = (headers: Headers): HarNameValue[] => [...headers].map(([name, value]) => ({ name, value }));
 
 export class CaptureTap {
@@ -58,7 +61,7 @@ export class CaptureTap {
             },
           }),
         );
-        return new Response(response.status === 204 || response.status === 304 || request.method === 'HEAD' ? null : body, {
+        return new Response(NULL_BODY_STATUS.has(response.status) || request.method === 'HEAD' ? null : body, {
           status: response.status,
           statusText: response.statusText,
           headers: response.headers,
