@@ -100,8 +100,12 @@ Options:
   --json                      The verdicts as JSON (one object, or an array for several clients)
   --header "Name: value"      Send a header with every request (repeatable)
   --timeout <ms>              Per-request timeout
-  --strict                    Exit 1 on warnings too
+  --strict                    Exit 1 on warnings too, and on differences from --compare-with
   --requests                  Print every request each step made
+  --compare-with <file.har>   Align the simulated run with a real client's capture (a HAR from
+                              \`export --har\` or browser devtools; file#N: one connection) and
+                              report where they differ: headers, order, OAuth parameters,
+                              protocol version, registration path (one --client)
   --call <tool>               Once connected, call that tool (2026-07-28 clients answer
                               input_required rounds)
   --junit <file>              JUnit XML: a suite per client, a case per step

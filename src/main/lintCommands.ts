@@ -18,7 +18,7 @@ import { fromHar } from './core/recorder/har';
 const COMMON_OPTIONS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 /** Exchanges of a HAR file or of a capture in the store; `what` is how the user named it. */
-async function loadExchanges(what: string, dataDir: string | undefined): Promise<{ exchanges: Exchange[]; boundaries: Boundary[] }> {
+export async function loadExchanges(what: string, dataDir: string | undefined): Promise<{ exchanges: Exchange[]; boundaries: Boundary[] }> {
   if (existsSync(what) && statSync(what).isFile()) {
     let json: unknown;
     try {
@@ -93,7 +93,7 @@ function lintSuite(findings: LintFinding[], source: string, expected: Set<string
  * `file-or-capture#connection`: a client run, named by its position (from 1, oldest first) or
  * its id, or a unique part of it. Without one, the run with the most exchanges.
  */
-async function loadConnection(spec: string, dataDir: string | undefined) {
+export async function loadConnection(spec: string, dataDir: string | undefined) {
   const hash = existsSync(spec) ? -1 : spec.lastIndexOf('#');
   const what = hash === -1 ? spec : spec.slice(0, hash);
   const wanted = hash === -1 ? undefined : spec.slice(hash + 1);

@@ -1,10 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import type { Comparison } from '../shared/compare';
 import type { ClientProfile, Scenario, SimulationResult } from '../shared/simulator';
 import { CommandError } from './captureCommands';
 import { applyBaseline, junitXml, nowPassingNote, readExpectedFailures, writeReport, type JunitCase, type JunitSuite } from './ciReports';
+import { compareConnections, type ConnectionInput } from './core/compare/compare';
+import { CaptureTap } from './core/compare/captureTap';
+import { renderComparison } from './core/compare/render';
 import { capturesDir, defaultDataDir } from './core/dataDir';
+import { loadConnection, loadExchanges } from './lintCommands';
 import { runScenario, scenarioFile, type ScenarioRun } from './core/scenarioRunner';
 import { checkUrl, formatResult, PROFILES, profileById, simulate, SimulationInputError, UnknownClientError, type OAuthHooks } from './core/simulator';
 import { InvalidScenarioFileError, parseScenarioFile, scenarioById, SCENARIOS, UnknownScenarioError } from './core/simulator/scenarios';
@@ -96,6 +101,20 @@ function resultTable(results: SimulationResult[], expectedFailed: Set<Simulation
   return [`${'client'.padEnd(width)}  ${'verdict'.padEnd(17)}  summary`, ...results.map((r) => `${r.profileId.padEnd(width)}  ${verdict(r).padEnd(17)}  ${r.summary}`)].join('\n');
 }
 
+/**
+ * The real client's side of --compare-with: a whole HAR (or capture) is one client's session,
+ * as `export --har` of a connection or a browser's devtools writes it; `FILE#N` picks a run as
+ * `compare` does. Not grouped by default: a redacted export has lost the token that ties the
+ * connect-with-token to the OAuth before it. Traffic the simulator sent is left out.
+ */
+async function capturedClient(spec: string, dataDir: string | undefined): Promise<ConnectionInput> {
+  if (!existsSync(spec) && spec.includes('#')) return loadConnection(spec, dataDir);
+  const { exchanges } = await loadExchanges(spec, dataDir);
+  const real = exchanges.filter((e) => !e.simulated);
+  if (real.length === 0) throw new CommandError(`${spec} has no exchange of a real client to compare with (${exchanges.length} simulated).`);
+  return { source: spec, exchanges: real };
+}
+
 export async function simulateCommand(argv: string[], out: Out): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -111,6 +130,7 @@ export async function simulateCommand(argv: string[], out: Out): Promise<void> {
       call: { type: 'string' },
       junit: { type: 'string' },
       'expected-failures': { type: 'string' },
+      'compare-with': { type: 'string' },
       // Every command takes --data-dir; simulate itself keeps nothing there (the front door it
       // goes through records).
       'data-dir': { type: 'string' },
@@ -125,6 +145,11 @@ export async function simulateCommand(argv: string[], out: Out): Promise<void> {
   const clients = values.client ?? [];
   if (clients.length === 0) throw new CommandError(`simulate needs --client <id> (see \`simulate --list\`): ${PROFILES.map((p) => p.id).join(', ')}`);
   if (!values.url) throw new CommandError('simulate needs --url <MCP endpoint URL>, e.g. --url https://example.com/mcp');
+  const compareWith = values['compare-with'];
+  if (compareWith && clients.length > 1) throw new CommandError('--compare-with compares one profile with a capture: give one --client');
+  // The capture is read first: a wrong file name fails before the client runs.
+  const captured = compareWith ? await capturedClient(compareWith, values['data-dir']) : undefined;
+  const tap = compareWith ? new CaptureTap() : undefined;
   const expected = values['expected-failures'] ? readExpectedFailures(values['expected-failures']) : new Set<string>();
   const results: SimulationResult[] = [];
   try {
@@ -139,6 +164,7 @@ export async function simulateCommand(argv: string[], out: Out): Promise<void> {
           timeoutMs: parseTimeout(values.timeout),
           hooks: { onAuthorizationRequired: stdinAuthorizationPrompt() },
           ...(values.call ? { callTool: { name: values.call } } : {}),
+          ...(tap ? { fetch: tap.fetch() } : {}),
         }),
       );
     }
@@ -152,10 +178,15 @@ export async function simulateCommand(argv: string[], out: Out): Promise<void> {
   const failedClients = new Set(baseline.unexpected.map(({ result }) => result));
   const expectedFailed = new Set(results.filter((r) => !r.ok && !failedClients.has(r)));
 
-  if (values.json) out(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
+  // The profile on the left, the real client on the right; a User-Agent counts by its product
+  // name (a profile carries the version it was observed with, the capture today's).
+  const comparison: Comparison | undefined =
+    tap && captured ? compareConnections({ source: `simulated ${results[0]!.profileId}`, exchanges: tap.exchanges() }, captured, { userAgent: 'product' }) : undefined;
+  if (values.json) out(JSON.stringify(results.length === 1 ? { ...results[0], ...(comparison ? { comparison } : {}) } : results, null, 2));
   else {
     out(results.map((r) => formatResult(r, { requests: values.requests })).join('\n\n'));
     if (results.length > 1) out(`\n${resultTable(results, expectedFailed)}`);
+    if (comparison) out(`\nCompared with the capture ${compareWith}:\n${renderComparison(comparison)}`);
   }
   if (values.junit) {
     writeReport(values.junit, junitXml(results.map((r) => ({ name: `simulate ${r.profileId} → ${r.url}`, timestamp: r.startedAt, cases: stepCases(r, expected) }))), '--junit');
@@ -168,6 +199,9 @@ export async function simulateCommand(argv: string[], out: Out): Promise<void> {
   }
   const warned = results.filter((r) => r.steps.some((s) => s.outcome === 'warn'));
   if (values.strict && warned.length > 0) throw new ClientWouldFail(`${warned.map((r) => r.profileId).join(', ')} connected with warnings (--strict)`);
+  // A difference from the capture is a report; with --strict it fails the job like a warning.
+  const differing = comparison ? comparison.differingSteps + (comparison.differences?.length ?? 0) : 0;
+  if (values.strict && differing > 0) throw new ClientWouldFail(`${results[0]!.profileId} differs from the capture ${compareWith} in ${differing} place${differing === 1 ? '' : 's'} (--strict)`);
 }
 
 function scenarioRow(s: Scenario): string {

@@ -50,6 +50,8 @@ const tunnelOpen = z.object({
   domain: z.string().max(253).optional(),
 });
 
+const connectionRef = z.object({ ...source, connectionId: id });
+
 const simulateRun = z.object({
   /** A profile id (`claude-ai@2025-10`) or a family (`claude-ai`: its default variant). */
   client: z.string().trim().min(1, 'choose a client profile').max(100),
@@ -59,9 +61,9 @@ const simulateRun = z.object({
   headers: z.record(z.string().min(1).max(200), z.string().max(8000)).optional(),
   /** A tool the client calls once connected (multi-round-trip requests play out there). */
   callTool: z.object({ name: z.string().trim().min(1, 'name the tool to call').max(200), arguments: z.record(z.string(), z.unknown()).optional() }).optional(),
+  /** A real client's run (live or in a capture) to align the simulated run with (`comparison` in the result). */
+  compareWith: connectionRef.optional(),
 });
-
-const connectionRef = z.object({ ...source, connectionId: id });
 
 export const COMMAND_PARAMS = {
   'status': none,

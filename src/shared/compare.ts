@@ -36,10 +36,30 @@ export interface CompareSide {
   requestHeaders: Record<string, string>;
   responseHeaders: Record<string, string>;
   protocolVersion?: string;
+  /** OAuth parameters that say how the client behaves (`authorize.scope`, `token.client_auth`, `dcr.grant_types`). */
+  oauth?: Record<string, string>;
   findings: Array<{ ruleId: LintRuleId; severity: LintSeverity }>;
 }
 
-export type CompareDifferenceKind = 'only-left' | 'only-right' | 'request' | 'method' | 'path' | 'status' | 'request-header' | 'response-header' | 'protocol-version' | 'lint';
+export type CompareDifferenceKind =
+  | 'only-left'
+  | 'only-right'
+  | 'request'
+  | 'method'
+  | 'path'
+  | 'status'
+  | 'request-header'
+  | 'response-header'
+  | 'protocol-version'
+  | 'oauth-param'
+  | 'lint'
+  // Of the whole connection (Comparison.differences):
+  | 'order'
+  | 'negotiated-version'
+  | 'registration';
+
+/** How a client got its client_id: registered (DCR), its metadata document URL (CIMD), one it was given, or no OAuth at all. */
+export type RegistrationPath = 'dcr' | 'cimd' | 'pre-registered' | 'none';
 
 export interface CompareDifference {
   kind: CompareDifferenceKind;
@@ -63,6 +83,9 @@ export interface CompareConnection {
   client: string;
   exchanges: number;
   lint: LintSummary;
+  /** The protocol version the server answered initialize with (or the 2026-07-28 `_meta` version). */
+  negotiatedVersion?: string;
+  registration?: RegistrationPath;
 }
 
 export interface Comparison {
@@ -71,4 +94,6 @@ export interface Comparison {
   steps: CompareStep[];
   /** Steps with at least one difference. */
   differingSteps: number;
+  /** Differences of the connections as wholes: order of steps, negotiated version, registration path. */
+  differences?: CompareDifference[];
 }

@@ -259,7 +259,8 @@ export interface ControlCommands {
   'boundaries.list': { params: In<'boundaries.list'>; result: Boundary[] };
   'simulate.profiles': { params: In<'simulate.profiles'>; result: ClientProfileInfo[] };
   /** Runs a client profile (through the front door by default); its exchanges are recorded, marked simulated. */
-  'simulate.run': { params: In<'simulate.run'>; result: SimulationResult };
+  /** With `compareWith`: the simulated run aligned with that real client's run, profile on the left. */
+  'simulate.run': { params: In<'simulate.run'>; result: SimulationResult & { comparison?: Comparison } };
   'scenarios.list': { params: In<'scenarios.list'>; result: Scenario[] };
   /**
    * Runs a bug-report scenario in an inspector of its own (its server must misbehave without

@@ -170,6 +170,7 @@ describe('lint, simulate and compare screens in a DOM', () => {
       left: { source: 'live session#session:a', client: 'Claude-User', exchanges: 3, lint: { connectionId: 'session:a', exchanges: 3, errors: 1, warnings: 0, infos: 0, byRule: {} } },
       right: { source: 'live session#session:b', client: 'MCP SDK', exchanges: 3, lint: { connectionId: 'session:b', exchanges: 3, errors: 0, warnings: 0, infos: 0, byRule: {} } },
       differingSteps: 1,
+      differences: [{ kind: 'registration', left: 'dcr', right: 'cimd' }],
       steps: [
         { stage: 'initialize', left: side('initialize', 200), right: side('initialize', 200), differences: [] },
         {
@@ -190,6 +191,8 @@ describe('lint, simulate and compare screens in a DOM', () => {
     await settle();
     expect(app.calls).toContainEqual(['compare.connections', { left: { connectionId: 'session:a' }, right: { connectionId: 'session:b' } }]);
     expect($('[data-testid=cmp-summary]')?.textContent).toContain('1 of 2 steps differ');
+    // What differs of the runs as wholes (order, negotiated version, registration path).
+    expect($('[data-testid=cmp-whole]')?.textContent).toBe('registration: dcr ≠ cimd');
     // The columns name the runs as the pickers do, not by their ids.
     const heads = $$('.cmp-table thead th').map((th) => th.textContent);
     expect(heads[1]).toMatch(/^LeftClaude-User · run 1 · /);
@@ -202,6 +205,31 @@ describe('lint, simulate and compare screens in a DOM', () => {
     expect(rows[1]!.textContent).toContain('lint notification-not-202: only on the left');
     await click($('input[type=checkbox]'));
     expect($$('[data-testid=cmp-row]')).toHaveLength(1);
+  });
+
+  it('simulates a profile on the left and aligns it with a recorded run', async () => {
+    const real: ConnectionInfo = { id: 'session:real', connectionId: 'session:real', run: 1, runs: 1, startedBy: 'first', outcome: 'complete', client: 'Claude-User', exchanges: 9, startedAt: 1, lastAt: 1, lint: { connectionId: 'session:real', exchanges: 9, errors: 0, warnings: 0, infos: 0, byRule: {} } };
+    const lint = { connectionId: 'x', exchanges: 1, errors: 0, warnings: 0, infos: 0, byRule: {} };
+    const comparison: Comparison = {
+      left: { source: 'simulated claude-ai@2025-10', client: 'Claude.ai', exchanges: 1, lint, registration: 'dcr' },
+      right: { source: 'live session#session:real', client: 'Claude-User', exchanges: 1, lint, registration: 'cimd' },
+      differingSteps: 0,
+      differences: [{ kind: 'registration', left: 'dcr', right: 'cimd' }],
+      steps: [{ stage: 'initialize', left: side('initialize', 200), right: side('initialize', 200), differences: [] }],
+    };
+    const app = await mount({ 'simulate.profiles': () => PROFILES, 'scenarios.list': () => [], 'connections.list': () => [real], 'simulate.run': () => ({ ...RESULT, comparison }) });
+    await openScreen(dom.container, 'Compare');
+    await settle();
+    await change($('select[aria-label="Left is a recorded run or a simulated profile"]') as HTMLSelectElement, 'claude-ai@2025-10');
+    // No left run picker then: the left is the profile's run.
+    expect($('select[aria-label="Left run"]')).toBeNull();
+    const button = $('.compare button.primary')!;
+    expect(button.textContent).toBe('Simulate and compare');
+    await click(button);
+    await settle();
+    expect(app.calls).toContainEqual(['simulate.run', { client: 'claude-ai@2025-10', compareWith: { connectionId: 'session:real' } }]);
+    expect($$('.cmp-table thead th')[1]!.textContent).toMatch(/^Leftclaude-ai@2025-10, simulated: /);
+    expect($('[data-testid=cmp-whole]')?.textContent).toBe('registration: dcr ≠ cimd');
   });
 });
 

@@ -133,7 +133,33 @@ describe('compareConnections', () => {
     expect(text).toContain('status: 202 | 204');
     expect(text).toContain('lint notification-not-202 on the right only');
     expect(text).toMatch(/≠ probe .*HEAD \/ → 200.*—/);
-    expect(text).toContain(`${comparison.differingSteps} of ${comparison.steps.length} steps differ.`);
+    // The hand-made lists ran one after the other, in opposite orders: that is an order difference.
+    expect(text).toContain('≠ order of prompts/list: #6, before tools/list | #5, after tools/list');
+    expect(text).toContain(`${comparison.differingSteps} of ${comparison.steps.length} steps differ, and 1 difference of the whole.`);
+  });
+
+  it('sees no order between requests in flight together', () => {
+    const overlapping = (list: Exchange[]) => list.map((e) => (e.classification.jsonRpc?.methods[0]?.endsWith('/list') ? { ...e, timings: { end: 100 } } : e));
+    const { differences } = compareConnections({ source: 'left', exchanges: overlapping(left) }, { source: 'right', exchanges: overlapping(right) });
+    expect(differences).toEqual([]);
+  });
+
+  it('names the order, negotiated version and registration path of the whole', () => {
+    expect(comparison.differences).toEqual([{ kind: 'order', name: 'prompts/list', left: '#6, before tools/list', right: '#5, after tools/list' }]);
+    expect(comparison.left).toMatchObject({ negotiatedVersion: '2025-06-18', registration: 'none' });
+    const cimd = exchange('GET', `/authorize?response_type=code&client_id=${encodeURIComponent('https://client.example/meta.json')}&code_challenge=x&code_challenge_method=S256&scope=mcp&redirect_uri=${encodeURIComponent('http://127.0.0.1:4711/cb')}`, 302);
+    const dcr = exchange('POST', '/register', 201, { body: { client_name: 'c', redirect_uris: ['http://127.0.0.1:9999/cb'], token_endpoint_auth_method: 'none' } });
+    const { differences, steps } = compareConnections({ source: 'a', exchanges: [dcr] }, { source: 'b', exchanges: [cimd] });
+    expect(differences).toContainEqual({ kind: 'registration', left: 'dcr', right: 'cimd' });
+    expect(steps.find((s) => s.stage === 'authorization')!.right!.oauth).toEqual({
+      'authorize.response_type': 'code',
+      'authorize.code_challenge_method': 'S256',
+      'authorize.scope': 'mcp',
+      'authorize.state': '(absent)',
+      'authorize.code_challenge': '(present)',
+      'authorize.redirect_uri': 'http://127.0.0.1:{port}/cb',
+    });
+    expect(steps.find((s) => s.stage === 'registration')!.left!.oauth).toMatchObject({ 'dcr.fields': 'client_name, redirect_uris, token_endpoint_auth_method', 'dcr.redirect_uris': 'http://127.0.0.1:{port}/cb' });
   });
 });
 

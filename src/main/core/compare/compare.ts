@@ -1,10 +1,10 @@
 import type { Exchange } from '../../../shared/exchange';
-import { COMPARE_STAGES, type CompareDifference, type CompareSide, type CompareStage, type CompareStep, type Comparison } from '../../../shared/compare';
+import { COMPARE_STAGES, type CompareDifference, type CompareSide, type CompareStage, type CompareStep, type Comparison, type RegistrationPath } from '../../../shared/compare';
 import type { LintFinding } from '../../../shared/lint';
 import { lintExchanges, summarize } from '../lint/engine';
 import { nameClient } from '../../../shared/clientName';
 import { exchangeSighting } from '../recorder/runs';
-import { bearerToken, header, path } from '../lint/wire';
+import { bearerToken, clientUrl, header, isObject, path, requestForm, requestJson, responseMessages } from '../lint/wire';
 
 // Compare: two client connections side by side. Each exchange becomes a step with a stage
 // (discovery, token, initialize, tools/list, …) and a key saying what it asked for. The two
@@ -19,6 +19,14 @@ const REQUEST_HEADERS = ['user-agent', 'accept', 'content-type', 'mcp-protocol-v
 const RESPONSE_HEADERS = ['content-type', 'mcp-session-id', 'www-authenticate', 'allow', 'location', 'access-control-allow-origin'] as const;
 /** Headers whose value differs on every run: only their presence is compared. */
 const PRESENCE_ONLY = new Set(['mcp-session-id', 'www-authenticate', 'location']);
+
+export interface CompareOptions {
+  /**
+   * `exact` compares User-Agent strings (two captures); `product` only its first product name
+   * (`Claude-User`, `node`, `Mozilla`): a profile and the real client differ in versions.
+   */
+  userAgent?: 'exact' | 'product';
+}
 
 export interface ConnectionInput {
   source: string;
@@ -67,21 +75,127 @@ export function stepOf(e: Exchange): { stage: CompareStage; key: string; label: 
   }
 }
 
-function pick(headers: Exchange['request']['headers'] | undefined, names: readonly string[]): Record<string, string> {
+function pick(headers: Exchange['request']['headers'] | undefined, names: readonly string[], options: CompareOptions = {}): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const name of names) {
     const value = header(headers, name);
     if (value === undefined) continue;
     // Credentials and per-run ids: keep only what kind of value it was.
     picked[name] = name === 'authorization' ? `${value.split(/\s+/)[0]} …` : PRESENCE_ONLY.has(name) ? '(present)' : value;
+    if (name === 'user-agent' && options.userAgent === 'product') picked[name] = value.split(/[\s/]/)[0] ?? value;
   }
   return picked;
 }
 
-function stepsOf(input: ConnectionInput, findings: readonly LintFinding[]): Step[] {
+/** A redirect URI without what changes per run: the port of a loopback redirect, and the query. */
+function redirectShape(uri: string): string {
+  try {
+    const url = new URL(uri);
+    const loopback = /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname);
+    return `${url.protocol}//${url.hostname}${loopback && url.port ? ':{port}' : url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return uri;
+  }
+}
+
+/**
+ * A URL parameter (RFC 8707 `resource`) relative to the host the request went to: two runs
+ * against two ports, or a tunnel and localhost, send the same thing when it names "this server".
+ */
+function relativeToHost(value: string, e: Exchange): string {
+  try {
+    const url = new URL(value);
+    const host = new URL(clientUrl(e) ?? '').host;
+    return url.host === host ? `{this host}${url.pathname}${url.search}` : value;
+  } catch {
+    return value;
+  }
+}
+
+/** The client authentication a token request used (RFC 7591 token_endpoint_auth_method names). */
+function clientAuthMethod(e: Exchange, form: URLSearchParams): string {
+  if (/^Basic\s/i.test(header(e.request.headers, 'authorization') ?? '')) return 'client_secret_basic';
+  if (form.get('client_assertion_type')) return 'private_key_jwt';
+  if (form.has('client_secret')) return 'client_secret_post';
+  return 'none';
+}
+
+/**
+ * The OAuth parameters that say how a client behaves, not what this run happened to get: the
+ * registration body's fields, the authorization request's query, the token request's grant and
+ * client authentication. Values that change per run (state, code, PKCE values) count by presence.
+ */
+export function oauthParams(e: Exchange): Record<string, string> | undefined {
+  const { phase } = e.classification;
+  const params: Record<string, string> = {};
+  if (phase === 'registration' && e.request.method === 'POST') {
+    const body = requestJson(e);
+    if (!isObject(body)) return undefined;
+    params['dcr.fields'] = Object.keys(body).sort().join(', ');
+    for (const field of ['grant_types', 'response_types', 'token_endpoint_auth_method', 'application_type', 'scope']) {
+      if (body[field] !== undefined) params[`dcr.${field}`] = [body[field]].flat().map(String).join(' ');
+    }
+    if (Array.isArray(body.redirect_uris)) params['dcr.redirect_uris'] = body.redirect_uris.map((u) => redirectShape(String(u))).join(' ');
+    return params;
+  }
+  if (phase === 'authorization' && e.request.method === 'GET') {
+    const query = new URL(e.request.url, 'http://host.invalid').searchParams;
+    for (const name of ['response_type', 'code_challenge_method', 'resource', 'scope', 'prompt']) {
+      const value = query.get(name);
+      if (value !== null) params[`authorize.${name}`] = name === 'resource' ? relativeToHost(value, e) : value;
+    }
+    for (const name of ['state', 'code_challenge']) params[`authorize.${name}`] = query.has(name) ? '(present)' : '(absent)';
+    const redirect = query.get('redirect_uri');
+    if (redirect) params['authorize.redirect_uri'] = redirectShape(redirect);
+    return params;
+  }
+  if (phase === 'token') {
+    const form = requestForm(e);
+    params['token.grant_type'] = form.get('grant_type') ?? '(absent)';
+    params['token.client_auth'] = clientAuthMethod(e, form);
+    const resource = form.get('resource');
+    if (resource !== null) params['token.resource'] = relativeToHost(resource, e);
+    if (form.get('grant_type') === 'authorization_code') params['token.code_verifier'] = form.has('code_verifier') ? '(present)' : '(absent)';
+    return params;
+  }
+  return undefined;
+}
+
+const isUrlClientId = (id: string | null | undefined) => !!id && /^https:\/\//i.test(id);
+
+/** How the connection's client got its client_id (the exchanges in start order). */
+export function registrationPath(exchanges: readonly Exchange[]): RegistrationPath {
+  if (exchanges.some((e) => e.classification.phase === 'registration' && e.request.method === 'POST')) return 'dcr';
+  const clientIds = exchanges.flatMap((e) => {
+    if (e.classification.phase === 'authorization' && e.request.method === 'GET') return [new URL(e.request.url, 'http://host.invalid').searchParams.get('client_id')];
+    if (e.classification.phase === 'token') return [requestForm(e).get('client_id') ?? (/^Basic\s/i.test(header(e.request.headers, 'authorization') ?? '') ? 'basic' : null)];
+    return [];
+  });
+  if (clientIds.some(isUrlClientId)) return 'cimd';
+  return clientIds.some((id) => !!id) ? 'pre-registered' : 'none';
+}
+
+/**
+ * The protocol version the connection ended up speaking: the server's initialize answer, or
+ * (2026-07-28, no initialize) the version the requests carry in `_meta`; the last one wins.
+ */
+export function negotiatedVersion(exchanges: readonly Exchange[]): string | undefined {
+  let version: string | undefined;
+  for (const e of exchanges) {
+    const methods = e.classification.jsonRpc?.methods ?? [];
+    if (methods.includes('initialize')) {
+      const answer = responseMessages(e).find((m) => isObject(m.result) && typeof m.result.protocolVersion === 'string');
+      if (answer) version = (answer.result as { protocolVersion: string }).protocolVersion;
+    } else if (e.classification.jsonRpc?.protocolVersion && e.response && e.response.status < 300) version = e.classification.jsonRpc.protocolVersion;
+  }
+  return version;
+}
+
+function stepsOf(input: ConnectionInput, findings: readonly LintFinding[], options: CompareOptions): Step[] {
   const ordered = [...input.exchanges].sort((a, b) => a.startedAt - b.startedAt);
   const steps = ordered.map((e, i): Step => {
     const { stage, key, label } = stepOf(e);
+    const oauth = oauthParams(e);
     return {
       stage,
       key,
@@ -92,9 +206,10 @@ function stepsOf(input: ConnectionInput, findings: readonly LintFinding[]): Step
         path: path(e),
         ...(e.response ? { status: e.response.status } : {}),
         label,
-        requestHeaders: pick(e.request.headers, REQUEST_HEADERS),
+        requestHeaders: pick(e.request.headers, REQUEST_HEADERS, options),
         responseHeaders: pick(e.response?.headers, RESPONSE_HEADERS),
         ...(e.classification.jsonRpc?.protocolVersion ? { protocolVersion: e.classification.jsonRpc.protocolVersion } : {}),
+        ...(oauth ? { oauth } : {}),
         findings: findings.filter((f) => f.exchangeId === e.id).map((f) => ({ ruleId: f.ruleId, severity: f.severity })),
       },
     };
@@ -133,6 +248,7 @@ function differences(left: CompareSide | undefined, right: CompareSide | undefin
   differ('protocol-version', left.protocolVersion, right.protocolVersion);
   for (const name of REQUEST_HEADERS) differ('request-header', left.requestHeaders[name], right.requestHeaders[name], name);
   for (const name of RESPONSE_HEADERS) differ('response-header', left.responseHeaders[name], right.responseHeaders[name], name);
+  for (const name of [...new Set([...Object.keys(left.oauth ?? {}), ...Object.keys(right.oauth ?? {})])].sort()) differ('oauth-param', left.oauth?.[name], right.oauth?.[name], name);
   const leftRules = new Set(left.findings.map((f) => f.ruleId));
   const rightRules = new Set(right.findings.map((f) => f.ruleId));
   for (const id of new Set([...leftRules, ...rightRules])) {
@@ -141,13 +257,13 @@ function differences(left: CompareSide | undefined, right: CompareSide | undefin
   return found;
 }
 
-/** Aligns two connections step by step and names what differs in each step. */
-export function compareConnections(leftInput: ConnectionInput, rightInput: ConnectionInput): Comparison {
+/** Aligns two connections step by step and names what differs in each step and in the whole. */
+export function compareConnections(leftInput: ConnectionInput, rightInput: ConnectionInput, options: CompareOptions = {}): Comparison {
   const findingsOf = (input: ConnectionInput) => input.findings ?? lintExchanges(input.exchanges).findings;
   const leftFindings = findingsOf(leftInput);
   const rightFindings = findingsOf(rightInput);
-  const left = stepsOf(leftInput, leftFindings);
-  const right = stepsOf(rightInput, rightFindings);
+  const left = stepsOf(leftInput, leftFindings, options);
+  const right = stepsOf(rightInput, rightFindings, options);
   const steps: CompareStep[] = [];
   for (const stage of COMPARE_STAGES) {
     const l = left.filter((s) => s.stage === stage);
@@ -158,12 +274,57 @@ export function compareConnections(leftInput: ConnectionInput, rightInput: Conne
       steps.push({ stage, ...(a ? { left: a } : {}), ...(b ? { right: b } : {}), differences: differences(a, b) });
     }
   }
+  const leftSummary = describe(leftInput, leftFindings);
+  const rightSummary = describe(rightInput, rightFindings);
+  const whole: CompareDifference[] = orderDifferences(steps, spans(leftInput.exchanges), spans(rightInput.exchanges));
+  if (leftSummary.negotiatedVersion !== rightSummary.negotiatedVersion) {
+    whole.push({ kind: 'negotiated-version', ...(leftSummary.negotiatedVersion ? { left: leftSummary.negotiatedVersion } : {}), ...(rightSummary.negotiatedVersion ? { right: rightSummary.negotiatedVersion } : {}) });
+  }
+  if (leftSummary.registration !== rightSummary.registration) whole.push({ kind: 'registration', left: leftSummary.registration, right: rightSummary.registration });
   return {
-    left: describe(leftInput, leftFindings),
-    right: describe(rightInput, rightFindings),
+    left: leftSummary,
+    right: rightSummary,
     steps,
     differingSteps: steps.filter((s) => s.differences.length > 0).length,
+    differences: whole,
   };
+}
+
+interface Span {
+  start: number;
+  /** Infinity while a stream is open: it happened before nothing. */
+  end: number;
+}
+
+function spans(exchanges: readonly Exchange[]): Map<string, Span> {
+  return new Map(exchanges.map((e) => [e.id, { start: e.startedAt, end: e.timings.end === undefined ? Infinity : e.startedAt + e.timings.end }]));
+}
+
+/**
+ * Steps paired on both sides that happened in the opposite order. Order means "one had ended
+ * before the other started": requests in flight together (parallel lists, a GET stream and the
+ * next POST) have none, so a client's concurrency never reads as a difference. The step out of
+ * order with the most others is named first, until the rest agree.
+ */
+function orderDifferences(steps: readonly CompareStep[], leftSpans: Map<string, Span>, rightSpans: Map<string, Span>): CompareDifference[] {
+  const paired = steps.filter((s) => s.left && s.right).map((s) => ({ step: s, l: leftSpans.get(s.left!.exchangeId)!, r: rightSpans.get(s.right!.exchangeId)! }));
+  const before = (a: Span, b: Span) => a.end < b.start;
+  const inverted = (a: (typeof paired)[number], b: (typeof paired)[number]) => (before(a.l, b.l) && before(b.r, a.r)) || (before(b.l, a.l) && before(a.r, b.r));
+  const found: CompareDifference[] = [];
+  const remaining = new Set(paired);
+  for (;;) {
+    let worst: (typeof paired)[number] | undefined;
+    let worstCount = 0;
+    for (const a of remaining) {
+      const count = [...remaining].filter((b) => b !== a && inverted(a, b)).length;
+      if (count > worstCount) [worst, worstCount] = [a, count];
+    }
+    if (!worst) return found;
+    remaining.delete(worst);
+    const other = paired.find((b) => b !== worst && inverted(worst!, b))!;
+    const where = (mine: Span, theirs: Span, side: CompareSide) => `#${side.position}, ${before(mine, theirs) ? 'before' : 'after'} ${other.step.left!.label}`;
+    found.push({ kind: 'order', name: worst.step.left!.label, left: where(worst.l, other.l, worst.step.left!), right: where(worst.r, other.r, worst.step.right!) });
+  }
 }
 
 function describe(input: ConnectionInput, findings: readonly LintFinding[]) {
@@ -171,11 +332,14 @@ function describe(input: ConnectionInput, findings: readonly LintFinding[]) {
   // Named as the run lists name it: the client that opened MCP beats a bare User-Agent.
   const { name: client } = nameClient(inOrder.map(exchangeSighting));
   const ids = new Set(input.exchanges.map((e) => e.id));
+  const version = negotiatedVersion(inOrder);
   return {
     source: input.source,
     ...(input.connectionId ? { connectionId: input.connectionId } : {}),
     client,
     exchanges: input.exchanges.length,
     lint: summarize(input.connectionId ?? input.source, input.exchanges.length, findings.filter((f) => ids.has(f.exchangeId))),
+    ...(version ? { negotiatedVersion: version } : {}),
+    registration: registrationPath(inOrder),
   };
 }

@@ -29,6 +29,14 @@ function describeDifference(d: CompareDifference): string {
     case 'request-header':
     case 'response-header':
       return `${d.kind === 'request-header' ? 'request' : 'response'} ${d.name}: ${l} | ${r}`;
+    case 'oauth-param':
+      return `${d.name}: ${l} | ${r}`;
+    case 'order':
+      return `order of ${d.name}: ${l} | ${r}`;
+    case 'negotiated-version':
+      return `negotiated protocol version: ${l} | ${r}`;
+    case 'registration':
+      return `registration: ${l} | ${r}`;
     default:
       return `${d.kind}: ${l} | ${r}`;
   }
@@ -37,7 +45,9 @@ function describeDifference(d: CompareDifference): string {
 export function renderComparison(comparison: Comparison): string {
   const { left, right } = comparison;
   const side = (name: string, c: Comparison['left']) =>
-    `${name}: ${c.source}  ${c.client}, ${c.exchanges} exchanges, lint: ${c.lint.errors} errors, ${c.lint.warnings} warnings`;
+    `${name}: ${c.source}  ${c.client}, ${c.exchanges} exchanges, lint: ${c.lint.errors} errors, ${c.lint.warnings} warnings` +
+    (c.registration ? `; registration ${c.registration}` : '') +
+    (c.negotiatedVersion ? `; protocol ${c.negotiatedVersion}` : '');
   const lines = [side('left ', left), side('right', right), ''];
   lines.push(`   ${'stage'.padEnd(STAGE_WIDTH)}${pad('left', WIDTH)}  right`);
   for (const step of comparison.steps) {
@@ -45,6 +55,8 @@ export function renderComparison(comparison: Comparison): string {
     lines.push(` ${mark} ${step.stage.padEnd(STAGE_WIDTH)}${pad(cell(step.left), WIDTH)}  ${cell(step.right)}`);
     if (step.left && step.right) for (const d of step.differences) lines.push(`${' '.repeat(STAGE_WIDTH + 4)}· ${describeDifference(d)}`);
   }
-  lines.push('', `${comparison.differingSteps} of ${comparison.steps.length} steps differ.`);
+  const whole = comparison.differences ?? [];
+  if (whole.length) lines.push('', 'the connections as wholes:', ...whole.map((d) => ` ≠ ${describeDifference(d)}`));
+  lines.push('', `${comparison.differingSteps} of ${comparison.steps.length} steps differ${whole.length ? `, and ${whole.length} difference${whole.length === 1 ? '' : 's'} of the whole` : ''}.`);
   return lines.join('\n');
 }

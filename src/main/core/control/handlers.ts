@@ -2,6 +2,7 @@ import type { CheckedParams } from '../../../shared/commandParams';
 import type { CommandName, CommandResult, InspectorStatus } from '../../../shared/controlApi';
 import type { Exchange } from '../../../shared/exchange';
 import type { Rule } from '../../../shared/rules';
+import { CaptureTap } from '../compare/captureTap';
 import { compareConnections } from '../compare/compare';
 import type { Inspector } from '../inspector';
 import { summarize as summarizeLint } from '../lint/engine';
@@ -270,7 +271,7 @@ function simulateHandlers(ctx: HandlerContext) {
   return {
     'simulate.profiles': async () =>
       PROFILES.map(({ id, family, isDefault, client, variant, observed, sources, notes, transport, driver }) => ({ id, family, isDefault, client, variant, observed, sources, notes, transport, driver })),
-    'simulate.run': async ({ client, url, headers, callTool }) => {
+    'simulate.run': async ({ client, url, headers, callTool, compareWith }) => {
       requireRunning(ctx);
       const profile = profileById(client);
       if (url) {
@@ -283,7 +284,12 @@ function simulateHandlers(ctx: HandlerContext) {
       }
       // Without a URL the inspector picks its own MCP endpoint as clients know it (the public
       // URL when one is set, so the metadata's `resource` matches what the client used).
-      return inspector.simulate(profile, { ...(url ? { url } : {}), headers, ...(callTool ? { callTool } : {}) });
+      // The real run is read first: a wrong reference fails before the client runs.
+      const captured = compareWith ? await ctx.sources.connectionInput(compareWith) : undefined;
+      const tap = captured ? new CaptureTap() : undefined;
+      const result = await inspector.simulate(profile, { ...(url ? { url } : {}), headers, ...(callTool ? { callTool } : {}), ...(tap ? { fetch: tap.fetch() } : {}) });
+      if (!tap || !captured) return result;
+      return { ...result, comparison: compareConnections({ source: `simulated ${result.profileId}`, exchanges: tap.exchanges() }, captured, { userAgent: 'product' }) };
     },
     'scenarios.list': async () => [...SCENARIOS],
     'scenarios.run': async ({ id, fixed }) => {

@@ -110,6 +110,14 @@ function describe(d: CompareDifference): string {
       return `response ${d.name}: ${both(d.left, d.right)}`;
     case 'protocol-version':
       return `protocol version: ${both(d.left, d.right)}`;
+    case 'oauth-param':
+      return `${d.name}: ${both(d.left, d.right)}`;
+    case 'order':
+      return `order of ${d.name}: ${both(d.left, d.right)}`;
+    case 'negotiated-version':
+      return `negotiated protocol version: ${both(d.left, d.right)}`;
+    case 'registration':
+      return `registration: ${both(d.left, d.right)}`;
     default:
       return `${d.kind}: ${both(d.left, d.right)}`;
   }
@@ -149,12 +157,26 @@ export function CompareScreen() {
   const [compared, setCompared] = useState<{ comparison: Comparison; left?: string; right?: string }>();
   const comparison = compared?.comparison;
   const [onlyDifferences, setOnlyDifferences] = useState(false);
+  const profiles = useApp((s) => s.profiles);
+  const loadSimulator = useApp((s) => s.loadSimulator);
+  /** A client profile to simulate now on the left, instead of a recorded run. */
+  const [profile, setProfile] = useState('');
+  const [simulating, setSimulating] = useState(false);
   useEffect(() => void refreshCaptures(), [refreshCaptures]);
+  useEffect(() => void loadSimulator(), [loadSimulator]);
 
   const compare = async () => {
-    if (!left || !right) return;
-    const result = await run('compare.connections', { left, right });
-    if (result) setCompared({ comparison: result, left: sideName(left, leftInfo), right: sideName(right, rightInfo) });
+    if (!right || (!profile && !left)) return;
+    if (profile) {
+      // The profile runs against this inspector and is aligned with the real client's run.
+      setSimulating(true);
+      const result = await run('simulate.run', { client: profile, compareWith: right });
+      setSimulating(false);
+      if (result?.comparison) setCompared({ comparison: result.comparison, left: `${profile}, simulated: ${result.summary}`, right: sideName(right, rightInfo) });
+      return;
+    }
+    const result = await run('compare.connections', { left: left!, right });
+    if (result) setCompared({ comparison: result, left: sideName(left!, leftInfo), right: sideName(right, rightInfo) });
   };
   const sideName = (ref: ConnectionRef, info?: ConnectionInfo) => {
     if (!info) return undefined;
@@ -167,13 +189,24 @@ export function CompareScreen() {
     <div className="compare">
       <h2>Compare two client runs</h2>
       <p className="hint">Two clients against one server, or one client before and after a fix: each run’s steps are paired with the same steps of the other run, stage by stage.</p>
+      <label className="cmp-profile">
+        Left is{' '}
+        <select value={profile} onChange={(e) => setProfile(e.target.value)} aria-label="Left is a recorded run or a simulated profile">
+          <option value="">a recorded run</option>
+          {profiles.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.id}, simulated now: {p.client}
+            </option>
+          ))}
+        </select>
+      </label>
       <div className="pickers">
-        <ConnectionPicker side="Left" value={left} onChange={setLeft} onInfo={setLeftInfo} />
+        {!profile && <ConnectionPicker side="Left" value={left} onChange={setLeft} onInfo={setLeftInfo} />}
         <ConnectionPicker side="Right" value={right} onChange={setRight} onInfo={setRightInfo} />
       </div>
       <div className="actions">
-        <button className="primary" disabled={!left || !right} onClick={() => void compare()}>
-          Compare
+        <button className="primary" disabled={!right || (!profile && !left) || simulating} onClick={() => void compare()}>
+          {simulating ? 'Simulating…' : profile ? 'Simulate and compare' : 'Compare'}
         </button>
         <label>
           <input type="checkbox" checked={onlyDifferences} onChange={(e) => setOnlyDifferences(e.target.checked)} /> only steps that differ
@@ -188,6 +221,13 @@ export function CompareScreen() {
             Left: {comparison.left.client}, {comparison.left.exchanges} exchanges, {countsText(comparison.left.lint)}. Right: {comparison.right.client}, {comparison.right.exchanges} exchanges,{' '}
             {countsText(comparison.right.lint)}.
           </p>
+          {(comparison.differences ?? []).length > 0 && (
+            <ul className="cmp-whole" data-testid="cmp-whole" aria-label="Differences of the runs as wholes">
+              {comparison.differences!.map((d, i) => (
+                <li key={i}>{describe(d)}</li>
+              ))}
+            </ul>
+          )}
           <table className="cmp-table">
             <thead>
               <tr>
