@@ -73,17 +73,7 @@ export class LintEngine {
   add(exchange: Exchange): LintFinding[] {
     this.remember(exchange);
     const connectionId = this.config.connectionOf(exchange);
-    const index = this.indexOf(connectionId);
-    const handshakes = this.handshakes;
-    // Without a connection an exchange is its own (and only) context.
-    const alone = (is: boolean) => (is ? [exchange] : NONE);
-    const context: LintContext = {
-      connection: index?.all ?? alone(true),
-      handshake: index?.handshakes ?? alone(isHandshake(exchange)),
-      initializes: index?.initializes ?? alone(isInitialize(exchange)),
-      everyHandshake: handshakes,
-      options: this.options,
-    };
+    const context = this.contextOf(exchange, connectionId);
     const found: LintFinding[] = [];
     for (const rule of this.rules) {
       if (!rule.looksAhead) {
@@ -97,6 +87,35 @@ export class LintEngine {
       }
     }
     return found;
+  }
+
+  /**
+   * Judges an exchange still in flight (an open stream) with the rules that can judge one at
+   * `now` (wall clock): a finding is made as it happens, once, and not again when it ends.
+   */
+  judgeOpen(exchange: Exchange, now: number): LintFinding[] {
+    const connectionId = this.config.connectionOf(exchange);
+    const context = { ...this.contextOf(exchange, connectionId), now };
+    const found: LintFinding[] = [];
+    for (const rule of this.rules) {
+      if (!rule.judgesOpen) continue;
+      const finding = this.judge(rule, exchange, context, connectionId);
+      if (finding) found.push(finding);
+    }
+    return found;
+  }
+
+  private contextOf(exchange: Exchange, connectionId: string | undefined): LintContext {
+    const index = this.indexOf(connectionId);
+    // Without a connection an exchange is its own (and only) context.
+    const alone = (is: boolean) => (is ? [exchange] : NONE);
+    return {
+      connection: index?.all ?? alone(true),
+      handshake: index?.handshakes ?? alone(isHandshake(exchange)),
+      initializes: index?.initializes ?? alone(isInitialize(exchange)),
+      everyHandshake: this.handshakes,
+      options: this.options,
+    };
   }
 
   /**
