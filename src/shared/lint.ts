@@ -134,6 +134,7 @@ export const LINT_RULE_IDS = [
   'protocol-version-header-meta-mismatch',
   'header-mismatch-not-rejected',
   'result-type-invalid',
+  'protocol-version-header-list',
   // Multi-round-trip requests (2026-07-28): input_required and retries
   'mrtr-state-not-echoed',
   'mrtr-retry-reused-id',
@@ -168,6 +169,7 @@ export const LINT_RULE_IDS = [
   'registration-response-invalid',
   'loopback-redirect-port-exact',
   'authorize-scope-rejected',
+  'registration-mixed-redirect-schemes',
 ] as const;
 
 export type LintRuleId = (typeof LINT_RULE_IDS)[number];
@@ -487,6 +489,17 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['mcp-sdk'],
     sources: [link('MCP 2026-07-28 changelog: all results carry a required resultType', mcpSpec('2026-07-28', 'changelog', 'major-changes')), link('SEP-2322: multi round-trip requests (resultType)', githubIssue('modelcontextprotocol/modelcontextprotocol', 2322))],
     fix: 'Server: add `resultType: "complete"` to every result of a 2026-07-28 request (or "input_required" for an interim MRTR result).',
+  },
+  {
+    id: 'protocol-version-header-list',
+    title: 'Client: MCP-Protocol-Version sent as a list (comma-joined or repeated)',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'The client is at fault. MCP-Protocol-Version carries one version. A client (or a proxy in front of it) that sends the header twice, or one value such as "2025-11-25, 2025-11-25", makes a server read a version it does not know: servers on an SDK pinned to an older revision answered 400 "Unsupported protocol version", and the connector stopped working after a client update.',
+    breaks: ['claude-ai'],
+    sources: [VERSION_HEADER, issue('different-ai/openwork', 3944, 'a newer or comma-duplicated MCP-Protocol-Version broke a server pinned to an older SDK')],
+    fix: 'Client: send MCP-Protocol-Version once, with the single negotiated version (check proxies that add the header again). Server: if you must cope, read the first value.',
   },
   {
     id: 'mrtr-state-not-echoed',
@@ -891,5 +904,20 @@ export const LINT_RULES: readonly LintRule[] = [
       issue('tldraw/tldraw', 10612, 'every advertised scope requested, invalid_scope'),
     ],
     fix: 'When scope is absent use a default set; when it names scopes you do not know, grant the ones you do (and say so in the token response\'s `scope`) instead of answering invalid_scope.',
+  },
+  {
+    id: 'registration-mixed-redirect-schemes',
+    title: 'Client: one registration with redirect URIs of mixed kinds, refused as a set',
+    severity: 'info',
+    scope: 'exchange',
+    explanation:
+      'The client registered custom-scheme, https and loopback redirect URIs in one request (Cursor sends cursor://…, https://www.cursor.com/…/callback and a loopback URI), and the server refused the whole request. RFC 7591 allows the list, and servers should judge each URI; but many authorization servers reject a set for one entry they dislike (the custom scheme or the foreign host), and the client then cannot register at all.',
+    breaks: ['cursor'],
+    sources: [
+      rfc(7591, '2', 'client metadata (redirect_uris)'),
+      issue('bytebase/bytebase', 20510, 'Cursor\'s three redirect URIs rejected as a set'),
+      issue('erp-mafia/accounted', 2225, 'the three redirect URIs of Cursor\'s registration'),
+    ],
+    fix: 'Server: judge each redirect URI and keep the ones you accept (or accept private-use schemes and loopback URIs). Client: register only the callback it will use, or retry with fewer URIs when a set is refused.',
   },
 ];

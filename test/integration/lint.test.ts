@@ -209,6 +209,7 @@ const EXTERNAL_AS_METADATA = {
 const externalPrm = (origin: string) =>
   rule('external-as', [{ type: 'path', glob: '/.well-known/oauth-protected-resource**' }], [jsonReply(200, { resource: `${origin}/mcp`, authorization_servers: [EXTERNAL_AS] })]);
 const LOOPBACK_REDIRECT = 'http://127.0.0.1:33418/callback';
+const CURSOR_REDIRECTS = ['cursor://anysphere.cursor-mcp/oauth/callback', 'https://www.cursor.com/agents/mcp/oauth/callback', 'http://localhost:8787/callback'];
 
 /** DCR with VS Code's loopback URI, then GET /authorize with these parameters (the redirect is not followed). */
 async function authorizeRequest(wire: Wire, params: Record<string, string>): Promise<void> {
@@ -659,6 +660,21 @@ const CASES: LintCase[] = [
     faulty: { rules: () => [rule('scope-required', [{ type: 'path', glob: '/authorize' }], [{ type: 'reply', status: 302, headers: { location: `${LOOPBACK_REDIRECT}?error=invalid_scope&error_description=scope+is+required&state=lint` } }])] },
     spec: {},
     probe: (wire) => authorizeRequest(wire, { redirect_uri: LOOPBACK_REDIRECT }),
+  },
+  {
+    // The client's fault: the version header twice over, comma-joined (different-ai/openwork#3944).
+    rule: 'protocol-version-header-list',
+    faulty: { profile: NO_AUTH },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await rpc(wire, TOOLS_LIST, { ...(await initialize(wire)), 'mcp-protocol-version': '2025-06-18' })),
+    faultyProbe: async (wire) => void (await rpc(wire, TOOLS_LIST, { ...(await initialize(wire)), 'mcp-protocol-version': '2025-06-18, 2025-06-18' })),
+  },
+  {
+    // Cursor's three redirect URIs in one DCR, refused as a set (faulty) or registered (spec).
+    rule: 'registration-mixed-redirect-schemes',
+    faulty: { rules: () => [rule('https-only-dcr', [{ type: 'path', glob: '/register' }], [jsonReply(400, { error: 'invalid_redirect_uri', error_description: 'redirect_uris must all use https' })])] },
+    spec: {},
+    probe: async (wire) => void (await (await register(wire, CURSOR_REDIRECTS)).text()),
   },
 ];
 

@@ -35,6 +35,7 @@ const CHECKS: LintChecks = {
   'protocol-version-header-meta-mismatch': routingHeaders.protocolVersionHeaderMetaMismatch,
   'header-mismatch-not-rejected': routingHeaders.headerMismatchNotRejected,
   'result-type-invalid': routingHeaders.resultTypeInvalid,
+  'protocol-version-header-list': transport.protocolVersionHeaderList,
   'mrtr-state-not-echoed': mrtr.stateNotEchoed,
   'mrtr-retry-reused-id': mrtr.retryReusedId,
   'mrtr-input-responses-missing': mrtr.inputResponsesMissing,
@@ -66,6 +67,7 @@ const CHECKS: LintChecks = {
   'registration-response-invalid': auth.registrationResponseInvalid,
   'loopback-redirect-port-exact': auth.loopbackRedirectPortExact,
   'authorize-scope-rejected': auth.authorizeScopeRejected,
+  'registration-mixed-redirect-schemes': auth.registrationMixedRedirectSchemes,
 };
 
 /**

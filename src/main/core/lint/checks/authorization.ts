@@ -589,3 +589,23 @@ export const authorizeScopeRejected: LintCheck = (e, context) => {
     related: [metadata.id],
   };
 };
+
+/** The kind of a redirect URI, as authorization servers sort them (RFC 8252 section 7). */
+function redirectKind(uri: string): string {
+  if (loopbackWithoutPort(uri)) return 'loopback';
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
+  return scheme === 'https' ? 'https' : scheme === 'http' ? 'http' : 'private-use scheme';
+}
+
+export const registrationMixedRedirectSchemes: LintCheck = (e) => {
+  const s = status(e);
+  if (e.classification.phase !== 'registration' || e.request.method !== 'POST' || s === undefined || s < 400 || s === 401 || s === 403) return undefined;
+  const body = requestJson(e);
+  const uris = isObject(body) && Array.isArray(body.redirect_uris) ? body.redirect_uris.filter((u): u is string => typeof u === 'string') : [];
+  const kinds = [...new Set(uris.map(redirectKind))];
+  if (kinds.length < 2) return undefined;
+  const error = oauthError(e);
+  return {
+    message: `The client registered ${uris.length} redirect URIs of ${kinds.length} kinds (${kinds.join(', ')}) in one request and the server refused the set (${s}${error ? ` ${error.error}` : ''}): one entry it dislikes costs the client its registration.`,
+  };
+};

@@ -193,3 +193,13 @@ export const sseClosedWithoutRetry: LintCheck = (e, context) => {
   const missing = [hasId ? '' : 'no event id (the client cannot resume it)', hasRetry ? '' : 'no retry field (the client reconnects on its own back-off)'].filter(Boolean).join(' and ');
   return { message: `${what}, with ${missing}.` };
 };
+
+export const protocolVersionHeaderList: LintCheck = (e) => {
+  if (!onMcpEndpoint(e)) return undefined;
+  const raw = Object.entries(e.request.headers).filter(([name]) => name.toLowerCase() === 'mcp-protocol-version').flatMap(([, value]) => (Array.isArray(value) ? value : [value]));
+  const values = raw.flatMap((v) => String(v).split(',')).map((v) => v.trim());
+  if (values.length < 2) return undefined;
+  const s = status(e);
+  const answer = s !== undefined && s >= 400 ? ` The server answered ${s}${errorMessage(e) ? ` ("${clip(errorMessage(e), 120)}")` : ''}.` : '';
+  return { message: `The client sent ${describeRequest(e)} with MCP-Protocol-Version "${raw.join(', ')}": ${values.length} values where one version belongs.${answer}` };
+};
