@@ -704,7 +704,7 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'warning',
     scope: 'connection',
     explanation:
-      'When the authorization server lives elsewhere, some clients still ask the MCP host for its metadata: ChatGPT fetches /.well-known/oauth-authorization-server (and the /mcp path form) and openid-configuration on the MCP host before any 401; Claude.ai without a usable PRM reads root AS metadata on the MCP host; Cursor without metadata invents {host}/authorize. A 404 there stops them even though the PRM names the real authorization server.',
+      'When the authorization server lives elsewhere, some clients still ask the MCP host for its metadata: ChatGPT fetches /.well-known/oauth-authorization-server (and the /mcp path form) and openid-configuration on the MCP host before any 401; Claude.ai without a usable PRM reads root AS metadata on the MCP host; Cursor without metadata invents {host}/authorize. A 404 there stops them even though the PRM names the real authorization server. Strict clients check that a document\'s `issuer` is the URL they fetched it from (RFC 8414 section 3.3), so a proxied copy is a trade-off: hence a warning.',
     breaks: ['chatgpt', 'claude-ai', 'cursor'],
     sources: [
       AS_DISCOVERY,
@@ -712,7 +712,7 @@ export const LINT_RULES: readonly LintRule[] = [
       issue('adcontextprotocol/adcp', 1081, 'ChatGPT requests /.well-known/oauth-authorization-server/mcp on the MCP host'),
       issue('jztan/redmine-mcp-server', 188, 'Cursor invents /authorize without AS metadata'),
     ],
-    fix: 'Serve (or proxy) your authorization server\'s metadata at /.well-known/oauth-authorization-server and its path form on the MCP host, unchanged (same issuer and endpoints), or redirect nothing and serve it as JSON.',
+    fix: 'Serve (or proxy) your authorization server\'s metadata as JSON at /.well-known/oauth-authorization-server and its path form on the MCP host, unchanged (same issuer and endpoints).',
   },
   {
     id: 'www-authenticate-malformed',
@@ -736,12 +736,15 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     scope: 'exchange',
     explanation:
-      'Hosted clients call from their own servers with their own user agents: Claude.ai as `python-httpx` and `Claude-User`, ChatGPT as `openai-mcp`. Cloudflare Bot Fight Mode, a WAF or an IP allowlist (Anthropic egress is 160.79.104.0/21) answers them 403 with an HTML page while the same server answers a browser or curl: the connector fails with a generic error and the server\'s own logs never see the request.',
+      'Hosted clients call from their own servers with their own user agents: Claude.ai as `python-httpx` and `Claude-User`, ChatGPT as `openai-mcp` (and once aiohttp). Cloudflare\'s AI-bot and Bot Fight rules, a WAF or an IP allowlist (Anthropic egress is 160.79.104.0/21) answers them 403 with an HTML or text page while the same server answers a browser or curl: the connector fails with a generic error and the server\'s own logs never see the request.',
     breaks: ['claude-ai', 'chatgpt'],
     sources: [
-      issue('Waishnav/devspace', 44, 'Cloudflare Bot Fight Mode blocks Claude.ai'),
-      issue('anthropics/claude-ai-mcp', 219, 'requests from Claude.ai blocked before the server'),
-      issue('daften/fireflyiii-mcp', 44, 'Claude.ai callbacks and egress'),
+      issue('anthropics/claude-ai-mcp', 49, 'Cloudflare "Block AI training bots" answers Claude-User 403 before the origin'),
+      issue('anthropics/claude-ai-mcp', 279, 'a Cloudflare challenge (cf-mitigated: challenge) on the PRM'),
+      issue('anthropics/claude-ai-mcp', 294, 'a WAF answers 403 to the MCP request after OAuth; allow Claude\'s egress range'),
+      issue('anthropics/claude-ai-mcp', 1061, 'a WAF rule against Claude-User: zero server-side logs'),
+      issue('Waishnav/devspace', 44, 'Cloudflare Bot Fight Mode against ChatGPT\'s fetches'),
+      issue('daften/fireflyiii-mcp', 44, 'connector requirements: reachable from 160.79.104.0/21'),
     ],
     fix: 'Exempt the MCP endpoint, /.well-known/*, /register and /token from bot rules and WAF challenges, or allow the client\'s egress ranges (Claude: 160.79.104.0/21) and user agents.',
   },

@@ -449,7 +449,7 @@ export const wwwAuthenticateMalformed: LintCheck = (e) => {
 };
 
 /** User agents of hosted clients that call from their own servers (Claude.ai, ChatGPT). */
-const HOSTED_CLIENT_AGENT = /python-httpx|Claude-User|openai-mcp|ChatGPT-User/i;
+const HOSTED_CLIENT_AGENT = /python-httpx|Claude-User|openai-mcp|ChatGPT-User|aiohttp/i;
 
 /** Response headers a CDN or WAF adds when it, not the server, answered. */
 function wafMarker(e: Exchange): string | undefined {
@@ -462,13 +462,15 @@ function wafMarker(e: Exchange): string | undefined {
 export const egressBlocked: LintCheck = (e, context) => {
   const agent = requestHeader(e, 'user-agent') ?? '';
   if (status(e) !== 403 || !HOSTED_CLIENT_AGENT.test(agent)) return undefined;
-  if (!contentType(e.response?.headers).includes('text/html') && !wafMarker(e)) return undefined;
+  // A 403 in JSON is the server's own (insufficient_scope); an edge answers with a page or text.
+  const type = contentType(e.response?.headers);
   const marker = wafMarker(e);
+  if (type.includes('json') && !marker) return undefined;
   const passed = before(e, context, context.everyHandshake).find((x) => hostOf(x) === hostOf(e) && (requestHeader(x, 'user-agent') ?? '') !== agent && (status(x) ?? 500) < 400);
   if (!marker && !passed) return undefined;
   const evidence = passed ? `, while ${describeRequest(passed)} from "${requestHeader(passed, 'user-agent') ?? 'no user agent'}" was answered ${status(passed)}` : ` (${marker})`;
   return {
-    message: `${describeRequest(e)} from "${clip(agent, 60)}" was refused with a 403 ${contentType(e.response?.headers).includes('text/html') ? 'HTML page' : 'answer'}${evidence}: a WAF, bot rule or IP allowlist stops this client before the server.`,
+    message: `${describeRequest(e)} from "${clip(agent, 60)}" was refused with a 403 ${type.includes('text/html') ? 'HTML page' : type ? `${type.split(';')[0]} answer` : 'answer'}${evidence}: a WAF, bot rule or IP allowlist stops this client before the server.`,
     related: passed ? [passed.id] : undefined,
   };
 };
