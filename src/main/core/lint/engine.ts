@@ -92,6 +92,7 @@ export class LintEngine {
   /**
    * Judges an exchange still in flight (an open stream) with the rules that can judge one at
    * `now` (wall clock): a finding is made as it happens, once, and not again when it ends.
+   * (findingsFor has it at once; findings() and summaries, which list kept exchanges, from its end.)
    */
   judgeOpen(exchange: Exchange, now: number): LintFinding[] {
     const connectionId = this.config.connectionOf(exchange);
@@ -131,6 +132,8 @@ export class LintEngine {
     const at = this.exchanges[0]?.id === exchangeId ? 0 : this.exchanges.findIndex((e) => e.id === exchangeId);
     if (at === 0) this.drop(this.exchanges.shift()!);
     else if (at !== -1) this.drop(this.exchanges.splice(at, 1)[0]!);
+    // Judged while still open (judgeOpen) and let go of before it ended: only its findings are kept.
+    else this.byExchange.delete(exchangeId);
   }
 
   private indexOf(connectionId: string | undefined): ConnectionIndex | undefined {
