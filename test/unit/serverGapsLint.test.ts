@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LintRuleId } from '../../src/shared/lint';
-import { lintExchanges } from '../../src/main/core/lint/engine';
+import { LintEngine, lintExchanges } from '../../src/main/core/lint/engine';
 import { parseChallenges } from '../../src/main/core/lint/checks/authorization';
 import { exchange } from '../helpers/exchangeFactory';
 
@@ -90,5 +90,39 @@ describe('sse-closed-without-retry', () => {
     expect(fired(stream('2025-11-25', 'id: 1\ndata: \n\nretry: 500\n\n'))).toEqual([]);
     expect(fired(stream('2025-06-18', ': working\n\n'))).toEqual([]);
     expect(fired(stream('2025-11-25', `data: ${JSON.stringify({ jsonrpc: '2.0', id: 2, result: { tools: [] } })}\n\n`))).toEqual([]);
+  });
+});
+
+describe('sse-without-pings on an open stream (LintEngine.judgeOpen)', () => {
+  const openStream = () =>
+    exchange({
+      method: 'GET',
+      url: '/mcp',
+      headers: { accept: 'text/event-stream', 'mcp-session-id': 's1', 'mcp-protocol-version': '2025-06-18' },
+      response: { status: 200, headers: { 'content-type': 'text/event-stream' } },
+      startedAt: 1_000,
+      state: 'streaming',
+    });
+
+  it('judges the silence so far, once: not again while open, nor when the stream ends', () => {
+    const engine = new LintEngine({ connectionOf: () => 'c1' });
+    const e = openStream();
+    expect(engine.judgeOpen(e, 1_000 + 10_000)).toEqual([]);
+    const [finding] = engine.judgeOpen(e, 1_000 + 31_000);
+    expect(finding).toMatchObject({ ruleId: 'sse-without-pings', exchangeId: e.id });
+    expect(finding!.message).toContain('still open');
+    expect(engine.judgeOpen(e, 1_000 + 60_000)).toEqual([]);
+    e.state = 'aborted';
+    e.timings.end = 62_000;
+    expect(engine.add(e).filter((f) => f.ruleId === 'sse-without-pings')).toEqual([]);
+    expect(engine.findings()).toEqual([finding]);
+  });
+
+  it('lets go of the finding when the stream is forgotten before it ends', () => {
+    const engine = new LintEngine({ connectionOf: () => 'c1' });
+    const e = openStream();
+    expect(engine.judgeOpen(e, 1_000 + 31_000)).toHaveLength(1);
+    engine.forget(e.id);
+    expect(engine.findingsFor(e.id)).toEqual([]);
   });
 });
