@@ -170,6 +170,7 @@ export const LINT_RULE_IDS = [
   'loopback-redirect-port-exact',
   'authorize-scope-rejected',
   'registration-mixed-redirect-schemes',
+  'authorize-endpoint-not-from-metadata',
 ] as const;
 
 export type LintRuleId = (typeof LINT_RULE_IDS)[number];
@@ -924,5 +925,21 @@ export const LINT_RULES: readonly LintRule[] = [
       issue('erp-mafia/accounted', 2225, 'the three redirect URIs of Cursor\'s registration'),
     ],
     fix: 'Server: judge each redirect URI and keep the ones you accept (or accept private-use schemes and loopback URIs). Client: register only the callback it will use, or retry with fewer URIs when a set is refused.',
+  },
+  {
+    id: 'authorize-endpoint-not-from-metadata',
+    title: 'Client: authorization request sent to another URL than the metadata\'s authorization_endpoint',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The client is at fault. Authorization server metadata names the `authorization_endpoint` (RFC 8414); a client that read it must send the user there. Clients were seen building {origin}/authorize instead: VS Code dropped the authorization server\'s path, Claude.ai sent users to /authorize although the metadata named /api/oauth/authorize, and Cursor invents /authorize when metadata is missing. The user lands on a 404 or a page of another application.',
+    breaks: ['vscode', 'claude-ai', 'cursor'],
+    sources: [
+      rfc(8414, '2', 'authorization server metadata (authorization_endpoint)'),
+      issue('microsoft/vscode', 315235, 'the authorize URL drops the authorization server\'s path'),
+      issue('anthropics/claude-ai-mcp', 283, 'users sent to /authorize instead of the metadata\'s authorization_endpoint'),
+      issue('jztan/redmine-mcp-server', 188, 'Cursor invents /authorize'),
+    ],
+    fix: 'Client: use the `authorization_endpoint` of the metadata as given. Server: until clients are fixed, answer {origin}/authorize with a redirect to your real endpoint (keeping the query).',
   },
 ];

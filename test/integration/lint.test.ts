@@ -676,6 +676,16 @@ const CASES: LintCase[] = [
     spec: {},
     probe: async (wire) => void (await (await register(wire, CURSOR_REDIRECTS)).text()),
   },
+  {
+    // The client's fault: it read metadata naming /oauth/authorize and went to /authorize (vscode#315235).
+    rule: 'authorize-endpoint-not-from-metadata',
+    faulty: { rules: (origin) => [rule('as-under-a-path', [{ type: 'path', glob: '/.well-known/oauth-authorization-server' }], [jsonReply(200, { ...EXTERNAL_AS_METADATA, issuer: origin, authorization_endpoint: `${origin}/oauth/authorize`, token_endpoint: `${origin}/token`, registration_endpoint: `${origin}/register` })])] },
+    spec: {},
+    probe: async (wire) => {
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+      await authorizeRequest(wire, { redirect_uri: LOOPBACK_REDIRECT, scope: 'mcp' });
+    },
+  },
 ];
 
 describe('lint rules on real exchanges', () => {

@@ -68,6 +68,7 @@ const CHECKS: LintChecks = {
   'loopback-redirect-port-exact': auth.loopbackRedirectPortExact,
   'authorize-scope-rejected': auth.authorizeScopeRejected,
   'registration-mixed-redirect-schemes': auth.registrationMixedRedirectSchemes,
+  'authorize-endpoint-not-from-metadata': auth.authorizeEndpointNotFromMetadata,
 };
 
 /**

@@ -611,3 +611,25 @@ export const registrationMixedRedirectSchemes: LintCheck = (e) => {
     message: `The client registered ${uris.length} redirect URIs of ${kinds.length} kinds (${kinds.join(', ')}) in one request and the server refused the set (${s}${error ? ` ${error.error}` : ''}): one entry it dislikes costs the client its registration.`,
   };
 };
+
+export const authorizeEndpointNotFromMetadata: LintCheck = (e, context) => {
+  if (e.classification.phase !== 'authorization' || e.request.method !== 'GET') return undefined;
+  const params = authorizationParams(e);
+  if (!params.has('response_type') || !params.has('client_id')) return undefined;
+  const host = hostOf(e);
+  // The metadata this host served before: its authorization_endpoint on this same host.
+  const metadata = lastBefore(e, context.everyHandshake, (x) => hostOf(x) === host && typeof asMetadata(x)?.authorization_endpoint === 'string');
+  if (!metadata) return undefined;
+  const endpoint = asMetadata(metadata)!.authorization_endpoint as string;
+  let named: URL;
+  try {
+    named = new URL(endpoint);
+  } catch {
+    return undefined;
+  }
+  if (named.host.toLowerCase() !== host || named.pathname === path(e)) return undefined;
+  return {
+    message: `The client sent the user to ${path(e)} although ${path(metadata)} names authorization_endpoint ${endpoint}.`,
+    related: [metadata.id],
+  };
+};
