@@ -1,5 +1,5 @@
 import { MRTR_SPEC, SEP_2322 } from './sources';
-import { mcpSpec, CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_AUTH_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_AUTH, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, VSCODE_OAUTH, githubIssue } from './sources';
+import { mcpSpec, CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, CLAUDE_CONNECTOR_AUTH_DOCS, REMOTE_MCP_AUTH, TS_SDK_CLIENT_AUTH, TS_SDK_CLIENT_SSE, TS_SDK_CLIENT_STREAMABLE_HTTP, VSCODE_EXT_HOST_MCP, VSCODE_OAUTH, githubIssue } from './sources';
 
 // Lint: what the inspector says is wrong with a server's answers (or, for the 2026-07-28
 // request headers, with a client's requests: those rules say the client is at fault), judged
@@ -117,6 +117,8 @@ export const LINT_RULE_IDS = [
   'sse-without-pings',
   'cors-missing',
   'host-rejected',
+  'legacy-sse-post-accepted',
+  'sse-closed-without-retry',
   // subscriptions/listen (2026-07-28)
   'listen-ack-not-first',
   'listen-subscription-id-mismatch',
@@ -132,6 +134,7 @@ export const LINT_RULE_IDS = [
   'protocol-version-header-meta-mismatch',
   'header-mismatch-not-rejected',
   'result-type-invalid',
+  'protocol-version-header-list',
   // Multi-round-trip requests (2026-07-28): input_required and retries
   'mrtr-state-not-echoed',
   'mrtr-retry-reused-id',
@@ -149,6 +152,10 @@ export const LINT_RULE_IDS = [
   'discovery-not-json',
   'prm-resource-mismatch',
   'prm-without-authorization-servers',
+  'prm-single-location',
+  'as-metadata-missing-on-mcp-host',
+  'www-authenticate-malformed',
+  'egress-blocked',
   // Authorization: the authorization server
   'as-metadata-without-s256',
   'as-metadata-without-registration',
@@ -159,6 +166,11 @@ export const LINT_RULE_IDS = [
   'token-response-without-expires-in',
   'token-audience-mismatch',
   'granted-scope-unsupported',
+  'registration-response-invalid',
+  'loopback-redirect-port-exact',
+  'authorize-scope-rejected',
+  'registration-mixed-redirect-schemes',
+  'authorize-endpoint-not-from-metadata',
 ] as const;
 
 export type LintRuleId = (typeof LINT_RULE_IDS)[number];
@@ -318,6 +330,36 @@ export const LINT_RULES: readonly LintRule[] = [
     fix: 'Add the public host name (the tunnel\'s) to the server\'s allowed hosts, or, while testing, let the inspector send the upstream its own Host (serve --rewrite-host).',
   },
   {
+    id: 'legacy-sse-post-accepted',
+    title: 'Legacy SSE-only server answers POST with 2xx or 5xx',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'A client given a URL first POSTs initialize there (Streamable HTTP) and falls back to the legacy HTTP+SSE transport (GET, then the `endpoint` event) only when that POST fails with 400, 404 or 405; mcp-remote needs 404 or 405. A legacy server that answers the POST 200 without a JSON-RPC answer, or 500, makes clients take it for a broken Streamable HTTP server and never try the SSE stream it does serve. This server serves a legacy SSE stream at the same path.',
+    breaks: ['claude-ai', 'claude-code', 'mcp-remote', 'mcp-sdk', 'cursor', 'vscode'],
+    sources: [
+      spec('transports', 'backwards-compatibility', 'backwards compatibility (fall back on 400, 404 or 405)'),
+      link('mcp-remote utils.ts: falls back to SSE only on 404 or 405', 'https://github.com/geelen/mcp-remote/blob/main/src/lib/utils.ts'),
+      link('MCP TypeScript SDK v1.25.3 client (sse.ts): the legacy transport', TS_SDK_CLIENT_SSE),
+    ],
+    fix: 'Answer POST on the SSE URL with 405 Method Not Allowed (or 404) when you only speak the legacy transport, or add Streamable HTTP.',
+  },
+  {
+    id: 'sse-closed-without-retry',
+    title: 'SSE stream closed by the server without an event id or retry',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'Since 2025-11-25 a server may close an SSE stream before it is done, and clients resume it with Last-Event-ID: the server SHOULD prime the stream with an event id and SHOULD send a `retry` field before closing. Without an id the client cannot resume and the response it waits for is lost; without `retry` the TypeScript SDK reconnects on its exponential back-off and VS Code on its own 1 s loop.',
+    breaks: ['mcp-sdk', 'vscode', 'claude-code'],
+    sources: [
+      spec('transports', 'sending-messages-to-the-server', 'sending messages to the server (priming event, retry before closing)'),
+      spec('transports', 'resumability-and-redelivery', 'resumability and redelivery'),
+      link('MCP TypeScript SDK v1.25.3 client (streamableHttp.ts): reconnection and retry', TS_SDK_CLIENT_STREAMABLE_HTTP),
+    ],
+    fix: 'Start every SSE stream with an event that has an `id` (and empty data), and send `retry: <ms>` before closing a stream early; keep event ids per stream so a resumed stream replays only its own events.',
+  },
+  {
     id: 'listen-ack-not-first',
     title: 'subscriptions/listen stream does not start with the acknowledgement',
     severity: 'error',
@@ -448,6 +490,17 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['mcp-sdk'],
     sources: [link('MCP 2026-07-28 changelog: all results carry a required resultType', mcpSpec('2026-07-28', 'changelog', 'major-changes')), link('SEP-2322: multi round-trip requests (resultType)', githubIssue('modelcontextprotocol/modelcontextprotocol', 2322))],
     fix: 'Server: add `resultType: "complete"` to every result of a 2026-07-28 request (or "input_required" for an interim MRTR result).',
+  },
+  {
+    id: 'protocol-version-header-list',
+    title: 'Client: MCP-Protocol-Version sent as a list (comma-joined or repeated)',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'The client is at fault. MCP-Protocol-Version carries one version. A client (or a proxy in front of it) that sends the header twice, or one value such as "2025-11-25, 2025-11-25", makes a server read a version it does not know: servers on an SDK pinned to an older revision answered 400 "Unsupported protocol version", and the connector stopped working after a client update.',
+    breaks: ['claude-ai'],
+    sources: [VERSION_HEADER, issue('different-ai/openwork', 3944, 'a newer or comma-duplicated MCP-Protocol-Version broke a server pinned to an older SDK')],
+    fix: 'Client: send MCP-Protocol-Version once, with the single negotiated version (check proxies that add the header again). Server: if you must cope, read the first value.',
   },
   {
     id: 'mrtr-state-not-echoed',
@@ -629,6 +682,74 @@ export const LINT_RULES: readonly LintRule[] = [
     fix: 'List your authorization server\'s issuer URL in `authorization_servers`.',
   },
   {
+    id: 'prm-single-location',
+    title: 'Protected Resource Metadata served at only one of its two URLs',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'RFC 9728 puts the metadata of https://host/mcp at /.well-known/oauth-protected-resource/mcp; many servers serve it at the root /.well-known/oauth-protected-resource instead. Clients differ: ChatGPT checks the root ("MCP server … does not implement OAuth"), while Cursor, Claude.ai and MCP Inspector try the path form first. A server that answers 404 at one of the two while serving the other works with some clients only.',
+    breaks: ['chatgpt', 'cursor', 'claude-ai', 'mcp-inspector', 'claude-code'],
+    sources: [
+      rfc(9728, '3.1', 'protected resource metadata request'),
+      AUTH_DISCOVERY,
+      issue('kernel/kernel-mcp-server', 91, 'ChatGPT checks the root PRM: "does not implement OAuth"'),
+      issue('akutishevsky/nutrition-mcp', 51, 'Protected Resource Metadata at one of the two locations'),
+      issue('routecraftjs/routecraft', 320, 'discovery documents at the URLs clients try'),
+      issue('anthropics/claude-code', 66456, 'Protected Resource Metadata discovery location'),
+    ],
+    fix: 'Serve the same document at both /.well-known/oauth-protected-resource and /.well-known/oauth-protected-resource/<path of the MCP endpoint>.',
+  },
+  {
+    id: 'as-metadata-missing-on-mcp-host',
+    title: 'No authorization server metadata on the MCP host (external authorization server)',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'When the authorization server lives elsewhere, some clients still ask the MCP host for its metadata: ChatGPT fetches /.well-known/oauth-authorization-server (and the /mcp path form) and openid-configuration on the MCP host before any 401; Claude.ai without a usable PRM reads root AS metadata on the MCP host; Cursor without metadata invents {host}/authorize. A 404 there stops them even though the PRM names the real authorization server. Strict clients check that a document\'s `issuer` is the URL they fetched it from (RFC 8414 section 3.3), so a proxied copy is a trade-off: hence a warning.',
+    breaks: ['chatgpt', 'claude-ai', 'cursor'],
+    sources: [
+      AS_DISCOVERY,
+      link('OpenAI community: ChatGPT asks the MCP host for AS metadata before any 401', 'https://community.openai.com/t/1358992'),
+      issue('adcontextprotocol/adcp', 1081, 'ChatGPT requests /.well-known/oauth-authorization-server/mcp on the MCP host'),
+      issue('jztan/redmine-mcp-server', 188, 'Cursor invents /authorize without AS metadata'),
+    ],
+    fix: 'Serve (or proxy) your authorization server\'s metadata as JSON at /.well-known/oauth-authorization-server and its path form on the MCP host, unchanged (same issuer and endpoints).',
+  },
+  {
+    id: 'www-authenticate-malformed',
+    title: 'WWW-Authenticate challenge not in the exact `Bearer` form',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'The scheme is case-insensitive in HTTP, but clients match it as written: VS Code looks for `Bearer` case-sensitively and ignores `bearer`. A challenge whose parameters do not parse (an unquoted URL, a missing comma, a stray separator) loses `resource_metadata`, so clients fall back to guessing where metadata lives.',
+    breaks: ['vscode', 'claude-ai', 'mcp-sdk'],
+    sources: [
+      rfc(6750, '3', 'the WWW-Authenticate response header field'),
+      link('RFC 9110 section 11.6.1: WWW-Authenticate (challenge syntax)', 'https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1'),
+      link('VS Code MCP client (oauth.ts): parses the Bearer challenge', VSCODE_OAUTH),
+      issue('anthropics/claude-ai-mcp', 219, 'a lowercase www-authenticate (HTTP/2) ignored: header and scheme matched by case'),
+    ],
+    fix: 'Send `WWW-Authenticate: Bearer resource_metadata="https://…/.well-known/oauth-protected-resource/mcp"` with the scheme spelled `Bearer` and every parameter value quoted.',
+  },
+  {
+    id: 'egress-blocked',
+    title: 'A known MCP client blocked by a WAF, bot rule or IP allowlist',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'Hosted clients call from their own servers with their own user agents: Claude.ai as `python-httpx` and `Claude-User`, ChatGPT as `openai-mcp` (and once aiohttp). Cloudflare\'s AI-bot and Bot Fight rules, a WAF or an IP allowlist (Anthropic egress is 160.79.104.0/21) answers them 403 with an HTML or text page while the same server answers a browser or curl: the connector fails with a generic error and the server\'s own logs never see the request.',
+    breaks: ['claude-ai', 'chatgpt'],
+    sources: [
+      issue('anthropics/claude-ai-mcp', 49, 'Cloudflare "Block AI training bots" answers Claude-User 403 before the origin'),
+      issue('anthropics/claude-ai-mcp', 279, 'a Cloudflare challenge (cf-mitigated: challenge) on the PRM'),
+      issue('anthropics/claude-ai-mcp', 294, 'a WAF answers 403 to the MCP request after OAuth; allow Claude\'s egress range'),
+      issue('anthropics/claude-ai-mcp', 1061, 'a WAF rule against Claude-User: zero server-side logs'),
+      issue('Waishnav/devspace', 44, 'Cloudflare Bot Fight Mode against ChatGPT\'s fetches'),
+      issue('daften/fireflyiii-mcp', 44, 'connector requirements: reachable from 160.79.104.0/21'),
+    ],
+    fix: 'Exempt the MCP endpoint, /.well-known/*, /register and /token from bot rules and WAF challenges, or allow the client\'s egress ranges (Claude: 160.79.104.0/21) and user agents.',
+  },
+  {
     id: 'as-metadata-without-s256',
     title: 'Authorization server metadata without S256 PKCE',
     severity: 'error',
@@ -738,5 +859,87 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: [],
     sources: [rfc(6749, '3.3', 'access token scope'), rfc(8414, '2', 'authorization server metadata (scopes_supported)'), spec('authorization', 'scope-selection-strategy', 'scope selection strategy')],
     fix: 'Grant only scopes the server supports: drop requested scopes outside `scopes_supported` (or refuse them with `invalid_scope`) and return the granted set in the token response\'s `scope`.',
+  },
+  {
+    id: 'registration-response-invalid',
+    title: 'Dynamic client registration response does not follow RFC 7591',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'A successful registration answers 201 with the client\'s `client_id` and every registered metadata field (RFC 7591 section 3.2.1): `client_id_issued_at` and `client_secret_expires_at` are numbers, absent fields are left out (not `null` or `""`), `redirect_uris` come back as registered. The MCP SDKs validate the answer with a schema (a missing `redirect_uris`, a `null` or an empty URI fails it), and a `client_secret` returned to a client that asked for `none` makes it authenticate at the token endpoint with a secret it was not meant to have.',
+    breaks: ['claude-code', 'claude-ai', 'mcp-sdk', 'vscode', 'mcp-remote'],
+    sources: [
+      rfc(7591, '3.2.1', 'client information response'),
+      link('MCP TypeScript SDK v1.25.3 (shared/auth.ts): OAuthClientInformationFull schema', 'https://github.com/modelcontextprotocol/typescript-sdk/blob/v1.25.3/src/shared/auth.ts'),
+      issue('anthropics/claude-code', 13685, 'a DCR response the client rejects'),
+      issue('anthropics/claude-code', 38102, 'DCR response fields (thread)'),
+      issue('KeeperHub/keeperhub', 963, 'DCR response fields'),
+    ],
+    fix: 'Answer with `client_id` (a non-empty string), the registered `redirect_uris` unchanged, `token_endpoint_auth_method` as registered, numbers for `client_id_issued_at` and `client_secret_expires_at`, no `client_secret` for `none`, and leave out fields you have no value for.',
+  },
+  {
+    id: 'loopback-redirect-port-exact',
+    title: 'Loopback redirect URI matched with its port',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'Native clients register a loopback redirect URI and then listen on whatever port is free: RFC 8252 section 7.3 says the authorization server MUST allow any port for loopback IP redirect URIs. VS Code falls back from 33418 to a random port, and Claude Code uses random ports; an exact match refuses them at /authorize.',
+    breaks: ['vscode', 'claude-code', 'mcp-remote', 'mcp-inspector'],
+    sources: [
+      rfc(8252, '7.3', 'loopback interface redirection (any port)'),
+      issue('microsoft/vscode', 278512, 'a random callback port vs the registered 33418'),
+      issue('anthropics/claude-code', 55067, 'Claude Code\'s loopback callback port'),
+      issue('cloudflare/workers-oauth-provider', 35, 'allow localhost with any port (RFC 8252 section 7.3)'),
+      issue('cloudflare/workers-oauth-provider', 168, 'loopback port flexibility for localhost, to support Claude Code'),
+    ],
+    fix: 'Compare loopback redirect URIs (http://127.0.0.1, http://[::1], http://localhost) without the port: scheme, host and path must match.',
+  },
+  {
+    id: 'authorize-scope-rejected',
+    title: '/authorize requires scope or refuses unknown scopes',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'Clients do not agree on scope: ChatGPT sends none on reconnect, Claude once sent `claudeai` and sends every scope in the metadata when neither the challenge nor the PRM names one, mcp-remote falls back to `openid email profile`. RFC 6749 section 3.3 lets a server apply a default when scope is absent and grant less than was asked; refusing the request instead stops those clients at the consent step.',
+    breaks: ['chatgpt', 'claude-ai', 'mcp-remote'],
+    sources: [
+      rfc(6749, '3.3', 'access token scope (default scope, granting less)'),
+      spec('authorization', 'scope-selection-strategy', 'scope selection strategy'),
+      link('OpenAI community: ChatGPT sends no scope on reconnect', 'https://community.openai.com/t/1366784'),
+      issue('modelcontextprotocol/modelcontextprotocol', 653, 'the scope clients request'),
+      issue('tldraw/tldraw', 10612, 'every advertised scope requested, invalid_scope'),
+    ],
+    fix: 'When scope is absent use a default set; when it names scopes you do not know, grant the ones you do (and say so in the token response\'s `scope`) instead of answering invalid_scope.',
+  },
+  {
+    id: 'registration-mixed-redirect-schemes',
+    title: 'Client: one registration with redirect URIs of mixed kinds, refused as a set',
+    severity: 'info',
+    scope: 'exchange',
+    explanation:
+      'The client registered custom-scheme, https and loopback redirect URIs in one request (Cursor sends cursor://…, https://www.cursor.com/…/callback and a loopback URI), and the server refused the whole request. RFC 7591 allows the list, and servers should judge each URI; but many authorization servers reject a set for one entry they dislike (the custom scheme or the foreign host), and the client then cannot register at all.',
+    breaks: ['cursor'],
+    sources: [
+      rfc(7591, '2', 'client metadata (redirect_uris)'),
+      issue('bytebase/bytebase', 20510, 'Cursor\'s three redirect URIs rejected as a set'),
+      issue('erp-mafia/accounted', 2225, 'the three redirect URIs of Cursor\'s registration'),
+    ],
+    fix: 'Server: judge each redirect URI and keep the ones you accept (or accept private-use schemes and loopback URIs). Client: register only the callback it will use, or retry with fewer URIs when a set is refused.',
+  },
+  {
+    id: 'authorize-endpoint-not-from-metadata',
+    title: 'Client: authorization request sent to another URL than the metadata\'s authorization_endpoint',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The client is at fault. Authorization server metadata names the `authorization_endpoint` (RFC 8414); a client that read it must send the user there. Clients were seen building {origin}/authorize instead: VS Code dropped the authorization server\'s path, Claude.ai sent users to /authorize although the metadata named /api/oauth/authorize, and Cursor invents /authorize when metadata is missing. The user lands on a 404 or a page of another application.',
+    breaks: ['vscode', 'claude-ai', 'cursor'],
+    sources: [
+      rfc(8414, '2', 'authorization server metadata (authorization_endpoint)'),
+      issue('microsoft/vscode', 315235, 'the authorize URL drops the authorization server\'s path'),
+      issue('anthropics/claude-ai-mcp', 283, 'users sent to /authorize instead of the metadata\'s authorization_endpoint'),
+      issue('jztan/redmine-mcp-server', 188, 'Cursor invents /authorize'),
+    ],
+    fix: 'Client: use the `authorization_endpoint` of the metadata as given. Server: until clients are fixed, answer {origin}/authorize with a redirect to your real endpoint (keeping the query).',
   },
 ];

@@ -190,6 +190,36 @@ const mrtrRetry =
     await mrtrCall(wire, id, extra);
   };
 
+const POST_SSE: Matcher[] = [{ type: 'path', glob: '/sse' }, { type: 'method', methods: ['POST'] }];
+/** A legacy HTTP+SSE stream: the `endpoint` event, then (here) the end. */
+const LEGACY_STREAM = rule('legacy-stream', [{ type: 'path', glob: '/sse' }, { type: 'method', methods: ['GET'] }], [{ type: 'reply', status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'event: endpoint\ndata: /messages?sessionId=lint\n\n' }]);
+const TOOLS_LIST_MATCH: Matcher[] = [{ type: 'jsonrpc-method', methods: ['tools/list'] }];
+const sseReply = (body: string): Step => ({ type: 'reply', status: 200, headers: { 'content-type': 'text/event-stream' }, body });
+const AS_METADATA_PATHS: Matcher[] = [{ type: 'path', glob: '/.well-known/oauth-authorization-server**' }];
+const EXTERNAL_AS = 'https://auth.example.com';
+const EXTERNAL_AS_METADATA = {
+  issuer: EXTERNAL_AS,
+  authorization_endpoint: `${EXTERNAL_AS}/authorize`,
+  token_endpoint: `${EXTERNAL_AS}/token`,
+  registration_endpoint: `${EXTERNAL_AS}/register`,
+  response_types_supported: ['code'],
+  code_challenge_methods_supported: ['S256'],
+};
+/** Protected Resource Metadata naming an authorization server on another host. */
+const externalPrm = (origin: string) =>
+  rule('external-as', [{ type: 'path', glob: '/.well-known/oauth-protected-resource**' }], [jsonReply(200, { resource: `${origin}/mcp`, authorization_servers: [EXTERNAL_AS] })]);
+const LOOPBACK_REDIRECT = 'http://127.0.0.1:33418/callback';
+const CURSOR_REDIRECTS = ['cursor://anysphere.cursor-mcp/oauth/callback', 'https://www.cursor.com/agents/mcp/oauth/callback', 'http://localhost:8787/callback'];
+
+/** DCR with VS Code's loopback URI, then GET /authorize with these parameters (the redirect is not followed). */
+async function authorizeRequest(wire: Wire, params: Record<string, string>): Promise<void> {
+  const registration = (await (await register(wire, [LOOPBACK_REDIRECT])).json()) as { client_id: string };
+  const challenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
+  const authorize = new URL('/authorize', wire.origin);
+  for (const [k, v] of Object.entries({ response_type: 'code', client_id: registration.client_id, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', resource: `${wire.origin}/mcp`, ...params })) authorize.searchParams.set(k, v);
+  await (await wire.fetch(`${authorize.pathname}${authorize.search}`, { redirect: 'manual' })).text();
+}
+
 const CASES: LintCase[] = [
   {
     rule: 'notification-not-202',
@@ -552,6 +582,110 @@ const CASES: LintCase[] = [
     spec: CONFORMANCE,
     probe: async (wire) => void (await mrtrCall(wire, 1)),
   },
+  {
+    // A legacy HTTP+SSE server that takes any POST on its SSE URL with 200: the client's
+    // Streamable HTTP initialize, then the GET that shows what the server really speaks.
+    rule: 'legacy-sse-post-accepted',
+    faulty: { profile: NO_AUTH, rules: () => [rule('post-200', POST_SSE, [{ type: 'reply', status: 200, headers: { 'content-type': 'text/plain' }, body: 'Accepted' }]), LEGACY_STREAM] },
+    spec: { profile: NO_AUTH, rules: () => [rule('post-405', POST_SSE, [{ type: 'reply', status: 405, headers: { allow: 'GET' } }]), LEGACY_STREAM] },
+    probe: async (wire) => {
+      await (await wire.fetch('/sse', { method: 'POST', headers: MCP_JSON, body: JSON.stringify(initializeBody()) })).text();
+      await getJson(wire, '/sse');
+    },
+  },
+  {
+    // The server ends the SSE answer to tools/list before the response: with neither an event id
+    // nor retry (faulty), or primed with both so the client can resume (spec).
+    rule: 'sse-closed-without-retry',
+    faulty: { profile: NO_AUTH, rules: () => [rule('early-close', TOOLS_LIST_MATCH, [sseReply(`data: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'working' } })}\n\n`)])] },
+    spec: { profile: NO_AUTH, rules: () => [rule('early-close-primed', TOOLS_LIST_MATCH, [sseReply('id: tools-1\ndata: \n\nretry: 1000\n\n')])] },
+    probe: async (wire) => void (await rpc(wire, TOOLS_LIST, { ...(await initialize(wire, '2025-11-25')), 'mcp-protocol-version': '2025-11-25' })),
+  },
+  {
+    rule: 'prm-single-location',
+    faulty: { rules: () => [rule('no-root-prm', [{ type: 'path', glob: '/.well-known/oauth-protected-resource' }], [jsonReply(404, { error: 'not_found' })])] },
+    spec: {},
+    probe: async (wire) => {
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+      await getJson(wire, '/.well-known/oauth-protected-resource');
+    },
+  },
+  {
+    // The PRM names an authorization server on another host; ChatGPT asks the MCP host anyway.
+    rule: 'as-metadata-missing-on-mcp-host',
+    faulty: { rules: (origin) => [externalPrm(origin), rule('no-as-metadata', AS_METADATA_PATHS, [jsonReply(404, { error: 'not_found' })])] },
+    spec: { rules: (origin) => [externalPrm(origin), rule('proxied-as-metadata', AS_METADATA_PATHS, [jsonReply(200, EXTERNAL_AS_METADATA)])] },
+    probe: async (wire) => {
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+      await getJson(wire, '/.well-known/oauth-authorization-server/mcp');
+    },
+  },
+  {
+    rule: 'www-authenticate-malformed',
+    faulty: { rules: (origin) => [rule('lowercase-bearer', [{ type: 'path', glob: '/mcp' }], [jsonReply(401, { error: 'invalid_token' }, { 'WWW-Authenticate': `bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"` })])] },
+    spec: {},
+    probe: async (wire) => void (await rpc(wire, initializeBody())),
+  },
+  {
+    // A bot rule in front of the server: Claude.ai's discovery UA gets a challenge page, a browser passes.
+    rule: 'egress-blocked',
+    faulty: { rules: () => [rule('bot-fight', [{ type: 'header', name: 'user-agent', contains: 'python-httpx' }], [{ type: 'reply', status: 403, headers: { 'content-type': 'text/html; charset=UTF-8' }, body: '<!DOCTYPE html><title>Attention Required! | Cloudflare</title>' }])] },
+    spec: {},
+    probe: async (wire) => {
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+      await (await wire.fetch('/.well-known/oauth-protected-resource/mcp', { headers: { 'user-agent': 'python-httpx/0.28.1' } })).text();
+    },
+  },
+  {
+    rule: 'registration-response-invalid',
+    faulty: {
+      rules: () => [
+        rule('sloppy-dcr', [{ type: 'path', glob: '/register' }], [jsonReply(201, { client_id: 'lint-client', client_id_issued_at: '2026-12-05T12:00:00Z', client_secret: 'shh', client_uri: '', logo_uri: null, redirect_uris: ['http://127.0.0.1/callback'] })]),
+      ],
+    },
+    spec: {},
+    probe: async (wire) => void (await (await register(wire, [LOOPBACK_REDIRECT])).text()),
+  },
+  {
+    // Registered with one port, the client listens on another (VS Code's fallback from 33418).
+    rule: 'loopback-redirect-port-exact',
+    faulty: { rules: () => [rule('exact-redirect', [{ type: 'path', glob: '/authorize' }], [{ type: 'reply', status: 400, headers: { 'content-type': 'text/html' }, body: '<h1>Invalid redirect_uri</h1><p>redirect_uri does not match a registered URI</p>' }])] },
+    spec: {},
+    probe: (wire) => authorizeRequest(wire, { redirect_uri: 'http://127.0.0.1:51234/callback', scope: 'mcp' }),
+  },
+  {
+    // ChatGPT's reconnect: no scope at all.
+    rule: 'authorize-scope-rejected',
+    faulty: { rules: () => [rule('scope-required', [{ type: 'path', glob: '/authorize' }], [{ type: 'reply', status: 302, headers: { location: `${LOOPBACK_REDIRECT}?error=invalid_scope&error_description=scope+is+required&state=lint` } }])] },
+    spec: {},
+    probe: (wire) => authorizeRequest(wire, { redirect_uri: LOOPBACK_REDIRECT }),
+  },
+  {
+    // The client's fault: the version header twice over, comma-joined (different-ai/openwork#3944).
+    rule: 'protocol-version-header-list',
+    faulty: { profile: NO_AUTH },
+    spec: { profile: NO_AUTH },
+    probe: async (wire) => void (await rpc(wire, TOOLS_LIST, { ...(await initialize(wire)), 'mcp-protocol-version': '2025-06-18' })),
+    faultyProbe: async (wire) => void (await rpc(wire, TOOLS_LIST, { ...(await initialize(wire)), 'mcp-protocol-version': '2025-06-18, 2025-06-18' })),
+  },
+  {
+    // Cursor's three redirect URIs in one DCR, refused as a set (faulty) or registered (spec).
+    rule: 'registration-mixed-redirect-schemes',
+    faulty: { rules: () => [rule('https-only-dcr', [{ type: 'path', glob: '/register' }], [jsonReply(400, { error: 'invalid_redirect_uri', error_description: 'redirect_uris must all use https' })])] },
+    spec: {},
+    probe: async (wire) => void (await (await register(wire, CURSOR_REDIRECTS)).text()),
+  },
+  {
+    // The client's fault: it read metadata naming /oauth/authorize and went to /authorize (vscode#315235).
+    rule: 'authorize-endpoint-not-from-metadata',
+    faulty: { rules: (origin) => [rule('as-under-a-path', [{ type: 'path', glob: '/.well-known/oauth-authorization-server' }], [jsonReply(200, { ...EXTERNAL_AS_METADATA, issuer: origin, authorization_endpoint: `${origin}/oauth/authorize`, token_endpoint: `${origin}/token`, registration_endpoint: `${origin}/register` })])] },
+    spec: {},
+    probe: async (wire) => {
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+      await authorizeRequest(wire, { redirect_uri: LOOPBACK_REDIRECT, scope: 'mcp' });
+    },
+  },
 ];
 
 describe('lint rules on real exchanges', () => {
@@ -686,6 +820,32 @@ describe('lint rules on real exchanges', () => {
       expect(exchange.appliedRules.map((r) => r.ruleId).sort()).toEqual(['slow', 'tag']);
       expect(exchange.upstreamResponse?.status).toBe(204);
     });
+  });
+
+  it('sse-without-pings judges a silent stream while it is still open, once', async () => {
+    const running = await start({ profile: { ...NO_AUTH, pingIntervalMs: 0 }, lint: { sseIdleLimitMs: 200 } });
+    const wire: Wire = { origin: running.origin, fetch: (path, init) => fetch(`${running.origin}${path}`, init) };
+    const announced: LintFinding[] = [];
+    const live = new Promise<LintFinding>((resolve) =>
+      running.inspector.subscribe((event) => {
+        if (event.type !== 'lint:finding' || event.finding.ruleId !== 'sse-without-pings') return;
+        announced.push(event.finding);
+        resolve(event.finding);
+      }),
+    );
+    const controller = new AbortController();
+    const response = await wire.fetch('/mcp', { headers: { accept: 'text/event-stream', ...(await initialize(wire)), 'mcp-protocol-version': '2025-06-18' }, signal: controller.signal });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const finding = await live;
+    // Announced while the stream is open: no end recorded yet.
+    expect(running.ended.some((e) => e.id === finding.exchangeId)).toBe(false);
+    expect(finding.message).toContain('still open');
+    const ended = new Promise<void>((resolve) => running.inspector.subscribe((event) => event.type === 'exchange:end' && event.exchange.id === finding.exchangeId && resolve()));
+    controller.abort();
+    await ended;
+    // Judged again at its end, it is the same finding: not a second one.
+    expect(announced).toHaveLength(1);
+    expect(running.inspector.findingsFor(finding.exchangeId).filter((f) => f.ruleId === 'sse-without-pings')).toEqual([finding]);
   });
 
   it('session-id-not-enforced judges by the one meaning of failed: a JSON-RPC error in a 200 is a refusal', async () => {

@@ -113,7 +113,7 @@ export function asUpstreamAnswered(e: Exchange): Exchange | undefined {
  * Findings about what the client sent (the client's fault): a rule that answers or changes the
  * response cannot have caused them; only an edit at a breakpoint can rewrite a request.
  */
-const ABOUT_THE_REQUEST: ReadonlySet<LintRuleId> = new Set(['header-body-mismatch', 'protocol-version-header-meta-mismatch']);
+const ABOUT_THE_REQUEST: ReadonlySet<LintRuleId> = new Set(['header-body-mismatch', 'protocol-version-header-meta-mismatch', 'protocol-version-header-list']);
 
 /**
  * Who made a finding happen, if the user did: `firesOnUpstream` judges the exchange as the

@@ -73,17 +73,7 @@ export class LintEngine {
   add(exchange: Exchange): LintFinding[] {
     this.remember(exchange);
     const connectionId = this.config.connectionOf(exchange);
-    const index = this.indexOf(connectionId);
-    const handshakes = this.handshakes;
-    // Without a connection an exchange is its own (and only) context.
-    const alone = (is: boolean) => (is ? [exchange] : NONE);
-    const context: LintContext = {
-      connection: index?.all ?? alone(true),
-      handshake: index?.handshakes ?? alone(isHandshake(exchange)),
-      initializes: index?.initializes ?? alone(isInitialize(exchange)),
-      everyHandshake: handshakes,
-      options: this.options,
-    };
+    const context = this.contextOf(exchange, connectionId);
     const found: LintFinding[] = [];
     for (const rule of this.rules) {
       if (!rule.looksAhead) {
@@ -100,6 +90,36 @@ export class LintEngine {
   }
 
   /**
+   * Judges an exchange still in flight (an open stream) with the rules that can judge one at
+   * `now` (wall clock): a finding is made as it happens, once, and not again when it ends.
+   * (findingsFor has it at once; findings() and summaries, which list kept exchanges, from its end.)
+   */
+  judgeOpen(exchange: Exchange, now: number): LintFinding[] {
+    const connectionId = this.config.connectionOf(exchange);
+    const context = { ...this.contextOf(exchange, connectionId), now };
+    const found: LintFinding[] = [];
+    for (const rule of this.rules) {
+      if (!rule.judgesOpen) continue;
+      const finding = this.judge(rule, exchange, context, connectionId);
+      if (finding) found.push(finding);
+    }
+    return found;
+  }
+
+  private contextOf(exchange: Exchange, connectionId: string | undefined): LintContext {
+    const index = this.indexOf(connectionId);
+    // Without a connection an exchange is its own (and only) context.
+    const alone = (is: boolean) => (is ? [exchange] : NONE);
+    return {
+      connection: index?.all ?? alone(true),
+      handshake: index?.handshakes ?? alone(isHandshake(exchange)),
+      initializes: index?.initializes ?? alone(isInitialize(exchange)),
+      everyHandshake: this.handshakes,
+      options: this.options,
+    };
+  }
+
+  /**
    * Connections may have merged (the recorder's connection model joins groups as a handshake
    * unfolds): the index is rebuilt before its next use.
    */
@@ -112,6 +132,8 @@ export class LintEngine {
     const at = this.exchanges[0]?.id === exchangeId ? 0 : this.exchanges.findIndex((e) => e.id === exchangeId);
     if (at === 0) this.drop(this.exchanges.shift()!);
     else if (at !== -1) this.drop(this.exchanges.splice(at, 1)[0]!);
+    // Judged while still open (judgeOpen) and let go of before it ended: only its findings are kept.
+    else this.byExchange.delete(exchangeId);
   }
 
   private indexOf(connectionId: string | undefined): ConnectionIndex | undefined {

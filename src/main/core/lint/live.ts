@@ -3,7 +3,8 @@ import type { ExchangeEvent } from '../../../shared/exchange';
 import type { LintFinding, LintRuleId, LintSummary } from '../../../shared/lint';
 import type { Recorder } from '../recorder/recorder';
 import { LintEngine, type LintEngineOptions } from './engine';
-import type { LintOptions, LintRuleDefinition } from './rule';
+import { DEFAULT_SSE_IDLE_LIMIT_MS, type LintOptions, type LintRuleDefinition } from './rule';
+import { isLongLivedStream } from './checks/transport';
 import { LINT_RULE_DEFINITIONS, lintRule } from './rules';
 
 /**
@@ -13,8 +14,15 @@ import { LINT_RULE_DEFINITIONS, lintRule } from './rules';
  */
 export class LiveLint extends EventEmitter<{ 'lint:finding': [LintFinding] }> {
   private readonly engine: LintEngine;
+  /** Open long-lived streams, each with the timer that judges it once it has been silent past the idle limit. */
+  private readonly openStreams = new Map<string, NodeJS.Timeout>();
+  private readonly idleLimitMs: number;
   private readonly onEvent = (event: ExchangeEvent): void => {
-    if (event.type !== 'exchange:end') return;
+    if (event.type !== 'exchange:end') {
+      this.watch(event.type === 'exchange:start' ? event.exchange.id : event.id);
+      return;
+    }
+    this.unwatch(event.exchange.id);
     for (const finding of this.engine.add(event.exchange)) this.emit('lint:finding', finding);
     // Let go of by the window while still in flight (a long stream): judged, but not kept.
     if (!this.recorder.get(event.exchange.id)) this.engine.forget(event.exchange.id);
@@ -33,6 +41,7 @@ export class LiveLint extends EventEmitter<{ 'lint:finding': [LintFinding] }> {
       connectionOf: (e) => recorder.connectionOf(e),
       resolveConnection: (id) => recorder.connectionRoot(id),
     });
+    this.idleLimitMs = options.sseIdleLimitMs ?? DEFAULT_SSE_IDLE_LIMIT_MS;
     recorder.on('event', this.onEvent);
     recorder.on('merge', this.onMerge);
     recorder.on('evict', this.onEvict);
@@ -58,8 +67,32 @@ export class LiveLint extends EventEmitter<{ 'lint:finding': [LintFinding] }> {
     return this.engine.summary(connectionId);
   }
 
+  /**
+   * (Re)arms the idle timer of a long-lived stream at each sign of life: a stream silent past
+   * the limit is judged while still open (sse-without-pings), not only when it ends.
+   */
+  private watch(id: string): void {
+    const e = this.recorder.get(id);
+    if (!e || !isLongLivedStream(e)) return;
+    clearTimeout(this.openStreams.get(id));
+    const timer = setTimeout(() => {
+      this.openStreams.delete(id);
+      const open = this.recorder.get(id);
+      if (!open || open.timings.end !== undefined) return;
+      for (const finding of this.engine.judgeOpen(open, Date.now())) this.emit('lint:finding', finding);
+    }, this.idleLimitMs + 1);
+    timer.unref();
+    this.openStreams.set(id, timer);
+  }
+
+  private unwatch(id: string): void {
+    clearTimeout(this.openStreams.get(id));
+    this.openStreams.delete(id);
+  }
+
   /** Stops listening to the recorder. */
   detach(): void {
+    for (const id of [...this.openStreams.keys()]) this.unwatch(id);
     this.recorder.off('event', this.onEvent);
     this.recorder.off('merge', this.onMerge);
     this.recorder.off('evict', this.onEvict);

@@ -31,6 +31,8 @@ export interface LintContext {
    */
   readonly everyHandshake: readonly Exchange[];
   options: Required<LintOptions>;
+  /** Set when an exchange still in flight is judged (live lint of open streams): the wall-clock time, ms since the epoch. */
+  now?: number;
 }
 
 /** What a check saw on an exchange: a sentence, and the other exchanges that make the case. */
@@ -49,6 +51,8 @@ export interface LintRuleDefinition extends LintRule {
    * that this says the rule can judge again as each new one arrives.
    */
   looksAhead?: (exchange: Exchange) => boolean;
+  /** Set when the rule can judge an exchange still in flight (an open stream, at LintContext.now). */
+  judgesOpen?: boolean;
   /** One paragraph a user reads next to a finding: what, why, who breaks, where it comes from, the fix. */
   explain(): string;
 }

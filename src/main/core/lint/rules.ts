@@ -21,6 +21,8 @@ const CHECKS: LintChecks = {
   'sse-without-pings': transport.sseWithoutPings,
   'cors-missing': transport.corsMissing,
   'host-rejected': transport.hostRejected,
+  'legacy-sse-post-accepted': transport.legacySsePostAccepted,
+  'sse-closed-without-retry': transport.sseClosedWithoutRetry,
   'listen-ack-not-first': subscriptions.listenAckNotFirst,
   'listen-subscription-id-mismatch': subscriptions.listenSubscriptionIdMismatch,
   'listen-notification-outside-filter': subscriptions.listenNotificationOutsideFilter,
@@ -33,6 +35,7 @@ const CHECKS: LintChecks = {
   'protocol-version-header-meta-mismatch': routingHeaders.protocolVersionHeaderMetaMismatch,
   'header-mismatch-not-rejected': routingHeaders.headerMismatchNotRejected,
   'result-type-invalid': routingHeaders.resultTypeInvalid,
+  'protocol-version-header-list': transport.protocolVersionHeaderList,
   'mrtr-state-not-echoed': mrtr.stateNotEchoed,
   'mrtr-retry-reused-id': mrtr.retryReusedId,
   'mrtr-input-responses-missing': mrtr.inputResponsesMissing,
@@ -48,6 +51,10 @@ const CHECKS: LintChecks = {
   'discovery-not-json': auth.discoveryNotJson,
   'prm-resource-mismatch': auth.prmResourceMismatch,
   'prm-without-authorization-servers': auth.prmWithoutAuthorizationServers,
+  'prm-single-location': auth.prmSingleLocation,
+  'as-metadata-missing-on-mcp-host': auth.asMetadataMissingOnMcpHost,
+  'www-authenticate-malformed': auth.wwwAuthenticateMalformed,
+  'egress-blocked': auth.egressBlocked,
   'as-metadata-without-s256': auth.asMetadataWithoutS256,
   'as-metadata-without-registration': auth.asMetadataWithoutRegistration,
   'oauth-error-not-rfc6749': auth.oauthErrorNotRfc6749,
@@ -57,6 +64,11 @@ const CHECKS: LintChecks = {
   'token-response-without-expires-in': auth.tokenResponseWithoutExpiresIn,
   'token-audience-mismatch': auth.tokenAudienceMismatch,
   'granted-scope-unsupported': auth.grantedScopeUnsupported,
+  'registration-response-invalid': auth.registrationResponseInvalid,
+  'loopback-redirect-port-exact': auth.loopbackRedirectPortExact,
+  'authorize-scope-rejected': auth.authorizeScopeRejected,
+  'registration-mixed-redirect-schemes': auth.registrationMixedRedirectSchemes,
+  'authorize-endpoint-not-from-metadata': auth.authorizeEndpointNotFromMetadata,
 };
 
 /**
@@ -68,13 +80,20 @@ const LOOKS_AHEAD: Partial<Record<LintRuleId, (exchange: Exchange) => boolean>> 
   'prm-resource-mismatch': auth.servedPrm,
   'token-audience-mismatch': (e) => auth.tokenResponse(e) !== undefined,
   'mrtr-abandoned': mrtr.awaitsRetry,
+  // The other URL, the legacy stream, the PRM naming an external server may come after the miss.
+  'prm-single-location': auth.missedPrm,
+  'as-metadata-missing-on-mcp-host': auth.missedAsMetadata,
+  'legacy-sse-post-accepted': transport.initializeNotAnswered,
 };
 
+/** Rules live lint also runs on streams still open (their silence so far), so a finding comes while it matters. */
+const JUDGES_OPEN: readonly LintRuleId[] = ['sse-without-pings'];
 
 export const LINT_RULE_DEFINITIONS: readonly LintRuleDefinition[] = LINT_RULES.map((rule) => ({
   ...rule,
   check: CHECKS[rule.id],
   looksAhead: LOOKS_AHEAD[rule.id],
+  judgesOpen: JUDGES_OPEN.includes(rule.id),
   explain: () =>
     [
       `${rule.title} (${rule.severity}).`,

@@ -1,4 +1,4 @@
-import type { Exchange, HttpHeaders } from '../../../shared/exchange';
+import type { Exchange, HttpHeaders, SseEvent } from '../../../shared/exchange';
 import { exchangeOutcome } from '../../../shared/outcome';
 import { bodyText } from '../wire/body';
 import { parseJson } from '../wire/json';
@@ -93,6 +93,20 @@ function readResponseMessages(e: Exchange): Array<Record<string, unknown>> {
   }
   return values.filter((v): v is Record<string, unknown> => isObject(v) && v.jsonrpc === '2.0');
 }
+
+/**
+ * The SSE events of a stream: those the recorder kept, else read again from the recorded body
+ * (an answer a rule gave in the server's place is recorded as a body only).
+ */
+export const sseItems: (e: Exchange) => ReadonlyArray<Pick<SseEvent, 'kind' | 'event' | 'id' | 'data' | 'retry'>> = lastRead(
+  (e) => {
+    if (e.sseEvents.length) return e.sseEvents;
+    const items: Array<Pick<SseEvent, 'kind' | 'event' | 'id' | 'data' | 'retry'>> = [];
+    new SseParser((item) => items.push(item)).push(bodyText(e.response?.body) ?? '');
+    return items;
+  },
+  (e) => [e, e.response?.body, e.sseEvents.length],
+);
 
 /** The URL the client asked for, absolute: the public host and scheme when a tunnel forwarded it, else Host. */
 export function clientUrl(e: Exchange): string | undefined {

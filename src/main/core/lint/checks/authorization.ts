@@ -1,7 +1,7 @@
 import type { Exchange } from '../../../../shared/exchange';
 import { exchangeOutcome, isFailed } from '../../../../shared/outcome';
 import { legacySessionId } from '../../recorder/correlate';
-import { before, type LintCheck } from '../rule';
+import { before, lastBefore, type LintCheck } from '../rule';
 import {
   bearerToken,
   clientUrl,
@@ -330,5 +330,306 @@ export const grantedScopeUnsupported: LintCheck = (e, context) => {
   return {
     message: `The token endpoint granted ${outside.map((s) => `"${s}"`).join(', ')}, which scopes_supported (${[...supported].join(' ') || 'empty'}) does not list${resources.length ? ' in the authorization server or resource metadata' : ` at ${path(metadataExchange)}`}.`,
     related: [metadataExchange.id, ...resources.map((x) => x.id)],
+  };
+};
+
+// ---- where clients look, and who reaches the server at all
+
+const hostOf = (e: Exchange) => requestHeader(e, 'host')?.toLowerCase();
+
+/** A PRM request answered 404: what prm-single-location judges (the other form may come later). */
+export const missedPrm = (e: Exchange) => isProtectedResourceMetadata(e) && status(e) === 404;
+
+export const prmSingleLocation: LintCheck = (e, context) => {
+  if (!missedPrm(e)) return undefined;
+  const root = e.classification.discovery === 'protected-resource-root';
+  const other = context.everyHandshake.find((x) => servedPrm(x) && hostOf(x) === hostOf(e) && (x.classification.discovery === 'protected-resource-root') !== root);
+  if (!other) return undefined;
+  const who = root ? 'ChatGPT, which checks the root,' : 'Cursor, Claude.ai and MCP Inspector, which try the path form first,';
+  return { message: `${path(e)} was answered 404 while the same document is served at ${path(other)}: ${who} may not find it.`, related: [other.id] };
+};
+
+const isAsMetadataRequest = (e: Exchange) => e.classification.discovery === 'authorization-server-root' || e.classification.discovery === 'authorization-server-suffixed';
+
+/** An authorization server metadata request on some host answered 404: what as-metadata-missing-on-mcp-host judges. */
+export const missedAsMetadata = (e: Exchange) => isAsMetadataRequest(e) && status(e) === 404;
+
+function authorizationServersOf(prm: Exchange): string[] {
+  const servers = (responseJson(prm) as Record<string, unknown>).authorization_servers;
+  return Array.isArray(servers) ? servers.filter((s): s is string => typeof s === 'string') : [];
+}
+
+function hostOfUrl(url: string): string | undefined {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+export const asMetadataMissingOnMcpHost: LintCheck = (e, context) => {
+  if (!missedAsMetadata(e)) return undefined;
+  const host = hostOf(e);
+  const sameHost = context.everyHandshake.filter((x) => hostOf(x) === host);
+  // Metadata served at another well-known URL of this host is enough for the clients that look here.
+  if (sameHost.some((x) => isAuthServerMetadata(x) && status(x) === 200 && isObject(responseJson(x)))) return undefined;
+  const prm = sameHost.find((x) => servedPrm(x) && authorizationServersOf(x).length > 0);
+  if (prm) {
+    const servers = authorizationServersOf(prm);
+    if (servers.some((s) => hostOfUrl(s) === host)) return undefined;
+    return {
+      message: `${path(e)} on the MCP host was answered 404; the authorization server (${servers.join(', ')}) is elsewhere, and ChatGPT, and Claude.ai without the PRM, ask this host for its metadata.`,
+      related: [prm.id],
+    };
+  }
+  const challenged = sameHost.find((x) => onMcpEndpoint(x) && status(x) === 401);
+  if (!challenged) return undefined;
+  return {
+    message: `${path(e)} was answered 404 and this host serves no Protected Resource Metadata, yet ${describeRequest(challenged)} asked for a token: a client has nowhere to learn the authorization server from.`,
+    related: [challenged.id],
+  };
+};
+
+/** The challenges of a WWW-Authenticate value (RFC 9110 section 11.6.1), or undefined when it does not parse. */
+export function parseChallenges(value: string): Array<{ scheme: string; params: Record<string, string>; token68?: string }> | undefined {
+  const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+/;
+  const challenges: Array<{ scheme: string; params: Record<string, string>; token68?: string }> = [];
+  let rest = value.trim();
+  const skip = (re: RegExp) => {
+    const m = re.exec(rest);
+    if (m) rest = rest.slice(m[0].length);
+    return m?.[0];
+  };
+  while (rest) {
+    skip(/^[\s,]*/);
+    if (!rest) break;
+    const scheme = skip(TOKEN);
+    if (!scheme) return undefined;
+    const challenge = { scheme, params: {} as Record<string, string>, token68: undefined as string | undefined };
+    challenges.push(challenge);
+    if (!skip(/^ +/)) {
+      if (rest && !rest.startsWith(',')) return undefined;
+      continue;
+    }
+    // token68 ends at a comma or the end; an auth-param has a value after its "=".
+    const token68 = /^([A-Za-z0-9\-._~+/]+=*)\s*(?=,|$)/.exec(rest);
+    if (token68) {
+      challenge.token68 = token68[1];
+      rest = rest.slice(token68[0].length);
+      continue;
+    }
+    // auth-params until the next challenge (a token not followed by "=").
+    for (;;) {
+      const name = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*/.exec(rest);
+      if (!name) break;
+      rest = rest.slice(name[0].length);
+      const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(rest);
+      const bare = quoted ? undefined : TOKEN.exec(rest);
+      if (!quoted && !bare) return undefined;
+      challenge.params[name[1]!.toLowerCase()] = quoted ? quoted[1]!.replace(/\\(.)/g, '$1') : bare![0];
+      rest = rest.slice((quoted ?? bare)![0].length);
+      const separator = /^\s*(,|$)/.exec(rest);
+      if (!separator) return undefined;
+      rest = rest.slice(separator[0].length).trimStart();
+      if (!rest || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*=/.test(rest)) break;
+    }
+  }
+  return challenges;
+}
+
+export const wwwAuthenticateMalformed: LintCheck = (e) => {
+  const s = status(e);
+  const challenge = responseHeader(e, 'www-authenticate');
+  if ((s !== 401 && s !== 403) || !challenge || !/\bbearer\b/i.test(challenge)) return undefined;
+  const parsed = parseChallenges(challenge);
+  if (!parsed) return { message: `${describeRequest(e)} was answered ${s} with "WWW-Authenticate: ${challenge}", which does not parse as challenges (RFC 9110): clients lose its parameters.` };
+  const bearer = parsed.find((c) => c.scheme.toLowerCase() === 'bearer');
+  if (!bearer || bearer.scheme === 'Bearer') return undefined;
+  return { message: `${describeRequest(e)} was answered ${s} with the scheme spelled "${bearer.scheme}"; VS Code matches "Bearer" case-sensitively and ignores the challenge.` };
+};
+
+/** User agents of hosted clients that call from their own servers (Claude.ai, ChatGPT). */
+const HOSTED_CLIENT_AGENT = /python-httpx|Claude-User|openai-mcp|ChatGPT-User|aiohttp/i;
+
+/** Response headers a CDN or WAF adds when it, not the server, answered. */
+function wafMarker(e: Exchange): string | undefined {
+  if (responseHeader(e, 'cf-mitigated')) return `cf-mitigated: ${responseHeader(e, 'cf-mitigated')}`;
+  if (/cloudflare/i.test(responseHeader(e, 'server') ?? '') && responseHeader(e, 'cf-ray')) return 'Server: cloudflare';
+  if (responseHeader(e, 'x-amzn-waf-action')) return 'x-amzn-waf-action';
+  return undefined;
+}
+
+export const egressBlocked: LintCheck = (e, context) => {
+  const agent = requestHeader(e, 'user-agent') ?? '';
+  if (status(e) !== 403 || !HOSTED_CLIENT_AGENT.test(agent)) return undefined;
+  // A 403 in JSON is the server's own (insufficient_scope); an edge answers with a page or text.
+  const type = contentType(e.response?.headers);
+  const marker = wafMarker(e);
+  if (type.includes('json') && !marker) return undefined;
+  const passed = before(e, context, context.everyHandshake).find((x) => hostOf(x) === hostOf(e) && (requestHeader(x, 'user-agent') ?? '') !== agent && (status(x) ?? 500) < 400);
+  if (!marker && !passed) return undefined;
+  const evidence = passed ? `, while ${describeRequest(passed)} from "${requestHeader(passed, 'user-agent') ?? 'no user agent'}" was answered ${status(passed)}` : ` (${marker})`;
+  return {
+    message: `${describeRequest(e)} from "${clip(agent, 60)}" was refused with a 403 ${type.includes('text/html') ? 'HTML page' : type ? `${type.split(';')[0]} answer` : 'answer'}${evidence}: a WAF, bot rule or IP allowlist stops this client before the server.`,
+    related: passed ? [passed.id] : undefined,
+  };
+};
+
+// ---- registration and authorization answers
+
+const URI_FIELDS = ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri', 'jwks_uri', 'initiate_login_uri'];
+
+export const registrationResponseInvalid: LintCheck = (e) => {
+  const s = status(e);
+  if (e.classification.phase !== 'registration' || e.request.method !== 'POST' || s === undefined || s < 200 || s >= 300) return undefined;
+  const json = responseJson(e);
+  if (!isObject(json)) return undefined; // discovery-not-json's case
+  const asked = requestJson(e);
+  const problems: string[] = [];
+  if (typeof json.client_id !== 'string' || !json.client_id) problems.push(json.client_id === undefined ? 'no client_id' : `client_id ${JSON.stringify(json.client_id)} is not a non-empty string`);
+  for (const field of ['client_id_issued_at', 'client_secret_expires_at']) {
+    if (json[field] !== undefined && json[field] !== null && typeof json[field] !== 'number') problems.push(`${field} ${JSON.stringify(json[field])} is not a number`);
+  }
+  if (typeof json.client_secret === 'string' && json.client_secret_expires_at === undefined) problems.push('a client_secret without client_secret_expires_at');
+  const nulls = Object.keys(json).filter((k) => json[k] === null);
+  if (nulls.length) problems.push(`null for ${nulls.join(', ')} (leave absent fields out)`);
+  const empty = URI_FIELDS.filter((k) => json[k] === '');
+  if (empty.length) problems.push(`empty strings for ${empty.join(', ')}`);
+  if (isObject(asked) && Array.isArray(asked.redirect_uris)) {
+    const registered = json.redirect_uris;
+    const sameSet = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((u) => b.includes(u));
+    if (!Array.isArray(registered)) problems.push('no redirect_uris (the SDK schemas require them)');
+    else if (!sameSet(asked.redirect_uris, registered)) problems.push(`redirect_uris ${JSON.stringify(registered)} differ from those registered ${JSON.stringify(asked.redirect_uris)}`);
+  }
+  if (isObject(asked) && asked.token_endpoint_auth_method === 'none') {
+    if (typeof json.client_secret === 'string') problems.push('a client_secret for a client that registered token_endpoint_auth_method "none"');
+    if (json.token_endpoint_auth_method === undefined) problems.push('token_endpoint_auth_method not returned');
+  }
+  if (problems.length === 0) return undefined;
+  return { message: `The registration response (${s}) has ${problems.join('; ')}.` };
+};
+
+/** A loopback redirect URI (RFC 8252 section 7.3) as scheme, host and path, without the port. */
+function loopbackWithoutPort(uri: string): string | undefined {
+  try {
+    const url = new URL(uri);
+    if (url.protocol !== 'http:' || !['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname)) return undefined;
+    return `${url.protocol}//${url.hostname}${url.pathname}${url.search}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The query of an authorization request (GET /authorize?…), or its form (POST, PAR). */
+function authorizationParams(e: Exchange): URLSearchParams {
+  return e.request.method === 'GET' ? new URL(e.request.url, 'http://x').searchParams : requestForm(e);
+}
+
+/** The client's registration (request and response) that issued `clientId`, among the handshakes kept. */
+function registrationOf(clientId: string, e: Exchange, context: Parameters<LintCheck>[1]): { exchange: Exchange; redirectUris: string[] } | undefined {
+  const exchange = lastBefore(e, context.everyHandshake, (x) => {
+    const json = x.classification.phase === 'registration' && succeeded(x) ? responseJson(x) : undefined;
+    return isObject(json) && json.client_id === clientId;
+  });
+  if (!exchange) return undefined;
+  const response = responseJson(exchange) as Record<string, unknown>;
+  const request = requestJson(exchange);
+  const uris = Array.isArray(response.redirect_uris) ? response.redirect_uris : isObject(request) && Array.isArray(request.redirect_uris) ? request.redirect_uris : [];
+  return { exchange, redirectUris: uris.filter((u): u is string => typeof u === 'string') };
+}
+
+/** What an authorization request was refused with: the text of its error page or JSON, or the error a redirect carries. */
+function authorizationError(e: Exchange): string | undefined {
+  const s = status(e);
+  if (s === undefined) return undefined;
+  if (s >= 300 && s < 400) {
+    const location = responseHeader(e, 'location');
+    if (!location) return undefined;
+    const query = new URL(location, 'http://x').searchParams;
+    return query.get('error') ? `${query.get('error')} ${query.get('error_description') ?? ''}`.trim() : undefined;
+  }
+  if (s < 400) return undefined;
+  const json = responseJson(e);
+  if (isObject(json) && typeof json.error === 'string') return `${json.error} ${typeof json.error_description === 'string' ? json.error_description : ''}`.trim();
+  return clip(e.response?.body?.encoding === 'utf8' ? e.response.body.data.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() : '', 200) || `status ${s}`;
+}
+
+export const loopbackRedirectPortExact: LintCheck = (e, context) => {
+  if (e.classification.phase !== 'authorization') return undefined;
+  const params = authorizationParams(e);
+  const redirectUri = params.get('redirect_uri');
+  const clientId = params.get('client_id');
+  const wanted = redirectUri ? loopbackWithoutPort(redirectUri) : undefined;
+  const refused = authorizationError(e);
+  if (!wanted || !clientId || !refused || (status(e) ?? 0) < 400 || !/redirect/i.test(refused)) return undefined;
+  const registration = registrationOf(clientId, e, context);
+  if (!registration || registration.redirectUris.includes(redirectUri!)) return undefined;
+  const sibling = registration.redirectUris.find((uri) => loopbackWithoutPort(uri) === wanted);
+  if (!sibling) return undefined;
+  return {
+    message: `/authorize refused redirect_uri ${redirectUri} (${clip(refused, 120)}) although ${sibling} is registered: loopback redirect URIs may use any port (RFC 8252 section 7.3).`,
+    related: [registration.exchange.id],
+  };
+};
+
+export const authorizeScopeRejected: LintCheck = (e, context) => {
+  if (e.classification.phase !== 'authorization' || e.request.method !== 'GET') return undefined;
+  const refused = authorizationError(e);
+  if (!refused || !/scope/i.test(refused)) return undefined;
+  const params = authorizationParams(e);
+  const scope = params.get('scope');
+  if (!scope) return { message: `/authorize without a scope parameter was refused (${clip(refused, 120)}): ChatGPT sends none on reconnect; RFC 6749 lets the server use a default.` };
+  // Unknown: outside what this host's metadata advertises.
+  const host = hostOf(e);
+  const metadata = lastBefore(e, context.everyHandshake, (x) => hostOf(x) === host && (isAuthServerMetadata(x) || servedPrm(x)) && status(x) === 200 && isObject(responseJson(x)) && Array.isArray((responseJson(x) as Record<string, unknown>).scopes_supported));
+  if (!metadata) return undefined;
+  const supported = (responseJson(metadata) as Record<string, unknown>).scopes_supported as unknown[];
+  const unknown = scope.split(' ').filter((s) => s && !supported.includes(s));
+  if (unknown.length === 0) return undefined;
+  return {
+    message: `/authorize was refused (${clip(refused, 120)}) for scope ${unknown.map((s) => `"${s}"`).join(', ')}, which ${path(metadata)} does not advertise: grant the known scopes instead of refusing.`,
+    related: [metadata.id],
+  };
+};
+
+/** The kind of a redirect URI, as authorization servers sort them (RFC 8252 section 7). */
+function redirectKind(uri: string): string {
+  if (loopbackWithoutPort(uri)) return 'loopback';
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
+  return scheme === 'https' ? 'https' : scheme === 'http' ? 'http' : 'private-use scheme';
+}
+
+export const registrationMixedRedirectSchemes: LintCheck = (e) => {
+  const s = status(e);
+  if (e.classification.phase !== 'registration' || e.request.method !== 'POST' || s === undefined || s < 400 || s === 401 || s === 403) return undefined;
+  const body = requestJson(e);
+  const uris = isObject(body) && Array.isArray(body.redirect_uris) ? body.redirect_uris.filter((u): u is string => typeof u === 'string') : [];
+  const kinds = [...new Set(uris.map(redirectKind))];
+  if (kinds.length < 2) return undefined;
+  const error = oauthError(e);
+  return {
+    message: `The client registered ${uris.length} redirect URIs of ${kinds.length} kinds (${kinds.join(', ')}) in one request and the server refused the set (${s}${error ? ` ${error.error}` : ''}): one entry it dislikes costs the client its registration.`,
+  };
+};
+
+export const authorizeEndpointNotFromMetadata: LintCheck = (e, context) => {
+  if (e.classification.phase !== 'authorization' || e.request.method !== 'GET') return undefined;
+  const params = authorizationParams(e);
+  if (!params.has('response_type') || !params.has('client_id')) return undefined;
+  const host = hostOf(e);
+  // The metadata this host served before: its authorization_endpoint on this same host.
+  const metadata = lastBefore(e, context.everyHandshake, (x) => hostOf(x) === host && typeof asMetadata(x)?.authorization_endpoint === 'string');
+  if (!metadata) return undefined;
+  const endpoint = asMetadata(metadata)!.authorization_endpoint as string;
+  let named: URL;
+  try {
+    named = new URL(endpoint);
+  } catch {
+    return undefined;
+  }
+  if (named.host.toLowerCase() !== host || named.pathname === path(e)) return undefined;
+  return {
+    message: `The client sent the user to ${path(e)} although ${path(metadata)} names authorization_endpoint ${endpoint}.`,
+    related: [metadata.id],
   };
 };

@@ -1,6 +1,7 @@
 import type { Exchange } from '../../../../shared/exchange';
 import type { LintCheck } from '../rule';
-import { describeRequest, contentType, isObject, requestJson, onMcpEndpoint, path, requestHeader, responseHeader, responseJson, responseMessages, seconds, status } from '../wire';
+import { exchangeOutcome } from '../../../../shared/outcome';
+import { describeRequest, contentType, isObject, requestJson, onMcpEndpoint, path, requestHeader, responseHeader, responseJson, responseMessages, seconds, sseItems, status } from '../wire';
 import { clip } from '../../../../shared/text';
 
 // Streamable HTTP transport (MCP 2025-11-25 basic/transports): statuses, Accept, the version
@@ -98,23 +99,30 @@ export const jsonRpcIdMismatch: LintCheck = (e) => {
   return { message: `The response carries id ${stray.map((id) => JSON.stringify(id)).join(', ')} but the request asked with id ${rpc.ids.map((id) => JSON.stringify(id)).join(', ')}.` };
 };
 
-export const sseWithoutPings: LintCheck = (e, { options }) => {
+/** The long-lived streams: the session era's GET stream, the legacy one, and 2026-07-28 listen streams. */
+export function isLongLivedStream(e: Exchange): boolean {
   const stream = e.classification.stream;
-  // The long-lived streams: the session era's GET stream, the legacy one, and 2026-07-28 listen streams.
   const longLived = e.request.method === 'GET' ? stream === 'get-stream' || stream === 'legacy-sse' : stream === 'listen';
-  if (!longLived) return undefined;
-  if (!contentType(e.response?.headers).includes('text/event-stream')) return undefined;
+  return longLived && contentType(e.response?.headers).includes('text/event-stream');
+}
+
+export const sseWithoutPings: LintCheck = (e, { options, now }) => {
+  if (!isLongLivedStream(e)) return undefined;
+  const stream = e.classification.stream;
   // Moments the stream showed life: its headers, every event or comment, and its end.
   const opened = e.timings.upstreamHeaders ?? e.timings.firstByte ?? 0;
   const moments = [opened, ...e.sseEvents.map((s) => s.at)];
+  // Judged at its end, or live while still open (the silence so far counts).
   if (e.timings.end !== undefined) moments.push(e.timings.end);
+  else if (now !== undefined) moments.push(now - e.startedAt);
   moments.sort((a, b) => a - b);
   let longest = 0;
   for (let i = 1; i < moments.length; i++) longest = Math.max(longest, moments[i]! - moments[i - 1]!);
   if (longest <= options.sseIdleLimitMs) return undefined;
   const tunnel = requestHeader(e, 'x-forwarded-for') || requestHeader(e, 'x-forwarded-proto') ? ' It came through a proxy or tunnel (X-Forwarded-* headers), which may cut idle streams.' : '';
   const name = stream === 'legacy-sse' ? 'legacy /sse' : stream === 'listen' ? 'subscriptions/listen' : 'GET';
-  return { message: `The ${name} stream was silent for ${seconds(longest)} (limit ${seconds(options.sseIdleLimitMs)}) with no event or ping comment.${tunnel}` };
+  const still = e.timings.end === undefined ? ' so far, and is still open' : '';
+  return { message: `The ${name} stream was silent for ${seconds(longest)}${still} (limit ${seconds(options.sseIdleLimitMs)}) with no event or ping comment.${tunnel}` };
 };
 
 export const corsMissing: LintCheck = (e) => {
@@ -137,4 +145,61 @@ export const hostRejected: LintCheck = (e) => {
   if (s === 403 && !/\bhost\b/i.test(said)) return undefined;
   const host = requestHeader(e, 'host') ?? '(none)';
   return { message: `${describeRequest(e)} with Host ${host} was refused with ${s}${said ? ` ("${clip(said.trim(), 120)}")` : ''}: the server only accepts its own host names.` };
+};
+
+/** A legacy HTTP+SSE stream: GET /sse, or any GET stream that starts with the `endpoint` event. */
+const isLegacyStream = (e: Exchange) =>
+  e.request.method === 'GET' && contentType(e.response?.headers).includes('text/event-stream') && (e.classification.stream === 'legacy-sse' || sseItems(e).some((s) => s.event === 'endpoint'));
+
+/** An initialize POST answered 2xx without a JSON-RPC answer, or 5xx: what legacy-sse-post-accepted judges. */
+export const initializeNotAnswered = (e: Exchange): boolean => {
+  const s = status(e);
+  if (e.request.method !== 'POST' || !(e.classification.jsonRpc?.methods ?? []).includes('initialize') || s === undefined) return false;
+  return s >= 500 || (s >= 200 && s < 300 && responseMessages(e).length === 0);
+};
+
+export const legacySsePostAccepted: LintCheck = (e, context) => {
+  if (!initializeNotAnswered(e)) return undefined;
+  const host = requestHeader(e, 'host');
+  const legacy = context.everyHandshake.find((x) => isLegacyStream(x) && path(x) === path(e) && requestHeader(x, 'host') === host);
+  if (!legacy) return undefined;
+  return {
+    message: `POST ${path(e)} (initialize) was answered ${status(e)}${status(e)! < 300 ? ' without a JSON-RPC answer' : ''}, yet GET ${path(e)} serves the legacy SSE transport: clients fall back to it only after 400, 404 or 405.`,
+    related: [legacy.id],
+  };
+};
+
+export const sseClosedWithoutRetry: LintCheck = (e, context) => {
+  const stream = e.classification.stream;
+  if ((stream !== 'post-response' && stream !== 'get-stream') || !contentType(e.response?.headers).includes('text/event-stream')) return undefined;
+  // Priming and retry are 2025-11-25's (older clients would take an empty event for a message).
+  const version = requestHeader(e, 'mcp-protocol-version');
+  if (!version || version < '2025-11-25') return undefined;
+  // Closed by the server (not the client), before it was done.
+  if (e.state !== 'complete' || exchangeOutcome(e).outcome !== 'ok') return undefined;
+  if (stream === 'post-response') {
+    const asked = e.classification.jsonRpc?.ids ?? [];
+    const answered = new Set(responseMessages(e).filter((m) => 'result' in m || 'error' in m).map((m) => String(m.id)));
+    if (asked.length === 0 || asked.every((id) => answered.has(String(id)))) return undefined;
+  } else {
+    // A GET stream ends with its session (DELETE): that close is no early one.
+    const ended = (e.startedAt + (e.timings.end ?? 0));
+    if (context.handshake.some((x) => x.classification.phase === 'session-end' && x.startedAt <= ended)) return undefined;
+  }
+  const hasId = sseItems(e).some((s) => s.id !== undefined);
+  const hasRetry = sseItems(e).some((s) => s.retry !== undefined);
+  if (hasId && hasRetry) return undefined;
+  const what = stream === 'post-response' ? `The SSE response to ${describeRequest(e)} was closed by the server before the response` : `The GET ${path(e)} stream was closed by the server`;
+  const missing = [hasId ? '' : 'no event id (the client cannot resume it)', hasRetry ? '' : 'no retry field (the client reconnects on its own back-off)'].filter(Boolean).join(' and ');
+  return { message: `${what}, with ${missing}.` };
+};
+
+export const protocolVersionHeaderList: LintCheck = (e) => {
+  if (!onMcpEndpoint(e)) return undefined;
+  const raw = Object.entries(e.request.headers).filter(([name]) => name.toLowerCase() === 'mcp-protocol-version').flatMap(([, value]) => (Array.isArray(value) ? value : [value]));
+  const values = raw.flatMap((v) => String(v).split(',')).map((v) => v.trim());
+  if (values.length < 2) return undefined;
+  const s = status(e);
+  const answer = s !== undefined && s >= 400 ? ` The server answered ${s}${errorMessage(e) ? ` ("${clip(errorMessage(e), 120)}")` : ''}.` : '';
+  return { message: `The client sent ${describeRequest(e)} with MCP-Protocol-Version "${raw.join(', ')}": ${values.length} values where one version belongs.${answer}` };
 };
