@@ -80,8 +80,9 @@ const CANNOT_CONNECT: Partial<Record<Preset, Record<string, { because: string; s
  */
 const HEADER_META_FAULT = { profile: CONNECTOR, rule: 'protocol-version-header-meta-mismatch', because: 'claude-code#93290: the header says 2025-11-25 while _meta says 2026-07-28' };
 const HEADER_TWICE_FAULT = { profile: HEADER_TWICE, rule: 'protocol-version-mismatch', because: 'lowdefy#2345: the header arrives as "2025-11-25, 2025-11-25", not the negotiated version' };
+const HEADER_LIST_FAULT = { profile: HEADER_TWICE, rule: 'protocol-version-header-list', because: 'openwork#3944: one header carrying two versions, comma-joined, is the client\'s doing' };
 const CLIENT_FAULTS: Partial<Record<Preset, Array<{ profile: string; rule: string; because: string }>>> = {
-  spec: [HEADER_META_FAULT, HEADER_TWICE_FAULT],
+  spec: [HEADER_META_FAULT, HEADER_TWICE_FAULT, HEADER_LIST_FAULT],
   'spec-2025-06-18': [
     {
       profile: 'claude-code@2.1',
@@ -90,11 +91,12 @@ const CLIENT_FAULTS: Partial<Record<Preset, Array<{ profile: string; rule: strin
     },
     { profile: CONNECTOR, rule: 'protocol-version-mismatch', because: 'after falling back to initialize the connector still sends 2025-11-25, not the 2025-06-18 it negotiated (claude-code#92835, #93290)' },
     HEADER_TWICE_FAULT,
+    HEADER_LIST_FAULT,
   ],
-  'spec-2025-11-25': [HEADER_TWICE_FAULT],
+  'spec-2025-11-25': [HEADER_TWICE_FAULT, HEADER_LIST_FAULT],
   'spec-2026-07-28': [HEADER_META_FAULT],
-  'claude-ai': [HEADER_META_FAULT, HEADER_TWICE_FAULT],
-  'no-auth': [HEADER_META_FAULT, HEADER_TWICE_FAULT],
+  'claude-ai': [HEADER_META_FAULT, HEADER_TWICE_FAULT, HEADER_LIST_FAULT],
+  'no-auth': [HEADER_META_FAULT, HEADER_TWICE_FAULT, HEADER_LIST_FAULT],
 };
 
 /** The usual discovery locations, asked with HEAD whether or not a client fetched them (a 404 is a fine answer). */

@@ -30,12 +30,13 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'get-stream': { '405': [], '501': ['get-mcp-501'], '404': ['get-mcp-not-405'] },
   'session-id': { omit: ['initialize-missing-session-id'] },
   'initialize-401': { 'without-resource-metadata': ['challenge-without-resource-metadata'] },
-  'hide-metadata': { 'hide-suffixed': [], 'hide-root': [] },
+  'hide-metadata': { 'hide-suffixed': ['prm-single-location'], 'hide-root': ['prm-single-location'] },
   'strict-accept': { strict: ['strict-accept-406'] },
   'host-validation': { 'reject-tunnel-host': ['host-rejected'], unprotected: [] },
   'scope-grant': { 'grant-any': ['granted-scope-unsupported'] },
   // No rule judges these answers yet (a client assertion refused, "none" not advertised, a CIMD document host answering HTML or 404).
   'private-key-jwt': { 'not-accepted': [], 'without-none': [] },
+  'redirect-uri-matching': { exact: ['loopback-redirect-port-exact'] },
   'cimd-document': { html: [], '404': [] },
   // The "break a requirement" toggles: each break names the lint rules that flag it (shared/breaks.ts).
   ...Object.fromEntries(REQUIREMENTS.map((r) => [breakToggleId(r.id), Object.fromEntries(r.breaks.map((b) => [b.id, b.lint]))])),
