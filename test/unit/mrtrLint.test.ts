@@ -73,9 +73,11 @@ describe('MRTR lint', () => {
     });
     // Both started in the same whole millisecond, the retry's request timed before the first
     // answer within it (what a loaded machine records): the retry still follows the answer.
+    // Every timing the ordering reads is set here: measured ones vary with the machine's load
+    // (a first request that took 2 ms to arrive would sort after the retry).
     unlinked[1]!.startedAt = unlinked[0]!.startedAt;
-    unlinked[0]!.timings = { ...unlinked[0]!.timings, upstreamHeaders: 0.9 };
-    unlinked[1]!.timings = { ...unlinked[1]!.timings, requestEnd: 0.1 };
+    unlinked[0]!.timings = { ...unlinked[0]!.timings, requestEnd: 0.05, upstreamHeaders: 0.9, end: 0.9 };
+    unlinked[1]!.timings = { ...unlinked[1]!.timings, requestEnd: 0.1, upstreamHeaders: 0.95, end: 0.95 };
     expect(lintExchanges(unlinked).findings.map((f) => f.ruleId)).toContain('mrtr-state-not-echoed');
     expect(unlinked[1]!.mrtr).toMatchObject({ round: 2, stateEchoed: false });
   });
