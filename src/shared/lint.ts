@@ -162,6 +162,7 @@ export const LINT_RULE_IDS = [
   'oauth-error-not-rfc6749',
   'registration-rejects-redirect-uri',
   'invalid-client-400',
+  'client-assertion-refused',
   'token-response-without-token-type',
   'token-response-without-expires-in',
   'token-audience-mismatch',
@@ -816,6 +817,22 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['claude-ai'],
     sources: [rfc(6749, '5.2', 'error response (invalid_client)'), issue('PrefectHQ/fastmcp', 1762, 'Claude registers again only after 401 invalid_client')],
     fix: 'Answer `invalid_client` with 401 (RFC 6749 section 5.2).',
+  },
+  {
+    id: 'client-assertion-refused',
+    title: 'Client assertion (private_key_jwt) refused at the token endpoint',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'The client authenticated its token request with a signed JWT (RFC 7523 client assertion, `private_key_jwt`) and the server, whose metadata does not offer `private_key_jwt`, answered `invalid_client`. ChatGPT registers through a Client ID Metadata Document with `private_key_jwt` and a `jwks_uri`, and always signs its token requests: a server that only knows `none` or client secrets, or refuses the method for metadata-document clients, cannot be connected to from ChatGPT at all.',
+    breaks: ['chatgpt'],
+    sources: [
+      rfc(7523, '2.2', 'using JWTs for client authentication'),
+      issue('Altinity/altinity-mcp', 118, 'ChatGPT cannot connect: private_key_jwt refused for a CIMD client'),
+      issue('tableau/tableau-mcp', 814, 'ChatGPT connector and private_key_jwt'),
+      issue('pomerium/pomerium', 6692, 'ChatGPT client assertion refused'),
+    ],
+    fix: 'Accept `private_key_jwt`: verify the assertion with the keys of the client\'s metadata (`jwks_uri` or `jwks`): `iss` = `sub` = client_id, `aud` = the token endpoint or issuer, `exp`, a `jti` used once; and list it in `token_endpoint_auth_methods_supported` next to `none`.',
   },
   {
     id: 'token-response-without-token-type',

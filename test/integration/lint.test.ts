@@ -495,6 +495,28 @@ const CASES: LintCase[] = [
     },
   },
   {
+    rule: 'client-assertion-refused',
+    faulty: { toggles: { 'private-key-jwt': 'not-accepted' } },
+    spec: {},
+    probe: async (wire) => {
+      // Metadata first (the rule reads what it offers), then a token request signed with a client
+      // assertion: refused as a method where private_key_jwt isn't offered, as this assertion only on spec.
+      await (await wire.fetch('/.well-known/oauth-authorization-server')).text();
+      const response = await wire.fetch('/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: 'some-code',
+          client_id: 'https://client.example/metadata.json',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: 'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln',
+        }).toString(),
+      });
+      await response.text();
+    },
+  },
+  {
     rule: 'token-response-without-token-type',
     faulty: { rules: () => [rule('no-token-type', TOKEN_OK, [{ type: 'replace-body', body: JSON.stringify({ access_token: 'opaque-token', expires_in: 3600 }), contentType: 'application/json' }])] },
     spec: {},

@@ -35,7 +35,7 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'host-validation': { 'reject-tunnel-host': ['host-rejected'], unprotected: [] },
   'scope-grant': { 'grant-any': ['granted-scope-unsupported'] },
   // No rule judges these answers yet (a client assertion refused, "none" not advertised, a CIMD document host answering HTML or 404).
-  'private-key-jwt': { 'not-accepted': [], 'without-none': [] },
+  'private-key-jwt': { 'not-accepted': ['client-assertion-refused'], 'without-none': [] },
   'redirect-uri-matching': { exact: ['loopback-redirect-port-exact'] },
   'cimd-document': { html: [], '404': [] },
   // The "break a requirement" toggles: each break names the lint rules that flag it (shared/breaks.ts).

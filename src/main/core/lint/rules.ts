@@ -60,6 +60,7 @@ const CHECKS: LintChecks = {
   'oauth-error-not-rfc6749': auth.oauthErrorNotRfc6749,
   'registration-rejects-redirect-uri': auth.registrationRejectsRedirectUri,
   'invalid-client-400': auth.invalidClient400,
+  'client-assertion-refused': auth.clientAssertionRefused,
   'token-response-without-token-type': auth.tokenResponseWithoutTokenType,
   'token-response-without-expires-in': auth.tokenResponseWithoutExpiresIn,
   'token-audience-mismatch': auth.tokenAudienceMismatch,

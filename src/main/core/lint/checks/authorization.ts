@@ -24,6 +24,7 @@ import {
   describeRequest,
 } from '../wire';
 import { clip } from '../../../../shared/text';
+import { CLIENT_ASSERTION_TYPE } from '../../../../shared/profile';
 
 // Authorization (basic/authorization; RFC 6749, 6750, 7591, 8414, 8707, 9728): the resource
 // server's challenges and metadata, then the authorization server's metadata and answers.
@@ -251,6 +252,23 @@ export const registrationRejectsRedirectUri: LintCheck = (e) => {
 export const invalidClient400: LintCheck = (e) => {
   if (e.classification.phase !== 'token' || status(e) !== 400 || oauthError(e)?.error !== 'invalid_client') return undefined;
   return { message: `The token endpoint answered invalid_client with 400; Claude.ai registers again only on 401.` };
+};
+
+export const clientAssertionRefused: LintCheck = (e, context) => {
+  const refused = oauthError(e);
+  if (e.classification.phase !== 'token' || refused?.error !== 'invalid_client') return undefined;
+  if (requestForm(e).get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) return undefined;
+  // A server that supports the method may refuse one bad assertion; only a server whose
+  // metadata doesn't offer private_key_jwt refuses the method itself.
+  const host = hostOf(e);
+  const metadata = lastBefore(e, context.everyHandshake, (x) => hostOf(x) === host && isAuthServerMetadata(x) && status(x) === 200 && isObject(responseJson(x)));
+  const methods = metadata && (responseJson(metadata) as Record<string, unknown>).token_endpoint_auth_methods_supported;
+  if (!metadata || (Array.isArray(methods) && methods.includes('private_key_jwt'))) return undefined;
+  const said = refused.description;
+  return {
+    message: `The token request authenticated with a client assertion (private_key_jwt) and the server answered ${status(e)} invalid_client${said ? ` ("${clip(said, 160)}")` : ''}; ${path(metadata)} does not offer private_key_jwt${Array.isArray(methods) ? ` (token_endpoint_auth_methods_supported: ${methods.join(', ')})` : ''}.`,
+    related: [metadata.id],
+  };
 };
 
 /** A successful token response's JSON body. */
