@@ -192,6 +192,11 @@ export interface Exchange {
   correlations?: RpcCorrelation[];
   appliedRules: AppliedRule[];
   error?: { kind: ExchangeErrorKind; message: string };
+  /**
+   * Imported from a capture that doesn't say who ended this stream (a HAR from another tool):
+   * closed by the server or by the client, nobody can tell. Checks about who closed it skip it.
+   */
+  endUnknown?: boolean;
   /** Sent by the built-in simulator rather than a real client. */
   simulated?: boolean;
   /** The simulator run it belongs to (SimulationResult.runId). */

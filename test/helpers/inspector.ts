@@ -26,6 +26,12 @@ export async function startInspector(options: InspectorOptions = {}) {
       if (found) return Promise.resolve(found);
       return new Promise((resolve) => waiters.push({ test, resolve }));
     },
+    /** The exchanges of one simulated run, once every one of them has ended (streams close when the run finishes). */
+    async runExchanges(runId: string): Promise<Exchange[]> {
+      const mine = () => inspector.exchanges().filter((e) => e.simulationRun === runId);
+      await Promise.all(mine().map((e) => this.waitForExchange((x) => x.id === e.id)));
+      return mine();
+    },
     close: () => inspector.stop(),
   };
 }

@@ -29,12 +29,6 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function exchangesOf(r: Running, runId: string): Promise<Exchange[]> {
-  const mine = () => r.inspector.exchanges().filter((e) => e.simulationRun === runId);
-  await Promise.all(mine().map((e) => r.waitForExchange((x) => x.id === e.id)));
-  return mine();
-}
-
 const verdict = (result: SimulationResult, step: string) => result.steps.find((s) => s.step === step);
 const tokenForm = (exchanges: Exchange[]) => new URLSearchParams(exchanges.find((e) => e.classification.phase === 'token')!.request.body!.data);
 
@@ -59,7 +53,7 @@ describe('the ChatGPT profile', () => {
     const result = await running.inspector.simulate(CHATGPT);
     expect(result.summary).toBe('connected and listed 6 tools');
     expect(verdict(result, 'oauth.register')?.title).toBe('Client ID Metadata Document (CIMD)');
-    const form = tokenForm(await exchangesOf(running, result.runId));
+    const form = tokenForm(await running.runExchanges(result.runId));
     expect(form.get('client_id')).toBe(CHATGPT_CIMD);
     expect(form.get('client_assertion_type')).toBe(CLIENT_ASSERTION_TYPE);
     const claims = JSON.parse(Buffer.from(form.get('client_assertion')!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
@@ -71,7 +65,7 @@ describe('the ChatGPT profile', () => {
     const result = await running.inspector.simulate(CHATGPT);
     expect(result.ok).toBe(true);
     expect(verdict(result, 'oauth.register')?.title).toBe('Dynamic Client Registration (RFC 7591)');
-    expect(tokenForm(await exchangesOf(running, result.runId)).has('client_assertion')).toBe(false);
+    expect(tokenForm(await running.runExchanges(result.runId)).has('client_assertion')).toBe(false);
   });
 
   it('fails at the token request when the server does not accept client assertions', async () => {
@@ -104,7 +98,7 @@ describe('the ChatGPT profile', () => {
     expect(result.steps.filter((s) => s.outcome === 'fail').map((s) => s.step)).toEqual(['oauth.authorize']);
     expect(verdict(result, 'oauth.authorize')?.message).toMatch(/the authorization endpoint answered 400/);
     // The error page says why in full; no built-in copy stood in for a host that answered.
-    const authorize = (await exchangesOf(running, result.runId)).find((e) => e.request.url.startsWith('/authorize?'))!;
+    const authorize = (await running.runExchanges(result.runId)).find((e) => e.request.url.startsWith('/authorize?'))!;
     expect(authorize.response?.headers['x-mcp-inspector-cimd']).toBeUndefined();
     expect(authorize.response?.body?.data).toMatch(message);
   });

@@ -18,13 +18,6 @@ afterEach(async () => {
   running = undefined;
 });
 
-/** Waits until every exchange of a run has ended (streams close when the run finishes). */
-async function exchangesOf(r: Running, runId: string): Promise<Exchange[]> {
-  const mine = () => r.inspector.exchanges().filter((e) => e.simulationRun === runId);
-  await Promise.all(mine().map((e) => r.waitForExchange((x) => x.id === e.id)));
-  return mine();
-}
-
 const TOOLS = ['echo', 'add', 'best_person', 'slow_count', 'fail', 'regional_echo'];
 
 describe('every profile against the spec-correct reference server, through the front door', () => {
@@ -37,7 +30,7 @@ describe('every profile against the spec-correct reference server, through the f
     expect(result.steps.every((s) => s.outcome === 'ok')).toBe(true);
 
     // The recorder saw every request the simulator made, each marked with the run.
-    const recorded = await exchangesOf(running, result.runId);
+    const recorded = await running.runExchanges(result.runId);
     const sent = result.steps.flatMap((s) => s.requests);
     expect(recorded.length).toBe(sent.length);
     expect(recorded.every((e) => e.simulated === true)).toBe(true);
@@ -72,7 +65,7 @@ describe('what a profile does on the wire', () => {
   it('Claude.ai 2025-06 sends its recorded DCR body, scope claudeai, and switches User-Agent after OAuth', async () => {
     running = await startInspector({ preset: 'spec' });
     const result = await running.inspector.simulate('claude-ai@2025-06');
-    const exchanges = await exchangesOf(running, result.runId);
+    const exchanges = await running.runExchanges(result.runId);
     const register = exchanges.find((e) => e.classification.phase === 'registration')!;
     expect(JSON.parse(register.request.body!.data)).toMatchObject({ client_name: 'claudeai', scope: 'claudeai', redirect_uris: ['https://claude.ai/api/mcp/auth_callback'] });
     const authorize = exchanges.find((e) => e.request.url.startsWith('/authorize?'))!;
@@ -85,17 +78,17 @@ describe('what a profile does on the wire', () => {
   it('Claude Code 1.0.108 probes the /sse path-suffixed documents for an SSE URL and never sends its configured header', async () => {
     running = await startInspector({ preset: 'spec' });
     const result = await running.inspector.simulate('claude-code@1.0.108', { url: running.info.legacySseUrl, headers: { 'X-API-Key': 'k' } });
-    const paths = (await exchangesOf(running, result.runId)).map((e) => `${e.request.method} ${e.request.url.split('?')[0]}`);
+    const paths = (await running.runExchanges(result.runId)).map((e) => `${e.request.method} ${e.request.url.split('?')[0]}`);
     expect(paths[0]).toBe('GET /.well-known/oauth-protected-resource/sse');
     expect(result.steps[0]).toMatchObject({ step: 'config', outcome: 'warn' });
-    const recorded = await exchangesOf(running, result.runId);
+    const recorded = await running.runExchanges(result.runId);
     expect(recorded.some((e) => 'x-api-key' in e.request.headers)).toBe(false);
   });
 
   it('ChatGPT reads the metadata before any 401 and sends no GET and no DELETE', async () => {
     running = await startInspector({ preset: 'spec' });
     const result = await running.inspector.simulate('chatgpt');
-    const exchanges = await exchangesOf(running, result.runId);
+    const exchanges = await running.runExchanges(result.runId);
     const firstMcp = exchanges.findIndex((e) => e.request.url === '/mcp');
     expect(exchanges.slice(0, firstMcp).every((e) => e.request.url.startsWith('/.well-known/'))).toBe(true);
     expect(exchanges.some((e) => e.request.url === '/mcp' && ['GET', 'DELETE'].includes(e.request.method))).toBe(false);
@@ -124,11 +117,11 @@ describe('what a profile does on the wire', () => {
 
   it.each(['claude-ai@2026-03', 'claude-ai@2026-09'])('%s uses CIMD only when the AS lists "none" next to it, else registers a new client on every connection (lion-reader#1519)', async (id) => {
     running = await startInspector({ preset: 'spec' });
-    const registrations = async () => (await exchangesOf(running!, (await running!.inspector.simulate(id)).runId)).filter((e) => e.classification.phase === 'registration');
+    const registrations = async () => (await running!.runExchanges((await running!.inspector.simulate(id)).runId)).filter((e) => e.classification.phase === 'registration');
     const cimd = await running.inspector.simulate(id);
     expect(cimd.ok).toBe(true);
     expect(cimd.steps.find((s) => s.step === 'oauth.register')?.message).toContain('https://claude.ai/oauth/mcp-oauth-client-metadata');
-    expect((await exchangesOf(running, cimd.runId)).some((e) => e.classification.phase === 'registration')).toBe(false);
+    expect((await running.runExchanges(cimd.runId)).some((e) => e.classification.phase === 'registration')).toBe(false);
     // The same AS without "none" among its token endpoint auth methods: DCR, silently, each time.
     running.inspector.setRules([
       {

@@ -25,6 +25,8 @@ interface Tapped {
   /** The response body as far as the client read it (a stream is recorded as it is read). */
   chunks: Uint8Array[];
   error?: string;
+  /** The client stopped reading (cancelled the body) before it ended: a stream it closed. */
+  closedByClient?: boolean;
 }
 
 /** Statuses a Response may not carry a body with (Fetch standard, null body status). */
@@ -49,18 +51,35 @@ export class CaptureTap {
           entry.ended = performance.now();
           return response;
         }
-        // Pass-through: each chunk goes on to the client as it comes; a cancel reaches the source.
-        const body = response.body.pipeThrough(
-          new TransformStream<Uint8Array, Uint8Array>({
-            transform(chunk, controller) {
-              entry.chunks.push(chunk);
-              controller.enqueue(chunk);
-            },
-            flush() {
+        // Pass-through: each chunk goes on to the client as it comes; a cancel reaches the source
+        // and is recorded, so a stream the client closed reads as closed by the client.
+        const reader = response.body.getReader();
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            let read: ReadableStreamReadResult<Uint8Array>;
+            try {
+              read = await reader.read();
+            } catch (err) {
+              // The client aborted its request (its AbortSignal) while reading: closed by the client.
               entry.ended = performance.now();
-            },
-          }),
-        );
+              if (request.signal.aborted || (err as Error).name === 'AbortError') entry.closedByClient = true;
+              throw err;
+            }
+            const { done, value } = read;
+            if (done) {
+              entry.ended = performance.now();
+              controller.close();
+            } else {
+              entry.chunks.push(value);
+              controller.enqueue(value);
+            }
+          },
+          cancel(reason) {
+            entry.ended = performance.now();
+            entry.closedByClient = true;
+            return reader.cancel(reason);
+          },
+        });
         return new Response(NULL_BODY_STATUS.has(response.status) || request.method === 'HEAD' ? null : body, {
           status: response.status,
           statusText: response.statusText,
@@ -117,5 +136,7 @@ function harEntry(t: Tapped): HarEntry {
       : { status: 0, statusText: '', httpVersion: '', headers: [], cookies: [], content: { size: 0, mimeType: '' }, redirectURL: '', headersSize: -1, bodySize: -1, _error: t.error ?? 'no answer' },
     cache: {},
     timings: { send: 0, wait: time, receive: 0 },
+    // The tap knows who ended a body: the server (it ran to its end) or the client (it stopped reading).
+    ...(t.closedByClient ? { _state: 'aborted' } : t.response && t.ended !== undefined ? { _state: 'complete' } : {}),
   };
 }

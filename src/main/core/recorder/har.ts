@@ -406,13 +406,15 @@ function foreignExchange(entry: Record<string, unknown>, request: Record<string,
     id: randomUUID(),
     startedAt: Number.isNaN(startedAt) ? 0 : startedAt,
     timings,
-    state: response ? 'complete' : 'failed',
+    // A tool that knows who ended an exchange may say so (`_state`); HAR itself cannot.
+    state: typeof entry._state === 'string' && FOREIGN_STATES.has(entry._state) ? (entry._state as Exchange['state']) : response ? 'complete' : 'failed',
     client: recognizeClient(userAgent, classification.jsonRpc?.clientInfo),
     request: { method: String(request.method), url, httpVersion: String(request.httpVersion ?? '').replace(/^HTTP\//i, '') || '1.1', headers, ...(body ? { body } : {}) },
     sseEvents: isStream ? parseSseEvents(response?.body, timings.upstreamHeaders ?? 0) : [],
     classification,
     appliedRules: [],
   };
+  if (isStream && exchange.state === 'complete' && entry._state === undefined) exchange.endUnknown = true;
   if (response) exchange.response = response;
   else {
     const reason = isObject(entry.response) && typeof entry.response._error === 'string' ? entry.response._error : `entry ${index} has no response`;
@@ -422,6 +424,7 @@ function foreignExchange(entry: Record<string, unknown>, request: Record<string,
 }
 
 /** Names that must never be assigned from a file onto an object, and derived ones recomputed on import. */
+const FOREIGN_STATES = new Set(['complete', 'aborted', 'failed']);
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype', 'outcome', 'outcomeReason']);
 
 /** One of our own entries: the `_` fields restore what HAR cannot say. */

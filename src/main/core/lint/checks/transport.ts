@@ -175,8 +175,8 @@ export const sseClosedWithoutRetry: LintCheck = (e, context) => {
   // Priming and retry are 2025-11-25's (older clients would take an empty event for a message).
   const version = requestHeader(e, 'mcp-protocol-version');
   if (!version || version < '2025-11-25') return undefined;
-  // Closed by the server (not the client), before it was done.
-  if (e.state !== 'complete' || exchangeOutcome(e).outcome !== 'ok') return undefined;
+  // Closed by the server (not the client), before it was done; a foreign capture can't say who.
+  if (e.state !== 'complete' || e.endUnknown || exchangeOutcome(e).outcome !== 'ok') return undefined;
   if (stream === 'post-response') {
     const asked = e.classification.jsonRpc?.ids ?? [];
     const answered = new Set(responseMessages(e).filter((m) => 'result' in m || 'error' in m).map((m) => String(m.id)));
