@@ -127,6 +127,7 @@ export const LINT_RULE_IDS = [
   'initialize-missing-session-id',
   'session-id-not-enforced',
   'unknown-session-400',
+  'missing-session-404',
   'protocol-version-mismatch',
   'version-negotiation-error',
   // 2026-07-28: request metadata headers (SEP-2243) and resultType
@@ -425,6 +426,17 @@ export const LINT_RULES: readonly LintRule[] = [
     breaks: ['claude-code', 'vscode', 'mcp-sdk'],
     sources: [SESSIONS, issue('anthropics/claude-code', 94273, 'Claude Code initializes again once on 404, then disconnects'), issue('anthropics/claude-ai-mcp', 450, 'no new session after a dead one')],
     fix: 'Answer 404 for an Mcp-Session-Id you do not know (expired, ended, or from another instance); keep 400 for a missing one.',
+  },
+  {
+    id: 'missing-session-404',
+    title: 'Request without a session answered 404 as if its session had expired',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'A 404 on the MCP endpoint tells a client its session is gone and it must initialize again; a request that names no session at all is a 400. A server from before 2026-07-28 that answers the new `server/discover` probe (sent without Mcp-Session-Id) with 404 "Invalid session ID" leaves clients guessing: the C# SDK gave up instead of falling back to initialize until csharp-sdk#1766.',
+    breaks: ['mcp-sdk'],
+    sources: [SESSIONS, issue('modelcontextprotocol/csharp-sdk', 1765, 'server/discover answered 404 "Invalid session ID" and the client fails')],
+    fix: 'Answer a request without Mcp-Session-Id with 400 (as the TypeScript SDK does); keep 404 for a session id you no longer know.',
   },
   {
     id: 'protocol-version-mismatch',

@@ -495,6 +495,20 @@ const CASES: LintCase[] = [
     },
   },
   {
+    rule: 'missing-session-404',
+    // A legacy server answering the 2026-07-28 discovery probe as if a session had expired (csharp-sdk#1765).
+    faulty: { rules: () => [rule('discover-404', [{ type: 'jsonrpc-method', methods: ['server/discover'] }], [{ type: 'reply', status: 404, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Invalid session ID' } }) }])] },
+    spec: {},
+    probe: async (wire) => {
+      const response = await wire.fetch('/mcp', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'server/discover', params: {} }),
+      });
+      await response.text();
+    },
+  },
+  {
     rule: 'client-assertion-refused',
     faulty: { toggles: { 'private-key-jwt': 'not-accepted' } },
     spec: {},

@@ -29,6 +29,7 @@ const CHECKS: LintChecks = {
   'initialize-missing-session-id': session.initializeWithoutSessionId,
   'session-id-not-enforced': session.sessionIdNotEnforced,
   'unknown-session-400': session.unknownSession400,
+  'missing-session-404': session.missingSession404,
   'protocol-version-mismatch': session.protocolVersionMismatch,
   'version-negotiation-error': session.versionNegotiationError,
   'header-body-mismatch': routingHeaders.headerBodyMismatch,

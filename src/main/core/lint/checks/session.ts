@@ -1,7 +1,7 @@
 import type { Exchange } from '../../../../shared/exchange';
 import { ALL_PROTOCOL_VERSIONS, SESSION_ERA_VERSIONS, type ProtocolVersion } from '../../../../shared/protocol';
 import { before, lastBefore, type LintCheck } from '../rule';
-import { clientUrl, describeRequest, isInitialize, isObject, issuedSessionId, requestHeader, responseJson, responseMessages, status, succeeded } from '../wire';
+import { clientUrl, describeRequest, isInitialize, isObject, issuedSessionId, onMcpEndpoint, requestHeader, responseJson, responseMessages, status, succeeded } from '../wire';
 import { clip } from '../../../../shared/text';
 
 // Lifecycle and sessions (basic/lifecycle, basic/transports §Session Management).
@@ -114,4 +114,13 @@ export const versionNegotiationError: LintCheck = (e) => {
     if (/version/i.test(text)) return { message: `initialize (protocol ${e.classification.jsonRpc?.protocolVersion ?? '?'}) was refused with 400: ${clip(text, 200)}.` };
   }
   return undefined;
+};
+
+/** 404 means "your session is gone"; a request that names none (a server/discover probe) is a 400. */
+export const missingSession404: LintCheck = (e) => {
+  if (status(e) !== 404 || requestHeader(e, 'mcp-session-id') !== undefined || !onMcpEndpoint(e) || e.request.method !== 'POST') return undefined;
+  // Only a 404 about sessions: a wrong endpoint URL is a 404 too, and rightly so.
+  const said = e.response?.body?.encoding === 'utf8' ? e.response.body.data : '';
+  if (!/session/i.test(said)) return undefined;
+  return { message: `${describeRequest(e)} carried no Mcp-Session-Id and was answered 404 ("${clip(said.trim(), 120)}"), the answer for a session that has ended; a missing session is a 400.` };
 };
