@@ -137,14 +137,7 @@ export async function runAuthorizationSuite(nodeBinary: string, issuer: string, 
   });
 }
 
-/** A port nobody listens on right now, for a peer that binds it itself (a tiny race, fine in tests). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../helpers/ports';
 
 /** The scenario names listed under a heading of `conformance list` ("Server scenarios", ...). */
 function listedScenarios(output: string, heading: string): string[] {

@@ -1,12 +1,14 @@
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 
-/** A loopback port free right now, for a child process that takes its port as a number (the app's defaults may be taken). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+/**
+ * A loopback port nobody listens on right now (bound, then released): for a peer that binds it
+ * itself, a child process that takes its port as a number, or a connection that must be refused.
+ * A tiny race, fine in tests.
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

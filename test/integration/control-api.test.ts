@@ -8,20 +8,12 @@ import type { Exchange as RecordedExchange } from '../../src/shared/exchange';
 import { SettingsStore } from '../../src/main/core/control/settings';
 import { fakeRendererDir, startControl } from '../helpers/control';
 import { startReferenceServer } from '../helpers/server';
+import { freePort } from '../helpers/ports';
 
 // The control API over HTTP + SSE as the headless web UI uses it: real sockets, the token,
 // Host/Origin checks, the proxy port that must not answer for it, and the live event stream.
 
 const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: { experimental: { marker: 'only-in-the-body' } }, clientInfo: { name: 'control-test', version: '1' } } });
-
-/** A port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A raw request, so the Host header can be anything (fetch won't let a test forge it). */
 function rawGet(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -270,7 +262,7 @@ describe('control API: upstream switching', () => {
     } finally {
       await other.close();
     }
-    const dead = await control.api<InspectorStatus>('upstream.set', { upstream: `http://127.0.0.1:${await closedPort()}` });
+    const dead = await control.api<InspectorStatus>('upstream.set', { upstream: `http://127.0.0.1:${await freePort()}` });
     expect(dead.result!.upstream.health).toBe('down');
     expect(dead.result!.upstream.reason).toContain('connection refused');
     const malformed = await control.api('upstream.set', { upstream: 'not a url' });

@@ -18,6 +18,7 @@ import { FakeLocaltunnelServer, localhostResolveIPv4, tunnelFetch } from '../hel
 import { MemoryOAuthProvider } from '../helpers/oauthProvider';
 import { completeAuthorization } from '../helpers/server';
 import { stateHistory, tunnelNote, tunnelState } from '../helpers/tunnel';
+import { freePort } from '../helpers/ports';
 
 // The real `localtunnel` client, driven by our provider, against a localtunnel-protocol server
 // on 127.0.0.1 (test/helpers/localtunnelServer.ts). Public URLs are http://<id>.localhost:<port>,
@@ -343,7 +344,7 @@ describe('localtunnel failure modes', () => {
   });
 
   it('unreachable tunnel server on the first connection: says why at once, retries, and is failed within the first-connection window', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { inspector } = await run({ provider: 'none' });
     const states: TunnelStatus[] = [];
     inspector.subscribe((e) => e.type === 'tunnel:state' && states.push(e.status));
@@ -408,11 +409,3 @@ describe('localtunnel failure modes', () => {
   });
 });
 
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const port = (closed.address() as AddressInfo).port;
-  await new Promise((resolve) => closed.close(resolve));
-  return port;
-}

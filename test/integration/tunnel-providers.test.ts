@@ -7,6 +7,7 @@ import { startInspector } from '../helpers/inspector';
 import { alive, installFakeCloudflared } from '../helpers/fakeCloudflared';
 import { localhostResolveIPv4, tunnelFetch } from '../helpers/localtunnelServer';
 import { stateHistory, tunnelNote, tunnelState } from '../helpers/tunnel';
+import { freePort } from '../helpers/ports';
 
 // cloudflared, ngrok and manual tunnels: each provider's way up and its failure modes, through
 // the same supervisor and the same inspector events as localtunnel.
@@ -204,11 +205,3 @@ function fetchResolving(name: string): typeof fetch {
   return ((url: string, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
 }
 
-/** A port nothing listens on yet. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { formatSse } from '../wire/sse';
 
 // Requests the inspector sends to itself through the public URL (reachability probes, the SSE
 // self-test) carry a marker with this process's secret. The front door uses it to tell them
@@ -65,7 +66,7 @@ function streamSelfTest(res: ServerResponse, params: URLSearchParams): void {
   res.on('close', () => timers.forEach(clearTimeout));
   const send = () => {
     if (res.destroyed) return;
-    res.write(`id: ${sent}\nevent: self-test\ndata: ${JSON.stringify({ n: sent, of: events, sentAt: Date.now() })}\n\n`);
+    res.write(formatSse({ kind: 'event', id: String(sent), event: 'self-test', data: JSON.stringify({ n: sent, of: events, sentAt: Date.now() }) }));
     if (++sent === events) res.end();
   };
   for (let i = 0; i < events; i++) timers.push(setTimeout(send, i * intervalMs));
