@@ -129,6 +129,9 @@ export async function runSdk(profile: SdkProfile, options: SimulateOptions): Pro
     return verdict;
   };
 
+  // Requests sent whose answer has not begun yet (the SDK opens its GET stream without waiting):
+  // the run ends only once each has its status, so what was recorded doesn't depend on timing.
+  const awaitingHead = new Set<Promise<Response>>();
   // Every request the SDK makes goes through here: marked, given the profile's UA, noted.
   const sdkFetch: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
@@ -138,8 +141,11 @@ export async function runSdk(profile: SdkProfile, options: SimulateOptions): Pro
     const entry: SimulatedRequest = { method: request.method, url: request.url, ms: 0 };
     current.push(entry);
     const t0 = performance.now();
+    const head = (options.fetch ?? fetch)(new Request(request, { headers }));
+    awaitingHead.add(head);
+    void head.catch(() => undefined).finally(() => awaitingHead.delete(head));
     try {
-      const response = await (options.fetch ?? fetch)(new Request(request, { headers }));
+      const response = await head;
       entry.status = response.status;
       return response;
     } catch (err) {
@@ -230,6 +236,8 @@ export async function runSdk(profile: SdkProfile, options: SimulateOptions): Pro
       }
     }
   } finally {
+    const headsTimeout = new Promise((resolve) => setTimeout(resolve, options.timeoutMs ?? 10_000).unref());
+    await Promise.race([Promise.allSettled([...awaitingHead]), headsTimeout]);
     for (const client of clients) await client.close().catch(() => undefined);
     wire.closeAll();
   }
