@@ -95,7 +95,8 @@ Replay real clients' handshakes against a server; exits 1 when a client would fa
 
 Options:
   --client <id>               A profile (claude-ai@2025-06) or a family (claude-ai: its default
-                              variant); repeat for several clients, summed up in one table
+                              variant, the newest observed); repeat for several clients, summed
+                              up in one table
   --url <url>                 The MCP endpoint, e.g. https://my-server.example/mcp
   --json                      The verdicts as JSON (one object, or an array for several clients)
   --header "Name: value"      Send a header with every request (repeatable)

@@ -160,6 +160,7 @@ export const LINT_RULE_IDS = [
   // Authorization: the authorization server
   'as-metadata-without-s256',
   'as-metadata-without-registration',
+  'cimd-without-none',
   'oauth-error-not-rfc6749',
   'registration-rejects-redirect-uri',
   'invalid-client-400',
@@ -789,6 +790,22 @@ export const LINT_RULES: readonly LintRule[] = [
       issue('render-oss/render-mcp-server', 25, 'Claude Code cannot register without DCR'),
     ],
     fix: 'Advertise `registration_endpoint` (RFC 7591) or `client_id_metadata_document_supported: true` (with "none" in `token_endpoint_auth_methods_supported`).',
+  },
+  {
+    id: 'cimd-without-none',
+    title: 'CIMD offered without "none": Claude.ai registers a new client by DCR on every connection',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'Claude.ai uses a Client ID Metadata Document only when the authorization server metadata has `client_id_metadata_document_supported: true` and lists `none` in `token_endpoint_auth_methods_supported` (its document is a public client\'s); otherwise it silently falls back to Dynamic Client Registration and registers a new client on every connection, so the server\'s client table grows with each one. Without `token_endpoint_auth_methods_supported` the RFC 8414 default is `client_secret_basic`, which has no `none` either.',
+    breaks: ['claude-ai'],
+    sources: [
+      link('Claude connector docs: authentication (CIMD only with "none", otherwise DCR)', CLAUDE_CONNECTOR_AUTH_DOCS),
+      issue('brendanlong/lion-reader', 1519, 'CIMD advertised without "none": Claude.ai registered by DCR instead'),
+      spec('authorization', 'client-id-metadata-documents', 'client ID metadata documents'),
+      rfc(8414, '2', 'token_endpoint_auth_methods_supported (default client_secret_basic)'),
+    ],
+    fix: 'List `"none"` in `token_endpoint_auth_methods_supported` next to the methods you already take (public metadata-document clients authenticate with PKCE alone), or stop advertising `client_id_metadata_document_supported` if you do not mean Claude.ai to use it.',
   },
   {
     id: 'oauth-error-not-rfc6749',

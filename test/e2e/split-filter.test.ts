@@ -35,7 +35,8 @@ describe('status:changed and the resizable split at 1024×700', () => {
     page.on('pageerror', (err) => console.error('page error:', err.message));
     // A toggle on, then a client run: its notifications/initialized is answered 204 (was 202).
     expect((await control.api('toggles.set', { toggleId: 'notification-status', optionId: '204' })).ok).toBe(true);
-    const run = await control.api<SimulationResult>('simulate.run', { client: 'claude-ai' });
+    // The Claude.ai that opens a session: the stateless default sends no notification.
+    const run = await control.api<SimulationResult>('simulate.run', { client: 'claude-ai@2026-03' });
     expect(run.ok, JSON.stringify(run.error)).toBe(true);
   }, 300_000);
 

@@ -470,6 +470,16 @@ const CASES: LintCase[] = [
     probe: (wire) => getJson(wire, '/.well-known/oauth-authorization-server'),
   },
   {
+    // CIMD advertised, "none" dropped from the token endpoint's methods: Claude.ai falls back to DCR.
+    rule: 'cimd-without-none',
+    faulty: { toggles: { 'private-key-jwt': 'without-none' } },
+    spec: {},
+    probe: async (wire) => {
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+      await getJson(wire, '/.well-known/openid-configuration');
+    },
+  },
+  {
     rule: 'oauth-error-not-rfc6749',
     faulty: { toggles: { 'oauth-error-body': 'framework-404' } },
     spec: {},

@@ -139,6 +139,22 @@ describe('what a profile does on the wire', () => {
     expect(new Set(clientIds).size).toBe(2);
   });
 
+  it('the default Claude.ai against an AS that lists private_key_jwt without "none" (the toggle): DCR instead of its metadata document, and lint says why', async () => {
+    running = await startInspector({ preset: 'spec' });
+    running.inspector.setToggle('private-key-jwt', 'without-none');
+    const result = await running.inspector.simulate('claude-ai');
+    expect(result.profileId).toBe('claude-ai@2026-09');
+    expect(result.ok).toBe(true);
+    expect(result.steps.find((s) => s.step === 'oauth.register')?.title).toBe('Dynamic Client Registration (RFC 7591)');
+    const exchanges = await running.runExchanges(result.runId);
+    expect(exchanges.filter((e) => e.classification.phase === 'registration')).toHaveLength(1);
+    const runIds = new Set(exchanges.map((e) => e.id));
+    const findings = running.inspector.findings().filter((f) => f.ruleId === 'cimd-without-none' && runIds.has(f.exchangeId));
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings[0]).toMatchObject({ severity: 'warning', causedBy: { kind: 'toggle', id: 'private-key-jwt', option: 'without-none' } });
+    expect(findings[0]!.message).toContain('Claude.ai will silently fall back to DCR and register a new client on every connection');
+  });
+
   it('VS Code 2026-05 authorizes from a random loopback port: an AS that matches the port exactly refuses it (vscode#278512), while 33418 itself passes', async () => {
     running = await startInspector({ preset: 'spec' });
     running.inspector.setToggle('redirect-uri-matching', 'exact');

@@ -103,6 +103,15 @@ describe('connectionKeys', () => {
     expect(connectionKeys(token)).toEqual([]);
   });
 
+  it('keys on the pseudonyms of a redacted export: the token issued and the bearer that sends it back join, another token does not; a pseudonymous verifier names no challenge', () => {
+    const issued = exchange({ url: '/token', headers: FORM, body: 'grant_type=authorization_code&code=[redacted:1]&code_verifier=[redacted:2]', response: { body: { access_token: '[redacted:3]', token_type: 'Bearer' } } });
+    const keys = connectionKeys(issued);
+    expect(keys).toEqual([expect.stringMatching(/^code:/), expect.stringMatching(/^token:/)]);
+    const bearer = (value: string) => connectionKeys(exchange({ headers: { 'content-type': 'application/json', authorization: `Bearer ${value}` }, body: rpc(1) }));
+    expect(bearer('[redacted:3]')).toEqual([keys[1]]);
+    expect(bearer('[redacted:4]')).not.toEqual([keys[1]]);
+  });
+
   it('uses client_id, state and the PKCE challenge of the authorize query as strong keys, the browser’s User-Agent as weak', () => {
     const authorize = exchange({ method: 'GET', url: '/authorize?response_type=code&client_id=c-1&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', headers: { 'user-agent': 'Mozilla/5.0 Chrome' } });
     expect(authorize.classification.phase).toBe('authorization');

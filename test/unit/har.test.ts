@@ -172,19 +172,22 @@ describe('HAR redaction', () => {
     const har = toHar(exchanges);
     await expectValidHar(har);
     const serialised = JSON.stringify(har);
+    // Every secret got its own pseudonym (these are all different values); what stands around them is compared below.
+    expect(new Set(serialised.match(/\[redacted:\d+\]/g)).size).toBe(28);
+    const plain = (text: string) => text.replace(/\[redacted:\d+\]/g, REDACTED);
     const leaks = serialised.match(new RegExp(`${S}[-\\w]*`, 'g'));
     expect(leaks).toBeNull();
 
     // Useful non-secrets survive.
     for (const kept of ['Bearer [redacted]', 'Basic [redacted]', 'session-keep-me', 'state-keep-me', 'client-123', 'public-client', '\\"expires_in\\":3600', 'page=2', 'sid=[redacted]; theme=[redacted]', 'session=[redacted]; Path=/; HttpOnly', '\\"code\\":-32601', '\\"user\\":\\"alice\\"', 'username=alice', 'grant_type=authorization_code']) {
-      expect(serialised).toContain(kept);
+      expect(plain(serialised)).toContain(kept);
     }
     const [mcp, token, , , callback, gzipped] = har.log.entries;
-    expect(mcp!.request.url).toBe('http://mcp.test/mcp?access_token=[redacted]&token=[redacted]&page=2');
-    expect(mcp!.request.headers).toContainEqual({ name: 'x-api-key', value: REDACTED });
+    expect(plain(mcp!.request.url)).toBe('http://mcp.test/mcp?access_token=[redacted]&token=[redacted]&page=2');
+    expect(mcp!.request.headers).toContainEqual({ name: 'x-api-key', value: expect.stringMatching(/^\[redacted:\d+\]$/) });
     expect(token!.response.redirectURL).toBe('');
-    expect(callback!.response.redirectURL).toBe('https://client.test/cb?code=[redacted]&state=state-keep-me');
-    expect(gzipped!.response.content.text).toBe('{"access_token":"[redacted]","expires_in":1}');
+    expect(plain(callback!.response.redirectURL)).toBe('https://client.test/cb?code=[redacted]&state=state-keep-me');
+    expect(plain(gzipped!.response.content.text!)).toBe('{"access_token":"[redacted]","expires_in":1}');
     // The exchanges themselves are untouched.
     expect(exchanges).toEqual(before);
     expect(JSON.stringify(exchanges)).toContain(`${S}-bearer`);
@@ -220,7 +223,7 @@ describe('HAR redaction', () => {
     const more = toHar([compact, prefixed, zstd]);
     expect(JSON.stringify(more)).not.toContain(S);
     expect(JSON.stringify(more)).toContain('"resource\\":\\"http://h/mcp?x=1\\"');
-    expect(more.log.entries[1]!.request.headers).toContainEqual({ name: 'x-authorization', value: 'Bearer [redacted]' });
+    expect(more.log.entries[1]!.request.headers).toContainEqual({ name: 'x-authorization', value: 'Bearer [redacted:2]' });
     expect(more.log.entries[2]!.response.content.text).toBe(UNREADABLE_BODY);
 
     // Token exchange and device flow, camelCase keys, API keys in URLs, JSON inside a JSON string, a resources/read URI.
@@ -235,7 +238,32 @@ describe('HAR redaction', () => {
     expect(widerHar).toContain('page=2');
     // Every byte but the secrets is kept: the é is still one byte 0xE9.
     const sent = Buffer.from(latin1!.request.postData!.text!, 'base64');
-    expect(sent.toString('latin1')).toBe('grant_type=authorization_code&code=[redacted]&client_secret=[redacted]&client_name=Caf\xe9');
+    expect(sent.toString('latin1')).toBe('grant_type=authorization_code&code=[redacted:5]&client_secret=[redacted:6]&client_name=Caf\xe9');
+  });
+
+  it('names one secret by one pseudonym wherever it travels in the export, and two secrets by two', () => {
+    const token = `${S}-issued`;
+    const issue = exchangeWith(
+      { url: '/token', headers: form, body: `grant_type=authorization_code&code=${S}-code%2Bplus&code_verifier=${S}-verifier&client_id=c1` },
+      { headers: json, body: JSON.stringify({ access_token: token, token_type: 'Bearer', refresh_token: `${S}-rt` }) },
+    );
+    const redirect = exchangeWith({ method: 'GET', url: '/authorize?client_id=c1' }, { status: 302, headers: { location: `https://client.test/cb?code=${S}-code%2Bplus&state=s` } });
+    const call = exchangeWith({ headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    const other = exchangeWith({ headers: { ...json, authorization: `Bearer ${S}-another` }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    const har = toHar([issue, redirect, call, other]);
+    const serialised = JSON.stringify(har);
+    expect(serialised).not.toContain(S);
+    const [issued, redirected, called, another] = har.log.entries;
+    const pseudonym = (JSON.parse(issued!.response.content.text!) as { access_token: string }).access_token;
+    expect(pseudonym).toMatch(/^\[redacted:\d+\]$/);
+    expect(called!.request.headers).toContainEqual({ name: 'authorization', value: `Bearer ${pseudonym}` });
+    expect(another!.request.headers).not.toContainEqual({ name: 'authorization', value: `Bearer ${pseudonym}` });
+    // The code the redirect carried (URL-escaped) is the code the token request sent (form-escaped).
+    const code = new URLSearchParams(issued!.request.postData!.text!).get('code');
+    expect(new URL(redirected!.response.redirectURL).searchParams.get('code')).toBe(code);
+    // Numbered per export: a second export of the same exchanges says the same, another file starts again at 1.
+    expect(JSON.stringify(toHar([issue, redirect, call, other]))).toBe(serialised);
+    expect(toHar([other]).log.entries[0]!.request.headers).toContainEqual({ name: 'authorization', value: 'Bearer [redacted:1]' });
   });
 });
 

@@ -36,7 +36,7 @@ describe('profiles', () => {
 
   it('are found by id or by family (its default variant), and an unknown id names the known ones', () => {
     expect(profileById('claude-ai@2025-06').id).toBe('claude-ai@2025-06');
-    expect(profileById('claude-ai').id).toBe('claude-ai@2026-03');
+    expect(profileById('claude-ai').id).toBe('claude-ai@2026-09'); // the newest observed variant
     expect(() => profileById('netscape')).toThrow(UnknownClientError);
     expect(() => profileById('netscape')).toThrow(/claude-code@1\.0\.108/);
   });

@@ -1,7 +1,7 @@
 import type { Exchange } from '../../shared/exchange';
 import type { Scenario, ScenarioFile, ScenarioRunResult } from '../../shared/simulator';
 import { Inspector } from './inspector';
-import { redactExchange } from './recorder/redact';
+import { createRedactor } from './recorder/redact';
 import type { OAuthHooks } from './simulator';
 import { judgeLint, judgeScenario } from './simulator/scenarios';
 
@@ -84,6 +84,6 @@ export function scenarioFile(scenario: Scenario, run?: ScenarioRun, options: { r
     format: 'mcp-handshake-inspector-scenario',
     version: 1,
     scenario,
-    ...(run ? { run: { ...run.result, exchanges: options.raw ? run.exchanges : run.exchanges.map(redactExchange) } } : {}),
+    ...(run ? { run: { ...run.result, exchanges: options.raw ? run.exchanges : run.exchanges.map(createRedactor()) } } : {}),
   };
 }

@@ -34,8 +34,8 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'strict-accept': { strict: ['strict-accept-406'] },
   'host-validation': { 'reject-tunnel-host': ['host-rejected'], unprotected: [] },
   'scope-grant': { 'grant-any': ['granted-scope-unsupported'] },
-  // No rule judges these answers yet (a client assertion refused, "none" not advertised, a CIMD document host answering HTML or 404).
-  'private-key-jwt': { 'not-accepted': ['client-assertion-refused'], 'without-none': [] },
+  // No rule judges these answers yet (a CIMD document host answering HTML or 404).
+  'private-key-jwt': { 'not-accepted': ['client-assertion-refused'], 'without-none': ['cimd-without-none'] },
   'redirect-uri-matching': { exact: ['loopback-redirect-port-exact'] },
   'cimd-document': { html: [], '404': [] },
   // The "break a requirement" toggles: each break names the lint rules that flag it (shared/breaks.ts).

@@ -58,6 +58,7 @@ const CHECKS: LintChecks = {
   'egress-blocked': auth.egressBlocked,
   'as-metadata-without-s256': auth.asMetadataWithoutS256,
   'as-metadata-without-registration': auth.asMetadataWithoutRegistration,
+  'cimd-without-none': auth.cimdWithoutNone,
   'oauth-error-not-rfc6749': auth.oauthErrorNotRfc6749,
   'registration-rejects-redirect-uri': auth.registrationRejectsRedirectUri,
   'invalid-client-400': auth.invalidClient400,

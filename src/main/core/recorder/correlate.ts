@@ -3,7 +3,7 @@ import { parseJson } from '../wire/json';
 import type { Exchange, HttpHeaders, JsonRpcSummary, RpcCorrelation, SseEvent } from '../../../shared/exchange';
 import { bodyText } from '../wire/body';
 import { isHttpUrl } from '../wire/url';
-import { REDACTED } from './redact';
+import { isRedacted, REDACTED } from './redact';
 
 // Pairs JSON-RPC responses with their requests (in the same exchange, on the POST's SSE
 // stream, or on a separate GET /sse stream), and groups exchanges into client connections.
@@ -129,7 +129,8 @@ export function identityKeys(exchange: Exchange): { strong: string[]; weak?: str
   if (sessionId) strong.push(`session:${sessionId}`);
   const legacySession = legacySessionId(request.url);
   if (legacySession) strong.push(`session:${legacySession}`);
-  // A redacted export shows every token as the same placeholder: it must not join clients.
+  // A redacted export names each token by a pseudonym ([redacted:1]), which still joins what the
+  // token joined; an older export's one placeholder for every token must not join clients.
   const bearer = /^Bearer\s+(\S+)/i.exec(header(request.headers, 'authorization') ?? '')?.[1];
   if (bearer && bearer !== REDACTED) strong.push(secretKey('token', bearer));
   const { phase } = exchange.classification;
@@ -152,7 +153,8 @@ export function identityKeys(exchange: Exchange): { strong: string[]; weak?: str
   const challenge = phase === 'authorization' ? query?.get('code_challenge') : undefined;
   if (challenge) strong.push(pkceKey(challenge));
   const verifier = phase === 'token' ? form?.get('code_verifier') : undefined;
-  if (verifier && verifier !== REDACTED) strong.push(pkceKey(createHash('sha256').update(verifier).digest('base64url')));
+  // A redacted verifier (a pseudonym too) no longer hashes to the challenge.
+  if (verifier && !isRedacted(verifier)) strong.push(pkceKey(createHash('sha256').update(verifier).digest('base64url')));
   // Only registration and token answers name keys: other bodies aren't parsed here.
   const responseJson = phase === 'registration' || phase === 'token' ? (parseJson(bodyText(response?.body)) as Record<string, unknown> | undefined) : undefined;
   if (phase === 'registration' && typeof responseJson?.client_id === 'string') strong.push(`client:${responseJson.client_id}`);

@@ -4,7 +4,7 @@ import type { BodyRecord, Exchange, ExchangeTimings, HttpHeaders, ResponseRecord
 import { bodyText } from '../wire/body';
 import { classifyRequest, classifyResponse } from './classify';
 import { recognizeClient } from './clients';
-import { redactExchange } from './redact';
+import { createRedactor } from './redact';
 import { originForm } from '../wire/paths';
 import { SseParser } from '../wire/sse';
 
@@ -256,13 +256,14 @@ function harEntry(exchange: Exchange): HarEntry {
 
 /** Exchanges as a HAR 1.2 log; secrets are redacted unless `redact: false`. Inputs are not modified. */
 export function toHar(exchanges: readonly Exchange[], options: HarExportOptions = {}): Har {
-  const redact = options.redact ?? true;
+  // One redactor for the whole file: a secret is one pseudonym in every entry it travels in.
+  const redact = options.redact ?? true ? createRedactor() : undefined;
   return {
     log: {
       version: '1.2',
       creator: { name: HAR_CREATOR_NAME, version: options.creatorVersion ?? '0.0.0' },
       // A copy either way: the HAR must not share objects with the live exchanges.
-      entries: exchanges.map((e) => harEntry(redact ? redactExchange(e) : structuredClone(e))),
+      entries: exchanges.map((e) => harEntry(redact ? redact(e) : structuredClone(e))),
     },
   };
 }

@@ -2,10 +2,37 @@ import type { BodyRecord, Exchange, HttpHeaders, ResponseRecord, SseEvent } from
 import { bodyRecord, decodeContentSync } from '../wire/body';
 
 // What an export hides by default. The raw capture stays local; a HAR leaves the machine, so
-// the credentials of the OAuth handshake are replaced by REDACTED wherever they travel.
-// Session ids (Mcp-Session-Id) and `state` are kept: a capture cannot be read without them.
+// the credentials of the OAuth handshake are replaced wherever they travel. Session ids
+// (Mcp-Session-Id) and `state` are kept: a capture cannot be read without them.
+//
+// One export names each distinct secret by one pseudonym, `[redacted:1]`, `[redacted:2]`, …
+// (createRedactor): the token a response issued and the bearer header that sends it back still
+// read as the same token, so a redacted HAR groups into the connections the live capture had
+// (correlate.ts keys connections on tokens and codes) and lint still tells "the token it was
+// issued" from another. Only equality within the file is told, never anything of the value.
 
 export const REDACTED = '[redacted]';
+
+/** What a secret value is replaced by: one placeholder for all, or a pseudonym per value. */
+export type Mask = (secret: string) => string;
+const PLACEHOLDER: Mask = () => REDACTED;
+
+/** `[redacted]` or a pseudonym `[redacted:3]`: a value that was a secret before export. */
+export function isRedacted(value: string): boolean {
+  return /^\[redacted(?::\d+)?\]$/.test(value);
+}
+
+/** A mask that gives each distinct secret its own stable pseudonym, numbered in order of appearance. */
+export function pseudonyms(): Mask {
+  const names = new Map<string, string>();
+  return (secret) => {
+    // Already a placeholder (an export of an import): keep it as it is.
+    if (isRedacted(secret)) return secret;
+    let name = names.get(secret);
+    if (name === undefined) names.set(secret, (name = `[redacted:${names.size + 1}]`));
+    return name;
+  };
+}
 /** Stands for a compressed body the export cannot check for secrets (raw export keeps it). */
 export const UNREADABLE_BODY = `${REDACTED}: a body in a content-encoding the export cannot read, left out`;
 
@@ -76,7 +103,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
   {
     where: 'header',
     names: REDACTED_HEADERS,
-    explain: 'Credential headers; Authorization keeps its scheme ("Bearer [redacted]"), cookies keep their names. Also any header named with token, secret, auth, key, password or credential (X-Auth-Token, Api-Key).',
+    explain: 'Credential headers; Authorization keeps its scheme ("Bearer [redacted:1]"), cookies keep their names. Also any header named with token, secret, auth, key, password or credential (X-Auth-Token, Api-Key). Each distinct secret of an export gets its own pseudonym ([redacted:1], [redacted:2], …), so the same token still reads as the same token.',
   },
   { where: 'form-param', names: REDACTED_FORM_PARAMS, explain: 'Parameters of form-encoded bodies, also when sent under another content type or as bytes that are not UTF-8.' },
   { where: 'json-key', names: REDACTED_JSON_KEYS, explain: 'String values of these keys at any depth in JSON bodies and in SSE event data.' },
@@ -98,28 +125,29 @@ function decodeParamName(raw: string): string {
 }
 
 /** Replaces the values of `names` in an `a=1&b=2` string, leaving every other byte as it was. */
-export function redactParams(params: string, names: ReadonlySet<string> = FORM_PARAMS): string {
+export function redactParams(params: string, names: ReadonlySet<string> = FORM_PARAMS, mask: Mask = PLACEHOLDER): string {
   return params
     .split('&')
     .map((pair) => {
       const eq = pair.indexOf('=');
       if (eq < 0) return pair;
       const name = pair.slice(0, eq);
-      return names.has(decodeParamName(name)) ? `${name}=${REDACTED}` : pair;
+      // The value as it was meant (a form or query escapes it), so one token is one pseudonym wherever it travels.
+      return names.has(decodeParamName(name)) ? `${name}=${mask(decodeParamName(pair.slice(eq + 1)))}` : pair;
     })
     .join('&');
 }
 
 /** Redacts secret parameters in the query and fragment of a URL (absolute or path-only). */
-export function redactUrl(url: string): string {
+export function redactUrl(url: string, mask: Mask = PLACEHOLDER): string {
   const hash = url.indexOf('#');
   const beforeHash = hash < 0 ? url : url.slice(0, hash);
   const fragment = hash < 0 ? undefined : url.slice(hash + 1);
   const q = beforeHash.indexOf('?');
   const base = q < 0 ? beforeHash : beforeHash.slice(0, q);
-  const query = q < 0 ? undefined : redactParams(beforeHash.slice(q + 1), URL_PARAMS);
+  const query = q < 0 ? undefined : redactParams(beforeHash.slice(q + 1), URL_PARAMS, mask);
   // Implicit-flow style redirects put the token in the fragment.
-  const redactedFragment = fragment === undefined ? undefined : redactParams(fragment, URL_PARAMS);
+  const redactedFragment = fragment === undefined ? undefined : redactParams(fragment, URL_PARAMS, mask);
   return `${base}${query === undefined ? '' : `?${query}`}${redactedFragment === undefined ? '' : `#${redactedFragment}`}`;
 }
 
@@ -151,7 +179,7 @@ function jsonKeyName(token: string): string {
  * rather than parsing, so formatting is kept and truncated bodies and SSE streams are redacted
  * too. Outside strings JSON has no quotes, so every quote found here opens a string token.
  */
-export function redactJsonText(text: string): string {
+export function redactJsonText(text: string, mask: Mask = PLACEHOLDER): string {
   let out = '';
   let copied = 0;
   let i = text.indexOf('"');
@@ -170,85 +198,85 @@ export function redactJsonText(text: string): string {
     }
     const valueEnd = endOfString(text, valueStart);
     if (JSON_KEYS.has(jsonKeyName(text.slice(i, keyEnd)))) {
-      // A value cut off by truncation is redacted to the end.
-      out += `${text.slice(copied, valueStart)}"${REDACTED}"`;
+      // A value cut off by truncation is redacted to the end; a part of a secret is no name for it.
+      out += `${text.slice(copied, valueStart)}"${valueEnd < 0 ? REDACTED : mask(jsonKeyName(text.slice(valueStart, valueEnd)))}"`;
       copied = valueEnd < 0 ? text.length : valueEnd;
     }
     if (valueEnd < 0) break;
     i = text.indexOf('"', valueEnd);
   }
-  return redactQueryParams(redactEscapedJson(out + text.slice(copied)));
+  return redactQueryParams(redactEscapedJson(out + text.slice(copied), mask), mask);
 }
 
 /** `?access_token=…` in URLs inside JSON strings (a resources/read uri, a link in a tool result). */
-const QUERY_SECRET = new RegExp(`([?&#](?:${REDACTED_URL_PARAMS.join('|')})=)[^&#"\\s\\\\]*`, 'g');
+const QUERY_SECRET = new RegExp(`([?&#](?:${REDACTED_URL_PARAMS.join('|')})=)([^&#"\\s\\\\]*)`, 'g');
 
-function redactQueryParams(text: string): string {
-  return text.includes('=') ? text.replace(QUERY_SECRET, `$1${REDACTED}`) : text;
+function redactQueryParams(text: string, mask: Mask): string {
+  return text.includes('=') ? text.replace(QUERY_SECRET, (_all, name: string, value: string) => `${name}${mask(decodeParamName(value))}`) : text;
 }
 
 /** `\"access_token\":\"…\"`: JSON inside a JSON string (a tool result's text, an error message). */
-const ESCAPED_SECRET = new RegExp(`\\\\"(${[...new Set<string>(REDACTED_JSON_KEYS)].join('|')})\\\\"(\\s*):(\\s*)\\\\"(?:[^"\\\\]|\\\\(?!"))*\\\\"`, 'g');
+const ESCAPED_SECRET = new RegExp(`\\\\"(${[...new Set<string>(REDACTED_JSON_KEYS)].join('|')})\\\\"(\\s*):(\\s*)\\\\"((?:[^"\\\\]|\\\\(?!"))*)\\\\"`, 'g');
 
-function redactEscapedJson(text: string): string {
-  return text.includes('\\"') ? text.replace(ESCAPED_SECRET, `\\"$1\\"$2:$3\\"${REDACTED}\\"`) : text;
+function redactEscapedJson(text: string, mask: Mask): string {
+  return text.includes('\\"') ? text.replace(ESCAPED_SECRET, (_all, key: string, before: string, after: string, value: string) => `\\"${key}\\"${before}:${after}\\"${mask(value)}\\"`) : text;
 }
 
-function redactAuthorization(value: string): string {
+function redactAuthorization(value: string, mask: Mask): string {
   const space = value.indexOf(' ');
-  return space > 0 ? `${value.slice(0, space)} ${REDACTED}` : REDACTED;
+  return space > 0 ? `${value.slice(0, space)} ${mask(value.slice(space + 1).trim())}` : mask(value);
 }
 
-/** `a=1; b=2` → `a=[redacted]; b=[redacted]`: the cookie names still say what was sent. */
-function redactCookie(value: string): string {
+/** `a=1; b=2` → `a=[redacted:1]; b=[redacted:2]`: the cookie names still say what was sent. */
+function redactCookie(value: string, mask: Mask): string {
   return value
     .split(';')
     .map((part) => {
       const eq = part.indexOf('=');
       // A part without `=` is a nameless cookie: all of it is the value.
-      return eq < 0 ? part.replace(/\S.*/, REDACTED) : `${part.slice(0, eq)}=${REDACTED}`;
+      return eq < 0 ? part.replace(/\S.*/, (all) => mask(all)) : `${part.slice(0, eq)}=${mask(part.slice(eq + 1))}`;
     })
     .join(';');
 }
 
-/** `sid=abc; Path=/; HttpOnly` → `sid=[redacted]; Path=/; HttpOnly`. */
-function redactSetCookie(value: string): string {
+/** `sid=abc; Path=/; HttpOnly` → `sid=[redacted:1]; Path=/; HttpOnly`. */
+function redactSetCookie(value: string, mask: Mask): string {
   const semi = value.indexOf(';');
   const pair = semi < 0 ? value : value.slice(0, semi);
   const eq = pair.indexOf('=');
-  const redactedPair = eq < 0 ? REDACTED : `${pair.slice(0, eq)}=${REDACTED}`;
+  const redactedPair = eq < 0 ? mask(pair) : `${pair.slice(0, eq)}=${mask(pair.slice(eq + 1))}`;
   return semi < 0 ? redactedPair : redactedPair + value.slice(semi);
 }
 
-function redactHeaderValue(name: string, value: string): string {
+function redactHeaderValue(name: string, value: string, mask: Mask): string {
   switch (name) {
     case 'authorization':
     case 'proxy-authorization':
-      return redactAuthorization(value);
+      return redactAuthorization(value, mask);
     case 'cookie':
-      return redactCookie(value);
+      return redactCookie(value, mask);
     case 'set-cookie':
-      return redactSetCookie(value);
+      return redactSetCookie(value, mask);
     case 'x-api-key':
-      return REDACTED;
+      return mask(value);
     case 'location':
     case 'content-location':
     case 'referer':
     case 'refresh':
-      return redactUrl(value);
+      return redactUrl(value, mask);
     default:
       if (!CREDENTIAL_HEADER_PART.test(name)) return value;
-      return name.endsWith('authorization') ? redactAuthorization(value) : REDACTED; // X-Authorization keeps its scheme too
+      return name.endsWith('authorization') ? redactAuthorization(value, mask) : mask(value); // X-Authorization keeps its scheme too
   }
 }
 
 /** A copy of the headers with credentials and URL secrets replaced; names keep their case. */
-export function redactHeaders(headers: HttpHeaders): HttpHeaders {
+export function redactHeaders(headers: HttpHeaders, mask: Mask = PLACEHOLDER): HttpHeaders {
   const out: HttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (value === undefined) out[name] = value;
-    else out[name] = Array.isArray(value) ? value.map((v) => redactHeaderValue(lower, v)) : redactHeaderValue(lower, value);
+    else out[name] = Array.isArray(value) ? value.map((v) => redactHeaderValue(lower, v, mask)) : redactHeaderValue(lower, value, mask);
   }
   return out;
 }
@@ -260,14 +288,14 @@ function headerValue(headers: HttpHeaders, name: string): string {
   return '';
 }
 
-function redactText(text: string, contentType: string): string {
+function redactText(text: string, contentType: string, mask: Mask): string {
   const type = contentType.toLowerCase();
-  if (type.includes('application/x-www-form-urlencoded')) return redactParams(text);
+  if (type.includes('application/x-www-form-urlencoded')) return redactParams(text, FORM_PARAMS, mask);
   // A form under another content type (text/plain, none) is still a form: the whole body reads
   // as one. JSON never is, whatever `=` its strings hold (base64 padding, URLs with a query).
   const trimmed = text.trim();
   const json = type.includes('json') || type.includes('event-stream') || trimmed.startsWith('{') || trimmed.startsWith('[');
-  return !json && FORM_BODY.test(trimmed) ? redactParams(text) : redactJsonText(text);
+  return !json && FORM_BODY.test(trimmed) ? redactParams(text, FORM_PARAMS, mask) : redactJsonText(text, mask);
 }
 
 /**
@@ -275,7 +303,7 @@ function redactText(text: string, contentType: string): string {
  * holding a secret, the export carries the redacted decoded text instead, as HAR content.text
  * does; uncompressed bytes are redacted in place.
  */
-function redactEncodedBody(body: BodyRecord, headers: HttpHeaders): BodyRecord {
+function redactEncodedBody(body: BodyRecord, headers: HttpHeaders, mask: Mask): BodyRecord {
   const raw = Buffer.from(body.data, 'base64');
   const contentType = headerValue(headers, 'content-type');
   const encoding = headerValue(headers, 'content-encoding');
@@ -284,47 +312,49 @@ function redactEncodedBody(body: BodyRecord, headers: HttpHeaders): BodyRecord {
   if (encoding && encoding.toLowerCase() !== 'identity' && !decoded) return { ...body, encoding: 'utf8', data: UNREADABLE_BODY };
   const text = decoded && bodyRecord(decoded);
   if (text?.encoding === 'utf8') {
-    const redacted = redactText(text.data, contentType);
+    const redacted = redactText(text.data, contentType, mask);
     return redacted === text.data ? body : { ...body, encoding: 'utf8', data: redacted };
   }
   // Not UTF-8 (a form with a Latin-1 name): the names and secrets are ASCII, so the bytes are
   // read one char each and every byte but the redacted values comes back as it was.
   const bytes = raw.toString('latin1');
-  const redacted = redactText(bytes, contentType);
+  const redacted = redactText(bytes, contentType, mask);
   return redacted === bytes ? body : { ...body, data: Buffer.from(redacted, 'latin1').toString('base64') };
 }
 
-export function redactBody(body: BodyRecord | undefined, headers: HttpHeaders): BodyRecord | undefined {
+export function redactBody(body: BodyRecord | undefined, headers: HttpHeaders, mask: Mask = PLACEHOLDER): BodyRecord | undefined {
   if (!body) return body;
-  if (body.encoding === 'base64') return redactEncodedBody(body, headers);
-  return { ...body, data: redactText(body.data, headerValue(headers, 'content-type')) };
+  if (body.encoding === 'base64') return redactEncodedBody(body, headers, mask);
+  return { ...body, data: redactText(body.data, headerValue(headers, 'content-type'), mask) };
 }
 
-function redactResponse(response: ResponseRecord): ResponseRecord {
-  const redacted: ResponseRecord = { ...response, headers: redactHeaders(response.headers) };
-  if (response.body) redacted.body = redactBody(response.body, response.headers);
+function redactResponse(response: ResponseRecord, mask: Mask): ResponseRecord {
+  const redacted: ResponseRecord = { ...response, headers: redactHeaders(response.headers, mask) };
+  if (response.body) redacted.body = redactBody(response.body, response.headers, mask);
   return redacted;
 }
 
-function redactSseEvent(event: SseEvent): SseEvent {
-  return event.data === undefined ? event : { ...event, data: redactJsonText(event.data) };
-}
-
 /** A redacted deep copy: the recorded exchange itself is never touched. */
-export function redactExchange(exchange: Exchange): Exchange {
+export function redactExchange(exchange: Exchange, mask: Mask = PLACEHOLDER): Exchange {
   const copy = structuredClone(exchange);
   const { request } = copy;
-  copy.request = { ...request, url: redactUrl(request.url), headers: redactHeaders(request.headers) };
-  if (request.body) copy.request.body = redactBody(request.body, request.headers);
-  if (copy.response) copy.response = redactResponse(copy.response);
-  if (copy.upstreamResponse) copy.upstreamResponse = redactResponse(copy.upstreamResponse);
-  copy.sseEvents = copy.sseEvents.map(redactSseEvent);
+  copy.request = { ...request, url: redactUrl(request.url, mask), headers: redactHeaders(request.headers, mask) };
+  if (request.body) copy.request.body = redactBody(request.body, request.headers, mask);
+  if (copy.response) copy.response = redactResponse(copy.response, mask);
+  if (copy.upstreamResponse) copy.upstreamResponse = redactResponse(copy.upstreamResponse, mask);
+  copy.sseEvents = copy.sseEvents.map((event) => (event.data === undefined ? event : { ...event, data: redactJsonText(event.data, mask) }));
   // A resources/read URI names its query in the label too.
   const rpc = copy.classification.jsonRpc;
   if (rpc?.target) {
-    const target = redactUrl(rpc.target);
+    const target = redactUrl(rpc.target, mask);
     copy.classification.label = copy.classification.label.split(rpc.target).join(target);
     rpc.target = target;
   }
   return copy;
+}
+
+/** Redacts the exchanges of one export: each distinct secret becomes one pseudonym across all of them. */
+export function createRedactor(): (exchange: Exchange) => Exchange {
+  const mask = pseudonyms();
+  return (exchange) => redactExchange(exchange, mask);
 }

@@ -228,7 +228,7 @@ const CLAUDE_2026_AUTH: AuthBehaviour = {
 const claudeAi2026_03: ReplayProfile = {
   id: 'claude-ai@2026-03',
   family: 'claude-ai',
-  isDefault: true,
+  isDefault: false,
   client: 'Claude.ai connector',
   variant: 'protocol 2025-11-25; CIMD when the AS advertises it with "none", else DCR; 200 on initialize means authless; no MCP-Protocol-Version header',
   observed: '2026-02..2026-07',
@@ -242,8 +242,13 @@ const claudeAi2026_03: ReplayProfile = {
     { ref: claudeAiMcp(99), note: 'DELETE at teardown' },
     { ref: CLAUDE_CONNECTOR_AUTH_DOCS, note: 'CIMD only with client_id_metadata_document_supported and "none" in token_endpoint_auth_methods_supported, otherwise DCR' },
     { ref: githubIssue('brendanlong/lion-reader', 1519), note: 'the CIMD condition quoted from Anthropic\'s docs' },
+    { ref: claudeAiMcp(654), note: 'DCR twice per connect attempt, about a second apart (2026-07)' },
   ],
-  notes: ['GET detection is only reported for this period (lion-reader#736), so it is not replayed.', 'The CIMD document content is inferred from the DCR body.'],
+  notes: [
+    'GET detection is only reported for this period (lion-reader#736), so it is not replayed.',
+    'The CIMD document content is inferred from the DCR body.',
+    'When it registers by DCR, Claude.ai was reported to do so twice per attempt, each with its own client_id (claude-ai-mcp#597, #654); the replay registers once.',
+  ],
   driver: 'replay',
   transport: 'streamable-http',
   userAgent: { discovery: 'python-httpx/0.28.1', mcp: 'python-httpx/0.28.1', browser: CHROME_UA },
@@ -263,15 +268,22 @@ const claudeAi2026_03: ReplayProfile = {
 const claudeAi2026_09: ReplayProfile = {
   ...claudeAi2026_03,
   id: 'claude-ai@2026-09',
-  isDefault: false,
+  // The newest observed variant is the family's default (what `--client claude-ai` plays).
+  isDefault: true,
   variant: 'stateless 2026-07-28: server/discover first, _meta and Mcp-Method on every request, no session; initialize 2025-11-25 when the server does not speak 2026-07-28',
   observed: '2026-08..2026-09',
   sources: [
     { ref: claudeAiMcp(1064), note: 'server/discover in "No sign-in" mode, 2026-09-22' },
     { ref: githubIssue('CodeWithCJ/SparkyFitness', 2155), note: 'MCP-Protocol-Version 2026-07-28 after negotiating 2025-11-25, Aug 2026' },
     { ref: mcpSpec('2026-07-28', 'changelog'), note: 'the stateless 2026-07-28 revision: server/discover, _meta, Mcp-Method' },
+    { ref: CLAUDE_CONNECTOR_AUTH_DOCS, note: 'CIMD only with client_id_metadata_document_supported and "none" in token_endpoint_auth_methods_supported, otherwise DCR (unchanged from 2026-03)' },
+    { ref: githubIssue('brendanlong/lion-reader', 1519), note: 'the CIMD condition quoted from Anthropic\'s docs' },
+    { ref: claudeAiMcp(966), note: 'DCR still twice per connect attempt, each with its own client_id, and not what fails (2026-08/09)' },
   ],
-  notes: ['The fallback to initialize is what Claude Code 2.1.317 was seen to do in a published capture (2026-11); for Claude.ai it is inferred.'],
+  notes: [
+    'The fallback to initialize is what Claude Code 2.1.317 was seen to do in a published capture (2026-11); for Claude.ai it is inferred.',
+    'When it registers by DCR, Claude.ai was reported to do so twice per attempt (claude-ai-mcp#690, #966); the replay registers once.',
+  ],
   protocol: { era: 'stateless', version: '2026-07-28', fallbackVersion: '2025-11-25', clientInfo: { name: 'Anthropic/ClaudeAI', version: '1.0.0' }, capabilities: {}, versionHeader: 'absent' },
   steps: [
     discoverOrFallBack('a 200 without a token means "no auth"'),

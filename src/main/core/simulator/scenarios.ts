@@ -1,6 +1,6 @@
 import type { Rule } from '../../../shared/rules';
 import type { Scenario, ScenarioFile, SimulationResult } from '../../../shared/simulator';
-import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, REMOTE_MCP_AUTH, claudeCode, githubIssue, mcpSpec, rfcUrl } from '../../../shared/sources';
+import { CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, CLAUDE_CODE_HEADERS_IGNORED, REMOTE_MCP_AUTH, claudeAiMcp, claudeCode, githubIssue, mcpSpec, rfcUrl } from '../../../shared/sources';
 import { profileById } from './profiles';
 
 // The bug-report library: each documented failure as data. A scenario names the server
@@ -77,6 +77,37 @@ const legacyDiscoverAnswer = (status: 400 | 404): Rule[] => [
     ],
   },
 ];
+
+/**
+ * claude-ai-mcp#654 names no cause, so this stands in for the one Anthropic traced on reports
+ * with the same symptom (claude-ai-mcp#100, #327): an edge in front of the server refuses the
+ * authenticated call with a 403 page of its own. It lets the unauthenticated probe and OAuth
+ * through, as a rule on API calls that carry a bearer, or a bot score that sinks after a burst
+ * of requests, would; the thread does not say which.
+ */
+const EDGE_REFUSES_AUTHENTICATED_CALL: Rule[] = [
+  {
+    id: 'edge-403-authenticated-mcp',
+    description: 'claude-ai-mcp#654 (as traced in #100, #327): an edge refuses the connector\'s authenticated MCP call with its own 403 page; the server never sees it',
+    enabled: true,
+    match: [
+      { type: 'path', glob: '/mcp' },
+      { type: 'header', name: 'authorization', contains: 'Bearer ' },
+      { type: 'header', name: 'user-agent', contains: 'python-httpx' },
+    ],
+    steps: [
+      {
+        type: 'reply',
+        status: 403,
+        headers: { 'Content-Type': 'text/html; charset=UTF-8', Server: 'cloudflare', 'CF-RAY': '9a1b2c3d4e5f6789-IAD' },
+        body: '<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been blocked</h1></body></html>',
+      },
+    ],
+  },
+];
+
+/** The server of claude-ai-mcp#654: its own authorization server on the same host, DCR only (no metadata documents). */
+const DCR_ONLY = { clientIdMetadataDocuments: 'off' } as const;
 
 /** The server of the published Claude.ai + Auth0 logs: Auth0 issued an encrypted token (JWE, no kid), PRM at the root, protocol 2025-06-18. */
 const REFERENCE_001 = { protectedResourceMetadata: 'root', protocolVersion: '2025-06-18', accessTokenFormat: 'jwe-like', accessTokenLifetimeSeconds: 86_400 } as const;
@@ -179,6 +210,20 @@ export const SCENARIOS: readonly Scenario[] = [
     fix:
       'A client bug: the header must name the version _meta names. Until the client is fixed, a server can stay on 2025-11-25 (no server/discover), so the connector falls back to initialize and its 2025-11-25 header agrees (the fixed server below). Relaxing the -32020 check instead breaks every gateway that routes on the header.',
     fixedServer: { preset: 'spec-2025-11-25' },
+  },
+  {
+    id: 'claude-ai-mcp-654-token-then-silence',
+    title: 'Token issued, then no MCP request reaches the server',
+    reference: 'anthropics/claude-ai-mcp#654 (2026-07, open): token issued, DCR twice, then no MCP call',
+    sources: [claudeAiMcp(654), claudeAiMcp(100), claudeAiMcp(327), claudeAiMcp(294), claudeAiMcp(966)],
+    symptom:
+      'The server\'s logs show the unauthenticated probe (401), both metadata documents, dynamic client registration (twice, about a second apart), the consent and a 200 token response; then nothing reaches the MCP endpoint, and Claude.ai says "Authorization with the MCP server failed". The thread is open and names no server-side cause. Reproduced here is the cause Anthropic traced on reports with the same symptom (claude-ai-mcp#100, #327): Claude.ai did send the authenticated request, and a WAF or bot rule in front of the server refused it with its own 403 page, so the server\'s own logs end at the token. The simulated client registers once: the second registration is Claude.ai\'s own and was ruled out as the cause (claude-ai-mcp#966).',
+    server: { preset: 'spec', profile: DCR_ONLY, rules: EDGE_REFUSES_AUTHENTICATED_CALL },
+    clientId: 'claude-ai@2026-03',
+    expect: { outcome: 'fail', step: 'initialize', messageIncludes: '403' },
+    expectedLint: ['egress-blocked'],
+    fix: 'Look past the server\'s own logs to the edge in front of it (CDN, WAF, reverse proxy) for the request after the token; exempt the MCP endpoint, /.well-known/*, /register and /token from bot rules and challenges, or allow Claude\'s egress range (160.79.104.0/21) and user agents. If nothing in front refused it, the thread\'s cause is still open: share the ofid_ reference with Anthropic.',
+    fixedServer: { preset: 'spec', profile: DCR_ONLY },
   },
   {
     id: 'cursor-dcr-redirect-set-rejected',

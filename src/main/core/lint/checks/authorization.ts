@@ -211,6 +211,19 @@ export const asMetadataWithoutRegistration: LintCheck = (e) => {
   return { message: `${e.classification.label} (${path(e)}) has neither registration_endpoint nor client_id_metadata_document_supported: a client without a pre-registered id can't register.` };
 };
 
+export const cimdWithoutNone: LintCheck = (e) => {
+  const metadata = asMetadata(e);
+  if (!metadata || metadata.client_id_metadata_document_supported !== true) return undefined;
+  const methods = metadata.token_endpoint_auth_methods_supported;
+  if (Array.isArray(methods) && methods.includes('none')) return undefined;
+  // RFC 8414 section 2: without the field, the token endpoint takes client_secret_basic only.
+  const listed = Array.isArray(methods) ? `token_endpoint_auth_methods_supported ${JSON.stringify(methods)}` : 'no token_endpoint_auth_methods_supported (client_secret_basic by default)';
+  const then = typeof metadata.registration_endpoint === 'string'
+    ? 'Claude.ai will silently fall back to DCR and register a new client on every connection'
+    : 'Claude.ai will not use the metadata document, and with no registration_endpoint it cannot register at all';
+  return { message: `${e.classification.label} (${path(e)}) sets client_id_metadata_document_supported but has ${listed}, without "none": ${then} (claude.com connector auth docs; brendanlong/lion-reader#1519).` };
+};
+
 const isOAuthEndpoint = (e: Exchange) => e.classification.phase === 'registration' || e.classification.phase === 'token';
 
 /** The `error` and `error_description` of an RFC 6749 error body, when the body is one. */
