@@ -41,7 +41,7 @@ function CaptureRow({ capture }: { capture: CaptureInfo }) {
       <td>{bytes(capture.sizeBytes)}</td>
       <td className="actions">
         <button onClick={() => void openCapture(capture)}>Open</button>
-        <label title="Replace tokens, codes, secrets and cookies with [redacted] (the capture on disk keeps them)">
+        <label title="Replace tokens, codes, secrets and cookies with pseudonyms ([redacted:1], [redacted:2], …: equal secrets stay equal, so connections still group; the capture on disk keeps them)">
           <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} /> redact secrets
         </label>
         <button
