@@ -4,6 +4,7 @@ import { LINT_RULE_IDS, LINT_RULES, type LintFinding, type LintRuleId } from '..
 import type { BehaviorProfile } from '../../src/shared/profile';
 import type { Matcher, Rule, Step } from '../../src/shared/rules';
 import type { InspectorOptions } from '../../src/main/core/inspector';
+import { lintExchanges } from '../../src/main/core/lint/engine';
 import { LINT_RULE_DEFINITIONS } from '../../src/main/core/lint/rules';
 import { simulate } from '../../src/main/core/simulator';
 import { sdkSession } from '../helpers/sdkSession';
@@ -834,6 +835,9 @@ describe('lint rules on real exchanges', () => {
       expect(running.ended.find((e) => e.id === finding!.exchangeId)!.appliedRules).toEqual([expect.objectContaining({ ruleId: 'notifications-204', byServer: true, setStatus: 204, fromStatus: 202 })]);
       const summary = running.inspector.lintSummary(finding!.connectionId!);
       expect(summary).toMatchObject({ errors: 0, warnings: 1 });
+      // The capture read again (no toggle on by then) says what the live session said.
+      const reread = lintExchanges(JSON.parse(JSON.stringify(running.ended))).findings.find((f) => f.ruleId === 'notification-not-202');
+      expect(reread).toMatchObject({ severity: 'warning', causedBy: TOGGLE_204 });
     });
 
     it('the same toggle as front-door rules in front of another server: causedBy the toggle through the applied rule', async () => {

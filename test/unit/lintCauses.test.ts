@@ -89,6 +89,16 @@ describe('lint causes', () => {
     expect(causeOf('get-mcp-501', e, () => true, { 'notification-status': '204', 'get-stream': '405' })).toBeUndefined();
   });
 
+  it('reads a toggle the built-in server played from the exchange, so a capture opened again blames it too', () => {
+    const rule = TOGGLES.find((t) => t.id === 'notification-status')!.options.find((o) => o.id === '204')!.rules[0]!;
+    const e = exchange({ appliedRules: [{ ruleId: rule.id, explanation: 'the built-in server answered 204 instead of 202, as the toggle set its profile', setStatus: 204, fromStatus: 202, byServer: true }] });
+    // No toggle is on any more (a capture read from disk): the exchange's record still names it.
+    expect(causeOf('notification-not-202', e, () => true, undefined)).toMatchObject({ kind: 'toggle', id: 'notification-status', option: '204' });
+    expect(causeOf('get-mcp-501', e, () => true, undefined)).toBeUndefined();
+    // Without the server's mark it is the server's own answer.
+    expect(causeOf('notification-not-202', exchange(), () => true, undefined)).toBeUndefined();
+  });
+
   it('caps an attributed finding at warning and says what matters now', () => {
     const finding = { ruleId: 'notification-not-202' as const, severity: 'error' as const, exchangeId: 'x1', message: 'notifications/initialized was answered 204.', fix: 'Answer 202.' };
     const attributed = attribute(finding, { kind: 'breakpoint', id: 'breakpoint-edit', name: 'Edited at the breakpoint before the client: status 204' });

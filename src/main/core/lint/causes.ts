@@ -134,6 +134,13 @@ export function causeOf(ruleId: LintRuleId, e: Exchange, firesOnUpstream: (upstr
       return causes.find((c) => c.kind === 'toggle') ?? causes[0];
     }
   }
+  // The built-in server played a toggle through its profile, and the inspector wrote that on
+  // the exchange (byServer): a capture opened again says what the live session said, whatever
+  // toggles are on by then.
+  for (const applied of e.appliedRules) {
+    const cause = applied.byServer ? TOGGLE_RULES.get(applied.ruleId)?.cause : undefined;
+    if (cause?.option && PROFILE_TOGGLE_FINDINGS[cause.id]?.[cause.option]?.includes(ruleId)) return cause;
+  }
   for (const [toggleId, optionId] of Object.entries(serverToggles ?? {})) {
     if (PROFILE_TOGGLE_FINDINGS[toggleId]?.[optionId]?.includes(ruleId)) return toggleCause(toggleId, optionId);
   }
