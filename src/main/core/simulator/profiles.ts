@@ -617,7 +617,7 @@ const cursor: ReplayProfile = {
 const mcpRemote: ReplayProfile = {
   id: 'mcp-remote@0.1.38',
   family: 'mcp-remote',
-  isDefault: true,
+  isDefault: false,
   client: 'mcp-remote (stdio bridge for Claude Desktop, Cursor, Windsurf)',
   variant: 'GET pre-probe for the challenge, http-first with SSE fallback on 404/405, "MCP CLI Proxy" DCR, no MCP-Protocol-Version after initialize',
   observed: '2025-05..2026-08 (package 0.1.38)',
@@ -652,6 +652,78 @@ const mcpRemote: ReplayProfile = {
       '404': { do: 'fallback-legacy-sse', because: 'http-first falls back to SSE on 404' },
       '405': { do: 'fallback-legacy-sse', because: 'http-first falls back to SSE on 405' },
     }),
+  ],
+};
+
+/** mcp-remote's registration as 0.15.1 sends it (its own client metadata, the SDK 2.x adds scope). */
+const MCP_REMOTE_0_15_DCR = {
+  redirect_uris: ['{redirect_uri}'],
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  client_name: 'MCP CLI Proxy',
+  client_uri: 'https://github.com/modelcontextprotocol/mcp-cli',
+  software_id: '2e6dc280-f3c3-4e01-99a7-8181dbd1d23d',
+  software_version: '0.15.1',
+  scope: '{scope}',
+  application_type: 'native',
+};
+
+const mcpRemote0_15: ReplayProfile = {
+  ...mcpRemote,
+  id: 'mcp-remote@0.15',
+  isDefault: true,
+  variant:
+    'discovers before it connects (GET probe, PRM and AS metadata, a second GET for the challenge), then a test client initializes a session and leaves it open, and the client behind the bridge initializes a second one; SDK 2.x OAuth with scope and application_type in DCR; MCP-Protocol-Version after initialize',
+  observed: '2026-12 (package 0.15.1, captured against the reference server in npm test)',
+  sources: [
+    { ref: 'https://www.npmjs.com/package/mcp-remote/v/0.15.1', note: 'the package run in test/integration/real-mcp-remote.test.ts; its README documents the flags and the callback port derived from the server URL' },
+    { ref: 'https://github.com/punkpeye/mcp-remote', note: 'source: discoverOAuthServerInfo (GET probe, PRM, AS metadata), serverIssuesAuthChallenge, the "mcp-remote-fallback-test" client of connectToRemoteServer, the "(via mcp-remote <version>)" clientInfo suffix' },
+    ...mcpRemote.sources.filter((source) => !source.ref.includes('/tree/')),
+  ],
+  notes: [
+    ...mcpRemote.notes!,
+    'The HTTP stacks differ by step, as captured: the first probe, the SDK\'s OAuth and MCP requests go through undici ("undici"), the discovery before connecting and the second probe through Node\'s fetch ("node").',
+    'The discovery before connecting is replayed as the requests it made against a server whose PRM names its own origin; with another issuer the real client fetches that issuer\'s metadata.',
+    'token_endpoint_auth_method is "none" while the AS offers it; 0.15.1 picks client_secret_post or client_secret_basic otherwise (README), which is not replayed.',
+    'The SDK 2.x behind it also sends Mcp-Method on every POST; the simulator sends it only in the 2026-07-28 era (the comparison does not judge it).',
+  ],
+  userAgent: { discovery: 'undici', mcp: 'undici', browser: CHROME_UA },
+  protocol: { era: 'session', version: '2025-11-25', clientInfo: { name: 'mcp-remote-fallback-test', version: '0.0.0' }, capabilities: {}, versionHeader: 'negotiated' },
+  auth: {
+    ...mcpRemote.auth,
+    dcrBody: MCP_REMOTE_0_15_DCR,
+    // The TS SDK 2.x: PRM without Accept, registration and token without MCP-Protocol-Version.
+    requestHeaders: { prm: { Accept: null }, register: { Accept: null, 'MCP-Protocol-Version': null }, token: { 'MCP-Protocol-Version': null } },
+  },
+  steps: [
+    { type: 'probe', id: 'pre-probe', method: 'GET', target: 'endpoint', headers: { Accept: BOTH }, on: { '401': { do: 'continue', because: 'reads WWW-Authenticate for its scope' }, other: { do: 'continue' } } },
+    {
+      type: 'metadata-prefetch',
+      id: 'discovery',
+      requests: [
+        { method: 'GET', path: '/.well-known/oauth-protected-resource{path}' },
+        { method: 'GET', path: '/.well-known/oauth-authorization-server' },
+      ],
+      headers: { 'User-Agent': 'node' },
+    },
+    {
+      type: 'probe',
+      id: 'auth-challenge-probe',
+      method: 'GET',
+      target: 'endpoint',
+      headers: { 'User-Agent': 'node', Accept: BOTH },
+      on: { '401': { do: 'continue', because: 'no stored tokens and a challenge: it starts its callback server' }, other: { do: 'continue' } },
+    },
+    ...SDK_LIKE_STEPS({
+      '404': { do: 'fallback-legacy-sse', because: 'http-first falls back to SSE on 404' },
+      '405': { do: 'fallback-legacy-sse', because: 'http-first falls back to SSE on 405' },
+    }).filter((step) => step.id !== 'tools/list'),
+    // The client behind the bridge: its own initialize, on a new session (the test client's stays open).
+    { type: 'mcp', id: 'client-initialize', method: 'initialize', params: { clientInfo: { name: 'claude-ai (via mcp-remote 0.15.1)', version: '0.1.0' } } },
+    { type: 'initialized', id: 'client-initialized' },
+    { type: 'get-stream', id: 'client-get-stream', withToken: true, on: { other: { do: 'warn', because: 'the TS SDK reports "Failed to open SSE stream" through onerror and goes on' } } },
+    { type: 'mcp', id: 'tools/list', method: 'tools/list' },
   ],
 };
 
@@ -917,6 +989,7 @@ export const PROFILES: readonly ClientProfile[] = [
   vscode,
   vscode2026_05,
   cursor,
+  mcpRemote0_15,
   mcpRemote,
   mcpInspector,
   spec2025_06_18,
