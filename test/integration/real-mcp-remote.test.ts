@@ -46,10 +46,18 @@ async function bridgeSession(): Promise<string[]> {
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   // The client behind the bridge, named as the profile names it (Claude Desktop).
   const client = new Client({ name: 'claude-ai', version: '0.1.0' });
-  const user = opener.opened().then(approveInBrowser);
+  // The user's part; a failure there is kept until the bridge has answered (or failed) too.
+  const user = opener
+    .opened()
+    .then(approveInBrowser)
+    .then(
+      () => undefined,
+      (err: Error) => err,
+    );
   try {
     await client.connect(transport);
-    await user;
+    const userFailed = await user;
+    if (userFailed) throw userFailed;
     const listed = await client.listTools();
     return listed.tools.map((t) => t.name);
   } finally {

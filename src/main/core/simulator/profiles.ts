@@ -655,6 +655,9 @@ const mcpRemote: ReplayProfile = {
   ],
 };
 
+/** The OAuth requests of the TS SDK 2.x, as captured: PRM without Accept, registration and token without MCP-Protocol-Version. */
+const TS_SDK_2_OAUTH_HEADERS: AuthBehaviour['requestHeaders'] = { prm: { Accept: null }, register: { Accept: null, 'MCP-Protocol-Version': null }, token: { 'MCP-Protocol-Version': null } };
+
 /** mcp-remote's registration as 0.15.1 sends it (its own client metadata, the SDK 2.x adds scope). */
 const MCP_REMOTE_0_15_DCR = {
   redirect_uris: ['{redirect_uri}'],
@@ -693,8 +696,7 @@ const mcpRemote0_15: ReplayProfile = {
   auth: {
     ...mcpRemote.auth,
     dcrBody: MCP_REMOTE_0_15_DCR,
-    // The TS SDK 2.x: PRM without Accept, registration and token without MCP-Protocol-Version.
-    requestHeaders: { prm: { Accept: null }, register: { Accept: null, 'MCP-Protocol-Version': null }, token: { 'MCP-Protocol-Version': null } },
+    requestHeaders: TS_SDK_2_OAUTH_HEADERS,
   },
   steps: [
     { type: 'probe', id: 'pre-probe', method: 'GET', target: 'endpoint', headers: { Accept: BOTH }, on: { '401': { do: 'continue', because: 'reads WWW-Authenticate for its scope' }, other: { do: 'continue' } } },
@@ -764,6 +766,62 @@ const mcpInspector: ReplayProfile = {
     scopeFrom: ['prm', 'as'],
   },
   steps: SDK_LIKE_STEPS(),
+};
+
+/** The MCP Inspector's OAuth client metadata as 2.12.0 registers it (the SDK 2.x adds scope). */
+const INSPECTOR_2_12_DCR = {
+  redirect_uris: ['{redirect_uri}'],
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  client_name: 'MCP Inspector',
+  client_uri: 'https://github.com/modelcontextprotocol/inspector',
+  scope: '{scope}',
+  application_type: 'native',
+};
+
+const mcpInspectorCli2_12: ReplayProfile = {
+  id: 'mcp-inspector@2.12-cli',
+  family: 'mcp-inspector',
+  isDefault: false,
+  client: 'MCP Inspector CLI (mcp-inspector --cli, Node)',
+  variant: 'the SDK 2.x flow from Node: OAuth on the 401 of initialize, a loopback callback at 127.0.0.1:6276, logging/setLevel before the request it was asked for; no Origin, no CORS',
+  observed: '2026-12 (package 2.12.0, captured against the reference server in npm test)',
+  sources: [
+    { ref: 'https://www.npmjs.com/package/@modelcontextprotocol/inspector/v/2.12.0', note: 'the package run in test/integration/real-inspector.test.ts (--cli URL --transport http --method tools/list)' },
+    { ref: 'https://github.com/modelcontextprotocol/inspector', note: 'source: the CLI\'s OAuth navigation (prints the URL, opens it with `open` when forced or on a TTY), the default callback URL http://127.0.0.1:6276/oauth/callback' },
+  ],
+  notes: [
+    'logging/setLevel (debug) is sent because the reference server declares logging; the replay sends it whatever the capabilities and goes on when it is refused.',
+    'Its clientInfo is "inspector-cli" 2.12.0 with roots and the tasks and skills extensions as capabilities; the replay names the clientInfo, the comparison does not judge capabilities.',
+    'The Inspector\'s web client (the browser page, mcp-inspector@0.19) is not captured here.',
+  ],
+  driver: 'replay',
+  transport: 'streamable-http',
+  userAgent: { discovery: 'node', mcp: 'node', browser: CHROME_UA },
+  accept: BOTH,
+  configuredHeaders: 'sent',
+  session: { echo: true },
+  protocol: {
+    era: 'session',
+    version: '2025-11-25',
+    clientInfo: { name: 'inspector-cli', version: '2.12.0' },
+    capabilities: { roots: { listChanged: true }, extensions: { 'io.modelcontextprotocol/tasks': {}, 'io.modelcontextprotocol/skills': {} } },
+    versionHeader: 'negotiated',
+  },
+  auth: {
+    ...TS_SDK_AUTH,
+    registration: ['dcr'],
+    dcrBody: INSPECTOR_2_12_DCR,
+    redirectUri: 'http://127.0.0.1:6276/oauth/callback',
+    scopeFrom: ['challenge', 'prm', 'as'],
+    requestHeaders: TS_SDK_2_OAUTH_HEADERS,
+  },
+  steps: [
+    ...SDK_LIKE_STEPS().filter((step) => step.id !== 'tools/list'),
+    { type: 'mcp', id: 'logging/setLevel', method: 'logging/setLevel', params: { level: 'debug' }, on: { 'rpc-error': { do: 'continue', because: 'a server without logging refuses it' } } },
+    { type: 'mcp', id: 'tools/list', method: 'tools/list' },
+  ],
 };
 
 // ---- spec clients ----------------------------------------------------------------------------
@@ -992,6 +1050,7 @@ export const PROFILES: readonly ClientProfile[] = [
   mcpRemote0_15,
   mcpRemote,
   mcpInspector,
+  mcpInspectorCli2_12,
   spec2025_06_18,
   spec2026_07_28,
   legacySse,
