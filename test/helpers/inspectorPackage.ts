@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 export const INSPECTOR_VERSION = '2.12.0';
 const CACHE = resolve('node_modules/.cache/mcp-inspector');
-/** A fresh npm cache installs it in about 20 s here (120 packages); bounded so a stuck registry fails the test, not the run. */
+/** 120 packages: about 45 s here with an empty npm cache, 20 s with a warm one; bounded so a stuck registry fails the test, not the run. */
 export const INSPECTOR_INSTALL_TIMEOUT_MS = 300_000;
 
 /** The Inspector's launcher (`mcp-inspector`, bin of the package), installing the package if needed. */
