@@ -201,7 +201,7 @@ export function clientProfilesDoc(): string {
     'a new behaviour gets a new profile rather than an edit. Caveats say which values are inferred,',
     'only reported, or observed without a public source.',
     '',
-    'The profiles of clients that run here (the MCP SDKs, mcp-remote, the Inspector\'s CLI) are held',
+    'The profiles of clients that run here (the MCP SDKs, mcp-remote, the Inspector\'s web client and CLI) are held',
     'against captures of the real clients in `npm test`, which list which version of each:',
     '[Compared with a real capture](simulator.md#compared-with-a-real-capture).',
     '',

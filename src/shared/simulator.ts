@@ -44,7 +44,7 @@ export interface Reaction {
 export type Reactions = Partial<Record<string, Reaction>>;
 
 /** MCP JSON-RPC methods a profile sends as steps. */
-export type McpMethod = 'initialize' | 'server/discover' | 'tools/list' | 'resources/list' | 'prompts/list' | 'tools/call' | 'logging/setLevel';
+export type McpMethod = 'initialize' | 'server/discover' | 'tools/list' | 'resources/list' | 'resources/templates/list' | 'prompts/list' | 'tools/call' | 'logging/setLevel';
 
 /** One step of a replayed handshake. Steps run in order; `parallel` runs its children at once. */
 export type SimStep =

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 // The official MCP Inspector, installed from the npm registry at test time into
 // node_modules/.cache once (as test/conformance/node22.ts fetches Node 22), not as a
 // devDependency: it needs Node >= 22.19 and brings a web stack (vite, react, hono) that
-// nothing else here uses. Its CLI runs on the Node 22 that node22() provides.
+// nothing else here uses. It runs on the Node 22 that node22() provides.
 
 const run = promisify(execFile);
 export const INSPECTOR_VERSION = '2.12.0';

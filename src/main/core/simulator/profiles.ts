@@ -732,7 +732,7 @@ const mcpRemote0_15: ReplayProfile = {
 const mcpInspector: ReplayProfile = {
   id: 'mcp-inspector@0.19',
   family: 'mcp-inspector',
-  isDefault: true,
+  isDefault: false,
   client: 'MCP Inspector (browser, direct connection)',
   variant: 'the TS SDK flow in a browser page at http://localhost:6274: Origin on every request, CORS preflights, only exposed headers readable',
   observed: '2025..2026 (tag 0.19.0-hotfix)',
@@ -768,33 +768,25 @@ const mcpInspector: ReplayProfile = {
   steps: SDK_LIKE_STEPS(),
 };
 
-/** The MCP Inspector's OAuth client metadata as 2.12.0 registers it (the SDK 2.x adds scope). */
-const INSPECTOR_2_12_DCR = {
-  redirect_uris: ['{redirect_uri}'],
-  token_endpoint_auth_method: 'none',
-  grant_types: ['authorization_code', 'refresh_token'],
-  response_types: ['code'],
-  client_name: 'MCP Inspector',
-  client_uri: 'https://github.com/modelcontextprotocol/inspector',
-  scope: '{scope}',
-  application_type: 'native',
-};
+/** Asked for whatever the capabilities say; a server without them refuses, and the Inspector goes on. */
+const askedAnyway = { 'rpc-error': { do: 'continue' as const, because: 'asked whatever the capabilities said' } };
 
-const mcpInspectorCli2_12: ReplayProfile = {
-  id: 'mcp-inspector@2.12-cli',
+const mcpInspector2_12: ReplayProfile = {
+  id: 'mcp-inspector@2.12',
   family: 'mcp-inspector',
-  isDefault: false,
-  client: 'MCP Inspector CLI (mcp-inspector --cli, Node)',
-  variant: 'the SDK 2.x flow from Node: OAuth on the 401 of initialize, a loopback callback at 127.0.0.1:6276, logging/setLevel before the request it was asked for; no Origin, no CORS',
+  isDefault: true,
+  client: 'MCP Inspector (web client, requests relayed by its Node backend)',
+  variant:
+    'the browser page sends its MCP and OAuth requests through its own backend (/api/mcp/…, /api/fetch), so the server sees Node (no Origin, no CORS); SDK 2.x OAuth with the callback on the page\'s origin; after connecting it lists resources, tools, prompts and resource templates at once',
   observed: '2026-12 (package 2.12.0, captured against the reference server in npm test)',
   sources: [
-    { ref: 'https://www.npmjs.com/package/@modelcontextprotocol/inspector/v/2.12.0', note: 'the package run in test/integration/real-inspector.test.ts (--cli URL --transport http --method tools/list)' },
-    { ref: 'https://github.com/modelcontextprotocol/inspector', note: 'source: the CLI\'s OAuth navigation (prints the URL, opens it with `open` when forced or on a TTY), the default callback URL http://127.0.0.1:6276/oauth/callback' },
+    { ref: 'https://www.npmjs.com/package/@modelcontextprotocol/inspector/v/2.12.0', note: 'the package run in test/integration/real-inspector.test.ts: --web driven by Chromium (connect, approve, the lists), and --cli' },
+    { ref: 'https://github.com/modelcontextprotocol/inspector', note: 'source: the web backend\'s /api/fetch and /api/mcp/connect relay, the CLI\'s OAuth navigation and its default callback http://127.0.0.1:6276/oauth/callback' },
   ],
   notes: [
-    'logging/setLevel (debug) is sent because the reference server declares logging; the replay sends it whatever the capabilities and goes on when it is refused.',
-    'Its clientInfo is "inspector-cli" 2.12.0 with roots and the tasks and skills extensions as capabilities; the replay names the clientInfo, the comparison does not judge capabilities.',
-    'The Inspector\'s web client (the browser page, mcp-inspector@0.19) is not captured here.',
+    'The redirect URI is the page\'s own origin (http://127.0.0.1:6274 by default, CLIENT_PORT), where the browser comes back to /oauth/callback.',
+    'The lists carry `_meta.progressToken`; the replay sends them without (the comparison judges methods, not params).',
+    'The Inspector before 2.x connected from the page itself (mcp-inspector@0.19: Origin on every request, CORS preflights).',
   ],
   driver: 'replay',
   transport: 'streamable-http',
@@ -805,18 +797,64 @@ const mcpInspectorCli2_12: ReplayProfile = {
   protocol: {
     era: 'session',
     version: '2025-11-25',
-    clientInfo: { name: 'inspector-cli', version: '2.12.0' },
-    capabilities: { roots: { listChanged: true }, extensions: { 'io.modelcontextprotocol/tasks': {}, 'io.modelcontextprotocol/skills': {} } },
+    clientInfo: { name: 'mcp-inspector', version: '2.12.0' },
+    capabilities: {
+      sampling: {},
+      elicitation: { form: {}, url: {} },
+      roots: { listChanged: true },
+      tasks: { list: {}, cancel: {}, requests: { sampling: { createMessage: {} }, elicitation: { create: {} } } },
+      extensions: { 'io.modelcontextprotocol/tasks': {}, 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'], elicitation: {} }, 'io.modelcontextprotocol/skills': {} },
+    },
     versionHeader: 'negotiated',
   },
   auth: {
     ...TS_SDK_AUTH,
     registration: ['dcr'],
-    dcrBody: INSPECTOR_2_12_DCR,
-    redirectUri: 'http://127.0.0.1:6276/oauth/callback',
+    dcrBody: {
+      redirect_uris: ['{redirect_uri}'],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      client_name: 'MCP Inspector',
+      client_uri: 'https://github.com/modelcontextprotocol/inspector',
+      scope: '{scope}',
+      application_type: 'native',
+    },
+    redirectUri: 'http://127.0.0.1:6274/oauth/callback',
     scopeFrom: ['challenge', 'prm', 'as'],
     requestHeaders: TS_SDK_2_OAUTH_HEADERS,
   },
+  steps: [
+    ...SDK_LIKE_STEPS().filter((step) => step.id !== 'tools/list'),
+    {
+      type: 'parallel',
+      id: 'lists',
+      steps: [
+        { type: 'mcp', id: 'resources/list', method: 'resources/list', on: askedAnyway },
+        { type: 'mcp', id: 'tools/list', method: 'tools/list' },
+        { type: 'mcp', id: 'prompts/list', method: 'prompts/list', on: askedAnyway },
+        { type: 'mcp', id: 'resources/templates/list', method: 'resources/templates/list', on: askedAnyway },
+      ],
+    },
+  ],
+};
+
+const mcpInspectorCli2_12: ReplayProfile = {
+  ...mcpInspector2_12,
+  id: 'mcp-inspector@2.12-cli',
+  isDefault: false,
+  client: 'MCP Inspector CLI (mcp-inspector --cli, Node)',
+  variant: 'the same SDK 2.x flow from the CLI: its own loopback callback at 127.0.0.1:6276, logging/setLevel before the one request it was asked for (tools/list here)',
+  notes: [
+    'logging/setLevel (debug) is sent because the reference server declares logging; the replay sends it whatever the capabilities and goes on when it is refused.',
+    'It asks for the one method given with --method; the replay asks for tools/list.',
+  ],
+  protocol: {
+    ...mcpInspector2_12.protocol,
+    clientInfo: { name: 'inspector-cli', version: '2.12.0' },
+    capabilities: { roots: { listChanged: true }, extensions: { 'io.modelcontextprotocol/tasks': {}, 'io.modelcontextprotocol/skills': {} } },
+  },
+  auth: { ...mcpInspector2_12.auth, redirectUri: 'http://127.0.0.1:6276/oauth/callback' },
   steps: [
     ...SDK_LIKE_STEPS().filter((step) => step.id !== 'tools/list'),
     { type: 'mcp', id: 'logging/setLevel', method: 'logging/setLevel', params: { level: 'debug' }, on: { 'rpc-error': { do: 'continue', because: 'a server without logging refuses it' } } },
@@ -1049,8 +1087,9 @@ export const PROFILES: readonly ClientProfile[] = [
   cursor,
   mcpRemote0_15,
   mcpRemote,
-  mcpInspector,
+  mcpInspector2_12,
   mcpInspectorCli2_12,
+  mcpInspector,
   spec2025_06_18,
   spec2026_07_28,
   legacySse,
