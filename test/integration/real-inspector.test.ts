@@ -75,6 +75,8 @@ describe.runIf(process.platform === 'linux')(`MCP Inspector ${INSPECTOR_VERSION}
       await page.getByRole('switch', { name: /Connect or disconnect/ }).click({ force: true });
       await page.waitForURL((url) => url.pathname === '/authorize');
       await page.getByRole('button', { name: 'Approve' }).click();
+      // The browser comes back to the page's callback (the consent page's CSP must let it).
+      await page.waitForURL((url) => url.port === String(clientPort), { timeout: 20_000 });
       await listed;
     } finally {
       await browser.close();
