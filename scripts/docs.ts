@@ -100,19 +100,28 @@ function reactions(on: Reactions | undefined): string {
   return parts.length ? `; on ${parts.join('; ')}` : '';
 }
 
+/** `Name: value` pairs; a null value is a header the client leaves out. */
+function headerList(headers: Record<string, string | null>): string {
+  return Object.entries(headers)
+    .map(([name, value]) => (value === null ? `no \`${name}\`` : `\`${name}: ${value}\``))
+    .join(', ');
+}
+
+const OAUTH_REQUEST_NAMES = { prm: 'PRM', as: 'AS metadata', register: 'registration', token: 'token' } as const;
+
 function stepLines(steps: SimStep[], indent = ''): string[] {
   return steps.flatMap((step): string[] => {
     switch (step.type) {
       case 'probe':
-        return [`${indent}- \`${step.method}\` the ${step.target === 'origin' ? 'origin (`/`)' : 'MCP endpoint'}${step.headers ? ` with ${Object.entries(step.headers).map(([k, v]) => `\`${k}: ${v}\``).join(', ')}` : ''}${reactions(step.on)}`];
+        return [`${indent}- \`${step.method}\` the ${step.target === 'origin' ? 'origin (`/`)' : 'MCP endpoint'}${step.headers ? ` with ${headerList(step.headers)}` : ''}${reactions(step.on)}`];
       case 'metadata-prefetch':
         return [
-          `${indent}- before any 401: ${step.requests.map((r) => `\`${r.method} ${r.path}\``).join(', ')}${step.required ? `; fails without \`${step.required.path}\` (${step.required.because})` : ''}`,
+          `${indent}- before any 401: ${step.requests.map((r) => `\`${r.method} ${r.path}\``).join(', ')}${step.headers ? ` with ${headerList(step.headers)}` : ''}${step.required ? `; fails without \`${step.required.path}\` (${step.required.because})` : ''}`,
         ];
       case 'oauth':
         return [`${indent}- the OAuth flow at once, whatever the server answered (OAuth forced)`];
       case 'mcp':
-        return [`${indent}- \`POST\` \`${step.method}\`${reactions(step.on)}`];
+        return [`${indent}- \`POST\` \`${step.method}\`${step.params ? ` with params ${code(step.params)}` : ''}${reactions(step.on)}`];
       case 'initialized':
         return [`${indent}- \`POST\` \`notifications/initialized\`${reactions(step.on)}`];
       case 'get-stream':
@@ -148,7 +157,14 @@ function wireLines(p: ClientProfile): string[] {
       : `- Protocol: \`initialize\` with ${protocol.version}, clientInfo ${code(protocol.clientInfo)}; \`MCP-Protocol-Version\` afterwards: ${protocol.versionHeaderValue ? `always ${code(protocol.versionHeaderValue)}` : VERSION_HEADER[protocol.versionHeader]}; \`Mcp-Session-Id\` ${p.session.echo ? 'echoed' : 'not used'}.`,
     `- Protected Resource Metadata from ${auth.protectedResourceOrder.map((o) => ORDER_NAMES[o]).join(', then ')}; its \`resource\` ${RESOURCE_CHECK[auth.resourceCheck]}${auth.bearerSchemeCaseSensitive ? '; only a `Bearer` challenge spelt exactly so counts' : ''}.`,
     `- Authorization server: ${auth.authorizationServerFrom === 'prm' ? 'from the PRM `authorization_servers`' : 'read on the MCP host, whatever the PRM says'}; without PRM it ${WITHOUT_PRM[auth.withoutPrm]}. Metadata URLs in order: ${list(auth.authorizationServerOrder)}${auth.defaultEndpointsFallback ? '; with none, `{origin}/authorize`, `/token`, `/register`' : ''}. It ${S256[auth.requireS256]}.`,
-    `- Registration: ${auth.registration.join(', then ').replace('cimd', 'Client ID Metadata Document').replace('dcr', 'dynamic client registration')}${auth.cimdClientId ? ` (CIMD \`client_id\` ${code(auth.cimdClientId)}${auth.cimdRequiresNoneAuth ? ', only when the AS also lists `none` among its token endpoint auth methods' : ''})` : ''}. DCR body: ${code(auth.dcrBody)}.${auth.clientAssertion ? ` With its CIMD \`client_id\` it authenticates at the token endpoint with \`private_key_jwt\`: a client assertion (RFC 7523) signed ${auth.clientAssertion.alg} with a key its \`jwks_uri\` ${code(auth.clientAssertion.jwksUri)} publishes.` : ''}`,
+    `- Registration: ${auth.registration.join(', then ').replace('cimd', 'Client ID Metadata Document').replace('dcr', 'dynamic client registration')}${auth.cimdClientId ? ` (CIMD \`client_id\` ${code(auth.cimdClientId)}${auth.cimdRequiresNoneAuth ? ', only when the AS also lists `none` among its token endpoint auth methods' : ''})` : ''}. DCR body: ${code(auth.dcrBody)}${JSON.stringify(auth.dcrBody).includes('"{scope}"') ? ' (`{scope}`: the scope it asks for, left out when none)' : ''}.${auth.clientAssertion ? ` With its CIMD \`client_id\` it authenticates at the token endpoint with \`private_key_jwt\`: a client assertion (RFC 7523) signed ${auth.clientAssertion.alg} with a key its \`jwks_uri\` ${code(auth.clientAssertion.jwksUri)} publishes.` : ''}`,
+    ...(auth.requestHeaders
+      ? [
+          `- OAuth request headers other than the defaults (\`Accept: application/json\`, \`MCP-Protocol-Version\` when it sends one): ${Object.entries(auth.requestHeaders)
+            .map(([request, headers]) => `${OAUTH_REQUEST_NAMES[request as keyof typeof OAUTH_REQUEST_NAMES]} with ${headerList(headers!)}`)
+            .join('; ')}.`,
+        ]
+      : []),
     `- Redirect URI ${code(auth.redirectUri)}; scope ${scope}${auth.addOfflineAccess ? ', plus `offline_access` when the AS lists it' : ''}; the RFC 8707 \`resource\` parameter ${auth.sendResource ? 'sent' : 'not sent'}; an OAuth error that is not RFC 6749 JSON ${auth.strictOAuthErrors ? 'fails with "Invalid OAuth error response"' : 'is tolerated'}.`,
     '- The handshake, in order:',
     ...stepLines(p.steps, '  '),
@@ -184,6 +200,10 @@ export function clientProfilesDoc(): string {
     'clients (Claude.ai, ChatGPT) change without version numbers, so a profile is a dated variant:',
     'a new behaviour gets a new profile rather than an edit. Caveats say which values are inferred,',
     'only reported, or observed without a public source.',
+    '',
+    'The profiles of clients that run here (the MCP SDKs, mcp-remote, the Inspector\'s web client and CLI) are held',
+    'against captures of the real clients in `npm test`, which list which version of each:',
+    '[Compared with a real capture](simulator.md#compared-with-a-real-capture).',
     '',
     '```sh',
     'npm run cli -- simulate --client claude-ai --url https://my-server.example/mcp',

@@ -44,17 +44,24 @@ export interface Reaction {
 export type Reactions = Partial<Record<string, Reaction>>;
 
 /** MCP JSON-RPC methods a profile sends as steps. */
-export type McpMethod = 'initialize' | 'server/discover' | 'tools/list' | 'resources/list' | 'prompts/list' | 'tools/call';
+export type McpMethod = 'initialize' | 'server/discover' | 'tools/list' | 'resources/list' | 'resources/templates/list' | 'prompts/list' | 'tools/call' | 'logging/setLevel';
 
 /** One step of a replayed handshake. Steps run in order; `parallel` runs its children at once. */
 export type SimStep =
   /** A request that is not MCP: `HEAD /` (Claude.ai 2025), a GET of the endpoint to read its challenge (mcp-remote). */
   | { type: 'probe'; id: string; method: 'HEAD' | 'GET'; target: 'origin' | 'endpoint'; headers?: Record<string, string>; on?: Reactions }
-  /** Well-known documents fetched before any 401 (ChatGPT); `{path}` is the MCP URL's path. */
-  | { type: 'metadata-prefetch'; id: string; requests: Array<{ method: 'HEAD' | 'GET'; path: string }>; required?: { path: string; because: string } }
+  /**
+   * Well-known documents fetched before any 401 (ChatGPT); `{path}` is the MCP URL's path.
+   * `headers` go over the defaults (mcp-remote fetches these with another HTTP stack than its OAuth).
+   */
+  | { type: 'metadata-prefetch'; id: string; requests: Array<{ method: 'HEAD' | 'GET'; path: string }>; headers?: Record<string, string>; required?: { path: string; because: string } }
   /** The OAuth flow: `always` runs it now (OAuth forced), `challenged` only after a 401 reaction. */
   | { type: 'oauth'; id: string; when: 'always' }
-  /** A JSON-RPC request on the MCP endpoint (with the token once there is one). */
+  /**
+   * A JSON-RPC request on the MCP endpoint (with the token once there is one). An initialize
+   * starts a new session (no Mcp-Session-Id or MCP-Protocol-Version of an earlier one); its
+   * `params` go over the profile's (another clientInfo: mcp-remote initializes twice).
+   */
   | { type: 'mcp'; id: string; method: McpMethod; params?: Record<string, unknown>; on?: Reactions }
   /** `notifications/initialized`: the spec answer is 202. */
   | { type: 'initialized'; id: string; on?: Reactions }
@@ -98,8 +105,17 @@ export interface AuthBehaviour {
   clientAssertion?: { alg: 'RS256' | 'ES256'; kid: string; jwksUri: string };
   /** Claude.ai uses CIMD only when `none` is among the token endpoint auth methods too. */
   cimdRequiresNoneAuth?: boolean;
-  /** The RFC 7591 registration body; `{redirect_uri}` is replaced. */
+  /**
+   * The RFC 7591 registration body; `{redirect_uri}` is replaced, and a `"{scope}"` value by the
+   * scope the client will ask for (the field is left out when it asks for none).
+   */
   dcrBody: Record<string, unknown>;
+  /**
+   * Headers of the OAuth requests beyond the defaults (User-Agent, `Accept: application/json`,
+   * MCP-Protocol-Version when the profile sends one), per request; `null` leaves one out.
+   * The TS SDK 2.x sets no Accept on PRM (fetch's default) and no version header on registration or token.
+   */
+  requestHeaders?: Partial<Record<'prm' | 'as' | 'register' | 'token', Record<string, string | null>>>;
   /** The redirect URI used in authorize and token; `{port}` and `{id}` are filled at run time. */
   redirectUri: string;
   /** Where the scope comes from, in order; a string in `fixed` is sent as is (2025 Claude.ai: `claudeai`). */

@@ -54,7 +54,7 @@ const CANNOT_CONNECT: Partial<Record<Preset, Record<string, { because: string; s
   },
   'spec-2026-07-28': {
     ...Object.fromEntries(
-      ['claude-ai@2025-06', 'claude-ai@2025-10', 'claude-ai@2026-03', 'claude-code@1.0.108', 'claude-code@2.1', HEADER_TWICE, 'chatgpt@2026-09', 'chatgpt@2026', 'mcp-remote@0.1.38', 'mcp-inspector@0.19', 'spec@2025-06-18', 'mcp-sdk-1@1.32', 'mcp-sdk-2@2025-11-25'].map((id) => [
+      ['claude-ai@2025-06', 'claude-ai@2025-10', 'claude-ai@2026-03', 'claude-code@1.0.108', 'claude-code@2.1', HEADER_TWICE, 'chatgpt@2026-09', 'chatgpt@2026', 'mcp-remote@0.15', 'mcp-remote@0.1.38', 'mcp-inspector@2.12', 'mcp-inspector@2.12-cli', 'mcp-inspector@0.19', 'spec@2025-06-18', 'mcp-sdk-1@1.32', 'mcp-sdk-2@2025-11-25'].map((id) => [
         id,
         { because: 'a session-era client (initialize only) meets a 2026-07-28-only server, which has no initialize and offers 2026-07-28 with -32022', summary: '-32022' },
       ]),

@@ -107,7 +107,7 @@ describe('what a profile does on the wire', () => {
       preset: 'spec',
       rules: [{ id: 'no-cors', description: 'CORS headers stripped', enabled: true, match: [], steps: [{ type: 'set-headers', remove: ['Access-Control-Allow-Origin'] }] }],
     });
-    const browser = await running.inspector.simulate('mcp-inspector');
+    const browser = await running.inspector.simulate('mcp-inspector@0.19');
     expect(browser.ok).toBe(false);
     expect(browser.failedAt).toBe('initialize');
     expect(browser.summary).toContain('blocked by CORS');

@@ -60,13 +60,18 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
   res.end();
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string): void {
+/**
+ * `formTargets`: where the page's form may lead besides this origin. Browsers check
+ * form-action on the redirects that follow a submission too (CSP Level 3), so the consent
+ * form needs the client's redirect URI there, or Chromium stops the browser before the callback.
+ */
+export function sendHtml(res: ServerResponse, status: number, html: string, formTargets: string[] = []): void {
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(html),
     // The consent page must never be framed by another origin (clickjacking).
     'X-Frame-Options': 'DENY',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${["'self'", ...formTargets].join(' ')}; frame-ancestors 'none'`,
     'Cache-Control': 'no-store',
   });
   res.end(html);

@@ -290,7 +290,7 @@ class ReplayRun {
     for (const request of step.requests) {
       const url = `${this.url.origin}${request.path.replaceAll('{path}', path)}`;
       try {
-        const response = await this.wire.send({ method: request.method, url, headers: { 'User-Agent': this.profile.userAgent.discovery, Accept: 'application/json' } }, verdict.requests);
+        const response = await this.wire.send({ method: request.method, url, headers: { 'User-Agent': this.profile.userAgent.discovery, Accept: 'application/json', ...step.headers } }, verdict.requests);
         if (response.status === 200) found.push(`${request.method} ${pathOf(url)}`);
       } catch (err) {
         return this.failNetwork(verdict, err);
@@ -459,7 +459,10 @@ class ReplayRun {
     let body: Record<string, unknown>;
     const extra: Record<string, string> = { 'Content-Type': 'application/json', Accept: this.profile.accept };
     if (method === 'initialize') {
-      body = { jsonrpc: '2.0', id, method, params: { protocolVersion: p.version === '2026-07-28' ? (p.fallbackVersion ?? '2025-11-25') : p.version, capabilities: p.capabilities, clientInfo: p.clientInfo } };
+      // A new session: nothing of an earlier one goes with it.
+      this.sessionId = undefined;
+      this.negotiated = undefined;
+      body = { jsonrpc: '2.0', id, method, params: { protocolVersion: p.version === '2026-07-28' ? (p.fallbackVersion ?? '2025-11-25') : p.version, capabilities: p.capabilities, clientInfo: p.clientInfo, ...params } };
     } else if (this.era === 'stateless') {
       const meta = { [META_VERSION]: p.version, [META_CAPABILITIES]: p.capabilities, [META_CLIENT_INFO]: p.clientInfo };
       body = { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } };

@@ -89,7 +89,7 @@ export async function runOAuth(ctx: OAuthContext): Promise<OAuthOutcome> {
   try {
     const prm = await discoverProtectedResource(ctx);
     const as = await discoverAuthorizationServer(ctx, prm);
-    const clientId = await register(ctx, as);
+    const clientId = await register(ctx, as, prm);
     const grant = await authorize(ctx, as, clientId, prm);
     const accessToken = await exchangeCode(ctx, as, clientId, grant, resourceFor(ctx, prm));
     return { ok: true, accessToken };
@@ -117,12 +117,19 @@ async function part<T>(ctx: OAuthContext, step: string, title: string, body: (re
   }
 }
 
-function discoveryHeaders(profile: ReplayProfile): Record<string, string> {
-  return {
+type OAuthRequest = keyof NonNullable<AuthBehaviour['requestHeaders']>;
+
+function discoveryHeaders(profile: ReplayProfile, request: OAuthRequest): Record<string, string> {
+  const headers: Record<string, string> = {
     'User-Agent': profile.browserOrigin ? profile.userAgent.browser : profile.userAgent.discovery,
     Accept: 'application/json',
     ...(profile.protocol.versionHeader !== 'absent' ? { 'MCP-Protocol-Version': profile.protocol.version } : {}),
   };
+  for (const [name, value] of Object.entries(profile.auth.requestHeaders?.[request] ?? {})) {
+    if (value === null) delete headers[name];
+    else headers[name] = value;
+  }
+  return headers;
 }
 
 function jsonObject(text: string): Record<string, unknown> | undefined {
@@ -144,11 +151,11 @@ function fill(template: string, origin: string, path: string): string {
 }
 
 /** GETs candidate URLs in order until one answers 200 with a JSON object; CORS refusals count as "not there". */
-async function firstDocument(ctx: OAuthContext, urls: string[], requests: SimulatedRequest[], valid: (doc: Record<string, unknown>) => boolean): Promise<{ url: string; doc: Record<string, unknown> } | undefined> {
+async function firstDocument(ctx: OAuthContext, request: OAuthRequest, urls: string[], requests: SimulatedRequest[], valid: (doc: Record<string, unknown>) => boolean): Promise<{ url: string; doc: Record<string, unknown> } | undefined> {
   for (const url of [...new Set(urls)]) {
     let response: WireResponse;
     try {
-      response = await ctx.wire.send({ method: 'GET', url, headers: discoveryHeaders(ctx.profile) }, requests);
+      response = await ctx.wire.send({ method: 'GET', url, headers: discoveryHeaders(ctx.profile, request) }, requests);
     } catch (err) {
       if (err instanceof WireError && err.kind === 'cors') continue; // the TS SDK skips a URL the browser refuses
       throw err;
@@ -181,7 +188,7 @@ async function discoverProtectedResource(ctx: OAuthContext): Promise<ProtectedRe
         return `${url.origin}${PRM_WELL_KNOWN}`;
       })
       .filter((u): u is string => !!u);
-    const found = await firstDocument(ctx, candidates, requests, (doc) => Array.isArray(doc.authorization_servers));
+    const found = await firstDocument(ctx, 'prm', candidates, requests, (doc) => Array.isArray(doc.authorization_servers));
     if (!found) {
       if (profile.auth.withoutPrm !== 'fail') {
         note('no usable Protected Resource Metadata; the client looks for the authorization server on the MCP host', true);
@@ -233,7 +240,7 @@ async function discoverAuthorizationServer(ctx: OAuthContext, prm: ProtectedReso
     else if (profile.auth.authorizationServerFrom === 'mcp-host' || profile.auth.withoutPrm === 'server-url') base = url;
     else base = new URL(url.origin);
     const candidates = profile.auth.authorizationServerOrder.map((t) => fill(t, base.origin, pathOf(base)));
-    const found = await firstDocument(ctx, candidates, requests, (doc) => typeof doc.authorization_endpoint === 'string' && typeof doc.token_endpoint === 'string');
+    const found = await firstDocument(ctx, 'as', candidates, requests, (doc) => typeof doc.authorization_endpoint === 'string' && typeof doc.token_endpoint === 'string');
     let as: AuthServer;
     if (found) {
       as = found.doc as unknown as AuthServer;
@@ -259,7 +266,7 @@ async function discoverAuthorizationServer(ctx: OAuthContext, prm: ProtectedReso
 
 // ---- registration: CIMD or RFC 7591 DCR -----------------------------------------------------
 
-async function register(ctx: OAuthContext, as: AuthServer): Promise<string> {
+async function register(ctx: OAuthContext, as: AuthServer, prm: ProtectedResource | undefined): Promise<string> {
   const { profile } = ctx;
   const auth = profile.auth;
   const cimdOffered = as.client_id_metadata_document_supported === true && (!auth.cimdRequiresNoneAuth || (as.token_endpoint_auth_methods_supported ?? []).includes('none'));
@@ -273,9 +280,9 @@ async function register(ctx: OAuthContext, as: AuthServer): Promise<string> {
     }
     if (method === 'dcr' && as.registration_endpoint) {
       return part(ctx, 'oauth.register', 'Dynamic Client Registration (RFC 7591)', async (requests, note) => {
-        const body = JSON.stringify(registrationBody(ctx));
+        const body = JSON.stringify(dcrBodyFor(auth, ctx.redirectUri, chooseScope(ctx, as, prm)));
         const response = await ctx.wire.send(
-          { method: 'POST', url: as.registration_endpoint!, headers: { ...discoveryHeaders(profile), 'Content-Type': 'application/json' }, body },
+          { method: 'POST', url: as.registration_endpoint!, headers: { ...discoveryHeaders(profile, 'register'), 'Content-Type': 'application/json' }, body },
           requests,
         );
         if (response.status < 200 || response.status > 299) throw new StepFailure('oauth.register', oauthErrorMessage(profile, 'Dynamic client registration failed', response));
@@ -296,12 +303,15 @@ async function register(ctx: OAuthContext, as: AuthServer): Promise<string> {
   });
 }
 
-function registrationBody(ctx: OAuthContext): Record<string, unknown> {
-  return dcrBodyFor(ctx.profile.auth, ctx.redirectUri);
-}
-
-function dcrBodyFor(auth: AuthBehaviour, redirectUri: string): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(auth.dcrBody).replaceAll('{redirect_uri}', redirectUri)) as Record<string, unknown>;
+/** The profile's DCR body with this run's redirect URI, and the scope it asks for where it names `{scope}`. */
+function dcrBodyFor(auth: AuthBehaviour, redirectUri: string, scope?: string): Record<string, unknown> {
+  const body = JSON.parse(JSON.stringify(auth.dcrBody).replaceAll('{redirect_uri}', redirectUri)) as Record<string, unknown>;
+  for (const [field, value] of Object.entries(body)) {
+    if (value !== '{scope}') continue;
+    if (scope) body[field] = scope;
+    else delete body[field];
+  }
+  return body;
 }
 
 function clientMetadataDocument(ctx: OAuthContext): Record<string, unknown> {
@@ -469,7 +479,7 @@ async function exchangeCode(ctx: OAuthContext, as: AuthServer, clientId: string,
       form.set('client_assertion', await signClientAssertion(assertion, clientId, as.token_endpoint));
     }
     const response = await ctx.wire.send(
-      { method: 'POST', url: as.token_endpoint, headers: { ...discoveryHeaders(profile), 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() },
+      { method: 'POST', url: as.token_endpoint, headers: { ...discoveryHeaders(profile, 'token'), 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() },
       requests,
     );
     if (response.status < 200 || response.status > 299) throw new StepFailure('oauth.token', oauthErrorMessage(profile, 'Token request failed', response));

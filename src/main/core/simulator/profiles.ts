@@ -629,7 +629,7 @@ const cursor: ReplayProfile = {
 const mcpRemote: ReplayProfile = {
   id: 'mcp-remote@0.1.38',
   family: 'mcp-remote',
-  isDefault: true,
+  isDefault: false,
   client: 'mcp-remote (stdio bridge for Claude Desktop, Cursor, Windsurf)',
   variant: 'GET pre-probe for the challenge, http-first with SSE fallback on 404/405, "MCP CLI Proxy" DCR, no MCP-Protocol-Version after initialize',
   observed: '2025-05..2026-08 (package 0.1.38)',
@@ -667,10 +667,84 @@ const mcpRemote: ReplayProfile = {
   ],
 };
 
+/** The OAuth requests of the TS SDK 2.x, as captured: PRM without Accept, registration and token without MCP-Protocol-Version. */
+const TS_SDK_2_OAUTH_HEADERS: AuthBehaviour['requestHeaders'] = { prm: { Accept: null }, register: { Accept: null, 'MCP-Protocol-Version': null }, token: { 'MCP-Protocol-Version': null } };
+
+/** mcp-remote's registration as 0.15.1 sends it (its own client metadata, the SDK 2.x adds scope). */
+const MCP_REMOTE_0_15_DCR = {
+  redirect_uris: ['{redirect_uri}'],
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  client_name: 'MCP CLI Proxy',
+  client_uri: 'https://github.com/modelcontextprotocol/mcp-cli',
+  software_id: '2e6dc280-f3c3-4e01-99a7-8181dbd1d23d',
+  software_version: '0.15.1',
+  scope: '{scope}',
+  application_type: 'native',
+};
+
+const mcpRemote0_15: ReplayProfile = {
+  ...mcpRemote,
+  id: 'mcp-remote@0.15',
+  isDefault: true,
+  variant:
+    'discovers before it connects (GET probe, PRM and AS metadata, a second GET for the challenge), then a test client initializes a session and leaves it open, and the client behind the bridge initializes a second one; SDK 2.x OAuth with scope and application_type in DCR; MCP-Protocol-Version after initialize',
+  observed: '2026-12 (package 0.15.1, captured against the reference server in npm test)',
+  sources: [
+    { ref: 'https://www.npmjs.com/package/mcp-remote/v/0.15.1', note: 'the package run in test/integration/real-mcp-remote.test.ts; its README documents the flags and the callback port derived from the server URL' },
+    { ref: 'https://github.com/punkpeye/mcp-remote', note: 'source: discoverOAuthServerInfo (GET probe, PRM, AS metadata), serverIssuesAuthChallenge, the "mcp-remote-fallback-test" client of connectToRemoteServer, the "(via mcp-remote <version>)" clientInfo suffix' },
+    ...mcpRemote.sources.filter((source) => !source.ref.includes('/tree/')),
+  ],
+  notes: [
+    ...mcpRemote.notes!,
+    'The HTTP stacks differ by step, as captured: the first probe, the SDK\'s OAuth and MCP requests go through undici ("undici"), the discovery before connecting and the second probe through Node\'s fetch ("node").',
+    'The discovery before connecting is replayed as the requests it made against a server whose PRM names its own origin; with another issuer the real client fetches that issuer\'s metadata.',
+    'token_endpoint_auth_method is "none" while the AS offers it; 0.15.1 picks client_secret_post or client_secret_basic otherwise (README), which is not replayed.',
+    'The SDK 2.x behind it also sends Mcp-Method on every POST; the simulator sends it only in the 2026-07-28 era (the comparison does not judge it).',
+  ],
+  userAgent: { discovery: 'undici', mcp: 'undici', browser: CHROME_UA },
+  protocol: { era: 'session', version: '2025-11-25', clientInfo: { name: 'mcp-remote-fallback-test', version: '0.0.0' }, capabilities: {}, versionHeader: 'negotiated' },
+  auth: {
+    ...mcpRemote.auth,
+    dcrBody: MCP_REMOTE_0_15_DCR,
+    requestHeaders: TS_SDK_2_OAUTH_HEADERS,
+  },
+  steps: [
+    { type: 'probe', id: 'pre-probe', method: 'GET', target: 'endpoint', headers: { Accept: BOTH }, on: { '401': { do: 'continue', because: 'reads WWW-Authenticate for its scope' }, other: { do: 'continue' } } },
+    {
+      type: 'metadata-prefetch',
+      id: 'discovery',
+      requests: [
+        { method: 'GET', path: '/.well-known/oauth-protected-resource{path}' },
+        { method: 'GET', path: '/.well-known/oauth-authorization-server' },
+      ],
+      headers: { 'User-Agent': 'node' },
+    },
+    {
+      type: 'probe',
+      id: 'auth-challenge-probe',
+      method: 'GET',
+      target: 'endpoint',
+      headers: { 'User-Agent': 'node', Accept: BOTH },
+      on: { '401': { do: 'continue', because: 'no stored tokens and a challenge: it starts its callback server' }, other: { do: 'continue' } },
+    },
+    ...SDK_LIKE_STEPS({
+      '404': { do: 'fallback-legacy-sse', because: 'http-first falls back to SSE on 404' },
+      '405': { do: 'fallback-legacy-sse', because: 'http-first falls back to SSE on 405' },
+    }).filter((step) => step.id !== 'tools/list'),
+    // The client behind the bridge: its own initialize, on a new session (the test client's stays open).
+    { type: 'mcp', id: 'client-initialize', method: 'initialize', params: { clientInfo: { name: 'claude-ai (via mcp-remote 0.15.1)', version: '0.1.0' } } },
+    { type: 'initialized', id: 'client-initialized' },
+    { type: 'get-stream', id: 'client-get-stream', withToken: true, on: { other: { do: 'warn', because: 'the TS SDK reports "Failed to open SSE stream" through onerror and goes on' } } },
+    { type: 'mcp', id: 'tools/list', method: 'tools/list' },
+  ],
+};
+
 const mcpInspector: ReplayProfile = {
   id: 'mcp-inspector@0.19',
   family: 'mcp-inspector',
-  isDefault: true,
+  isDefault: false,
   client: 'MCP Inspector (browser, direct connection)',
   variant: 'the TS SDK flow in a browser page at http://localhost:6274: Origin on every request, CORS preflights, only exposed headers readable',
   observed: '2025..2026 (tag 0.19.0-hotfix)',
@@ -704,6 +778,100 @@ const mcpInspector: ReplayProfile = {
     scopeFrom: ['prm', 'as'],
   },
   steps: SDK_LIKE_STEPS(),
+};
+
+/** Asked for whatever the capabilities say; a server without them refuses, and the Inspector goes on. */
+const askedAnyway = { 'rpc-error': { do: 'continue' as const, because: 'asked whatever the capabilities said' } };
+
+const mcpInspector2_12: ReplayProfile = {
+  id: 'mcp-inspector@2.12',
+  family: 'mcp-inspector',
+  isDefault: true,
+  client: 'MCP Inspector (web client, requests relayed by its Node backend)',
+  variant:
+    'the browser page sends its MCP and OAuth requests through its own backend (/api/mcp/…, /api/fetch), so the server sees Node (no Origin, no CORS); SDK 2.x OAuth with the callback on the page\'s origin; after connecting it lists resources, tools, prompts and resource templates at once',
+  observed: '2026-12 (package 2.12.0, captured against the reference server in npm test)',
+  sources: [
+    { ref: 'https://www.npmjs.com/package/@modelcontextprotocol/inspector/v/2.12.0', note: 'the package run in test/integration/real-inspector.test.ts: --web driven by Chromium (connect, approve, the lists), and --cli' },
+    { ref: 'https://github.com/modelcontextprotocol/inspector', note: 'source: the web backend\'s /api/fetch and /api/mcp/connect relay, the CLI\'s OAuth navigation and its default callback http://127.0.0.1:6276/oauth/callback' },
+  ],
+  notes: [
+    'The redirect URI is the page\'s own origin (http://127.0.0.1:6274 by default, CLIENT_PORT), where the browser comes back to /oauth/callback.',
+    'The lists carry `_meta.progressToken`; the replay sends them without (the comparison judges methods, not params).',
+    'The Inspector before 2.x connected from the page itself (mcp-inspector@0.19: Origin on every request, CORS preflights).',
+  ],
+  driver: 'replay',
+  transport: 'streamable-http',
+  userAgent: { discovery: 'node', mcp: 'node', browser: CHROME_UA },
+  accept: BOTH,
+  configuredHeaders: 'sent',
+  session: { echo: true },
+  protocol: {
+    era: 'session',
+    version: '2025-11-25',
+    clientInfo: { name: 'mcp-inspector', version: '2.12.0' },
+    capabilities: {
+      sampling: {},
+      elicitation: { form: {}, url: {} },
+      roots: { listChanged: true },
+      tasks: { list: {}, cancel: {}, requests: { sampling: { createMessage: {} }, elicitation: { create: {} } } },
+      extensions: { 'io.modelcontextprotocol/tasks': {}, 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'], elicitation: {} }, 'io.modelcontextprotocol/skills': {} },
+    },
+    versionHeader: 'negotiated',
+  },
+  auth: {
+    ...TS_SDK_AUTH,
+    registration: ['dcr'],
+    dcrBody: {
+      redirect_uris: ['{redirect_uri}'],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      client_name: 'MCP Inspector',
+      client_uri: 'https://github.com/modelcontextprotocol/inspector',
+      scope: '{scope}',
+      application_type: 'native',
+    },
+    redirectUri: 'http://127.0.0.1:6274/oauth/callback',
+    scopeFrom: ['challenge', 'prm', 'as'],
+    requestHeaders: TS_SDK_2_OAUTH_HEADERS,
+  },
+  steps: [
+    ...SDK_LIKE_STEPS().filter((step) => step.id !== 'tools/list'),
+    {
+      type: 'parallel',
+      id: 'lists',
+      steps: [
+        { type: 'mcp', id: 'resources/list', method: 'resources/list', on: askedAnyway },
+        { type: 'mcp', id: 'tools/list', method: 'tools/list' },
+        { type: 'mcp', id: 'prompts/list', method: 'prompts/list', on: askedAnyway },
+        { type: 'mcp', id: 'resources/templates/list', method: 'resources/templates/list', on: askedAnyway },
+      ],
+    },
+  ],
+};
+
+const mcpInspectorCli2_12: ReplayProfile = {
+  ...mcpInspector2_12,
+  id: 'mcp-inspector@2.12-cli',
+  isDefault: false,
+  client: 'MCP Inspector CLI (mcp-inspector --cli, Node)',
+  variant: 'the same SDK 2.x flow from the CLI: its own loopback callback at 127.0.0.1:6276, logging/setLevel before the one request it was asked for (tools/list here)',
+  notes: [
+    'logging/setLevel (debug) is sent because the reference server declares logging; the replay sends it whatever the capabilities and goes on when it is refused.',
+    'It asks for the one method given with --method; the replay asks for tools/list.',
+  ],
+  protocol: {
+    ...mcpInspector2_12.protocol,
+    clientInfo: { name: 'inspector-cli', version: '2.12.0' },
+    capabilities: { roots: { listChanged: true }, extensions: { 'io.modelcontextprotocol/tasks': {}, 'io.modelcontextprotocol/skills': {} } },
+  },
+  auth: { ...mcpInspector2_12.auth, redirectUri: 'http://127.0.0.1:6276/oauth/callback' },
+  steps: [
+    ...SDK_LIKE_STEPS().filter((step) => step.id !== 'tools/list'),
+    { type: 'mcp', id: 'logging/setLevel', method: 'logging/setLevel', params: { level: 'debug' }, on: { 'rpc-error': { do: 'continue', because: 'a server without logging refuses it' } } },
+    { type: 'mcp', id: 'tools/list', method: 'tools/list' },
+  ],
 };
 
 // ---- spec clients ----------------------------------------------------------------------------
@@ -929,7 +1097,10 @@ export const PROFILES: readonly ClientProfile[] = [
   vscode,
   vscode2026_05,
   cursor,
+  mcpRemote0_15,
   mcpRemote,
+  mcpInspector2_12,
+  mcpInspectorCli2_12,
   mcpInspector,
   spec2025_06_18,
   spec2026_07_28,

@@ -225,6 +225,7 @@ export class AuthorizationServer {
         transaction: pending.id,
         action: `${ctx.urls.origin}${ctx.url.pathname}`,
       }),
+      [redirectSource(pending.redirectUri)],
     );
   }
 
@@ -541,4 +542,10 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new OAuthError('invalid_client_metadata', 'The request body is not valid JSON');
   }
+}
+
+/** The CSP source of a redirect URI: its origin, or its scheme for an app's own (`cursor:`). */
+function redirectSource(uri: string): string {
+  const url = new URL(uri);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol;
 }
