@@ -312,7 +312,7 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'warning',
     scope: 'exchange',
     explanation:
-      'A request with an Origin header comes from a browser (MCP Inspector in direct mode, web portals). Without Access-Control-Allow-Origin the browser hides the answer, so discovery, registration, token or MCP calls fail there.',
+      'A request with an Origin header comes from a browser (MCP Inspector 0.x in direct mode, web portals; Inspector 2.x sends every request through its own Node backend, so CORS no longer concerns it). Without Access-Control-Allow-Origin the browser hides the answer, so discovery, registration, token or MCP calls fail there.',
     breaks: ['mcp-inspector', 'browser-clients'],
     sources: [
       { title: 'Fetch standard: CORS protocol', url: 'https://fetch.spec.whatwg.org/#http-cors-protocol' },
