@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
@@ -10,34 +10,23 @@ import type { Comparison } from '../../src/shared/compare';
 import type { Exchange } from '../../src/shared/exchange';
 import { toHar, type Har } from '../../src/main/core/recorder/har';
 import { CommandError } from '../../src/main/captureCommands';
-import { ClientWouldFail, simulateCommand } from '../../src/main/simulateCommands';
+import { simulateCommand } from '../../src/main/simulateCommands';
 import type { ConnectionInfo } from '../../src/shared/controlApi';
 import type { SimulationResult } from '../../src/shared/simulator';
 import { startControl } from '../helpers/control';
 import { startInspector } from '../helpers/inspector';
 import { MemoryOAuthProvider } from '../helpers/oauthProvider';
+import { browserFetch, differencesOf, settled, simulateAgainst as simulateWith } from '../helpers/realClient';
 import { completeAuthorization } from '../helpers/server';
+
+/** `simulate --client ID --url <the front door> --compare-with <har> --json`. */
+const simulateAgainst = (profileId: string, har: Har, extra: string[] = []) => simulateWith(profileId, running.info.mcpUrl, har, dir, extra);
 
 // A profile compared with a real client's capture (issue 16 item 5). The real MCP SDK clients
 // (1.x and 2.x, unmodified) connect through the front door; their connection is exported as a
 // HAR, as `export --har` writes it; `simulate --compare-with` then runs the SDK profiles, which
 // drive the same packages, and must find no difference. An edited copy of the HAR (a header, the
 // order of two steps, the protocol version) must be found out, each on its own.
-
-/**
- * The user's browser on the authorization leg. It is not the MCP client, so it sends what the
- * simulator's browser sends (a Chrome User-Agent, a page's Accept); what the client does is
- * everything else.
- */
-const browserFetch: typeof fetch = (input, init) =>
-  fetch(input, {
-    ...init,
-    headers: {
-      ...(init?.headers as Record<string, string>),
-      'User-Agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
-      Accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
-    },
-  });
 
 interface Sdk {
   connect(url: URL, provider: MemoryOAuthProvider): Promise<{ listTools(): Promise<unknown>; close(): Promise<void> }>;
@@ -71,20 +60,6 @@ async function realSession(mcpUrl: string, driver: 'sdk-1' | 'sdk-2' | 'sdk-2-au
   await connected.close();
 }
 
-/** Resolves when no exchange of the inspector is still open (the client closed its streams). */
-function settled(running: { inspector: Awaited<ReturnType<typeof startInspector>>['inspector'] }): Promise<void> {
-  const open = () => running.inspector.exchanges().some((e) => e.state === 'pending' || e.state === 'streaming');
-  if (!open()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const unsubscribe = running.inspector.subscribe((event) => {
-      if (event.type === 'exchange:end' && !open()) {
-        unsubscribe();
-        resolve();
-      }
-    });
-  });
-}
-
 let dir: string;
 let running: Awaited<ReturnType<typeof startInspector>>;
 const hars: Record<string, Har> = {};
@@ -95,7 +70,7 @@ beforeAll(async () => {
   for (const driver of ['sdk-1', 'sdk-2', 'sdk-2-auto'] as const) {
     const before = new Set(running.inspector.exchanges().map((e) => e.id));
     await realSession(running.info.mcpUrl, driver);
-    await settled(running);
+    await settled(running.inspector);
     const session: Exchange[] = running.inspector.exchanges().filter((e) => !before.has(e.id));
     hars[driver] = toHar(session);
   }
@@ -105,29 +80,6 @@ afterAll(async () => {
   await running?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** `simulate --client ID --url … --compare-with FILE --json`: the result and whether it exited non-zero. */
-async function simulateAgainst(profileId: string, har: Har, extra: string[] = []): Promise<{ result: { ok: boolean; comparison: Comparison }; failed?: string }> {
-  const file = join(dir, `${profileId.replace(/\W/g, '_')}-${Math.random().toString(36).slice(2)}.har`);
-  writeFileSync(file, JSON.stringify(har));
-  const lines: string[] = [];
-  let failed: string | undefined;
-  try {
-    await simulateCommand(['--client', profileId, '--url', running.info.mcpUrl, '--compare-with', file, '--json', ...extra], (line) => lines.push(line));
-  } catch (err) {
-    if (!(err instanceof ClientWouldFail)) throw err;
-    failed = err.message;
-  }
-  return { result: JSON.parse(lines.join('\n')), ...(failed ? { failed } : {}) };
-}
-
-/** Every difference, as one line each: whole-connection ones, then per step. */
-function differencesOf(comparison: Comparison): string[] {
-  return [
-    ...(comparison.differences ?? []).map((d) => `${d.kind} ${d.name ?? ''}: ${d.left ?? '(none)'} | ${d.right ?? '(none)'}`),
-    ...comparison.steps.flatMap((s) => s.differences.map((d) => `${s.stage} ${d.kind} ${d.name ?? ''}: ${d.left ?? '(none)'} | ${d.right ?? '(none)'}`)),
-  ];
-}
 
 /** A HAR as a browser's devtools writes it: the standard fields only, none of ours. */
 function foreign(har: Har): Har {
@@ -231,7 +183,7 @@ describe('simulate.run with compareWith (control API)', () => {
     const control = await startControl();
     try {
       await realSession(`${control.proxyOrigin}/mcp`, 'sdk-1');
-      await settled(control);
+      await settled(control.inspector);
       const runs = (await control.api<ConnectionInfo[]>('connections.list', {})).result!;
       // The real client's run that reached MCP with its token.
       const real = [...runs].sort((a, b) => b.exchanges - a.exchanges)[0]!;
