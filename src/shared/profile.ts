@@ -70,6 +70,13 @@ export type ScopeGrant = 'supported-only' | 'grant-any';
  */
 export type RedirectUriMatching = 'loopback-any-port' | 'exact';
 
+/**
+ * The `issuer` the authorization server metadata states: `exact` is the issuer identifier the
+ * PRM names; `trailing-slash-added` appends a "/" to it in the metadata only, as Auth0 and
+ * Pydantic-built servers do (python-sdk#1919): the well-known URL is the same, the strings differ.
+ */
+export type MetadataIssuer = 'exact' | 'trailing-slash-added';
+
 /** Client ID Metadata Documents (2025-11-25): a URL `client_id` resolved by fetching it. */
 export type ClientIdMetadataMode = 'off' | 'on' | 'on-allow-loopback';
 
@@ -126,6 +133,7 @@ export interface BehaviorProfile {
   protectedResourceMetadata: MetadataLocation;
   authServerMetadataLocation: MetadataLocation;
   authServerMetadata: AuthServerMetadataFlavor;
+  metadataIssuer: MetadataIssuer;
   dynamicClientRegistration: boolean;
   redirectUriMatching: RedirectUriMatching;
   clientIdMetadataDocuments: ClientIdMetadataMode;

@@ -21,7 +21,8 @@ export function protectedResourceMetadata(profile: BehaviorProfile, urls: Server
 /** RFC 8414 §2 Authorization Server Metadata; with `openid`, the OIDC Discovery fields too. */
 export function authorizationServerMetadata(profile: BehaviorProfile, urls: ServerUrls, flavor: 'rfc8414' | 'openid') {
   const metadata: Record<string, unknown> = {
-    issuer: urls.issuer,
+    // A hosted server's issuer may end in "/" where the PRM's entry does not (python-sdk#1919).
+    issuer: profile.metadataIssuer === 'trailing-slash-added' && !urls.issuer.endsWith('/') ? `${urls.issuer}/` : urls.issuer,
     authorization_endpoint: urls.authorizationEndpoint,
     token_endpoint: urls.tokenEndpoint,
     jwks_uri: urls.jwksUri,
