@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/shared/exchange';
 import type { LintRuleId } from '../../src/shared/lint';
 import { TOGGLES } from '../../src/main/core/proxy/toggles';
+import { ruleMatches } from '../../src/main/core/proxy/rules';
+import { classifyRequest } from '../../src/main/core/recorder/classify';
 import { MemoryOAuthProvider } from '../helpers/oauthProvider';
 import { sdkSession } from '../helpers/sdkSession';
 import { startInspector } from '../helpers/inspector';
@@ -158,6 +160,22 @@ describe('hosted authorization server toggles against the MCP SDK clients', () =
     const started = running.inspector.exchanges().slice(since).map((e) => e.id);
     return Promise.all(started.map((id) => running.waitForExchange((e) => e.id === id)));
   }
+
+  it('acts on an authorization server fronted under a path of the front door (/_as/<n>/…) as on one at the root', () => {
+    const input = (method: string, path: string, status?: number, body?: string) => ({ method, path, headers: {}, classification: classifyRequest(method, path, { 'content-type': 'application/json' }, body), status });
+    const register = JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'] });
+    for (const prefix of ['', '/_as/0']) {
+      const acts = (toggle: string, option: string, i: ReturnType<typeof input>) =>
+        TOGGLES.find((t) => t.id === toggle)!.options.find((o) => o.id === option)!.rules.some((rule) => ruleMatches(rule, i));
+      expect(acts('as-metadata', 'openid-only', input('GET', `${prefix}/.well-known/oauth-authorization-server`)), prefix).toBe(true);
+      expect(acts('as-metadata', 'openid-only', input('GET', `${prefix}/.well-known/openid-configuration`)), prefix).toBe(false);
+      for (const doc of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+        expect(acts('code-challenge-methods', 'omitted', input('GET', `${prefix}${doc}`, 200)), `${prefix}${doc}`).toBe(true);
+        expect(acts('dcr', 'disabled', input('GET', `${prefix}${doc}`, 200)), `${prefix}${doc}`).toBe(true);
+      }
+      expect(acts('dcr', 'initial-access-token', input('POST', `${prefix}/register`, undefined, register)), prefix).toBe(true);
+    }
+  });
 
   it('covers every option of the hosted-AS toggles', () => {
     const options = TOGGLES.filter((t) => HOSTED_AS_TOGGLES.includes(t.id)).flatMap((t) => t.options.slice(1).map((o) => `${t.id}=${o.id}`));

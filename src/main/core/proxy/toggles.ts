@@ -92,10 +92,15 @@ export const REQUIREMENT_TOGGLES: readonly Toggle[] = REQUIREMENTS.map(requireme
 // answer differently. Each acts on the authorization server's answers (metadata patched, a
 // registration refused), so the same rules can change another server's answers in front of it.
 
-/** The RFC 8414 documents only (root and path-suffixed): OpenID discovery stays. */
-const RFC8414_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server/**'];
+/**
+ * The RFC 8414 documents only (root and path-suffixed), also under a path prefix (an
+ * authorization server the front door fronts under a path of its own): OpenID discovery stays.
+ */
+const RFC8414_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server/**', '/**/.well-known/oauth-authorization-server', '/**/.well-known/oauth-authorization-server/**'];
+/** Every metadata document, prefixed ones included. */
+const ANY_AS_METADATA_PATHS = [...AS_METADATA_PATHS, '/**/.well-known/oauth-authorization-server', '/**/.well-known/oauth-authorization-server/**', '/**/.well-known/openid-configuration/**'];
 const metadataPatch = (id: string, description: string, step: Omit<Extract<Step, { type: 'patch-json' }>, 'type'>): Rule[] =>
-  AS_METADATA_PATHS.map((glob, i) => rule(`${id}-${i}`, `${glob}: ${description}`, [{ type: 'path', glob }, { type: 'status', statuses: [200] }], [{ type: 'patch-json', ...step }]));
+  ANY_AS_METADATA_PATHS.map((glob, i) => rule(`${id}-${i}`, `${glob}: ${description}`, [{ type: 'path', glob }, { type: 'status', statuses: [200] }], [{ type: 'patch-json', ...step }]));
 const OAUTH_JSON = (error: string, description: string) => JSON.stringify({ error, error_description: description });
 
 const HOSTED_AS_TOGGLES: readonly Toggle[] = [
