@@ -131,9 +131,36 @@ const CASES: Case[] = [
       expect(exchanges.filter((e) => e.classification.phase === 'token')).toEqual([]);
     },
   },
+  {
+    toggle: 'access-token-kid',
+    option: 'jwe',
+    // The built-in MCP server validates such a token through /userinfo, as the logs' fixed server did.
+    sdk1: 'connected',
+    sdk2: 'connected',
+    lint: ['access-token-without-kid'],
+    builtInOnly: true,
+    wire(exchanges) {
+      const tokens = exchanges.filter((e) => e.classification.phase === 'token' && e.response?.status === 200).map((e) => String(json(e)?.access_token));
+      expect(tokens.length).toBeGreaterThan(0);
+      for (const token of tokens) expect(token.split('.')).toHaveLength(5);
+    },
+  },
+  {
+    toggle: 'access-token-kid',
+    option: 'jwe-jwks-only',
+    // OAuth completes, then the MCP server refuses the token it cannot verify (on initialize: the spec profile wants a token there).
+    sdk1: /after OAuth/,
+    sdk2: /401|Unauthorized|invalid_token/i,
+    lint: ['access-token-without-kid', 'token-validated-on-initialize'],
+    builtInOnly: true,
+    wire(exchanges) {
+      expect(exchanges.some((e) => e.classification.phase === 'token' && e.response?.status === 200)).toBe(true);
+      expect(exchanges.some((e) => e.classification.phase === 'jsonrpc' && e.request.headers.authorization && e.response?.status === 401)).toBe(true);
+    },
+  },
 ];
 
-const HOSTED_AS_TOGGLES = ['as-metadata', 'issuer-trailing-slash', 'dcr', 'code-challenge-methods'];
+const HOSTED_AS_TOGGLES = ['as-metadata', 'issuer-trailing-slash', 'dcr', 'code-challenge-methods', 'access-token-kid'];
 
 describe('hosted authorization server toggles against the MCP SDK clients', () => {
   const cleanups: Array<() => Promise<void>> = [];

@@ -354,6 +354,7 @@ const TESTED_SEPARATELY: Record<string, string[]> = {
   'issuer-trailing-slash': ['added'],
   dcr: ['disabled', 'initial-access-token'],
   'code-challenge-methods': ['omitted', 'plain-only'],
+  'access-token-kid': ['jwe', 'jwe-jwks-only'],
   ...Object.fromEntries(REQUIREMENT_TOGGLES.map((t) => [t.id, t.options.slice(1).map((o) => o.id)])),
 };
 

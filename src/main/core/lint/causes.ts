@@ -42,6 +42,7 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'as-metadata': { 'openid-only': ['as-metadata-openid-only'] },
   'issuer-trailing-slash': { added: ['as-metadata-issuer-mismatch'] },
   dcr: { disabled: ['as-metadata-without-registration'] },
+  'access-token-kid': { jwe: ['access-token-without-kid'], 'jwe-jwks-only': ['access-token-without-kid', 'token-validated-on-initialize', 'token-rejected-after-issue'] },
   // The "break a requirement" toggles: each break names the lint rules that flag it (shared/breaks.ts).
   ...Object.fromEntries(REQUIREMENTS.map((r) => [breakToggleId(r.id), Object.fromEntries(r.breaks.map((b) => [b.id, b.lint]))])),
 };

@@ -167,6 +167,20 @@ const HOSTED_AS_TOGGLES: readonly Toggle[] = [
     ],
   },
   {
+    id: 'access-token-kid',
+    title: 'Access token without kid (Auth0 without audience)',
+    group: 'token',
+    explanation:
+      'Auth0 ignores the RFC 8707 resource MCP clients send; without its own audience parameter it issues an encrypted token (JWE, alg dir) for its /userinfo, with no kid. A resource server that verifies tokens against the JWKS cannot find a key and refuses it, after a successful OAuth flow: the published Claude.ai + Auth0 logs fell back to /userinfo (about 227 ms per check); MCP Inspector users saw the same tokens (modelcontextprotocol/inspector#566).',
+    sources: [CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, rfcUrl(8707, '2'), githubIssue('modelcontextprotocol/inspector', 566), githubIssue('danny-avila/LibreChat', 13401)],
+    options: [
+      passThrough('Signed JWT with kid'),
+      // The server mints the token: no rule can turn another server's token into an encrypted one.
+      { id: 'jwe', label: 'Encrypted, no kid (validated through /userinfo)', name: 'access token: JWE, no kid', rules: [], profile: { accessTokenFormat: 'jwe-like', tokenValidation: 'by-format' } },
+      { id: 'jwe-jwks-only', label: 'Encrypted, no kid, and the MCP server checks JWKS only', name: 'access token: JWE refused by a JWKS-only server', rules: [], profile: { accessTokenFormat: 'jwe-like', tokenValidation: 'jwks-only' } },
+    ],
+  },
+  {
     id: 'code-challenge-methods',
     title: 'PKCE methods in the metadata',
     group: 'authorization',
