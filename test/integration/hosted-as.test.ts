@@ -84,6 +84,21 @@ const CASES: Case[] = [
     },
   },
   {
+    toggle: 'issuer-trailing-slash',
+    option: 'removed',
+    // SDK 2.x tolerates this direction (its issuersMatch): the PRM's "…/" names the slash-free issuer.
+    sdk1: 'connected',
+    sdk2: 'connected',
+    lint: ['as-metadata-issuer-mismatch'],
+    builtInOnly: true,
+    wire(exchanges) {
+      const servers = exchanges.filter((e) => e.classification.discovery?.startsWith('protected-resource') && e.response?.status === 200).flatMap((e) => json(e)?.authorization_servers as string[]);
+      expect(servers.length).toBeGreaterThan(0);
+      for (const server of servers) expect(server).toMatch(/\/$/);
+      for (const issuer of metadataOf(exchanges).map((e) => json(e)?.issuer)) expect(String(issuer)).not.toMatch(/\/$/);
+    },
+  },
+  {
     toggle: 'dcr',
     option: 'disabled',
     sdk1: /does not support dynamic client registration/,

@@ -351,7 +351,7 @@ const TESTED_SEPARATELY: Record<string, string[]> = {
   'sse-transform': ['delay-first'],
   // test/integration/hosted-as.test.ts: the MCP SDK clients against each option, built-in and in front of another server.
   'as-metadata': ['openid-only'],
-  'issuer-trailing-slash': ['added'],
+  'issuer-trailing-slash': ['added', 'removed'],
   dcr: ['disabled', 'initial-access-token'],
   'code-challenge-methods': ['omitted', 'plain-only'],
   'access-token-kid': ['jwe', 'jwe-jwks-only'],

@@ -127,12 +127,13 @@ const HOSTED_AS_TOGGLES: readonly Toggle[] = [
     title: 'Metadata issuer with a trailing slash',
     group: 'discovery',
     explanation:
-      'Auth0 issuers end in "/", Pydantic adds one to Python SDK servers (modelcontextprotocol/python-sdk#1919); the PRM often names the authorization server without it. Both lead to the same well-known URL, but RFC 8414 section 3.3 wants the metadata issuer identical to the one the client started from: the MCP SDK 2.x client stops with "Issuer mismatch" (expo/expo#49054), so do the Vercel AI SDK and opencode (vercel/ai#20236, anomalyco/opencode#50036); SDK 1.x goes on.',
-    sources: [rfcUrl(8414, '3.3'), githubIssue('modelcontextprotocol/python-sdk', 1919), githubIssue('expo/expo', 49054), githubIssue('vercel/ai', 20236), githubIssue('anomalyco/opencode', 50036)],
+      'Auth0 issuers end in "/", Pydantic adds one to Python SDK servers (modelcontextprotocol/python-sdk#1919); the PRM often names the authorization server without it. Both lead to the same well-known URL, but RFC 8414 section 3.3 wants the metadata issuer identical to the one the client started from: the MCP SDK 2.x client stops with "Issuer mismatch" on an added slash (expo/expo#49054), so do the Vercel AI SDK and opencode (vercel/ai#20236, anomalyco/opencode#50036); it tolerates a removed one (Google\'s shape, which other strict clients refuse: agentconnect-md/agentconnect#2133); SDK 1.x goes on either way.',
+    sources: [rfcUrl(8414, '3.3'), githubIssue('modelcontextprotocol/python-sdk', 1919), githubIssue('expo/expo', 49054), githubIssue('vercel/ai', 20236), githubIssue('anomalyco/opencode', 50036), 'https://github.com/agentconnect-md/agentconnect/pull/2133'],
     options: [
       passThrough('Identical to the PRM\'s authorization server'),
       // A rule cannot append to a string the server chose (its origin, a tunnel's): the built-in server states it.
       { id: 'added', label: 'Trailing slash added in the metadata', name: 'metadata issuer + "/"', rules: [], profile: { metadataIssuer: 'trailing-slash-added' } },
+      { id: 'removed', label: 'Metadata without the PRM\'s trailing slash', name: 'metadata issuer without the PRM\'s "/"', rules: [], profile: { metadataIssuer: 'trailing-slash-removed' } },
     ],
   },
   {

@@ -59,7 +59,7 @@ export const BehaviorProfilePatchSchema = z
     protectedResourceMetadata: location,
     authServerMetadataLocation: location,
     authServerMetadata: z.enum(['both', 'rfc8414', 'openid', 'none']),
-    metadataIssuer: z.enum(['exact', 'trailing-slash-added']),
+    metadataIssuer: z.enum(['exact', 'trailing-slash-added', 'trailing-slash-removed']),
     dynamicClientRegistration: z.boolean(),
     clientIdMetadataDocuments: z.enum(['off', 'on', 'on-allow-loopback']),
     privateKeyJwt: z.enum(['on', 'not-accepted', 'without-none']),

@@ -10,7 +10,8 @@ import { CLIENT_ASSERTION_ALGS } from './clientAssertion';
 export function protectedResourceMetadata(profile: BehaviorProfile, urls: ServerUrls, endpointPath: string) {
   return {
     resource: urls.resource(endpointPath),
-    authorization_servers: [urls.issuer],
+    // "…/" here and the issuer without it in the metadata: Google's shape (metadataIssuer).
+    authorization_servers: [profile.metadataIssuer === 'trailing-slash-removed' && !urls.issuer.endsWith('/') ? `${urls.issuer}/` : urls.issuer],
     bearer_methods_supported: ['header'],
     scopes_supported: profile.scopes,
     resource_name: 'MCP Handshake Inspector reference server',
