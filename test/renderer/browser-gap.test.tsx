@@ -48,6 +48,20 @@ describe('timeline model: the browser gap', () => {
     expect(model.display.indexOf(token.id)).toBe(4);
   });
 
+  it('keeps the gap line under its authorize row when a boundary cuts the flat list, and drops it when the filter hides that row', () => {
+    const { registration, authorize, callback, token } = rows();
+    const model = new TimelineModel();
+    model.setGrouped(false);
+    model.apply([...[registration, authorize, callback, token].map(upsert), { type: 'boundary', boundary: { id: 'b1', at: T0 + 10_000, label: 'mid' } }]);
+    const flat = (items: TimelineItem[]) => items.map((i) => (typeof i === 'string' ? i : i.kind === 'gap' ? 'gap' : i.kind));
+    expect(flat(model.items)).toEqual([registration.id, authorize.id, 'gap', 'boundary', callback.id, token.id]);
+    expect(model.display.indexOf(callback.id)).toBe(4);
+    model.setQuery('phase:token');
+    expect(flat(model.items)).toEqual(['boundary', token.id]);
+    model.setQuery('phase:authorize');
+    expect(flat(model.items)).toEqual([authorize.id, 'gap', 'boundary']);
+  });
+
   it('draws the gap under the authorize arrow of the sequence diagram, not as a pause before the callback', () => {
     const { registration, authorize, callback, token } = rows();
     const model = new TimelineModel();

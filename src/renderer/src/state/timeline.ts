@@ -578,7 +578,8 @@ export class TimelineModel {
   /** A run's visible rows with a gap line under each authorize row the browser left from, when it has any. */
   private runLines(group: RunGroup): { lines?: Array<string | GapItem> } {
     const { byAuthorize } = this.gapIndex();
-    if (byAuthorize.size === 0 || !group.visibleIds.some((id) => byAuthorize.has(id))) return {};
+    // Only the runs an authorize row with a gap belongs to are walked (few), not every run's rows.
+    if (byAuthorize.size === 0 || ![...byAuthorize.keys()].some((id) => this.groupOf(id) === group)) return {};
     return { lines: group.visibleIds.flatMap((id) => (byAuthorize.has(id) ? [id, byAuthorize.get(id)!] : [id])) };
   }
 
@@ -586,16 +587,28 @@ export class TimelineModel {
   private splitAtGaps(segments: Segment[]): void {
     const { byAuthorize } = this.gapIndex();
     if (byAuthorize.size === 0) return;
-    for (let i = 0; i < segments.length; i++) {
-      const segment = segments[i]!;
-      if (segment.kind !== 'rows') continue;
-      for (let at = segment.from; at < segment.to; at++) {
-        const gap = byAuthorize.get(segment.ids[at]!);
-        if (!gap) continue;
-        const rest: Segment[] = at + 1 < segment.to ? [{ kind: 'rows', ids: segment.ids, from: at + 1, to: segment.to }] : [];
-        segments.splice(i, 1, { ...segment, to: at + 1 }, { kind: 'gap', item: gap }, ...rest);
-        break; // the rest, if any, is the next segment but one: the loop goes on there
+    // Where each shown authorize row is in `visible` (in start order, like the rows): found by
+    // position, not by walking every row.
+    const cuts: Array<{ at: number; item: GapItem }> = [];
+    for (const [id, item] of byAuthorize) {
+      const position = this.position.get(id);
+      if (position === undefined || this.mask[position] !== 1) continue;
+      let lo = 0;
+      let hi = this.visible.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.position.get(this.visible[mid]!)! < position) lo = mid + 1;
+        else hi = mid;
       }
+      cuts.push({ at: lo, item });
+    }
+    cuts.sort((a, b) => a.at - b.at);
+    for (const { at, item } of cuts) {
+      const i = segments.findIndex((segment) => segment.kind === 'rows' && at >= segment.from && at < segment.to);
+      if (i === -1) continue;
+      const segment = segments[i] as Extract<Segment, { kind: 'rows' }>;
+      const rest: Segment[] = at + 1 < segment.to ? [{ kind: 'rows', ids: segment.ids, from: at + 1, to: segment.to }] : [];
+      segments.splice(i, 1, { ...segment, to: at + 1 }, { kind: 'gap', item }, ...rest);
     }
   }
 
