@@ -984,7 +984,7 @@ export const LINT_RULES: readonly LintRule[] = [
     scope: 'connection',
     explanation:
       'RFC 8414 section 3.3: the `issuer` in the metadata MUST be identical to the issuer identifier the client built the well-known URL from, which an MCP client takes from the Protected Resource Metadata\'s `authorization_servers`. Hosted servers often differ by a trailing slash only (Auth0 issuers end in "/", Pydantic adds one, Google\'s does not): both strings lead to the same well-known URL, so the mismatch goes unnoticed until a strict client compares them. The MCP SDK 2.x client, the Vercel AI SDK, opencode and Codex abort discovery; from 2026-07-28 every client must check the issuer.',
-    breaks: ['mcp-sdk', 'claude-code'],
+    breaks: ['mcp-sdk'],
     sources: [
       rfc(8414, '3.3', 'authorization server metadata validation (issuer identical)'),
       AS_DISCOVERY,
@@ -992,6 +992,7 @@ export const LINT_RULES: readonly LintRule[] = [
       issue('anomalyco/opencode', 50036, 'issuer mismatch on a trailing slash rejects a valid authorization server'),
       issue('vercel/ai', 20236, 'origin-only issuers that differ only by a trailing slash rejected'),
       issue('expo/expo', 49054, 'strict MCP OAuth clients (@modelcontextprotocol/client 2.0.0) abort on the trailing slash'),
+      issue('openai/codex', 37373, 'issuer mismatch: expected issuer stripped of its trailing slash'),
     ],
     fix: 'Publish the same string in both documents: make the PRM\'s `authorization_servers` entry exactly the metadata\'s `issuer` (with or without the trailing slash, but the same), and the `iss` of the tokens and authorization responses too.',
   },
@@ -1043,6 +1044,7 @@ export const LINT_RULES: readonly LintRule[] = [
       AUDIENCE,
       issue('modelcontextprotocol/inspector', 566, 'without audience Auth0 issues encrypted (JWE) tokens'),
       issue('danny-avila/LibreChat', 13401, 'Auth0 and Cognito ignore resource and need audience'),
+      link('zuplo/docs#1028: Auth0\'s resource parameter compatibility profile instead of a default audience', 'https://github.com/zuplo/docs/pull/1028'),
     ],
     fix: 'Make the authorization server issue signed JWTs with `kid` for the MCP server: on Auth0 register the MCP server as an API and set it as the tenant\'s default audience (or enable its resource parameter compatibility profile), so tokens carry `aud` = the resource; or validate encrypted tokens through /userinfo or introspection.',
   },
