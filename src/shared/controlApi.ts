@@ -1,5 +1,6 @@
 import type { Rule } from './rules';
 import type { Comparison } from './compare';
+import type { BrowserLeg } from './browserGap';
 import type { Boundary, ClientFamily, DiscoveryKind, Exchange, ExchangeState, MrtrRound, Phase } from './exchange';
 import type { ExchangeOutcome, RunVerdict } from './outcome';
 import type { LintFinding, LintRule, LintRuleId, LintSummary } from './lint';
@@ -118,6 +119,8 @@ export interface ExchangeSummary {
   simulationRun?: string;
   /** Its round in a multi-round-trip request (2026-07-28 input_required and retries): rows of one conversation share `mrtr.conversation`. */
   mrtr?: MrtrRound;
+  /** Its leg of the browser's trip to another origin's authorization server (shared/browserGap.ts): the timeline pairs them into gaps. */
+  browserLeg?: BrowserLeg;
   /**
    * Lint findings on this exchange, counted (absent: none). A finding can arrive after the
    * exchange ended (a later exchange of its connection makes the case): the row is then sent

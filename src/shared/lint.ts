@@ -174,6 +174,11 @@ export const LINT_RULE_IDS = [
   'authorize-scope-rejected',
   'registration-mixed-redirect-schemes',
   'authorize-endpoint-not-from-metadata',
+  // Hosted authorization servers (Auth0, Keycloak, Google, …)
+  'as-metadata-issuer-mismatch',
+  'as-metadata-openid-only',
+  'registration-requires-initial-access-token',
+  'access-token-without-kid',
 ] as const;
 
 export type LintRuleId = (typeof LINT_RULE_IDS)[number];
@@ -987,5 +992,77 @@ export const LINT_RULES: readonly LintRule[] = [
       issue('jztan/redmine-mcp-server', 188, 'Cursor invents /authorize'),
     ],
     fix: 'Client: use the `authorization_endpoint` of the metadata as given. Server: until clients are fixed, answer {origin}/authorize with a redirect to your real endpoint (keeping the query).',
+  },
+  // ---- hosted authorization servers
+  {
+    id: 'as-metadata-issuer-mismatch',
+    title: 'Metadata issuer differs from the authorization server the PRM names (trailing slash)',
+    severity: 'error',
+    scope: 'connection',
+    explanation:
+      'RFC 8414 section 3.3: the `issuer` in the metadata MUST be identical to the issuer identifier the client built the well-known URL from, which an MCP client takes from the Protected Resource Metadata\'s `authorization_servers`. Hosted servers often differ by a trailing slash only (Auth0 issuers end in "/", Pydantic adds one, Google\'s does not): both strings lead to the same well-known URL, so the mismatch goes unnoticed until a strict client compares them. The MCP SDK 2.x client, the Vercel AI SDK, opencode and Codex abort discovery; from 2026-07-28 every client must check the issuer.',
+    breaks: ['mcp-sdk'],
+    sources: [
+      rfc(8414, '3.3', 'authorization server metadata validation (issuer identical)'),
+      AS_DISCOVERY,
+      issue('modelcontextprotocol/python-sdk', 1919, 'trailing slash in the metadata issuer breaks clients'),
+      issue('anomalyco/opencode', 50036, 'issuer mismatch on a trailing slash rejects a valid authorization server'),
+      issue('vercel/ai', 20236, 'origin-only issuers that differ only by a trailing slash rejected'),
+      issue('expo/expo', 49054, 'strict MCP OAuth clients (@modelcontextprotocol/client 2.0.0) abort on the trailing slash'),
+      issue('openai/codex', 37373, 'issuer mismatch: expected issuer stripped of its trailing slash'),
+    ],
+    fix: 'Publish the same string in both documents: make the PRM\'s `authorization_servers` entry exactly the metadata\'s `issuer` (with or without the trailing slash, but the same), and the `iss` of the tokens and authorization responses too.',
+  },
+  {
+    id: 'as-metadata-openid-only',
+    title: 'Authorization server metadata only at the OpenID Connect discovery path',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The RFC 8414 document (/.well-known/oauth-authorization-server) answered 404 while the OpenID Connect discovery document of the same issuer is served, as with Auth0 and Google. The MCP specification lets an authorization server offer either and makes clients try both, but clients written to the 2025-03-26 revision read only RFC 8414, and some still stop at the 404 instead of falling back: the client never learns where to register or authorize.',
+    breaks: ['claude-code', 'mcp-sdk', 'mcp-inspector'],
+    sources: [
+      AS_DISCOVERY,
+      rfc(8414, '5', 'compatibility notes (openid-configuration)'),
+      issue('modelcontextprotocol/typescript-sdk', 616, 'fall back to openid-configuration (Google)'),
+      issue('anthropics/claude-code', 41253, 'no fallback to OIDC discovery when RFC 8414 metadata is 404'),
+      link('modelcontextprotocol/inspector#651: openid-configuration fallback', 'https://github.com/modelcontextprotocol/inspector/pull/651'),
+    ],
+    fix: 'Serve the same metadata at /.well-known/oauth-authorization-server too (Auth0 and Google cannot be changed: serve it from the MCP host, or put a proxy in front that answers it).',
+  },
+  {
+    id: 'registration-requires-initial-access-token',
+    title: 'Dynamic client registration requires an initial access token',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'The registration endpoint answered 401 or 403 to a registration without an Authorization header: it is gated behind an initial access token (RFC 7591 section 3), as Keycloak, Spring Authorization Server and many enterprise deployments configure it. MCP clients register anonymously; none can obtain such a token, so each stops at registration although the metadata advertises `registration_endpoint`.',
+    breaks: ['claude-ai', 'claude-code', 'chatgpt', 'cursor', 'vscode', 'mcp-remote', 'mcp-sdk'],
+    sources: [
+      rfc(7591, '3', 'client registration endpoint (initial access token)'),
+      spec('authorization', 'dynamic-client-registration', 'dynamic client registration'),
+      issue('modelcontextprotocol/typescript-sdk', 772, 'no initial access token support in DCR'),
+      issue('spring-attic/spring-authorization-server', 2143, 'initial access token required: impractical for MCP hosts'),
+      issue('elgorro/aiquila', 457, 'OAuth flow fails against gated DCR (401 on /register)'),
+    ],
+    fix: 'Allow anonymous registration for MCP clients (Keycloak: an anonymous client-registration policy with trusted hosts), or offer Client ID Metadata Documents (`client_id_metadata_document_supported`) instead, or pre-register the clients you support.',
+  },
+  {
+    id: 'access-token-without-kid',
+    title: 'Access token without kid (encrypted, or signed without a key id)',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The token endpoint issued an access token whose JOSE header has no `kid`: an encrypted token (JWE), or a JWT signed with a public-key algorithm that names no key. A resource server that verifies tokens against the authorization server\'s JWKS cannot find the key and refuses the token, so the client is stopped at its first tools/list after a successful OAuth flow. Auth0 issues such an encrypted token (alg dir) when the authorization request names no `audience`: it ignores the RFC 8707 `resource` that MCP clients send, and the token is for its own /userinfo (published Claude.ai + Auth0 logs: "Token key ID (kid): None", validated through /userinfo instead).',
+    breaks: ['claude-ai', 'mcp-inspector'],
+    sources: [
+      HANDSHAKE_LOGS('JWE without kid, validated through /userinfo'),
+      rfc(8707, '2', 'resource parameter'),
+      AUDIENCE,
+      issue('modelcontextprotocol/inspector', 566, 'without audience Auth0 issues encrypted (JWE) tokens'),
+      issue('danny-avila/LibreChat', 13401, 'Auth0 and Cognito ignore resource and need audience'),
+      link('zuplo/docs#1028: Auth0\'s resource parameter compatibility profile instead of a default audience', 'https://github.com/zuplo/docs/pull/1028'),
+    ],
+    fix: 'Make the authorization server issue signed JWTs with `kid` for the MCP server: on Auth0 register the MCP server as an API and set it as the tenant\'s default audience (or enable its resource parameter compatibility profile), so tokens carry `aud` = the resource; or validate encrypted tokens through /userinfo or introspection.',
   },
 ];

@@ -70,6 +70,15 @@ export type ScopeGrant = 'supported-only' | 'grant-any';
  */
 export type RedirectUriMatching = 'loopback-any-port' | 'exact';
 
+/**
+ * How the metadata's `issuer` compares with the authorization server the PRM names: `exact` is
+ * the same string; `trailing-slash-added` appends a "/" in the metadata only, as Auth0 and
+ * Pydantic-built servers do (python-sdk#1919); `trailing-slash-removed` is the other way round
+ * (the PRM names "…/", the metadata says it without, as with Google's accounts server). The
+ * well-known URL is the same, the strings differ.
+ */
+export type MetadataIssuer = 'exact' | 'trailing-slash-added' | 'trailing-slash-removed';
+
 /** Client ID Metadata Documents (2025-11-25): a URL `client_id` resolved by fetching it. */
 export type ClientIdMetadataMode = 'off' | 'on' | 'on-allow-loopback';
 
@@ -126,6 +135,7 @@ export interface BehaviorProfile {
   protectedResourceMetadata: MetadataLocation;
   authServerMetadataLocation: MetadataLocation;
   authServerMetadata: AuthServerMetadataFlavor;
+  metadataIssuer: MetadataIssuer;
   dynamicClientRegistration: boolean;
   redirectUriMatching: RedirectUriMatching;
   clientIdMetadataDocuments: ClientIdMetadataMode;

@@ -195,4 +195,32 @@ describe('client runs in the web UI', () => {
     for (const option of options) expect(option).not.toMatch(/127\.0\.0\./);
     await page.screenshot({ path: join(ARTIFACTS, 'runs-compare.png') });
   });
+
+  it('shows the browser’s time at a hosted authorization server between the authorize row and the callback (issue 17)', async () => {
+    // The front door's answer to an intercepted authorize (a redirect to the AS's own origin), played by a rule.
+    const query = 'response_type=code&client_id=gap&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2Fcallback&code_challenge=x&code_challenge_method=S256&state=st-e2e-gap';
+    const toTenant = { id: 'authorize-to-tenant', description: 'authorize redirected to the hosted AS', enabled: true, match: [{ type: 'path', glob: '/_as/0/authorize' }], steps: [{ type: 'reply', status: 302, headers: { location: `https://tenant.auth0.example/authorize?${query}` }, body: '' }] };
+    expect((await control.api('rules.set', { rules: [toTenant] })).ok).toBe(true);
+    const browser = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0' };
+    try {
+      await (await fetch(`${control.proxyOrigin}/_as/0/authorize?${query}`, { redirect: 'manual', headers: browser })).text();
+      await page.getByRole('tab', { name: 'Timeline' }).click();
+      await page.locator('[data-testid=gap-row]', { hasText: 'has not come back' }).waitFor();
+      await (await fetch(`${control.proxyOrigin}/_as/callback/0?code=c0de&state=st-e2e-gap`, { redirect: 'manual', headers: browser })).text();
+      const gap = page.locator('[data-testid=gap-row]', { hasText: 'the user was at tenant.auth0.example from' });
+      await gap.waitFor();
+      expect(await gap.textContent()).toMatch(/the user was at tenant\.auth0\.example from \d\d:\d\d:\d\d to \d\d:\d\d:\d\d/);
+      // The line sits right under the authorize row.
+      const lines = await page.$$eval('[data-testid=row], [data-testid=gap-row]', (els) => els.map((el) => (el.getAttribute('data-testid') === 'gap-row' ? 'gap' : (el.getAttribute('data-phase') ?? ''))));
+      expect(lines[lines.indexOf('gap') - 1]).toBe('authorization');
+      await page.screenshot({ path: join(ARTIFACTS, 'browser-gap-timeline.png') });
+      // The sequence diagram draws it under the authorize arrow.
+      await page.locator('[data-testid=row][data-phase=authorization]', { hasText: '/_as/0/authorize' }).click();
+      await page.getByRole('tab', { name: 'Handshake' }).click();
+      await page.locator('[data-testid=seq-gap]', { hasText: 'tenant.auth0.example' }).waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'browser-gap-sequence.png') });
+    } finally {
+      await control.api('rules.set', { rules: [] });
+    }
+  });
 });

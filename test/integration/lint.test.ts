@@ -733,6 +733,38 @@ const CASES: LintCase[] = [
       await authorizeRequest(wire, { redirect_uri: LOOPBACK_REDIRECT, scope: 'mcp' });
     },
   },
+  // ---- hosted authorization servers (issue 17): a client's discovery as the SDK does it, PRM then metadata
+  {
+    rule: 'as-metadata-issuer-mismatch',
+    faulty: { toggles: { 'issuer-trailing-slash': 'added' } },
+    spec: {},
+    probe: async (wire) => {
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+    },
+  },
+  {
+    rule: 'as-metadata-openid-only',
+    faulty: { toggles: { 'as-metadata': 'openid-only' } },
+    spec: {},
+    probe: async (wire) => {
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+      await getJson(wire, '/.well-known/openid-configuration');
+    },
+  },
+  {
+    rule: 'registration-requires-initial-access-token',
+    faulty: { toggles: { dcr: 'initial-access-token' } },
+    spec: {},
+    probe: async (wire) => void (await (await register(wire, [LOOPBACK_REDIRECT])).text()),
+  },
+  {
+    // Auth0's token without audience: encrypted, no kid (the built-in server's jwe-like format).
+    rule: 'access-token-without-kid',
+    faulty: { profile: { accessTokenFormat: 'jwe-like' } },
+    spec: {},
+    probe: authorizationCodeFlow,
+  },
 ];
 
 describe('lint rules on real exchanges', () => {

@@ -349,6 +349,12 @@ const TESTED_SEPARATELY: Record<string, string[]> = {
   'private-key-jwt': ['not-accepted'],
   'cimd-document': ['html', '404'],
   'sse-transform': ['delay-first'],
+  // test/integration/hosted-as.test.ts: the MCP SDK clients against each option, built-in and in front of another server.
+  'as-metadata': ['openid-only'],
+  'issuer-trailing-slash': ['added', 'removed'],
+  dcr: ['disabled', 'initial-access-token'],
+  'code-challenge-methods': ['omitted', 'plain-only'],
+  'access-token-kid': ['jwe', 'jwe-jwks-only'],
   ...Object.fromEntries(REQUIREMENT_TOGGLES.map((t) => [t.id, t.options.slice(1).map((o) => o.id)])),
 };
 

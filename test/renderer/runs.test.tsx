@@ -26,7 +26,7 @@ const THREE = [...RUNS.dcr, ...RUNS.failed, ...RUNS.authless].sort((a, b) => a.s
 const upsert = (exchange: ExchangeSummary): ControlEvent => ({ type: 'exchange', exchange });
 
 /** What the grouped timeline shows, in words: "run:<id>", "boundary:<label>" or the row id. */
-const shape = (items: TimelineItem[]) => items.map((i) => (typeof i === 'string' ? i : i.kind === 'run' ? `run:${i.group.key}` : `boundary:${i.boundary.label}`));
+const shape = (items: TimelineItem[]) => items.map((i) => (typeof i === 'string' ? i : i.kind === 'run' ? `run:${i.group.key}` : i.kind === 'boundary' ? `boundary:${i.boundary.label}` : `gap:${i.gap.authorizeId}`));
 
 describe('timeline model: rows grouped by client run', () => {
   it('puts each run’s rows under one header, runs in start order, with the verdict runVerdict gives', () => {

@@ -4,6 +4,7 @@ import type { LintFinding } from '../../../shared/lint';
 import { legacySessionId } from '../recorder/correlate';
 import { exchangeOutcome } from '../../../shared/outcome';
 import { toggleRuleName } from '../proxy/toggleEffects';
+import { browserLeg } from '../recorder/browserGap';
 
 const header = (headers: HttpHeaders | undefined, name: string): string | undefined => {
   const value = headers?.[name];
@@ -54,6 +55,8 @@ export function summarize(exchange: Exchange, revision: number, connectionId?: s
   if (exchange.simulated) summary.simulated = true;
   if (exchange.simulationRun) summary.simulationRun = exchange.simulationRun;
   if (exchange.mrtr) summary.mrtr = exchange.mrtr;
+  const leg = browserLeg(exchange);
+  if (leg) summary.browserLeg = leg;
   if (findings.length) summary.lint = rowLint(findings);
   Object.assign(summary, changes(exchange));
   return summary;

@@ -38,6 +38,11 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'private-key-jwt': { 'not-accepted': ['client-assertion-refused'], 'without-none': ['cimd-without-none'] },
   'redirect-uri-matching': { exact: ['loopback-redirect-port-exact'] },
   'cimd-document': { html: [], '404': [] },
+  // Hosted authorization servers (issue 17): DCR off is flagged only when CIMD is off too.
+  'as-metadata': { 'openid-only': ['as-metadata-openid-only'] },
+  'issuer-trailing-slash': { added: ['as-metadata-issuer-mismatch'], removed: ['as-metadata-issuer-mismatch'] },
+  dcr: { disabled: ['as-metadata-without-registration'] },
+  'access-token-kid': { jwe: ['access-token-without-kid'], 'jwe-jwks-only': ['access-token-without-kid', 'token-validated-on-initialize', 'token-rejected-after-issue'] },
   // The "break a requirement" toggles: each break names the lint rules that flag it (shared/breaks.ts).
   ...Object.fromEntries(REQUIREMENTS.map((r) => [breakToggleId(r.id), Object.fromEntries(r.breaks.map((b) => [b.id, b.lint]))])),
 };

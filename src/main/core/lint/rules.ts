@@ -5,6 +5,7 @@ import * as session from './checks/session';
 import * as subscriptions from './checks/subscriptions';
 import * as transport from './checks/transport';
 import * as mrtr from './checks/mrtr';
+import * as hostedAs from './checks/hostedAs';
 import type { Exchange } from '../../../shared/exchange';
 import type { LintChecks, LintRuleDefinition } from './rule';
 
@@ -72,6 +73,11 @@ const CHECKS: LintChecks = {
   'authorize-scope-rejected': auth.authorizeScopeRejected,
   'registration-mixed-redirect-schemes': auth.registrationMixedRedirectSchemes,
   'authorize-endpoint-not-from-metadata': auth.authorizeEndpointNotFromMetadata,
+  // Hosted authorization servers (issue 17 item 4)
+  'as-metadata-issuer-mismatch': hostedAs.asMetadataIssuerMismatch,
+  'as-metadata-openid-only': hostedAs.asMetadataOpenIdOnly,
+  'registration-requires-initial-access-token': hostedAs.registrationRequiresInitialAccessToken,
+  'access-token-without-kid': hostedAs.accessTokenWithoutKid,
 };
 
 /**
@@ -87,6 +93,8 @@ const LOOKS_AHEAD: Partial<Record<LintRuleId, (exchange: Exchange) => boolean>> 
   'prm-single-location': auth.missedPrm,
   'as-metadata-missing-on-mcp-host': auth.missedAsMetadata,
   'legacy-sse-post-accepted': transport.initializeNotAnswered,
+  // The OpenID document is usually fetched after the RFC 8414 404.
+  'as-metadata-openid-only': hostedAs.missedRfc8414Metadata,
 };
 
 /** Rules live lint also runs on streams still open (their silence so far), so a finding comes while it matters. */

@@ -88,6 +88,114 @@ function requirementToggle(requirement: Requirement): Toggle {
 /** The "break a requirement" toggles, one per requirement of shared/breaks.ts. */
 export const REQUIREMENT_TOGGLES: readonly Toggle[] = REQUIREMENTS.map(requirementToggle);
 
+// ---- hosted authorization servers (issue 17 item 4): what Auth0, Keycloak, Google and others
+// answer differently. Each acts on the authorization server's answers (metadata patched, a
+// registration refused), so the same rules can change another server's answers in front of it.
+
+/**
+ * The RFC 8414 documents only (root and path-suffixed), also under a path prefix (an
+ * authorization server the front door fronts under a path of its own): OpenID discovery stays.
+ */
+const RFC8414_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server/**', '/**/.well-known/oauth-authorization-server', '/**/.well-known/oauth-authorization-server/**'];
+/** Every metadata document, prefixed ones included. */
+const ANY_AS_METADATA_PATHS = [...AS_METADATA_PATHS, '/**/.well-known/oauth-authorization-server', '/**/.well-known/oauth-authorization-server/**', '/**/.well-known/openid-configuration/**'];
+const metadataPatch = (id: string, description: string, step: Omit<Extract<Step, { type: 'patch-json' }>, 'type'>): Rule[] =>
+  ANY_AS_METADATA_PATHS.map((glob, i) => rule(`${id}-${i}`, `${glob}: ${description}`, [{ type: 'path', glob }, { type: 'status', statuses: [200] }], [{ type: 'patch-json', ...step }]));
+const OAUTH_JSON = (error: string, description: string) => JSON.stringify({ error, error_description: description });
+
+const HOSTED_AS_TOGGLES: readonly Toggle[] = [
+  {
+    id: 'as-metadata',
+    title: 'Authorization server metadata documents',
+    group: 'discovery',
+    explanation:
+      'Auth0 and Google publish only OpenID Connect discovery (/.well-known/openid-configuration); /.well-known/oauth-authorization-server is 404. The MCP spec makes clients try both, but clients written to 2025-03-26 read only RFC 8414, and some stop at the 404 (anthropics/claude-code#41253; the TypeScript SDK before its fallback: typescript-sdk#616).',
+    sources: [mcpSpec('2025-11-25', 'basic/authorization', 'authorization-server-metadata-discovery'), rfcUrl(8414, '5'), githubIssue('modelcontextprotocol/typescript-sdk', 616), claudeCode(41253)],
+    options: [
+      passThrough('RFC 8414 and OpenID discovery'),
+      {
+        id: 'openid-only',
+        label: 'OpenID discovery only (RFC 8414 → 404)',
+        name: 'AS metadata: OpenID only',
+        rules: RFC8414_PATHS.map((glob, i) => rule(`as-metadata-openid-only-${i}`, `${glob} answered 404`, [{ type: 'path', glob }], [{ type: 'reply', status: 404, headers: { 'content-type': 'application/json' }, body: OAUTH_JSON('not_found', 'No RFC 8414 metadata here: see /.well-known/openid-configuration') }])),
+        profile: { authServerMetadata: 'openid' },
+      },
+    ],
+  },
+  {
+    id: 'issuer-trailing-slash',
+    title: 'Metadata issuer with a trailing slash',
+    group: 'discovery',
+    explanation:
+      'Auth0 issuers end in "/", Pydantic adds one to Python SDK servers (modelcontextprotocol/python-sdk#1919); the PRM often names the authorization server without it. Both lead to the same well-known URL, but RFC 8414 section 3.3 wants the metadata issuer identical to the one the client started from: the MCP SDK 2.x client stops with "Issuer mismatch" on an added slash (expo/expo#49054), so do the Vercel AI SDK and opencode (vercel/ai#20236, anomalyco/opencode#50036); it tolerates a removed one (Google\'s shape, which other strict clients refuse: agentconnect-md/agentconnect#2133); SDK 1.x goes on either way.',
+    sources: [rfcUrl(8414, '3.3'), githubIssue('modelcontextprotocol/python-sdk', 1919), githubIssue('expo/expo', 49054), githubIssue('vercel/ai', 20236), githubIssue('anomalyco/opencode', 50036), 'https://github.com/agentconnect-md/agentconnect/pull/2133'],
+    options: [
+      passThrough('Identical to the PRM\'s authorization server'),
+      // A rule cannot append to a string the server chose (its origin, a tunnel's): the built-in server states it.
+      { id: 'added', label: 'Trailing slash added in the metadata', name: 'metadata issuer + "/"', rules: [], profile: { metadataIssuer: 'trailing-slash-added' } },
+      { id: 'removed', label: 'Metadata without the PRM\'s trailing slash', name: 'metadata issuer without the PRM\'s "/"', rules: [], profile: { metadataIssuer: 'trailing-slash-removed' } },
+    ],
+  },
+  {
+    id: 'dcr',
+    title: 'Dynamic client registration',
+    group: 'registration',
+    explanation:
+      'Many hosted servers turn DCR off (Auth0 and Okta by default) or gate it behind an initial access token (RFC 7591 section 3; Keycloak, Spring Authorization Server). MCP clients register anonymously: without registration_endpoint (and without CIMD) Claude Code stops with "Incompatible auth server: does not support dynamic client registration" (anthropics/claude-code#3273), and a 401 at registration stops every client (modelcontextprotocol/typescript-sdk#772, elgorro/aiquila#457).',
+    sources: [rfcUrl(7591, '3'), mcpSpec('2025-11-25', 'basic/authorization', 'dynamic-client-registration'), claudeCode(3273), githubIssue('modelcontextprotocol/typescript-sdk', 772), githubIssue('spring-attic/spring-authorization-server', 2143), githubIssue('elgorro/aiquila', 457)],
+    options: [
+      passThrough('Open registration'),
+      {
+        id: 'disabled',
+        label: 'Disabled (no registration_endpoint)',
+        name: 'DCR disabled',
+        rules: [
+          ...metadataPatch('dcr-disabled', 'registration_endpoint removed', { remove: ['/registration_endpoint'] }),
+          rule('dcr-disabled-register', 'Registration refused: DCR disabled', [{ type: 'phase', phases: ['registration'] }, { type: 'method', methods: ['POST'] }], [{ type: 'reply', status: 404, headers: { 'content-type': 'application/json' }, body: OAUTH_JSON('invalid_request', 'Dynamic client registration is disabled on this server') }]),
+        ],
+        profile: { dynamicClientRegistration: false },
+      },
+      {
+        id: 'initial-access-token',
+        label: 'Behind an initial access token (401 without one)',
+        name: 'DCR needs an initial access token',
+        rules: [
+          rule('dcr-initial-access-token', 'Registration without an initial access token refused', [{ type: 'phase', phases: ['registration'] }, { type: 'method', methods: ['POST'] }, { type: 'header', name: 'authorization', negate: true }], [
+            { type: 'reply', status: 401, headers: { 'content-type': 'application/json', 'WWW-Authenticate': 'Bearer error="invalid_token", error_description="An initial access token is required to register a client"' }, body: OAUTH_JSON('invalid_token', 'An initial access token is required to register a client') },
+          ]),
+        ],
+      },
+    ],
+  },
+  {
+    id: 'access-token-kid',
+    title: 'Access token without kid (Auth0 without audience)',
+    group: 'token',
+    explanation:
+      'Auth0 ignores the RFC 8707 resource MCP clients send; without its own audience parameter it issues an encrypted token (JWE, alg dir) for its /userinfo, with no kid. A resource server that verifies tokens against the JWKS cannot find a key and refuses it, after a successful OAuth flow: the published Claude.ai + Auth0 logs fell back to /userinfo (about 227 ms per check); MCP Inspector users saw the same tokens (modelcontextprotocol/inspector#566).',
+    sources: [CLAUDE_AI_AUTH0_HANDSHAKE_LOGS, rfcUrl(8707, '2'), githubIssue('modelcontextprotocol/inspector', 566), githubIssue('danny-avila/LibreChat', 13401)],
+    options: [
+      passThrough('Signed JWT with kid'),
+      // The server mints the token: no rule can turn another server's token into an encrypted one.
+      { id: 'jwe', label: 'Encrypted, no kid (validated through /userinfo)', name: 'access token: JWE, no kid', rules: [], profile: { accessTokenFormat: 'jwe-like', tokenValidation: 'by-format' } },
+      { id: 'jwe-jwks-only', label: 'Encrypted, no kid, and the MCP server checks JWKS only', name: 'access token: JWE refused by a JWKS-only server', rules: [], profile: { accessTokenFormat: 'jwe-like', tokenValidation: 'jwks-only' } },
+    ],
+  },
+  {
+    id: 'code-challenge-methods',
+    title: 'PKCE methods in the metadata',
+    group: 'authorization',
+    explanation:
+      'Since 2025-11-25 a client must refuse an authorization server whose metadata lacks code_challenge_methods_supported with S256. Hosted servers that do PKCE often leave the field out (older Auth0 and Cognito metadata); the C#, Rust and Vercel AI clients then refuse, the TypeScript SDK goes on, and a list without S256 stops Cursor and the SDK ("Incompatible auth server: does not support code challenge method S256": empires-security/mcp-oauth2-aws-cognito#9).',
+    sources: [mcpSpec('2025-11-25', 'basic/authorization', 'authorization-code-protection'), rfcUrl(8414, '2'), githubIssue('modelcontextprotocol/csharp-sdk', 1700), githubIssue('modelcontextprotocol/rust-sdk', 955), githubIssue('vercel/ai', 18674), githubIssue('empires-security/mcp-oauth2-aws-cognito', 9)],
+    options: [
+      passThrough('["S256"]'),
+      { id: 'omitted', label: 'Field left out', name: 'code_challenge_methods_supported omitted', rules: metadataPatch('pkce-omitted', 'code_challenge_methods_supported removed', { remove: ['/code_challenge_methods_supported'] }) },
+      { id: 'plain-only', label: '["plain"] (no S256)', name: 'PKCE: plain only', rules: metadataPatch('pkce-plain-only', 'code_challenge_methods_supported without S256', { replace: { '/code_challenge_methods_supported': ['plain'] } }) },
+    ],
+  },
+];
+
 export const TOGGLES: readonly Toggle[] = [
   {
     id: 'notification-status',
@@ -371,6 +479,7 @@ export const TOGGLES: readonly Toggle[] = [
       { id: '404', label: 'Document answered 404', name: 'CIMD document → 404', rules: [], profile: { clientIdMetadataAnswer: '404' } },
     ],
   },
+  ...HOSTED_AS_TOGGLES,
   ...REQUIREMENT_TOGGLES,
 ];
 

@@ -9,6 +9,7 @@ import type { RunGroup } from '../state/timeline';
 import { FindingList, SummaryLine, useRuleMap } from './Lint';
 import { BoundaryMark } from './Runs';
 import './Runs.css';
+import { GapMark } from './BrowserGap';
 
 // One client RUN at a time (not a merged connection): pick it from the run list (newest first,
 // with the boundaries you marked between them), read its verdict, the checklist of the path it
@@ -150,6 +151,7 @@ function SequenceDiagram({ seq, selectedId, open, scrollRef }: { seq: Sequence; 
                   </span>
                 </span>
               </button>
+              {arrow.browserGap && <GapMark gap={arrow.browserGap} onOpen={open} />}
             </Fragment>
           );
         })}
@@ -223,7 +225,7 @@ export function HandshakeView() {
   const run = group ? model.describe(group) : undefined;
   const rows = useMemo(() => (group ? model.runRows(group.key) : []), [model, group, version]);
   const handshake = useMemo(() => runHandshake(rows, (id) => rules.get(id)?.title ?? id), [rows, rules]);
-  const seq = useMemo(() => sequence(rows), [rows]);
+  const seq = useMemo(() => sequence(rows, model.browserGaps()), [rows, model, version]);
   const lintSignature = useMemo(() => `${rows.length}|${rows.map((r) => (r.lint ? `${r.id}:${r.lint.rules.join(',')}` : '')).join('|')}`, [rows]);
   const detailRef = useRef<HTMLDivElement>(null);
   const seqRef = useRef<HTMLDivElement>(null);

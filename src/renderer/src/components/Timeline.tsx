@@ -12,6 +12,7 @@ import { LintBadge } from './Lint';
 import { BoundaryRow, RunControls, RunHeader } from './Runs';
 import { roundTitle } from './MrtrSection';
 import { VirtualList } from './VirtualList';
+import { GapRow } from './BrowserGap';
 
 export const ROW_HEIGHT = 26;
 
@@ -133,7 +134,7 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
   useApp((s) => s.grouped);
   const listRef = useRef<HTMLDivElement>(null);
   const visible = model.visible;
-  // Rows under their run's header (or flat), with boundary dividers: see TimelineModel.display.
+  // Rows under their run's header (or flat), with boundary dividers and browser gaps: see TimelineModel.display.
   const display = model.display;
   const selectedIndex = selectedId ? display.indexOf(selectedId) : -1;
   /** The header and the lines form one grid while there are rows to show. */
@@ -177,6 +178,7 @@ export function Timeline({ filterRef }: { filterRef: React.RefObject<HTMLInputEl
               renderRow={(index) => {
                 const item = display.at(index);
                 if (typeof item !== 'string') {
+                  if (item.kind === 'gap') return <GapRow key={`gap:${item.gap.authorizeId}`} gap={item.gap} height={ROW_HEIGHT} rowIndex={index + 2} />;
                   return item.kind === 'run' ? (
                     <RunHeader key={`run:${item.group.key}`} group={item.group} height={ROW_HEIGHT} rowIndex={index + 2} />
                   ) : (

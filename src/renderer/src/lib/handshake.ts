@@ -2,6 +2,7 @@ import type { ExchangeSummary } from '../../../shared/controlApi';
 import type { ExchangeOutcome, RunVerdict } from '../../../shared/outcome';
 import { runVerdict } from '../../../shared/outcome';
 import { duration } from './format';
+import type { BrowserGap } from '../../../shared/browserGap';
 
 // The handshake of one client RUN, read from its recorded exchanges: which path it took (how
 // the client got a client id, which transport era), a checklist of that path's steps — each
@@ -471,6 +472,8 @@ export interface SequenceArrow {
   at: number;
   /** A pause before it worth showing on the time axis (ms). */
   gapBefore?: number;
+  /** The browser left from this authorize for another origin's authorization server (shared/browserGap.ts). */
+  browserGap?: BrowserGap;
 }
 
 export interface Sequence {
@@ -491,8 +494,14 @@ const OUTCOME_WORDS: Record<ExchangeOutcome, string> = {
 /** A pause between two requests longer than this gets its own line on the time axis. */
 const GAP_MS = 2000;
 
-/** The run as a sequence diagram: only the parties that took part, one arrow pair per exchange, on a time axis. */
-export function sequence(rows: readonly ExchangeSummary[]): Sequence {
+/**
+ * The run as a sequence diagram: only the parties that took part, one arrow pair per exchange, on
+ * a time axis; `gaps` (TimelineModel.browserGaps) put the browser's time at another authorization
+ * server under the authorize arrow it left from, and the pause before the callback is that gap.
+ */
+export function sequence(rows: readonly ExchangeSummary[], gaps: readonly BrowserGap[] = []): Sequence {
+  const gapFrom = new Map(gaps.map((gap) => [gap.authorizeId, gap]));
+  const cameBack = new Set(gaps.map((gap) => gap.callbackId));
   const ordered = [...rows].sort((a, b) => a.startedAt - b.startedAt);
   const start = ordered[0]?.startedAt ?? 0;
   const used = new Set<Lane>(['client', 'proxy']);
@@ -516,7 +525,8 @@ export function sequence(rows: readonly ExchangeSummary[]): Sequence {
       ...(lint ? { lint } : {}),
       note: [row.outcomeReason, row.lint ? `lint: ${row.lint.rules.join(', ')}` : '', row.durationMs !== undefined ? `took ${duration(row.durationMs)}` : ''].filter(Boolean).join('\n'),
       at: row.startedAt - start,
-      ...(gap > GAP_MS ? { gapBefore: gap } : {}),
+      ...(gap > GAP_MS && !cameBack.has(row.id) ? { gapBefore: gap } : {}),
+      ...(gapFrom.has(row.id) ? { browserGap: gapFrom.get(row.id)! } : {}),
     };
   });
   const order: Lane[] = ['client', 'browser', 'tunnel', 'proxy', 'server', 'as'];

@@ -3,6 +3,7 @@ import { isFailed } from '../../../shared/outcome';
 import type { Boundary } from '../../../shared/exchange';
 import { matchesQuery, parseQuery, type FilterContext, type ParsedQuery } from '../lib/filters';
 import { judgeRun, namedClient, type RunDescription } from '../lib/runs';
+import { pairBrowserLegs, type BrowserGap, type BrowserLeg } from '../../../shared/browserGap';
 
 // The timeline as plain data, no React: rows normalised by id plus their order, the filtered
 // view kept up to date incrementally (a batch only re-tests the rows it touched), the
@@ -28,16 +29,24 @@ export interface RunGroup {
   readonly item: { kind: 'run'; group: RunGroup };
 }
 
-/** What the grouped timeline shows, top to bottom: a row id, a run's header, a boundary. */
-export type TimelineItem = string | { kind: 'run'; group: RunGroup } | { kind: 'boundary'; boundary: Boundary };
+/** The browser's time at another origin's authorization server, shown under the authorize row it left from. */
+export interface GapItem {
+  kind: 'gap';
+  gap: BrowserGap;
+}
+
+/** What the grouped timeline shows, top to bottom: a row id, a run's header, a boundary, a browser gap. */
+export type TimelineItem = string | { kind: 'run'; group: RunGroup } | { kind: 'boundary'; boundary: Boundary } | GapItem;
 
 type Segment =
   | { kind: 'rows'; ids: string[]; from: number; to: number }
-  | { kind: 'run'; group: RunGroup; open: boolean }
-  | { kind: 'boundary'; item: { kind: 'boundary'; boundary: Boundary } };
+  /** `lines`: the run's visible rows with its gap lines, set only when it has any. */
+  | { kind: 'run'; group: RunGroup; open: boolean; lines?: Array<string | GapItem> }
+  | { kind: 'boundary'; item: { kind: 'boundary'; boundary: Boundary } }
+  | { kind: 'gap'; item: GapItem };
 
-const segmentLength = (segment: Segment): number =>
-  segment.kind === 'rows' ? segment.to - segment.from : segment.kind === 'run' ? 1 + (segment.open ? segment.group.visibleIds.length : 0) : 1;
+const runLength = (segment: Extract<Segment, { kind: 'run' }>): number => (segment.open ? (segment.lines ?? segment.group.visibleIds).length : 0);
+const segmentLength = (segment: Segment): number => (segment.kind === 'rows' ? segment.to - segment.from : segment.kind === 'run' ? 1 + runLength(segment) : 1);
 
 /** The lines the timeline shows, by index, computed from segments on demand. */
 export class TimelineDisplay {
@@ -73,8 +82,8 @@ export class TimelineDisplay {
     const segment = this.segments[lo]!;
     const within = index - offsets[lo]!;
     if (segment.kind === 'rows') return segment.ids[segment.from + within]!;
-    if (segment.kind === 'boundary') return segment.item;
-    return within === 0 ? segment.group.item : segment.group.visibleIds[within - 1]!;
+    if (segment.kind === 'boundary' || segment.kind === 'gap') return segment.item;
+    return within === 0 ? segment.group.item : (segment.lines ?? segment.group.visibleIds)[within - 1]!;
   }
 
   /** Where a row is shown, or -1 (filtered out, or its run folded). */
@@ -83,7 +92,7 @@ export class TimelineDisplay {
     const runAt = group ? this.runSegment.get(group) : undefined;
     if (runAt !== undefined) {
       const segment = this.segments[runAt] as Extract<Segment, { kind: 'run' }>;
-      const within = segment.open ? segment.group.visibleIds.indexOf(id) : -1;
+      const within = segment.open ? (segment.lines ?? segment.group.visibleIds).indexOf(id) : -1;
       return within < 0 ? -1 : this.offsets[runAt]! + 1 + within;
     }
     const at = this.visible.indexOf(id);
@@ -101,6 +110,7 @@ export class TimelineDisplay {
     for (const segment of this.segments) {
       if (segment.kind === 'rows') for (let i = segment.from; i < segment.to; i++) rows.push(segment.ids[i]!);
       else if (segment.kind === 'run' && segment.open) for (const id of segment.group.visibleIds) rows.push(id);
+      // (Gap lines are not rows: keyboard navigation skips them.)
     }
     return rows;
   }
@@ -139,6 +149,9 @@ export class TimelineModel {
   readonly context: FilterContext;
   /** The rows of each multi-round-trip conversation (by its first exchange's id), in round order. */
   private readonly conversations = new Map<string, string[]>();
+  /** Rows that are a leg of the browser's trip to another authorization server (few), and the gaps they pair into. */
+  private readonly legs = new Map<string, BrowserLeg>();
+  private gapCache?: { gaps: BrowserGap[]; byAuthorize: Map<string, GapItem> };
 
   constructor() {
     const model = this;
@@ -167,6 +180,29 @@ export class TimelineModel {
     ids.push(row.id);
     ids.sort((a, b) => this.byId.get(a)!.mrtr!.round - this.byId.get(b)!.mrtr!.round);
     this.conversations.set(row.mrtr.conversation, ids);
+  }
+
+  /** Keeps a row's browser leg (a row may gain one when its response arrives). */
+  private noteLeg(row: ExchangeSummary): void {
+    const known = this.legs.get(row.id);
+    if (row.browserLeg ? known?.at === row.browserLeg.at && known.kind === row.browserLeg.kind : !known) return;
+    if (row.browserLeg) this.legs.set(row.id, row.browserLeg);
+    else this.legs.delete(row.id);
+    this.gapCache = undefined;
+    this.changed();
+  }
+
+  private gapIndex(): NonNullable<TimelineModel['gapCache']> {
+    if (!this.gapCache) {
+      const gaps = pairBrowserLegs([...this.legs].map(([id, leg]) => ({ id, leg })));
+      this.gapCache = { gaps, byAuthorize: new Map(gaps.map((gap) => [gap.authorizeId, { kind: 'gap', gap }])) };
+    }
+    return this.gapCache;
+  }
+
+  /** The browser's gaps of every row held (shared/browserGap.ts), in the order the browser left. */
+  browserGaps(): BrowserGap[] {
+    return this.gapIndex().gaps;
   }
 
   /** The rows of a multi-round-trip conversation, in round order (empty for an unknown one). */
@@ -199,6 +235,8 @@ export class TimelineModel {
     this.changed();
     this.families.clear();
     this.conversations.clear();
+    this.legs.clear();
+    this.gapCache = undefined;
     this.counts.failed = 0;
     this.counts.paused = 0;
   }
@@ -212,6 +250,7 @@ export class TimelineModel {
     this.families.add(row.clientFamily);
     this.count(row, 1);
     this.noteRound(row);
+    this.noteLeg(row);
     this.joinGroup(at, row);
     if (at >= this.mask.length) {
       const grown = new Uint8Array(this.mask.length * 2);
@@ -239,6 +278,7 @@ export class TimelineModel {
     this.families.add(row.clientFamily);
     this.count(row, 1);
     this.noteRound(row);
+    this.noteLeg(row);
     const group = this.rowGroup[at]!;
     if (group.key !== this.resolveRun(row.runId ?? '')) {
       // Placed in a run only now (or in another one): move it.
@@ -522,18 +562,56 @@ export class TimelineModel {
         from = lo;
       }
       if (from < visible.length) segments.push({ kind: 'rows', ids: visible, from, to: visible.length });
+      this.splitAtGaps(segments);
     } else {
       const filtered = this.filtered;
       for (const group of this.runGroups()) {
         if (group.visibleIds.length === 0 && (filtered || group.rowIds.length === 0)) continue;
         while (next < marks.length && marks[next]!.at <= group.start) segments.push({ kind: 'boundary', item: { kind: 'boundary', boundary: marks[next++]! } });
-        segments.push({ kind: 'run', group, open: !this.collapsed.has(group.key) });
+        segments.push({ kind: 'run', group, open: !this.collapsed.has(group.key), ...this.runLines(group) });
       }
       // Boundaries after everything shown (one just marked) close the list.
       if (this.rows.length > 0) while (next < marks.length) segments.push({ kind: 'boundary', item: { kind: 'boundary', boundary: marks[next++]! } });
     }
     return new TimelineDisplay(segments, (id) => this.groupOf(id), this.visible);
   }
+  /** A run's visible rows with a gap line under each authorize row the browser left from, when it has any. */
+  private runLines(group: RunGroup): { lines?: Array<string | GapItem> } {
+    const { byAuthorize } = this.gapIndex();
+    // Only the runs an authorize row with a gap belongs to are walked (few), not every run's rows.
+    if (byAuthorize.size === 0 || ![...byAuthorize.keys()].some((id) => this.groupOf(id) === group)) return {};
+    return { lines: group.visibleIds.flatMap((id) => (byAuthorize.has(id) ? [id, byAuthorize.get(id)!] : [id])) };
+  }
+
+  /** The flat list: cuts its row segments under each authorize row the browser left from, for the gap line. */
+  private splitAtGaps(segments: Segment[]): void {
+    const { byAuthorize } = this.gapIndex();
+    if (byAuthorize.size === 0) return;
+    // Where each shown authorize row is in `visible` (in start order, like the rows): found by
+    // position, not by walking every row.
+    const cuts: Array<{ at: number; item: GapItem }> = [];
+    for (const [id, item] of byAuthorize) {
+      const position = this.position.get(id);
+      if (position === undefined || this.mask[position] !== 1) continue;
+      let lo = 0;
+      let hi = this.visible.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.position.get(this.visible[mid]!)! < position) lo = mid + 1;
+        else hi = mid;
+      }
+      cuts.push({ at: lo, item });
+    }
+    cuts.sort((a, b) => a.at - b.at);
+    for (const { at, item } of cuts) {
+      const i = segments.findIndex((segment) => segment.kind === 'rows' && at >= segment.from && at < segment.to);
+      if (i === -1) continue;
+      const segment = segments[i] as Extract<Segment, { kind: 'rows' }>;
+      const rest: Segment[] = at + 1 < segment.to ? [{ kind: 'rows', ids: segment.ids, from: at + 1, to: segment.to }] : [];
+      segments.splice(i, 1, { ...segment, to: at + 1 }, { kind: 'gap', item }, ...rest);
+    }
+  }
+
   /** Run numbers per connection ("run 2 of 3") and each run's previous run, recomputed only when runs change. */
   private runNumbers(): Map<string, { run: number; runs: number; previous?: RunGroup }> {
     if (this.numbering?.epoch === this.epoch) return this.numbering.byRun;

@@ -10,7 +10,8 @@ import { CLIENT_ASSERTION_ALGS } from './clientAssertion';
 export function protectedResourceMetadata(profile: BehaviorProfile, urls: ServerUrls, endpointPath: string) {
   return {
     resource: urls.resource(endpointPath),
-    authorization_servers: [urls.issuer],
+    // "…/" here and the issuer without it in the metadata: Google's shape (metadataIssuer).
+    authorization_servers: [profile.metadataIssuer === 'trailing-slash-removed' && !urls.issuer.endsWith('/') ? `${urls.issuer}/` : urls.issuer],
     bearer_methods_supported: ['header'],
     scopes_supported: profile.scopes,
     resource_name: 'MCP Handshake Inspector reference server',
@@ -21,7 +22,8 @@ export function protectedResourceMetadata(profile: BehaviorProfile, urls: Server
 /** RFC 8414 §2 Authorization Server Metadata; with `openid`, the OIDC Discovery fields too. */
 export function authorizationServerMetadata(profile: BehaviorProfile, urls: ServerUrls, flavor: 'rfc8414' | 'openid') {
   const metadata: Record<string, unknown> = {
-    issuer: urls.issuer,
+    // A hosted server's issuer may end in "/" where the PRM's entry does not (python-sdk#1919).
+    issuer: profile.metadataIssuer === 'trailing-slash-added' && !urls.issuer.endsWith('/') ? `${urls.issuer}/` : urls.issuer,
     authorization_endpoint: urls.authorizationEndpoint,
     token_endpoint: urls.tokenEndpoint,
     jwks_uri: urls.jwksUri,
