@@ -8,7 +8,7 @@ import * as x509 from '@peculiar/x509';
 import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { mcpAuthMetadataRouter, mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
+import { createOAuthMetadata, mcpAuthMetadataRouter, mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { AuthorizationParams } from '@modelcontextprotocol/sdk/server/auth/provider.js';
@@ -116,7 +116,7 @@ export interface RunningHttpsAs {
  * The SDK's demo AS over HTTPS on 127.0.0.1, named `localhost`: strict about `resource` (only
  * `mcpUrl` is accepted, as with the demo's --oauth-strict). `iss` adds RFC 9207's parameter.
  */
-export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options: { iss?: boolean } = {}): Promise<RunningHttpsAs> {
+export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options: { iss?: boolean; cimd?: boolean } = {}): Promise<RunningHttpsAs> {
   const server = createHttpsServer({ key: certs.keyPem, cert: certs.certPem });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuerUrl = new URL(`https://localhost:${(server.address() as AddressInfo).port}`);
@@ -129,10 +129,31 @@ export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options
     seen.push({ method: req.method ?? '', path: req.url ?? '', host: req.headers.host, servername: (req.socket as { servername?: string }).servername });
     next();
   });
+  if (options.cimd) acceptClientIdMetadataDocuments(app, provider, issuerUrl, certs.caPem);
   app.use(mcpAuthRouter({ provider, issuerUrl, scopesSupported: ['mcp:tools'] }));
   server.on('request', app);
   const metadata = JSON.parse(await httpsGet(new URL('/.well-known/oauth-authorization-server', issuerUrl), certs.caPem)) as OAuthMetadata;
   return { issuer: issuerUrl.toString(), metadata, provider, seen, close: () => closeNow(server) };
+}
+
+/**
+ * Client ID Metadata Documents at the demo AS: a client_id that is an https URL is fetched by
+ * the AS itself (over HTTPS, the test CA trusted) and its redirect URIs are the ones allowed;
+ * the metadata says so (`client_id_metadata_document_supported`), as SDK clients look for.
+ */
+function acceptClientIdMetadataDocuments(app: { get(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void }, provider: DemoInMemoryAuthProvider, issuerUrl: URL, caPem: string): void {
+  const metadata = { ...createOAuthMetadata({ provider, issuerUrl, scopesSupported: ['mcp:tools'] }), client_id_metadata_document_supported: true };
+  app.get('/.well-known/oauth-authorization-server', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(metadata));
+  });
+  const store = provider.clientsStore;
+  const registered = store.getClient.bind(store);
+  store.getClient = async (clientId: string) => {
+    if (!clientId.startsWith('https://')) return registered(clientId);
+    const document = JSON.parse(await httpsGet(new URL(clientId), caPem)) as OAuthClientInformationFull;
+    return { ...document, client_id: clientId };
+  };
 }
 
 export interface RunningProtectedMcp {

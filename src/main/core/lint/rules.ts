@@ -5,6 +5,7 @@ import * as session from './checks/session';
 import * as subscriptions from './checks/subscriptions';
 import * as transport from './checks/transport';
 import * as mrtr from './checks/mrtr';
+import * as asIntercept from './checks/asIntercept';
 import type { Exchange } from '../../../shared/exchange';
 import type { LintChecks, LintRuleDefinition } from './rule';
 
@@ -71,6 +72,8 @@ const CHECKS: LintChecks = {
   'authorize-scope-rejected': auth.authorizeScopeRejected,
   'registration-mixed-redirect-schemes': auth.registrationMixedRedirectSchemes,
   'authorize-endpoint-not-from-metadata': auth.authorizeEndpointNotFromMetadata,
+
+  'as-intercept-blind-leg': asIntercept.blindLeg,
 };
 
 /**
