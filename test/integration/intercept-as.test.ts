@@ -5,6 +5,7 @@ import { Client as Client2, StreamableHTTPClientTransport as Transport2, Unautho
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/shared/exchange';
 import { startControl } from '../helpers/control';
+import { startInspector } from '../helpers/inspector';
 import { MemoryOAuthProvider } from '../helpers/oauthProvider';
 import { browse, makeTestCertificates, reserveServer, serveProtectedMcp, startHttpsAs, type RunningHttpsAs, type RunningProtectedMcp, type TestCertificates } from '../helpers/tlsAs';
 
@@ -127,6 +128,42 @@ describe('serve --intercept-as, an HTTPS authorization server on another origin'
     // A second client's redirect URI gets its own relay.
     const registration = recorded.find((e) => e.classification.phase === 'registration')!;
     expect(registration.appliedRules.find((r) => r.ruleId === 'as-intercept')?.explanation).toContain(`${redirectUri} → ${control.proxyOrigin}/_as/callback/1`);
+  });
+
+  it('checks the AS certificate: without the test CA the leg fails with a 502 that says how to trust it', async () => {
+    const untrusting = await startInspector({ upstream: mcp.origin, interceptAs: true });
+    try {
+      // The PRM still maps the AS (read from the upstream over http)…
+      const prm = (await (await fetch(`${untrusting.origin}/.well-known/oauth-protected-resource/mcp`)).json()) as { authorization_servers: string[] };
+      expect(prm.authorization_servers).toEqual([`${untrusting.origin}/_as/0/`]);
+      // …but the AS itself is not trusted: no answer from it reaches the client.
+      const response = await fetch(`${untrusting.origin}/.well-known/oauth-authorization-server/_as/0`);
+      expect(response.status).toBe(502);
+      const { message } = (await response.json()) as { message: string };
+      expect(message).toContain(`Forwarding to ${new URL(as.issuer).origin} failed`);
+      expect(message).toContain('--intercept-as-ca <file> or NODE_EXTRA_CA_CERTS');
+    } finally {
+      await untrusting.close();
+    }
+  });
+
+  it('upstream.set switches it over the control API and remembers it per upstream', async () => {
+    const other = await startControl({ interceptAsCa: certs.caPem });
+    try {
+      const on = await other.api<{ upstream: { url: string; interceptAs?: boolean } }>('upstream.set', { upstream: mcp.origin, interceptAs: true });
+      expect(on.result?.upstream).toMatchObject({ url: `${mcp.origin}/`, interceptAs: true });
+      const prm = (await (await fetch(`${other.proxyOrigin}/.well-known/oauth-protected-resource/mcp`)).json()) as { authorization_servers: string[] };
+      expect(prm.authorization_servers).toEqual([`${other.proxyOrigin}/_as/0/`]);
+      // Back to the built-in server (no AS to front), then to the same upstream: the choice comes back.
+      expect((await other.api<{ upstream: { interceptAs?: boolean } }>('upstream.set', { upstream: null })).result?.upstream.interceptAs).toBe(false);
+      expect((await other.api<{ upstream: { interceptAs?: boolean } }>('upstream.set', { upstream: mcp.origin })).result?.upstream.interceptAs).toBe(true);
+      expect((await other.api<{ interceptAs?: string[] }>('settings.get')).result?.interceptAs).toEqual([`${mcp.origin}/`]);
+      const off = await other.api<{ upstream: { interceptAs?: boolean } }>('upstream.set', { upstream: mcp.origin, interceptAs: false });
+      expect(off.result?.upstream.interceptAs).toBe(false);
+      expect((await other.api<{ interceptAs?: string[] }>('settings.get')).result?.interceptAs).toBeUndefined();
+    } finally {
+      await other.close();
+    }
   });
 
   it('answers an index it never gave out with a 404 that says so', async () => {

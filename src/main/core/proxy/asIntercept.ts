@@ -8,6 +8,7 @@ import { noticeDocument } from './asInterceptMetadata';
 import { bodyKind, callbackLocation, CallbackRelay, rewriteAsParams, rewriteRegistration, type RequestFaces, type RequestRewrite } from './asInterceptRelay';
 import type { Door, ProxyContext } from './context';
 import { Forwarder, type ForwardEvents } from './forwarding';
+import { upstreamError, type UpstreamLimits } from './upstreamErrors';
 import { rewriteOrigin, upstreamOrigins, type OriginPair } from './originRewrite';
 import { withBody } from './requestEdits';
 
@@ -31,6 +32,16 @@ export interface AsInterceptOptions {
   extraCa?: string;
 }
 
+/** Node's codes for a certificate it does not trust (node:tls, OpenSSL's verify errors). */
+const CERTIFICATE_ERRORS = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
+/** A certificate the front door refused says how to trust it: checks stay on. */
+function withCertificateHint(err: NodeJS.ErrnoException): NodeJS.ErrnoException {
+  if (!err.code || !CERTIFICATE_ERRORS.has(err.code)) return err;
+  err.message = `${err.message} (${err.code}): the authorization server's certificate is not trusted; if its CA is yours (a test or corporate CA), give it with --intercept-as-ca <file> or NODE_EXTRA_CA_CERTS`;
+  return err;
+}
+
 /** What the front door does with a request under --intercept-as. */
 export type AsDecision = { answered: true } | { answered: false; forwarder: Forwarder<ProxyContext>; body: Buffer };
 
@@ -47,9 +58,10 @@ export class AsIntercept {
 
   constructor(
     private readonly door: Door,
-    private readonly events: ForwardEvents<ProxyContext>,
+    /** The front door's response phase: AS answers go through it like the upstream's. */
+    private readonly response: ForwardEvents<ProxyContext>['response'],
     private readonly upstream: URL,
-    private readonly timeoutMs: number,
+    private readonly limits: UpstreamLimits,
     options: AsInterceptOptions = {},
   ) {
     this.ca = options.extraCa ? [...rootCertificates, options.extraCa] : undefined;
@@ -152,7 +164,9 @@ export class AsIntercept {
     let forwarder = this.forwarders.get(origin);
     if (!forwarder) {
       // changeOrigin: the AS gets its own Host (and SNI), as it would from the client directly.
-      forwarder = new Forwarder<ProxyContext>(new URL(origin), { timeoutMs: this.timeoutMs, rewriteHost: true, ca: this.ca }, this.events);
+      const limits = { ...this.limits, target: origin };
+      const error = (err: NodeJS.ErrnoException, res: ServerResponse, ctx: ProxyContext) => upstreamError(withCertificateHint(err), res, ctx, limits);
+      forwarder = new Forwarder<ProxyContext>(new URL(origin), { timeoutMs: this.limits.upstreamTimeoutMs, rewriteHost: true, ca: this.ca }, { response: this.response, error });
       this.forwarders.set(origin, forwarder);
     }
     return forwarder;

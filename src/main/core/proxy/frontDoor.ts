@@ -115,7 +115,7 @@ export class FrontDoor implements Door {
     };
     this.forwarder = new Forwarder<ProxyContext>(this.upstream, { timeoutMs: upstreamTimeoutMs, rewriteHost: options.rewriteHost ?? false }, events);
     // The AS legs go through the same phases (rules, recording, rewriting) to their own targets.
-    if (options.interceptAs && this.rewriteOrigins) this.asIntercept = new AsIntercept(this, events, this.upstream, upstreamTimeoutMs, options.interceptAs);
+    if (options.interceptAs && this.rewriteOrigins) this.asIntercept = new AsIntercept(this, events.response, this.upstream, this.limits, options.interceptAs);
   }
 
   get upstreamUrl(): string {
