@@ -173,9 +173,12 @@ export async function reserveServer(): Promise<{ server: Server; mcpUrl: URL }> 
  * An MCP server (SDK McpServer, stateless Streamable HTTP) whose PRM names the AS, and which
  * accepts only tokens that AS issued for this resource (the demo provider's own check).
  */
-export function serveProtectedMcp(server: Server, mcpUrl: URL, as: RunningHttpsAs): RunningProtectedMcp {
+export function serveProtectedMcp(server: Server, mcpUrl: URL, as: RunningHttpsAs, options: { rootPrm?: boolean } = {}): RunningProtectedMcp {
   const app = createMcpExpressApp();
-  app.use(mcpAuthMetadataRouter({ oauthMetadata: as.metadata, resourceServerUrl: mcpUrl, scopesSupported: ['mcp:tools'], resourceName: 'protected test server' }));
+  const prm = { resource: mcpUrl.href, authorization_servers: [as.issuer], scopes_supported: ['mcp:tools'], resource_name: 'protected test server' };
+  // The PRM at the root too (RFC 9728 section 3.1 allows both), where ChatGPT looks first.
+  if (options.rootPrm) app.get('/.well-known/oauth-protected-resource', (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(prm)));
+  app.use(mcpAuthMetadataRouter({ oauthMetadata: as.metadata, resourceServerUrl: mcpUrl, scopesSupported: ['mcp:tools'], resourceName: prm.resource_name }));
   const auth = requireBearerAuth({
     verifier: as.provider,
     requiredScopes: [],

@@ -105,4 +105,21 @@ describe('serve --intercept-as in front of the MCP SDK OAuth demo', { timeout: T
     expect(registrations.length).toBeGreaterThanOrEqual(2);
     expect(tokens.length).toBe(2);
   });
+
+  // issue 17 item 5: the hosted clients' profiles through the same front door (the simulator follows
+  // the browser's redirects itself: the demo AS approves at once). Not ChatGPT: it asks for the root
+  // PRM, which the demo does not serve (intercept-as-cli.test.ts runs it against a server that does),
+  // nor Claude.ai 2025-10, which sent no `resource`, refused by the demo's strict AS.
+  it.each(['claude-ai', 'claude-code'])('the %s profile completes, its registration and token request through the front door', async (client) => {
+    const response = await fetch(`${ui.origin}/api/commands/simulate.run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ui.searchParams.get('token')}` },
+      body: JSON.stringify({ client, url: `${front}/mcp` }),
+    });
+    const { result } = (await response.json()) as { result: { ok: boolean; summary: string; runId: string; steps: Array<{ requests: Array<{ url: string }> }> } };
+    expect(result.ok, result.summary).toBe(true);
+    const urls = result.steps.flatMap((step) => step.requests).map((request) => request.url);
+    expect(urls.some((url) => url.startsWith(`${front}/_as/0/register`))).toBe(true);
+    expect(urls.some((url) => url.startsWith(`${front}/_as/0/token`))).toBe(true);
+  });
 });
