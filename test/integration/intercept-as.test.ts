@@ -98,6 +98,9 @@ describe('serve --intercept-as, an HTTPS authorization server on another origin'
     const relayed = recorded.find((e) => e.request.url.startsWith('/_as/callback/0'))!;
     expect(relayed.response?.headers.location).toBe(callback.toString());
 
+    // One connection, one story: the AS legs join the MCP requests' connection and run.
+    expect(new Set(recorded.map((e) => `${e.connectionId} ${e.runId}`)).size).toBe(1);
+
     // Contract: exchanges.search finds the DCR body's redirect_uris and the token body's grant_type.
     const byRedirect = await control.api<string[]>('exchanges.search', { text: '"redirect_uris"' });
     const registration = recorded.find((e) => e.classification.phase === 'registration')!;

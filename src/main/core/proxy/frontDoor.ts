@@ -5,13 +5,13 @@ import type { ExchangeErrorKind, HttpHeaders, ResponseRecord } from '../../../sh
 import type { BreakpointEdits, Rule } from '../../../shared/rules';
 import { SIMULATION_HEADER } from '../../../shared/simulator';
 import type { ExchangeRecording, Recorder } from '../recorder/recorder';
-import { AsIntercept, type AsInterceptOptions } from './asIntercept';
 import { hostRefusal, publicHostnames, refusalBody, type HostRefusal } from '../server/hostGuard';
 import { closeNow, listenForStreams } from '../streamingServer';
 import { bodyRecord, DEFAULT_BODY_CAP, hasBody, readPrefix, type BodyPrefix } from '../wire/body';
 import { lowerKeys } from '../wire/headers';
 import { isJsonDocument } from '../wire/json';
 import { requestPath } from '../wire/paths';
+import { AsIntercept, type AsInterceptOptions } from './asIntercept';
 import { Breakpoints, DEFAULT_BREAKPOINT_TIMEOUT_MS, recordEdits } from './breakpoints';
 import type { Door, ProxyContext } from './context';
 import { forwardedHeaders, Forwarder, type ForwardEvents } from './forwarding';
