@@ -82,7 +82,10 @@ describe('--intercept-as where the callback cannot be relayed', () => {
     expect(note?.explanation).toContain(`its iss stays ${as.issuer}`);
     const token = await running.waitForExchange((e) => e.classification.phase === 'token');
     expect(token.response?.status).toBe(200);
-    expect(running.inspector.findingsFor(authorize.id).map((f) => f.ruleId)).toContain('as-intercept-blind-leg');
+    const finding = running.inspector.findingsFor(authorize.id).find((f) => f.ruleId === 'as-intercept-blind-leg')!;
+    // What the front door can't do is said as it is, not as a change the user asked for.
+    expect(finding.causedBy).toBeUndefined();
+    expect(finding.message).not.toContain('You asked for this');
     expect(mcp.mcpUrl).toBe(new URL(visited[1]!).searchParams.get('resource')); // the AS still got the upstream's resource
 
     // SDK 2.x compares iss with the issuer it discovered (the front door's): the stated limit.
