@@ -98,6 +98,9 @@ describe('serve --intercept-as, an HTTPS authorization server on another origin'
     const relayed = recorded.find((e) => e.request.url.startsWith('/_as/callback/0'))!;
     expect(relayed.response?.headers.location).toBe(callback.toString());
 
+    // The upstream's challenge names the PRM on the front door (WWW-Authenticate rewritten like any URL header).
+    const challenge = recorded.find((e) => e.response?.status === 401)!;
+    expect(challenge.response?.headers['www-authenticate']).toContain(`resource_metadata="${control.proxyOrigin}/.well-known/oauth-protected-resource/mcp"`);
     // One connection, one story: the AS legs join the MCP requests' connection and run.
     expect(new Set(recorded.map((e) => `${e.connectionId} ${e.runId}`)).size).toBe(1);
 
@@ -147,6 +150,19 @@ describe('serve --intercept-as, an HTTPS authorization server on another origin'
       expect(message).toContain('--intercept-as-ca <file> or NODE_EXTRA_CA_CERTS');
     } finally {
       await untrusting.close();
+    }
+  });
+
+  it('reads the PRM at start: a client that skips it gets the upstream’s AS metadata copy rewritten all the same', async () => {
+    const fresh = await startInspector({ upstream: mcp.origin, interceptAs: true, interceptAsCa: certs.caPem });
+    try {
+      // The 2025-03-26 way: AS metadata from the MCP origin, no PRM asked for first.
+      const metadata = (await (await fetch(`${fresh.origin}/.well-known/oauth-authorization-server`)).json()) as Record<string, string>;
+      expect(metadata.issuer).toBe(`${fresh.origin}/_as/0/`);
+      expect(metadata.token_endpoint).toBe(`${fresh.origin}/_as/0/token`);
+      expect(metadata.registration_endpoint).toBe(`${fresh.origin}/_as/0/register`);
+    } finally {
+      await fresh.close();
     }
   });
 
