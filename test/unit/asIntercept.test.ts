@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AsOriginMap } from '../../src/main/core/proxy/asInterceptMap';
 import { noticeDocument } from '../../src/main/core/proxy/asInterceptMetadata';
-import { callbackLocation, CallbackRelay, rewriteAsParams, rewriteRegistration, type RequestFaces, type RequestRewrite } from '../../src/main/core/proxy/asInterceptRelay';
+import { callbackLocation, CallbackRelay, rewriteAsParams, rewriteJsonBody, type RequestFaces, type RequestRewrite } from '../../src/main/core/proxy/asInterceptRelay';
 import { rewriteOrigin } from '../../src/main/core/proxy/originRewrite';
 
 // --intercept-as's pure parts: the origin map and its routes, what metadata teaches it, the
@@ -72,7 +72,7 @@ describe('the two faces and the callback relay', () => {
   it('relays registered redirect URIs consistently, and maps resource and audience back', () => {
     const f = faces();
     const report: RequestRewrite = { changes: [], limits: [] };
-    const registration = rewriteRegistration(Buffer.from(JSON.stringify({ client_name: 'c', redirect_uris: ['http://127.0.0.1:1/cb', 'http://127.0.0.1:2/cb'] })), f, report)!;
+    const registration = rewriteJsonBody(Buffer.from(JSON.stringify({ client_name: 'c', redirect_uris: ['http://127.0.0.1:1/cb', 'http://127.0.0.1:2/cb'] })), true, f, report)!;
     expect(JSON.parse(registration.toString()).redirect_uris).toEqual([`${CLIENT}/_as/callback/0`, `${CLIENT}/_as/callback/1`]);
     const query = new URLSearchParams(rewriteAsParams(`response_type=code&client_id=c&redirect_uri=${encodeURIComponent('http://127.0.0.1:2/cb')}&resource=${encodeURIComponent(`${CLIENT}/mcp`)}&state=s%20t`, f, report));
     expect(query.get('redirect_uri')).toBe(`${CLIENT}/_as/callback/1`);
@@ -82,8 +82,12 @@ describe('the two faces and the callback relay', () => {
     expect(form.get('redirect_uri')).toBe(`${CLIENT}/_as/callback/1`);
     expect(form.get('audience')).toBe('http://localhost:3000/mcp');
     expect(report.limits).toEqual([]);
+    // A JSON token request (some hosted ASes take one): its audience too; not its redirect URIs outside a registration.
+    const json = JSON.parse(rewriteJsonBody(Buffer.from(JSON.stringify({ grant_type: 'client_credentials', audience: [`${CLIENT}/mcp`, 'https://api.example/'], redirect_uris: ['x'] })), false, f, report)!.toString());
+    expect(json).toEqual({ grant_type: 'client_credentials', audience: ['http://localhost:3000/mcp', 'https://api.example/'], redirect_uris: ['x'] });
     // Nothing to change: undefined, the bytes go on as they were.
     expect(rewriteAsParams('grant_type=refresh_token&refresh_token=r', f, report)).toBeUndefined();
+    expect(rewriteJsonBody(Buffer.from('{"grant_type":"refresh_token"}'), false, f, report)).toBeUndefined();
   });
 
   it('says why a redirect URI it never relayed (pre-registered, CIMD) comes back unseen', () => {

@@ -5,7 +5,7 @@ import type { HttpHeaders } from '../../../shared/exchange';
 import type { ExchangeRecording } from '../recorder/recorder';
 import { AS_PREFIX, AsOriginMap } from './asInterceptMap';
 import { noticeDocument } from './asInterceptMetadata';
-import { bodyKind, callbackLocation, CallbackRelay, rewriteAsParams, rewriteRegistration, type RequestFaces, type RequestRewrite } from './asInterceptRelay';
+import { bodyKind, callbackLocation, CallbackRelay, rewriteAsParams, rewriteJsonBody, type RequestFaces, type RequestRewrite } from './asInterceptRelay';
 import type { Door, ProxyContext } from './context';
 import { Forwarder, type ForwardEvents } from './forwarding';
 import { upstreamError, type UpstreamLimits } from './upstreamErrors';
@@ -128,9 +128,9 @@ export class AsIntercept {
     if (kind === 'form') {
       const form = rewriteAsParams(body.toString('utf8'), faces, report);
       if (form !== undefined) sent = withBody(req, Buffer.from(form));
-    } else if (kind === 'json' && recording.exchange.classification.phase === 'registration') {
-      const registration = rewriteRegistration(body, faces, report);
-      if (registration) sent = withBody(req, registration);
+    } else if (kind === 'json') {
+      const json = rewriteJsonBody(body, recording.exchange.classification.phase === 'registration', faces, report);
+      if (json) sent = withBody(req, json);
     }
     const target = `${route.origin}${path}`;
     const changes = report.changes.length ? `; ${report.changes.join('; ')}` : '';

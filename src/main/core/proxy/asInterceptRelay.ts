@@ -100,20 +100,38 @@ function notRelayed(clientId: string, redirectUri: string, faces: RequestFaces):
   return `${why}. The browser goes from the AS straight to ${redirectUri}: the authorization response is not seen, and its iss stays ${faces.realIssuer}, not the issuer this client saw; a client that checks iss (RFC 9207) refuses it.`;
 }
 
-/** Rewrites a client registration (RFC 7591 JSON): each redirect URI becomes a relay. Undefined when unchanged. */
-export function rewriteRegistration(body: Buffer, faces: RequestFaces, report: RequestRewrite): Buffer | undefined {
+/**
+ * Rewrites a JSON request body: a client registration's (RFC 7591) redirect URIs become relays,
+ * and `resource` / `audience` (a JSON token request, a registration naming its audience) the
+ * upstream's canonical resource. Undefined when unchanged.
+ */
+export function rewriteJsonBody(body: Buffer, registration: boolean, faces: RequestFaces, report: RequestRewrite): Buffer | undefined {
   let doc: unknown;
   try {
     doc = JSON.parse(body.toString('utf8'));
   } catch {
     return undefined;
   }
-  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { redirect_uris?: unknown }).redirect_uris)) return undefined;
-  const registration = doc as { redirect_uris: unknown[] };
-  const originals = registration.redirect_uris;
-  registration.redirect_uris = originals.map((uri) => (typeof uri === 'string' ? faces.relay.relayFor(uri, faces.client) : uri));
-  report.changes.push(`redirect_uris ${originals.join(', ')} → ${registration.redirect_uris.join(', ')} (callback relays; the answer shows the client its own again)`);
-  return Buffer.from(JSON.stringify(doc));
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
+  const fields = doc as Record<string, unknown>;
+  let changed = false;
+  if (registration && Array.isArray(fields.redirect_uris)) {
+    const originals = fields.redirect_uris as unknown[];
+    const relays = originals.map((uri) => (typeof uri === 'string' ? faces.relay.relayFor(uri, faces.client) : uri));
+    fields.redirect_uris = relays;
+    report.changes.push(`redirect_uris ${originals.join(', ')} → ${relays.join(', ')} (callback relays; the answer shows the client its own again)`);
+    changed = true;
+  }
+  for (const key of RESOURCE_PARAMS) {
+    const value = fields[key];
+    const values = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    const mapped = values.map((v) => faces.canonicalResource(v) ?? v);
+    if (!mapped.some((v, i) => v !== values[i])) continue;
+    fields[key] = typeof value === 'string' ? mapped[0] : (value as unknown[]).map((v) => (typeof v === 'string' ? (faces.canonicalResource(v) ?? v) : v));
+    report.changes.push(`${key} ${values.join(', ')} → ${mapped.join(', ')} (the upstream's canonical resource)`);
+    changed = true;
+  }
+  return changed ? Buffer.from(JSON.stringify(doc)) : undefined;
 }
 
 /** The authorization response the AS sent to a relay, as the client's own redirect URI gets it. */
