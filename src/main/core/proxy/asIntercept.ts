@@ -116,7 +116,7 @@ export class AsIntercept {
       canonicalResource: (value) => this.canonicalResource(value, ctx.origins),
       relay: this.relay,
       client: ctx.origins.client,
-      realIssuer: this.issuers.find((issuer) => issuer.startsWith(route.origin)) ?? route.origin,
+      realIssuer: this.issuers.find((issuer) => new URL(issuer).origin === route.origin) ?? route.origin,
     };
     const report: RequestRewrite = { changes: [], limits: [] };
     let path = route.path;
