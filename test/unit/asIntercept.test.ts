@@ -36,8 +36,6 @@ describe('AsOriginMap', () => {
     map.indexOf('https://jwks.example');
     const text = JSON.stringify({ issuer: 'https://as.example/t/', jwks_uri: 'https://jwks.example/keys', resource: 'http://localhost:3000/mcp', other: 'https://as.example.org/x' });
     expect(JSON.parse(rewriteOrigin(text, pair))).toEqual({ issuer: `${CLIENT}/_as/0/t/`, jwks_uri: `${CLIENT}/_as/1/keys`, resource: `${CLIENT}/mcp`, other: 'https://as.example.org/x' });
-    expect(map.clientView('https://as.example/t/', CLIENT)).toBe(`${CLIENT}/_as/0/t/`);
-    expect(map.clientView('https://elsewhere.example/', CLIENT)).toBe('https://elsewhere.example/');
   });
 });
 
@@ -59,6 +57,14 @@ describe('noticeDocument', () => {
     expect(noticeDocument(JSON.stringify(metadata), map, notUpstream)).toEqual({ issuer: 'https://as.example/' });
     expect(map.has('https://tokens.example')).toBe(true);
     expect(map.has('https://docs.example')).toBe(false);
+  });
+
+  it('maps the foreign endpoints of metadata the upstream serves as its own issuer', () => {
+    const map = new AsOriginMap();
+    const upstream = (origin: string) => origin === 'https://mcp.example';
+    const metadata = { issuer: 'https://mcp.example', authorization_endpoint: 'https://tenant.auth0.example/authorize', token_endpoint: 'https://tenant.auth0.example/oauth/token', registration_endpoint: 'https://mcp.example/register' };
+    noticeDocument(JSON.stringify(metadata), map, upstream);
+    expect([map.originAt(0), map.size]).toEqual(['https://tenant.auth0.example', 1]);
   });
 });
 

@@ -107,7 +107,9 @@ export class AsIntercept {
     if (route.kind === 'callback') {
       const relayed = this.relay.at(route.key);
       if (!relayed) return this.answerError(res, recording, `No redirect URI was relayed as ${req.url}: the front door numbers them as clients register`);
-      const { location, change } = callbackLocation(relayed.original, route.query, (iss) => this.map.clientView(iss, relayed.client));
+      // The issuer as the client saw it: a fronted AS's, or the upstream's own named under the relay's origin.
+      const seen: OriginPair = { upstream: ctx.origins.upstream, client: relayed.client, also: this.map.pairs(relayed.client) };
+      const { location, change } = callbackLocation(relayed.original, route.query, (iss) => rewriteOrigin(iss, seen));
       recording.ruleApplied({ ruleId: AS_INTERCEPT_RULE, explanation: `--intercept-as: the authorization response came to the callback relay; sent on to the client's ${relayed.original}${change ? `, ${change}` : ''}` });
       return this.answer(res, recording, 302, { location });
     }

@@ -52,17 +52,6 @@ export class AsOriginMap {
     return this.origins[index];
   }
 
-  /** The mapped origin a URL is on, or undefined (any spelling a loopback origin has). */
-  mappedOrigin(url: string): string | undefined {
-    let origin: string;
-    try {
-      origin = new URL(url).origin;
-    } catch {
-      return undefined;
-    }
-    return this.origins.find((o) => o === origin || upstreamOrigins(new URL(o)).includes(origin));
-  }
-
   /** The pairs that rewrite every mapped origin to the client's view of it. */
   pairs(client: string): OriginPair[] {
     let pairs = this.pairsByClient.get(client);
@@ -72,13 +61,6 @@ export class AsOriginMap {
       this.pairsByClient.set(client, pairs);
     }
     return pairs;
-  }
-
-  /** What the client sees for a real URL on a mapped origin (unchanged when not mapped). */
-  clientView(url: string, client: string): string {
-    const origin = this.mappedOrigin(url);
-    if (!origin) return url;
-    return `${client}${AS_PREFIX}${this.origins.indexOf(origin)}${url.slice(new URL(url).origin.length)}`;
   }
 
   /** Where a request path (with its query) leads; undefined when it is not ours. */

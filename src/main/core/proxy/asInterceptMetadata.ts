@@ -48,8 +48,9 @@ export function noticeDocument(text: string, map: AsOriginMap, isUpstream: (orig
     if (typeof doc.resource === 'string') noticed.resource = doc.resource;
   }
   const issuerOrigin = originOf(doc.issuer);
-  // Only documents of an AS already fronted widen the map: an OpenID document of some other party stays out.
-  if (issuerOrigin && map.has(issuerOrigin) && Object.keys(doc).some((key) => key.endsWith('_endpoint'))) {
+  // Only metadata of an AS already fronted, or the upstream's own (a server that names itself the
+  // issuer and sends clients to Auth0's endpoints), widens the map: some other party's document stays out.
+  if (issuerOrigin && (map.has(issuerOrigin) || isUpstream(issuerOrigin)) && Object.keys(doc).some((key) => key.endsWith('_endpoint'))) {
     noticed.issuer = doc.issuer as string;
     for (const [key, value] of Object.entries(doc)) {
       const origin = ENDPOINT_FIELD.test(key) ? originOf(value) : undefined;
