@@ -17,15 +17,19 @@ interface Relayed {
   client: string;
 }
 
+/** Relays kept per session: each is a pair every metadata answer is rewritten with, so a client registering URIs by the thousand can't slow them all. */
+const MAX_RELAYS = 1000;
+
 export class CallbackRelay {
   private readonly relayed: Relayed[] = [];
 
   constructor(private readonly map: AsOriginMap) {}
 
-  /** The relay for a client's redirect URI, made on first sight (stable for the session). */
+  /** The relay for a client's redirect URI, made on first sight (stable for the session); the URI itself past MAX_RELAYS. */
   relayFor(original: string, client: string): string {
     const known = this.relayed.find((r) => r.original === original);
     if (known) return known.relay;
+    if (this.relayed.length >= MAX_RELAYS) return original;
     const relay = `${client}${CALLBACK_PREFIX}${this.relayed.length}`;
     this.relayed.push({ original, relay, client });
     // The AS echoes the relay in its registration answer: the client must read its own URI there.
@@ -119,6 +123,7 @@ export function rewriteJsonBody(body: Buffer, registration: boolean, faces: Requ
     const originals = fields.redirect_uris as unknown[];
     const relays = originals.map((uri) => (typeof uri === 'string' ? faces.relay.relayFor(uri, faces.client) : uri));
     fields.redirect_uris = relays;
+    if (relays.some((relay, i) => typeof relay === 'string' && relay === originals[i])) report.limits.push(`more than ${MAX_RELAYS} redirect URIs were registered through the front door in this session: these are not relayed, so their authorization responses will not pass it`);
     report.changes.push(`redirect_uris ${originals.join(', ')} → ${relays.join(', ')} (callback relays; the answer shows the client its own again)`);
     changed = true;
   }
