@@ -121,6 +121,18 @@ function parseUpstream(value: string | undefined): string | undefined {
   }
 }
 
+/** --intercept-as-ca: a PEM file of one or more CA certificates. */
+function readCaFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`Cannot read the CA file ${path}: ${(err as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--intercept-as-ca ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  return text;
+}
+
 function readRulesFile(path: string): Rule[] {
   let text: string;
   try {
@@ -151,6 +163,8 @@ async function serve(argv: string[]): Promise<void> {
       rules: { type: 'string' },
       'no-rewrite-origins': { type: 'boolean' },
       'rewrite-host': { type: 'boolean' },
+      'intercept-as': { type: 'boolean' },
+      'intercept-as-ca': { type: 'string' },
       'no-capture': { type: 'boolean' },
       'body-cap': { type: 'string' },
       'capture-name': { type: 'string' },
@@ -192,6 +206,10 @@ async function serve(argv: string[]): Promise<void> {
 
   // Flags win over what the UI saved last time.
   const preset = values.profile ?? saved.presetId;
+  const upstream = values.upstream !== undefined ? parseUpstream(values.upstream) : saved.upstream;
+  const interceptAs = values['intercept-as'] ?? (!!upstream && values.upstream === undefined && !!saved.interceptAs?.includes(upstream));
+  if (interceptAs && values['no-rewrite-origins']) throw new UsageError('--intercept-as rewrites the authorization servers\' origins to the front door\'s: it cannot work with --no-rewrite-origins');
+  if (values['intercept-as'] && !upstream) throw new UsageError('--intercept-as fronts the authorization server of your own server: give it with --upstream <url> (the built-in server\'s AS is on its own origin, seen already)');
   const inspector = await Inspector.create({
     port: values.port !== undefined ? parsePort(values.port) : (saved.port ?? DEFAULT_PORT),
     host: values.host,
@@ -199,10 +217,12 @@ async function serve(argv: string[]): Promise<void> {
     preset,
     profile: consent ? { consent } : undefined,
     allowPrivateCimd: values['allow-private-cimd'] ?? false,
-    upstream: values.upstream !== undefined ? parseUpstream(values.upstream) : saved.upstream,
+    upstream,
     rules: values.rules ? readRulesFile(values.rules) : saved.rules,
     rewriteOrigins: !values['no-rewrite-origins'],
     rewriteHost: values['rewrite-host'] ?? false,
+    interceptAs,
+    interceptAsCa: values['intercept-as-ca'] !== undefined ? readCaFile(values['intercept-as-ca']) : undefined,
     captureDir: values['no-capture'] ? undefined : capturesDir(dataDir),
     captureName: values['capture-name'],
     bodyCap: parseBodyCap(values['body-cap']),
@@ -254,6 +274,7 @@ async function serve(argv: string[]): Promise<void> {
         `MCP Handshake Inspector: proxying to ${info.upstream}`,
         `  Point your client at:            ${info.publicOrigin}/<your MCP path> (e.g. ${info.mcpUrl})`,
         `  Origin rewriting:                ${values['no-rewrite-origins'] ? 'off' : 'on'}${values['rewrite-host'] ? ', Host rewritten to the upstream' : ''}`,
+        ...(info.interceptAs ? [`  Authorization servers:           fronted under ${info.publicOrigin}/_as/<n>/ (--intercept-as)`] : []),
       ];
   if (inspector.rules.length) lines.push(`  Rules:                           ${inspector.rules.length} from ${values.rules ?? `the saved settings in ${settings.file}`}`);
   const toggles = Object.entries(inspector.toggles);

@@ -37,6 +37,11 @@ Options:
   --no-rewrite-origins  Leave the upstream's own origin in its metadata and headers
   --rewrite-host        Send the upstream its own Host (servers with DNS-rebinding protection);
                         the front door then refuses a foreign Host/Origin in its place
+  --intercept-as        With --upstream: also front its authorization server(s) on other origins
+                        (Auth0, Keycloak, …) under /_as/<n>/, so discovery, registration, authorize
+                        and token requests are recorded too (docs/intercept-as.md)
+  --intercept-as-ca <f> PEM file of a CA trusted for those servers besides Node's roots (or set
+                        NODE_EXTRA_CA_CERTS); certificates are always checked
   --body-cap <bytes>    Body bytes kept per exchange (default 1048576); the rest is counted, marked truncated
   --no-capture          Don't record to disk (exchanges are still shown)
   --capture-name <name> Name of this run's capture
@@ -54,6 +59,7 @@ Options:
 Examples:
   ${PROGRAM} serve --port 7420
   ${PROGRAM} serve --upstream http://127.0.0.1:8001 --tunnel localtunnel
+  ${PROGRAM} serve --upstream http://127.0.0.1:8001 --intercept-as
   ${PROGRAM} serve --toggle notification-status=204 --toggle get-stream=501
 `,
   captures: `Usage: ${PROGRAM} captures list|show [id]|rename <id> <name>|delete <id> [--data-dir <dir>]

@@ -24,6 +24,7 @@ async function startCore(): Promise<ControlService> {
   const core = await Inspector.create({
     port: Number(process.env.MCP_INSPECTOR_PORT) || saved.port,
     upstream: saved.upstream,
+    interceptAs: !!saved.upstream && !!saved.interceptAs?.includes(saved.upstream),
     rules: saved.rules,
     preset: saved.presetId,
     captureDir: capturesDir(dataDir()),

@@ -68,7 +68,7 @@ const simulateRun = z.object({
 export const COMMAND_PARAMS = {
   'status': none,
   'settings.get': none,
-  'upstream.set': z.object({ upstream: z.string().max(2000).nullable() }),
+  'upstream.set': z.object({ upstream: z.string().max(2000).nullable(), interceptAs: z.boolean().optional() }),
   'port.set': z.object({ port: z.number().int().min(0).max(65535) }),
   'presets.list': none,
   'preset.apply': z.object({ presetId: id }),

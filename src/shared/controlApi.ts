@@ -25,6 +25,8 @@ export interface UpstreamStatus {
   /** Where the front door forwards to. */
   url?: string;
   builtIn: boolean;
+  /** The front door also fronts the upstream's authorization server(s) (--intercept-as). */
+  interceptAs?: boolean;
   health: 'up' | 'down' | 'unknown';
   /** Why it is down, in words for the user. */
   reason?: string;
@@ -187,6 +189,8 @@ export type ExchangeSource = { capture?: string };
 export interface Settings {
   /** The developer's own server; absent means the built-in reference server. */
   upstream?: string;
+  /** The upstreams whose authorization servers the front door fronts (--intercept-as), remembered per upstream. */
+  interceptAs?: string[];
   /** The front door's port at the next start. */
   port?: number;
   toggles?: ToggleSelection;

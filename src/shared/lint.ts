@@ -179,6 +179,8 @@ export const LINT_RULE_IDS = [
   'as-metadata-openid-only',
   'registration-requires-initial-access-token',
   'access-token-without-kid',
+  // --intercept-as (the front door fronting an authorization server on another origin)
+  'as-intercept-blind-leg',
 ] as const;
 
 export type LintRuleId = (typeof LINT_RULE_IDS)[number];
@@ -1064,5 +1066,20 @@ export const LINT_RULES: readonly LintRule[] = [
       link('zuplo/docs#1028: Auth0\'s resource parameter compatibility profile instead of a default audience', 'https://github.com/zuplo/docs/pull/1028'),
     ],
     fix: 'Make the authorization server issue signed JWTs with `kid` for the MCP server: on Auth0 register the MCP server as an API and set it as the tenant\'s default audience (or enable its resource parameter compatibility profile), so tokens carry `aud` = the resource; or validate encrypted tokens through /userinfo or introspection.',
+  },
+  {
+    id: 'as-intercept-blind-leg',
+    title: 'Inspector: --intercept-as cannot relay this client\'s authorization response',
+    severity: 'warning',
+    scope: 'exchange',
+    explanation:
+      'With --intercept-as the client sees the authorization server as the front door (/_as/<n>), and its issuer as the front door\'s. A client that registered through the front door gets a callback relay, so the authorization response comes back through it and its `iss` (RFC 9207) is rewritten to the issuer the client saw. This client\'s redirect URI is not one the front door relays: a pre-registered client (the AS knows its redirect URIs already) or a Client ID Metadata Document (the AS fetches the document itself). The AS then sends the browser straight to the client: the authorization response is not recorded, and its `iss` names the real issuer, which is not the one in the metadata this client read. Clients that validate `iss` (the MCP TypeScript SDK 2.x, the Python SDK and every client of the 2026-07-28 specification, SEP-2468) refuse the response; clients that don\'t (the TypeScript SDK 1.x) complete. Nothing is wrong with the server.',
+    breaks: ['mcp-sdk'],
+    sources: [
+      rfc(9207, '2.4', 'validating the issuer identifier'),
+      link('SEP-2468: Recommend Issuer (iss) Parameter in MCP Auth Responses', 'https://modelcontextprotocol.io/seps/2468-recommend-issuer-claim-for-auth'),
+      link('modelcontextprotocol/typescript-sdk#2344: RFC 9207 iss and RFC 8414 issuer validation in the 2.x client', 'https://github.com/modelcontextprotocol/typescript-sdk/pull/2344'),
+    ],
+    fix: 'Inspector: let the client register through the front door (dynamic client registration) so its redirect URI is relayed, or use a client that does not check `iss` for this run. Or run this flow without --intercept-as: the AS legs are then not recorded, but the issuer the client sees is the real one.',
   },
 ];

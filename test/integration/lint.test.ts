@@ -11,6 +11,7 @@ import { sdkSession } from '../helpers/sdkSession';
 import { startInspector } from '../helpers/inspector';
 import { callTool, listenUntil } from '../helpers/listenWire';
 import { completeAuthorization, startReferenceServer } from '../helpers/server';
+import { makeTestCertificates, reserveServer, serveProtectedMcp, startHttpsAs } from '../helpers/tlsAs';
 
 // Every lint rule, from real exchanges: the reference server (a preset, a profile field or a
 // toggle) or a front-door rule puts the fault on the wire, a real client (fetch, the MCP SDK
@@ -33,6 +34,8 @@ interface Setup {
   rules?: (origin: string) => Rule[];
   /** Run the reference server on its own and put the inspector in front of it, with these options. */
   upstream?: Pick<InspectorOptions, 'rewriteOrigins' | 'rewriteHost'>;
+  /** Put the inspector with --intercept-as in front of an MCP server whose AS is on another HTTPS origin (helpers/tlsAs.ts). */
+  externalAs?: boolean;
   lint?: InspectorOptions['lint'];
 }
 
@@ -85,8 +88,8 @@ const getJson = async (wire: Wire, path: string) => {
   await response.text();
 };
 
-const register = (wire: Wire, redirectUris: string[]) =>
-  wire.fetch('/register', {
+const register = (wire: Wire, redirectUris: string[], path = '/register') =>
+  wire.fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ client_name: 'lint-test', redirect_uris: redirectUris, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' }),
@@ -218,6 +221,14 @@ async function authorizeRequest(wire: Wire, params: Record<string, string>): Pro
   const challenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
   const authorize = new URL('/authorize', wire.origin);
   for (const [k, v] of Object.entries({ response_type: 'code', client_id: registration.client_id, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', resource: `${wire.origin}/mcp`, ...params })) authorize.searchParams.set(k, v);
+  await (await wire.fetch(`${authorize.pathname}${authorize.search}`, { redirect: 'manual' })).text();
+}
+
+/** GET /_as/0/authorize through --intercept-as for this client (the front door answers with the AS's URL; not followed). */
+async function interceptedAuthorize(wire: Wire, client: { client_id: string }): Promise<void> {
+  const authorize = new URL('/_as/0/authorize', wire.origin);
+  const challenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
+  for (const [k, v] of Object.entries({ response_type: 'code', client_id: client.client_id, redirect_uri: LOOPBACK_REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', resource: `${wire.origin}/mcp` })) authorize.searchParams.set(k, v);
   await (await wire.fetch(`${authorize.pathname}${authorize.search}`, { redirect: 'manual' })).text();
 }
 
@@ -724,6 +735,14 @@ const CASES: LintCase[] = [
     probe: async (wire) => void (await (await register(wire, CURSOR_REDIRECTS)).text()),
   },
   {
+    // --intercept-as: a client the front door can't relay (not registered through it) vs one it registered.
+    rule: 'as-intercept-blind-leg',
+    faulty: { externalAs: true },
+    spec: { externalAs: true },
+    probe: async (wire) => void (await interceptedAuthorize(wire, (await (await register(wire, [LOOPBACK_REDIRECT], '/_as/0/register')).json()) as { client_id: string })),
+    faultyProbe: async (wire) => void (await interceptedAuthorize(wire, { client_id: 'pre-registered-at-the-as' })),
+  },
+  {
     // The client's fault: it read metadata naming /oauth/authorize and went to /authorize (vscode#315235).
     rule: 'authorize-endpoint-not-from-metadata',
     faulty: { rules: (origin) => [rule('as-under-a-path', [{ type: 'path', glob: '/.well-known/oauth-authorization-server' }], [jsonReply(200, { ...EXTERNAL_AS_METADATA, issuer: origin, authorization_endpoint: `${origin}/oauth/authorize`, token_endpoint: `${origin}/token`, registration_endpoint: `${origin}/register` })])] },
@@ -776,7 +795,14 @@ describe('lint rules on real exchanges', () => {
   async function start(setup: Setup): Promise<Running> {
     const server = { preset: setup.preset, profile: setup.profile, lint: setup.lint };
     let running: Running;
-    if (setup.upstream) {
+    if (setup.externalAs) {
+      const certs = await makeTestCertificates();
+      const { server: reserved, mcpUrl } = await reserveServer();
+      const as = await startHttpsAs(certs, mcpUrl);
+      cleanups.push(as.close);
+      cleanups.push(serveProtectedMcp(reserved, mcpUrl, as).close);
+      running = await startInspector({ upstream: mcpUrl.origin, interceptAs: true, interceptAsCa: certs.caPem, lint: server.lint });
+    } else if (setup.upstream) {
       const upstream = await startReferenceServer({ preset: setup.preset, profile: setup.profile });
       cleanups.push(upstream.close);
       // Configured with its own address, as most servers are: it names it in its metadata.

@@ -32,6 +32,14 @@ export interface InspectorOptions extends ReferenceServerOptions {
   rewriteOrigins?: boolean;
   /** Send the upstream its own Host (for servers with DNS-rebinding protection). */
   rewriteHost?: boolean;
+  /**
+   * --intercept-as: the front door also fronts the upstream's authorization server(s) on other
+   * origins, so their legs are recorded (docs/intercept-as.md). Needs origin rewriting; ignored
+   * for the built-in server (its AS is on its own origin).
+   */
+  interceptAs?: boolean;
+  /** More CA certificates (PEM) trusted for intercepted authorization servers, besides Node's roots and NODE_EXTRA_CA_CERTS. */
+  interceptAsCa?: string;
   rules?: Rule[];
   /** Body bytes kept in memory per exchange (default 1 MiB); the rest is counted and marked truncated. */
   bodyCap?: number;
@@ -63,6 +71,8 @@ export interface ListeningInfo {
   /** Where the front door forwards to. */
   upstream: string;
   upstreamIsBuiltIn: boolean;
+  /** The front door also fronts the upstream's authorization server(s) (--intercept-as). */
+  interceptAs: boolean;
   /** The capture this run records into, when capturing. */
   captureId?: string;
 }
@@ -219,6 +229,11 @@ export class Inspector {
     return this.listening;
   }
 
+  /** Whether the front door fronts the upstream's authorization servers: asked for, on a developer's upstream, with origins rewritten. */
+  private interceptsAs(): boolean {
+    return !!this.options.interceptAs && !!this.options.upstream && this.options.rewriteOrigins !== false;
+  }
+
   /** The upstream URL, starting the built-in server on a private port when there is none. */
   private async upstreamUrl(): Promise<string> {
     if (this.options.upstream) return this.options.upstream;
@@ -239,6 +254,7 @@ export class Inspector {
       rules: () => (this.activeRules ??= [...[...this.toggleRules.values()].flat(), ...this.userRules]),
       publicUrl: () => this.server.publicUrl,
       selfCheck: this.tunnel.selfChecks.claim,
+      interceptAs: this.interceptsAs() ? { extraCa: this.options.interceptAsCa } : undefined,
     });
     const address = await frontDoor.listen(port, host);
     this.frontDoor = frontDoor;
@@ -258,6 +274,7 @@ export class Inspector {
       publicOrigin: origin,
       upstream: this.upstream!,
       upstreamIsBuiltIn: builtIn,
+      interceptAs: this.interceptsAs(),
       captureId: this.detachCapture?.writer.id,
     };
   }
@@ -267,8 +284,9 @@ export class Inspector {
    * port. Open connections through the old front door are closed; clients reconnect. Toggles
    * are applied again, as profile fields or rules depending on the new upstream.
    */
-  async setUpstream(upstream: string | undefined): Promise<ListeningInfo> {
+  async setUpstream(upstream: string | undefined, options: { interceptAs?: boolean } = {}): Promise<ListeningInfo> {
     if (upstream !== undefined) upstream = checkUpstreamUrl(upstream); // throws before anything is closed
+    if (options.interceptAs !== undefined) this.options.interceptAs = options.interceptAs;
     const selection = { ...this.toggleSelection };
     // (one 'behavior:changed' at the end: subscribers never see the toggles off mid-switch)
     for (const toggleId of Object.keys(selection)) this.applyToggle(toggleId, 'off');

@@ -63,15 +63,18 @@ function statusHandlers(ctx: HandlerContext) {
   return {
     'status': () => ctx.status(),
     'settings.get': async () => ctx.settings?.get() ?? {},
-    'upstream.set': async ({ upstream }) => {
+    'upstream.set': async ({ upstream, interceptAs }) => {
       requireRunning(ctx);
+      // --intercept-as is remembered per upstream: switching back to one brings its choice back.
+      const remembered = ctx.settings?.get().interceptAs ?? [];
       try {
-        await inspector.setUpstream(upstream ?? undefined);
+        await inspector.setUpstream(upstream ?? undefined, { interceptAs: interceptAs ?? (!!upstream && URL.canParse(upstream) && remembered.includes(new URL(upstream).toString())) });
       } catch (err) {
         throw new CommandError(`Cannot switch the upstream to ${upstream}: ${(err as Error).message}`, err instanceof TypeError ? 'invalid-params' : 'failed');
       }
       const info = inspector.info!;
-      saveSettings(ctx, { upstream: info.upstreamIsBuiltIn ? undefined : info.upstream });
+      const others = remembered.filter((url) => url !== info.upstream);
+      saveSettings(ctx, { upstream: info.upstreamIsBuiltIn ? undefined : info.upstream, interceptAs: info.interceptAs ? [...others, info.upstream] : others.length ? others : undefined });
       if (!info.upstreamIsBuiltIn) events.setHealth(await probeUpstream(info.upstream));
       return ctx.status();
     },

@@ -81,7 +81,7 @@ export class ControlService {
       legacySseUrl: info?.legacySseUrl,
       port: info?.port,
       publicOrigin: info?.publicOrigin,
-      upstream: { url: info?.upstream, builtIn: info?.upstreamIsBuiltIn ?? true, ...this.events.health },
+      upstream: { url: info?.upstream, builtIn: info?.upstreamIsBuiltIn ?? true, interceptAs: info?.interceptAs, ...this.events.health },
       error: this.options.startError,
       profile: inspector.profile,
       presetId: this.state.presetId,

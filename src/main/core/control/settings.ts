@@ -13,6 +13,7 @@ const SETTINGS_FILE = 'settings.json';
 
 const settingsSchema = z.object({
   upstream: z.string().url().optional(),
+  interceptAs: z.array(z.string().url()).max(100).optional(),
   port: z.number().int().min(0).max(65535).optional(),
   toggles: z.record(z.string(), z.string()).optional(),
   rules: z.array(z.unknown()).optional(),

@@ -122,13 +122,19 @@ export function asUpstreamAnswered(e: Exchange): Exchange | undefined {
 const ABOUT_THE_REQUEST: ReadonlySet<LintRuleId> = new Set(['header-body-mismatch', 'protocol-version-header-meta-mismatch', 'protocol-version-header-list']);
 
 /**
+ * Notes of the front door's origin rewriting, --intercept-as's included (proxy/asIntercept.ts):
+ * they keep the conversation working through the proxy, so what the server or AS answered stays theirs.
+ */
+const ORIGIN_REWRITES: ReadonlySet<string> = new Set(['origin-rewrite', 'as-intercept', 'as-intercept-limit']);
+
+/**
  * Who made a finding happen, if the user did: `firesOnUpstream` judges the exchange as the
  * upstream answered it (a finding the server earns by itself is the server's, whatever rules
  * ran). `serverToggles` are the toggles the built-in server plays through its profile now.
  */
 export function causeOf(ruleId: LintRuleId, e: Exchange, firesOnUpstream: (upstream: Exchange) => boolean, serverToggles: ToggleSelection | undefined): LintCause | undefined {
   const changes = e.appliedRules.filter(
-    (applied) => applied.ruleId !== 'origin-rewrite' && appliedEffect(applied) !== 'inert' && (!ABOUT_THE_REQUEST.has(ruleId) || applied.ruleId === 'breakpoint-edit'),
+    (applied) => !ORIGIN_REWRITES.has(applied.ruleId) && appliedEffect(applied) !== 'inert' && (!ABOUT_THE_REQUEST.has(ruleId) || applied.ruleId === 'breakpoint-edit'),
   );
   if (changes.length) {
     const upstream = asUpstreamAnswered(e);

@@ -6,6 +6,7 @@ import * as subscriptions from './checks/subscriptions';
 import * as transport from './checks/transport';
 import * as mrtr from './checks/mrtr';
 import * as hostedAs from './checks/hostedAs';
+import * as asIntercept from './checks/asIntercept';
 import type { Exchange } from '../../../shared/exchange';
 import type { LintChecks, LintRuleDefinition } from './rule';
 
@@ -78,6 +79,8 @@ const CHECKS: LintChecks = {
   'as-metadata-openid-only': hostedAs.asMetadataOpenIdOnly,
   'registration-requires-initial-access-token': hostedAs.registrationRequiresInitialAccessToken,
   'access-token-without-kid': hostedAs.accessTokenWithoutKid,
+  // --intercept-as (issue 17 item 2)
+  'as-intercept-blind-leg': asIntercept.blindLeg,
 };
 
 /**

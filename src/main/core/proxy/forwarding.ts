@@ -50,12 +50,12 @@ export class Forwarder<C extends Forwarded> {
 
   constructor(
     upstream: URL,
-    private readonly options: { timeoutMs: number; rewriteHost: boolean },
+    private readonly options: { timeoutMs: number; rewriteHost: boolean; /** CAs trusted instead of Node's (--intercept-as adds one to them). */ ca?: string[] },
     private readonly events: ForwardEvents<C>,
   ) {
     this.target = parseUrl(upstream.toString());
     this.basePath = upstream.pathname.replace(/\/+$/, '');
-    this.agent = upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 256 }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
+    this.agent = upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 256, ca: options.ca }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
     this.proxy = httpProxy.createProxyServer({ selfHandleResponse: true, agent: this.agent, secure: true });
     const { timeoutMs } = options;
     this.proxy.on('proxyReq', (proxyReq, req) => {

@@ -11,9 +11,10 @@ import { bodyRecord, DEFAULT_BODY_CAP, hasBody, readPrefix, type BodyPrefix } fr
 import { lowerKeys } from '../wire/headers';
 import { isJsonDocument } from '../wire/json';
 import { requestPath } from '../wire/paths';
+import { AsIntercept, type AsInterceptOptions } from './asIntercept';
 import { Breakpoints, DEFAULT_BREAKPOINT_TIMEOUT_MS, recordEdits } from './breakpoints';
 import type { Door, ProxyContext } from './context';
-import { forwardedHeaders, Forwarder } from './forwarding';
+import { forwardedHeaders, Forwarder, type ForwardEvents } from './forwarding';
 import { JsonRpcEdits } from './jsonPatch';
 import type { MatchInput } from './matchers';
 import { belowBase, clientOrigin, rewriteOrigin, upstreamOrigins, URL_HEADERS, type OriginPair } from './originRewrite';
@@ -56,6 +57,8 @@ export interface FrontDoorOptions {
    * recorded as simulated, or answered here without going upstream when `respond` is set.
    */
   selfCheck?: (req: IncomingMessage) => { respond?: (res: ServerResponse) => void } | undefined;
+  /** --intercept-as: also front the upstream's authorization server(s) under /_as/<n>/ (asIntercept.ts). Needs origin rewriting. */
+  interceptAs?: AsInterceptOptions;
 }
 
 /** Request bodies up to this size are read before forwarding, so rules can see them. */
@@ -86,6 +89,7 @@ export class FrontDoor implements Door {
   private readonly replays = new Replays();
   private readonly limits: UpstreamLimits;
   private readonly rewriteOrigins: boolean;
+  private readonly asIntercept?: AsIntercept;
   private server?: Server;
   /** How the upstream names itself in its responses, once seen (e.g. http://localhost:3951). */
   private upstreamSelfOrigin?: string;
@@ -105,14 +109,13 @@ export class FrontDoor implements Door {
     this.rewriteOrigins = options.rewriteOrigins ?? true;
     const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
     this.limits = { target: this.upstream.origin, upstreamTimeoutMs, clientCutGraceMs: options.clientCutGraceMs };
-    this.forwarder = new Forwarder<ProxyContext>(
-      this.upstream,
-      { timeoutMs: upstreamTimeoutMs, rewriteHost: options.rewriteHost ?? false },
-      {
-        response: (proxyRes, res, ctx) => void this.onResponseHead(proxyRes, res, ctx).catch((err: Error) => this.failed(res, ctx, 'proxy-error', err.message)),
-        error: (err, res, ctx) => upstreamError(err, res, ctx, this.limits),
-      },
-    );
+    const events: ForwardEvents<ProxyContext> = {
+      response: (proxyRes, res, ctx) => void this.onResponseHead(proxyRes, res, ctx).catch((err: Error) => this.failed(res, ctx, 'proxy-error', err.message)),
+      error: (err, res, ctx) => upstreamError(err, res, ctx, this.limits),
+    };
+    this.forwarder = new Forwarder<ProxyContext>(this.upstream, { timeoutMs: upstreamTimeoutMs, rewriteHost: options.rewriteHost ?? false }, events);
+    // The AS legs go through the same phases (rules, recording, rewriting) to their own targets.
+    if (options.interceptAs && this.rewriteOrigins) this.asIntercept = new AsIntercept(this, events.response, this.upstream, this.limits, options.interceptAs);
   }
 
   get upstreamUrl(): string {
@@ -149,11 +152,13 @@ export class FrontDoor implements Door {
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => refuseMalformedRequest(this.recorder, err, socket));
     server.on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(this.recorder, req, socket));
     this.server = server;
+    await this.asIntercept?.discover();
     return address;
   }
 
   async close(): Promise<void> {
     this.forwarder.close();
+    this.asIntercept?.close();
     const server = this.server;
     this.server = undefined;
     if (!server) return;
@@ -182,7 +187,8 @@ export class FrontDoor implements Door {
     const match: MatchInput = { method: req.method ?? 'GET', path: requestPath(req.url ?? '/'), headers: req.headers, classification: recording.exchange.classification };
     const rules = this.options.rules?.();
     const selected = rules?.length ? this.rules.select(rules, match, 'request', recording) : NO_RULES;
-    const ctx: ProxyContext = { recording, match, rules: selected, origins: { upstream: this.upstreamOriginList, client: this.publicOrigin() ?? clientOrigin(req) } };
+    const origins: OriginPair = { upstream: this.upstreamOriginList, client: this.publicOrigin() ?? clientOrigin(req) };
+    const ctx: ProxyContext = { recording, match, rules: selected, origins: this.asIntercept ? this.asIntercept.origins(origins) : origins };
     res.on('close', () => {
       if (res.writableFinished) return;
       this.breakpoints.resume(recording.exchange.id); // a breakpoint holding it lets go: nobody waits any more
@@ -203,6 +209,12 @@ export class FrontDoor implements Door {
     if (edits) {
       body = applyRequestEdits(req, edits, body, requestBody.complete);
       recordEdits(recording, edits, 'the upstream', requestBody.complete); // the exchange keeps what the client sent
+    }
+    const intercepted = this.asIntercept?.route(req, res, ctx, body, requestBody.complete);
+    if (intercepted?.answered) return;
+    if (intercepted) {
+      // A request to a fronted AS: the AS gets what a direct client would send it (no X-Forwarded-*).
+      return intercepted.forwarder.send(req, res, ctx, requestBody.complete ? intercepted.body : streamRequestBody(req, requestBody.prefix, ctx, this.bodyCap), {});
     }
     if (this.rewriteOrigins && this.upstreamSelfOrigin) {
       // The other direction: a `resource` the client built from our origin must name the
@@ -306,6 +318,7 @@ export class FrontDoor implements Door {
   noticeSelfOrigin(text: string | string[] | undefined, pair: OriginPair): void {
     if (text === undefined) return;
     const joined = Array.isArray(text) ? text.join(' ') : text;
+    this.asIntercept?.notice(joined);
     const named = pair.upstream.find((origin) => origin !== pair.client && joined.includes(origin));
     if (named) this.upstreamSelfOrigin = named;
   }

@@ -14,6 +14,8 @@ export interface OriginPair {
   /** Every spelling of the upstream's origin (a loopback upstream has several). */
   upstream: string[];
   client: string;
+  /** More pairs applied first: the authorization servers --intercept-as fronts (asInterceptMap.ts). */
+  also?: readonly OriginPair[];
 }
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
@@ -66,8 +68,9 @@ function headerOne(req: IncomingMessage, name: string): string | undefined {
  * its JSON-escaped form (`http:\/\/host`). Only whole origins and path segments are replaced:
  * `http://localhost:3951` does not touch `http://localhost:39510`, nor `/base` `/basement`.
  */
-export function rewriteOrigin(text: string, { upstream, client }: OriginPair): string {
+export function rewriteOrigin(text: string, { upstream, client, also }: OriginPair): string {
   let result = text;
+  if (also) for (const pair of also) result = rewriteOrigin(result, pair);
   for (const origin of upstream) {
     if (origin === client) continue;
     for (const [from, to] of [

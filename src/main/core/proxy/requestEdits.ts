@@ -44,7 +44,7 @@ export function rewriteRequest(req: IncomingMessage, body: Buffer, bodyComplete:
 }
 
 /** A new body's framing: one length (a length and chunked together is a smuggling vector). */
-function withBody(req: IncomingMessage, body: Buffer): Buffer {
+export function withBody(req: IncomingMessage, body: Buffer): Buffer {
   req.headers['content-length'] = String(body.length);
   delete req.headers['transfer-encoding'];
   return body;

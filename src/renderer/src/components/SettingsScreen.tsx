@@ -20,10 +20,12 @@ export function SettingsScreen() {
   const notify = useApp((s) => s.notify);
   const [mode, setMode] = useState<'built-in' | 'url'>(status?.upstream.builtIn === false ? 'url' : 'built-in');
   const [url, setUrl] = useState(status?.upstream.builtIn === false ? (status.upstream.url ?? '') : '');
+  const [interceptAs, setInterceptAs] = useState(status?.upstream.interceptAs === true);
   const [port, setPort] = useState(String(settings?.port ?? status?.port ?? 7420));
   useEffect(() => {
     if (status && !status.upstream.builtIn) setUrl(status.upstream.url ?? '');
-  }, [status?.upstream.url]);
+    if (status) setInterceptAs(status.upstream.interceptAs === true);
+  }, [status?.upstream.url, status?.upstream.interceptAs]);
 
   return (
     <div className="settings">
@@ -37,11 +39,14 @@ export function SettingsScreen() {
           <input type="radio" name="upstream" checked={mode === 'url'} onChange={() => setMode('url')} /> My own server:{' '}
           <input value={url} placeholder="http://127.0.0.1:8001" onChange={(e) => setUrl(e.target.value)} disabled={mode !== 'url'} aria-label="Upstream URL" />
         </label>
+        <label>
+          <input type="checkbox" checked={interceptAs} onChange={(e) => setInterceptAs(e.target.checked)} disabled={mode !== 'url'} /> Also front its authorization server when it is on another origin (--intercept-as: its discovery, registration, authorize and token requests are recorded too; remembered for this upstream)
+        </label>
         <div className="actions">
           <button
             className="primary"
             onClick={async () => {
-              const next = await run('upstream.set', { upstream: mode === 'built-in' ? null : url });
+              const next = await run('upstream.set', mode === 'built-in' ? { upstream: null } : { upstream: url, interceptAs });
               if (next) notify(next.upstream.health === 'down' ? 'error' : 'info', next.upstream.health === 'down' ? `Switched, but the upstream is down: ${next.upstream.reason}` : `Forwarding to ${next.upstream.builtIn ? 'the built-in server' : next.upstream.url}`);
             }}
           >
