@@ -4,7 +4,9 @@
 // authorize request answered with a redirect to that other origin, and later a request that
 // carries the same `state` with `code` (or `error`): the time between them is the user's, at
 // the authorization server. Pairing is by `state` only (RFC 6749 section 4.1.2 returns it
-// unchanged), so the two legs pair even when they land in different connections.
+// unchanged), so the two legs pair even when they land in different connections. A client that
+// sends no `state` (PKCE alone protects its flow) is paired by the path the browser is sent
+// back to (`redirect:/_as/callback/0`), which the authorize leg's redirect names.
 //
 // With the built-in authorization server there is no gap: its consent page is on our origin,
 // and the consent decision is an exchange of its own; the redirect it answers with goes back
@@ -18,6 +20,7 @@ export type BrowserLeg =
   | { kind: 'callback'; state: string; at: number; iss?: string };
 
 export interface BrowserGap {
+  /** What pairs the legs: the `state` parameter, or `redirect:<path>` for a client that sends none. */
   state: string;
   /** The host the user went to (the authorization server's). */
   host: string;

@@ -4,6 +4,7 @@ import { UnauthorizedError as Unauthorized1 } from '@modelcontextprotocol/sdk/cl
 import { Client as Client2, StreamableHTTPClientTransport as Transport2, UnauthorizedError as Unauthorized2 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/shared/exchange';
+import { browserGaps } from '../../src/main/core/recorder/browserGap';
 import { startControl } from '../helpers/control';
 import { startInspector } from '../helpers/inspector';
 import { MemoryOAuthProvider } from '../helpers/oauthProvider';
@@ -103,6 +104,8 @@ describe('serve --intercept-as, an HTTPS authorization server on another origin'
     expect(challenge.response?.headers['www-authenticate']).toContain(`resource_metadata="${control.proxyOrigin}/.well-known/oauth-protected-resource/mcp"`);
     // One connection, one story: the AS legs join the MCP requests' connection and run.
     expect(new Set(recorded.map((e) => `${e.connectionId} ${e.runId}`)).size).toBe(1);
+    // The browser's time at the AS is the gap between the recorded authorize and its relayed callback.
+    expect(browserGaps(recorded)).toEqual([expect.objectContaining({ host: new URL(as.issuer).host, authorizeId: authorize.id, callbackId: relayed.id })]);
 
     // Contract: exchanges.search finds the DCR body's redirect_uris and the token body's grant_type.
     const byRedirect = await control.api<string[]>('exchanges.search', { text: '"redirect_uris"' });

@@ -40,6 +40,16 @@ describe('browser gap', () => {
     expect(describeBrowserGap(gaps[0]!, utc)).toBe('the user went to tenant.auth0.com at 12:00:03 and has not come back');
   });
 
+  it('pairs a client that sends no state by the path the browser is sent back to', () => {
+    const stateless = (e: Exchange) => ({ ...e, request: { ...e.request, url: e.request.url.replace(/&state=[^&]*/, '') } });
+    const a = stateless(authorize());
+    const c = stateless(callback());
+    // Another client's callback, to a path the authorize leg did not name, stays out.
+    const elsewhere = exchange({ method: 'GET', url: '/oauth/callback?code=other', headers: { host: 'inspector.test' }, startedAt: T0 + 1_000 });
+    const gaps = browserGaps([a, elsewhere, c]);
+    expect(gaps).toEqual([{ state: 'redirect:/_as/callback/0', host: 'tenant.auth0.com', authorizeId: a.id, from: T0 + 4, callbackId: c.id, to: T0 + 16_000 }]);
+  });
+
   it('pairs each callback with the latest authorize of its state that left before it', () => {
     const first = authorize('st-1', T0);
     const second = authorize('st-1', T0 + 5_000);

@@ -24,16 +24,25 @@ function parseUrl(url: string): URL | undefined {
   }
 }
 
+/** The path of a URL (absolute or origin-form), without its query. */
+function pathOf(url: string): string {
+  return (parseUrl(url)?.pathname ?? url).split('?')[0]!;
+}
+
 /** The exchange's leg of the browser's trip to an authorization server, if it is one. */
 export function browserLeg(exchange: Exchange): BrowserLeg | undefined {
   const { request, response } = exchange;
-  // Cheap first: most exchanges carry no `state` at all.
-  if (request.method !== 'GET' || !request.url.includes('state=')) return undefined;
+  // Cheap first: most exchanges carry no query of this kind at all.
+  if (request.method !== 'GET' || !/[?&](state|code|error|response_type)=/.test(request.url)) return undefined;
   const query = queryOf(request.url);
-  const state = query?.get('state');
-  if (!query || !state) return undefined;
-  // The authorization response coming back (RFC 6749 section 4.1.2 / 4.1.2.1): code or error, with state.
-  if (query.has('code') || query.has('error')) return { kind: 'callback', state, at: exchange.startedAt, ...(query.get('iss') ? { iss: query.get('iss')! } : {}) };
+  if (!query) return undefined;
+  // The authorization response coming back (RFC 6749 section 4.1.2 / 4.1.2.1): code or error,
+  // with the client's state, or, from a client that sent none (PKCE alone guards it), on the
+  // path the authorize leg sent the browser back to.
+  if (query.has('code') || query.has('error')) {
+    const key = query.get('state') || `redirect:${pathOf(request.url)}`;
+    return { kind: 'callback', state: key, at: exchange.startedAt, ...(query.get('iss') ? { iss: query.get('iss')! } : {}) };
+  }
   if (exchange.classification.phase !== 'authorization' || !response || response.status < 300 || response.status >= 400) return undefined;
   const location = parseUrl(header(response.headers, 'location') ?? '');
   const ours = (header(request.headers, 'x-forwarded-host') ?? header(request.headers, 'host') ?? '').toLowerCase();
@@ -43,8 +52,13 @@ export function browserLeg(exchange: Exchange): BrowserLeg | undefined {
   if (location.searchParams.has('code') || location.searchParams.has('error')) return undefined;
   const redirectUri = query.get('redirect_uri');
   if (redirectUri && location.href.startsWith(redirectUri)) return undefined;
+  // Where the AS will send the browser back: the redirect URI it was given (a relay of ours when
+  // the front door rewrote it), else the client's.
+  const returnTo = location.searchParams.get('redirect_uri') ?? redirectUri;
+  const key = query.get('state') || (returnTo ? `redirect:${pathOf(returnTo)}` : undefined);
+  if (!key) return undefined;
   const end = exchange.timings.end ?? exchange.timings.firstByte ?? exchange.timings.upstreamHeaders ?? 0;
-  return { kind: 'authorize', state, host: location.host, at: exchange.startedAt + end };
+  return { kind: 'authorize', state: key, host: location.host, at: exchange.startedAt + end };
 }
 
 /**
