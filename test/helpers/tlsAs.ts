@@ -1,4 +1,5 @@
-import './reflectMetadata';
+// @peculiar/x509's dependency tsyringe refuses to load without the Reflect metadata API.
+import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
