@@ -3,6 +3,7 @@ import httpProxy from 'http-proxy';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Inspector } from '../../src/main/core/inspector';
 import { FrontDoor } from '../../src/main/core/proxy/frontDoor';
 import { Recorder } from '../../src/main/core/recorder/recorder';
@@ -12,8 +13,8 @@ import { LiveLint } from '../../src/main/core/lint/live';
 
 // One role per child process, so the load generator, the proxy and the upstream don't share
 // an event loop. The parent talks to each child over IPC: {port} when listening, and
-// {memory} answers to {type:'memory'} requests (after a GC), and {cpu} (process.cpuUsage(), µs)
-// answers to {type:'cpu'}.
+// {memory} answers to {type:'memory'} requests (after a GC), and {cpu} (process.cpuUsage(), µs,
+// with `gc`: the garbage collector's pauses so far, µs) answers to {type:'cpu'}.
 
 type Message = { type: 'memory' } | { type: 'cpu' } | { type: 'exit' };
 
@@ -74,6 +75,12 @@ function withEventSource(handler: (req: import('node:http').IncomingMessage, res
   });
 }
 
+/** Time the main thread spent paused for garbage collection so far, µs (its share of the CPU per request). */
+let gcPauses = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses += entry.duration * 1000;
+}).observe({ entryTypes: ['gc'] });
+
 async function main(): Promise<void> {
   const [role, target] = process.argv.slice(2);
   let port: number;
@@ -122,7 +129,7 @@ async function main(): Promise<void> {
   process.send!({ type: 'listening', port });
   process.on('message', (message: Message) => {
     if (message.type === 'memory') process.send!({ type: 'memory', ...memory() });
-    if (message.type === 'cpu') process.send!({ type: 'cpu', ...process.cpuUsage() });
+    if (message.type === 'cpu') process.send!({ type: 'cpu', ...process.cpuUsage(), gc: gcPauses });
     if (message.type === 'exit') process.exit(0);
   });
 }

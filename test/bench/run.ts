@@ -40,8 +40,8 @@ interface Role {
   child: ChildProcess;
   url: string;
   memory(): Promise<Memory>;
-  /** CPU time the role's process has used so far, in µs (user + system). */
-  cpu(): Promise<number>;
+  /** CPU time the role's process has used so far, in µs (user + system), and its GC pauses so far (µs). */
+  cpu(): Promise<{ total: number; gc: number }>;
 }
 
 function startRole(role: string, target?: string): Promise<Role> {
@@ -60,7 +60,7 @@ function startRole(role: string, target?: string): Promise<Role> {
           }),
         cpu: () =>
           new Promise((done) => {
-            child.once('message', (m: { user: number; system: number }) => done(m.user + m.system));
+            child.once('message', (m: { user: number; system: number; gc?: number }) => done({ total: m.user + m.system, gc: m.gc ?? 0 }));
             child.send({ type: 'cpu' });
           }),
       }),
@@ -76,6 +76,8 @@ interface Load {
   p99: number;
   /** CPU time of the role's process per request, in µs. */
   cpuPerRequest: number;
+  /** The part of it the main thread spent paused for garbage collection, µs per request. */
+  gcPerRequest: number;
 }
 
 async function load(role: Role, options: { duration?: number; amount?: number; path?: string }): Promise<Load> {
@@ -93,8 +95,10 @@ async function load(role: Role, options: { duration?: number; amount?: number; p
   if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   // CPU per request is steadier than req/s on a shared machine: other load slows the clock
   // of every role alike, but doesn't add to the CPU time the proxy itself spends.
-  const cpuPerRequest = ((await role.cpu()) - cpuBefore) / result.requests.total;
-  return { rps: result.requests.total / (result.duration || 1), p50: result.latency.p50, p99: result.latency.p99, cpuPerRequest };
+  const cpuAfter = await role.cpu();
+  const cpuPerRequest = (cpuAfter.total - cpuBefore.total) / result.requests.total;
+  const gcPerRequest = (cpuAfter.gc - cpuBefore.gc) / result.requests.total;
+  return { rps: result.requests.total / (result.duration || 1), p50: result.latency.p50, p99: result.latency.p99, cpuPerRequest, gcPerRequest };
 }
 
 /**
@@ -117,6 +121,7 @@ async function interleaved(roles: Role[]): Promise<Load[]> {
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
     cpuPerRequest: median(runs.map((r) => r.cpuPerRequest)),
+    gcPerRequest: median(runs.map((r) => r.gcPerRequest)),
   }));
 }
 
@@ -144,6 +149,7 @@ async function arrivals(url: string, until: AbortSignal, onEvent?: () => void): 
   return seen;
 }
 
+const signed = (us: number) => `${us < 0 ? '' : '+'}${us.toFixed(0)}`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const percentile = (values: number[], p: number) => values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN;
@@ -162,7 +168,7 @@ async function main(): Promise<void> {
   for (const role of roles) await load(role, { duration: 2 });
   const [direct, floor, memory, capture, lint, ours] = await interleaved(roles);
   const row = (name: string, r: Load) =>
-    `  ${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ${(r.rps / floor!.rps).toFixed(2)}× bare  CPU ${r === direct ? '    -' : `${r.cpuPerRequest.toFixed(0).padStart(4)} µs`}/request`;
+    `  ${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ${(r.rps / floor!.rps).toFixed(2)}× bare  CPU ${r === direct ? '    -' : `${r.cpuPerRequest.toFixed(0).padStart(4)} µs`}/request${r === direct ? '' : ` (GC pauses ${r.gcPerRequest.toFixed(0)} µs)`}`;
   console.log(row('direct to the upstream', direct!));
   console.log(row('bare http-proxy (keep-alive)', floor!));
   console.log(row('front door, recorder only (in memory)', memory!));
@@ -173,9 +179,9 @@ async function main(): Promise<void> {
   const p50Ok = ours!.p50 - floor!.p50 <= 1;
   // Each stage's cost is the CPU its role adds to the one before, measured in these same rounds
   // (so figures under a few µs are within the noise of a shared machine).
-  const stage = (a: Load, b: Load) => `${(b.cpuPerRequest - a.cpuPerRequest).toFixed(0)} µs`;
+  const stage = (a: Load, b: Load) => `${(b.cpuPerRequest - a.cpuPerRequest).toFixed(0)} µs (GC ${signed(b.gcPerRequest - a.gcPerRequest)})`;
   console.log(
-    `  CPU per request by stage: bare ${floor!.cpuPerRequest.toFixed(0)} µs; front door + recorder +${stage(floor!, memory!)}; capture on disk +${stage(memory!, capture!)}; live lint +${stage(capture!, lint!)}; the rest of serve (its listeners) +${stage(lint!, ours!)}`,
+    `  CPU per request by stage: bare ${floor!.cpuPerRequest.toFixed(0)} µs (GC ${floor!.gcPerRequest.toFixed(0)}); front door + recorder +${stage(floor!, memory!)}; capture on disk +${stage(memory!, capture!)}; live lint +${stage(capture!, lint!)}; the rest of serve (its listeners) +${stage(lint!, ours!)}`,
   );
   console.log(`  target (as serve runs it) ≥ 0.80× bare req/s: ${(ours!.rps / floor!.rps).toFixed(2)}× ${rpsOk ? 'met' : 'MISSED'}; p50 within 1 ms: +${ms(ours!.p50 - floor!.p50)} ${p50Ok ? 'met' : 'MISSED'}`);
   // Only the front-door roles are needed past this point.
