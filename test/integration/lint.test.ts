@@ -1042,6 +1042,21 @@ describe('lint rules on real exchanges', () => {
     expect(spec.findings).toEqual([]);
   });
 
+  it('discover-without-auth names what the stateless Claude Code connector walks into: a 200 without a token means "no auth" to it (claude-code#84299)', async () => {
+    const connector = async (setup: Setup) => {
+      const running = await start(setup);
+      const started = new Set<string>();
+      running.inspector.subscribe((event) => event.type === 'exchange:start' && started.add(event.exchange.id));
+      const result = await running.inspector.simulate('claude-code@2.1.267-connector');
+      await settled(running, started);
+      return { result, rules: running.inspector.findings().map((f) => f.ruleId) };
+    };
+    const open = await connector({ rules: () => [OPEN_DISCOVER] });
+    expect(open.rules).toContain('discover-without-auth');
+    const closed = await connector({});
+    expect(closed.rules).not.toContain('discover-without-auth');
+  });
+
   it('listen-held-open-idle: a stream whose acknowledgement agreed to nothing is held open for nothing (typescript-sdk#2650)', async () => {
     // The conformance server publishes no resource list changes: asked for them alone, it agrees to nothing.
     const held = await lintProbe({ ...CONFORMANCE, lint: LISTEN_IDLE }, (wire) => holdListen(wire, { resourcesListChanged: true }));
