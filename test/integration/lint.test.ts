@@ -1057,6 +1057,16 @@ describe('lint rules on real exchanges', () => {
     expect(closed.rules).not.toContain('discover-without-auth');
   });
 
+  it('prm-not-fetched leaves a client alone that refreshes its token after a 401: it read the metadata when it first signed in', async () => {
+    const { findings, running } = await lintProbe({}, async (wire) => {
+      await rpc(wire, initializeBody());
+      const response = await wire.fetch('/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'kept-from-last-week', client_id: 'known-client' }).toString() });
+      await response.text();
+    });
+    expect(running.ended.some((e) => e.classification.phase === 'token')).toBe(true);
+    expect(findings.filter((f) => f.ruleId === 'prm-not-fetched')).toEqual([]);
+  });
+
   it('listen-held-open-idle: a stream whose acknowledgement agreed to nothing is held open for nothing (typescript-sdk#2650)', async () => {
     // The conformance server publishes no resource list changes: asked for them alone, it agrees to nothing.
     const held = await lintProbe({ ...CONFORMANCE, lint: LISTEN_IDLE }, (wire) => holdListen(wire, { resourcesListChanged: true }));

@@ -57,9 +57,13 @@ export const discoverWithoutAuth: LintCheck = (e, context) => {
 /** Requests that belong to OAuth proper: authorization server metadata, registration, authorization, token. */
 const isOAuthStep = (e: Exchange) => isAuthServerMetadata(e) || ['registration', 'authorization', 'token'].includes(e.classification.phase);
 
-/** The Protected Resource Metadata URL a 401 challenge names (RFC 9728 section 5.1). */
+/**
+ * The Protected Resource Metadata URL a 401 to a request without a token names (RFC 9728 section
+ * 5.1): where discovery starts. (A client whose token expired may refresh it without reading the
+ * document again.)
+ */
 function challengedMetadataUrl(e: Exchange): string | undefined {
-  if (!onMcpEndpoint(e) || status(e) !== 401) return undefined;
+  if (!tokenlessRefusal(e)) return undefined;
   return /resource_metadata\s*=\s*"?([^",\s]+)/i.exec(responseHeader(e, 'www-authenticate') ?? '')?.[1];
 }
 
@@ -68,8 +72,10 @@ function firstOAuthStepSince(e: Exchange, since: Exchange, context: LintContext)
   return !before(e, context).some((x) => x.startedAt >= since.startedAt && x !== since && isOAuthStep(x));
 }
 
+const isRefresh = (e: Exchange) => e.classification.phase === 'token' && requestForm(e).get('grant_type') === 'refresh_token';
+
 export const prmNotFetched: LintCheck = (e, context) => {
-  if (!isOAuthStep(e)) return undefined;
+  if (!isOAuthStep(e) || isRefresh(e)) return undefined;
   const challenge = lastBefore(e, context.connection, (x) => challengedMetadataUrl(x) !== undefined);
   if (!challenge || !firstOAuthStepSince(e, challenge, context)) return undefined;
   if (before(e, context).some(isProtectedResourceMetadata)) return undefined;
@@ -97,8 +103,10 @@ export const oauthOnAuthlessServer: LintCheck = (e, context) => {
   const earlier = before(e, context, context.everyHandshake).filter((x) => originOf(x) === origin);
   const served = earlier.findLast(servedWithoutToken);
   if (!served) return undefined;
-  // A 401 or published metadata is a reason to sign in (a lazy-auth server is lazy-auth-initialize's case).
-  if (earlier.some((x) => tokenlessRefusal(x) || servedPrm(x))) return undefined;
+  // A 401 (a tool call of this connection's too: step-up) or published metadata is a reason to sign in
+  // (a lazy-auth server is lazy-auth-initialize's case).
+  const refused = (x: Exchange) => onMcpEndpoint(x) && (status(x) === 401 || (status(x) === 403 && /insufficient_scope/i.test(responseHeader(x, 'www-authenticate') ?? '')));
+  if ([...earlier, ...before(e, context)].some((x) => refused(x) || servedPrm(x))) return undefined;
   if (earlier.some((x) => x.startedAt >= served.startedAt && x !== served && (x.classification.phase === 'registration' || x.classification.phase === 'authorization'))) return undefined;
   const method = isInitialize(served) ? 'initialize' : 'server/discover';
   const prmAsked = earlier.filter(isProtectedResourceMetadata);
