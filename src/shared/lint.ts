@@ -181,6 +181,12 @@ export const LINT_RULE_IDS = [
   'access-token-without-kid',
   // --intercept-as (the front door fronting an authorization server on another origin)
   'as-intercept-blind-leg',
+  // 2026 client reports: each side of what clients and servers were reported doing this year
+  'discover-without-auth',
+  'prm-not-fetched',
+  'oauth-on-authless-server',
+  'client-metadata-document-unavailable',
+  'listen-held-open-idle',
 ] as const;
 
 export type LintRuleId = (typeof LINT_RULE_IDS)[number];
@@ -454,7 +460,12 @@ export const LINT_RULES: readonly LintRule[] = [
     explanation:
       'A server that supports the requested version must answer initialize with that same version; another version is only right when it does not support it. Servers with a hard-coded version answer clients they could serve with a version those clients may reject. After initialize, every request carries the negotiated version in MCP-Protocol-Version.',
     breaks: ['claude-ai', 'mcp-sdk'],
-    sources: [NEGOTIATION, issue('cl-ai-project/cl-mcp', 26, 'a server answering Claude Code\'s 2025-11-25 with an error')],
+    sources: [
+      NEGOTIATION,
+      VERSION_HEADER,
+      issue('cl-ai-project/cl-mcp', 26, 'a server answering Claude Code\'s 2025-11-25 with an error'),
+      issue('anthropics/claude-code', 92835, 'Claude Code sends its default MCP-Protocol-Version, not the one negotiated'),
+    ],
     fix: 'Server: echo the requested protocolVersion when you support it, otherwise answer the latest version you support. Client: send the negotiated version in MCP-Protocol-Version.',
   },
   {
@@ -1081,5 +1092,82 @@ export const LINT_RULES: readonly LintRule[] = [
       link('modelcontextprotocol/typescript-sdk#2344: RFC 9207 iss and RFC 8414 issuer validation in the 2.x client', 'https://github.com/modelcontextprotocol/typescript-sdk/pull/2344'),
     ],
     fix: 'Inspector: let the client register through the front door (dynamic client registration) so its redirect URI is relayed, or use a client that does not check `iss` for this run. Or run this flow without --intercept-as: the AS legs are then not recorded, but the issuer the client sees is the real one.',
+  },
+  {
+    id: 'discover-without-auth',
+    title: 'server/discover answered without a token by a server that needs one',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The server is at fault. A 2026-07-28 client starts with `server/discover`; a server that needs authorization answers it, like every other request without a token, with 401 and a `resource_metadata` challenge. This one answered 200 while refusing its other requests without a token (or while publishing Protected Resource Metadata): the client concludes that no sign-in is needed, Claude Code lists the connector as "✔ Connected", and every tool call then fails with 401. It is the stateless era\'s form of lazy-auth-initialize.',
+    breaks: ['claude-code', 'claude-ai', 'mcp-sdk'],
+    sources: [
+      link('MCP 2026-07-28 changelog: server/discover opens every connection', mcpSpec('2026-07-28', 'changelog')),
+      AUTH_DISCOVERY,
+      issue('anthropics/claude-code', 84299, '"✔ Connected" reported for unauthorized stateless connectors'),
+    ],
+    fix: 'Put server/discover behind the same authorization as the rest of the MCP endpoint (401 with `WWW-Authenticate: Bearer resource_metadata="…"` without a token), or stop publishing OAuth metadata if no sign-in is needed.',
+  },
+  {
+    id: 'prm-not-fetched',
+    title: 'Client: OAuth started without the Protected Resource Metadata the 401 named',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The client is at fault. A 401 from the MCP endpoint named its Protected Resource Metadata in `resource_metadata`; the client must read that document to learn the authorization server and the `resource` to ask a token for (RFC 9728 section 5, MCP authorization). This client went straight to authorization server metadata, registration, /authorize or /token: it assumes the MCP host is its own authorization server, which breaks every deployment with the authorization server on another host, and its `resource` may not be the one the server expects. Claude Code\'s `mcp login` with `--client-id` was reported doing so.',
+    breaks: [],
+    sources: [
+      rfc(9728, '5.1', 'WWW-Authenticate response'),
+      AUTH_DISCOVERY,
+      issue('anthropics/claude-code', 80731, 'claude mcp login ignores RFC 9728 discovery and targets the resource origin for /authorize and /token'),
+      issue('anthropics/claude-code', 71610, 'claude mcp login skips the 401 / WWW-Authenticate discovery step'),
+    ],
+    fix: 'Client: on a 401, fetch the document its `resource_metadata` names, take the authorization server from `authorization_servers` and the `resource` from the document, then discover that server\'s metadata. Server: keep AS metadata on the MCP host too (as-metadata-missing-on-mcp-host) for such clients.',
+  },
+  {
+    id: 'oauth-on-authless-server',
+    title: 'Client: OAuth started against a server that asked for no sign-in',
+    severity: 'warning',
+    scope: 'connection',
+    explanation:
+      'The client is at fault. The server answered initialize (or server/discover) without a token with 200, sent no 401 challenge and publishes no Protected Resource Metadata: it needs no authorization, which the MCP specification allows. The client registered or sent the user to /authorize anyway, using whatever OAuth endpoints the host happens to have (another application\'s authorization server on the same origin) or failing on 404s. Claude.ai connectors were reported forcing such servers through OAuth.',
+    breaks: [],
+    sources: [
+      AUTH_DISCOVERY,
+      issue('anthropics/claude-ai-mcp', 823, 'OAuth attempted against a server that needs no authorization'),
+      issue('anthropics/claude-ai-mcp', 76, 'a successful initialize ignored: OAuth attempted on an authless server'),
+      issue('anthropics/claude-ai-mcp', 925, 'an unauthenticated server forced through the origin\'s OAuth'),
+    ],
+    fix: 'Client: start OAuth only on a 401 challenge (or Protected Resource Metadata naming an authorization server); a 200 to an unauthenticated initialize or server/discover means the server needs no token. Server: if you do want sign-in, answer the unauthenticated request with 401 and a resource_metadata challenge.',
+  },
+  {
+    id: 'client-metadata-document-unavailable',
+    title: 'Client: its Client ID Metadata Document could not be fetched or read',
+    severity: 'error',
+    scope: 'exchange',
+    explanation:
+      'The client is at fault (its document host). With a Client ID Metadata Document the `client_id` is an https URL, and the authorization server fetches the client\'s metadata from it before it shows consent or issues a token. Here the authorization server said it could not: the URL answered 404, an HTML page (a login wall, a web app\'s fallback), or nothing. No server can then accept the client until the document is back: Claude.ai\'s document URL answered 404 for a while and every CIMD connection failed.',
+    breaks: [],
+    sources: [
+      spec('authorization', 'client-id-metadata-documents', 'client ID metadata documents'),
+      issue('anthropics/claude-ai-mcp', 518, 'Claude.ai\'s client metadata document URL answered 404'),
+    ],
+    fix: 'Client: serve the document at exactly the client_id URL, publicly, as `application/json` with 200 and `client_id` equal to the URL. Server: say in the error which URL failed and how (as here); a server that only offers CIMD has no other way in, so offering Dynamic Client Registration too keeps such clients working.',
+  },
+  {
+    id: 'listen-held-open-idle',
+    title: 'subscriptions/listen stream held open with nothing to send',
+    severity: 'info',
+    scope: 'connection',
+    explanation:
+      'The server is at fault. A subscriptions/listen stream stays open until the client or the server closes it. This one carried nothing after its acknowledgement past the idle limit, and either the acknowledgement agreed to no notification at all (the stream can never carry one) or the server advertised listChanged for tools, prompts and resources and resources.subscribe together, what the Python SDK\'s MCPServer advertises whether or not the server ever publishes a change. 2026-07-28 clients open such streams on discovery (Claude Code opened four); on serverless platforms, where a client leaving does not reach the app, each one holds an invocation until the platform\'s timeout.',
+    breaks: ['claude-code', 'mcp-sdk'],
+    sources: [
+      LISTEN('the listen stream stays open until the client or the server closes it'),
+      issue('modelcontextprotocol/python-sdk', 3493, 'listen served and listChanged advertised unconditionally: hold-open streams pin serverless invocations'),
+      issue('modelcontextprotocol/python-sdk', 3357, 'MCPServer cannot disable subscriptions/listen'),
+      issue('modelcontextprotocol/typescript-sdk', 2650, 'subscriptions/listen holds a stream open even when it has honoured nothing'),
+    ],
+    fix: 'Advertise listChanged and resources.subscribe only for what your server really publishes; close a listen stream right after an acknowledgement that agreed to nothing (with the closing result, as typescript-sdk#2651 does); on a serverless host, end idle listen streams yourself (clients reopen them).',
   },
 ];

@@ -96,7 +96,16 @@ const CLIENT_FAULTS: Partial<Record<Preset, Array<{ profile: string; rule: strin
   'spec-2025-11-25': [HEADER_TWICE_FAULT, HEADER_LIST_FAULT],
   'spec-2026-07-28': [HEADER_META_FAULT],
   'claude-ai': [HEADER_META_FAULT, HEADER_TWICE_FAULT, HEADER_LIST_FAULT],
-  'no-auth': [HEADER_META_FAULT, HEADER_TWICE_FAULT, HEADER_LIST_FAULT],
+  'no-auth': [
+    HEADER_META_FAULT,
+    HEADER_TWICE_FAULT,
+    HEADER_LIST_FAULT,
+    {
+      profile: 'claude-code@1.0.108',
+      rule: 'oauth-on-authless-server',
+      because: 'v1.0.108 forces OAuth discovery and registers whatever the server says (claude-code#2831, claude-ai-mcp#823 for Claude.ai): this server answered server/discover 200 without a token and publishes no Protected Resource Metadata',
+    },
+  ],
 };
 
 /** The usual discovery locations, asked with HEAD whether or not a client fetched them (a 404 is a fine answer). */

@@ -9,7 +9,7 @@ import { LINT_RULE_DEFINITIONS } from '../../src/main/core/lint/rules';
 import { simulate } from '../../src/main/core/simulator';
 import { sdkSession } from '../helpers/sdkSession';
 import { startInspector } from '../helpers/inspector';
-import { callTool, listenUntil } from '../helpers/listenWire';
+import { callTool, listenUntil, modernRequest } from '../helpers/listenWire';
 import { completeAuthorization, startReferenceServer } from '../helpers/server';
 import { makeTestCertificates, reserveServer, serveProtectedMcp, startHttpsAs } from '../helpers/tlsAs';
 
@@ -231,6 +231,45 @@ async function interceptedAuthorize(wire: Wire, client: { client_id: string }): 
   for (const [k, v] of Object.entries({ response_type: 'code', client_id: client.client_id, redirect_uri: LOOPBACK_REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', resource: `${wire.origin}/mcp` })) authorize.searchParams.set(k, v);
   await (await wire.fetch(`${authorize.pathname}${authorize.search}`, { redirect: 'manual' })).text();
 }
+
+
+// ---- 2026 client reports (issue 16 item 3)
+/** A 2026-07-28 request by hand (envelope, mirrored headers); the body is read to its end. */
+async function modern(wire: Wire, id: number, method: string, params: Record<string, unknown> = {}): Promise<Response> {
+  const response = await wire.fetch('/mcp', modernRequest(id, method, params));
+  await response.text();
+  return response;
+}
+/** server/discover answered 200 to a request without a token, as a server that forgot it in its auth middleware does. */
+const OPEN_DISCOVER = rule('open-discover', [{ type: 'jsonrpc-method', methods: ['server/discover'] }, { type: 'header', name: 'authorization', negate: true }], [
+  jsonReply(200, { jsonrpc: '2.0', id: 1, result: { resultType: 'complete', supportedVersions: ['2026-07-28'], capabilities: { tools: {} }, serverInfo: { name: 'open-discover', version: '1.0.0' } } }),
+]);
+/** Claude.ai's Client ID Metadata Document URL and its callback (a built-in document stands in when the URL can't be fetched). */
+const CLAUDE_AI_CIMD = 'https://claude.ai/oauth/mcp-oauth-client-metadata';
+const CLAUDE_AI_CALLBACK = 'https://claude.ai/api/mcp/auth_callback';
+/** GET /authorize for a metadata-document client (the redirect is not followed). */
+async function cimdAuthorize(wire: Wire): Promise<void> {
+  const challenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
+  const authorize = new URL('/authorize', wire.origin);
+  for (const [k, v] of Object.entries({ response_type: 'code', client_id: CLAUDE_AI_CIMD, redirect_uri: CLAUDE_AI_CALLBACK, code_challenge: challenge, code_challenge_method: 'S256', state: 'lint', scope: 'mcp', resource: `${wire.origin}/mcp` })) authorize.searchParams.set(k, v);
+  await (await wire.fetch(`${authorize.pathname}${authorize.search}`, { redirect: 'manual' })).text();
+}
+/** The idle limit the listen cases scale down to (from 30 s), and how long a stream is held past it. */
+const LISTEN_IDLE: Setup['lint'] = { sseIdleLimitMs: 400 };
+const ADVERTISES_EVERYTHING = rule('sdk-default-capabilities', [{ type: 'jsonrpc-method', methods: ['server/discover'] }], [
+  {
+    type: 'replace-body',
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      result: { resultType: 'complete', supportedVersions: ['2026-07-28'], capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true, subscribe: true } }, _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'sdk-defaults', version: '1.0.0' } } },
+    }),
+    contentType: 'application/json',
+  },
+]);
+/** A listen stream held open past the (scaled-down) idle limit, then closed: the silence is what the rule measures. */
+const holdListen = (wire: Wire, notifications: Record<string, unknown>) =>
+  listenUntil((path, init) => wire.fetch(path, init), 'listen:1', notifications, () => new Promise((resolve) => setTimeout(resolve, 1000)), (messages) => messages.length > 0);
 
 const CASES: LintCase[] = [
   {
@@ -784,6 +823,70 @@ const CASES: LintCase[] = [
     spec: {},
     probe: authorizationCodeFlow,
   },
+  // ---- 2026 client reports (issue 16 item 3)
+  {
+    // claude-code#84299: discovery lets the tokenless client in, its tool list does not.
+    rule: 'discover-without-auth',
+    faulty: { rules: () => [OPEN_DISCOVER] },
+    spec: {},
+    probe: async (wire) => {
+      await modern(wire, 1, 'server/discover');
+      await modern(wire, 2, 'tools/list');
+    },
+  },
+  {
+    // The client's fault (claude-code#80731): after the 401 it goes to the AS metadata on the MCP host, PRM unread.
+    rule: 'prm-not-fetched',
+    faulty: {},
+    spec: {},
+    probe: async (wire) => {
+      await rpc(wire, initializeBody());
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+    },
+    faultyProbe: async (wire) => {
+      await rpc(wire, initializeBody());
+      await getJson(wire, '/.well-known/oauth-authorization-server');
+    },
+  },
+  {
+    // The client's fault (claude-ai-mcp#823): an authless server answered initialize 200, and the client registers anyway.
+    rule: 'oauth-on-authless-server',
+    faulty: { preset: 'no-auth' },
+    spec: { preset: 'no-auth' },
+    probe: async (wire) => {
+      const session = await initialize(wire);
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+      await rpc(wire, TOOLS_LIST, { ...session, 'mcp-protocol-version': '2025-06-18' });
+    },
+    faultyProbe: async (wire) => {
+      await initialize(wire);
+      await getJson(wire, '/.well-known/oauth-protected-resource/mcp');
+      await (await register(wire, [LOOPBACK_REDIRECT])).text();
+    },
+  },
+  {
+    // claude-ai-mcp#518: the document's host answers 404, and the built-in AS refuses the authorization request naming it.
+    rule: 'client-metadata-document-unavailable',
+    faulty: { toggles: { 'cimd-document': '404' } },
+    spec: {},
+    probe: cimdAuthorize,
+  },
+  {
+    // python-sdk#3493: a server/discover advertising every list change and resource subscriptions (what its
+    // MCPServer derives from the listen handler alone), then a listen stream with nothing to say.
+    rule: 'listen-held-open-idle',
+    faulty: { ...CONFORMANCE, lint: LISTEN_IDLE, rules: () => [ADVERTISES_EVERYTHING] },
+    spec: { ...CONFORMANCE, lint: LISTEN_IDLE, rules: () => [ADVERTISES_EVERYTHING] },
+    probe: async (wire) => {
+      await modern(wire, 1, 'server/discover');
+      await listenForToolChange(wire);
+    },
+    faultyProbe: async (wire) => {
+      await modern(wire, 1, 'server/discover');
+      await holdListen(wire, { toolsListChanged: true });
+    },
+  },
 ];
 
 describe('lint rules on real exchanges', () => {
@@ -928,6 +1031,49 @@ describe('lint rules on real exchanges', () => {
       expect(exchange.appliedRules.map((r) => r.ruleId).sort()).toEqual(['slow', 'tag']);
       expect(exchange.upstreamResponse?.status).toBe(204);
     });
+  });
+
+  it('protocol-version-mismatch judges the header after initialize too: the client’s default version instead of the negotiated one (claude-code#92835)', async () => {
+    const after = (version: string) => async (wire: Wire) => void (await rpc(wire, TOOLS_LIST, { ...(await initialize(wire, '2025-06-18')), 'mcp-protocol-version': version }));
+    const faulty = await lintProbe({ profile: NO_AUTH }, after('2025-11-25'));
+    expect(faulty.findings.map((f) => f.ruleId)).toContain('protocol-version-mismatch');
+    expect(faulty.findings.find((f) => f.ruleId === 'protocol-version-mismatch')!.message).toContain('negotiated 2025-06-18');
+    const spec = await lintProbe({ profile: NO_AUTH }, after('2025-06-18'));
+    expect(spec.findings).toEqual([]);
+  });
+
+  it('discover-without-auth names what the stateless Claude Code connector walks into: a 200 without a token means "no auth" to it (claude-code#84299)', async () => {
+    const connector = async (setup: Setup) => {
+      const running = await start(setup);
+      const started = new Set<string>();
+      running.inspector.subscribe((event) => event.type === 'exchange:start' && started.add(event.exchange.id));
+      const result = await running.inspector.simulate('claude-code@2.1.267-connector');
+      await settled(running, started);
+      return { result, rules: running.inspector.findings().map((f) => f.ruleId) };
+    };
+    const open = await connector({ rules: () => [OPEN_DISCOVER] });
+    expect(open.rules).toContain('discover-without-auth');
+    const closed = await connector({});
+    expect(closed.rules).not.toContain('discover-without-auth');
+  });
+
+  it('prm-not-fetched leaves a client alone that refreshes its token after a 401: it read the metadata when it first signed in', async () => {
+    const { findings, running } = await lintProbe({}, async (wire) => {
+      await rpc(wire, initializeBody());
+      const response = await wire.fetch('/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'kept-from-last-week', client_id: 'known-client' }).toString() });
+      await response.text();
+    });
+    expect(running.ended.some((e) => e.classification.phase === 'token')).toBe(true);
+    expect(findings.filter((f) => f.ruleId === 'prm-not-fetched')).toEqual([]);
+  });
+
+  it('listen-held-open-idle: a stream whose acknowledgement agreed to nothing is held open for nothing (typescript-sdk#2650)', async () => {
+    // The conformance server publishes no resource list changes: asked for them alone, it agrees to nothing.
+    const held = await lintProbe({ ...CONFORMANCE, lint: LISTEN_IDLE }, (wire) => holdListen(wire, { resourcesListChanged: true }));
+    expect(held.findings.find((f) => f.ruleId === 'listen-held-open-idle')?.message).toContain('agreed to no notification');
+    // Asked for what it does publish, without the SDK's blanket capabilities, the same silence is no finding of this rule.
+    const quiet = await lintProbe({ ...CONFORMANCE, lint: LISTEN_IDLE }, (wire) => holdListen(wire, { toolsListChanged: true }));
+    expect(quiet.findings.filter((f) => f.ruleId === 'listen-held-open-idle')).toEqual([]);
   });
 
   it('sse-without-pings judges a silent stream while it is still open, once', async () => {

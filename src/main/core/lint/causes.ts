@@ -34,10 +34,10 @@ export const PROFILE_TOGGLE_FINDINGS: Readonly<Record<string, Readonly<Record<st
   'strict-accept': { strict: ['strict-accept-406'] },
   'host-validation': { 'reject-tunnel-host': ['host-rejected'], unprotected: [] },
   'scope-grant': { 'grant-any': ['granted-scope-unsupported'] },
-  // No rule judges these answers yet (a CIMD document host answering HTML or 404).
   'private-key-jwt': { 'not-accepted': ['client-assertion-refused'], 'without-none': ['cimd-without-none'] },
   'redirect-uri-matching': { exact: ['loopback-redirect-port-exact'] },
-  'cimd-document': { html: [], '404': [] },
+  // The built-in AS refuses the authorization request, naming the document it could not read.
+  'cimd-document': { html: ['client-metadata-document-unavailable'], '404': ['client-metadata-document-unavailable'] },
   // Hosted authorization servers (issue 17): DCR off is flagged only when CIMD is off too.
   'as-metadata': { 'openid-only': ['as-metadata-openid-only'] },
   'issuer-trailing-slash': { added: ['as-metadata-issuer-mismatch'], removed: ['as-metadata-issuer-mismatch'] },

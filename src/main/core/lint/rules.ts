@@ -7,6 +7,7 @@ import * as transport from './checks/transport';
 import * as mrtr from './checks/mrtr';
 import * as hostedAs from './checks/hostedAs';
 import * as asIntercept from './checks/asIntercept';
+import * as clients2026 from './checks/clients2026';
 import type { Exchange } from '../../../shared/exchange';
 import type { LintChecks, LintRuleDefinition } from './rule';
 
@@ -81,6 +82,12 @@ const CHECKS: LintChecks = {
   'access-token-without-kid': hostedAs.accessTokenWithoutKid,
   // --intercept-as (issue 17 item 2)
   'as-intercept-blind-leg': asIntercept.blindLeg,
+  // 2026 client reports (issue 16 item 3)
+  'discover-without-auth': clients2026.discoverWithoutAuth,
+  'prm-not-fetched': clients2026.prmNotFetched,
+  'oauth-on-authless-server': clients2026.oauthOnAuthlessServer,
+  'client-metadata-document-unavailable': clients2026.clientMetadataDocumentUnavailable,
+  'listen-held-open-idle': clients2026.listenHeldOpenIdle,
 };
 
 /**
@@ -98,10 +105,12 @@ const LOOKS_AHEAD: Partial<Record<LintRuleId, (exchange: Exchange) => boolean>> 
   'legacy-sse-post-accepted': transport.initializeNotAnswered,
   // The OpenID document is usually fetched after the RFC 8414 404.
   'as-metadata-openid-only': hostedAs.missedRfc8414Metadata,
+  // The 401 or the PRM that shows the server wants a token may come after the 200 to server/discover.
+  'discover-without-auth': clients2026.unauthenticatedDiscover,
 };
 
 /** Rules live lint also runs on streams still open (their silence so far), so a finding comes while it matters. */
-const JUDGES_OPEN: readonly LintRuleId[] = ['sse-without-pings'];
+const JUDGES_OPEN: readonly LintRuleId[] = ['sse-without-pings', 'listen-held-open-idle'];
 
 export const LINT_RULE_DEFINITIONS: readonly LintRuleDefinition[] = LINT_RULES.map((rule) => ({
   ...rule,
