@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Exchange, HttpHeaders } from '../../src/shared/exchange';
 import { bodyRecord } from '../../src/main/core/wire/body';
 import { fromHar, toHar, type Har } from '../../src/main/core/recorder/har';
-import { REDACTED, REDACTED_FORM_PARAMS, redactJsonText, redactUrl, REDACTED_HEADERS, REDACTED_JSON_KEYS, REDACTED_URL_PARAMS, REDACTION_RULES, UNREADABLE_BODY } from '../../src/main/core/recorder/redact';
+import { isRedacted, REDACTED, REDACTED_FORM_PARAMS, redactJsonText, redactUrl, REDACTED_HEADERS, REDACTED_JSON_KEYS, REDACTED_URL_PARAMS, REDACTION_RULES, UNREADABLE_BODY } from '../../src/main/core/recorder/redact';
 import { Recorder } from '../../src/main/core/recorder/recorder';
 
 // har-validator ships no types; it validates against the HAR 1.2 JSON schema (har-schema).
@@ -264,6 +264,22 @@ describe('HAR redaction', () => {
     // Numbered per export: a second export of the same exchanges says the same, another file starts again at 1.
     expect(JSON.stringify(toHar([issue, redirect, call, other]))).toBe(serialised);
     expect(toHar([other]).log.entries[0]!.request.headers).toContainEqual({ name: 'authorization', value: 'Bearer [redacted:1]' });
+  });
+
+  it('keeps a token’s JOSE header in front of its pseudonym (how it is made, not what it grants), so lint still reads it', () => {
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const header = b64({ alg: 'dir', enc: 'A256GCM' });
+    const jwe = `${header}..${S}-iv.${S}-ciphertext.${S}-tag`;
+    const issue = exchangeWith({ url: '/token', headers: form, body: 'grant_type=authorization_code&code=c' }, { headers: json, body: JSON.stringify({ access_token: jwe, token_type: 'Bearer' }) });
+    const call = exchangeWith({ headers: { ...json, authorization: `Bearer ${jwe}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    const har = toHar([issue, call]);
+    expect(JSON.stringify(har)).not.toContain(S);
+    const pseudonym = (JSON.parse(har.log.entries[0]!.response.content.text!) as { access_token: string }).access_token;
+    expect(pseudonym).toMatch(new RegExp(`^${header}\\.\\[redacted:\\d+\\]$`));
+    expect(har.log.entries[1]!.request.headers).toContainEqual({ name: 'authorization', value: `Bearer ${pseudonym}` });
+    expect(isRedacted(pseudonym)).toBe(true);
+    // A value that only looks like a token (not three or five base64url parts) is a pseudonym alone.
+    expect((JSON.parse(toHar([exchangeWith({ url: '/token', headers: form, body: 'grant_type=x' }, { headers: json, body: JSON.stringify({ access_token: 'eyJ.not a token' }) })]).log.entries[0]!.response.content.text!) as { access_token: string }).access_token).toBe('[redacted:1]');
   });
 });
 

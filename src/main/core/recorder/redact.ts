@@ -17,19 +17,37 @@ export const REDACTED = '[redacted]';
 export type Mask = (secret: string) => string;
 const PLACEHOLDER: Mask = () => REDACTED;
 
-/** `[redacted]` or a pseudonym `[redacted:3]`: a value that was a secret before export. */
+/** `[redacted]` or a pseudonym `[redacted:3]` (`eyJ….[redacted:3]` for a token): a value that was a secret before export. */
 export function isRedacted(value: string): boolean {
-  return /^\[redacted(?::\d+)?\]$/.test(value);
+  return /^(eyJ[A-Za-z0-9_-]*\.)?\[redacted(?::\d+)?\]$/.test(value);
 }
 
-/** A mask that gives each distinct secret its own stable pseudonym, numbered in order of appearance. */
+/**
+ * The protected header of a JOSE compact value (a JWS has 3 parts, a JWE 5), when it is one. It
+ * says how a token is made (alg, enc, kid, typ), nothing of what it grants, and lint needs it
+ * (access-token-without-kid: Auth0's encrypted token that no JWKS can verify).
+ */
+function joseProtectedHeader(secret: string): string | undefined {
+  const parts = secret.split('.');
+  if ((parts.length !== 3 && parts.length !== 5) || !parts[0]!.startsWith('eyJ') || !parts.every((part) => /^[A-Za-z0-9_-]*$/.test(part))) return undefined;
+  return parts[0];
+}
+
+/**
+ * A mask that gives each distinct secret its own stable pseudonym, numbered in order of
+ * appearance; a token keeps its JOSE header in front (`eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.[redacted:3]`).
+ */
 export function pseudonyms(): Mask {
   const names = new Map<string, string>();
   return (secret) => {
     // Already a placeholder (an export of an import): keep it as it is.
     if (isRedacted(secret)) return secret;
     let name = names.get(secret);
-    if (name === undefined) names.set(secret, (name = `[redacted:${names.size + 1}]`));
+    if (name === undefined) {
+      const header = joseProtectedHeader(secret);
+      name = `${header ? `${header}.` : ''}[redacted:${names.size + 1}]`;
+      names.set(secret, name);
+    }
     return name;
   };
 }
