@@ -115,9 +115,10 @@ export interface RunningHttpsAs {
 
 /**
  * The SDK's demo AS over HTTPS on 127.0.0.1, named `localhost`: strict about `resource` (only
- * `mcpUrl` is accepted, as with the demo's --oauth-strict). `iss` adds RFC 9207's parameter.
+ * `mcpUrl` is accepted, as with the demo's --oauth-strict). `iss` adds RFC 9207's parameter,
+ * `openid` the OpenID discovery document.
  */
-export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options: { iss?: boolean; cimd?: boolean } = {}): Promise<RunningHttpsAs> {
+export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options: { iss?: boolean; cimd?: boolean; openid?: boolean } = {}): Promise<RunningHttpsAs> {
   const server = createHttpsServer({ key: certs.keyPem, cert: certs.certPem });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuerUrl = new URL(`https://localhost:${(server.address() as AddressInfo).port}`);
@@ -131,6 +132,12 @@ export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options
     next();
   });
   if (options.cimd) acceptClientIdMetadataDocuments(app, provider, issuerUrl, certs.caPem);
+  // OpenID Connect discovery as well (Auth0, Keycloak and Google serve it), with the same metadata.
+  if (options.openid) {
+    // (with the fields OpenID Connect Discovery 1.0 section 3 requires, which SDK clients check)
+    const document = JSON.stringify({ ...createOAuthMetadata({ provider, issuerUrl, scopesSupported: ['mcp:tools'] }), jwks_uri: new URL('/jwks', issuerUrl).href, subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] });
+    app.get('/.well-known/openid-configuration', (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(document));
+  }
   app.use(mcpAuthRouter({ provider, issuerUrl, scopesSupported: ['mcp:tools'] }));
   server.on('request', app);
   const metadata = JSON.parse(await httpsGet(new URL('/.well-known/oauth-authorization-server', issuerUrl), certs.caPem)) as OAuthMetadata;
