@@ -17,6 +17,11 @@ import type { OAuthClientInformationFull, OAuthMetadata } from '@modelcontextpro
 import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import { DemoInMemoryAuthProvider } from '@modelcontextprotocol/sdk/examples/server/demoInMemoryOAuthProvider.js';
 import { z } from 'zod';
+import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as Transport1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError as Unauthorized1 } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client as Client2, StreamableHTTPClientTransport as Transport2, UnauthorizedError as Unauthorized2 } from '@modelcontextprotocol/client';
+import { MemoryOAuthProvider } from './oauthProvider';
 import { closeNow } from '../../src/main/core/streamingServer';
 
 // An authorization server on another origin over HTTPS, and an MCP server it protects: the shape of
@@ -252,4 +257,34 @@ function redirectOf(url: URL, caPem: string): Promise<string> {
     if (status !== 302 && status !== 303 && status !== 307) throw new Error(`${url} answered ${status}, not a redirect: ${body.slice(0, 300)}`);
     return location!;
   });
+}
+
+/**
+ * An unmodified MCP SDK client (1.x or 2.x) through the front door at `origin`, OAuth included,
+ * the browser following the AS over HTTPS (the test CA trusted), then tools/list: 'connected',
+ * or the message of what stopped it.
+ */
+export async function sdkSessionOverTls(origin: string, sdk: 1 | 2, redirectUri: string, caPem: string): Promise<string> {
+  const url = new URL('/mcp', origin);
+  const provider = new MemoryOAuthProvider(redirectUri);
+  const connect = async () => {
+    const client = sdk === 1 ? new Client1({ name: 'tls-as-sdk1', version: '1.0.0' }) : new Client2({ name: 'tls-as-sdk2', version: '2.0.0' });
+    await client.connect((sdk === 1 ? new Transport1(url, { authProvider: provider }) : new Transport2(url, { authProvider: provider })) as never);
+    await client.listTools();
+    await client.close();
+  };
+  try {
+    try {
+      await connect();
+    } catch (err) {
+      if (!(err instanceof Unauthorized1 || err instanceof Unauthorized2) || !provider.authorizationUrls[0]) throw err;
+      const callback = await browse(provider.authorizationUrls[0], redirectUri, caPem);
+      if (sdk === 1) await new Transport1(url, { authProvider: provider }).finishAuth(callback.searchParams.get('code')!);
+      else await new Transport2(url, { authProvider: provider }).finishAuth(callback.searchParams);
+      await connect();
+    }
+    return 'connected';
+  } catch (err) {
+    return (err as Error).message;
+  }
 }

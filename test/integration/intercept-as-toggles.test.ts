@@ -1,15 +1,10 @@
-import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport as Transport1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError as Unauthorized1 } from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client as Client2, StreamableHTTPClientTransport as Transport2, UnauthorizedError as Unauthorized2 } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/shared/exchange';
 import type { LintRuleId } from '../../src/shared/lint';
 import { toggleUnavailable } from '../../src/shared/toggles';
 import { TOGGLES } from '../../src/main/core/proxy/toggles';
 import { startInspector } from '../helpers/inspector';
-import { MemoryOAuthProvider } from '../helpers/oauthProvider';
-import { browse, makeTestCertificates, reserveServer, serveProtectedMcp, startHttpsAs, type RunningHttpsAs, type RunningProtectedMcp, type TestCertificates } from '../helpers/tlsAs';
+import { makeTestCertificates, reserveServer, sdkSessionOverTls, serveProtectedMcp, startHttpsAs, type RunningHttpsAs, type RunningProtectedMcp, type TestCertificates } from '../helpers/tlsAs';
 
 // issue 17 item 4, "where a toggle fits it acts on the intercepted AS's answers exactly as on the
 // built-in AS's": the hosted-AS toggles with --intercept-as in front of an HTTPS authorization
@@ -46,39 +41,7 @@ async function intercepting(): Promise<Running> {
 }
 
 let port = 53700;
-/** An unmodified SDK client (1.x or 2.x) through the front door, OAuth included, the browser following the AS over HTTPS: 'connected' or what stopped it. */
-async function session(origin: string, sdk: 1 | 2): Promise<string> {
-  const url = new URL('/mcp', origin);
-  const redirectUri = `http://127.0.0.1:${port++}/callback`;
-  const provider = new MemoryOAuthProvider(redirectUri);
-  const connect = async () => {
-    if (sdk === 1) {
-      const client = new Client1({ name: 'intercept-toggles-sdk1', version: '1.0.0' });
-      await client.connect(new Transport1(url, { authProvider: provider }));
-      await client.listTools();
-      await client.close();
-    } else {
-      const client = new Client2({ name: 'intercept-toggles-sdk2', version: '2.0.0' });
-      await client.connect(new Transport2(url, { authProvider: provider }));
-      await client.listTools();
-      await client.close();
-    }
-  };
-  try {
-    try {
-      await connect();
-    } catch (err) {
-      if (!(err instanceof Unauthorized1 || err instanceof Unauthorized2) || !provider.authorizationUrls[0]) throw err;
-      const callback = await browse(provider.authorizationUrls[0], redirectUri, certs.caPem);
-      if (sdk === 1) await new Transport1(url, { authProvider: provider }).finishAuth(callback.searchParams.get('code')!);
-      else await new Transport2(url, { authProvider: provider }).finishAuth(callback.searchParams);
-      await connect();
-    }
-    return 'connected';
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
+const session = (origin: string, sdk: 1 | 2) => sdkSessionOverTls(origin, sdk, `http://127.0.0.1:${port++}/callback`, certs.caPem);
 
 /** Waits until every exchange that started has ended (recorder events, no polling). */
 function settled(running: Running): Promise<Exchange[]> {

@@ -4,6 +4,7 @@ import type { LintFinding } from '../../../shared/lint';
 import { lintExchanges, summarize } from '../lint/engine';
 import { nameClient } from '../../../shared/clientName';
 import { exchangeSighting } from '../recorder/runs';
+import { isAuthorizationRequest } from '../recorder/classify';
 import { bearerToken, clientUrl, header, isObject, path, requestForm, requestJson, responseMessages } from '../lint/wire';
 
 // Compare: two client connections side by side. Each exchange becomes a step with a stage
@@ -138,7 +139,7 @@ export function oauthParams(e: Exchange): Record<string, string> | undefined {
     if (Array.isArray(body.redirect_uris)) params['dcr.redirect_uris'] = body.redirect_uris.map((u) => redirectShape(String(u))).join(' ');
     return params;
   }
-  if (phase === 'authorization' && e.request.method === 'GET') {
+  if (isAuthorizationRequest(e)) {
     const query = new URL(e.request.url, 'http://host.invalid').searchParams;
     for (const name of ['response_type', 'code_challenge_method', 'resource', 'scope', 'prompt']) {
       const value = query.get(name);
@@ -167,7 +168,7 @@ const isUrlClientId = (id: string | null | undefined) => !!id && /^https:\/\//i.
 export function registrationPath(exchanges: readonly Exchange[]): RegistrationPath {
   if (exchanges.some((e) => e.classification.phase === 'registration' && e.request.method === 'POST')) return 'dcr';
   const clientIds = exchanges.flatMap((e) => {
-    if (e.classification.phase === 'authorization' && e.request.method === 'GET') return [new URL(e.request.url, 'http://host.invalid').searchParams.get('client_id')];
+    if (isAuthorizationRequest(e)) return [new URL(e.request.url, 'http://host.invalid').searchParams.get('client_id')];
     if (e.classification.phase === 'token') return [requestForm(e).get('client_id') ?? (/^Basic\s/i.test(header(e.request.headers, 'authorization') ?? '') ? 'basic' : null)];
     return [];
   });
