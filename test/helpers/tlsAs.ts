@@ -22,6 +22,7 @@ import { StreamableHTTPClientTransport as Transport1 } from '@modelcontextprotoc
 import { UnauthorizedError as Unauthorized1 } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client as Client2, StreamableHTTPClientTransport as Transport2, UnauthorizedError as Unauthorized2 } from '@modelcontextprotocol/client';
 import { MemoryOAuthProvider } from './oauthProvider';
+import { USER_BROWSER_HEADERS } from './realClient';
 import { closeNow } from '../../src/main/core/streamingServer';
 
 // An authorization server on another origin over HTTPS, and an MCP server it protects: the shape of
@@ -226,7 +227,7 @@ export function httpsGet(url: URL, caPem: string): Promise<string> {
 }
 
 /**
- * The user's browser in an authorization: opens the URL and follows redirects (over HTTPS with
+ * The user's browser in an authorization (a browser's User-Agent and Accept): opens the URL and follows redirects (over HTTPS with
  * the test CA trusted) until one leads to the client's redirect URI, which it returns. Every URL
  * visited is kept, so a test can say which legs went through the front door.
  */
@@ -244,7 +245,7 @@ export async function browse(start: URL | string, redirectUri: string, caPem: st
 function redirectOf(url: URL, caPem: string): Promise<string> {
   const fetchOnce = url.protocol === 'https:'
     ? new Promise<{ status?: number; location?: string; body: string }>((resolve, reject) => {
-        httpsRequest(url, { ca: [...rootCertificates, caPem] }, (res) => {
+        httpsRequest(url, { ca: [...rootCertificates, caPem], headers: USER_BROWSER_HEADERS }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => resolve({ status: res.statusCode, location: res.headers.location, body: Buffer.concat(chunks).toString('utf8') }));
@@ -252,7 +253,7 @@ function redirectOf(url: URL, caPem: string): Promise<string> {
           .on('error', reject)
           .end();
       })
-    : fetch(url, { redirect: 'manual' }).then(async (res) => ({ status: res.status, location: res.headers.get('location') ?? undefined, body: await res.text() }));
+    : fetch(url, { redirect: 'manual', headers: USER_BROWSER_HEADERS }).then(async (res) => ({ status: res.status, location: res.headers.get('location') ?? undefined, body: await res.text() }));
   return fetchOnce.then(({ status, location, body }) => {
     if (status !== 302 && status !== 303 && status !== 307) throw new Error(`${url} answered ${status}, not a redirect: ${body.slice(0, 300)}`);
     return location!;
