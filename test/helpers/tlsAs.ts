@@ -122,9 +122,9 @@ export interface RunningHttpsAs {
 /**
  * The SDK's demo AS over HTTPS on 127.0.0.1, named `localhost`: strict about `resource` (only
  * `mcpUrl` is accepted, as with the demo's --oauth-strict). `iss` adds RFC 9207's parameter,
- * `openid` the OpenID discovery document.
+ * `openid` the OpenID discovery document, `openidOnly` that document without the RFC 8414 one (404).
  */
-export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options: { iss?: boolean; cimd?: boolean; openid?: boolean } = {}): Promise<RunningHttpsAs> {
+export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options: { iss?: boolean; cimd?: boolean; openid?: boolean; openidOnly?: boolean } = {}): Promise<RunningHttpsAs> {
   const server = createHttpsServer({ key: certs.keyPem, cert: certs.certPem });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuerUrl = new URL(`https://localhost:${(server.address() as AddressInfo).port}`);
@@ -138,15 +138,19 @@ export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options
     next();
   });
   if (options.cimd) acceptClientIdMetadataDocuments(app, provider, issuerUrl, certs.caPem);
+  // Auth0's and Google's shape: no RFC 8414 document, OpenID discovery only.
+  if (options.openidOnly) {
+    app.get('/.well-known/oauth-authorization-server', (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}'));
+  }
   // OpenID Connect discovery as well (Auth0, Keycloak and Google serve it), with the same metadata.
-  if (options.openid) {
+  if (options.openid || options.openidOnly) {
     // (with the fields OpenID Connect Discovery 1.0 section 3 requires, which SDK clients check)
     const document = JSON.stringify({ ...createOAuthMetadata({ provider, issuerUrl, scopesSupported: ['mcp:tools'] }), jwks_uri: new URL('/jwks', issuerUrl).href, subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] });
     app.get('/.well-known/openid-configuration', (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(document));
   }
   app.use(mcpAuthRouter({ provider, issuerUrl, scopesSupported: ['mcp:tools'] }));
   server.on('request', app);
-  const metadata = JSON.parse(await httpsGet(new URL('/.well-known/oauth-authorization-server', issuerUrl), certs.caPem)) as OAuthMetadata;
+  const metadata = JSON.parse(await httpsGet(new URL(options.openidOnly ? '/.well-known/openid-configuration' : '/.well-known/oauth-authorization-server', issuerUrl), certs.caPem)) as OAuthMetadata;
   return { issuer: issuerUrl.toString(), metadata, provider, seen, close: () => closeNow(server) };
 }
 
@@ -187,9 +191,11 @@ export async function reserveServer(): Promise<{ server: Server; mcpUrl: URL }> 
  * An MCP server (SDK McpServer, stateless Streamable HTTP) whose PRM names the AS, and which
  * accepts only tokens that AS issued for this resource (the demo provider's own check).
  */
-export function serveProtectedMcp(server: Server, mcpUrl: URL, as: RunningHttpsAs, options: { rootPrm?: boolean } = {}): RunningProtectedMcp {
+export function serveProtectedMcp(server: Server, mcpUrl: URL, as: RunningHttpsAs, options: { rootPrm?: boolean; authorizationServer?: string } = {}): RunningProtectedMcp {
   const app = createMcpExpressApp();
-  const prm = { resource: mcpUrl.href, authorization_servers: [as.issuer], scopes_supported: ['mcp:tools'], resource_name: 'protected test server' };
+  const prm = { resource: mcpUrl.href, authorization_servers: [options.authorizationServer ?? as.issuer], scopes_supported: ['mcp:tools'], resource_name: 'protected test server' };
+  // The AS named otherwise than its metadata's issuer (without its trailing slash, say): this PRM wins over the router's.
+  if (options.authorizationServer) app.get(new URL(getOAuthProtectedResourceMetadataUrl(mcpUrl)).pathname, (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(prm)));
   // The PRM at the root too (RFC 9728 section 3.1 allows both), where ChatGPT looks first.
   if (options.rootPrm) app.get('/.well-known/oauth-protected-resource', (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(prm)));
   app.use(mcpAuthMetadataRouter({ oauthMetadata: as.metadata, resourceServerUrl: mcpUrl, scopesSupported: ['mcp:tools'], resourceName: prm.resource_name }));
