@@ -14,6 +14,8 @@ export interface ToggleOption {
   rules: Rule[];
   /** The reference-server profile fields for the same behaviour, when the upstream is built in. */
   profile?: BehaviorProfilePatch;
+  /** Set by the control API's `toggles.list`: why the option cannot act in front of the current upstream (toggleUnavailable). */
+  unavailable?: string;
 }
 
 export interface Toggle {

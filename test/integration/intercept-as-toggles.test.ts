@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/shared/exchange';
 import type { LintRuleId } from '../../src/shared/lint';
-import { toggleUnavailable } from '../../src/shared/toggles';
+import { toggleUnavailable, type Toggle } from '../../src/shared/toggles';
 import { TOGGLES } from '../../src/main/core/proxy/toggles';
+import { startControl } from '../helpers/control';
 import { startInspector } from '../helpers/inspector';
 import { makeTestCertificates, reserveServer, sdkSessionOverTls, serveProtectedMcp, startHttpsAs, type RunningHttpsAs, type RunningProtectedMcp, type TestCertificates } from '../helpers/tlsAs';
 
@@ -178,10 +179,21 @@ describe('hosted-AS toggles on an intercepted HTTPS authorization server (--inte
     }
   });
 
-  it('a profile-only option is refused when intercepting, saying it cannot act on the intercepted AS', async () => {
-    const running = await intercepting();
-    expect(() => running.inspector.setToggle('issuer-trailing-slash', 'added')).toThrow(/built-in reference server only.*intercepted authorization server/);
-    expect(() => running.inspector.setToggle('access-token-kid', 'jwe')).toThrow(/built-in reference server only.*intercepted authorization server/);
-    expect(running.inspector.toggles).toEqual({});
+  it('a profile-only option is refused when intercepting, and toggles.list says why before anyone tries', async () => {
+    const control = await startControl({ upstream: mcp.origin, interceptAs: true, interceptAsCa: certs.caPem });
+    cleanups.push(control.close);
+    const listed = (await control.api<Toggle[]>('toggles.list')).result!;
+    const option = (toggle: string, id: string) => listed.find((t) => t.id === toggle)!.options.find((o) => o.id === id)!;
+    for (const [toggle, id] of [['issuer-trailing-slash', 'added'], ['issuer-trailing-slash', 'removed'], ['access-token-kid', 'jwe'], ['access-token-kid', 'jwe-jwks-only']]) {
+      expect(option(toggle!, id!).unavailable, `${toggle}=${id}`).toMatch(/nor on the intercepted authorization server’s answers/);
+    }
+    for (const c of CASES) expect(option(c.toggle, c.option).unavailable).toBeUndefined();
+    const refused = await control.api('toggles.set', { toggleId: 'issuer-trailing-slash', optionId: 'added' });
+    expect(refused.error?.message).toMatch(/built-in reference server only.*intercepted authorization server/);
+    expect(() => control.inspector.setToggle('access-token-kid', 'jwe')).toThrow(/built-in reference server only.*intercepted authorization server/);
+    expect(control.inspector.toggles).toEqual({});
+    // With the built-in server the same options are open.
+    await control.api('upstream.set', { upstream: null });
+    expect((await control.api<Toggle[]>('toggles.list')).result!.flatMap((t) => t.options).filter((o) => o.unavailable)).toEqual([]);
   });
 });
