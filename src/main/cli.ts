@@ -13,6 +13,7 @@ import { TOGGLES, toggleOption } from './core/proxy/toggles';
 import { checkUpstreamUrl } from './core/proxy/originRewrite';
 import { checkHttpUrl } from './core/wire/url';
 import type { Rule } from '../shared/rules';
+import { toggleUnavailable, type ToggleOption } from '../shared/toggles';
 import { capturesCommand, CommandError, exportCommand, formatExchange, importCommand, replayCommand } from './captureCommands';
 import { capturesDir, defaultDataDir } from './core/dataDir';
 import { ControlService } from './core/control/service';
@@ -47,10 +48,14 @@ function parseToggleFlags(values: string[] | undefined): Array<[string, string]>
   });
 }
 
-/** `serve --toggles`: every toggle id with its options, the default first. */
+/**
+ * `serve --toggles`: every toggle id with its options, the default first; options only the
+ * built-in server can play (in front of --upstream, and on an --intercept-as authorization server) say so.
+ */
 function toggleList(): string {
   const width = Math.max(...TOGGLES.map((t) => t.id.length));
-  return `${TOGGLES.map((t) => `${t.id.padEnd(width)}  ${t.title}\n${' '.repeat(width + 2)}${t.options.map((o, i) => `${o.id}${i === 0 ? ' (default)' : ''}`).join(', ')}`).join('\n')}\n`;
+  const note = (o: ToggleOption, i: number) => (i === 0 ? ' (default)' : toggleUnavailable(o, { builtIn: false }) ? ' (built-in server only)' : '');
+  return `${TOGGLES.map((t) => `${t.id.padEnd(width)}  ${t.title}\n${' '.repeat(width + 2)}${t.options.map((o, i) => `${o.id}${note(o, i)}`).join(', ')}`).join('\n')}\n`;
 }
 
 function parsePort(value: string | undefined, flag = '--port', fallback = DEFAULT_PORT): number {

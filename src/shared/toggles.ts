@@ -14,6 +14,8 @@ export interface ToggleOption {
   rules: Rule[];
   /** The reference-server profile fields for the same behaviour, when the upstream is built in. */
   profile?: BehaviorProfilePatch;
+  /** Set by the control API's `toggles.list`: why the option cannot act in front of the current upstream (toggleUnavailable). */
+  unavailable?: string;
 }
 
 export interface Toggle {
@@ -41,4 +43,17 @@ export type ToggleSelection = Record<string, string>;
 /** How the status bar and timeline rows name a toggle's option: its short name, else "title: label". */
 export function toggleOptionName(toggle: Pick<Toggle, 'title'>, option: Pick<ToggleOption, 'name' | 'label'>): string {
   return option.name ?? `${toggle.title}: ${option.label}`;
+}
+
+/**
+ * Why an option cannot act where the front door stands, or undefined when it can: an option
+ * made only of profile fields (no rules) changes the built-in reference server itself, so in
+ * front of another server, and on an authorization server it intercepts (--intercept-as), it
+ * has nothing to act with. The Toggles screen disables it with this reason; setToggle refuses it.
+ */
+export function toggleUnavailable(option: Pick<ToggleOption, 'id' | 'rules'>, upstream: { builtIn: boolean; interceptAs?: boolean }): string | undefined {
+  if (upstream.builtIn || option.id === 'off' || option.rules.length > 0) return undefined;
+  return upstream.interceptAs
+    ? 'changes the built-in reference server only: no rule can do it in front of another server, nor on the intercepted authorization server’s answers'
+    : 'changes the built-in reference server only: no rule can do it in front of another server';
 }

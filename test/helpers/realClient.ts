@@ -14,7 +14,7 @@ import { completeAuthorization } from './server';
 // headless way for the client to open that browser, and `simulate --compare-with`.
 
 /** The Chrome the simulator's browser claims to be (profiles.ts CHROME_UA): the user's browser is not the client under test. */
-const USER_BROWSER_HEADERS = {
+export const USER_BROWSER_HEADERS = {
   'User-Agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
   Accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
 };

@@ -17,6 +17,12 @@ import type { OAuthClientInformationFull, OAuthMetadata } from '@modelcontextpro
 import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import { DemoInMemoryAuthProvider } from '@modelcontextprotocol/sdk/examples/server/demoInMemoryOAuthProvider.js';
 import { z } from 'zod';
+import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as Transport1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError as Unauthorized1 } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client as Client2, StreamableHTTPClientTransport as Transport2, UnauthorizedError as Unauthorized2 } from '@modelcontextprotocol/client';
+import { MemoryOAuthProvider } from './oauthProvider';
+import { USER_BROWSER_HEADERS } from './realClient';
 import { closeNow } from '../../src/main/core/streamingServer';
 
 // An authorization server on another origin over HTTPS, and an MCP server it protects: the shape of
@@ -115,9 +121,10 @@ export interface RunningHttpsAs {
 
 /**
  * The SDK's demo AS over HTTPS on 127.0.0.1, named `localhost`: strict about `resource` (only
- * `mcpUrl` is accepted, as with the demo's --oauth-strict). `iss` adds RFC 9207's parameter.
+ * `mcpUrl` is accepted, as with the demo's --oauth-strict). `iss` adds RFC 9207's parameter,
+ * `openid` the OpenID discovery document, `openidOnly` that document without the RFC 8414 one (404).
  */
-export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options: { iss?: boolean; cimd?: boolean } = {}): Promise<RunningHttpsAs> {
+export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options: { iss?: boolean; cimd?: boolean; openid?: boolean; openidOnly?: boolean } = {}): Promise<RunningHttpsAs> {
   const server = createHttpsServer({ key: certs.keyPem, cert: certs.certPem });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuerUrl = new URL(`https://localhost:${(server.address() as AddressInfo).port}`);
@@ -131,9 +138,19 @@ export async function startHttpsAs(certs: TestCertificates, mcpUrl: URL, options
     next();
   });
   if (options.cimd) acceptClientIdMetadataDocuments(app, provider, issuerUrl, certs.caPem);
+  // Auth0's and Google's shape: no RFC 8414 document, OpenID discovery only.
+  if (options.openidOnly) {
+    app.get('/.well-known/oauth-authorization-server', (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}'));
+  }
+  // OpenID Connect discovery as well (Auth0, Keycloak and Google serve it), with the same metadata.
+  if (options.openid || options.openidOnly) {
+    // (with the fields OpenID Connect Discovery 1.0 section 3 requires, which SDK clients check)
+    const document = JSON.stringify({ ...createOAuthMetadata({ provider, issuerUrl, scopesSupported: ['mcp:tools'] }), jwks_uri: new URL('/jwks', issuerUrl).href, subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] });
+    app.get('/.well-known/openid-configuration', (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(document));
+  }
   app.use(mcpAuthRouter({ provider, issuerUrl, scopesSupported: ['mcp:tools'] }));
   server.on('request', app);
-  const metadata = JSON.parse(await httpsGet(new URL('/.well-known/oauth-authorization-server', issuerUrl), certs.caPem)) as OAuthMetadata;
+  const metadata = JSON.parse(await httpsGet(new URL(options.openidOnly ? '/.well-known/openid-configuration' : '/.well-known/oauth-authorization-server', issuerUrl), certs.caPem)) as OAuthMetadata;
   return { issuer: issuerUrl.toString(), metadata, provider, seen, close: () => closeNow(server) };
 }
 
@@ -174,9 +191,11 @@ export async function reserveServer(): Promise<{ server: Server; mcpUrl: URL }> 
  * An MCP server (SDK McpServer, stateless Streamable HTTP) whose PRM names the AS, and which
  * accepts only tokens that AS issued for this resource (the demo provider's own check).
  */
-export function serveProtectedMcp(server: Server, mcpUrl: URL, as: RunningHttpsAs, options: { rootPrm?: boolean } = {}): RunningProtectedMcp {
+export function serveProtectedMcp(server: Server, mcpUrl: URL, as: RunningHttpsAs, options: { rootPrm?: boolean; authorizationServer?: string } = {}): RunningProtectedMcp {
   const app = createMcpExpressApp();
-  const prm = { resource: mcpUrl.href, authorization_servers: [as.issuer], scopes_supported: ['mcp:tools'], resource_name: 'protected test server' };
+  const prm = { resource: mcpUrl.href, authorization_servers: [options.authorizationServer ?? as.issuer], scopes_supported: ['mcp:tools'], resource_name: 'protected test server' };
+  // The AS named otherwise than its metadata's issuer (without its trailing slash, say): this PRM wins over the router's.
+  if (options.authorizationServer) app.get(new URL(getOAuthProtectedResourceMetadataUrl(mcpUrl)).pathname, (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(prm)));
   // The PRM at the root too (RFC 9728 section 3.1 allows both), where ChatGPT looks first.
   if (options.rootPrm) app.get('/.well-known/oauth-protected-resource', (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(prm)));
   app.use(mcpAuthMetadataRouter({ oauthMetadata: as.metadata, resourceServerUrl: mcpUrl, scopesSupported: ['mcp:tools'], resourceName: prm.resource_name }));
@@ -214,7 +233,7 @@ export function httpsGet(url: URL, caPem: string): Promise<string> {
 }
 
 /**
- * The user's browser in an authorization: opens the URL and follows redirects (over HTTPS with
+ * The user's browser in an authorization (a browser's User-Agent and Accept): opens the URL and follows redirects (over HTTPS with
  * the test CA trusted) until one leads to the client's redirect URI, which it returns. Every URL
  * visited is kept, so a test can say which legs went through the front door.
  */
@@ -232,7 +251,7 @@ export async function browse(start: URL | string, redirectUri: string, caPem: st
 function redirectOf(url: URL, caPem: string): Promise<string> {
   const fetchOnce = url.protocol === 'https:'
     ? new Promise<{ status?: number; location?: string; body: string }>((resolve, reject) => {
-        httpsRequest(url, { ca: [...rootCertificates, caPem] }, (res) => {
+        httpsRequest(url, { ca: [...rootCertificates, caPem], headers: USER_BROWSER_HEADERS }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => resolve({ status: res.statusCode, location: res.headers.location, body: Buffer.concat(chunks).toString('utf8') }));
@@ -240,9 +259,39 @@ function redirectOf(url: URL, caPem: string): Promise<string> {
           .on('error', reject)
           .end();
       })
-    : fetch(url, { redirect: 'manual' }).then(async (res) => ({ status: res.status, location: res.headers.get('location') ?? undefined, body: await res.text() }));
+    : fetch(url, { redirect: 'manual', headers: USER_BROWSER_HEADERS }).then(async (res) => ({ status: res.status, location: res.headers.get('location') ?? undefined, body: await res.text() }));
   return fetchOnce.then(({ status, location, body }) => {
     if (status !== 302 && status !== 303 && status !== 307) throw new Error(`${url} answered ${status}, not a redirect: ${body.slice(0, 300)}`);
     return location!;
   });
+}
+
+/**
+ * An unmodified MCP SDK client (1.x or 2.x) through the front door at `origin`, OAuth included,
+ * the browser following the AS over HTTPS (the test CA trusted), then tools/list: 'connected',
+ * or the message of what stopped it.
+ */
+export async function sdkSessionOverTls(origin: string, sdk: 1 | 2, redirectUri: string, caPem: string): Promise<string> {
+  const url = new URL('/mcp', origin);
+  const provider = new MemoryOAuthProvider(redirectUri);
+  const connect = async () => {
+    const client = sdk === 1 ? new Client1({ name: 'tls-as-sdk1', version: '1.0.0' }) : new Client2({ name: 'tls-as-sdk2', version: '2.0.0' });
+    await client.connect((sdk === 1 ? new Transport1(url, { authProvider: provider }) : new Transport2(url, { authProvider: provider })) as never);
+    await client.listTools();
+    await client.close();
+  };
+  try {
+    try {
+      await connect();
+    } catch (err) {
+      if (!(err instanceof Unauthorized1 || err instanceof Unauthorized2) || !provider.authorizationUrls[0]) throw err;
+      const callback = await browse(provider.authorizationUrls[0], redirectUri, caPem);
+      if (sdk === 1) await new Transport1(url, { authProvider: provider }).finishAuth(callback.searchParams.get('code')!);
+      else await new Transport2(url, { authProvider: provider }).finishAuth(callback.searchParams);
+      await connect();
+    }
+    return 'connected';
+  } catch (err) {
+    return (err as Error).message;
+  }
 }

@@ -94,5 +94,7 @@ describe('every mistyped README example: one line, what is wrong, and where --he
     expect(code).toBeUndefined();
     expect(stdout).toMatch(/^notification-status\s+Status for notifications\n\s+off \(default\), 204, 200$/m);
     expect(stdout).toMatch(/^get-stream\s/m);
+    // Profile-only options say they need the built-in server (not in front of --upstream, nor on an --intercept-as AS).
+    expect(stdout).toMatch(/^\s+off \(default\), added \(built-in server only\), removed \(built-in server only\)$/m);
   });
 });

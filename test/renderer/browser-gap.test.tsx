@@ -58,8 +58,9 @@ describe('timeline model: the browser gap', () => {
     expect(model.display.indexOf(callback.id)).toBe(4);
     model.setQuery('phase:token');
     expect(flat(model.items)).toEqual(['boundary', token.id]);
+    // The relayed authorization response is in the authorization phase too: the gap closes on it.
     model.setQuery('phase:authorize');
-    expect(flat(model.items)).toEqual([authorize.id, 'gap', 'boundary']);
+    expect(flat(model.items)).toEqual([authorize.id, 'gap', 'boundary', callback.id]);
   });
 
   it('draws the gap under the authorize arrow of the sequence diagram, not as a pause before the callback', () => {

@@ -2,6 +2,7 @@
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { InspectorStatus } from '../../src/shared/controlApi';
+import { TOGGLES } from '../../src/main/core/proxy/toggles';
 import { containerPerTest, mountApp, openScreen, settle, STATUS } from './harness';
 
 // The Settings screen's --intercept-as switch: shown as the core says it is, sent with the
@@ -38,5 +39,34 @@ describe('the Settings screen’s --intercept-as switch', () => {
     await act(async () => apply.click());
     await settle();
     expect(app.calls).toContainEqual(['upstream.set', { upstream: null }]);
+  });
+});
+
+describe('the Toggles screen in front of an upstream whose AS is intercepted', () => {
+  const { dom, $, $$ } = containerPerTest();
+
+  const optionInput = (toggleId: string, optionId: string) => $(`[data-testid=toggle-${toggleId}] input[value="${optionId}"]`) as HTMLInputElement;
+
+  it('disables the options only the built-in server can play, says why, and keeps the ones that act on the intercepted AS', async () => {
+    const status: InspectorStatus = { ...STATUS, upstream: { builtIn: false, health: 'up', url: 'http://127.0.0.1:3000/', interceptAs: true } };
+    await mountApp(dom().root, { status: () => status, 'toggles.list': () => TOGGLES });
+    await openScreen(dom().container, 'Toggles & rules');
+    expect($('[data-testid=toggles-intercept-note]')?.textContent).toContain('act on its answers as on the built-in one’s');
+    for (const [toggle, option] of [['issuer-trailing-slash', 'added'], ['access-token-kid', 'jwe']]) {
+      const input = optionInput(toggle!, option!);
+      expect(input.disabled, `${toggle}=${option}`).toBe(true);
+      expect(input.parentElement!.getAttribute('title')).toContain('nor on the intercepted authorization server’s answers');
+    }
+    for (const [toggle, option] of [['dcr', 'disabled'], ['dcr', 'initial-access-token'], ['code-challenge-methods', 'plain-only'], ['as-metadata', 'openid-only'], ['issuer-trailing-slash', 'off']]) {
+      expect(optionInput(toggle!, option!).disabled, `${toggle}=${option}`).toBe(false);
+    }
+    expect($$('input[type=radio]:disabled').length).toBeGreaterThan(0);
+  });
+
+  it('with the built-in server every option can be chosen and there is no note', async () => {
+    await mountApp(dom().root, { 'toggles.list': () => TOGGLES });
+    await openScreen(dom().container, 'Toggles & rules');
+    expect($('[data-testid=toggles-intercept-note]')).toBeNull();
+    expect(optionInput('issuer-trailing-slash', 'added').disabled).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import type { Boundary, Exchange, ExchangeEvent, HttpHeaders } from '../../share
 import type { InspectorEvent } from '../../shared/inspectorEvents';
 import type { LintFinding, LintSummary } from '../../shared/lint';
 import type { BreakpointEdits, Rule } from '../../shared/rules';
-import type { Toggle, ToggleOption, ToggleSelection } from '../../shared/toggles';
+import { toggleUnavailable, type Toggle, type ToggleOption, type ToggleSelection } from '../../shared/toggles';
 import type { TunnelStatus } from '../../shared/tunnel';
 import { ToggleUnavailableError, toggleOption } from './proxy/toggles';
 import { serverToggleEffects } from './proxy/toggleEffects';
@@ -366,9 +366,8 @@ export class Inspector {
   private applyToggle(toggleId: string, optionId: string): void {
     const { toggle, option } = toggleOption(toggleId, optionId);
     const builtIn = !this.options.upstream;
-    if (!builtIn && option.id !== 'off' && option.rules.length === 0) {
-      throw new ToggleUnavailableError(`"${toggle.title}: ${option.label}" changes the built-in reference server only; the front door can't do it in front of ${this.options.upstream}`);
-    }
+    const unavailable = toggleUnavailable(option, { builtIn, interceptAs: this.interceptsAs() });
+    if (unavailable) throw new ToggleUnavailableError(`"${toggle.title}: ${option.label}" ${unavailable} (${this.options.upstream})`);
     this.toggleRules.delete(toggleId);
     this.activeRules = undefined;
     this.serverToggles.delete(toggleId);

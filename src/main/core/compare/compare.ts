@@ -4,6 +4,9 @@ import type { LintFinding } from '../../../shared/lint';
 import { lintExchanges, summarize } from '../lint/engine';
 import { nameClient } from '../../../shared/clientName';
 import { exchangeSighting } from '../recorder/runs';
+import { isAuthorizationRequest } from '../recorder/classify';
+import { browserLeg } from '../recorder/browserGap';
+import { CALLBACK_PREFIX } from '../proxy/asInterceptMap';
 import { bearerToken, clientUrl, header, isObject, path, requestForm, requestJson, responseMessages } from '../lint/wire';
 
 // Compare: two client connections side by side. Each exchange becomes a step with a stage
@@ -138,7 +141,7 @@ export function oauthParams(e: Exchange): Record<string, string> | undefined {
     if (Array.isArray(body.redirect_uris)) params['dcr.redirect_uris'] = body.redirect_uris.map((u) => redirectShape(String(u))).join(' ');
     return params;
   }
-  if (phase === 'authorization' && e.request.method === 'GET') {
+  if (isAuthorizationRequest(e)) {
     const query = new URL(e.request.url, 'http://host.invalid').searchParams;
     for (const name of ['response_type', 'code_challenge_method', 'resource', 'scope', 'prompt']) {
       const value = query.get(name);
@@ -167,7 +170,7 @@ const isUrlClientId = (id: string | null | undefined) => !!id && /^https:\/\//i.
 export function registrationPath(exchanges: readonly Exchange[]): RegistrationPath {
   if (exchanges.some((e) => e.classification.phase === 'registration' && e.request.method === 'POST')) return 'dcr';
   const clientIds = exchanges.flatMap((e) => {
-    if (e.classification.phase === 'authorization' && e.request.method === 'GET') return [new URL(e.request.url, 'http://host.invalid').searchParams.get('client_id')];
+    if (isAuthorizationRequest(e)) return [new URL(e.request.url, 'http://host.invalid').searchParams.get('client_id')];
     if (e.classification.phase === 'token') return [requestForm(e).get('client_id') ?? (/^Basic\s/i.test(header(e.request.headers, 'authorization') ?? '') ? 'basic' : null)];
     return [];
   });
@@ -203,7 +206,7 @@ function stepsOf(input: ConnectionInput, findings: readonly LintFinding[], optio
         exchangeId: e.id,
         position: i + 1,
         method: e.request.method,
-        path: path(e),
+        path: pathShape(e),
         ...(e.response ? { status: e.response.status } : {}),
         label,
         requestHeaders: pick(e.request.headers, REQUEST_HEADERS, options),
@@ -258,7 +261,32 @@ function differences(left: CompareSide | undefined, right: CompareSide | undefin
 }
 
 /** Aligns two connections step by step and names what differs in each step and in the whole. */
-export function compareConnections(leftInput: ConnectionInput, rightInput: ConnectionInput, options: CompareOptions = {}): Comparison {
+/** The request path, a callback relay's number left out: it says in which order clients registered through the front door, not how this one behaves. */
+function pathShape(e: Exchange): string {
+  const p = path(e);
+  return p.startsWith(CALLBACK_PREFIX) ? `${CALLBACK_PREFIX}{k}` : p;
+}
+
+/**
+ * Leaves out the user's browser at an authorization server's own pages, where one side shows
+ * the browser sent there by a front door that fronts the AS (--intercept-as answers the
+ * authorization request with a redirect to it, and its callback relay sees the browser come
+ * back): a front door never sees those pages, a simulated client's own fetch does. Without
+ * that trip on either side, nothing changes.
+ */
+function withoutBrowserTrips(leftInput: ConnectionInput, rightInput: ConnectionInput): [ConnectionInput, ConnectionInput] {
+  const hosts = new Set<string>();
+  for (const e of [...leftInput.exchanges, ...rightInput.exchanges]) {
+    const leg = browserLeg(e);
+    if (leg?.kind === 'authorize') hosts.add(leg.host.toLowerCase());
+  }
+  if (hosts.size === 0) return [leftInput, rightInput];
+  const visible = (input: ConnectionInput): ConnectionInput => ({ ...input, exchanges: input.exchanges.filter((e) => !hosts.has((header(e.request.headers, 'host') ?? '').toLowerCase())) });
+  return [visible(leftInput), visible(rightInput)];
+}
+
+export function compareConnections(leftAsGiven: ConnectionInput, rightAsGiven: ConnectionInput, options: CompareOptions = {}): Comparison {
+  const [leftInput, rightInput] = withoutBrowserTrips(leftAsGiven, rightAsGiven);
   const findingsOf = (input: ConnectionInput) => input.findings ?? lintExchanges(input.exchanges).findings;
   const leftFindings = findingsOf(leftInput);
   const rightFindings = findingsOf(rightInput);

@@ -2,6 +2,7 @@ import type { CheckedParams } from '../../../shared/commandParams';
 import type { CommandName, CommandResult, InspectorStatus } from '../../../shared/controlApi';
 import type { Exchange } from '../../../shared/exchange';
 import type { Rule } from '../../../shared/rules';
+import { toggleUnavailable } from '../../../shared/toggles';
 import { CaptureTap } from '../compare/captureTap';
 import { compareConnections } from '../compare/compare';
 import type { Inspector } from '../inspector';
@@ -101,7 +102,17 @@ function behaviorHandlers(ctx: HandlerContext) {
       ctx.state.presetId = undefined;
       return ctx.status();
     },
-    'toggles.list': async () => [...TOGGLES],
+    'toggles.list': async () => {
+      // Each option says when it cannot act in front of the current upstream (or on its intercepted AS).
+      const where = { builtIn: inspector.info?.upstreamIsBuiltIn ?? true, interceptAs: inspector.info?.interceptAs };
+      return TOGGLES.map((toggle) => ({
+        ...toggle,
+        options: toggle.options.map((option) => {
+          const unavailable = toggleUnavailable(option, where);
+          return unavailable ? { ...option, unavailable } : option;
+        }),
+      }));
+    },
     'toggles.set': async ({ toggleId, optionId }) => {
       inspector.setToggle(toggleId, optionId);
       saveSettings(ctx, { toggles: inspector.toggles });

@@ -1,8 +1,9 @@
 import { parseJson } from '../wire/json';
 import { requestPath } from '../wire/paths';
 import { SseParser } from '../wire/sse';
-import type { Classification, DiscoveryKind, HttpHeaders, JsonRpcSummary } from '../../../shared/exchange';
+import type { Classification, DiscoveryKind, Exchange, HttpHeaders, JsonRpcSummary } from '../../../shared/exchange';
 import { describeFilter, LISTEN_METHOD, parseSubscriptionFilter } from '../../../shared/subscriptions';
+import { CALLBACK_PREFIX } from '../proxy/asInterceptMap';
 
 // Classifies an exchange into its handshake phase from what is on the wire. Pure functions:
 // the recorder calls them once the request body is known and again with the response.
@@ -102,6 +103,17 @@ function listenLabel(body: unknown): string {
   return `${LISTEN_METHOD} stream (${filter ? describeFilter(filter) : 'no valid filter'})`;
 }
 
+/** The label of an authorization response that came back through --intercept-as's callback relay. */
+export const AUTHORIZATION_RESPONSE_RELAY = 'authorization response (callback relay)';
+
+/**
+ * The authorization request itself (the browser's GET /authorize?…), not the authorization
+ * response a callback relay passed on, which is in the same phase.
+ */
+export function isAuthorizationRequest(e: Pick<Exchange, 'classification' | 'request'>): boolean {
+  return e.classification.phase === 'authorization' && e.request.method === 'GET' && e.classification.label !== AUTHORIZATION_RESPONSE_RELAY;
+}
+
 /** Classifies a request from its method, URL, headers and (text) body. */
 export function classifyRequest(method: string, url: string, headers: HttpHeaders, bodyText?: string, bodyTruncated = false): Classification {
   const path = requestPath(url).replace(/\/+$/, '') || '/';
@@ -120,6 +132,9 @@ export function classifyRequest(method: string, url: string, headers: HttpHeader
     // RFC 9126: the authorization request is pushed first, then /authorize carries its request_uri.
     if (/\/par$/.test(path) || (form.has('response_type') && form.has('client_id'))) return { phase: 'authorization', label: 'pushed authorization request (PAR)' };
   }
+  // The authorization response (RFC 6749 section 4.1.2) the AS sent the browser back with, at
+  // --intercept-as's callback relay: the end of the browser's trip, in the OAuth story.
+  if (method === 'GET' && path.startsWith(CALLBACK_PREFIX)) return { phase: 'authorization', label: AUTHORIZATION_RESPONSE_RELAY };
   const queryStart = url.indexOf('?');
   const query = method === 'GET' && queryStart !== -1 ? new URLSearchParams(url.slice(queryStart + 1)) : undefined;
   if (method === 'GET' && (/\/authorize$/.test(path) || (query?.has('client_id') && (query.has('response_type') || query.has('request_uri'))))) {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Toggle } from '../../../shared/toggles';
+import { toggleUnavailable, type Toggle } from '../../../shared/toggles';
 import { useApp } from '../state/store';
 import { ActiveToggle, activeToggles } from './StatusChips';
 import './TogglesPanel.css';
@@ -192,6 +192,7 @@ export function TogglesPanel() {
     [toggles, words],
   );
   const builtIn = status?.upstream.builtIn ?? true;
+  const where = { builtIn, interceptAs: status?.upstream.interceptAs === true };
   return (
     <div className="toggles-panel">
       <ActiveSection />
@@ -201,6 +202,11 @@ export function TogglesPanel() {
           Each changes the wire behaviour from the next exchange on.{' '}
           {builtIn ? 'With the built-in server, a toggle with a profile field changes the server itself; the others act as rules in the inspector.' : 'In front of your server, toggles act as rules in the inspector: the timeline shows the upstream’s status and the changed one.'}
         </p>
+        {where.interceptAs && (
+          <p className="hint" data-testid="toggles-intercept-note">
+            The front door fronts your server’s authorization server (--intercept-as): the discovery, registration and authorization toggles act on its answers as on the built-in one’s. Options only the built-in server can play (the issuer’s trailing slash, an access token without kid) are disabled: the real authorization server mints those.
+          </p>
+        )}
         <input
           type="search"
           className="toggle-search"
@@ -225,12 +231,15 @@ export function TogglesPanel() {
                     <div className="toggle-head">
                       <strong>{toggle.title}</strong>
                       <div className="options" role="radiogroup" aria-label={toggle.title}>
-                        {toggle.options.map((option) => (
-                          <label key={option.id} className={selected === option.id ? 'chosen' : ''}>
-                            <input type="radio" name={toggle.id} value={option.id} checked={selected === option.id} onChange={() => void run('toggles.set', { toggleId: toggle.id, optionId: option.id })} />
-                            {option.label}
-                          </label>
-                        ))}
+                        {toggle.options.map((option) => {
+                          const unavailable = toggleUnavailable(option, where);
+                          return (
+                            <label key={option.id} className={selected === option.id ? 'chosen' : unavailable ? 'unavailable' : ''} title={unavailable ? `${option.label}: ${unavailable}` : undefined}>
+                              <input type="radio" name={toggle.id} value={option.id} checked={selected === option.id} disabled={!!unavailable} onChange={() => void run('toggles.set', { toggleId: toggle.id, optionId: option.id })} />
+                              {option.label}
+                            </label>
+                          );
+                        })}
                       </div>
                     </div>
                     <p className="hint">{toggle.explanation}</p>

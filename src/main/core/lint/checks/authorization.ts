@@ -1,6 +1,7 @@
 import type { Exchange } from '../../../../shared/exchange';
 import { exchangeOutcome, isFailed } from '../../../../shared/outcome';
 import { legacySessionId } from '../../recorder/correlate';
+import { isAuthorizationRequest } from '../../recorder/classify';
 import { before, lastBefore, type LintCheck } from '../rule';
 import {
   bearerToken,
@@ -604,7 +605,7 @@ export const loopbackRedirectPortExact: LintCheck = (e, context) => {
 };
 
 export const authorizeScopeRejected: LintCheck = (e, context) => {
-  if (e.classification.phase !== 'authorization' || e.request.method !== 'GET') return undefined;
+  if (!isAuthorizationRequest(e)) return undefined;
   const refused = authorizationError(e);
   if (!refused || !/scope/i.test(refused)) return undefined;
   const params = authorizationParams(e);
@@ -644,7 +645,7 @@ export const registrationMixedRedirectSchemes: LintCheck = (e) => {
 };
 
 export const authorizeEndpointNotFromMetadata: LintCheck = (e, context) => {
-  if (e.classification.phase !== 'authorization' || e.request.method !== 'GET') return undefined;
+  if (!isAuthorizationRequest(e)) return undefined;
   const params = authorizationParams(e);
   if (!params.has('response_type') || !params.has('client_id')) return undefined;
   const host = hostOf(e);

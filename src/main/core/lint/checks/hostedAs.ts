@@ -4,6 +4,7 @@ import { lastBefore, type LintCheck } from '../rule';
 import { isAuthServerMetadata, isObject, isProtectedResourceMetadata, path, requestForm, requestHeader, responseJson, status } from '../wire';
 import { tokenResponse } from './authorization';
 import { isRedacted } from '../../recorder/redact';
+import { isAuthorizationRequest } from '../../recorder/classify';
 
 // Hosted authorization servers (issue 17 item 4): what Auth0, Keycloak, Google and the like
 // answer differently from the built-in one, and what that does to MCP clients and servers.
@@ -146,7 +147,7 @@ export const accessTokenWithoutKid: LintCheck = (e, context) => {
   const { alg, enc } = jose.header;
   if (!jose.encrypted && !ASYMMETRIC.test(String(alg))) return undefined;
   // What the client asked for: RFC 8707 `resource`, Auth0's `audience` (token request, else its authorization request).
-  const authorize = lastBefore(e, context.handshake, (x) => x.classification.phase === 'authorization' && x.request.method === 'GET');
+  const authorize = lastBefore(e, context.handshake, isAuthorizationRequest);
   const query = authorize ? new URL(authorize.request.url, 'http://x').searchParams : undefined;
   const form = requestForm(e);
   const resource = form.get('resource') ?? query?.get('resource');
