@@ -9,6 +9,7 @@ import { MemoryOAuthProvider } from '../helpers/oauthProvider';
 import { sdkSession } from '../helpers/sdkSession';
 import { startInspector } from '../helpers/inspector';
 import { completeAuthorization, startReferenceServer } from '../helpers/server';
+import { HOSTED_AS_TOGGLES, reaction, type Reaction } from '../helpers/hostedAsReactions';
 
 // Hosted authorization server quirks as toggles (issue 17 item 4): each option changes the
 // authorization server's answers (built-in: through its profile or rules in front of it; in
@@ -41,17 +42,12 @@ async function sdk2Session(origin: string): Promise<string> {
   }
 }
 
-interface Case {
+/** A toggle option, the clients' reactions to it (test/helpers/hostedAsReactions.ts), and what the wire shows. */
+interface Case extends Reaction {
   toggle: string;
   option: string;
-  /** What each client ends with: 'connected', or a piece of the error it stopped with. */
-  sdk1: string | RegExp;
-  sdk2: string | RegExp;
-  /** Lint rules the run must bring (attributed to the toggle). */
-  lint: LintRuleId[];
   /** What the client saw changed, on the recorded exchanges. */
   wire(exchanges: Exchange[]): void;
-  builtInOnly?: boolean;
 }
 
 const json = (e: Exchange | undefined) => JSON.parse(e?.response?.body?.data ?? 'null') as Record<string, unknown> | null;
@@ -61,9 +57,7 @@ const CASES: Case[] = [
   {
     toggle: 'as-metadata',
     option: 'openid-only',
-    sdk1: 'connected',
-    sdk2: 'connected',
-    lint: ['as-metadata-openid-only'],
+    ...reaction('as-metadata', 'openid-only'),
     wire(exchanges) {
       const metadata = metadataOf(exchanges);
       expect(metadata.filter((e) => e.classification.discovery!.startsWith('authorization-server')).map((e) => e.response?.status)).toContain(404);
@@ -73,10 +67,7 @@ const CASES: Case[] = [
   {
     toggle: 'issuer-trailing-slash',
     option: 'added',
-    sdk1: 'connected',
-    sdk2: /Issuer mismatch in authorization server metadata/,
-    lint: ['as-metadata-issuer-mismatch'],
-    builtInOnly: true,
+    ...reaction('issuer-trailing-slash', 'added'),
     wire(exchanges) {
       const issuers = metadataOf(exchanges).map((e) => json(e)?.issuer);
       expect(issuers.length).toBeGreaterThan(0);
@@ -86,11 +77,7 @@ const CASES: Case[] = [
   {
     toggle: 'issuer-trailing-slash',
     option: 'removed',
-    // SDK 2.x tolerates this direction (its issuersMatch): the PRM's "…/" names the slash-free issuer.
-    sdk1: 'connected',
-    sdk2: 'connected',
-    lint: ['as-metadata-issuer-mismatch'],
-    builtInOnly: true,
+    ...reaction('issuer-trailing-slash', 'removed'),
     wire(exchanges) {
       const servers = exchanges.filter((e) => e.classification.discovery?.startsWith('protected-resource') && e.response?.status === 200).flatMap((e) => json(e)?.authorization_servers as string[]);
       expect(servers.length).toBeGreaterThan(0);
@@ -101,9 +88,7 @@ const CASES: Case[] = [
   {
     toggle: 'dcr',
     option: 'disabled',
-    sdk1: /does not support dynamic client registration/,
-    sdk2: /does not support dynamic client registration/,
-    lint: [],
+    ...reaction('dcr', 'disabled'),
     wire(exchanges) {
       const served = metadataOf(exchanges).filter((e) => e.response?.status === 200);
       expect(served.length).toBeGreaterThan(0);
@@ -114,10 +99,7 @@ const CASES: Case[] = [
   {
     toggle: 'dcr',
     option: 'initial-access-token',
-    // The SDKs surface the error_description of the 401.
-    sdk1: /initial access token is required/,
-    sdk2: /initial access token is required/,
-    lint: ['registration-requires-initial-access-token'],
+    ...reaction('dcr', 'initial-access-token'),
     wire(exchanges) {
       const registrations = exchanges.filter((e) => e.classification.phase === 'registration');
       expect(registrations.length).toBeGreaterThan(0);
@@ -127,10 +109,7 @@ const CASES: Case[] = [
   {
     toggle: 'code-challenge-methods',
     option: 'omitted',
-    // The 2025-11-25 spec says refuse; the TypeScript SDK only refuses a list without S256.
-    sdk1: 'connected',
-    sdk2: 'connected',
-    lint: ['as-metadata-without-s256'],
+    ...reaction('code-challenge-methods', 'omitted'),
     wire(exchanges) {
       for (const e of metadataOf(exchanges).filter((x) => x.response?.status === 200)) expect(json(e)).not.toHaveProperty('code_challenge_methods_supported');
     },
@@ -138,9 +117,7 @@ const CASES: Case[] = [
   {
     toggle: 'code-challenge-methods',
     option: 'plain-only',
-    sdk1: /does not support code challenge method S256/,
-    sdk2: /does not support code challenge method S256/,
-    lint: ['as-metadata-without-s256'],
+    ...reaction('code-challenge-methods', 'plain-only'),
     wire(exchanges) {
       for (const e of metadataOf(exchanges).filter((x) => x.response?.status === 200)) expect(json(e)?.code_challenge_methods_supported).toEqual(['plain']);
       expect(exchanges.filter((e) => e.classification.phase === 'token')).toEqual([]);
@@ -149,11 +126,7 @@ const CASES: Case[] = [
   {
     toggle: 'access-token-kid',
     option: 'jwe',
-    // The built-in MCP server validates such a token through /userinfo, as the logs' fixed server did.
-    sdk1: 'connected',
-    sdk2: 'connected',
-    lint: ['access-token-without-kid'],
-    builtInOnly: true,
+    ...reaction('access-token-kid', 'jwe'),
     wire(exchanges) {
       const tokens = exchanges.filter((e) => e.classification.phase === 'token' && e.response?.status === 200).map((e) => String(json(e)?.access_token));
       expect(tokens.length).toBeGreaterThan(0);
@@ -163,11 +136,7 @@ const CASES: Case[] = [
   {
     toggle: 'access-token-kid',
     option: 'jwe-jwks-only',
-    // OAuth completes, then the MCP server refuses the token it cannot verify (on initialize: the spec profile wants a token there).
-    sdk1: /after OAuth/,
-    sdk2: /401|Unauthorized|invalid_token/i,
-    lint: ['access-token-without-kid', 'token-validated-on-initialize'],
-    builtInOnly: true,
+    ...reaction('access-token-kid', 'jwe-jwks-only'),
     wire(exchanges) {
       expect(exchanges.some((e) => e.classification.phase === 'token' && e.response?.status === 200)).toBe(true);
       expect(exchanges.some((e) => e.classification.phase === 'jsonrpc' && e.request.headers.authorization && e.response?.status === 401)).toBe(true);
@@ -175,7 +144,6 @@ const CASES: Case[] = [
   },
 ];
 
-const HOSTED_AS_TOGGLES = ['as-metadata', 'issuer-trailing-slash', 'dcr', 'code-challenge-methods', 'access-token-kid'];
 
 describe('hosted authorization server toggles against the MCP SDK clients', () => {
   const cleanups: Array<() => Promise<void>> = [];

@@ -6,6 +6,7 @@ import { TOGGLES } from '../../src/main/core/proxy/toggles';
 import { startControl } from '../helpers/control';
 import { startInspector } from '../helpers/inspector';
 import { makeTestCertificates, reserveServer, sdkSessionOverTls, serveProtectedMcp, startHttpsAs, type RunningHttpsAs, type RunningProtectedMcp, type TestCertificates } from '../helpers/tlsAs';
+import { HOSTED_AS_TOGGLES, reaction, type Reaction } from '../helpers/hostedAsReactions';
 
 // issue 17 item 4, "where a toggle fits it acts on the intercepted AS's answers exactly as on the
 // built-in AS's": the hosted-AS toggles with --intercept-as in front of an HTTPS authorization
@@ -55,13 +56,10 @@ const json = (e: Exchange | undefined) => JSON.parse(e?.response?.body?.data ?? 
 const asMetadata = (exchanges: Exchange[]) => exchanges.filter((e) => /^(authorization-server|openid-configuration)/.test(e.classification.discovery ?? '') && e.request.url.includes('/_as/0'));
 const served = (exchanges: Exchange[]) => asMetadata(exchanges).filter((e) => e.response?.status === 200);
 
-interface Case {
+/** A toggle option, the clients' reactions to it (the built-in AS's, test/helpers/hostedAsReactions.ts), and what the wire shows. */
+interface Case extends Reaction {
   toggle: string;
   option: string;
-  /** The built-in AS's reactions with this toggle (hosted-as.test.ts): 'connected' or a piece of the error. */
-  sdk1: string | RegExp;
-  sdk2: string | RegExp;
-  lint: LintRuleId[];
   /** What the intercepted AS's answers show, as the client got them, and what the real AS received. */
   wire(exchanges: Exchange[]): void;
 }
@@ -72,9 +70,7 @@ const CASES: Case[] = [
   {
     toggle: 'as-metadata',
     option: 'openid-only',
-    sdk1: 'connected',
-    sdk2: 'connected',
-    lint: ['as-metadata-openid-only'],
+    ...reaction('as-metadata', 'openid-only'),
     wire(exchanges) {
       const rfc8414 = asMetadata(exchanges).filter((e) => e.classification.discovery!.startsWith('authorization-server'));
       expect(rfc8414.length).toBeGreaterThan(0);
@@ -88,9 +84,7 @@ const CASES: Case[] = [
   {
     toggle: 'dcr',
     option: 'disabled',
-    sdk1: /does not support dynamic client registration/,
-    sdk2: /does not support dynamic client registration/,
-    lint: [],
+    ...reaction('dcr', 'disabled'),
     wire(exchanges) {
       expect(served(exchanges).length).toBeGreaterThan(0);
       for (const e of served(exchanges)) expect(json(e)).not.toHaveProperty('registration_endpoint');
@@ -100,9 +94,7 @@ const CASES: Case[] = [
   {
     toggle: 'dcr',
     option: 'initial-access-token',
-    sdk1: /initial access token is required/,
-    sdk2: /initial access token is required/,
-    lint: ['registration-requires-initial-access-token'],
+    ...reaction('dcr', 'initial-access-token'),
     wire(exchanges) {
       const registrations = exchanges.filter((e) => e.classification.phase === 'registration');
       expect(registrations.map((e) => e.request.url)).toEqual(['/_as/0/register', '/_as/0/register']);
@@ -112,9 +104,7 @@ const CASES: Case[] = [
   {
     toggle: 'code-challenge-methods',
     option: 'omitted',
-    sdk1: 'connected',
-    sdk2: 'connected',
-    lint: ['as-metadata-without-s256'],
+    ...reaction('code-challenge-methods', 'omitted'),
     wire(exchanges) {
       expect(served(exchanges).length).toBeGreaterThan(0);
       for (const e of served(exchanges)) expect(json(e)).not.toHaveProperty('code_challenge_methods_supported');
@@ -124,9 +114,7 @@ const CASES: Case[] = [
   {
     toggle: 'code-challenge-methods',
     option: 'plain-only',
-    sdk1: /does not support code challenge method S256/,
-    sdk2: /does not support code challenge method S256/,
-    lint: ['as-metadata-without-s256'],
+    ...reaction('code-challenge-methods', 'plain-only'),
     wire(exchanges) {
       expect(served(exchanges).length).toBeGreaterThan(0);
       for (const e of served(exchanges)) expect(json(e)?.code_challenge_methods_supported).toEqual(['plain']);
@@ -135,7 +123,6 @@ const CASES: Case[] = [
   },
 ];
 
-const HOSTED_AS_TOGGLES = ['as-metadata', 'issuer-trailing-slash', 'dcr', 'code-challenge-methods', 'access-token-kid'];
 
 describe('hosted-AS toggles on an intercepted HTTPS authorization server (--intercept-as)', () => {
   it('every rule-made option of the hosted-AS toggles is covered here; the others cannot act on an intercepted AS', () => {
