@@ -179,7 +179,7 @@ describe('inspector web UI in Chromium', () => {
     const text = readFileSync(file, 'utf8');
     const har = JSON.parse(text) as { log: { entries: unknown[] } };
     expect(har.log.entries.length).toBeGreaterThan(8);
-    expect(text).toMatch(/"Bearer \[redacted:\d+\]"/);
+    expect(text).toMatch(/"Bearer (eyJ[\w-]+\.)?\[redacted:\d+\]"/);
     expect(text).not.toContain(provider.savedTokens!.access_token);
 
     await page.getByLabel('Import HAR').setInputFiles(file);
