@@ -6,8 +6,8 @@ import { nameClient } from '../../../shared/clientName';
 import { exchangeSighting } from '../recorder/runs';
 import { isAuthorizationRequest } from '../recorder/classify';
 import { browserLeg } from '../recorder/browserGap';
-import { CALLBACK_PREFIX } from '../proxy/asInterceptMap';
 import { bearerToken, clientUrl, header, isObject, path, requestForm, requestJson, responseMessages } from '../lint/wire';
+import { CALLBACK_PREFIX } from '../wire/paths';
 
 // Compare: two client connections side by side. Each exchange becomes a step with a stage
 // (discovery, token, initialize, tools/list, …) and a key saying what it asked for. The two

@@ -1,3 +1,4 @@
+import { AS_PREFIX, CALLBACK_PREFIX } from '../wire/paths';
 import { upstreamOrigins, type OriginPair } from './originRewrite';
 
 // --intercept-as, the mapping: each authorization server origin the upstream names gets an index n
@@ -5,8 +6,6 @@ import { upstreamOrigins, type OriginPair } from './originRewrite';
 // that). Requests under /_as/<n>/ (and the RFC 8414 / OpenID well-known forms with the path
 // inserted) go to that origin. Redirect URIs relayed through the front door are /_as/callback/<k>.
 
-export const AS_PREFIX = '/_as/';
-export const CALLBACK_PREFIX = '/_as/callback/';
 
 /** Well-known documents an issuer's path is inserted after (RFC 8414 section 3.1, OpenID Connect Discovery as RFC 8414 section 5 describes it). */
 const INSERTED_WELL_KNOWN = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'];

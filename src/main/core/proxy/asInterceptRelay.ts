@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { CALLBACK_PREFIX, type AsOriginMap } from './asInterceptMap';
+import { CALLBACK_PREFIX } from '../wire/paths';
+import type { AsOriginMap } from './asInterceptMap';
 
 // --intercept-as, the two faces of a request to the authorization server:
 // - `resource` (RFC 8707) and Auth0's `audience` name the MCP server as the client sees it (the

@@ -1,9 +1,8 @@
 import { parseJson } from '../wire/json';
-import { requestPath } from '../wire/paths';
+import { CALLBACK_PREFIX, requestPath } from '../wire/paths';
 import { SseParser } from '../wire/sse';
 import type { Classification, DiscoveryKind, Exchange, HttpHeaders, JsonRpcSummary } from '../../../shared/exchange';
 import { describeFilter, LISTEN_METHOD, parseSubscriptionFilter } from '../../../shared/subscriptions';
-import { CALLBACK_PREFIX } from '../proxy/asInterceptMap';
 
 // Classifies an exchange into its handshake phase from what is on the wire. Pure functions:
 // the recorder calls them once the request body is known and again with the response.

@@ -43,6 +43,7 @@ function finishes(exchange: Exchange): boolean {
 }
 
 /** The authorization request a browser opens (GET /authorize), with no client id of its own. */
+/** A GET of the authorization phase: the authorize request, or the authorization response coming back through --intercept-as's callback relay. */
 function isBrowserLeg(exchange: Exchange): boolean {
   return exchange.classification.phase === 'authorization' && exchange.request.method === 'GET';
 }

@@ -23,3 +23,11 @@ const REQUEST_TARGET = /^[\u0021-\u00ff]+$/;
 export function isSendableTarget(target: string): boolean {
   return REQUEST_TARGET.test(target);
 }
+
+/**
+ * Paths of the front door's own under --intercept-as: `/_as/<n>/…` fronts an authorization
+ * server's origin, `/_as/callback/<k>` relays a redirect URI (proxy/asInterceptMap.ts). The
+ * recorder and compare read them too, so they live with the other facts about request targets.
+ */
+export const AS_PREFIX = '/_as/';
+export const CALLBACK_PREFIX = '/_as/callback/';
