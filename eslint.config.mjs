@@ -50,6 +50,13 @@ export default tseslint.config(
     ]),
   },
   {
+    // The recorder records what the front door saw; the proxy, lint, simulator and control
+    // service build on it. It reaches no further into the core than wire/.
+    files: ['src/main/core/recorder/**/*.ts'],
+    // (A later block's no-restricted-imports replaces an earlier one's: the core's ban on Electron is repeated.)
+    rules: forbid([ELECTRON, { regex: '^\\.\\./(?!wire/|\\.\\./\\.\\./shared/)', message: 'src/main/core/recorder imports only core/wire, src/shared and packages: the parts that build on it (proxy, lint, simulator, control) must not come back into it.' }]),
+  },
+  {
     // IPC lives in one file on each side of the bridge.
     files: ['src/main/index.ts'],
     rules: {

@@ -21,6 +21,9 @@ describe('layer rules', () => {
     ['src/main/index.ts', "import { ipcMain } from 'electron';", /only in src\/main\/ipc.ts/],
     ['src/main/core/wire/x.ts', "import { Recorder } from '../recorder/recorder';", /wire imports only src\/shared/],
     ['src/main/core/wire/x.ts', "import { z } from 'zod';", /wire imports only src\/shared and Node built-ins \(node:\*\), no packages/],
+    ['src/main/core/recorder/x.ts', "import { CALLBACK_PREFIX } from '../proxy/asInterceptMap';", /recorder imports only core\/wire/],
+    ['src/main/core/recorder/x.ts', "import { lintExchanges } from '../lint/engine';", /recorder imports only core\/wire/],
+    ['src/main/core/recorder/x.ts', "import { app } from 'electron';", /the core runs headless/],
   ])('%s: %s is refused', async (file, code, reason) => {
     expect(await restrictedImports(file, code)).toEqual([expect.stringMatching(reason)]);
   });
@@ -32,6 +35,8 @@ describe('layer rules', () => {
     ['src/main/core/wire/x.ts', "import type { BodyRecord } from '../../../shared/exchange';"],
     ['src/main/core/wire/x.ts', "import { isUtf8 } from 'node:buffer';"],
     ['src/main/core/recorder/x.ts', "import { SseParser } from '../wire/sse';"],
+    ['src/main/core/recorder/x.ts', "import { exchangeOutcome } from '../../../shared/outcome';"],
+    ['src/main/core/recorder/x.ts', "import { classifyRequest } from './classify';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });
