@@ -151,6 +151,12 @@ export interface ProtocolBehaviour {
    */
   versionHeaderValue?: string;
   /**
+   * `always`: the 2026-07-28 routing headers (Mcp-Method on every POST, Mcp-Name on tools/call)
+   * in the session era too, initialize and notifications included, as the TypeScript SDK 2.x
+   * sends them whatever it negotiated. The stateless era always sends them.
+   */
+  routingHeaders?: 'always';
+  /**
    * How the client answers a 2026-07-28 `input_required` result (what its user or model would):
    * it fulfils the input requests it has the capability for and retries, up to `maxRounds`.
    */

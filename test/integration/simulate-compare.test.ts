@@ -138,6 +138,12 @@ describe('simulate --compare-with: a capture that differs is found out', () => {
     expect(failed).toMatch(/differs from the capture .* in 1 place \(--strict\)/);
   });
 
+  it('finds a routing header the real client sent and the profile does not (Mcp-Method)', async () => {
+    const har = edited((entries) => void entries.find(isInitialize)!.request.headers.push({ name: 'mcp-method', value: 'initialize' }));
+    const { result } = await simulateAgainst('mcp-sdk-1@1.32', har);
+    expect(differencesOf(result.comparison)).toEqual(['initialize request-header mcp-method: (none) | initialize']);
+  });
+
   it('finds a step the real client took in another order', async () => {
     // The capture says the client registered only after the token request (times swapped).
     const har = edited((entries) => {

@@ -17,7 +17,7 @@ import { CALLBACK_PREFIX } from '../wire/paths';
 // "a different request" (PRM at the root on one side, path-suffixed on the other).
 
 /** Request headers worth comparing between clients (docs/client-profiles.md). */
-const REQUEST_HEADERS = ['user-agent', 'accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'authorization', 'origin'] as const;
+const REQUEST_HEADERS = ['user-agent', 'accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'authorization', 'origin', 'mcp-method', 'mcp-name'] as const;
 /** Response headers worth comparing between servers. */
 const RESPONSE_HEADERS = ['content-type', 'mcp-session-id', 'www-authenticate', 'allow', 'location', 'access-control-allow-origin'] as const;
 /** Headers whose value differs on every run: only their presence is compared. */

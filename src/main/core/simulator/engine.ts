@@ -28,6 +28,11 @@ export interface SimulateOptions {
 }
 
 /** Bad input a user can cause: a URL that isn't one, an unknown client. */
+/** The 2026-07-28 routing headers of a POST (SEP-2243): the method, and the tool a tools/call names. */
+function routingHeaders(method: string, params: Record<string, unknown>): Record<string, string> {
+  return method === 'tools/call' ? { 'Mcp-Method': method, 'Mcp-Name': String(params.name ?? '') } : { 'Mcp-Method': method };
+}
+
 export class SimulationInputError extends Error {}
 
 export function checkUrl(value: string): URL {
@@ -458,6 +463,7 @@ class ReplayRun {
     const p = this.profile.protocol;
     let body: Record<string, unknown>;
     const extra: Record<string, string> = { 'Content-Type': 'application/json', Accept: this.profile.accept };
+    if (p.routingHeaders === 'always') Object.assign(extra, routingHeaders(method, params));
     if (method === 'initialize') {
       // A new session: nothing of an earlier one goes with it.
       this.sessionId = undefined;
@@ -467,8 +473,7 @@ class ReplayRun {
       const meta = { [META_VERSION]: p.version, [META_CAPABILITIES]: p.capabilities, [META_CLIENT_INFO]: p.clientInfo };
       body = { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } };
       extra['MCP-Protocol-Version'] = method === 'server/discover' ? p.version : (p.versionHeaderValue ?? p.version);
-      extra['Mcp-Method'] = method;
-      if (method === 'tools/call') extra['Mcp-Name'] = String(params.name ?? '');
+      Object.assign(extra, routingHeaders(method, params));
     } else {
       body = { jsonrpc: '2.0', id, method, params };
     }
@@ -500,7 +505,8 @@ class ReplayRun {
     const url = this.transport === 'legacy-sse' && this.legacy ? this.legacy.endpoint : this.url.href;
     let response: WireResponse;
     try {
-      response = await this.wire.send({ method: 'POST', url, headers: this.mcpHeaders({ 'Content-Type': 'application/json', Accept: this.profile.accept }), body }, verdict.requests);
+      const routing = this.profile.protocol.routingHeaders === 'always' ? routingHeaders('notifications/initialized', {}) : {};
+      response = await this.wire.send({ method: 'POST', url, headers: this.mcpHeaders({ 'Content-Type': 'application/json', Accept: this.profile.accept, ...routing }), body }, verdict.requests);
     } catch (err) {
       return this.failNetwork(verdict, err);
     }

@@ -701,10 +701,10 @@ const mcpRemote0_15: ReplayProfile = {
     'The HTTP stacks differ by step, as captured: the first probe, the SDK\'s OAuth and MCP requests go through undici ("undici"), the discovery before connecting and the second probe through Node\'s fetch ("node").',
     'The discovery before connecting is replayed as the requests it made against a server whose PRM names its own origin; with another issuer the real client fetches that issuer\'s metadata.',
     'token_endpoint_auth_method is "none" while the AS offers it; 0.15.1 picks client_secret_post or client_secret_basic otherwise (README), which is not replayed.',
-    'The SDK 2.x behind it also sends Mcp-Method on every POST; the simulator sends it only in the 2026-07-28 era (the comparison does not judge it).',
+    'The SDK 2.x behind it sends Mcp-Method on every POST, initialize and notifications included, although it negotiated 2025-11-25 (routingHeaders: always).',
   ],
   userAgent: { discovery: 'undici', mcp: 'undici', browser: CHROME_UA },
-  protocol: { era: 'session', version: '2025-11-25', clientInfo: { name: 'mcp-remote-fallback-test', version: '0.0.0' }, capabilities: {}, versionHeader: 'negotiated' },
+  protocol: { era: 'session', version: '2025-11-25', clientInfo: { name: 'mcp-remote-fallback-test', version: '0.0.0' }, capabilities: {}, versionHeader: 'negotiated', routingHeaders: 'always' },
   auth: {
     ...mcpRemote.auth,
     dcrBody: MCP_REMOTE_0_15_DCR,
