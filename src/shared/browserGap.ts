@@ -66,7 +66,7 @@ export function describeBrowserGap(gap: BrowserGap, clock: (ms: number) => strin
 }
 
 /** hh:mm:ss in local time. */
-export function wallClock(ms: number): string {
+function wallClock(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;

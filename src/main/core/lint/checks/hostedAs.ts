@@ -1,3 +1,4 @@
+import { decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import type { Exchange } from '../../../../shared/exchange';
 import { clip } from '../../../../shared/text';
 import { lastBefore, type LintCheck } from '../rule';
@@ -122,14 +123,14 @@ export const registrationRequiresInitialAccessToken: LintCheck = (e) => {
 };
 
 /** The JOSE header of a compact JWS (3 parts) or JWE (5 parts), when the token is one. */
-function joseHeader(token: string): { header: Record<string, unknown>; encrypted: boolean } | undefined {
+function joseHeader(token: string): { header: ProtectedHeaderParameters; encrypted: boolean } | undefined {
   const parts = token.split('.');
   // A redacted export keeps a token's header in front of its pseudonym (recorder/redact.ts).
   const redacted = parts.length === 2 && isRedacted(token);
   if (parts.length !== 3 && parts.length !== 5 && !redacted) return undefined;
   try {
-    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as unknown;
-    if (!isObject(header) || typeof header.alg !== 'string') return undefined;
+    const header = decodeProtectedHeader({ protected: parts[0]! });
+    if (typeof header.alg !== 'string') return undefined;
     return { header, encrypted: parts.length === 5 || typeof header.enc === 'string' };
   } catch {
     return undefined;
