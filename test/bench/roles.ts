@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Inspector } from '../../src/main/core/inspector';
 import { FrontDoor } from '../../src/main/core/proxy/frontDoor';
-import { Recorder } from '../../src/main/core/recorder/recorder';
+import { Recorder, type ExchangeRecording, type StartExchange } from '../../src/main/core/recorder/recorder';
+import type { Exchange, HttpHeaders } from '../../src/shared/exchange';
+import { bodyRecord } from '../../src/main/core/wire/body';
 import { ReferenceServer } from '../../src/main/core/server';
 import { CaptureStore } from '../../src/main/core/recorder/captureStore';
 import { LiveLint } from '../../src/main/core/lint/live';
@@ -16,7 +18,69 @@ import { LiveLint } from '../../src/main/core/lint/live';
 // {memory} answers to {type:'memory'} requests (after a GC), and {cpu} (process.cpuUsage(), µs,
 // with `gc`: the garbage collector's pauses so far, µs) answers to {type:'cpu'}.
 
-type Message = { type: 'memory' } | { type: 'cpu' } | { type: 'exit' };
+type Message = { type: 'memory' } | { type: 'cpu' } | { type: 'exit' } | ({ type: 'pipeline' } & PipelineRun);
+
+/** One exchange as it passed (the bench's POST tools/list and the upstream's answer), and how often to record it. */
+export interface PipelineRun {
+  stage: 'recorder' | 'lint' | 'capture';
+  exchanges: number;
+  request: { headers: HttpHeaders; body: string };
+  response: { status: number; headers: HttpHeaders; body: string };
+}
+
+/**
+ * A recorder that records nothing: the front door's own plumbing (http-proxy driven with a body
+ * read first, its listeners, the write-ahead hold) with no exchange kept, classified, linted or
+ * written. Only a bench baseline: it shows which part of the gap to a bare proxy is recording.
+ */
+class RecordingNothing extends Recorder {
+  override start(init: StartExchange): ExchangeRecording {
+    const exchange = {
+      id: '',
+      request: { method: init.method, url: init.url, httpVersion: init.httpVersion, headers: init.headers },
+      classification: { phase: 'other', label: '' },
+      appliedRules: [],
+    } as unknown as Exchange;
+    const nothing = () => undefined;
+    return { exchange, requestComplete: nothing, responseStarted: nothing, firstByte: nothing, sseEvent: nothing, setPaused: nothing, ruleApplied: nothing, complete: nothing, fail: nothing } as unknown as ExchangeRecording;
+  }
+}
+
+/**
+ * The recording pipeline without sockets: `exchanges` copies of one exchange reported to a
+ * recorder (+ live lint, + the capture on disk) as the front door reports them, four per turn of
+ * the event loop with the write-ahead wait; CPU µs per exchange. No network, no other process:
+ * a figure that stays put on a shared machine, where the throughput figures move by ±20%.
+ */
+async function pipeline(run: PipelineRun): Promise<number> {
+  const recorder = new Recorder();
+  if (run.stage !== 'recorder') new LiveLint(recorder);
+  if (run.stage === 'capture') new CaptureStore(captureDir()).attach(recorder);
+  const requestBody = Buffer.from(run.request.body);
+  const responseBody = Buffer.from(run.response.body);
+  const one = () => {
+    const recording = recorder.start({ method: 'POST', url: '/mcp', httpVersion: '1.1', headers: { ...run.request.headers }, address: '127.0.0.1' });
+    recording.requestComplete(bodyRecord(requestBody));
+    recording.responseStarted({ status: run.response.status, statusMessage: 'OK', headers: { ...run.response.headers } });
+    recording.firstByte();
+    recording.complete(bodyRecord(responseBody));
+    return recorder.durable();
+  };
+  const turns = async (count: number) => {
+    for (let i = 0; i < count; i += 4) {
+      void one();
+      void one();
+      void one();
+      await one();
+      await new Promise(setImmediate);
+    }
+  };
+  await turns(Math.min(5000, run.exchanges)); // warm-up: optimised code, a full memory window
+  const before = process.cpuUsage();
+  await turns(run.exchanges);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / run.exchanges;
+}
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
@@ -97,6 +161,14 @@ async function main(): Promise<void> {
       port = await listen(createServer((req, res) => proxy.web(req, res)));
       break;
     }
+    case 'front-door-plumbing': {
+      port = (await new FrontDoor(new RecordingNothing(), { upstream: target! }).listen(0)).port;
+      break;
+    }
+    case 'pipeline': {
+      port = 0; // nothing listens: it answers {type: 'pipeline'} messages
+      break;
+    }
     case 'front-door': {
       // The front door and its recorder alone, in memory. This role and the next two add one
       // stage each on the way to inspector-proxy: the differences are the stages' costs.
@@ -131,6 +203,7 @@ async function main(): Promise<void> {
     if (message.type === 'memory') process.send!({ type: 'memory', ...memory() });
     if (message.type === 'cpu') process.send!({ type: 'cpu', ...process.cpuUsage(), gc: gcPauses });
     if (message.type === 'exit') process.exit(0);
+    if (message.type === 'pipeline') void pipeline(message).then((cpuPerExchange) => process.send!({ type: 'pipeline', cpuPerExchange }));
   });
 }
 

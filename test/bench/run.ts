@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { measureUi } from './ui';
 import { build } from 'esbuild';
+import type { PipelineRun } from './roles';
 
 // npm run bench: throughput and latency of the front door, as `npm run serve` runs it
 // (recording to a capture on disk, live lint), against its floor (a bare http-proxy with a
@@ -12,7 +13,8 @@ import { build } from 'esbuild';
 //
 // Knobs (environment): BENCH_SECONDS (per role, default 8), BENCH_ROUNDS (interleaved slices, 8), BENCH_CONNECTIONS (10),
 // BENCH_EXCHANGES (100000), BENCH_SSE_MINUTES (10), BENCH_SSE_INTERVAL_MS (10),
-// BENCH_UI_EXCHANGES (100000 rows in the UI's store; 0 skips the UI figure).
+// BENCH_UI_EXCHANGES (100000 rows in the UI's store; 0 skips the UI figure), BENCH_PIPELINE_EXCHANGES
+// (40000 exchanges through the recording pipeline without sockets, per stage and run; 0 skips it).
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 8));
@@ -20,6 +22,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const exchanges = Number(process.env.BENCH_EXCHANGES ?? 100_000);
 const sseMinutes = Number(process.env.BENCH_SSE_MINUTES ?? 10);
 const uiExchanges = Number(process.env.BENCH_UI_EXCHANGES ?? 100_000);
+const pipelineExchanges = Number(process.env.BENCH_PIPELINE_EXCHANGES ?? 40_000);
 
 const rolesSource = fileURLToPath(new URL('./roles.ts', import.meta.url));
 // The roles run from an esbuild bundle, built here at each start: the app ships built code,
@@ -154,23 +157,56 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const percentile = (values: number[], p: number) => values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN;
 
+/**
+ * The recording pipeline's CPU per exchange by stage, without sockets (see pipeline() in
+ * roles.ts), for the exchange the throughput figure sends: each stage in a fresh process, three
+ * interleaved runs, the median. These figures barely move on a shared machine.
+ */
+async function recordingPipeline(upstreamUrl: string): Promise<void> {
+  const answer = await fetch(`${upstreamUrl}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: TOOLS_LIST });
+  const sample = {
+    request: { headers: { host: new URL(upstreamUrl).host, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': String(TOOLS_LIST.length) }, body: TOOLS_LIST },
+    response: { status: answer.status, headers: Object.fromEntries(answer.headers), body: await answer.text() },
+  };
+  const stages: Array<PipelineRun['stage']> = ['recorder', 'lint', 'capture'];
+  const runs = new Map(stages.map((s) => [s, [] as number[]]));
+  for (let round = 0; round < 3; round++) {
+    for (const stage of stages) {
+      const child = fork(rolesScript, ['pipeline'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      children.push(child);
+      await new Promise((resolve) => child.once('message', resolve)); // started
+      const figure = await new Promise<number>((resolve) => {
+        child.once('message', (m: { cpuPerExchange: number }) => resolve(m.cpuPerExchange));
+        child.send({ type: 'pipeline', stage, exchanges: pipelineExchanges, ...sample } satisfies { type: 'pipeline' } & PipelineRun);
+      });
+      child.kill();
+      runs.get(stage)!.push(figure);
+    }
+  }
+  const [recorder, lint, capture] = stages.map((s) => percentile(runs.get(s)!, 50));
+  console.log(`\nRecording pipeline without sockets (${pipelineExchanges} exchanges of the same POST tools/list and its ${sample.response.body.length}-byte answer, median of 3 runs, CPU per exchange)`);
+  console.log(`  recorder ${recorder!.toFixed(1)} µs; + live lint ${signed(lint! - recorder!)} µs; + capture on disk ${signed(capture! - lint!)} µs; all ${capture!.toFixed(1)} µs`);
+}
+
 async function main(): Promise<void> {
   await build({ entryPoints: [rolesSource], outfile: rolesScript, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
   const upstream = await startRole('upstream');
   const bare = await startRole('bare-proxy', upstream.url);
+  const plumbing = await startRole('front-door-plumbing', upstream.url);
   const recorderOnly = await startRole('front-door', upstream.url);
   const withCapture = await startRole('front-door-capture', upstream.url);
   const withLint = await startRole('front-door-capture-lint', upstream.url);
   const inspector = await startRole('inspector-proxy', upstream.url);
-  const roles = [upstream, bare, recorderOnly, withCapture, withLint, inspector];
+  const roles = [upstream, bare, plumbing, recorderOnly, withCapture, withLint, inspector];
 
   console.log(`Throughput: POST tools/list, ${connections} connections, ${seconds} s each in ${rounds} interleaved rounds (after a 2 s warm-up)`);
   for (const role of roles) await load(role, { duration: 2 });
-  const [direct, floor, memory, capture, lint, ours] = await interleaved(roles);
+  const [direct, floor, frontDoorAlone, memory, capture, lint, ours] = await interleaved(roles);
   const row = (name: string, r: Load) =>
     `  ${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ${(r.rps / floor!.rps).toFixed(2)}× bare  CPU ${r === direct ? '    -' : `${r.cpuPerRequest.toFixed(0).padStart(4)} µs`}/request${r === direct ? '' : ` (GC pauses ${r.gcPerRequest.toFixed(0)} µs)`}`;
   console.log(row('direct to the upstream', direct!));
   console.log(row('bare http-proxy (keep-alive)', floor!));
+  console.log(row('front door recording nothing (its plumbing)', frontDoorAlone!));
   console.log(row('front door, recorder only (in memory)', memory!));
   console.log(row('  + capture on disk', capture!));
   console.log(row('  + live lint', lint!));
@@ -181,11 +217,12 @@ async function main(): Promise<void> {
   // (so figures under a few µs are within the noise of a shared machine).
   const stage = (a: Load, b: Load) => `${(b.cpuPerRequest - a.cpuPerRequest).toFixed(0)} µs (GC ${signed(b.gcPerRequest - a.gcPerRequest)})`;
   console.log(
-    `  CPU per request by stage: bare ${floor!.cpuPerRequest.toFixed(0)} µs (GC ${floor!.gcPerRequest.toFixed(0)}); front door + recorder +${stage(floor!, memory!)}; capture on disk +${stage(memory!, capture!)}; live lint +${stage(capture!, lint!)}; the rest of serve (its listeners) +${stage(lint!, ours!)}`,
+    `  CPU per request by stage: bare ${floor!.cpuPerRequest.toFixed(0)} µs (GC ${floor!.gcPerRequest.toFixed(0)}); front door's plumbing +${stage(floor!, frontDoorAlone!)}; recorder +${stage(frontDoorAlone!, memory!)}; capture on disk +${stage(memory!, capture!)}; live lint +${stage(capture!, lint!)}; the rest of serve (its listeners) +${stage(lint!, ours!)}`,
   );
   console.log(`  target (as serve runs it) ≥ 0.80× bare req/s: ${(ours!.rps / floor!.rps).toFixed(2)}× ${rpsOk ? 'met' : 'MISSED'}; p50 within 1 ms: +${ms(ours!.p50 - floor!.p50)} ${p50Ok ? 'met' : 'MISSED'}`);
   // Only the front-door roles are needed past this point.
-  for (const role of [recorderOnly, withCapture, withLint]) role.child.kill();
+  for (const role of [plumbing, recorderOnly, withCapture, withLint]) role.child.kill();
+  if (pipelineExchanges > 0) await recordingPipeline(upstream.url);
 
   console.log('\nSSE lag behind direct: one event every 10 ms, read directly, through the bare proxy and through the front door at once (20 s)');
   const stop = AbortSignal.timeout(20_000);
