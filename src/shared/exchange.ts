@@ -12,6 +12,12 @@ export type Phase =
   | 'session-end'
   | 'other';
 
+/**
+ * The label of an authorization response that came back through --intercept-as's callback
+ * relay (phase `authorization`, like the authorization request it answers).
+ */
+export const AUTHORIZATION_RESPONSE_RELAY = 'authorization response (callback relay)';
+
 /** Which well-known document a discovery request asked for. */
 export type DiscoveryKind =
   | 'protected-resource-root'

@@ -84,6 +84,9 @@ describe('the browser gap on screen', () => {
     const app = await mountApp(dom().root, { 'exchanges.list': () => [registration, authorize, callback, token], 'exchanges.get': () => null, 'lint.findings': () => ({ findings: [] }) });
     const lines = $$('[data-testid=row], [data-testid=gap-row]').map((el) => el.getAttribute('data-testid') === 'gap-row' ? 'gap' : el.getAttribute('data-id'));
     expect(lines).toEqual([registration.id, authorize.id, 'gap', callback.id, token.id]);
+    // The relayed authorization response is the browser coming back: its chip says so, not "authorize".
+    const badge = (id: string) => $(`[data-testid=row][data-id="${id}"] [data-testid=phase-badge]`)?.textContent;
+    expect([badge(authorize.id), badge(callback.id)]).toEqual(['authorize', 'callback']);
     const gap = $('[data-testid=gap-row]')!;
     const clock = (ms: number) => {
       const d = new Date(ms);

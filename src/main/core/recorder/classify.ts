@@ -1,7 +1,7 @@
 import { parseJson } from '../wire/json';
 import { CALLBACK_PREFIX, requestPath } from '../wire/paths';
 import { SseParser } from '../wire/sse';
-import type { Classification, DiscoveryKind, Exchange, HttpHeaders, JsonRpcSummary } from '../../../shared/exchange';
+import { AUTHORIZATION_RESPONSE_RELAY, type Classification, type DiscoveryKind, type Exchange, type HttpHeaders, type JsonRpcSummary } from '../../../shared/exchange';
 import { describeFilter, LISTEN_METHOD, parseSubscriptionFilter } from '../../../shared/subscriptions';
 
 // Classifies an exchange into its handshake phase from what is on the wire. Pure functions:
@@ -101,9 +101,6 @@ function listenLabel(body: unknown): string {
   const filter = parseSubscriptionFilter(isObject(body) && isObject(body.params) ? body.params.notifications : undefined);
   return `${LISTEN_METHOD} stream (${filter ? describeFilter(filter) : 'no valid filter'})`;
 }
-
-/** The label of an authorization response that came back through --intercept-as's callback relay. */
-export const AUTHORIZATION_RESPONSE_RELAY = 'authorization response (callback relay)';
 
 /**
  * The authorization request itself (the browser's GET /authorize?…), not the authorization

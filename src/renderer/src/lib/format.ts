@@ -1,5 +1,5 @@
 import type { ExchangeSummary } from '../../../shared/controlApi';
-import type { BodyRecord, HttpHeaders } from '../../../shared/exchange';
+import { AUTHORIZATION_RESPONSE_RELAY, type BodyRecord, type HttpHeaders } from '../../../shared/exchange';
 
 export const PHASE_LABELS: Record<string, string> = {
   discovery: 'discovery',
@@ -12,9 +12,13 @@ export const PHASE_LABELS: Record<string, string> = {
   other: 'other',
 };
 
-/** The badge a row shows: the JSON-RPC method for JSON-RPC, else the phase. */
-export function phaseBadge(row: Pick<ExchangeSummary, 'phase' | 'rpcMethods'>): string {
+/**
+ * The badge a row shows: the JSON-RPC method for JSON-RPC, else the phase; "callback" for the
+ * authorization response --intercept-as relays (the browser coming back, not the request that sent it).
+ */
+export function phaseBadge(row: Pick<ExchangeSummary, 'phase' | 'rpcMethods' | 'label'>): string {
   if (row.phase === 'jsonrpc' && row.rpcMethods.length) return row.rpcMethods.length > 1 ? `${row.rpcMethods[0]} +${row.rpcMethods.length - 1}` : row.rpcMethods[0]!;
+  if (row.phase === 'authorization' && row.label === AUTHORIZATION_RESPONSE_RELAY) return 'callback';
   return PHASE_LABELS[row.phase] ?? row.phase;
 }
 
