@@ -114,3 +114,15 @@ export function differencesOf(comparison: Comparison): string[] {
     ...comparison.steps.flatMap((s) => s.differences.map((d) => `${s.stage} ${d.kind} ${d.name ?? ''}: ${d.left ?? '(none)'} | ${d.right ?? '(none)'}`)),
   ];
 }
+
+/** The clientInfo of the first initialize the HAR holds whose body also names `marker` (a bridge's own among its test client's). */
+export function initializeClientInfo(har: Har, marker = ''): unknown {
+  const body = har.log.entries.map((e) => e.request.postData?.text ?? '').find((text) => text.includes('"initialize"') && text.includes(marker));
+  if (body === undefined) throw new Error(`no initialize${marker ? ` naming ${marker}` : ''} in the HAR`);
+  return (JSON.parse(body) as { params: { clientInfo?: unknown } }).params.clientInfo;
+}
+
+/** The steps of `stage` the comparison paired (both the profile and the capture have them). */
+export function pairedSteps(comparison: Comparison, stage: string): Comparison['steps'] {
+  return comparison.steps.filter((s) => s.stage === stage && s.left && s.right);
+}

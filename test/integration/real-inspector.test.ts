@@ -10,7 +10,7 @@ import { launchChromium } from '../helpers/chromium';
 import { startInspector } from '../helpers/inspector';
 import { INSPECTOR_INSTALL_TIMEOUT_MS, INSPECTOR_VERSION, inspectorLauncher } from '../helpers/inspectorPackage';
 import { freePort } from '../helpers/ports';
-import { approveInBrowser, differencesOf, settled, simulateAgainst, since, startBrowserOpener } from '../helpers/realClient';
+import { approveInBrowser, differencesOf, initializeClientInfo, pairedSteps, settled, simulateAgainst, since, startBrowserOpener } from '../helpers/realClient';
 
 // The MCP Inspector's profiles held against the real Inspector (issue 16 item 5). The official
 // package, installed from npm into node_modules/.cache (inspectorPackage.ts), runs on Node 22
@@ -97,8 +97,7 @@ describe.runIf(runsHere)(`MCP Inspector ${INSPECTOR_VERSION} web client, driven 
 
   it(`is what mcp-inspector@2.12, the family's default, replays`, async () => {
     expect(profileById('mcp-inspector').id).toBe('mcp-inspector@2.12');
-    const initialize = har.log.entries.map((e) => e.request.postData?.text ?? '').find((text) => text.includes('"initialize"'));
-    expect(JSON.parse(initialize!).params.clientInfo).toEqual({ name: 'mcp-inspector', version: INSPECTOR_VERSION });
+    expect(initializeClientInfo(har)).toEqual({ name: 'mcp-inspector', version: INSPECTOR_VERSION });
     const { result } = await simulateAgainst('mcp-inspector@2.12', running.info.mcpUrl, har, dir);
     expect(result.ok).toBe(true);
     const { comparison } = result;
@@ -115,7 +114,7 @@ describe.runIf(runsHere)(`MCP Inspector ${INSPECTOR_VERSION} web client, driven 
     for (const d of accepts) expect(d).toMatch(/^authorization request-header accept: text\/html,application\/xhtml\+xml,\*\/\*;q=0\.8 \| text\/html,application\/xhtml\+xml,.*\*\/\*;q=0\.8/);
     expect(comparison.right.registration).toBe('dcr');
     expect(comparison.right.negotiatedVersion).toBe('2025-11-25');
-    const lists = comparison.steps.filter((s) => s.stage === 'list' && s.left && s.right).map((s) => s.right!.label);
+    const lists = pairedSteps(comparison, 'list').map((s) => s.right!.label);
     expect(lists.sort()).toEqual(['prompts/list (with token)', 'resources/list (with token)', 'resources/templates/list (with token)', 'tools/list (with token)']);
     const registration = comparison.steps.find((s) => s.stage === 'registration')!;
     expect(registration.right!.oauth).toMatchObject({ 'dcr.scope': 'mcp', 'dcr.redirect_uris': 'http://127.0.0.1:{port}/oauth/callback' });
@@ -168,8 +167,7 @@ describe.runIf(runsHere)(`MCP Inspector ${INSPECTOR_VERSION} CLI against the ref
 
   it('signs in through the browser and lists the tools', () => {
     expect(listed.result?.tools?.map((t) => t.name)).toContain('echo');
-    const initialize = har.log.entries.map((e) => e.request.postData?.text ?? '').find((text) => text.includes('"initialize"'));
-    expect(JSON.parse(initialize!).params.clientInfo).toEqual({ name: 'inspector-cli', version: INSPECTOR_VERSION });
+    expect(initializeClientInfo(har)).toEqual({ name: 'inspector-cli', version: INSPECTOR_VERSION });
   });
 
   it('is what mcp-inspector@2.12-cli replays, step for step', async () => {
@@ -180,8 +178,7 @@ describe.runIf(runsHere)(`MCP Inspector ${INSPECTOR_VERSION} CLI against the ref
     expect(failed).toBeUndefined();
     expect(comparison.left.registration).toBe('dcr');
     expect(comparison.right.negotiatedVersion).toBe('2025-11-25');
-    const paired = (stage: string) => comparison.steps.filter((s) => s.stage === stage && s.left && s.right).length;
-    for (const stage of ['discovery', 'registration', 'authorization', 'token', 'initialize', 'initialized', 'stream', 'jsonrpc', 'list']) expect(paired(stage), stage).toBeGreaterThan(0);
+    for (const stage of ['discovery', 'registration', 'authorization', 'token', 'initialize', 'initialized', 'stream', 'jsonrpc', 'list']) expect(pairedSteps(comparison, stage).length, stage).toBeGreaterThan(0);
     const registration = comparison.steps.find((s) => s.stage === 'registration')!;
     expect(registration.right!.oauth).toMatchObject({ 'dcr.scope': 'mcp', 'dcr.redirect_uris': 'http://127.0.0.1:{port}/oauth/callback' });
   });

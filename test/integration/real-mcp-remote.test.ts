@@ -9,7 +9,7 @@ import { toHar, type Har } from '../../src/main/core/recorder/har';
 import { profileById } from '../../src/main/core/simulator/profiles';
 import type { ReplayProfile } from '../../src/shared/simulator';
 import { startInspector } from '../helpers/inspector';
-import { approveInBrowser, differencesOf, settled, simulateAgainst, since, startBrowserOpener } from '../helpers/realClient';
+import { approveInBrowser, differencesOf, initializeClientInfo, pairedSteps, settled, simulateAgainst, since, startBrowserOpener } from '../helpers/realClient';
 
 // The mcp-remote profile held against the real bridge (issue 16 item 5). mcp-remote 0.15.1 (the
 // devDependency, unmodified, on this Node) runs as Claude Desktop runs it: a child process spoken
@@ -90,8 +90,7 @@ describe.runIf(process.platform === 'linux')(`mcp-remote ${VERSION}, the real br
     expect(urls).toContain('POST /register');
     expect(urls).toContain('POST /token');
     // The client's own initialize went through, named as mcp-remote names it.
-    const initialize = har.log.entries.map((e) => e.request.postData?.text ?? '').find((text) => text.includes('"initialize"') && text.includes('via mcp-remote'));
-    expect(JSON.parse(initialize!).params.clientInfo).toEqual({ name: `claude-ai (via mcp-remote ${VERSION})`, version: '0.1.0' });
+    expect(initializeClientInfo(har, 'via mcp-remote')).toEqual({ name: `claude-ai (via mcp-remote ${VERSION})`, version: '0.1.0' });
   });
 
   it('is what mcp-remote@0.15 replays, step for step', async () => {
@@ -106,7 +105,7 @@ describe.runIf(process.platform === 'linux')(`mcp-remote ${VERSION}, the real br
     // What was compared: both initializes, the discovery before connecting and the SDK's, the OAuth legs.
     expect(comparison.left.registration).toBe('dcr');
     expect(comparison.right.negotiatedVersion).toBe('2025-11-25');
-    const count = (stage: string) => comparison.steps.filter((s) => s.stage === stage && s.left && s.right).length;
+    const count = (stage: string) => pairedSteps(comparison, stage).length;
     expect(count('initialize')).toBe(3); // refused, the test client's, the client's
     expect(count('discovery')).toBe(4);
     expect(count('stream')).toBe(4); // two probes, two sessions' streams

@@ -1,4 +1,4 @@
-import type { AuthBehaviour, ClientProfile, Reactions, ReplayProfile, SdkProfile, SimStep } from '../../../shared/simulator';
+import type { AuthBehaviour, ClientProfile, Reactions, ProfileSource, ReplayProfile, SdkProfile, SimStep } from '../../../shared/simulator';
 import {
   CLAUDE_AI_AUTH0_HANDSHAKE_LOGS,
   CLAUDE_CODE_HEADERS_IGNORED,
@@ -207,6 +207,12 @@ const claudeAi2025_10: ReplayProfile = {
   ],
 };
 
+/** Where Claude.ai's choice between CIMD and DCR is documented (the same for every 2026 variant). */
+const CLAUDE_CIMD_CONDITION: ProfileSource[] = [
+  { ref: CLAUDE_CONNECTOR_AUTH_DOCS, note: 'CIMD only with client_id_metadata_document_supported and "none" in token_endpoint_auth_methods_supported, otherwise DCR' },
+  { ref: githubIssue('brendanlong/lion-reader', 1519), note: 'the CIMD condition quoted from Anthropic\'s docs' },
+];
+
 const CLAUDE_2026_AUTH: AuthBehaviour = {
   protectedResourceOrder: ['header', 'path', 'root'],
   resourceCheck: 'exact',
@@ -240,8 +246,7 @@ const claudeAi2026_03: ReplayProfile = {
     { ref: claudeAiMcp(70), note: 'no MCP-Protocol-Version header on later requests' },
     { ref: claudeAiMcp(518), note: 'CIMD client_id https://claude.ai/oauth/mcp-oauth-client-metadata' },
     { ref: claudeAiMcp(99), note: 'DELETE at teardown' },
-    { ref: CLAUDE_CONNECTOR_AUTH_DOCS, note: 'CIMD only with client_id_metadata_document_supported and "none" in token_endpoint_auth_methods_supported, otherwise DCR' },
-    { ref: githubIssue('brendanlong/lion-reader', 1519), note: 'the CIMD condition quoted from Anthropic\'s docs' },
+    ...CLAUDE_CIMD_CONDITION,
     { ref: claudeAiMcp(654), note: 'DCR twice per connect attempt, about a second apart (2026-07)' },
   ],
   notes: [
@@ -276,8 +281,7 @@ const claudeAi2026_09: ReplayProfile = {
     { ref: claudeAiMcp(1064), note: 'server/discover in "No sign-in" mode, 2026-09-22' },
     { ref: githubIssue('CodeWithCJ/SparkyFitness', 2155), note: 'MCP-Protocol-Version 2026-07-28 after negotiating 2025-11-25, Aug 2026' },
     { ref: mcpSpec('2026-07-28', 'changelog'), note: 'the stateless 2026-07-28 revision: server/discover, _meta, Mcp-Method' },
-    { ref: CLAUDE_CONNECTOR_AUTH_DOCS, note: 'CIMD only with client_id_metadata_document_supported and "none" in token_endpoint_auth_methods_supported, otherwise DCR (unchanged from 2026-03)' },
-    { ref: githubIssue('brendanlong/lion-reader', 1519), note: 'the CIMD condition quoted from Anthropic\'s docs' },
+    ...CLAUDE_CIMD_CONDITION,
     { ref: claudeAiMcp(966), note: 'DCR still twice per connect attempt, each with its own client_id, and not what fails (2026-08/09)' },
   ],
   notes: [
